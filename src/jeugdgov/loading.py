@@ -1,0 +1,149 @@
+"""Loading governance setups from RDF files and folders.
+
+A *setup* is the unit of validation: one governance arrangement during one period.
+A Turtle, N-Triples, JSON-LD or RDF/XML file holds one setup. A TriG or N-Quads file holds
+one setup per named graph; its default graph holds what the setups share (actors, the
+law) and is added to each of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, RDFS, Dataset, Graph, URIRef
+from rdflib.namespace import DCTERMS
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from jeugdgov.errors import InputError
+from jeugdgov.resources import JG
+
+FORMATS = {
+    ".ttl": "turtle",
+    ".trig": "trig",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+}
+
+
+@dataclass
+class Setup:
+    """One governance setup: its name, labels and the graph to validate."""
+
+    name: str
+    graph: Graph
+    source: Path
+    node: URIRef | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, lang: str = "en") -> str:
+        return self.labels.get(lang) or self.labels.get("") or next(iter(self.labels.values()), self.name)
+
+
+def load(*paths: str | Path) -> list[Setup]:
+    """Load every setup in the given files and folders (folders are searched recursively)."""
+    setups: list[Setup] = []
+    for file in _rdf_files(paths):
+        setups.extend(_setups_in(file, parse_file(file)))
+    names = [s.name for s in setups]
+    for name in {n for n in names if names.count(n) > 1}:
+        where = ", ".join(str(s.source) for s in setups if s.name == name)
+        raise InputError(f"two setups are called '{name}' ({where})",
+                         hint="give each jg:Setup its own dct:identifier")
+    return setups
+
+
+def _rdf_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise InputError("no such file or folder", file=path,
+                             hint="check the path; give a .ttl, .trig, .jsonld or .nt file or a folder")
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in FORMATS and p.is_file())
+            if not found:
+                raise InputError("the folder holds no RDF files", file=path,
+                                 hint=f"jeugdgov reads files ending in {', '.join(FORMATS)}")
+            yield from found
+        elif path.suffix.lower() not in FORMATS:
+            raise InputError(f"unknown file type '{path.suffix}'", file=path,
+                             hint=f"jeugdgov reads files ending in {', '.join(FORMATS)}")
+        else:
+            yield path
+
+
+def parse_file(path: Path) -> Dataset:
+    """Parse one RDF file into a dataset, turning parser errors into an InputError with a line."""
+    fmt = FORMATS[path.suffix.lower()]
+    dataset = Dataset()
+    try:
+        dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
+    except BadSyntax as err:
+        raise InputError(f"syntax error: {err._why}", file=path, line=err.lines + 1,
+                         hint="fix the statement on or just before this line") from None
+    except json.JSONDecodeError as err:
+        raise InputError(f"invalid JSON: {err.msg}", file=path, line=err.lineno) from None
+    except Exception as err:  # rdflib's parsers raise many types; all mean bad input here
+        raise InputError(f"cannot parse as {fmt}: {err}", file=path,
+                         line=_first_bad_line(path, fmt)) from None
+    if len(dataset) == 0:
+        raise InputError("the file holds no triples", file=path,
+                         hint="an empty file is no governance setup; remove it or add data")
+    return dataset
+
+
+def _first_bad_line(path: Path, fmt: str) -> int | None:
+    """Line-based formats have no line in their errors: find the first line that fails alone."""
+    if fmt not in ("nt", "nquads"):
+        return None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            try:
+                Dataset().parse(data=line, format=fmt)
+            except Exception:
+                return number
+    return None
+
+
+def _setups_in(path: Path, dataset: Dataset) -> Iterator[Setup]:
+    default = dataset.default_graph
+    named = [g for g in dataset.graphs() if g.identifier != default.identifier and len(g)]
+    if not named:
+        yield _setup(path, _copy(default), fallback=path.stem)
+        return
+    for graph in named:
+        merged = _copy(default)
+        merged += graph
+        yield _setup(path, merged, fallback=f"{path.stem}-{_local_name(graph.identifier)}")
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace, override=False)
+    copy += graph
+    return copy
+
+
+def _setup(path: Path, graph: Graph, fallback: str) -> Setup:
+    nodes = [n for n in graph.subjects(RDF.type, JG.Setup) if isinstance(n, URIRef)]
+    if len(nodes) > 1:
+        raise InputError(f"one graph describes {len(nodes)} setups", file=path,
+                         hint="put each jg:Setup in its own file or named graph")
+    node = nodes[0] if nodes else None
+    name = str(graph.value(node, DCTERMS.identifier) or fallback) if node else fallback
+    labels = {}
+    if node is not None:
+        for label in graph.objects(node, RDFS.label):
+            labels[getattr(label, "language", None) or ""] = str(label)
+    return Setup(name=name, graph=graph, source=path, node=node, labels=labels)
+
+
+def _local_name(iri: str) -> str:
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]

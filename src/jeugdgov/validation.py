@@ -1,0 +1,290 @@
+"""Validating a setup against the defect and data-quality shapes.
+
+One entry point, :func:`validate`, in the manner of pySHACL's: it runs pySHACL over the
+setup merged with the ontology and turns each SHACL result into a :class:`Finding` that
+carries the catalogue id, the parties involved, a message in Dutch and English and the
+legal or normative basis.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+import pyshacl
+from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
+from rdflib.namespace import DCTERMS
+
+from jeugdgov.errors import InputError
+from jeugdgov.loading import Setup
+from jeugdgov.resources import JG, JGD, is_vocabulary_term, ontology, shapes
+
+LANGUAGES = ("nl", "en")
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+PREFIXES = {
+    "https://w3id.org/jeugdgov/def#": "jg:",
+    "https://w3id.org/jeugdgov/role/": "jgr:",
+    "https://w3id.org/jeugdgov/task/": "jgt:",
+    "https://w3id.org/jeugdgov/defect/": "jgd:",
+}
+
+
+@dataclass(frozen=True)
+class Party:
+    """An actor a finding involves, with its labels."""
+
+    iri: str
+    labels: dict[str, str] = field(hash=False, compare=False)
+
+    def label(self, lang: str = "en") -> str:
+        return self.labels.get(lang) or self.labels.get("") or self.iri
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One defect found in one setup, traceable to the evidence and its basis."""
+
+    setup: str
+    defect: str
+    severity: str
+    focus: str
+    shape: str
+    path: str | None
+    value: str | None
+    parties: tuple[Party, ...]
+    messages: dict[str, str] = field(hash=False, compare=False)
+    basis: tuple[str, ...] = ()
+
+    def message(self, lang: str = "en") -> str:
+        return self.messages.get(lang) or next(iter(self.messages.values()), self.defect)
+
+    def as_dict(self, lang: str = "en") -> dict[str, object]:
+        return {
+            "setup": self.setup,
+            "defect": self.defect,
+            "severity": self.severity,
+            "focus": self.focus,
+            "path": self.path,
+            "value": self.value,
+            "parties": [{"iri": p.iri, "label": p.label(lang)} for p in self.parties],
+            "message": self.message(lang),
+            "basis": list(self.basis),
+        }
+
+
+@dataclass
+class Report:
+    """The findings for one setup and the SHACL validation report they came from."""
+
+    setup: Setup
+    findings: list[Finding]
+    shacl_report: Graph
+
+    @property
+    def conforms(self) -> bool:
+        return not self.findings
+
+
+def defect_ids() -> list[str]:
+    """Catalogue ids that can be selected: every defect and every group of defects."""
+    return sorted(str(n) for c in ontology().subjects(SKOS.inScheme, JGD)
+                  for n in ontology().objects(c, SKOS.notation))
+
+
+def validate(setup: Setup, defects: Iterable[str] | None = None) -> Report:
+    """Validate one setup; ``defects`` limits the check to these catalogue ids or groups."""
+    shapes_graph = _shapes_for(frozenset(defects)) if defects else shapes()
+    data = Graph()
+    data += setup.graph
+    data += ontology()
+    _conforms, results, _text = pyshacl.validate(
+        data, shacl_graph=shapes_graph, inference="none", advanced=True, inplace=True,
+        allow_warnings=False, allow_infos=False)
+    findings = sorted(
+        (_finding(setup.name, result, results, data, shapes_graph)
+         for result in results.subjects(RDF.type, SH.ValidationResult)),
+        key=lambda f: (f.setup, f.defect, f.focus, f.value or ""))
+    _attach_messages(results, findings)
+    return Report(setup=setup, findings=findings, shacl_report=results)
+
+
+@cache
+def _shapes_for(selection: frozenset[str]) -> Graph:
+    """A copy of the shapes in which only shapes detecting the selected defects have targets."""
+    unknown = selection - set(defect_ids())
+    if unknown:
+        raise InputError(f"unknown defect id(s): {', '.join(sorted(unknown))}",
+                         hint=f"choose from: {', '.join(defect_ids())}")
+    wanted = {c for c in _defect_concepts()
+              if _notation(c) in selection or any(_notation(b) in selection for b in _broader(c))}
+    graph = Graph()
+    graph += shapes()
+    for shape, concept in shapes().subject_objects(JG.detects):
+        if concept not in wanted:
+            for target in TARGETS:
+                graph.remove((shape, target, None))
+    return graph
+
+
+def _defect_concepts() -> list[Node]:
+    return list(ontology().subjects(SKOS.inScheme, JGD))
+
+
+def _notation(concept: Node) -> str:
+    return str(ontology().value(concept, SKOS.notation))
+
+
+def _broader(concept: Node) -> list[Node]:
+    return list(ontology().transitive_objects(concept, SKOS.broader))
+
+
+def _finding(setup: str, result: Node, results: Graph, data: Graph, shapes_graph: Graph) -> Finding:
+    source = results.value(result, SH.sourceShape)
+    shape = _detecting_shape(source, shapes_graph)
+    concept = shapes_graph.value(shape, JG.detects)
+    focus = results.value(result, SH.focusNode)
+    value = results.value(result, SH.value)
+    path = results.value(result, SH.resultPath)
+    parties = _parties(data, focus, value)
+    messages = {}
+    for lang in LANGUAGES:
+        template = _template(shape, source, shapes_graph, lang)
+        messages[lang] = _render(template, data, focus, value, parties, lang)
+    defect = _notation(concept) if concept is not None else "shacl"
+    if defect == "undefined-term" and value is not None:
+        for lang, hint in _suggestion(value).items():
+            messages[lang] += hint
+    return Finding(
+        setup=setup,
+        defect=defect,
+        severity=SEVERITIES.get(results.value(result, SH.resultSeverity), "Violation"),
+        focus=_node_id(focus),
+        shape=_node_id(shape),
+        path=_node_id(path) if isinstance(path, URIRef) else None,
+        value=_node_id(value) if value is not None and value != focus else None,
+        parties=parties,
+        messages=messages,
+        basis=tuple(sorted(str(b) for b in shapes_graph.objects(shape, RDFS.seeAlso))),
+    )
+
+
+def _detecting_shape(source: Node, shapes_graph: Graph) -> Node:
+    """The shape carrying jg:detects: the source itself or the node shape it is part of."""
+    if (source, JG.detects, None) in shapes_graph:
+        return source
+    parent = shapes_graph.value(None, SH.property, source)
+    return parent if parent is not None else source
+
+
+def _template(shape: Node, source: Node, shapes_graph: Graph, lang: str) -> str:
+    candidates = [source, shape, *shapes_graph.objects(shape, SH.sparql)]
+    for node in candidates:
+        for message in shapes_graph.objects(node, SH.message):
+            if isinstance(message, Literal) and message.language == lang:
+                return str(message)
+    return "{$this}: " + str(shapes_graph.value(shape, RDFS.label) or shape)
+
+
+def _render(template: str, data: Graph, focus: Node, value: Node | None,
+            parties: tuple[Party, ...], lang: str) -> str:
+    return (template
+            .replace("{$this}", label(data, focus, lang))
+            .replace("{?value}", label(data, value, lang) if value is not None else "")
+            .replace("{parties}", ", ".join(p.label(lang) for p in parties)))
+
+
+def label(graph: Graph, node: Node | None, lang: str = "en") -> str:
+    """The best label of a node in a language: that language, then untagged, then any."""
+    if node is None:
+        return ""
+    if isinstance(node, Literal):
+        return str(node)
+    labels = _labels(graph, node)
+    if lang in labels or "" in labels or labels:
+        return labels.get(lang) or labels.get("") or next(iter(labels.values()))
+    return _curie(node)
+
+
+def _labels(graph: Graph, node: Node) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for predicate in (SKOS.prefLabel, RDFS.label):
+        for text in graph.objects(node, predicate):
+            labels.setdefault(getattr(text, "language", None) or "", str(text))
+    return labels
+
+
+def _parties(data: Graph, focus: Node, value: Node | None) -> tuple[Party, ...]:
+    """Actors among focus and value, and the actors they involve (jg:involves and its subproperties)."""
+    nodes = [n for n in (focus, value) if n is not None]
+    found: list[Node] = [n for n in nodes if _is_actor(data, n)]
+    for node in nodes:
+        for predicate in _involving_properties():
+            found.extend(data.objects(node, predicate))
+    unique = list(dict.fromkeys(n for n in found if isinstance(n, URIRef)))
+    return tuple(Party(str(n), _labels(data, n)) for n in unique)
+
+
+@cache
+def _involving_properties() -> tuple[Node, ...]:
+    return tuple(ontology().transitive_subjects(RDFS.subPropertyOf, JG.involves))
+
+
+@cache
+def _actor_classes() -> frozenset[Node]:
+    return frozenset(ontology().transitive_subjects(RDFS.subClassOf, JG.Actor))
+
+
+def _is_actor(data: Graph, node: Node) -> bool:
+    return any(t in _actor_classes() for t in data.objects(node, RDF.type))
+
+
+@cache
+def _defined_terms() -> dict[str, str]:
+    """Local name → IRI of every term the ontology defines in our namespaces."""
+    terms = {}
+    for subject in set(ontology().subjects(RDF.type, None)):
+        if isinstance(subject, URIRef) and is_vocabulary_term(str(subject)):
+            terms[_curie(subject)] = str(subject)
+    return terms
+
+
+def _suggestion(term: Node) -> dict[str, str]:
+    close = difflib.get_close_matches(_curie(term), list(_defined_terms()), n=1, cutoff=0.6)
+    if not close:
+        return {}
+    return {"nl": f" Bedoelde u {close[0]}?", "en": f" Did you mean {close[0]}?"}
+
+
+def _curie(node: Node) -> str:
+    text = str(node)
+    for namespace, prefix in PREFIXES.items():
+        if text.startswith(namespace):
+            return prefix + text[len(namespace):]
+    return text
+
+
+def _node_id(node: Node | None) -> str:
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return str(node)
+
+
+def _attach_messages(results: Graph, findings: list[Finding]) -> None:
+    """Replace pySHACL's messages in the SHACL report by the rendered nl and en messages."""
+    by_key = {(f.focus, f.shape, f.value): f for f in findings}
+    for result in list(results.subjects(RDF.type, SH.ValidationResult)):
+        focus = _node_id(results.value(result, SH.focusNode))
+        source = results.value(result, SH.sourceShape)
+        value = results.value(result, SH.value)
+        value_id = _node_id(value) if value is not None and _node_id(value) != focus else None
+        shape = _node_id(_detecting_shape(source, shapes()))
+        finding = by_key.get((focus, shape, value_id))
+        if finding is None:
+            continue
+        results.remove((result, SH.resultMessage, None))
+        for lang, text in finding.messages.items():
+            results.add((result, SH.resultMessage, Literal(text, lang=lang)))
+        results.add((result, DCTERMS.identifier, Literal(finding.defect)))
