@@ -90,7 +90,7 @@ class Report:
 
 def defect_ids() -> list[str]:
     """Catalogue ids that can be selected: every defect and every group of defects."""
-    return sorted(str(n) for c in ontology().subjects(SKOS.inScheme, JGD)
+    return sorted(str(n) for c in ontology().subjects(SKOS.inScheme, URIRef(JGD))
                   for n in ontology().objects(c, SKOS.notation))
 
 
@@ -130,7 +130,7 @@ def _shapes_for(selection: frozenset[str]) -> Graph:
 
 
 def _defect_concepts() -> list[Node]:
-    return list(ontology().subjects(SKOS.inScheme, JGD))
+    return list(ontology().subjects(SKOS.inScheme, URIRef(JGD)))
 
 
 def _notation(concept: Node) -> str:

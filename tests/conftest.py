@@ -1,0 +1,32 @@
+"""Shared helpers: parse Turtle snippets into setups and collect defect ids."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from shape_cases import PREFIXES
+
+from jeugdgov import Setup, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+def setup_from(turtle: str, name: str = "example") -> Setup:
+    graph = Graph().parse(data=PREFIXES + turtle, format="turtle")
+    return Setup(name=name, graph=graph, source=Path(f"{name}.ttl"))
+
+
+def defects_found(turtle: str, *selection: str) -> set[str]:
+    report = validate(setup_from(turtle), defects=list(selection) or None)
+    return {f.defect for f in report.findings}
+
+
+@pytest.fixture(scope="session")
+def jeugdgov_command() -> str:
+    command = shutil.which("jeugdgov")
+    assert command, "the jeugdgov command is not installed: run pip install -e '.[test]'"
+    return command

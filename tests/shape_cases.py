@@ -1,0 +1,318 @@
+"""A minimal conforming and a minimal violating graph for every shape of the catalogue.
+
+Each pair differs in the one fact the shape is about, so a test over the pair shows the
+shape fires for that reason and for no other.
+"""
+
+PREFIXES = """
+@prefix jg:   <https://w3id.org/jeugdgov/def#> .
+@prefix jgr:  <https://w3id.org/jeugdgov/role/> .
+@prefix jgt:  <https://w3id.org/jeugdgov/task/> .
+@prefix ex:   <https://w3id.org/jeugdgov/id/example/> .
+@prefix org:  <http://www.w3.org/ns/org#> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+COLLEGE = """
+ex:m a jg:Municipality ; rdfs:label "Gemeente Voorbeeld" .
+ex:c a jg:MunicipalExecutive ; jg:bodyOf ex:m ; rdfs:label "College Voorbeeld" .
+ex:comp a jg:Competence ; jg:attributedTo ex:c ; jg:task jgt:access-decision .
+ex:o a jg:Official ; jg:subordinateTo ex:c ; rdfs:label "Ambtenaar" .
+"""
+
+#: defect id -> (conforming graph, violating graph)
+CASES: dict[str, tuple[str, str]] = {
+    "dual-role": (
+        """
+        ex:m a jg:Municipality . ex:n a jg:Network . ex:team a jg:ProgrammeTeam ; jg:bodyOf ex:n .
+        ex:r1 a jg:RoleAssignment ; jg:agent ex:m ; jg:role jgr:commissioner ; jg:task jgt:care-delivery .
+        ex:r2 a jg:RoleAssignment ; jg:agent ex:n ; jg:role jgr:contractor ; jg:task jgt:care-delivery .
+        """,
+        """
+        ex:m a jg:Municipality . ex:n a jg:Network . ex:team a jg:ProgrammeTeam ; jg:bodyOf ex:n .
+        ex:r1 a jg:RoleAssignment ; jg:agent ex:team ; jg:role jgr:commissioner ; jg:task jgt:care-delivery .
+        ex:r2 a jg:RoleAssignment ; jg:agent ex:n ; jg:role jgr:contractor ; jg:task jgt:care-delivery .
+        """,
+    ),
+    "access-and-delivery": (
+        """
+        ex:jel a jg:PrivateCompany . ex:p a jg:CareProvider .
+        ex:r1 a jg:RoleAssignment ; jg:agent ex:jel ; jg:role jgr:access ; jg:task jgt:access-decision .
+        ex:r2 a jg:RoleAssignment ; jg:agent ex:p ; jg:role jgr:delivery ; jg:task jgt:specialist-care .
+        """,
+        """
+        ex:jel a jg:PrivateCompany . ex:p a jg:CareProvider .
+        ex:r1 a jg:RoleAssignment ; jg:agent ex:p ; jg:role jgr:access ; jg:task jgt:access-decision .
+        ex:r2 a jg:RoleAssignment ; jg:agent ex:p ; jg:role jgr:delivery ; jg:task jgt:specialist-care .
+        """,
+    ),
+    "advises-and-decides": (
+        COLLEGE + """
+        ex:team a jg:ProgrammeTeam . ex:other a jg:Team . ex:o org:memberOf ex:team .
+        ex:mandate a jg:Mandate ; jg:mandateGiver ex:c ; jg:mandatary ex:o ; jg:competence ex:comp .
+        ex:d a jg:IndividualDecision ; jg:advisedBy ex:other ; jg:decidedBy ex:o ;
+            jg:underMandate ex:mandate ; jg:competence ex:comp .
+        """,
+        COLLEGE + """
+        ex:team a jg:ProgrammeTeam . ex:other a jg:Team . ex:o org:memberOf ex:team .
+        ex:mandate a jg:Mandate ; jg:mandateGiver ex:c ; jg:mandatary ex:o ; jg:competence ex:comp .
+        ex:d a jg:IndividualDecision ; jg:advisedBy ex:team ; jg:decidedBy ex:o ;
+            jg:underMandate ex:mandate ; jg:competence ex:comp .
+        """,
+    ),
+    "no-contact-point": (
+        """
+        ex:m a jg:Municipality . ex:vt a jg:SafeAtHomeOrganisation . ex:team a jg:Team .
+        ex:r a jg:RoleAssignment ; jg:agent ex:team ; jg:role jgr:contact-point ;
+            jg:task jgt:child-protection ; jg:onBehalfOf ex:m .
+        """,
+        """
+        ex:m a jg:Municipality . ex:vt a jg:SafeAtHomeOrganisation . ex:team a jg:Team .
+        """,
+    ),
+    "decision-without-mandate": (
+        COLLEGE + """
+        ex:mandate a jg:Mandate ; jg:mandateGiver ex:c ; jg:mandatary ex:o ; jg:competence ex:comp ;
+            jg:during [ a time:ProperInterval ;
+                time:hasBeginning [ a time:Instant ; time:inXSDDate "2019-01-01"^^xsd:date ] ] .
+        ex:d a jg:IndividualDecision ; jg:decidedBy ex:o ; jg:competence ex:comp ;
+            jg:date "2020-01-01"^^xsd:date .
+        """,
+        COLLEGE + """
+        ex:d a jg:IndividualDecision ; jg:decidedBy ex:o ; jg:competence ex:comp ;
+            jg:date "2020-01-01"^^xsd:date .
+        """,
+    ),
+    "external-mandate-without-consent": (
+        COLLEGE + """
+        ex:f a jg:Foundation .
+        ex:mandate a jg:Mandate ; jg:mandateGiver ex:c ; jg:mandatary ex:f ; jg:competence ex:comp ;
+            jg:consentRecorded true .
+        """,
+        COLLEGE + """
+        ex:f a jg:Foundation .
+        ex:mandate a jg:Mandate ; jg:mandateGiver ex:c ; jg:mandatary ex:f ; jg:competence ex:comp .
+        """,
+    ),
+    "delegation-without-basis": (
+        COLLEGE + """
+        ex:ab a jg:GeneralBoard .
+        ex:del a jg:Delegation ; jg:delegator ex:c ; jg:delegate ex:ab ; jg:competence ex:comp ;
+            jg:legalBasis <https://wetten.overheid.nl/jci1.3:c:BWBR0003740&artikel=8> .
+        """,
+        COLLEGE + """
+        ex:ab a jg:GeneralBoard .
+        ex:del a jg:Delegation ; jg:delegator ex:c ; jg:delegate ex:ab ; jg:competence ex:comp .
+        """,
+    ),
+    "provider-decides-extension": (
+        """
+        ex:p a jg:CareProvider .
+        ex:hk a jg:HandlingFramework ; jg:hasExtensionClause ex:clause .
+        ex:clause a jg:ExtensionClause ; jg:extensionRequestedBy ex:p ; jg:requiresMunicipalDecision true .
+        """,
+        """
+        ex:p a jg:CareProvider .
+        ex:hk a jg:HandlingFramework ; jg:hasExtensionClause ex:clause .
+        ex:clause a jg:ExtensionClause ; jg:extensionRequestedBy ex:p .
+        """,
+    ),
+    "subsidy-passed-on": (
+        """
+        ex:m a jg:Municipality . ex:p a jg:CareProvider . ex:coop a jg:Cooperative .
+        ex:sd a jg:SubsidyDecision ; jg:passOnPermitted true ; jg:budgetCeiling 100.0 .
+        ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p ; jg:basis ex:sd .
+        ex:pt a jg:PassThrough ; jg:payer ex:p ; jg:payee ex:coop ; jg:passesOn ex:s .
+        """,
+        """
+        ex:m a jg:Municipality . ex:p a jg:CareProvider . ex:coop a jg:Cooperative .
+        ex:sd a jg:SubsidyDecision ; jg:budgetCeiling 100.0 .
+        ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p ; jg:basis ex:sd .
+        ex:pt a jg:PassThrough ; jg:payer ex:p ; jg:payee ex:coop ; jg:passesOn ex:s .
+        """,
+    ),
+    "money-vs-accountability": (
+        """
+        ex:m a jg:Municipality . ex:p a jg:CareProvider . ex:coop a jg:Cooperative .
+        ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p .
+        ex:line a jg:AccountabilityLine ; jg:accountableParty ex:p ; jg:accountTo ex:m ; jg:aboutFlow ex:s .
+        """,
+        """
+        ex:m a jg:Municipality . ex:p a jg:CareProvider . ex:coop a jg:Cooperative .
+        ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p .
+        ex:line a jg:AccountabilityLine ; jg:accountableParty ex:coop ; jg:accountTo ex:m ; jg:aboutFlow ex:s .
+        """,
+    ),
+    "double-financing": (
+        """
+        ex:m a jg:Municipality . ex:n a jg:Network . ex:p a jg:CareProvider ; org:memberOf ex:n .
+        ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p ; jg:task jgt:basic-care ;
+            jg:during [ a time:ProperInterval ;
+                time:hasBeginning [ a time:Instant ; time:inXSDDate "2015-01-01"^^xsd:date ] ;
+                time:hasEnd [ a time:Instant ; time:inXSDDate "2016-12-31"^^xsd:date ] ] .
+        ex:c a jg:PerCaseFinancing ; jg:payer ex:m ; jg:payee ex:n ; jg:task jgt:care-delivery ;
+            jg:during [ a time:ProperInterval ;
+                time:hasBeginning [ a time:Instant ; time:inXSDDate "2017-01-01"^^xsd:date ] ] .
+        """,
+        """
+        ex:m a jg:Municipality . ex:n a jg:Network . ex:p a jg:CareProvider ; org:memberOf ex:n .
+        ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p ; jg:task jgt:basic-care ;
+            jg:during [ a time:ProperInterval ;
+                time:hasBeginning [ a time:Instant ; time:inXSDDate "2015-01-01"^^xsd:date ] ;
+                time:hasEnd [ a time:Instant ; time:inXSDDate "2017-12-31"^^xsd:date ] ] .
+        ex:c a jg:PerCaseFinancing ; jg:payer ex:m ; jg:payee ex:n ; jg:task jgt:care-delivery ;
+            jg:during [ a time:ProperInterval ;
+                time:hasBeginning [ a time:Instant ; time:inXSDDate "2017-01-01"^^xsd:date ] ] .
+        """,
+    ),
+    "open-budget": (
+        """
+        ex:m a jg:Municipality . ex:p a jg:CareProvider .
+        ex:sd a jg:SubsidyDecision ; jg:budgetCeiling 1000000.00 .
+        ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p ; jg:basis ex:sd .
+        """,
+        """
+        ex:m a jg:Municipality . ex:p a jg:CareProvider .
+        ex:sd a jg:SubsidyDecision .
+        ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p ; jg:basis ex:sd .
+        """,
+    ),
+    "goals-not-measurable": (
+        """
+        ex:a a jg:CollaborationAgreement ; jg:assignsTask jgt:care-delivery ; jg:hasGoal ex:g .
+        ex:g a jg:Goal ; jg:measurable true .
+        """,
+        """
+        ex:a a jg:CollaborationAgreement ; jg:assignsTask jgt:care-delivery ; jg:hasGoal ex:g .
+        ex:g a jg:Goal ; jg:measurable false .
+        """,
+    ),
+    "no-stake": (
+        """
+        ex:m a jg:Municipality . ex:coop a jg:Cooperative .
+        ex:r1 a jg:RoleAssignment ; jg:agent ex:m ; jg:role jgr:commissioner ; jg:task jgt:care-delivery .
+        ex:r2 a jg:RoleAssignment ; jg:agent ex:coop ; jg:role jgr:delivery ; jg:task jgt:basic-care .
+        ex:ms a jg:CooperativeMembership ; org:member ex:m ; org:organization ex:coop .
+        """,
+        """
+        ex:m a jg:Municipality . ex:coop a jg:Cooperative .
+        ex:r1 a jg:RoleAssignment ; jg:agent ex:m ; jg:role jgr:commissioner ; jg:task jgt:care-delivery .
+        ex:r2 a jg:RoleAssignment ; jg:agent ex:coop ; jg:role jgr:delivery ; jg:task jgt:basic-care .
+        """,
+    ),
+    "indirect-commissioning": (
+        """
+        ex:m a jg:Municipality . ex:soj a jg:Team . ex:sjt a jg:Foundation .
+        ex:contract a jg:PurchaseContract ; jg:party ex:soj , ex:sjt , ex:m .
+        ex:r1 a jg:RoleAssignment ; jg:agent ex:m ; jg:role jgr:commissioner ; jg:task jgt:access-decision .
+        ex:r2 a jg:RoleAssignment ; jg:agent ex:soj ; jg:role jgr:commissioner ; jg:task jgt:access-decision ;
+            jg:onBehalfOf ex:m ; jg:inContextOf ex:contract .
+        ex:r3 a jg:RoleAssignment ; jg:agent ex:sjt ; jg:role jgr:contractor ; jg:task jgt:access-decision ;
+            jg:inContextOf ex:contract .
+        """,
+        """
+        ex:m a jg:Municipality . ex:soj a jg:Team . ex:sjt a jg:Foundation .
+        ex:contract a jg:PurchaseContract ; jg:party ex:soj , ex:sjt .
+        ex:r1 a jg:RoleAssignment ; jg:agent ex:m ; jg:role jgr:commissioner ; jg:task jgt:access-decision .
+        ex:r2 a jg:RoleAssignment ; jg:agent ex:soj ; jg:role jgr:commissioner ; jg:task jgt:access-decision ;
+            jg:onBehalfOf ex:m ; jg:inContextOf ex:contract .
+        ex:r3 a jg:RoleAssignment ; jg:agent ex:sjt ; jg:role jgr:contractor ; jg:task jgt:access-decision ;
+            jg:inContextOf ex:contract .
+        """,
+    ),
+    "inactive-body": (
+        """
+        ex:sg a jg:SteeringGroup ; jg:requiredMeetingsPerYear 1 ;
+            jg:during [ a time:ProperInterval ;
+                time:hasBeginning [ a time:Instant ; time:inXSDDate "2016-01-01"^^xsd:date ] ;
+                time:hasEnd [ a time:Instant ; time:inXSDDate "2016-12-31"^^xsd:date ] ] .
+        ex:meeting a jg:Meeting ; jg:meetingOf ex:sg ; jg:date "2016-05-01"^^xsd:date .
+        """,
+        """
+        ex:sg a jg:SteeringGroup ; jg:requiredMeetingsPerYear 1 ;
+            jg:during [ a time:ProperInterval ;
+                time:hasBeginning [ a time:Instant ; time:inXSDDate "2016-01-01"^^xsd:date ] ;
+                time:hasEnd [ a time:Instant ; time:inXSDDate "2016-12-31"^^xsd:date ] ] .
+        ex:meeting a jg:Meeting ; jg:meetingOf ex:sg ; jg:date "2017-05-01"^^xsd:date .
+        """,
+    ),
+    "no-evaluation": (
+        """
+        ex:a a jg:CollaborationAgreement ; jg:evaluationWithinMonths 12 ;
+            jg:during [ a time:ProperInterval ;
+                time:hasBeginning [ a time:Instant ; time:inXSDDate "2015-01-01"^^xsd:date ] ;
+                time:hasEnd [ a time:Instant ; time:inXSDDate "2018-12-31"^^xsd:date ] ] .
+        ex:ev a jg:Evaluation ; jg:evaluates ex:a ; jg:date "2015-11-01"^^xsd:date .
+        """,
+        """
+        ex:a a jg:CollaborationAgreement ; jg:evaluationWithinMonths 12 ;
+            jg:during [ a time:ProperInterval ;
+                time:hasBeginning [ a time:Instant ; time:inXSDDate "2015-01-01"^^xsd:date ] ;
+                time:hasEnd [ a time:Instant ; time:inXSDDate "2018-12-31"^^xsd:date ] ] .
+        ex:ev a jg:Evaluation ; jg:evaluates ex:a ; jg:date "2017-11-01"^^xsd:date .
+        """,
+    ),
+    # Data quality
+    "required-property": (
+        """
+        ex:m a jg:Municipality .
+        ex:r a jg:RoleAssignment ; jg:agent ex:m ; jg:role jgr:owner ; jg:task jgt:policy .
+        """,
+        """
+        ex:m a jg:Municipality .
+        ex:r a jg:RoleAssignment ; jg:role jgr:owner ; jg:task jgt:policy .
+        """,
+    ),
+    "wrong-datatype": (
+        """
+        ex:m a jg:Municipality . ex:p a jg:CareProvider .
+        ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p ; jg:amount 1250.50 .
+        """,
+        """
+        ex:m a jg:Municipality . ex:p a jg:CareProvider .
+        ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p ; jg:amount "1250 euro" .
+        """,
+    ),
+    "interval-order": (
+        """
+        ex:i a time:ProperInterval ;
+            time:hasBeginning [ a time:Instant ; time:inXSDDate "2020-01-01"^^xsd:date ] ;
+            time:hasEnd [ a time:Instant ; time:inXSDDate "2021-01-01"^^xsd:date ] .
+        """,
+        """
+        ex:i a time:ProperInterval ;
+            time:hasBeginning [ a time:Instant ; time:inXSDDate "2020-01-01"^^xsd:date ] ;
+            time:hasEnd [ a time:Instant ; time:inXSDDate "2019-01-01"^^xsd:date ] .
+        """,
+    ),
+    "unknown-concept": (
+        """
+        ex:m a jg:Municipality .
+        ex:r a jg:RoleAssignment ; jg:agent ex:m ; jg:role jgr:owner ; jg:task jgt:policy .
+        """,
+        """
+        ex:m a jg:Municipality .
+        ex:r a jg:RoleAssignment ; jg:agent ex:m ; jg:role jgt:policy ; jg:task jgt:policy .
+        """,
+    ),
+    "dangling-reference": (
+        """
+        ex:m a jg:Municipality .
+        ex:r a jg:RoleAssignment ; jg:agent ex:m ; jg:role jgr:owner ; jg:task jgt:policy .
+        """,
+        """
+        ex:m a jg:Municipality .
+        ex:r a jg:RoleAssignment ; jg:agent ex:nobody ; jg:role jgr:owner ; jg:task jgt:policy .
+        """,
+    ),
+    "undefined-term": (
+        COLLEGE + """
+        ex:d a jg:IndividualDecision ; jg:decidedBy ex:o .
+        """,
+        COLLEGE + """
+        ex:d a jg:IndividualDecision ; jg:decidedBy ex:o ; jg:advisedBi ex:o .
+        """,
+    ),
+}

@@ -1,0 +1,70 @@
+"""The encoded cases reproduce what the reports found (DESIGN §6).
+
+For each setup the set of defect ids equals the set the report supports, and each
+expected finding names the parties the report names.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DATA
+
+from jeugdgov import load, validate
+
+LEL = "https://w3id.org/jeugdgov/id/lelystad/"
+LELYSTAD = "https://identifier.overheid.nl/tooi/id/gemeente/gm0995"
+FLV = "https://w3id.org/jeugdgov/id/flevoland/"
+
+#: setup -> {defect id: parties one finding of that defect must name (all of them)}
+EXPECTED: dict[str, dict[str, set[str]]] = {
+    # Lelystad 2.1.3, 2.1.4, 2.1.1, 2.4
+    "lelystad-netwerk": {
+        "dual-role": {LEL + "programmateam"},
+        "advises-and-decides": {LEL + "actor", LEL + "programmateam"},
+        "access-and-delivery": {LEL + "jgt-netwerk"},
+        "double-financing": {LEL + "jgt-netwerk"},
+        "open-budget": {LELYSTAD, LEL + "jgt-netwerk"},
+        "goals-not-measurable": {LELYSTAD},
+        "inactive-body": {LEL + "stuurgroep"},
+        "no-evaluation": {LELYSTAD},
+    },
+    # Lelystad 2.2.1, 2.2.3, 2.2.6, 2.4
+    "lelystad-cooperatie": {
+        "access-and-delivery": {LEL + "directie-cooperatie"},
+        "subsidy-passed-on": {LEL + "zorgorganisaties-leden", LEL + "jgt-cooperatie"},
+        "money-vs-accountability": {LEL + "directie-cooperatie", LELYSTAD},
+        "no-stake": {LEL + "jgt-cooperatie", LELYSTAD},
+        "double-financing": {LEL + "jgt-cooperatie"},
+        "open-budget": {LELYSTAD, LEL + "jgt-cooperatie"},
+        "goals-not-measurable": {LELYSTAD},
+        "no-evaluation": {LELYSTAD},
+    },
+    # Lelystad 2.3: JEL only does access, 100% owned by the municipality.
+    "lelystad-jel": {},
+    # Letter of the Lelystad executive: the provider's 317 message extends care.
+    "flevoland-handelingskader": {
+        "provider-decides-extension": {FLV + "aanbieders"},
+    },
+}
+
+REPORTS = {s.name: s for s in load(DATA)}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_setup_reproduces_the_report(name):
+    report = validate(REPORTS[name])
+    found = {f.defect for f in report.findings}
+    assert found == set(EXPECTED[name]), f"{name}: {sorted(found)}"
+    for defect, parties in EXPECTED[name].items():
+        named = [{p.iri for p in f.parties} for f in report.findings if f.defect == defect]
+        assert any(parties <= n for n in named), f"{defect} does not name {parties}: {named}"
+
+
+def test_jel_has_none_of_the_role_defects():
+    found = {f.defect for f in validate(REPORTS["lelystad-jel"]).findings}
+    assert not found & {"dual-role", "access-and-delivery", "advises-and-decides"}
+
+
+def test_every_bundled_setup_has_expectations():
+    setups = {name for name, setup in REPORTS.items() if setup.node is not None}
+    assert setups == set(EXPECTED)

@@ -1,0 +1,68 @@
+"""Every shape fires on its minimal violating graph and stays silent on its conforming twin."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import defects_found, setup_from
+from shape_cases import CASES, COLLEGE
+
+from jeugdgov import validate
+from jeugdgov.validation import defect_ids
+
+
+def test_every_catalogue_defect_has_a_case():
+    leaves = {d for d in defect_ids() if d not in {"roles", "mandates", "money", "steering", "data-quality"}}
+    assert leaves == set(CASES)
+
+
+@pytest.mark.parametrize("defect", sorted(CASES))
+def test_violating_graph_is_flagged(defect):
+    _conforming, violating = CASES[defect]
+    assert defect in defects_found(violating, defect)
+
+
+@pytest.mark.parametrize("defect", sorted(CASES))
+def test_conforming_graph_is_clean(defect):
+    conforming, _violating = CASES[defect]
+    assert defects_found(conforming, defect, "data-quality") == set()
+
+
+def test_finding_names_parties_and_basis_in_both_languages():
+    _conforming, violating = CASES["subsidy-passed-on"]
+    report = validate(setup_from(violating), defects=["subsidy-passed-on"])
+    (finding,) = report.findings
+    assert finding.severity == "Violation"
+    assert {p.iri.rsplit("/", 1)[-1] for p in finding.parties} == {"m", "p", "coop"}
+    assert any("BWBR0005537&artikel=4:41" in b for b in finding.basis)
+    assert "doorgegeven" in finding.message("nl") and "passed on" in finding.message("en")
+
+
+def test_misspelt_term_suggests_the_defined_one():
+    _conforming, violating = CASES["undefined-term"]
+    report = validate(setup_from(violating), defects=["undefined-term"])
+    (finding,) = report.findings
+    assert finding.value.endswith("#advisedBi")
+    assert "jg:advisedBy" in finding.message("en")
+
+
+MANDATE = COLLEGE + """
+ex:o2 a jg:Official ; jg:subordinateTo ex:c .
+ex:d a jg:IndividualDecision ; jg:decidedBy ex:o2 ; jg:competence ex:comp ; jg:date "2020-06-01"^^xsd:date .
+ex:mandate a jg:Mandate ; jg:mandateGiver ex:c ; jg:mandatary ex:o ; jg:competence ex:comp {permission} ;
+    jg:during [ a time:ProperInterval ;
+        time:hasBeginning [ a time:Instant ; time:inXSDDate "2019-01-01"^^xsd:date ] ;
+        time:hasEnd [ a time:Instant ; time:inXSDDate "{end}"^^xsd:date ] ] .
+ex:sub a jg:SubMandate ; jg:subMandateOf ex:mandate ; jg:mandateGiver ex:o ; jg:mandatary ex:o2 ;
+    jg:competence ex:comp .
+"""
+
+
+@pytest.mark.parametrize(("permission", "end", "flagged"), [
+    ("; jg:subMandatePermitted true", "2021-12-31", False),
+    ("", "2021-12-31", True),
+    ("; jg:subMandatePermitted true", "2019-12-31", True),
+])
+def test_sub_mandate_chain_needs_permission_and_period(permission, end, flagged):
+    graph = MANDATE.replace("{permission}", permission).replace("{end}", end)
+    found = defects_found(graph, "decision-without-mandate")
+    assert ("decision-without-mandate" in found) is flagged
