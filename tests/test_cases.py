@@ -14,6 +14,8 @@ from jeugdgov import load, validate
 LEL = "https://w3id.org/jeugdgov/id/lelystad/"
 LELYSTAD = "https://identifier.overheid.nl/tooi/id/gemeente/gm0995"
 FLV = "https://w3id.org/jeugdgov/id/flevoland/"
+ZHZ = "https://w3id.org/jeugdgov/id/zhz/"
+DORDRECHT = "https://identifier.overheid.nl/tooi/id/gemeente/gm0505"
 
 #: setup -> {defect id: parties one finding of that defect must name (all of them)}
 EXPECTED: dict[str, dict[str, set[str]]] = {
@@ -41,6 +43,18 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     # Lelystad 2.3: JEL only does access, 100% owned by the municipality.
     "lelystad-jel": {},
+    # ZHZ 2.2, 3.2.1, 4.1.3: the municipalities commission SJT through SOJ; SJT runs access and
+    # basic care; providers indicate their own care; no measurable goals in the SOJ-SJT contract.
+    "zhz-huidig": {
+        "indirect-commissioning": {DORDRECHT, ZHZ + "soj"},
+        "access-and-delivery": {ZHZ + "sjt"},
+        "goals-not-measurable": {ZHZ + "soj", ZHZ + "sjt"},
+    },
+    # ZHZ 4.1.3: municipalities become direct commissioners of SJT (DVO); the access role of
+    # SJT and the providers' own indication remain (4.1.3, 4.1.4).
+    "zhz-aanbevolen": {
+        "access-and-delivery": {ZHZ + "sjt"},
+    },
     # Letter of the Lelystad executive: the provider's 317 message extends care.
     "flevoland-handelingskader": {
         "provider-decides-extension": {FLV + "aanbieders"},
@@ -58,6 +72,12 @@ def test_setup_reproduces_the_report(name):
     for defect, parties in EXPECTED[name].items():
         named = [{p.iri for p in f.parties} for f in report.findings if f.defect == defect]
         assert any(parties <= n for n in named), f"{defect} does not name {parties}: {named}"
+
+
+def test_recommended_zhz_model_resolves_indirect_commissioning():
+    current = {f.defect for f in validate(REPORTS["zhz-huidig"]).findings}
+    recommended = {f.defect for f in validate(REPORTS["zhz-aanbevolen"]).findings}
+    assert "indirect-commissioning" in current and "indirect-commissioning" not in recommended
 
 
 def test_jel_has_none_of_the_role_defects():
