@@ -66,3 +66,36 @@ def test_sub_mandate_chain_needs_permission_and_period(permission, end, flagged)
     graph = MANDATE.replace("{permission}", permission).replace("{end}", end)
     found = defects_found(graph, "decision-without-mandate")
     assert ("decision-without-mandate" in found) is flagged
+
+
+def _result_shapes():
+    from rdflib import RDF, SH, URIRef
+
+    from jeugdgov.resources import JG, shapes
+
+    graph = shapes()
+    return graph, sorted(s for s in graph.subjects(JG.detects, None) if isinstance(s, URIRef)), RDF, SH
+
+
+def test_every_shape_carries_id_severity_messages_and_basis():
+    from rdflib import RDFS
+
+    graph, result_shapes, _rdf, sh = _result_shapes()
+    assert len(result_shapes) >= 17
+    for shape in result_shapes:
+        assert graph.value(shape, sh.severity) in {sh.Violation, sh.Warning, sh.Info}, shape
+        assert list(graph.objects(shape, RDFS.seeAlso)), f"{shape} has no basis"
+        holders = [shape, *graph.objects(shape, sh.sparql)]
+        languages = {m.language for h in holders for m in graph.objects(h, sh.message)}
+        assert {"nl", "en"} <= languages, f"{shape} lacks an nl or en message"
+
+
+def test_no_shape_names_an_individual_of_a_case():
+    import re
+
+    from conftest import ROOT
+
+    for path in (ROOT / "shapes").glob("*.ttl"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"w3id\.org/jeugdgov/id/(?!source/)[\w-]+", text), path
+        assert "identifier.overheid.nl" not in text, path
