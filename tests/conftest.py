@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,14 @@ def defects_found(turtle: str, *selection: str) -> set[str]:
     return {f.defect for f in report.findings}
 
 
+def installed_command(name: str) -> str:
+    """A console script of this environment, whether or not the environment is activated."""
+    beside_python = Path(sys.executable).parent / name
+    command = str(beside_python) if beside_python.exists() else shutil.which(name)
+    assert command, f"the {name} command is not installed: run pip install -e '.[test]'"
+    return command
+
+
 @pytest.fixture(scope="session")
 def jeugdgov_command() -> str:
-    command = shutil.which("jeugdgov")
-    assert command, "the jeugdgov command is not installed: run pip install -e '.[test]'"
-    return command
+    return installed_command("jeugdgov")
