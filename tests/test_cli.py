@@ -59,10 +59,25 @@ def test_syntax_error_names_file_and_line(jeugdgov_command, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def _missing(folder):
+    return folder / "missing.ttl"
+
+
+def _empty_file(folder):
+    path = folder / "empty.ttl"
+    path.write_text("")
+    return path
+
+
+def _folder_without_rdf(folder):
+    (folder / "notes.txt").write_text("no RDF here")
+    return folder
+
+
 @pytest.mark.parametrize(("make", "expected"), [
-    (lambda d: d / "missing.ttl", "no such file"),
-    (lambda d: (d / "empty.ttl").write_text("") and d / "empty.ttl", "no triples"),
-    (lambda d: (d / "sub").mkdir() or d / "sub", "no RDF files"),
+    (_missing, "no such file"),
+    (_empty_file, "no triples"),
+    (_folder_without_rdf, "no RDF files"),
 ])
 def test_unusable_paths_exit_2(jeugdgov_command, tmp_path, make, expected):
     result = run(jeugdgov_command, "validate", make(tmp_path))
