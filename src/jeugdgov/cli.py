@@ -6,6 +6,7 @@ Exit codes: 0 the setups conform, 1 defects found, 2 bad input or usage.
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -112,6 +113,68 @@ def defects_command() -> None:
     """List the defect ids and groups that --shapes accepts."""
     for defect in defect_ids():
         stdout.print(defect)
+
+
+class GraphKind(str, Enum):
+    roles = "roles"
+    money = "money"
+    mandates = "mandates"
+    accountability = "accountability"
+
+
+@app.command("viz")
+def viz_command(
+    path: Annotated[Path, typer.Argument(help="A Turtle, TriG, JSON-LD or N-Triples file, or a folder.",
+                                         show_default=False)],
+    kind: Annotated[GraphKind, typer.Option(
+        "--kind", "-k", help="roles: actor -> task; money: payer -> payee; mandates: giver -> mandatary "
+        "(and delegations); accountability: accountable party -> recipient.", show_default=False)],
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="The picture to write: .png or .svg (static) or .html (interactive).",
+        show_default=False)],
+    setup: Annotated[str | None, typer.Option(
+        "--setup", help="Which setup to draw, when the file or folder holds several.")] = None,
+    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of labels and messages.")]
+        = Language.nl,
+    period_start: Annotated[datetime | None, typer.Option(
+        "--period-start", formats=["%Y-%m-%d"], help="Only relations holding on or after this date.")] = None,
+    period_end: Annotated[datetime | None, typer.Option(
+        "--period-end", formats=["%Y-%m-%d"], help="Only relations holding on or before this date.")] = None,
+    on_date: Annotated[datetime | None, typer.Option(
+        "--date", formats=["%Y-%m-%d"], help="Only relations holding on this day.")] = None,
+    all_actors: Annotated[bool, typer.Option(
+        "--all-actors", help="Draw every actor; by default actors with the same relations (e.g. 150 "
+        "providers, ten municipalities) are merged into one node.")] = False,
+    no_findings: Annotated[bool, typer.Option(
+        "--no-findings", help="Do not validate; draw without highlighting defects.")] = False,
+) -> None:
+    """Draw actors and roles, money flows, mandates or accountability with defects highlighted.
+
+    The nodes and lines a finding involves are outlined in the colour of its severity and
+    numbered; the caption (PNG, SVG) or the hover text and list (HTML) give the messages.
+    The file is written only when complete.
+
+    Examples:
+
+      jeugdgov viz data/lelystad.trig --setup lelystad-cooperatie --kind money --out money.png
+
+      jeugdgov viz data/zhz.trig --setup zhz-huidig --kind roles --out roles.html --lang en
+
+      jeugdgov viz data/lelystad.trig --setup lelystad-netwerk --kind roles --date 2016-06-01 -o roles.svg
+    """
+    from jeugdgov.projection import Period
+    from jeugdgov.visualisation import check_output, select_setup, write
+
+    check_output(out)
+    if on_date is not None and (period_start or period_end):
+        raise InputError("give --date or --period-start/--period-end, not both",
+                         hint="--date draws one day; --period-start and --period-end a period")
+    period = Period(period_start.date() if period_start else None, period_end.date() if period_end else None) \
+        if period_start or period_end else None
+    chosen = select_setup(load(path), setup)
+    write(chosen, kind.value, out, lang=lang.value, period=period, at=on_date.date() if on_date else None,
+          highlight=not no_findings, aggregate=not all_actors)
+    stderr.print(f"wrote {out} ({kind.value} of {chosen.name})", highlight=False)
 
 
 def main() -> None:

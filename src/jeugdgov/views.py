@@ -1,0 +1,380 @@
+"""What a picture shows: one projection of a setup, laid out, with the findings it touches.
+
+A :class:`View` is shared by the static figures (:mod:`jeugdgov.visualisation`) and the
+interactive HTML (:mod:`jeugdgov.interactive`), so both draw the same nodes in the same places
+with the same numbered findings. A finding touches a view when an edge in it is the relation
+the finding is about (its focus or value), or runs from the focus or value to another party
+of the finding, or when the focus itself is a node of the view. Findings of one defect share a
+number.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+import networkx as nx
+
+from jeugdgov.layout import Layout, layered, longest_path_layers
+from jeugdgov.loading import Setup
+from jeugdgov.projection import (
+    KIND_LABELS,
+    KINDS,
+    NODE_KINDS,
+    Period,
+    project,
+    require_edges,
+)
+from jeugdgov.projection import aggregate as merge_equivalent
+from jeugdgov.validation import Finding, validate
+
+FONT_SIZE = 8.0
+SEVERITY_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
+SEVERITY_COLOURS = {"Violation": "#d7191c", "Warning": "#f07b00", "Info": "#2c7fb8"}
+SEVERITY_LABELS = {
+    "Violation": {"nl": "overtreding", "en": "violation"},
+    "Warning": {"nl": "waarschuwing", "en": "warning"},
+    "Info": {"nl": "advies", "en": "advice"},
+}
+KIND_COLOURS = {
+    "municipality": "#6baed6",
+    "municipal-body": "#9ecae1",
+    "municipal-organisation": "#c6dbef",
+    "joint-arrangement": "#bcbddc",
+    "governance-body": "#dadaeb",
+    "organisation": "#d9d9d9",
+    "care-provider": "#a1d99b",
+    "referrer": "#fcc5e0",
+    "chain-partner": "#d4b9da",
+    "person": "#f0f0f0",
+    "task": "#fff7bc",
+}
+#: Colour and line style of each relation; unknown relations are grey.
+RELATION_STYLES = {
+    "commissioner": ("#08519c", "solid"),
+    "contractor": ("#238b45", "solid"),
+    "subcontractor": ("#74c476", "dashed"),
+    "delivery": ("#8c510a", "solid"),
+    "access": ("#6a51a3", "solid"),
+    "adviser": ("#9e9ac8", "dashed"),
+    "decision-maker": ("#252525", "solid"),
+    "referrer": ("#e7298a", "dotted"),
+    "funder": ("#1b9e9e", "solid"),
+    "supervision": ("#737373", "dashed"),
+    "owner": ("#bcbd22", "solid"),
+    "accountholder": ("#8c6d31", "dashed"),
+    "contact-point": ("#bd9e39", "dotted"),
+    "mandate": ("#3182bd", "solid"),
+    "sub-mandate": ("#6baed6", "dashed"),
+    "delegation": ("#31a354", "solid"),
+    "subsidy": ("#2b8cbe", "solid"),
+    "contract-payment": ("#31a354", "solid"),
+    "per-case-financing": ("#756bb1", "solid"),
+    "joint-arrangement-contribution": ("#636363", "solid"),
+    "pass-through": ("#a63603", "dashed"),
+    "money-flow": ("#969696", "solid"),
+    "accountability": ("#7b4173", "solid"),
+}
+TEXT = {
+    "legend": {"nl": "Legenda", "en": "Legend"},
+    "finding": {"nl": "bevinding", "en": "finding"},
+    "numbered": {"nl": "[n] bevinding n, zie onder", "en": "[n] finding n, see below"},
+    "also": {"nl": "ook", "en": "also"},
+    "not_shown": {"nl": "Niet in dit beeld", "en": "Not in this view"},
+    "no_findings": {"nl": "Geen bevindingen in dit beeld.", "en": "No findings in this view."},
+    "aggregated": {"nl": "actoren met dezelfde relaties samengevoegd", "en": "actors with the same relations merged"},
+    "members": {"nl": "bestaat uit", "en": "consists of"},
+    "findings": {"nl": "Bevindingen", "en": "Findings"},
+    "period": {"nl": "periode", "en": "period"},
+    "amount": {"nl": "bedrag", "en": "amount"},
+    "kind": {"nl": "soort", "en": "kind"},
+    "legal_form": {"nl": "rechtsvorm", "en": "legal form"},
+    "relation": {"nl": "relatie", "en": "relation"},
+}
+
+
+@dataclass
+class Group:
+    """The findings of one defect in a view, drawn with one number."""
+
+    number: int
+    defect: str
+    severity: str
+    findings: list[Finding]
+    nodes: set[str] = field(default_factory=set)
+    edges: set[tuple] = field(default_factory=set)
+    edge_focus: set[tuple] = field(default_factory=set)
+
+    describe: Callable[[Finding], str] | None = None
+
+    def caption(self, lang: str, width: int = 0, numbered: bool = True) -> str:
+        first = self.findings[0]
+        text = f"[{self.number}] " if numbered else ""
+        text += f"{self.defect} ({SEVERITY_LABELS[self.severity][lang]}): {first.message(lang)}"
+        if len(self.findings) > 1:
+            describe = self.describe or (lambda f: f.focus.rsplit("/", 1)[-1])
+            others = [describe(f) for f in self.findings[1:]]
+            text += f" — {TEXT['also'][lang]} ({len(others)}): {', '.join(dict.fromkeys(others))}"
+        return textwrap.fill(text, width, subsequent_indent="     ") if width else text
+
+
+@dataclass
+class Bundle:
+    """Parallel edges with the same relation, drawn as one line."""
+
+    source: str
+    target: str
+    relation: str
+    relation_label: str
+    keys: list
+    amount: Decimal | None
+    count: int = 0
+    severity: str | None = None
+    numbers: list[int] = field(default_factory=list)
+    focus_numbers: list[int] = field(default_factory=list)
+    offset: float = 0.0
+
+    @property
+    def style(self) -> tuple[str, str]:
+        return RELATION_STYLES.get(self.relation, ("#969696", "solid"))
+
+
+@dataclass
+class View:
+    setup: Setup
+    kind: str
+    lang: str
+    graph: nx.MultiDiGraph
+    layout: Layout
+    labels: dict[str, str]
+    bundles: list[Bundle]
+    groups: list[Group]
+    hidden: dict[str, int]
+    period: Period | None
+    aggregated: bool
+
+    @property
+    def title(self) -> str:
+        return f"{self.setup.label(self.lang)} — {KIND_LABELS[self.kind][self.lang]}"
+
+    @property
+    def subtitle(self) -> str:
+        parts = []
+        if self.period is not None:
+            parts.append(f"{TEXT['period'][self.lang]}: {self.period.describe(self.lang)}")
+        if self.aggregated:
+            parts.append(TEXT["aggregated"][self.lang])
+        return "; ".join(parts)
+
+    def numbers(self, node: str) -> list[int]:
+        return [g.number for g in self.groups if node in g.nodes]
+
+    def severity(self, node: str) -> str | None:
+        found = [g.severity for g in self.groups if node in g.nodes]
+        return max(found, key=SEVERITY_RANK.__getitem__) if found else None
+
+    def node_details(self, node: str) -> list[str]:
+        """Lines for a tooltip: label, kind, legal form, members and findings."""
+        data, lang = self.graph.nodes[node], self.lang
+        lines = [data["label"], f"{TEXT['kind'][lang]}: {data[f'kind_label_{lang}']}"]
+        if data.get("legal_form"):
+            lines.append(f"{TEXT['legal_form'][lang]}: {data[f'legal_form_label_{lang}']}")
+        if data.get("aggregate"):
+            members = list(data.get("member_labels", ()))
+            shown = ", ".join(members[:25]) + (", …" if len(members) > 25 else "")
+            lines.append(f"{TEXT['members'][lang]} ({len(members)}): {shown}")
+        lines += [g.caption(lang) for g in self.groups if node in g.nodes]
+        return lines
+
+    def bundle_details(self, bundle: Bundle) -> list[str]:
+        lang = self.lang
+        edges = [self.graph.edges[bundle.source, bundle.target, k] for k in bundle.keys]
+        times = f" (×{bundle.count})" if bundle.count > 1 else ""
+        lines = [f"{self.labels[bundle.source]} → {self.labels[bundle.target]}",
+                 f"{TEXT['relation'][lang]}: {bundle.relation_label}{times}"]
+        for edge in edges[:12]:
+            period = Period(_day(edge.get("start")), _day(edge.get("end")))
+            line = f"• {edge['label']} ({period.describe(lang)})"
+            if edge.get("amount") is not None:
+                line += f", {format_amount(edge['amount'], lang)}"
+            if edge.get("competence_label_" + lang):
+                line += f" — {edge['competence_label_' + lang]}"
+            lines.append(line)
+        if len(edges) > 12:
+            lines.append(f"• … (+{len(edges) - 12})")
+        lines += [g.caption(lang) for g in self.groups if g.number in bundle.numbers]
+        return lines
+
+
+def prepare(setup: Setup, kind: str, *, lang: str = "en", period: Period | None = None, at: date | None = None,
+            findings: Iterable[Finding] | None = None, highlight: bool = True,
+            aggregate: bool = True, font_size: float = FONT_SIZE) -> View:
+    """Project, aggregate, lay out and match findings; raises InputError when there is nothing to draw."""
+    graph = require_edges(project(setup, kind, lang=lang, period=period, at=at))
+    before = graph.number_of_nodes()
+    if aggregate:
+        graph = merge_equivalent(graph)
+    if findings is None and highlight:
+        findings = validate(setup).findings
+    groups, hidden = _match(graph, list(findings or []) if highlight else [])
+    describe = _describer(setup, graph, lang)
+    for group in groups:
+        group.describe = describe
+    labels = {n: a["label"] for n, a in graph.nodes(data=True)}
+    layout = _layout(graph, kind, font_size)
+    bundles = _bundles(graph, groups)
+    return View(setup=setup, kind=kind, lang=lang, graph=graph, layout=layout, labels=labels, bundles=bundles,
+                groups=groups, hidden=hidden, period=graph.graph.get("period"),
+                aggregated=graph.number_of_nodes() < before)
+
+
+def wrap_label(node_data: dict) -> str:
+    width = 20 if node_data.get("kind") == "task" else 24
+    return textwrap.fill(node_data["label"], width, break_on_hyphens=False) or "?"
+
+
+def format_amount(amount: Decimal, lang: str) -> str:
+    text = f"{amount:,.0f}"
+    return "€ " + text.replace(",", ".") if lang == "nl" else "EUR " + text
+
+
+def kind_order(node_data: dict) -> int:
+    return list(NODE_KINDS).index(node_data.get("kind", "organisation"))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _match(graph: nx.MultiDiGraph, findings: Sequence[Finding]) -> tuple[list[Group], dict[str, int]]:
+    members = {m: n for n, a in graph.nodes(data=True) for m in a.get("members", ())}
+
+    def in_graph(iri: str | None) -> str | None:
+        if iri is None:
+            return None
+        return iri if iri in graph else members.get(iri)
+
+    by_defect: dict[str, Group] = {}
+    hidden: dict[str, int] = defaultdict(int)
+    for finding in findings:
+        ends = {in_graph(finding.focus), in_graph(finding.value)} - {None}
+        involved = ends | {in_graph(p.iri) for p in finding.parties} - {None}
+        reified = {finding.focus, finding.value} - {None}
+        edges, focus_edges = set(), set()
+        for u, v, k, a in graph.edges(keys=True, data=True):
+            if reified & ({a["node"]} | set(a.get("merged", ()))):
+                focus_edges.add((u, v, k))
+            elif (u in ends and v in involved) or (v in ends and u in involved):
+                edges.add((u, v, k))
+        edges |= focus_edges
+        focus_node = in_graph(finding.focus)
+        if not edges and focus_node is None:
+            hidden[finding.defect] += 1
+            continue
+        nodes = involved if edges else ends
+        group = by_defect.get(finding.defect)
+        if group is None:
+            group = by_defect[finding.defect] = Group(0, finding.defect, finding.severity, [])
+        group.findings.append(finding)
+        if SEVERITY_RANK.get(finding.severity, 0) > SEVERITY_RANK.get(group.severity, 0):
+            group.severity = finding.severity
+        group.nodes |= nodes
+        group.edges |= edges
+        group.edge_focus |= focus_edges
+    groups = sorted(by_defect.values(), key=lambda g: (-SEVERITY_RANK.get(g.severity, 0), g.defect))
+    for number, group in enumerate(groups, start=1):
+        group.number = number
+    return groups, dict(hidden)
+
+
+def _bundles(graph: nx.MultiDiGraph, groups: list[Group]) -> list[Bundle]:
+    collected: dict[tuple, Bundle] = {}
+    for u, v, k, a in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
+        bundle = collected.get((u, v, a["relation"]))
+        amount = a.get("amount")
+        if bundle is None:
+            bundle = collected[(u, v, a["relation"])] = Bundle(u, v, a["relation"], a["relation_label"], [], amount)
+        elif bundle.amount is not None:
+            bundle.amount = bundle.amount + amount if amount is not None else None
+        bundle.keys.append(k)
+        bundle.count += a.get("count", 1)
+        for group in groups:
+            if (u, v, k) in group.edges:
+                if group.number not in bundle.numbers:
+                    bundle.numbers.append(group.number)
+                if (u, v, k) in group.edge_focus and group.number not in bundle.focus_numbers:
+                    bundle.focus_numbers.append(group.number)
+                if bundle.severity is None or SEVERITY_RANK[group.severity] > SEVERITY_RANK[bundle.severity]:
+                    bundle.severity = group.severity
+    # Lines between the same two nodes (either direction) are spread apart.
+    pairs: dict[frozenset, list[Bundle]] = defaultdict(list)
+    for bundle in collected.values():
+        pairs[frozenset((bundle.source, bundle.target))].append(bundle)
+    for family in pairs.values():
+        for i, bundle in enumerate(sorted(family, key=lambda b: (b.source, b.relation))):
+            bundle.offset = (i - (len(family) - 1) / 2) * 0.1
+    return list(collected.values())
+
+
+def _layout(graph: nx.MultiDiGraph, kind: str, font_size: float) -> Layout:
+    sizes = {n: box_size(wrap_label(a), font_size) for n, a in graph.nodes(data=True)}
+    if kind == "roles":
+        municipal = {"municipality", "municipal-body", "municipal-organisation"}
+        has_left = any(a["kind"] in municipal for _, a in graph.nodes(data=True))
+        layers = {}
+        for node, a in graph.nodes(data=True):
+            column = 1 if a["kind"] == "task" else 0 if a["kind"] in municipal else 2
+            layers[node] = column - (0 if has_left else 1)
+    else:
+        layers = longest_path_layers(graph, reverse=kind == "accountability")
+
+    def order(node: str) -> tuple:
+        return kind_order(graph.nodes[node]), graph.nodes[node]["label"]
+
+    return layered(graph, layers, sizes, order_key=order, column_gap=1.5 if kind == "roles" else 1.6,
+                   row_gap=0.28)
+
+
+@cache
+def box_size(text: str, font_size: float) -> tuple[float, float]:
+    """Width and height in inches of a text box (with the padding the figures use)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer = _renderer(RendererAgg)
+    font = FontProperties(size=font_size)
+    lines = text.split("\n")
+    width = max(renderer.get_text_width_height_descent(line or " ", font, ismath=False)[0] for line in lines)
+    pad = 0.35 * font_size
+    height = len(lines) * 1.2 * font_size + 2 * pad
+    return (width + 2 * pad + 2) / 72, (height + 1) / 72
+
+
+@cache
+def _renderer(cls: type) -> object:
+    return cls(10, 10, 72)
+
+
+def _describer(setup: Setup, graph: nx.MultiDiGraph, lang: str) -> Callable[[Finding], str]:
+    """A short name for a finding's focus: a node's label, else the label of the relation it is."""
+    names: dict[str, str] = {n: a["label"] for n, a in graph.nodes(data=True)}
+
+    def describe(finding: Finding) -> str:
+        if finding.focus not in names:
+            for party in finding.parties:
+                names.setdefault(party.iri, party.label(lang))
+        if finding.focus not in names:
+            for kind in KINDS:
+                for _, _, a in project(setup, kind, lang=lang).edges(data=True):
+                    names.setdefault(a["node"], a["label"])
+        return names.get(finding.focus) or finding.focus.rsplit("/", 1)[-1]
+
+    return describe
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None

@@ -1,0 +1,357 @@
+"""Pictures of a setup with its defects highlighted: static figures and interactive HTML.
+
+::
+
+    from jeugdgov import load
+    from jeugdgov.visualisation import figure, write
+
+    setup = load("data/lelystad.trig")[1]
+    figure(setup, "money")                           # a matplotlib Figure (shows in a notebook)
+    write(setup, "roles", "roles.html", lang="nl")   # .png, .svg or .html, written atomically
+
+Nodes are boxes coloured by kind (municipality, care provider, task, ...) in columns:
+municipalities left, intermediaries in the middle, providers right (for roles: the tasks in the
+middle, the municipal side left of them and everyone else right). Findings of
+:func:`jeugdgov.validate` that touch the picture get a number: the nodes and lines involved
+are outlined in the colour of the severity and carry the number, and a caption below lists
+the numbered messages (in the HTML: on hover and in a list). Figures are drawn with the Agg
+canvas, independent of any pyplot backend.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+
+from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, Patch
+from matplotlib.path import Path as MplPath
+
+from jeugdgov.errors import InputError
+from jeugdgov.loading import Setup
+from jeugdgov.projection import KIND_LABELS, KINDS, NODE_KINDS, Period
+from jeugdgov.validation import Finding
+from jeugdgov.views import (
+    FONT_SIZE,
+    KIND_COLOURS,
+    RELATION_STYLES,
+    SEVERITY_COLOURS,
+    SEVERITY_LABELS,
+    SEVERITY_RANK,
+    TEXT,
+    Bundle,
+    View,
+    format_amount,
+    prepare,
+    wrap_label,
+)
+
+FORMATS = (".png", ".svg", ".html")
+_MARGIN = 0.35  # inches around the graph
+_LINE = 0.16  # inches per caption line
+_LINESTYLES = {"solid": "-", "dashed": (0, (5, 3)), "dotted": (0, (1.5, 2))}
+
+__all__ = ["FORMATS", "KINDS", "compare", "figure", "figure_of", "html", "prepare", "write"]
+
+
+def figure(setup: Setup, kind: str, *, lang: str = "en", period: Period | None = None, at: date | None = None,
+           findings: Iterable[Finding] | None = None, highlight: bool = True, aggregate: bool = True) -> Figure:
+    """A static figure of one projection; findings are validated unless given or ``highlight=False``."""
+    return figure_of(prepare(setup, kind, lang=lang, period=period, at=at, findings=findings,
+                             highlight=highlight, aggregate=aggregate))
+
+
+def compare(setups: Sequence[Setup], kind: str, *, lang: str = "en",
+            findings: dict[str, Iterable[Finding]] | None = None, highlight: bool = True,
+            aggregate: bool = True) -> Figure:
+    """Setups side by side (phases of a case, or current versus recommended) with one legend.
+
+    ``findings`` maps setup names to their findings; setups missing from it are validated.
+    """
+    views = []
+    for setup in setups:
+        given = (findings or {}).get(setup.name)
+        views.append(prepare(setup, kind, lang=lang, findings=given, highlight=highlight, aggregate=aggregate))
+    return figure_of(*views)
+
+
+def figure_of(*views: View) -> Figure:
+    """Draw prepared views next to each other, each with its title and caption, one legend."""
+    if not views:
+        raise InputError("nothing to draw", hint="give at least one setup")
+    lang = views[0].lang
+    widths = [max(v.layout.width + 2 * _MARGIN, 4.5) for v in views]
+    graph_heights = [v.layout.height + 2 * _MARGIN for v in views]
+    captions = [_caption(v, int(w / 0.062)) for v, w in zip(views, widths, strict=True)]
+    caption_height = max(len(c.splitlines()) for c in captions) * _LINE + 0.15
+    title_height = 0.55
+    gap = 0.5
+    total_width = sum(widths) + gap * (len(views) - 1)
+    total_height = max(graph_heights) + title_height + caption_height
+    fig = Figure(figsize=(total_width, total_height), dpi=110)
+    FigureCanvasAgg(fig)
+    handles: dict[str, object] = {}
+    x = 0.0
+    for view, width, height, caption in zip(views, widths, graph_heights, captions, strict=True):
+        bottom = caption_height + (max(graph_heights) - height)
+        ax = fig.add_axes((x / total_width, bottom / total_height, width / total_width, height / total_height))
+        _draw(ax, view, width, handles)
+        top = (caption_height + max(graph_heights)) / total_height
+        fig.text((x + 0.05) / total_width, top + 0.32 / total_height, textwrap.fill(view.title, int(width / 0.1)),
+                 fontsize=10, fontweight="bold", va="bottom", ha="left")
+        if view.subtitle:
+            fig.text((x + 0.05) / total_width, top + 0.08 / total_height, view.subtitle, fontsize=8,
+                     va="bottom", ha="left", color="#444444")
+        fig.text((x + 0.05) / total_width, (caption_height - 0.1) / total_height, caption, fontsize=7.5,
+                 va="top", ha="left", family="DejaVu Sans")
+        x += width + gap
+    fig.legend(handles=[handles[k] for k in sorted(handles, key=_legend_order)], loc="upper left",
+               bbox_to_anchor=(1.0, 1.0), title=TEXT["legend"][lang], fontsize=8, title_fontsize=9, frameon=False)
+    return fig
+
+
+def html(setup: Setup, kind: str, *, lang: str = "en", period: Period | None = None, at: date | None = None,
+         findings: Iterable[Finding] | None = None, highlight: bool = True, aggregate: bool = True) -> str:
+    """A self-contained interactive HTML page (vis-network via pyvis) of one projection."""
+    from jeugdgov.interactive import to_html
+
+    return to_html(prepare(setup, kind, lang=lang, period=period, at=at, findings=findings,
+                           highlight=highlight, aggregate=aggregate))
+
+
+def write(setup: Setup, kind: str, out: str | Path, **options: object) -> Path:
+    """Write a picture to ``out`` (.png, .svg or .html, by extension), atomically.
+
+    The file is written next to its destination under a temporary name and renamed when
+    complete, so a failure leaves no half-written picture behind.
+    """
+    out = Path(out)
+    suffix = check_output(out)
+    if suffix == ".html":
+        text = html(setup, kind, **options)  # type: ignore[arg-type]
+        atomic_write(out, lambda path: path.write_text(text, encoding="utf-8"))
+    else:
+        fig = figure(setup, kind, **options)  # type: ignore[arg-type]
+
+        def save(path: Path) -> None:
+            # SVG keeps its text as text: searchable, selectable and much smaller than glyph paths.
+            with rc_context({"svg.fonttype": "none"}):
+                fig.savefig(path, format=suffix[1:], bbox_inches="tight", facecolor="white")
+
+        atomic_write(out, save)
+    return out
+
+
+def select_setup(setups: Sequence[Setup], name: str | None) -> Setup:
+    """The setup called ``name``, or the only one; an InputError naming the choices otherwise."""
+    names = ", ".join(s.name for s in setups)
+    if name is not None:
+        for setup in setups:
+            if setup.name == name:
+                return setup
+        raise InputError(f"no setup named '{name}'", hint=f"setups found: {names}")
+    if len(setups) != 1:
+        raise InputError(f"the input holds {len(setups)} setups; say which one to draw",
+                         hint=f"add --setup with one of: {names}")
+    return setups[0]
+
+
+def check_output(out: Path) -> str:
+    """The output format of a path, or an InputError listing the valid ones."""
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"unknown output format '{out.suffix or out.name}'", file=out,
+                         hint=f"end the file name in one of: {', '.join(FORMATS)}")
+    if not out.parent.exists():
+        raise InputError("the output folder does not exist", file=out, hint="create the folder first")
+    return suffix
+
+
+def atomic_write(out: Path, writer: Callable[[Path], object]) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    os.close(handle)
+    try:
+        writer(Path(temporary))
+        # mkstemp makes the file private; give it the permissions a plain new file would get.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _draw(ax, view: View, width: float, handles: dict) -> None:
+    layout, lang = view.layout, view.lang
+    extra = (width - 2 * _MARGIN - layout.width) / 2
+    ax.set_xlim(-_MARGIN - extra, layout.width + _MARGIN + extra)
+    ax.set_ylim(-_MARGIN, layout.height + _MARGIN)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    for bundle in view.bundles:
+        _draw_bundle(ax, view, bundle, handles)
+    for node, data in view.graph.nodes(data=True):
+        _draw_node(ax, view, node, data, handles)
+    for severity in sorted({g.severity for g in view.groups}, key=lambda s: -SEVERITY_RANK[s]):
+        handles[f"severity:{severity}"] = Line2D(
+            [0], [0], color=SEVERITY_COLOURS[severity], lw=6, alpha=0.45,
+            label=f"{TEXT['finding'][lang]}: {SEVERITY_LABELS[severity][lang]}")
+    if view.groups:
+        handles["numbered"] = Line2D([0], [0], ls="none", marker="o", markersize=9, color="#555555",
+                                     label=TEXT["numbered"][lang])
+
+
+def _legend_order(key: str) -> tuple[int, int]:
+    group, _, name = key.partition(":")
+    order = {"kind": list(NODE_KINDS), "relation": list(RELATION_STYLES), "severity": list(SEVERITY_RANK)}
+    names = order.get(group, [])
+    return list(order).index(group) if group in order else 3, names.index(name) if name in names else 99
+
+
+def _draw_node(ax, view: View, node: str, data: dict, handles: dict) -> None:
+    x, y = view.layout.positions[node]
+    severity = view.severity(node)
+    kind = data["kind"]
+    ax.text(x, y, wrap_label(data), ha="center", va="center", fontsize=FONT_SIZE, zorder=5,
+            linespacing=1.2, gid=f"node:{node}",
+            bbox={"boxstyle": "round,pad=0.35" if kind != "task" else "square,pad=0.35",
+                  "facecolor": KIND_COLOURS.get(kind, "#d9d9d9"),
+                  "edgecolor": SEVERITY_COLOURS[severity] if severity else "#555555",
+                  "linewidth": 2.6 if severity else 0.8,
+                  "linestyle": (0, (4, 2)) if data.get("aggregate") else "-"})
+    numbers = view.numbers(node)
+    if numbers:
+        _, _, right, top = view.layout.box(node)
+        ax.text(right - 0.02, top + 0.01, ",".join(map(str, numbers)), ha="center", va="center", fontsize=6.5,
+                color="white", fontweight="bold", zorder=7,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": SEVERITY_COLOURS[severity], "edgecolor": "white",
+                      "linewidth": 0.8})
+    key = f"kind:{kind}"
+    if key not in handles:
+        handles[key] = Patch(facecolor=KIND_COLOURS.get(kind, "#d9d9d9"), edgecolor="#555555",
+                             label=NODE_KINDS[kind][view.lang])
+
+
+def _draw_bundle(ax, view: View, bundle: Bundle, handles: dict) -> None:
+    points = _route(view, bundle)
+    colour, style = bundle.style
+    path = _smooth(points)
+    if bundle.severity:
+        ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-", color=SEVERITY_COLOURS[bundle.severity],
+                                     lw=7, alpha=0.4, zorder=1, capstyle="round"))
+    width = 1.2 + min(bundle.count - 1, 4) * 0.35
+    ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>,head_length=0.45,head_width=0.22",
+                                 mutation_scale=12, color=colour, lw=width, linestyle=_LINESTYLES[style],
+                                 zorder=2))
+    label = _edge_label(view, bundle)
+    if label:
+        lx, ly = _along(points, 0.5)
+        ax.text(lx, ly, label, fontsize=6.5, ha="center", va="center", zorder=4,
+                color=SEVERITY_COLOURS[bundle.severity] if bundle.focus_numbers else "#222222",
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+    key = f"relation:{bundle.relation}"
+    if key not in handles:
+        handles[key] = Line2D([0], [0], color=colour, lw=1.6, linestyle=_LINESTYLES[style],
+                              label=bundle.relation_label)
+
+
+def _edge_label(view: View, bundle: Bundle) -> str:
+    parts = []
+    if bundle.focus_numbers:
+        parts.append("".join(f"[{n}]" for n in bundle.focus_numbers))
+    if bundle.count > 1:
+        parts.append(f"×{bundle.count}")
+    if bundle.amount is not None:
+        parts.append(format_amount(bundle.amount, view.lang))
+    return " ".join(parts)
+
+
+def _route(view: View, bundle: Bundle) -> list[tuple[float, float]]:
+    """Centre to centre through the bend points, cut at both boxes, shifted sideways by the offset."""
+    layout = view.layout
+    start, end = layout.positions[bundle.source], layout.positions[bundle.target]
+    bends = layout.routes.get((bundle.source, bundle.target), [])
+    points = [start, *bends, end]
+    points[0] = _exit(layout.box(bundle.source), points[0], points[1])
+    points[-1] = _exit(layout.box(bundle.target), points[-1], points[-2])
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    norm = (dx * dx + dy * dy) ** 0.5 or 1.0
+    # The offset is fixed per node pair, so lines in opposite directions do not overlap either.
+    sign = 1 if (bundle.source, bundle.target) <= (bundle.target, bundle.source) else -1
+    ox, oy = -dy / norm * bundle.offset * sign, dx / norm * bundle.offset * sign
+    return [(x + ox, y + oy) for x, y in points]
+
+
+def _exit(box: tuple[float, float, float, float], centre: tuple[float, float], toward: tuple[float, float],
+          gap: float = 0.04) -> tuple[float, float]:
+    """Where the line from the box centre toward a point leaves the box (plus a small gap)."""
+    left, bottom, right, top = box
+    cx, cy = centre
+    dx, dy = toward[0] - cx, toward[1] - cy
+    scales = []
+    if dx:
+        scales.append(((right - cx + gap) if dx > 0 else (left - cx - gap)) / dx)
+    if dy:
+        scales.append(((top - cy + gap) if dy > 0 else (bottom - cy - gap)) / dy)
+    scale = min((s for s in scales if s > 0), default=0.0)
+    scale = min(scale, 0.95)
+    return cx + dx * scale, cy + dy * scale
+
+
+def _smooth(points: list[tuple[float, float]]) -> MplPath:
+    if len(points) == 2:
+        return MplPath(points, [MplPath.MOVETO, MplPath.LINETO])
+    vertices, codes = [points[0]], [MplPath.MOVETO]
+    for i in range(1, len(points) - 1):
+        before = _mid(points[i - 1], points[i]) if i > 1 else points[0]
+        after = _mid(points[i], points[i + 1]) if i < len(points) - 2 else points[-1]
+        if i == 1:
+            vertices.append(before)
+            codes.append(MplPath.LINETO)
+        vertices += [points[i], after]
+        codes += [MplPath.CURVE3, MplPath.CURVE3]
+    return MplPath(vertices, codes)
+
+
+def _mid(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+
+
+def _along(points: list[tuple[float, float]], fraction: float) -> tuple[float, float]:
+    lengths = [((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5 for a, b in itertools.pairwise(points)]
+    goal = sum(lengths) * fraction
+    for (a, b), length in zip(itertools.pairwise(points), lengths, strict=True):
+        if goal <= length and length:
+            t = goal / length
+            return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+        goal -= length
+    return points[-1]
+
+
+def _caption(view: View, width: int) -> str:
+    lang = view.lang
+    lines = [TEXT["no_findings"][lang]] if not view.groups else [g.caption(lang, width) for g in view.groups]
+    for _node, data in view.graph.nodes(data=True):
+        if data.get("aggregate"):
+            lines.append(textwrap.fill(f"{data['label']} = {', '.join(data['member_labels'])}", width,
+                                       subsequent_indent="     "))
+    if view.hidden:
+        hidden = ", ".join(f"{d} ({n}×)" if n > 1 else d for d, n in sorted(view.hidden.items()))
+        lines.append(textwrap.fill(f"{TEXT['not_shown'][lang]}: {hidden}", width))
+    return "\n".join(lines)
+
+
+def kind_label(kind: str, lang: str = "en") -> str:
+    return KIND_LABELS[kind][lang]

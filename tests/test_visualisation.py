@@ -1,0 +1,201 @@
+"""Pictures: every kind in every format, defects visible, nothing piled up, bad input exits 2."""
+
+from __future__ import annotations
+
+import subprocess
+import xml.etree.ElementTree as ET
+from datetime import date
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import DATA, setup_from
+from matplotlib.figure import Figure
+from matplotlib.image import imread
+from rdflib import Graph
+from test_projection import many_providers
+
+from jeugdgov import InputError, Setup, load, validate
+from jeugdgov.projection import KINDS, Period, project
+from jeugdgov.views import SEVERITY_COLOURS, prepare
+from jeugdgov.visualisation import FORMATS, compare, figure, figure_of, html, write
+
+LEL = "https://w3id.org/jeugdgov/id/lelystad/"
+LELYSTAD = "https://identifier.overheid.nl/tooi/id/gemeente/gm0995"
+SETUPS = ["lelystad-netwerk", "lelystad-cooperatie", "lelystad-jel", "zhz-huidig", "zhz-aanbevolen"]
+
+
+@pytest.fixture(scope="module")
+def setups() -> dict[str, Setup]:
+    return {s.name: s for s in load(DATA / "lelystad.trig", DATA / "zhz.trig")}
+
+
+@pytest.fixture(scope="module")
+def findings(setups) -> dict[str, list]:
+    return {name: validate(setup).findings for name, setup in setups.items()}
+
+
+def run(command: str, *args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([command, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_is_written_in_every_format(setups, findings, tmp_path, kind, suffix):
+    setup = setups["lelystad-cooperatie"]
+    out = write(setup, kind, tmp_path / f"picture{suffix}", findings=findings[setup.name], lang="en")
+    assert out.stat().st_size > 2000
+    labels = [a["label"] for a in prepare(setup, kind, highlight=False).graph.nodes.values()]
+    if suffix == ".png":
+        image = imread(out)
+        assert image.shape[0] > 200 and image.shape[1] > 400
+    elif suffix == ".svg":
+        text = "".join(ET.parse(out).getroot().itertext())
+        assert "Legend" in text
+        assert all(label.split()[0] in text for label in labels)
+    else:
+        page = out.read_text(encoding="utf-8")
+        assert "vis.Network" in page and "<title>" in page
+        assert "bootstrap" not in page, "the page needs nothing from the internet"
+        assert all(label.split()[0] in page for label in labels)
+    assert [p.name for p in tmp_path.iterdir()] == [out.name], "no temporary files left behind"
+
+
+def red_pixels(path: Path, colour: str) -> int:
+    image = imread(path)[:, :, :3]
+    target = np.array([int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    return int((np.abs(image - target) < 0.04).all(axis=2).sum())
+
+
+def test_defects_are_visible_in_the_colour_of_their_severity(setups, findings, tmp_path):
+    setup = setups["lelystad-cooperatie"]
+    assert any(f.severity == "Violation" for f in findings[setup.name])
+    marked = write(setup, "money", tmp_path / "marked.png", findings=findings[setup.name])
+    plain = write(setup, "money", tmp_path / "plain.png", highlight=False)
+    assert red_pixels(marked, SEVERITY_COLOURS["Violation"]) > 200
+    assert red_pixels(plain, SEVERITY_COLOURS["Violation"]) == 0
+
+
+def test_findings_are_numbered_on_the_nodes_and_lines_they_involve(setups, findings):
+    view = prepare(setups["lelystad-cooperatie"], "money", findings=findings["lelystad-cooperatie"])
+    passed_on = next(g for g in view.groups if g.defect == "subsidy-passed-on")
+    members, cooperative = LEL + "zorgorganisaties-leden", LEL + "jgt-cooperatie"
+    # The finding is about the pass-through (focus) and the subsidy it passes on (value).
+    assert {(u, v) for u, v, _ in passed_on.edge_focus} == {(members, cooperative), (LELYSTAD, members)}
+    assert view.severity(cooperative) == "Violation"
+    assert passed_on.number in view.numbers(members)
+    assert "inactive-body" not in {g.defect for g in view.groups}, "the steering group is not in the money view"
+    page = html(setups["lelystad-cooperatie"], "money", findings=findings["lelystad-cooperatie"])
+    assert passed_on.findings[0].message("en").split("(")[0] in page, "the message is on hover and in the list"
+    static = figure_of(view)
+    captions = " ".join(t.get_text() for t in static.texts)
+    assert f"[{passed_on.number}] subsidy-passed-on" in captions
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", SETUPS)
+def test_node_boxes_never_overlap(setups, findings, name, kind):
+    if not project(setups[name], kind).number_of_edges():
+        with pytest.raises(InputError, match="has no"):
+            figure(setups[name], kind, findings=findings[name])
+        return
+    fig = figure(setups[name], kind, findings=findings[name])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for ax in fig.axes for t in ax.texts
+             if (t.get_gid() or "").startswith("node:")]
+    assert boxes
+    for a, b in combinations(boxes, 2):
+        assert not a.overlaps(b), "two node boxes overlap"
+    legend = fig.legends[0].get_window_extent(renderer)
+    for box in boxes:
+        assert not legend.overlaps(box), "the legend covers a node"
+
+
+def test_zhz_stays_readable_and_more_than_150_providers_become_one_node(setups, findings):
+    view = prepare(setups["zhz-huidig"], "roles", findings=findings["zhz-huidig"])
+    assert view.graph.number_of_nodes() <= 20
+    assert any(a.get("aggregate") and a["kind"] == "municipality" for a in view.graph.nodes.values())
+    assert prepare(setups["zhz-huidig"], "roles", highlight=False, aggregate=False).graph.number_of_nodes() > 20
+    many = setup_from(many_providers(160))
+    assert prepare(many, "money", highlight=False).graph.number_of_nodes() == 3
+    assert prepare(many, "money", highlight=False, aggregate=False).graph.number_of_nodes() == 162
+
+
+def test_phases_side_by_side_share_one_legend(setups, findings):
+    phases = [setups[n] for n in ("lelystad-netwerk", "lelystad-cooperatie", "lelystad-jel")]
+    fig = compare(phases, "roles", findings=findings)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 3 and len(fig.legends) == 1
+
+
+def test_dutch_labels_and_messages(setups, findings):
+    page = html(setups["lelystad-netwerk"], "roles", lang="nl", findings=findings["lelystad-netwerk"])
+    assert "Legenda" in page and "opdrachtgever" in page
+    assert '<html lang="nl">' in page
+
+
+def test_bad_input_is_an_input_error_and_no_figure(setups, tmp_path):
+    with pytest.raises(InputError, match="has no mandates"):
+        write(setups["lelystad-jel"], "mandates", tmp_path / "x.png", highlight=False)
+    with pytest.raises(InputError, match="during"):
+        write(setups["lelystad-jel"], "roles", tmp_path / "x.png", highlight=False,
+              period=Period(date(2000, 1, 1), date(2001, 1, 1)))
+    with pytest.raises(InputError, match=r"\.png, \.svg, \.html"):
+        write(setups["lelystad-jel"], "roles", tmp_path / "x.pdf", highlight=False)
+    with pytest.raises(InputError, match="empty"):
+        figure(Setup("empty", Graph(), Path("empty.ttl")), "roles", highlight=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_half_written_one(setups, tmp_path, monkeypatch):
+    out = tmp_path / "roles.png"
+    out.write_bytes(b"old picture")
+
+    def broken(self, path, **kwargs):
+        Path(path).write_bytes(b"half")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Figure, "savefig", broken)
+    with pytest.raises(RuntimeError):
+        write(setups["lelystad-jel"], "roles", out, highlight=False)
+    assert out.read_bytes() == b"old picture"
+    assert [p.name for p in tmp_path.iterdir()] == ["roles.png"]
+
+
+def test_viz_command_writes_each_format(jeugdgov_command, tmp_path):
+    for suffix in FORMATS:
+        out = tmp_path / f"money{suffix}"
+        result = run(jeugdgov_command, "viz", DATA / "lelystad.trig", "--setup", "lelystad-cooperatie",
+                     "--kind", "money", "--out", out, "--lang", "en")
+        assert result.returncode == 0, result.stderr
+        assert out.stat().st_size > 2000
+
+
+def test_viz_command_restricts_to_a_date(jeugdgov_command, tmp_path):
+    out = tmp_path / "mandates.svg"
+    result = run(jeugdgov_command, "viz", DATA / "lelystad.trig", "--setup", "lelystad-netwerk", "--kind",
+                 "mandates", "--date", "2018-01-15", "--out", out, "--no-findings", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    text = "".join(ET.parse(out).getroot().itertext())
+    assert "Municipal actor" in text and "Team leader" not in text
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--kind", "ownership", "--out", "x.png"], "'roles', 'money', 'mandates', 'accountability'"),
+    (["--kind", "roles", "--out", "x.pdf"], ".png, .svg, .html"),
+    (["--kind", "roles", "--out", "x.png"], "--setup with one of"),
+    (["--kind", "mandates", "--setup", "lelystad-jel", "--out", "x.png"], "has no mandates"),
+    (["--kind", "roles", "--setup", "lelystad-jel", "--period-start", "2000-01-01", "--period-end", "2001-01-01",
+      "--out", "x.png"], "no roles during"),
+    (["--kind", "roles", "--setup", "lelystad-jel", "--date", "2022-01-01", "--period-end", "2023-01-01",
+      "--out", "x.png"], "not both"),
+    (["--kind", "roles", "--setup", "nowhere", "--out", "x.png"], "no setup named"),
+])
+def test_viz_command_bad_input_exits_2_and_writes_nothing(jeugdgov_command, tmp_path, args, message):
+    result = run(jeugdgov_command, "viz", DATA / "lelystad.trig", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in " ".join((result.stderr + result.stdout).split())
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
