@@ -15,10 +15,11 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
+from jeugdgov.engine import validate_paths
 from jeugdgov.errors import InputError
 from jeugdgov.loading import load
 from jeugdgov.reporting import as_json, as_turtle, print_text
-from jeugdgov.validation import defect_ids, validate
+from jeugdgov.validation import Report, defect_ids, validate
 
 app = typer.Typer(
     help="Check how Dutch municipalities govern youth care: validate governance setups "
@@ -40,6 +41,11 @@ class OutputFormat(str, Enum):
 class Language(str, Enum):
     nl = "nl"
     en = "en"
+
+
+class Engine(str, Enum):
+    fast = "fast"
+    pyshacl = "pyshacl"
 
 
 def _split_ids(values: list[str] | None) -> list[str] | None:
@@ -65,6 +71,13 @@ def validate_command(
         "turtle: the SHACL validation report.")] = OutputFormat.text,
     lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of messages.")]
         = Language.nl,
+    engine: Annotated[Engine, typer.Option(
+        "--engine", "-e", help="fast: each shape as one SPARQL query over pyoxigraph, for national-size "
+        "data; pyshacl: pySHACL on rdflib, the reference (slow on large data). Both give the same "
+        "findings.")] = Engine.fast,
+    fallback: Annotated[bool, typer.Option(
+        "--fallback", help="With --engine fast: let pySHACL check the shapes the fast engine cannot "
+        "evaluate, instead of stopping with their names.")] = False,
 ) -> None:
     """Validate governance setups against the defect and data-quality shapes.
 
@@ -84,6 +97,13 @@ def validate_command(
         if unknown:
             raise InputError(f"unknown defect id(s) for --shapes: {', '.join(unknown)}",
                              hint=f"valid ids: {', '.join(defect_ids())}")
+    if engine is Engine.fast:
+        with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
+            task = progress.add_task("validating", total=None)
+            reports = validate_paths(paths, selection, names=setup, fallback=fallback,
+                                     progress=lambda step: progress.update(task, description=step))
+        _print_reports(reports, output_format, lang)
+        raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
     setups = load(*paths)
     if setup:
         known = [s.name for s in setups]
@@ -97,15 +117,20 @@ def validate_command(
         task = progress.add_task("validating", total=len(setups))
         for item in setups:
             progress.update(task, description=f"validating {item.name}")
-            reports.append(validate(item, defects=selection))
+            reports.append(validate(item, defects=selection, engine=engine.value))
             progress.advance(task)
+    _print_reports(reports, output_format, lang)
+    raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
+
+
+def _print_reports(reports: list[Report], output_format: OutputFormat, lang: Language) -> None:
+    # Only complete reports are printed: an interrupted validation prints nothing.
     if output_format is OutputFormat.json:
         stdout.out(as_json(reports, lang.value), highlight=False)
     elif output_format is OutputFormat.turtle:
         stdout.out(as_turtle(reports), highlight=False)
     else:
         print_text(reports, lang.value, stdout)
-    raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
 
 
 @app.command("defects")
@@ -177,10 +202,215 @@ def viz_command(
     stderr.print(f"wrote {out} ({kind.value} of {chosen.name})", highlight=False)
 
 
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+
+
+def _parameters(values: list[str] | None) -> dict[str, str]:
+    from jeugdgov.queries import ParameterError
+
+    parameters: dict[str, str] = {}
+    for value in values or []:
+        name, equals, given = value.partition("=")
+        if not equals or not name.strip():
+            raise ParameterError(name.strip() or value, f"'{value}' is not name=value",
+                                 hint="write --param period_start=2016-01-01")
+        parameters[name.strip()] = given
+    return parameters
+
+
+@app.command("queries")
+def queries_command(
+    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of the titles.")] = Language.nl,
+) -> None:
+    """List the named queries with their titles and parameters."""
+    from rich.table import Table
+
+    from jeugdgov.queries import library
+
+    table = Table("name", "title", "parameters (? optional)")
+    for query in library().values():
+        parameters = ", ".join(f"{p.name}: {p.type}{'' if p.required else '?'}" for p in query.parameters)
+        table.add_row(query.name, query.title(lang.value), parameters)
+    stdout.print(table)
+
+
+@app.command("query")
+def query_command(
+    name: Annotated[str, typer.Argument(
+        help="A named query (`jeugdgov queries` lists them) or the path of a .rq file.", show_default=False)],
+    data: Annotated[list[Path] | None, typer.Argument(
+        help="Data files or folders to query (default: the bundled data/). The ontology is always added.",
+        show_default=False)] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="A parameter as name=value; repeat for more. Values are checked against "
+        "the type the query declares.")] = None,
+    output_format: Annotated[QueryFormat, typer.Option(
+        "--format", "-f", help="table for reading; csv, tsv or json (SPARQL results) for other tools.")]
+        = QueryFormat.table,
+    endpoint: Annotated[str | None, typer.Option(
+        "--endpoint", help="Run on this external SPARQL endpoint instead of local data; its default "
+        "graph must be the union of its graphs (oxigraph serve --union-default-graph).")] = None,
+) -> None:
+    """Run a named query (or a .rq file) over the bundled data, given files, or an external store.
+
+    Examples:
+
+      jeugdgov query roles-in-period --param period_start=2016-01-01 --param period_end=2016-12-31
+
+      jeugdgov query cost-estimates-per-model --format csv
+
+      jeugdgov query money-final-recipients data/lelystad.trig --param municipality=gm:gm0995
+
+      jeugdgov query setups --endpoint http://localhost:7878/query
+    """
+    from jeugdgov.queries import resolve, run
+    from jeugdgov.remote import query as remote_query
+    from jeugdgov.results import print_table, serialize_result
+    from jeugdgov.store import memory_store
+
+    if endpoint and data:
+        raise InputError("give data files or --endpoint, not both")
+    query = resolve(name)
+    bindings = query.bind(_parameters(param))
+    if endpoint:
+        result = remote_query(endpoint, query.text, bindings)
+    else:
+        try:
+            result = run(memory_store(data), query.text, bindings)
+        except SyntaxError as error:
+            raise InputError(f"SPARQL syntax error: {error}", file=query.path) from None
+    if output_format is QueryFormat.table:
+        print_table(result, stdout, query.prefixes, hidden=[p.name for p in query.parameters])
+        return
+    body, _media = serialize_result(result, output_format.value)
+    sys.stdout.buffer.write(body)
+    sys.stdout.buffer.flush()
+
+
+@app.command("load")
+def load_command(
+    data: Annotated[list[Path], typer.Argument(help="Data files or folders.", show_default=False)],
+    store: Annotated[Path, typer.Option(
+        "--store", help="The store folder (created when missing).", show_default=False)],
+    ontology: Annotated[bool, typer.Option(
+        "--ontology/--no-ontology", help="Also load the ontology, so queries can label roles and tasks.")] = True,
+) -> None:
+    """Load data into an embedded (pyoxigraph) store, all or nothing.
+
+    Every file is parsed first; one bad file stops the load and leaves the store as it was.
+    Each setup goes into its own named graph; a TriG file's default graph and the ontology into
+    the default graph.
+
+    Example:
+
+      jeugdgov load data/ --store ./store && jeugdgov serve --store ./store
+    """
+    from jeugdgov.store import graph_names, load_into
+
+    count, opened = load_into(store, data, with_ontology=ontology)
+    stderr.print(f"loaded {count} quads into {store}; it holds {len(opened)} quads in "
+                 f"{len(graph_names(opened))} named graphs", highlight=False)
+
+
+@app.command("push")
+def push_command(
+    data: Annotated[list[Path], typer.Argument(help="Data files or folders.", show_default=False)],
+    endpoint: Annotated[str | None, typer.Option(
+        "--endpoint", help="SPARQL 1.1 Update endpoint, e.g. http://localhost:7878/update.")] = None,
+    graph_store: Annotated[str | None, typer.Option(
+        "--graph-store", help="Graph Store Protocol address instead, e.g. http://localhost:7878/store.")] = None,
+    ontology: Annotated[bool, typer.Option("--ontology/--no-ontology", help="Also push the ontology.")] = True,
+) -> None:
+    """Send data to an external SPARQL 1.1 store (SPARQL Update or Graph Store Protocol).
+
+    Each setup replaces its named graph; shared triples and the ontology are added to the default
+    graph. Every file is parsed before anything is sent.
+
+    Example:
+
+      jeugdgov push data/ --endpoint http://localhost:7878/update
+    """
+    from jeugdgov.remote import push
+
+    count, graphs = push(data, endpoint=endpoint, graph_store=graph_store, with_ontology=ontology)
+    stderr.print(f"sent {count} triples in {graphs} named graphs and the default graph to "
+                 f"{graph_store or endpoint}", highlight=False)
+
+
+@app.command("serve")
+def serve_command(
+    data: Annotated[list[Path] | None, typer.Argument(
+        help="Data files or folders to serve (default: the bundled data/, unless --store is given).",
+        show_default=False)] = None,
+    store: Annotated[Path | None, typer.Option(
+        "--store", help="Serve this store folder (DATA is loaded into it first); without it a temporary "
+        "store is used.")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 7878,
+    writable: Annotated[bool, typer.Option("--writable", help="Accept SPARQL updates at /update.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run.")] = 30.0,
+    max_request: Annotated[int, typer.Option(
+        "--max-request", help="Largest request body or query string, in bytes.")] = 1_000_000,
+    workers: Annotated[int, typer.Option(
+        "--workers", help="Query worker processes (one when writable).")] = 2,
+    queries: Annotated[Path | None, typer.Option(
+        "--queries", help="Folder of named queries to serve (default: the bundled queries/).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Do not log requests.")] = False,
+) -> None:
+    """Serve a SPARQL 1.1 endpoint for BI tools, with the named queries as CSV URLs.
+
+    GET /query?query=...&format=csv, GET /queries (the list), GET /queries/NAME.csv?param=value,
+    GET /health. Read-only unless --writable; each query runs in a worker process that is
+    stopped after --timeout seconds.
+
+    Examples:
+
+      jeugdgov serve
+
+      jeugdgov serve data/lelystad.trig --port 8000
+
+      jeugdgov load data/ --store ./store && jeugdgov serve --store ./store --writable
+    """
+    import shutil
+    import tempfile
+
+    from jeugdgov.endpoint import serve
+    from jeugdgov.queries import library
+    from jeugdgov.store import bundled_data, load_into
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        stderr.print(f"[yellow]warning:[/yellow] listening on {host}: the endpoint is reachable from other "
+                     "machines", highlight=False)
+    named = library(queries)
+    temporary = None if store else Path(tempfile.mkdtemp(prefix="jeugdgov-store-"))
+    folder = store or temporary
+    assert folder is not None
+    try:
+        if data or temporary:
+            count, opened = load_into(folder, data or bundled_data())
+            del opened  # close it: the workers open the store themselves
+            stderr.print(f"loaded {count} quads into {'a temporary store' if temporary else folder}", highlight=False)
+        elif not (folder / "CURRENT").is_file():
+            raise InputError("no store in this folder", file=folder,
+                             hint=f"create one with: jeugdgov load DATA... --store {folder}")
+        serve(folder, named, host=host, port=port, writable=writable, timeout=timeout, max_body=max_request,
+              workers=workers, log=not quiet, announce=lambda line: stderr.print(line, highlight=False))
+    finally:
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
 def main() -> None:
     """Entry point: run the app, turning bad input into a message and exit code 2."""
     try:
         app()
     except InputError as error:
-        stderr.print(f"[bold red]error:[/bold red] {error}", highlight=False)
+        stderr.print(f"[bold red]error:[/bold red] {error}", highlight=False, soft_wrap=True)
         sys.exit(2)
+    except KeyboardInterrupt:
+        stderr.print("interrupted: no report was written", highlight=False)
+        sys.exit(130)
