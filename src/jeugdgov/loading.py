@@ -38,7 +38,7 @@ class Setup:
 
     name: str
     graph: Graph
-    source: Path
+    source: Path | str  # a file, or the store and graph a setup was fetched from
     node: URIRef | None = None
     labels: dict[str, str] = field(default_factory=dict)
 
@@ -131,7 +131,7 @@ def _copy(graph: Graph) -> Graph:
     return copy
 
 
-def _setup(path: Path, graph: Graph, fallback: str) -> Setup:
+def _setup(path: Path | str, graph: Graph, fallback: str) -> Setup:
     nodes = [n for n in graph.subjects(RDF.type, JG.Setup) if isinstance(n, URIRef)]
     if len(nodes) > 1:
         raise InputError(f"one graph describes {len(nodes)} setups", file=path,

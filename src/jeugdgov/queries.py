@@ -1,0 +1,335 @@
+"""The query library: named SPARQL queries, their headers and their typed parameters.
+
+Each query in ``queries/`` is one ``.rq`` file whose leading comment block is its header::
+
+    # @title nl Rollen per taak in een periode
+    # @title en Roles per task in a period
+    # @description nl Wie vervult welke rol voor welke taak ...
+    #   (a line that starts with two spaces continues the tag above it)
+    # @description en Who holds which role for which task ...
+    # @param period_start xsd:date — nl: eerste dag van de periode | en: first day of the period
+    # @param task iri? — nl: alleen deze taak | en: only this task
+    # @param lang xsd:string = nl — nl: taal van de labels | en: language of the labels
+    # @example jeugdgov query roles-in-period --param period_start=2016-01-01 ...
+    # @example GET /queries/roles-in-period.csv?period_start=2016-01-01&...
+
+A parameter is required unless its type ends in ``?`` (optional, left unbound when absent) or
+it has a default (``= value``). Types: ``xsd:date``, ``xsd:decimal``, ``xsd:integer``,
+``xsd:boolean``, ``xsd:string`` and ``iri`` (a full IRI, or a prefixed name using a prefix the
+query declares). Values are turned into typed RDF terms and bound to the query variable of the
+same name through a ``VALUES`` block written from those terms (:func:`with_values`), never by
+pasting the raw values into the query text. The same block is used for the embedded store, the
+endpoint and external stores, so a query means the same everywhere. (pyoxigraph's own
+``substitutions`` would do locally, but in 0.5 ``BOUND(?param)`` stays false for a substituted
+variable, which breaks the optional-parameter idiom ``FILTER (!BOUND(?p) || ...)``.)
+
+Every query reads the dataset with the *union default graph*: the default graph is the union
+of all graphs, so facts shared by the setups of a case (a TriG default graph) and the setup
+graphs themselves are queried together. The setup a fact belongs to is its named graph.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
+
+from jeugdgov.errors import InputError
+from jeugdgov.resources import queries_dir
+
+Term = NamedNode | Literal
+Result = QuerySolutions | QueryBoolean | QueryTriples
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+TYPES = ("xsd:date", "xsd:decimal", "xsd:integer", "xsd:boolean", "xsd:string", "iri")
+LANGUAGES = ("nl", "en")
+#: Names of library queries: they appear in URLs, so nothing that could walk a path.
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+_TAG = re.compile(r"^#\s?@(?P<tag>[a-z]+)\s+(?P<value>.*)$")
+_CONTINUATION = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z:]+)(?P<optional>\?)?"
+    r"(?:\s*=\s*(?P<default>\S+))?\s*(?:(?:—|--)\s*(?P<doc>.*))?$")
+_PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class ParameterError(InputError):
+    """A parameter value that is missing, unknown or of the wrong type."""
+
+    def __init__(self, parameter: str, problem: str, hint: str | None = None):
+        super().__init__(f"parameter '{parameter}': {problem}", hint=hint)
+        self.parameter = parameter
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared parameter of a named query."""
+
+    name: str
+    type: str
+    required: bool
+    default: str | None = None
+    descriptions: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def term(self, raw: str, prefixes: Mapping[str, str]) -> Term:
+        """The typed RDF term for a value given as text; ParameterError when it does not fit the type."""
+        value = raw.strip()
+        if self.type == "iri":
+            return NamedNode(self._iri(value, prefixes))
+        if self.type == "xsd:string":
+            return Literal(raw)
+        if self.type == "xsd:date":
+            if not _DATE.match(value) or not _is_date(value):
+                raise ParameterError(self.name, f"'{raw}' is not a date",
+                                     hint="write it as YYYY-MM-DD, e.g. 2020-01-31")
+            return Literal(value, datatype=NamedNode(XSD + "date"))
+        if self.type == "xsd:decimal":
+            if not _DECIMAL.match(value):
+                raise ParameterError(self.name, f"'{raw}' is not a decimal number",
+                                     hint="e.g. 12.5 (a point, no thousands separator)")
+            return Literal(value, datatype=NamedNode(XSD + "decimal"))
+        if self.type == "xsd:integer":
+            if not _INTEGER.match(value):
+                raise ParameterError(self.name, f"'{raw}' is not a whole number", hint="e.g. 3")
+            return Literal(value, datatype=NamedNode(XSD + "integer"))
+        if self.type == "xsd:boolean":
+            if value.lower() not in ("true", "false", "1", "0"):
+                raise ParameterError(self.name, f"'{raw}' is not a boolean", hint="use true or false")
+            truth = "true" if value.lower() in ("true", "1") else "false"
+            return Literal(truth, datatype=NamedNode(XSD + "boolean"))
+        raise ParameterError(self.name, f"unknown type {self.type}")  # headers are checked when read
+
+    def _iri(self, value: str, prefixes: Mapping[str, str]) -> str:
+        prefix, _, local = value.partition(":")
+        if _ and prefix in prefixes and not local.startswith("//"):
+            value = prefixes[prefix] + local
+        elif not _SCHEME.match(value):
+            known = ", ".join(f"{p}:" for p in sorted(prefixes))
+            raise ParameterError(self.name, f"'{value}' is not an IRI",
+                                 hint=f"give a full IRI (https://...) or a prefixed name with one of: {known}")
+        try:
+            NamedNode(value)
+        except ValueError as error:
+            raise ParameterError(self.name, f"'{value}' is not a valid IRI ({error})") from None
+        return value
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "type": self.type, "required": self.required,
+                "default": self.default, "description": dict(self.descriptions)}
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A SPARQL query from the library with its header."""
+
+    name: str
+    path: Path
+    text: str
+    titles: dict[str, str] = field(hash=False, compare=False)
+    descriptions: dict[str, str] = field(hash=False, compare=False)
+    parameters: tuple[Parameter, ...] = ()
+    examples: tuple[str, ...] = ()
+    prefixes: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def title(self, lang: str = "en") -> str:
+        return self.titles.get(lang) or next(iter(self.titles.values()), self.name)
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def bind(self, values: Mapping[str, str]) -> dict[str, Term]:
+        """Typed terms for the given parameter values, with defaults filled in.
+
+        Raises ParameterError naming the first unknown, missing or ill-typed parameter.
+        """
+        names = [p.name for p in self.parameters]
+        for name in values:
+            if name not in names:
+                raise ParameterError(name, f"query '{self.name}' has no such parameter",
+                                     hint=f"its parameters: {', '.join(names) or 'none'}")
+        bound: dict[str, Term] = {}
+        for parameter in self.parameters:
+            raw = values.get(parameter.name)
+            if raw is None or raw == "":
+                if parameter.default is not None:
+                    raw = parameter.default
+                elif parameter.required:
+                    raise ParameterError(parameter.name, f"missing; query '{self.name}' needs it",
+                                         hint=f"give a value of type {parameter.type}")
+                else:
+                    continue
+            bound[parameter.name] = parameter.term(raw, self.prefixes)
+        return bound
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "title": dict(self.titles),
+            "description": dict(self.descriptions),
+            "parameters": [p.as_dict() for p in self.parameters],
+            "examples": list(self.examples),
+        }
+
+
+def read_query(path: Path, name: str | None = None) -> NamedQuery:
+    """Read one ``.rq`` file and its header; InputError naming the line of a malformed header."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read the query: {error}", file=path) from None
+    titles: dict[str, str] = {}
+    descriptions: dict[str, str] = {}
+    parameters: list[Parameter] = []
+    examples: list[str] = []
+    last: tuple[dict[str, str], str] | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            if line.strip():
+                break  # the header is the leading comment block
+            continue
+        if tag := _TAG.match(line):
+            last = None
+            kind, value = tag["tag"], tag["value"].strip()
+            if kind in ("title", "description"):
+                lang, _, words = value.partition(" ")
+                if lang not in LANGUAGES or not words.strip():
+                    raise InputError(f"@{kind} needs a language (nl or en) and a text", file=path, line=number)
+                target = titles if kind == "title" else descriptions
+                target[lang] = words.strip()
+                last = (target, lang)
+            elif kind == "param":
+                parameters.append(_parameter(value, path, number))
+            elif kind == "example":
+                examples.append(value)
+            else:
+                raise InputError(f"unknown header tag @{kind}", file=path, line=number,
+                                 hint="use @title, @description, @param or @example")
+        elif (more := _CONTINUATION.match(line)) and last is not None:
+            target, lang = last
+            target[lang] += " " + more["value"].strip()
+    if not titles:
+        raise InputError("the query has no @title in its header", file=path, line=1,
+                         hint="start the file with '# @title nl ...' and '# @title en ...'")
+    prefixes = {prefix or "": iri for prefix, iri in _PREFIX.findall(text)}
+    return NamedQuery(name=name or path.stem, path=path, text=text, titles=titles, descriptions=descriptions,
+                      parameters=tuple(parameters), examples=tuple(examples), prefixes=prefixes)
+
+
+def _parameter(value: str, path: Path, line: int) -> Parameter:
+    match = _PARAM.match(value)
+    if not match or match["type"] not in TYPES:
+        raise InputError(f"malformed @param '{value}'", file=path, line=line,
+                         hint=f"write '@param name TYPE[?] [= default] — nl: ... | en: ...' with TYPE one of "
+                         f"{', '.join(TYPES)}")
+    docs = {}
+    for part in (match["doc"] or "").split("|"):
+        lang, _, words = part.strip().partition(":")
+        if lang.strip() in LANGUAGES and words.strip():
+            docs[lang.strip()] = words.strip()
+    return Parameter(name=match["name"], type=match["type"], required=not match["optional"] and not match["default"],
+                     default=match["default"], descriptions=docs)
+
+
+def library(folder: Path | None = None) -> dict[str, NamedQuery]:
+    """The named queries in a folder (default: the bundled ``queries/``), by name."""
+    folder = folder or queries_dir()
+    found = {}
+    for path in sorted(folder.glob("*.rq")):
+        if NAME.match(path.stem):
+            found[path.stem] = read_query(path)
+    return found
+
+
+def resolve(name_or_file: str, folder: Path | None = None) -> NamedQuery:
+    """A library query by name, or a ``.rq`` file by path; InputError listing the names otherwise."""
+    candidate = Path(name_or_file)
+    if name_or_file.endswith(".rq") or "/" in name_or_file:
+        if not candidate.is_file():
+            raise InputError("no such query file", file=candidate)
+        return read_query(candidate)
+    queries = library(folder)
+    if name_or_file not in queries:
+        raise InputError(f"unknown query '{name_or_file}'",
+                         hint=f"named queries: {', '.join(queries)}; or give the path of a .rq file")
+    return queries[name_or_file]
+
+
+def run(store: Store, query: str, bindings: Mapping[str, Term] | None = None) -> Result:
+    """Run a query over a pyoxigraph store with the union default graph and typed bindings."""
+    return store.query(with_values(query, bindings or {}), use_default_graph_as_union=True)
+
+
+def with_values(query: str, bindings: Mapping[str, Term]) -> str:
+    """The query with a VALUES block binding the terms, placed first in its WHERE clause.
+
+    For endpoints that take no bindings beside the query. The block is written from typed
+    terms in N-Triples syntax (which escapes every literal), never from the raw values, and
+    at the start of the WHERE group so that every pattern and filter of the group sees it.
+    """
+    if not bindings:
+        return query
+    brace = _where_brace(query)
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    return f"{query[:brace + 1]}\n  VALUES ({names}) {{ ({terms}) }}\n{query[brace + 1:]}"
+
+
+def _where_brace(query: str) -> int:
+    """Offset of the brace that opens the query's top-level WHERE group."""
+    first_brace = None
+    after_where = False
+    for kind, start, text in _tokens(query):
+        if kind == "word" and text.upper() == "WHERE":
+            after_where = True
+        elif kind == "{":
+            if after_where:
+                return start
+            if first_brace is None:
+                first_brace = start
+    if first_brace is None:
+        raise InputError("the query has no WHERE clause to bind parameters in")
+    return first_brace
+
+
+_LEXEME = re.compile(r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w]+)
+  | (?P<word>[A-Za-z_][\w.-]*:?[\w.-]*)
+  | (?P<open>\{)
+  | (?P<close>\})
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+
+
+def _tokens(query: str) -> Iterator[tuple[str, int, str]]:
+    """Top-level words and braces of a query, skipping comments, strings and IRIs."""
+    depth = 0
+    for match in _LEXEME.finditer(query):
+        kind = match.lastgroup
+        if kind == "open":
+            if depth == 0:
+                yield "{", match.start(), "{"
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif kind == "word" and depth == 0 and ":" not in match.group():
+            yield "word", match.start(), match.group()
+
+
+def _is_date(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

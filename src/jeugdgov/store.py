@@ -1,0 +1,140 @@
+"""The embedded store: governance setups in a persistent pyoxigraph (RocksDB) store.
+
+Layout, the same as a TriG file: each setup is a named graph and the default graph holds what
+the setups share. A TriG or N-Quads file keeps its graphs; a file of triples (Turtle, N-Triples,
+JSON-LD, RDF/XML) is one setup and goes into a named graph: the IRI of its ``jg:Setup`` node
+when it describes exactly one, else the file's own ``file:`` URI. The ontology (classes,
+taxonomies and their labels) goes into the default graph, so queries can label roles and tasks.
+
+Queries read the union of all graphs (see :mod:`jeugdgov.queries`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
+
+from jeugdgov.errors import InputError
+from jeugdgov.loading import _rdf_files
+from jeugdgov.resources import JG, ontology_dir, project_root
+
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SETUP = NamedNode(str(JG.Setup))
+FORMATS = {
+    ".ttl": RdfFormat.TURTLE,
+    ".trig": RdfFormat.TRIG,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".nq": RdfFormat.N_QUADS,
+    ".jsonld": RdfFormat.JSON_LD,
+    ".json": RdfFormat.JSON_LD,
+    ".rdf": RdfFormat.RDF_XML,
+    ".owl": RdfFormat.RDF_XML,
+}
+
+
+@dataclass
+class ParsedFile:
+    """The quads of one file, placed in their graphs."""
+
+    path: Path
+    quads: list[Quad]
+
+
+def bundled_data() -> list[Path]:
+    """What ``query`` and ``serve`` read when given no data: every file in ``data/``."""
+    return [project_root() / "data"]
+
+
+def read_files(paths: Sequence[str | Path], with_ontology: bool = True) -> list[ParsedFile]:
+    """Parse every file first, so that one bad file stops everything before anything is written."""
+    files = list(_rdf_files(paths))
+    if with_ontology:
+        files += sorted(ontology_dir().glob("*.ttl"))
+    ontology = ontology_dir().resolve()
+    return [_parse(path, into_default=path.resolve().parent == ontology) for path in files]
+
+
+def _parse(path: Path, into_default: bool) -> ParsedFile:
+    fmt = FORMATS[path.suffix.lower()]
+    try:
+        with path.open("rb") as stream:
+            quads = list(parse(stream, format=fmt, base_iri=path.resolve().as_uri()))
+    except SyntaxError as error:
+        problem = str(error.args[0]) if error.args else str(error)
+        raise InputError(f"syntax error: {problem}", file=path, line=error.lineno,
+                         hint="fix the file; nothing was loaded") from None
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot read the file: {error}", file=path) from None
+    if not quads:
+        raise InputError("the file holds no triples", file=path,
+                         hint="an empty file is no governance setup; remove it or add data")
+    if into_default or (fmt.supports_datasets and any(not isinstance(q.graph_name, DefaultGraph) for q in quads)):
+        return ParsedFile(path, quads)
+    graph = _graph_for(path, quads)
+    return ParsedFile(path, [Quad(q.subject, q.predicate, q.object, graph) for q in quads])
+
+
+def _graph_for(path: Path, quads: Iterable[Quad]) -> NamedNode:
+    setups = {q.subject for q in quads if q.predicate == RDF_TYPE and q.object == SETUP}
+    named = [s for s in setups if isinstance(s, NamedNode)]
+    if len(named) == 1 and len(setups) == 1:
+        return named[0]
+    return NamedNode(path.resolve().as_uri())
+
+
+def open_store(directory: Path | None = None, create: bool = True) -> Store:
+    """A read-write store in a folder (in memory when no folder is given)."""
+    if directory is None:
+        return Store()
+    directory = Path(directory)
+    if not create and not directory.is_dir():
+        raise InputError("no store in this folder", file=directory,
+                         hint="create one with: jeugdgov load DATA... --store " + str(directory))
+    try:
+        return Store(str(directory))
+    except OSError as error:
+        raise InputError(f"cannot open the store: {error}", file=directory,
+                         hint="is another jeugdgov or oxigraph process using this store? stop it first") from None
+
+
+def load(paths: Sequence[str | Path], store: Store, with_ontology: bool = True) -> int:
+    """Add files to a store, all or nothing; returns the number of quads read.
+
+    Every file is parsed before anything is written, and the writing is one transaction, so a
+    bad file leaves the store as it was.
+    """
+    return _write(store, read_files(paths, with_ontology=with_ontology))
+
+
+def load_into(directory: Path, paths: Sequence[str | Path], with_ontology: bool = True) -> tuple[int, Store]:
+    """Load files into the persistent store in a folder (created when missing), all or nothing.
+
+    The files are parsed before the folder is even opened: a bad file leaves no trace.
+    """
+    files = read_files(paths, with_ontology=with_ontology)
+    store = open_store(directory)
+    return _write(store, files), store
+
+
+def _write(store: Store, files: Sequence[ParsedFile]) -> int:
+    quads = [q for f in files for q in f.quads]
+    try:
+        store.extend(quads)
+        store.flush()
+    except OSError as error:
+        raise InputError(f"cannot write to the store: {error}", hint="nothing was loaded") from None
+    return len(quads)
+
+
+def memory_store(paths: Sequence[str | Path] | None = None, with_ontology: bool = True) -> Store:
+    """An in-memory store holding the given files (default: the bundled data) and the ontology."""
+    store = Store()
+    load(list(paths) if paths else bundled_data(), store, with_ontology=with_ontology)
+    return store
+
+
+def graph_names(store: Store) -> list[str]:
+    return sorted(str(g.value) for g in store.named_graphs() if not isinstance(g, BlankNode))
