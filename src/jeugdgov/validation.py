@@ -1,9 +1,11 @@
 """Validating a setup against the defect and data-quality shapes.
 
-One entry point, :func:`validate`, in the manner of pySHACL's: it runs pySHACL over the
-setup merged with the ontology and turns each SHACL result into a :class:`Finding` that
-carries the catalogue id, the parties involved, a message in Dutch and English and the
-legal or normative basis.
+One entry point, :func:`validate`, in the manner of pySHACL's. Two engines compute the SHACL
+results over the setup merged with the ontology: pySHACL (the reference) and the fast
+set-at-a-time SPARQL engine of :mod:`jeugdgov.engine`. Both hand their results over as
+:class:`RawResult` and share the conversion into a :class:`Finding` that carries the
+catalogue id, the parties involved, a message in Dutch and English and the legal or
+normative basis.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from jeugdgov.loading import Setup
 from jeugdgov.resources import JG, JGD, is_vocabulary_term, ontology, shapes
 
 LANGUAGES = ("nl", "en")
+#: Validation engines: the fast SPARQL engine and pySHACL, the reference.
+ENGINES = ("fast", "pyshacl")
+DEFAULT_ENGINE = "fast"
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 PREFIXES = {
@@ -75,6 +80,25 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class RawResult:
+    """One SHACL validation result as an engine computes it, before it becomes a Finding."""
+
+    focus: Node
+    source: Node
+    severity: Node = SH.Violation
+    path: Node | None = None
+    value: Node | None = None
+    component: Node | None = None
+    constraint: Node | None = None
+
+    def key(self) -> tuple[str, str, str | None, str | None, str]:
+        """What two engines must agree on: focus, source shape, path, value and severity."""
+        return (_node_id(self.focus), _node_id(self.source),
+                _node_id(self.path) if self.path is not None else None,
+                _node_id(self.value) if self.value is not None else None, _node_id(self.severity))
+
+
 @dataclass
 class Report:
     """The findings for one setup and the SHACL validation report they came from."""
@@ -94,21 +118,59 @@ def defect_ids() -> list[str]:
                   for n in ontology().objects(c, SKOS.notation))
 
 
-def validate(setup: Setup, defects: Iterable[str] | None = None) -> Report:
-    """Validate one setup; ``defects`` limits the check to these catalogue ids or groups."""
-    shapes_graph = _shapes_for(frozenset(defects)) if defects else shapes()
+def validate(setup: Setup, defects: Iterable[str] | None = None, engine: str = DEFAULT_ENGINE,
+             fallback: bool = False) -> Report:
+    """Validate one setup; ``defects`` limits the check to these catalogue ids or groups.
+
+    ``engine`` is "fast" (set-at-a-time SPARQL over pyoxigraph) or "pyshacl" (the reference).
+    Shapes the fast engine cannot translate are an InputError naming them, unless ``fallback``
+    lets pySHACL validate the setup instead.
+    """
+    if engine == "pyshacl":
+        return _validate_with_pyshacl(setup, defects)
+    if engine == "fast":
+        from jeugdgov.engine import validate_setup  # the engine imports this module
+
+        return validate_setup(setup, defects, fallback=fallback)
+    raise InputError(f"unknown validation engine '{engine}'", hint=f"choose from: {', '.join(ENGINES)}")
+
+
+def selected_shapes(defects: Iterable[str] | None) -> Graph:
+    """The shapes graph for a selection of defect ids or groups (all shapes for None)."""
+    return _shapes_for(frozenset(defects)) if defects else shapes()
+
+
+def _validate_with_pyshacl(setup: Setup, defects: Iterable[str] | None,
+                           shapes_graph: Graph | None = None) -> Report:
+    shapes_graph = shapes_graph if shapes_graph is not None else selected_shapes(defects)
     data = Graph()
     data += setup.graph
     data += ontology()
     _conforms, results, _text = pyshacl.validate(
         data, shacl_graph=shapes_graph, inference="none", advanced=True, inplace=True,
         allow_warnings=False, allow_infos=False)
-    findings = sorted(
-        (_finding(setup.name, result, results, data, shapes_graph)
-         for result in results.subjects(RDF.type, SH.ValidationResult)),
-        key=lambda f: (f.setup, f.defect, f.focus, f.value or ""))
-    _attach_messages(results, findings)
+    raw = [_raw_result(results, result) for result in results.subjects(RDF.type, SH.ValidationResult)]
+    findings = findings_from(setup.name, raw, data, shapes_graph)
+    attach_messages(results, findings)
     return Report(setup=setup, findings=findings, shacl_report=results)
+
+
+def _raw_result(results: Graph, result: Node) -> RawResult:
+    return RawResult(
+        focus=results.value(result, SH.focusNode),
+        source=results.value(result, SH.sourceShape),
+        severity=results.value(result, SH.resultSeverity) or SH.Violation,
+        path=results.value(result, SH.resultPath),
+        value=results.value(result, SH.value),
+        component=results.value(result, SH.sourceConstraintComponent),
+        constraint=results.value(result, SH.sourceConstraint),
+    )
+
+
+def findings_from(setup: str, raw: Iterable[RawResult], data: Graph, shapes_graph: Graph) -> list[Finding]:
+    """Findings for raw results; ``data`` needs the labels and parties of their nodes."""
+    return sorted((_finding(setup, result, data, shapes_graph) for result in raw),
+                  key=lambda f: (f.setup, f.defect, f.focus, f.value or ""))
 
 
 @cache
@@ -141,13 +203,13 @@ def _broader(concept: Node) -> list[Node]:
     return list(ontology().transitive_objects(concept, SKOS.broader))
 
 
-def _finding(setup: str, result: Node, results: Graph, data: Graph, shapes_graph: Graph) -> Finding:
-    source = results.value(result, SH.sourceShape)
+def _finding(setup: str, result: RawResult, data: Graph, shapes_graph: Graph) -> Finding:
+    source = result.source
     shape = _detecting_shape(source, shapes_graph)
     concept = shapes_graph.value(shape, JG.detects)
-    focus = results.value(result, SH.focusNode)
-    value = results.value(result, SH.value)
-    path = results.value(result, SH.resultPath)
+    focus = result.focus
+    value = result.value
+    path = result.path
     parties = _parties(data, focus, value)
     messages = {}
     for lang in LANGUAGES:
@@ -160,7 +222,7 @@ def _finding(setup: str, result: Node, results: Graph, data: Graph, shapes_graph
     return Finding(
         setup=setup,
         defect=defect,
-        severity=SEVERITIES.get(results.value(result, SH.resultSeverity), "Violation"),
+        severity=SEVERITIES.get(result.severity, "Violation"),
         focus=_node_id(focus),
         shape=_node_id(shape),
         path=_node_id(path) if isinstance(path, URIRef) else None,
@@ -222,7 +284,8 @@ def _parties(data: Graph, focus: Node, value: Node | None) -> tuple[Party, ...]:
     found: list[Node] = [n for n in nodes if _is_actor(data, n)]
     for node in nodes:
         for predicate in _involving_properties():
-            found.extend(data.objects(node, predicate))
+            # Sorted, so that the order does not depend on how a graph stores its triples.
+            found.extend(sorted(data.objects(node, predicate)))
     unique = list(dict.fromkeys(n for n in found if isinstance(n, URIRef)))
     return tuple(Party(str(n), _labels(data, n)) for n in unique)
 
@@ -272,7 +335,7 @@ def _node_id(node: Node | None) -> str:
     return str(node)
 
 
-def _attach_messages(results: Graph, findings: list[Finding]) -> None:
+def attach_messages(results: Graph, findings: list[Finding]) -> None:
     """Replace pySHACL's messages in the SHACL report by the rendered nl and en messages."""
     by_key = {(f.focus, f.shape, f.value): f for f in findings}
     for result in list(results.subjects(RDF.type, SH.ValidationResult)):

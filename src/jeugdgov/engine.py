@@ -1,0 +1,417 @@
+"""The fast validation engine: every shape as one SPARQL query over all its focus nodes.
+
+The setup and the ontology are loaded into one pyoxigraph store (the default graph holds
+their merge, as the data graph pySHACL validates) and each constraint of each shape runs as
+one query (see :mod:`jeugdgov.engine_sparql`). The results become the same
+:class:`~jeugdgov.validation.Finding` objects as pySHACL's, through the conversion both
+engines share. The same queries can run in an external SPARQL store instead
+(:mod:`jeugdgov.engine_remote`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Node, URIRef
+from rdflib.namespace import DCTERMS
+
+from jeugdgov.engine_sparql import ShapeQuery, Translation, query_text, translate
+from jeugdgov.errors import InputError
+from jeugdgov.loading import Setup, _rdf_files, _setup
+from jeugdgov.resources import JG, ontology
+from jeugdgov.validation import (
+    RawResult,
+    Report,
+    _involving_properties,
+    attach_messages,
+    findings_from,
+    selected_shapes,
+)
+
+#: Parallel queries: pyoxigraph evaluates outside the GIL, and the machine has two cores.
+WORKERS = 2
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
+}
+LABELS = (RDFS.label, SKOS.prefLabel)
+Progress = Callable[[str], None]
+
+
+class Runner(Protocol):
+    """Where the queries run: a local pyoxigraph store or a SPARQL endpoint."""
+
+    def select(self, text: str) -> Iterator[dict[str, Node]]: ...
+
+    def describe(self, nodes: set[Node]) -> Graph: ...
+
+
+#################################################################
+# Evaluating shapes
+#################################################################
+
+@cache
+def translation_for(selection: frozenset[str]) -> Translation:
+    """The queries for all shapes (empty selection) or for a selection of defect ids."""
+    return translate(selected_shapes(selection or None))
+
+
+def check_translatable(translation: Translation) -> None:
+    """Refuse, naming them, shapes this engine cannot evaluate."""
+    if translation.untranslatable:
+        names = "; ".join(f"{_short(shape)}: {why}" for shape, why in sorted(translation.untranslatable.items()))
+        raise InputError(f"the fast engine cannot evaluate these shapes: {names}",
+                         hint="validate with --engine pyshacl, or add --fallback to let pySHACL "
+                         "check only these shapes")
+
+
+def evaluate(runner: Runner, queries: Sequence[ShapeQuery], progress: Progress | None = None) -> list[RawResult]:
+    """Every result of every query, in the order of the queries."""
+    def run(query: ShapeQuery) -> list[RawResult]:
+        results = list(_results(query, runner.select(query_text(query))))
+        if progress:
+            progress(_short(query.source))
+        return results
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return [r for batch in pool.map(run, queries) for r in batch]
+
+
+def _results(query: ShapeQuery, rows: Iterable[dict[str, Node]]) -> Iterator[RawResult]:
+    """Rows to results the way pySHACL reads a SPARQL constraint's solutions."""
+    seen: set[tuple[tuple[str, Node], ...]] = set()
+    for row in rows:
+        focus = row.get("this")
+        if focus is None:
+            continue
+        key = tuple(sorted(row.items()))
+        if key in seen:  # pySHACL reports identical solutions once
+            continue
+        seen.add(key)
+        value = row.get("value")
+        if value is None and query.value_is_focus:
+            value = focus
+        yield RawResult(focus=focus, source=query.source, severity=query.severity,
+                        path=row.get("path", query.path), value=value, component=query.component,
+                        constraint=query.constraint)
+
+
+def report_for(setup: Setup, raw: list[RawResult], runner: Runner, defects: Iterable[str] | None) -> Report:
+    """Findings and a SHACL validation report, as the pySHACL engine gives them."""
+    shapes_graph = selected_shapes(defects)
+    nodes = {n for r in raw for n in (r.focus, r.value) if n is not None}
+    findings = findings_from(setup.name, raw, runner.describe(nodes), shapes_graph)
+    results = shacl_report(raw, shapes_graph)
+    attach_messages(results, findings)
+    return Report(setup=setup, findings=findings, shacl_report=results)
+
+
+def shacl_report(raw: Iterable[RawResult], shapes_graph: Graph) -> Graph:
+    """The results as a SHACL validation report graph."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    conforms = True
+    for result in raw:
+        conforms = False
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, result.focus))
+        graph.add((node, SH.resultSeverity, result.severity))
+        graph.add((node, SH.sourceShape, result.source))
+        if result.component is not None:
+            graph.add((node, SH.sourceConstraintComponent, result.component))
+        if result.constraint is not None:
+            graph.add((node, SH.sourceConstraint, result.constraint))
+            _copy_blank(shapes_graph, result.constraint, graph)
+        if result.value is not None:
+            graph.add((node, SH.value, result.value))
+        if result.path is not None:
+            graph.add((node, SH.resultPath, result.path))
+            _copy_blank(shapes_graph, result.path, graph)
+    graph.add((report, SH.conforms, Literal(conforms)))
+    return graph
+
+
+def _copy_blank(source: Graph, node: Node, target: Graph) -> None:
+    """Copy the description of a blank node (a complex path) with the blank nodes it uses."""
+    if not isinstance(node, BNode):
+        return
+    for _s, p, o in source.triples((node, None, None)):
+        target.add((node, p, o))
+        _copy_blank(source, o, target)
+
+
+#################################################################
+# A local pyoxigraph store
+#################################################################
+
+class LocalRunner:
+    """Queries over the default graph of an in-memory pyoxigraph store."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def select(self, text: str) -> Iterator[dict[str, Node]]:
+        solutions = self.store.query(text)
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = to_rdflib(term)
+            yield row
+
+    def describe(self, nodes: set[Node]) -> Graph:
+        """Types, labels and involved parties of the nodes, with the parties' labels."""
+        graph = Graph()
+        involving = set(_involving_properties())
+        wanted = {RDF.type, *LABELS, *involving}
+        parties: set[Node] = set()
+        for node in nodes:
+            for s, p, o in self._triples(node):
+                if p in wanted:
+                    graph.add((s, p, o))
+                    if p in involving:
+                        parties.add(o)
+        for party in parties - nodes:
+            for s, p, o in self._triples(party):
+                if p in LABELS:
+                    graph.add((s, p, o))
+        return graph
+
+    def _triples(self, node: Node) -> Iterator[tuple[Node, Node, Node]]:
+        if isinstance(node, Literal):
+            return
+        for quad in self.store.quads_for_pattern(to_ox(node), None, None, ox.DefaultGraph()):
+            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+
+def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        if node.datatype is not None:
+            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+        return ox.Literal(str(node))
+    raise TypeError(f"not an RDF term: {node!r}")
+
+
+def to_rdflib(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+@cache
+def _ontology_quads() -> tuple[ox.Quad, ...]:
+    return tuple(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in ontology())
+
+
+def store_for(graph: Graph) -> ox.Store:
+    """A store whose default graph is the graph merged with the ontology."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    store.bulk_extend(_ontology_quads())
+    return store
+
+
+#################################################################
+# Entry points
+#################################################################
+
+def validate_setup(setup: Setup, defects: Iterable[str] | None = None, fallback: bool = False,
+                   progress: Progress | None = None) -> Report:
+    """Validate a setup held in an rdflib graph (the engine="fast" of validation.validate)."""
+    selection = frozenset(defects or ())
+    translation = translation_for(selection)
+    if not fallback:
+        check_translatable(translation)
+    runner = LocalRunner(store_for(setup.graph))
+    raw = evaluate(runner, translation.queries, progress)
+    raw = _original_literals(raw, setup.graph)
+    report = report_for(setup, raw, runner, defects)
+    if translation.untranslatable:
+        report = _with_pyshacl(report, setup, set(translation.untranslatable), defects)
+    return report
+
+
+def _original_literals(raw: list[RawResult], graph: Graph) -> list[RawResult]:
+    """Give literal values the lexical form of the data: the store keeps numbers canonically
+    ("100.0" becomes "100"), pySHACL and users see what the file says."""
+    index: dict[tuple[object, ...], Literal] | None = None
+    restored = []
+    for result in raw:
+        value = result.value
+        if isinstance(value, Literal) and (None, None, value) not in graph:
+            if index is None:
+                index = {_literal_key(o): o for o in graph.objects() if isinstance(o, Literal)}
+            value = index.get(_literal_key(value), value)
+            result = RawResult(result.focus, result.source, result.severity, result.path, value,
+                               result.component, result.constraint)
+        restored.append(result)
+    return restored
+
+
+def _literal_key(literal: Literal) -> tuple[object, ...]:
+    value = literal.value if not literal.ill_typed else str(literal)
+    return (literal.datatype, literal.language, value)
+
+
+def _with_pyshacl(report: Report, setup: Setup, shapes: set[Node], defects: Iterable[str] | None) -> Report:
+    """Add pySHACL's results for the shapes this engine cannot evaluate."""
+    from jeugdgov.validation import _validate_with_pyshacl
+
+    only = _only_shapes(selected_shapes(defects), shapes)
+    extra = _validate_with_pyshacl(setup, None, shapes_graph=only)
+    report.findings = sorted([*report.findings, *extra.findings],
+                             key=lambda f: (f.setup, f.defect, f.focus, f.value or ""))
+    report.shacl_report += extra.shacl_report
+    return report
+
+
+def _only_shapes(shapes_graph: Graph, keep: set[Node]) -> Graph:
+    from jeugdgov.engine_sparql import TARGETS
+
+    graph = Graph()
+    graph += shapes_graph
+    for target in TARGETS:
+        for shape in set(graph.subjects(target, None)) - keep:
+            graph.remove((shape, target, None))
+    return graph
+
+
+@dataclass
+class LoadedSetup:
+    """A setup read from a file straight into a store, without an rdflib copy of its data."""
+
+    setup: Setup
+    store: ox.Store
+    triples: int  # with the ontology
+
+
+def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = None,
+                   names: Sequence[str] | None = None, fallback: bool = False,
+                   progress: Progress | None = None) -> list[Report]:
+    """Validate every setup in files and folders, reading each file straight into a store.
+
+    This is the path for data too large for rdflib: a file is parsed by pyoxigraph, validated
+    and dropped before the next one is read.
+    """
+    selection = frozenset(defects or ())
+    translation = translation_for(selection)
+    if not fallback:
+        check_translatable(translation)
+    reports: list[Report] = []
+    seen: dict[str, Path] = {}
+    for loaded in load_setups(paths):
+        name = loaded.setup.name
+        if name in seen:
+            raise InputError(f"two setups are called '{name}' ({seen[name]}, {loaded.setup.source})",
+                             hint="give each jg:Setup its own dct:identifier")
+        seen[name] = loaded.setup.source
+        if names and name not in names:
+            continue
+        if progress:
+            progress(f"validating {name}")
+        runner = LocalRunner(loaded.store)
+        raw = evaluate(runner, translation.queries, progress)
+        report = report_for(loaded.setup, raw, runner, defects)
+        if translation.untranslatable:
+            report = _fallback_from_file(report, loaded, set(translation.untranslatable), defects)
+        reports.append(report)
+    if names:
+        missing = sorted(set(names) - set(seen))
+        if missing:
+            raise InputError(f"no setup named {', '.join(missing)}", hint=f"setups found: {', '.join(seen)}")
+    return reports
+
+
+def _fallback_from_file(report: Report, loaded: LoadedSetup, shapes: set[Node],
+                        defects: Iterable[str] | None) -> Report:
+    graph = Graph()
+    for quad in loaded.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    setup = Setup(loaded.setup.name, graph, loaded.setup.source, loaded.setup.node, loaded.setup.labels)
+    return _with_pyshacl(report, setup, shapes, defects)
+
+
+def load_setups(paths: Sequence[str | Path]) -> Iterator[LoadedSetup]:
+    """Each setup of each file in a store of its own (with the ontology), one at a time.
+
+    As in :func:`jeugdgov.loading.load`: a file of triples is one setup; a TriG or N-Quads file
+    holds one setup per named graph, each merged with the file's default graph.
+    """
+    for path in _rdf_files(paths):
+        fmt = FORMATS[path.suffix.lower()]
+        staging = _parse(path, fmt)
+        named = sorted((g for g in staging.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+        if not named:
+            staging.bulk_extend(_ontology_quads())
+            yield _loaded(path, staging, fallback=path.stem)
+            continue
+        shared = list(staging.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        for graph in named:
+            store = ox.Store()
+            store.bulk_extend(shared)
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                              for q in staging.quads_for_pattern(None, None, None, graph))
+            store.bulk_extend(_ontology_quads())
+            yield _loaded(path, store, fallback=f"{path.stem}-{_local_name(graph.value)}")
+
+
+def _parse(path: Path, fmt: ox.RdfFormat) -> ox.Store:
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+    except SyntaxError as error:
+        problem = str(error.args[0]) if error.args else str(error)
+        raise InputError(f"syntax error: {problem}", file=path, line=error.lineno,
+                         hint="fix the statement on or just before this line") from None
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot read the file: {error}", file=path) from None
+    if len(store) == 0:
+        raise InputError("the file holds no triples", file=path,
+                         hint="an empty file is no governance setup; remove it or add data")
+    return store
+
+
+def _loaded(path: Path, store: ox.Store, fallback: str) -> LoadedSetup:
+    description = Graph()
+    for node in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(JG.Setup)),
+                                        ox.DefaultGraph()):
+        for quad in store.quads_for_pattern(node.subject, None, None, ox.DefaultGraph()):
+            if to_rdflib(quad.predicate) in (RDF.type, RDFS.label, DCTERMS.identifier):
+                description.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return LoadedSetup(_setup(path, description, fallback), store, len(store))
+
+
+def _local_name(iri: str) -> str:
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _short(node: Node) -> str:
+    text = str(node)
+    return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]

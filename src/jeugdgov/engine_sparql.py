@@ -1,0 +1,466 @@
+"""Translating SHACL shapes into SPARQL queries that compute all their results at once.
+
+pySHACL evaluates a shape focus node by focus node: for a SHACL-SPARQL constraint it runs
+the shape's SELECT once per focus node with ``$this`` pre-bound. Here each constraint
+becomes one query over all focus nodes: the target selection binds ``?this`` and the
+constraint is joined with it. The two agree when ``$this`` is visible wherever the shape's
+query uses it: in the top-level group, in OPTIONAL filters and in (NOT) EXISTS, whose
+patterns SPARQL evaluates by substitution. A query that uses ``$this`` in an expression
+of a nested group, a sub-SELECT, MINUS, SERVICE or VALUES would mean something else
+under a join; such shapes are reported as untranslatable instead of guessed at.
+
+Each query selects ``?this`` and, where the result has one, ``?value``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import count
+
+from rdflib import RDF, RDFS, SH, XSD, BNode, Graph, Literal, Node, URIRef, Variable
+from rdflib.collection import Collection
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from jeugdgov.resources import JG
+
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+#: Predicates on a shape that are no constraint: targets, annotations, messages, structure.
+NOT_CONSTRAINTS = {
+    *TARGETS, RDF.type, RDFS.label, RDFS.comment, RDFS.seeAlso, JG.detects, SH.message,
+    SH.severity, SH.name, SH.description, SH.order, SH.group, SH.path, SH.deactivated,
+    SH.defaultValue, SH.property, SH.sparql,
+}
+#: Core constraint parameters this engine translates.
+CORE = {SH.minCount, SH.maxCount, SH.datatype, SH.minInclusive, SH.maxInclusive,
+        SH.minExclusive, SH.maxExclusive, SH["class"], SH.hasValue, SH.node}
+COMPONENTS = {
+    SH.minCount: SH.MinCountConstraintComponent,
+    SH.maxCount: SH.MaxCountConstraintComponent,
+    SH.datatype: SH.DatatypeConstraintComponent,
+    SH.minInclusive: SH.MinInclusiveConstraintComponent,
+    SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
+    SH.minExclusive: SH.MinExclusiveConstraintComponent,
+    SH.maxExclusive: SH.MaxExclusiveConstraintComponent,
+    SH["class"]: SH.ClassConstraintComponent,
+    SH.hasValue: SH.HasValueConstraintComponent,
+    SH.node: SH.NodeConstraintComponent,
+}
+COMPARISONS = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
+#: Datatypes whose lexical forms SPARQL can check by casting; others pass, as in pySHACL.
+CASTABLE = {XSD.decimal, XSD.integer, XSD.date, XSD.dateTime, XSD.boolean, XSD.double, XSD.float}
+THIS = re.compile(r"\$this\b")
+WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+class Untranslatable(Exception):
+    """A shape this engine cannot evaluate with pySHACL's meaning."""
+
+
+@dataclass(frozen=True)
+class ShapeQuery:
+    """One query computing every result of one constraint of one shape."""
+
+    source: Node
+    component: URIRef
+    severity: URIRef
+    text: str
+    path: Node | None = None
+    constraint: Node | None = None
+    value_is_focus: bool = False
+    prefixes: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass
+class Translation:
+    """The queries for a shapes graph and the shapes that could not be translated."""
+
+    queries: list[ShapeQuery]
+    untranslatable: dict[Node, str]
+
+
+def translate(shapes_graph: Graph) -> Translation:
+    """One query per constraint of every shape that has targets."""
+    queries: list[ShapeQuery] = []
+    problems: dict[Node, str] = {}
+    for shape in sorted(_targeted_shapes(shapes_graph), key=str):
+        try:
+            queries.extend(_shape_queries(shapes_graph, shape))
+        except Untranslatable as problem:
+            problems[shape] = str(problem)
+    return Translation(queries, problems)
+
+
+def _targeted_shapes(g: Graph) -> set[Node]:
+    return {s for t in TARGETS for s in g.subjects(t, None)
+            if (s, SH.deactivated, Literal(True)) not in g}
+
+
+def _shape_queries(g: Graph, shape: Node) -> Iterator[ShapeQuery]:
+    target, prefixes = _target(g, shape)
+    severity = g.value(shape, SH.severity) or SH.Violation
+    if (shape, SH.path, None) in g:
+        yield from _property_queries(g, shape, target, prefixes, severity)
+        return
+    _check_parameters(g, shape, allowed=CORE | {SH.sparql, SH.property})
+    for constraint in g.objects(shape, SH.sparql):
+        yield _sparql_query(g, shape, constraint, target, prefixes, severity)
+    for parameter in CORE & set(g.predicates(shape)):
+        for argument in g.objects(shape, parameter):
+            yield _node_level_query(g, shape, parameter, argument, target, prefixes, severity)
+    for prop in g.objects(shape, SH.property):
+        if (prop, SH.deactivated, Literal(True)) not in g:
+            yield from _property_queries(g, prop, target, prefixes, g.value(prop, SH.severity) or SH.Violation)
+
+
+def _check_parameters(g: Graph, shape: Node, allowed: set[Node]) -> None:
+    for predicate in set(g.predicates(shape)):
+        if str(predicate).startswith(str(SH)) and predicate not in allowed | NOT_CONSTRAINTS:
+            raise Untranslatable(f"constraint parameter sh:{predicate.removeprefix(str(SH))} is not supported")
+        if predicate == SH.sparql and SH.sparql not in allowed:
+            raise Untranslatable("SPARQL constraints on nested shapes are not supported")
+
+
+#################################################################
+# Targets
+#################################################################
+
+@dataclass(frozen=True)
+class Target:
+    """The focus nodes of a shape, as a pattern binding ?this."""
+
+    pattern: str
+    subjects_of: frozenset[URIRef] = frozenset()
+
+    def binding(self) -> str:
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {self.pattern} }} }}"
+
+    def for_values_of(self, path: Node) -> str:
+        """The target as needed where ?this must have a value for ``path``: nothing when
+        every subject of the (predicate) path is a focus node anyway."""
+        if isinstance(path, URIRef) and path in self.subjects_of:
+            return ""
+        return f"FILTER EXISTS {{ {self.pattern} }}"
+
+
+def _target(g: Graph, shape: Node) -> tuple[Target, dict[str, str]]:
+    parts: list[str] = []
+    prefixes: dict[str, str] = {}
+    subjects_of = frozenset(o for o in g.objects(shape, SH.targetSubjectsOf) if isinstance(o, URIRef))
+    for cls in g.objects(shape, SH.targetClass):
+        parts.append(f"?this {_term(RDF.type)}/{_term(RDFS.subClassOf)}* {_term(cls)} .")
+    if subjects_of:
+        values = " ".join(_term(p) for p in sorted(subjects_of))
+        parts.append(f"VALUES ?targetPredicate {{ {values} }} ?this ?targetPredicate ?targetObject .")
+    for predicate in g.objects(shape, SH.targetObjectsOf):
+        parts.append(f"?targetSubject {_term(predicate)} ?this .")
+    nodes = list(g.objects(shape, SH.targetNode))
+    if nodes:
+        parts.append(f"VALUES ?this {{ {' '.join(_term(n) for n in nodes)} }}")
+    for target in g.objects(shape, SH.target):
+        if (target, RDF.type, SH.SPARQLTarget) not in g or (target, SH.select, None) not in g:
+            raise Untranslatable("only SPARQL-based targets (sh:SPARQLTarget with sh:select) are supported")
+        text = THIS.sub("?this", str(g.value(target, SH.select)))
+        _check_select(text, _prefixes(g, target), target=True)
+        prefixes = _merge(prefixes, _prefixes(g, target))
+        parts.append(f"{{ {text} }}")
+    if len(parts) == 1 and not subjects_of:
+        return Target(parts[0]), prefixes
+    union = " UNION ".join(f"{{ {p} }}" for p in parts)
+    only_subjects = len(parts) == 1
+    return Target(union, subjects_of if only_subjects else frozenset()), prefixes
+
+
+#################################################################
+# SHACL-SPARQL constraints
+#################################################################
+
+def _sparql_query(g: Graph, shape: Node, constraint: Node, target: Target, prefixes: dict[str, str],
+                  severity: Node, path: Node | None = None) -> ShapeQuery:
+    select = g.value(constraint, SH.select)
+    if select is None:
+        raise Untranslatable("a SPARQL constraint without sh:select")
+    if (constraint, SH.deactivated, Literal(True)) in g:
+        raise Untranslatable("deactivated SPARQL constraints are not supported")
+    text = THIS.sub("?this", str(select)).replace("$currentShape", _term(shape))
+    if "$PATH" in text:
+        if path is None:
+            raise Untranslatable("$PATH in a SPARQL constraint of a shape without sh:path")
+        text = text.replace("$PATH", _sparql_path(g, path))
+    if re.search(r"\$(shapesGraph|value)\b", text):
+        raise Untranslatable("$shapesGraph and pre-bound $value are not supported")
+    own = _prefixes(g, constraint)
+    _check_select(text, own, target=False)
+    match = WHERE.search(text)
+    if match is None:
+        raise Untranslatable("the SPARQL constraint has no WHERE clause")
+    joined = f"{text[:match.end()]}\n    {target.binding()}\n{text[match.end():]}"
+    return ShapeQuery(source=shape, component=SH.SPARQLConstraintComponent, severity=severity,
+                      text=joined, path=path, constraint=constraint, value_is_focus=path is None,
+                      prefixes=_merge(prefixes, own))
+
+
+def _check_select(text: str, prefixes: dict[str, str], target: bool) -> None:
+    """Refuse queries whose meaning would change when ?this is joined instead of pre-bound."""
+    header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
+    try:
+        parsed = parseQuery(header + text)
+    except Exception as error:
+        raise Untranslatable(f"the query does not parse: {error}") from None
+    query = parsed[1]
+    if query.name != "SelectQuery":
+        raise Untranslatable("only SELECT queries are supported")
+    projected = _projected(query)
+    if projected is not None and Variable("this") not in projected:
+        raise Untranslatable("the query does not select $this")
+    if not target and _aggregates(query) and Variable("this") not in _group_variables(query):
+        raise Untranslatable("an aggregate query that does not GROUP BY $this")
+    problems: list[str] = []
+    _walk(_get(query, "where"), "top", False, problems)
+    if problems:
+        raise Untranslatable("; ".join(sorted(set(problems))))
+
+
+def _projected(query: CompValue) -> set[Variable] | None:
+    projection = _get(query, "projection")
+    if not projection:
+        return None  # SELECT *
+    return {_get(p, "evar") or _get(p, "var") for p in projection}
+
+
+def _aggregates(query: CompValue) -> bool:
+    found: list[bool] = []
+
+    def visit(node: object) -> None:
+        if isinstance(node, CompValue) and node.name.startswith("Aggregate_"):
+            found.append(True)
+        for child in _children(node):
+            visit(child)
+    visit(_get(query, "projection"))
+    visit(_get(query, "having"))
+    return bool(found) or _get(query, "groupby") is not None
+
+
+def _group_variables(query: CompValue) -> set[Variable]:
+    group = _get(query, "groupby")
+    return {c for c in _get(group, "condition") or []} if group is not None else set()
+
+
+def _walk(node: object, scope: str, in_expression: bool, problems: list[str]) -> None:
+    """Find uses of ?this that a join does not reach (scope: top, exists or nested)."""
+    if isinstance(node, Variable):
+        if node == Variable("this") and in_expression and scope == "nested":
+            problems.append("$this is used in an expression of a nested group")
+        return
+    if not isinstance(node, CompValue):
+        for child in _children(node):
+            _walk(child, scope, in_expression, problems)
+        return
+    name = node.name
+    if name == "SubSelect":
+        problems.append("sub-SELECT")
+    elif name in ("MinusGraphPattern", "ServiceGraphPattern"):
+        problems.append(name.removesuffix("GraphPattern").upper())
+    elif name.startswith("InlineData") and _mentions_this(node):
+        problems.append("VALUES binding $this")
+    elif name == "Bind" and _get(node, "var") == Variable("this"):
+        problems.append("BIND to $this")
+    if name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+        # EXISTS patterns are evaluated by substitution of the current solution.
+        _walk(_get(node, "graph"), "exists" if scope != "nested" else "nested", False, problems)
+        return
+    if name == "GroupOrUnionGraphPattern":
+        for group in _get(node, "graph") or []:
+            _walk(group, "nested" if scope == "top" else scope, False, problems)
+        return
+    if name == "OptionalGraphPattern":
+        # Filters at the top of an OPTIONAL group are conditions of the left join.
+        for part in _get(_get(node, "graph"), "part") or []:
+            inner = scope if part.name == "Filter" else ("nested" if scope == "top" else scope)
+            _walk(part, inner, False, problems)
+        return
+    expression = in_expression or name in ("Filter", "Bind")
+    for child in _children(node):
+        _walk(child, scope, expression, problems)
+
+
+def _children(node: object) -> list[object]:
+    if isinstance(node, CompValue):
+        return list(node.values())
+    if isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        return list(node)
+    return []
+
+
+def _get(node: CompValue, key: str) -> object:
+    # CompValue.get answers a missing key with the key itself.
+    return dict.get(node, key)
+
+
+def _mentions_this(node: object) -> bool:
+    return node == Variable("this") or any(_mentions_this(c) for c in _children(node))
+
+
+#################################################################
+# Core constraints
+#################################################################
+
+def _property_queries(g: Graph, prop: Node, target: Target, prefixes: dict[str, str],
+                      severity: Node) -> Iterator[ShapeQuery]:
+    _check_parameters(g, prop, allowed=CORE | {SH.sparql})
+    path = g.value(prop, SH.path)
+    sparql_path = _sparql_path(g, path)
+    for constraint in g.objects(prop, SH.sparql):
+        yield _sparql_query(g, prop, constraint, target, prefixes, severity, path=path)
+    for parameter in sorted(CORE & set(g.predicates(prop))):
+        for argument in g.objects(prop, parameter):
+            text = _property_constraint(g, parameter, argument, sparql_path, path, target)
+            yield ShapeQuery(source=prop, component=COMPONENTS[parameter], severity=severity,
+                             text=text, path=path, prefixes=prefixes)
+
+
+def _property_constraint(g: Graph, parameter: Node, argument: Node, sparql_path: str, path: Node,
+                         target: Target) -> str:
+    if parameter == SH.minCount:
+        minimum = int(argument)
+        if minimum <= 0:
+            return "SELECT ?this WHERE { FILTER (false) }"
+        if minimum == 1:
+            return f"SELECT ?this WHERE {{ {target.binding()} FILTER NOT EXISTS {{ ?this {sparql_path} ?v }} }}"
+        return (f"SELECT ?this WHERE {{ {target.binding()} OPTIONAL {{ ?this {sparql_path} ?v }} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {minimum})")
+    if parameter == SH.maxCount:
+        return (f"SELECT ?this WHERE {{ ?this {sparql_path} ?v . {target.for_values_of(path)} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(argument)})")
+    if parameter == SH.hasValue:
+        return (f"SELECT ?this WHERE {{ {target.binding()} "
+                f"FILTER NOT EXISTS {{ ?this {sparql_path} {_term(argument)} }} }}")
+    condition = _value_condition(g, parameter, argument, "?value", count())
+    return (f"SELECT DISTINCT ?this ?value WHERE {{ ?this {sparql_path} ?value . "
+            f"{target.for_values_of(path)} FILTER ({condition}) }}")
+
+
+def _node_level_query(g: Graph, shape: Node, parameter: Node, argument: Node, target: Target,
+                      prefixes: dict[str, str], severity: Node) -> ShapeQuery:
+    """A core constraint on the focus node itself (its only value node)."""
+    if parameter in (SH.minCount, SH.maxCount):
+        raise Untranslatable("sh:minCount and sh:maxCount need sh:path")
+    if parameter == SH.hasValue:
+        text = f"SELECT ?this WHERE {{ {target.binding()} FILTER (!sameTerm(?this, {_term(argument)})) }}"
+    else:
+        condition = _value_condition(g, parameter, argument, "?this", count())
+        text = f"SELECT ?this WHERE {{ {target.binding()} FILTER ({condition}) }}"
+    return ShapeQuery(source=shape, component=COMPONENTS[parameter], severity=severity, text=text,
+                      value_is_focus=True, prefixes=prefixes)
+
+
+def _value_condition(g: Graph, parameter: Node, argument: Node, var: str, names: count,
+                     depth: int = 0) -> str:
+    """An expression that is true when the value node ``var`` violates the constraint."""
+    if parameter == SH.datatype:
+        valid = f"isLiteral({var}) && DATATYPE({var}) = {_term(argument)}"
+        if argument in CASTABLE:
+            valid += f" && COALESCE(STRLEN(STR({_term(argument)}({var}))) >= 0, false)"
+        return f"!({valid})"
+    if parameter in COMPARISONS:
+        return f"!COALESCE({var} {COMPARISONS[parameter]} {_term(argument)}, false)"
+    if parameter == SH["class"]:
+        return f"NOT EXISTS {{ {var} {_term(RDF.type)}/{_term(RDFS.subClassOf)}* {_term(argument)} }}"
+    if parameter == SH.node:
+        return f"EXISTS {{ {_violation(g, argument, var, names, depth + 1)} }}"
+    raise Untranslatable(f"sh:{parameter.removeprefix(str(SH))} on a value node is not supported")
+
+
+def _violation(g: Graph, shape: Node, focus: str, names: count, depth: int) -> str:
+    """A pattern that has a solution when ``focus`` does not conform to ``shape`` (for sh:node)."""
+    if depth > 8:
+        raise Untranslatable("sh:node nests too deep (or is recursive)")
+    _check_parameters(g, shape, allowed=CORE | {SH.property})
+    branches: list[str] = []
+    for parameter in CORE & set(g.predicates(shape)):
+        for argument in g.objects(shape, parameter):
+            if parameter in (SH.minCount, SH.maxCount):
+                raise Untranslatable("sh:minCount and sh:maxCount need sh:path")
+            if parameter == SH.hasValue:
+                branches.append(f"FILTER (!sameTerm({focus}, {_term(argument)}))")
+            else:
+                branches.append(f"FILTER ({_value_condition(g, parameter, argument, focus, names, depth)})")
+    for prop in g.objects(shape, SH.property):
+        _check_parameters(g, prop, allowed=CORE)
+        path = _sparql_path(g, g.value(prop, SH.path))
+        for parameter in CORE & set(g.predicates(prop)):
+            for argument in g.objects(prop, parameter):
+                v = f"?n{next(names)}"
+                if parameter == SH.minCount:
+                    if int(argument) > 1:
+                        raise Untranslatable("sh:minCount above 1 in a nested shape is not supported")
+                    if int(argument) == 1:
+                        branches.append(f"FILTER NOT EXISTS {{ {focus} {path} {v} }}")
+                elif parameter == SH.maxCount:
+                    if int(argument) != 1:
+                        raise Untranslatable("sh:maxCount other than 1 in a nested shape is not supported")
+                    w = f"?n{next(names)}"
+                    branches.append(f"{focus} {path} {v}, {w} . FILTER (!sameTerm({v}, {w}))")
+                elif parameter == SH.hasValue:
+                    branches.append(f"FILTER NOT EXISTS {{ {focus} {path} {_term(argument)} }}")
+                else:
+                    condition = _value_condition(g, parameter, argument, v, names, depth)
+                    branches.append(f"{focus} {path} {v} . FILTER ({condition})")
+    if not branches:
+        return "FILTER (false)"
+    return " UNION ".join(f"{{ {b} }}" for b in branches)
+
+
+#################################################################
+# Terms, paths and prefixes
+#################################################################
+
+def _term(node: Node) -> str:
+    if isinstance(node, BNode):
+        raise Untranslatable("a blank node as a constraint argument is not supported")
+    return node.n3()
+
+
+def _sparql_path(g: Graph, path: Node) -> str:
+    if isinstance(path, URIRef):
+        return _term(path)
+    if (path, RDF.first, None) in g:
+        return "(" + "/".join(_sparql_path(g, p) for p in Collection(g, path)) + ")"
+    for kind, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = g.value(path, kind)
+        if inner is not None:
+            return f"({_sparql_path(g, inner)}){suffix}"
+    inverse = g.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^({_sparql_path(g, inverse)})"
+    alternatives = g.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(_sparql_path(g, p) for p in Collection(g, alternatives)) + ")"
+    raise Untranslatable(f"the path {path} is not a SHACL path")
+
+
+def _prefixes(g: Graph, node: Node) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for source in g.objects(node, SH.prefixes):
+        for declaration in g.objects(source, SH.declare):
+            prefix = g.value(declaration, SH.prefix)
+            namespace = g.value(declaration, SH.namespace)
+            if prefix is not None and namespace is not None:
+                found = _merge(found, {str(prefix): str(namespace)})
+    return found
+
+
+def _merge(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:
+    for prefix, namespace in b.items():
+        if a.get(prefix, namespace) != namespace:
+            raise Untranslatable(f"prefix '{prefix}' is declared for two namespaces")
+    return {**a, **b}
+
+
+def query_text(query: ShapeQuery) -> str:
+    """The full query: its prefix declarations and the select."""
+    header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(query.prefixes.items()))
+    return header + query.text

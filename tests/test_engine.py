@@ -1,0 +1,129 @@
+"""The fast engine reports what pySHACL, the reference, reports: same findings, same messages."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import DATA, ROOT, setup_from
+from rdflib import Graph
+
+from jeugdgov import InputError, load, validate
+from jeugdgov.engine import validate_paths
+from jeugdgov.engine_sparql import translate
+from jeugdgov.validation import Finding
+
+SETUPS = {s.name: s for s in load(DATA)}
+
+
+def key(finding: Finding) -> tuple[str | None, ...]:
+    return (finding.setup, finding.focus, finding.shape, finding.path, finding.value, finding.severity,
+            finding.defect)
+
+
+def described(findings: list[Finding]) -> Counter:
+    return Counter((key(f), f.message("nl"), f.message("en"), tuple(p.iri for p in f.parties), f.basis)
+                   for f in findings)
+
+
+@pytest.mark.parametrize("name", sorted(SETUPS))
+def test_fast_engine_reports_what_pyshacl_reports(name):
+    reference = validate(SETUPS[name], engine="pyshacl")
+    fast = validate(SETUPS[name], engine="fast")
+    assert Counter(map(key, fast.findings)) == Counter(map(key, reference.findings))
+    assert described(fast.findings) == described(reference.findings)
+    assert len(fast.shacl_report) == len(reference.shacl_report)
+
+
+def test_reading_files_straight_into_the_store_finds_the_same():
+    from_rdflib = {name: sorted((f.defect, f.focus, f.value) for f in validate(s).findings)
+                   for name, s in SETUPS.items()}
+    from_files = {r.setup.name: sorted((f.defect, f.focus, f.value) for f in r.findings)
+                  for r in validate_paths([DATA])}
+    assert from_files == from_rdflib
+    assert any(from_files.values())
+
+
+def test_literal_values_keep_the_lexical_form_of_the_data():
+    # The store keeps decimals canonically ("-5.00" as "-5"); findings show what the data says.
+    setup = setup_from('ex:d a jg:IndividualDecision ; jg:amount "-5.00"^^xsd:decimal .')
+    for engine in ("fast", "pyshacl"):
+        (finding,) = validate(setup, defects=["wrong-datatype"], engine=engine).findings
+        assert finding.value == "-5.00"
+
+
+EXTRA_SHAPE = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix jg: <https://w3id.org/jeugdgov/def#> .
+@prefix jgd: <https://w3id.org/jeugdgov/defect/> .
+@prefix ex: <https://w3id.org/jeugdgov/id/example/> .
+ex:named-decisions a sh:NodeShape ;
+    jg:detects jgd:required-property ; sh:severity sh:Violation ;
+    sh:targetClass jg:Decision ;
+    sh:property [ sh:path <http://www.w3.org/2000/01/rdf-schema#label> ; sh:minLength 3 ] ;
+    sh:message "Besluit {$this} heeft een te korte naam."@nl , "Decision {$this} has too short a name."@en .
+ex:nested-this a sh:NodeShape ;
+    jg:detects jgd:required-property ; sh:severity sh:Violation ;
+    sh:targetClass jg:Decision ;
+    sh:sparql [ a sh:SPARQLConstraint ; sh:select \"\"\"
+        SELECT $this WHERE { { ?x <https://w3id.org/jeugdgov/def#decidedBy> ?y FILTER (?x = $this) } }\"\"\" ] .
+"""
+
+
+@pytest.fixture
+def home_with_extra_shapes(tmp_path: Path) -> Path:
+    for folder in ("ontology", "shapes"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "shapes" / "extra.ttl").write_text(EXTRA_SHAPE, encoding="utf-8")
+    return tmp_path
+
+
+def test_untranslatable_shapes_are_named_with_their_reason(home_with_extra_shapes):
+    shapes_graph = Graph()
+    for path in (home_with_extra_shapes / "shapes").glob("*.ttl"):
+        shapes_graph.parse(path)
+    problems = {str(s).rsplit("/", 1)[-1]: why for s, why in translate(shapes_graph).untranslatable.items()}
+    assert set(problems) == {"named-decisions", "nested-this"}
+    assert "sh:minLength" in problems["named-decisions"]
+    assert "nested group" in problems["nested-this"]
+
+
+def run_validate(home: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "JEUGDGOV_HOME": str(home)}
+    command = Path(sys.executable).parent / "jeugdgov"
+    return subprocess.run([str(command), "validate", *args], capture_output=True, text=True,
+                          env=env, timeout=600)
+
+
+DECISION = """
+@prefix jg: <https://w3id.org/jeugdgov/def#> .
+@prefix ex: <https://w3id.org/jeugdgov/id/example/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:college a jg:MunicipalExecutive .
+ex:d a jg:IndividualDecision ; rdfs:label "d" ; jg:decidedBy ex:college .
+"""
+
+
+def test_cli_refuses_untranslatable_shapes_unless_falling_back(home_with_extra_shapes, tmp_path):
+    data = tmp_path / "decision.ttl"
+    data.write_text(DECISION, encoding="utf-8")
+    refused = run_validate(home_with_extra_shapes, str(data))
+    assert refused.returncode == 2
+    assert "named-decisions" in refused.stderr and "nested-this" in refused.stderr
+    assert refused.stdout == ""
+    fallback = run_validate(home_with_extra_shapes, str(data), "--fallback", "--format", "json", "--lang", "en")
+    reference = run_validate(home_with_extra_shapes, str(data), "--engine", "pyshacl", "--format", "json",
+                             "--lang", "en")
+    assert fallback.returncode == reference.returncode == 1
+    assert "too short a name" in fallback.stdout
+    assert sorted(fallback.stdout.splitlines()) == sorted(reference.stdout.splitlines())
+
+
+def test_unknown_engine_is_bad_input():
+    with pytest.raises(InputError, match="unknown validation engine"):
+        validate(SETUPS["lelystad-jel"], engine="turbo")
