@@ -57,9 +57,9 @@ def _split_ids(values: list[str] | None) -> list[str] | None:
 
 @app.command("validate")
 def validate_command(
-    paths: Annotated[list[Path], typer.Argument(
+    paths: Annotated[list[Path] | None, typer.Argument(
         help="Turtle, TriG, JSON-LD or N-Triples files, or folders holding them.",
-        show_default=False)],
+        show_default=False)] = None,
     shapes: Annotated[list[str] | None, typer.Option(
         "--shapes", "-s",
         help="Only check these defect ids or groups (comma-separated or repeated), "
@@ -78,6 +78,13 @@ def validate_command(
     fallback: Annotated[bool, typer.Option(
         "--fallback", help="With --engine fast: let pySHACL check the shapes the fast engine cannot "
         "evaluate, instead of stopping with their names.")] = False,
+    endpoint: Annotated[str | None, typer.Option(
+        "--endpoint", help="Validate the setups of an external SPARQL store instead of files: each named "
+        "graph, with the default graph merged in.")] = None,
+    graph_store: Annotated[str | None, typer.Option(
+        "--graph-store", help="With --endpoint on a store whose default graph is the union of its graphs: "
+        "its Graph Store Protocol address, to read the shared triples (oxigraph: http://HOST:PORT/store).")]
+        = None,
 ) -> None:
     """Validate governance setups against the defect and data-quality shapes.
 
@@ -97,14 +104,21 @@ def validate_command(
         if unknown:
             raise InputError(f"unknown defect id(s) for --shapes: {', '.join(unknown)}",
                              hint=f"valid ids: {', '.join(defect_ids())}")
-    if engine is Engine.fast:
+    if bool(paths) == bool(endpoint):
+        raise InputError("give data files or folders, or --endpoint URL (one of the two)")
+    if engine is Engine.fast and not endpoint:
         with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
             task = progress.add_task("validating", total=None)
             reports = validate_paths(paths, selection, names=setup, fallback=fallback,
                                      progress=lambda step: progress.update(task, description=step))
         _print_reports(reports, output_format, lang)
         raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
-    setups = load(*paths)
+    if endpoint:
+        from jeugdgov.remote import fetch_setups
+
+        setups = fetch_setups(endpoint, graph_store=graph_store)
+    else:
+        setups = load(*(paths or []))
     if setup:
         known = [s.name for s in setups]
         missing = sorted(set(setup) - set(known))
@@ -117,7 +131,7 @@ def validate_command(
         task = progress.add_task("validating", total=len(setups))
         for item in setups:
             progress.update(task, description=f"validating {item.name}")
-            reports.append(validate(item, defects=selection, engine=engine.value))
+            reports.append(validate(item, defects=selection, engine=engine.value, fallback=fallback))
             progress.advance(task)
     _print_reports(reports, output_format, lang)
     raise typer.Exit(0 if all(r.conforms for r in reports) else 1)

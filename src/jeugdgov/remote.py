@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from pyoxigraph import DefaultGraph, QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results, serialize
 from rdflib import Graph
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper import INSERT, JSON, POST, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from jeugdgov.errors import InputError
@@ -42,11 +42,14 @@ def query(endpoint: str, text: str, bindings: Mapping[str, Term] | None = None) 
         raise InputError(f"the endpoint {endpoint} sent results that are not SPARQL JSON: {error}") from None
 
 
-def _client(endpoint: str, text: str) -> SPARQLWrapper:
+def _client(endpoint: str, text: str, update: bool = False) -> SPARQLWrapper:
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)  # queries and VALUES blocks can be longer than a URL may be
     client.setTimeout(TIMEOUT)
     client.setQuery(text)
+    # Say what the request is instead of letting SPARQLWrapper guess from the text: its guess
+    # reads keywords in comments (a header saying "Load such a report" becomes a LOAD update).
+    client.queryType = INSERT if update else SELECT
     return client
 
 
@@ -220,5 +223,5 @@ def _send_update(endpoint: str, graphs: Mapping[str, list[Triple]]) -> None:
         lines = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
         data.append(f"GRAPH <{name}> {{\n{lines}\n}}" if name else lines)
     parts.append("INSERT DATA {\n" + "\n".join(data) + "\n}")
-    client = _client(endpoint, "\n".join(parts))
+    client = _client(endpoint, "\n".join(parts), update=True)
     _fetch(endpoint, client)

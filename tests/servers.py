@@ -1,0 +1,85 @@
+"""Real servers for tests: `jeugdgov serve` and `oxigraph serve`, on free loopback ports.
+
+Each runs as a child process for the duration of a `with` block and is always stopped after.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from email.message import Message
+from pathlib import Path
+
+from conftest import installed_command
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str, timeout: float = 30, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
+    """A plain GET, as a BI tool does it: status, headers (any case) and body, also for 4xx and 5xx."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@contextmanager
+def running(command: Sequence[str], ready_url: str, log: Path, startup: float = 90) -> Iterator[subprocess.Popen]:
+    """Run a server until the block ends; wait until `ready_url` answers 200 before yielding."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(list(command), stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + startup
+        while True:
+            assert process.poll() is None, f"{command[0]} stopped: {log.read_text(errors='replace')[-2000:]}"
+            try:
+                if get(ready_url, timeout=5)[0] == 200:
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            assert time.monotonic() < deadline, f"{command[0]} did not start: {log.read_text(errors='replace')}"
+            time.sleep(0.2)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+
+
+@contextmanager
+def oxigraph(folder: Path, union: bool = True) -> Iterator[str]:
+    """`oxigraph serve` over a store folder; yields its base URL (…/query, …/update, …/store)."""
+    port = free_port()
+    command = [installed_command("oxigraph"), "serve", "--location", str(folder / "oxigraph"),
+               "--bind", f"{HOST}:{port}"]
+    if union:
+        command.append("--union-default-graph")
+    base = f"http://{HOST}:{port}"
+    with running(command, f"{base}/query?query=ASK%7B%7D", folder / f"oxigraph-{port}.log"):
+        yield base
+
+
+@contextmanager
+def jeugdgov_serve(folder: Path, *arguments: str) -> Iterator[str]:
+    """`jeugdgov serve` with the given arguments; yields its base URL."""
+    port = free_port()
+    command = [installed_command("jeugdgov"), "serve", "--port", str(port), *arguments]
+    base = f"http://{HOST}:{port}"
+    with running(command, f"{base}/health", folder / f"serve-{port}.log"):
+        yield base

@@ -1,0 +1,250 @@
+"""`jeugdgov serve` as BI tools and notebooks use it: SPARQLWrapper, and plain GETs for CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.request
+from urllib.parse import quote, urlencode
+
+import pytest
+from conftest import DATA
+from pyoxigraph import QueryResultsFormat
+from servers import get, jeugdgov_serve
+from SPARQLWrapper import CSV, JSON, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from jeugdgov.queries import library, run
+from jeugdgov.store import memory_store
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("serve")
+    with jeugdgov_serve(folder, "--timeout", "2", "--workers", "2", "--max-request", "20000") as base:
+        yield base
+
+
+def sparql(base: str, query: str, fmt: str = JSON) -> SPARQLWrapper:
+    client = SPARQLWrapper(f"{base}/query")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    return client
+
+
+def post(url: str, body: bytes, content_type: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def csv_rows(body: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+
+
+# ---- SPARQL 1.1 Protocol --------------------------------------------------------------
+
+def test_sparqlwrapper_select_as_json(server):
+    result = sparql(server, "PREFIX jg: <https://w3id.org/jeugdgov/def#> "
+                            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a jg:Setup }").queryAndConvert()
+    assert int(result["results"]["bindings"][0]["n"]["value"]) == 6
+
+
+def test_sparqlwrapper_post_as_csv(server):
+    client = sparql(server, "SELECT ?id WHERE { GRAPH ?g { ?s <http://purl.org/dc/terms/identifier> ?id } } "
+                            "ORDER BY ?id", CSV)
+    client.setMethod(POST)
+    body = client.query().convert()
+    assert [r["id"] for r in csv_rows(body)][:2] == ["flevoland-handelingskader", "lelystad-cooperatie"]
+
+
+def test_the_default_graph_is_the_union(server):
+    # Lelystad's shared facts (default graph) and a setup's own (named graph) join in one pattern.
+    query = ("PREFIX jg: <https://w3id.org/jeugdgov/def#> ASK { ?a jg:agent ?college . "
+             "?college jg:bodyOf <https://identifier.overheid.nl/tooi/id/gemeente/gm0995> }")
+    assert sparql(server, query).queryAndConvert()["boolean"] is True
+
+
+@pytest.mark.parametrize(("accept", "fmt", "media"), [
+    ("text/csv", None, "text/csv"),
+    ("text/tab-separated-values", None, "text/tab-separated-values"),
+    ("application/sparql-results+xml", None, "application/sparql-results+xml"),
+    (None, None, "application/sparql-results+json"),
+    ("text/html,application/xhtml+xml,*/*;q=0.8", None, "application/sparql-results+json"),
+    ("application/sparql-results+xml", "csv", "text/csv"),  # format= wins over Accept
+    (None, "tsv", "text/tab-separated-values"),
+])
+def test_result_format_by_accept_and_format(server, accept, fmt, media):
+    params = {"query": "SELECT ?s WHERE { ?s a <https://w3id.org/jeugdgov/def#Municipality> } LIMIT 1"}
+    if fmt:
+        params["format"] = fmt
+    status, headers, _body = get(f"{server}/query?{urlencode(params)}", headers={"Accept": accept} if accept else {})
+    assert status == 200 and headers["Content-Type"].startswith(media)
+
+
+def test_construct_comes_back_as_rdf(server):
+    query = "CONSTRUCT WHERE { ?s a <https://w3id.org/jeugdgov/def#Municipality> }"
+    status, headers, body = get(f"{server}/query?{urlencode({'query': query, 'format': 'ntriples'})}")
+    assert status == 200 and headers["Content-Type"].startswith("application/n-triples")
+    assert b"gm0995" in body
+    status, _, body = get(f"{server}/query?{urlencode({'query': query, 'format': 'csv'})}")
+    assert status == 406 and b"turtle" in body
+
+
+def test_post_forms_and_sparql_query_bodies(server):
+    query = "ASK { ?s ?p ?o }"
+    status, body = post(f"{server}/query", urlencode({"query": query}).encode(), "application/x-www-form-urlencoded")
+    assert status == 200 and json.loads(body)["boolean"] is True
+    status, body = post(f"{server}/query", query.encode(), "application/sparql-query")
+    assert status == 200 and json.loads(body)["boolean"] is True
+    status, body = post(f"{server}/query", query.encode(), "text/plain")
+    assert status == 415
+
+
+def test_cors(server):
+    _status, headers, _ = get(f"{server}/query?{urlencode({'query': 'ASK {}'})}")
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    request = urllib.request.Request(f"{server}/query", method="OPTIONS")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 204
+        assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
+# ---- bad input ------------------------------------------------------------------------
+
+def test_wrong_sparql_is_400_with_the_parsers_message(server):
+    with pytest.raises(QueryBadFormed) as caught:
+        sparql(server, "SELECT ?s WHERE { ?s ?p }").query()
+    assert "error at 1:" in str(caught.value)
+    status, _, body = get(f"{server}/query?{urlencode({'query': 'SELEC * {}'})}")
+    assert status == 400 and body.startswith(b"SPARQL syntax error")
+
+
+def test_updates_are_refused_when_read_only(server):
+    client = SPARQLWrapper(f"{server}/update")
+    client.setMethod(POST)
+    client.setQuery("INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }")
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        client.query()
+    assert caught.value.code == 403
+    status, body = post(f"{server}/query", urlencode({"update": "CLEAR ALL"}).encode(),
+                        "application/x-www-form-urlencoded")
+    assert status == 403 and b"read-only" in body
+    assert sparql(server, "ASK { ?s ?p ?o }").queryAndConvert()["boolean"] is True
+
+
+def test_runaway_query_is_stopped_and_the_server_stays_healthy(server):
+    status, _, body = get(f"{server}/query?{urlencode({'query': RUNAWAY})}", timeout=60)
+    assert status == 503 and b"stopped" in body
+    status, _, body = get(f"{server}/health")
+    assert status == 200 and json.loads(body)["status"] == "ok"
+    status, _, body = get(f"{server}/queries/setups.csv")
+    assert status == 200 and len(csv_rows(body)) == 6
+
+
+def test_body_over_the_limit_is_413(server):
+    status, body = post(f"{server}/query", b"#" * 30_000 + b"\nASK {}", "application/sparql-query")
+    assert status == 413 and b"limit" in body
+    status, _, _ = get(f"{server}/query?query={quote('#' * 30_000)}")
+    assert status in (413, 414)
+
+
+def test_missing_query_is_400(server):
+    assert get(f"{server}/query")[0] == 400
+
+
+# ---- named queries --------------------------------------------------------------------
+
+def test_named_query_as_csv_by_plain_get(server):
+    status, headers, body = get(f"{server}/queries/cost-estimates-per-model.csv?model=mdl:huidig")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    (row,) = csv_rows(body)
+    assert (row["fteMin"], row["fteMax"], row["costMin"], row["costMax"]) == ("131", "163", "13100000", "16300000")
+
+
+@pytest.mark.parametrize("ext", ["json", "tsv", "xml"])
+def test_named_query_in_other_formats(server, ext):
+    status, headers, body = get(f"{server}/queries/setups.{ext}?lang=en")
+    assert status == 200 and b"lelystad-jel" in body
+    assert ext in headers["Content-Type"] or (ext == "tsv" and "tab-separated" in headers["Content-Type"])
+
+
+def test_named_query_answers_as_the_library_does(server):
+    query = library()["roles-in-period"]
+    params = {"period_start": "2016-01-01", "period_end": "2016-12-31", "lang": "en"}
+    status, _, body = get(f"{server}/queries/roles-in-period.csv?{urlencode(params)}")
+    local = run(memory_store(), query.text, query.bind(params)).serialize(format=QueryResultsFormat.CSV)
+    assert status == 200
+    served, expected = body.decode().splitlines(), local.decode().splitlines()
+    assert served[0] == expected[0] and sorted(served) == sorted(expected)  # rows tied in ORDER BY may swap
+
+
+def test_listing_of_named_queries(server):
+    status, _, body = get(f"{server}/queries")
+    listing = {q["name"]: q for q in json.loads(body)}
+    assert status == 200 and set(listing) == set(library())
+    roles = listing["roles-in-period"]
+    assert roles["title"]["en"] == "Roles per task in a period"
+    assert [(p["name"], p["type"], p["required"]) for p in roles["parameters"]][:2] == [
+        ("period_start", "xsd:date", True), ("period_end", "xsd:date", True)]
+    assert roles["urls"]["csv"] == "/queries/roles-in-period.csv"
+    status, _, text = get(f"{server}{roles['urls']['rq']}")
+    assert status == 200 and text.startswith(b"# @title nl")
+
+
+@pytest.mark.parametrize(("query_string", "named"), [
+    ("period_end=2016-12-31", b"'period_start'"),
+    ("period_start=2016-1-1&period_end=2016-12-31", b"'period_start'"),
+    ("period_start=2016-01-01&period_end=2016-12-31&task=not%20an%20iri", b"'task'"),
+    ("period_start=2016-01-01&period_end=2016-12-31&colour=red", b"'colour'"),
+    ("period_start=2016-01-01&period_start=2017-01-01&period_end=2016-12-31", b"'period_start'"),
+])
+def test_bad_parameters_are_400_naming_them(server, query_string, named):
+    status, _, body = get(f"{server}/queries/roles-in-period.csv?{query_string}")
+    assert status == 400 and named in body
+
+
+@pytest.mark.parametrize("path", [
+    "/queries/no-such-query.csv", "/queries/../queries/setups.csv", "/queries/..%2Fsetups.csv",
+    "/queries/%2e%2e%2fetc%2fpasswd.csv", "/queries/Setups.csv", "/queries/setups;rm.csv", "/queries/setups.html",
+    "/queries/setups.csv/extra",
+])
+def test_unknown_or_odd_query_names_are_404(server, path):
+    assert get(f"{server}{path}")[0] == 404
+
+
+def test_health_and_index(server):
+    status, _, body = get(f"{server}/health")
+    health = json.loads(body)
+    assert status == 200 and health["writable"] is False and health["workers"] >= 1
+    index = json.loads(get(f"{server}/")[2])
+    assert index["update"] is None and index["queries"] == "/queries"
+
+
+# ---- a writable, persistent store -----------------------------------------------------
+
+def test_writable_store_persists_updates(tmp_path):
+    folder = tmp_path / "store"
+    insert = ("INSERT DATA { GRAPH <https://w3id.org/jeugdgov/id/example/g> { "
+              "<https://w3id.org/jeugdgov/id/example/a> a <https://w3id.org/jeugdgov/def#Municipality> } }")
+    ask = "ASK { <https://w3id.org/jeugdgov/id/example/a> a <https://w3id.org/jeugdgov/def#Municipality> }"
+    flevoland = str(DATA / "flevoland-handelingskader.ttl")
+    with jeugdgov_serve(tmp_path, flevoland, "--store", str(folder), "--writable", "--quiet") as base:
+        assert sparql(base, ask).queryAndConvert()["boolean"] is False
+        client = SPARQLWrapper(f"{base}/update")
+        client.setMethod(POST)
+        client.setQuery(insert)
+        client.query()
+        assert sparql(base, ask).queryAndConvert()["boolean"] is True
+        assert json.loads(get(f"{base}/health")[2])["writable"] is True
+    with jeugdgov_serve(tmp_path, "--store", str(folder), "--quiet") as base:  # read-only, same folder
+        assert sparql(base, ask).queryAndConvert()["boolean"] is True
+        assert sparql(base, "ASK { ?s <http://purl.org/dc/terms/identifier> \"flevoland-handelingskader\" }"
+                      ).queryAndConvert()["boolean"] is True
+        assert get(f"{base}/update")[0] == 403

@@ -1,0 +1,166 @@
+"""External stores: push to a real `oxigraph serve`, query it and validate its setups."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+
+import pytest
+from conftest import DATA
+from rdflib import BNode, Literal
+from servers import free_port, get, oxigraph
+from SPARQLWrapper import JSON, SPARQLWrapper
+from test_queries import _examples
+
+from jeugdgov import load
+from jeugdgov.queries import library, run
+from jeugdgov.remote import fetch_setups, query
+from jeugdgov.store import memory_store
+
+QUERIES = library()
+
+
+def cli(command: str, *args: object) -> subprocess.CompletedProcess:
+    return subprocess.run([command, *map(str, args)], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def union_store(tmp_path_factory, jeugdgov_command) -> str:
+    """oxigraph with the bundled data pushed by `jeugdgov push` (SPARQL Update), default graph = union."""
+    folder = tmp_path_factory.mktemp("oxigraph-union")
+    with oxigraph(folder, union=True) as base:
+        pushed = cli(jeugdgov_command, "push", DATA, "--endpoint", f"{base}/update")
+        assert pushed.returncode == 0, pushed.stderr
+        yield base
+
+
+def solutions(result) -> list[tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Solutions in a canonical order. GROUP_CONCAT joins in no defined order, so every value is
+    compared as its sorted parts."""
+    names = [v.value for v in result.variables]
+    return sorted(tuple((n, tuple(sorted(re.split(r"[,;]? ", s[n].value)))) for n in names if s[n] is not None)
+                  for s in result)
+
+
+def test_pushed_setups_are_named_graphs(union_store):
+    client = SPARQLWrapper(f"{union_store}/query")
+    client.setQuery("SELECT DISTINCT ?id WHERE { GRAPH ?g { ?s <http://purl.org/dc/terms/identifier> ?id } }")
+    client.setReturnFormat(JSON)
+    found = {b["id"]["value"] for b in client.queryAndConvert()["results"]["bindings"]}
+    assert found == {s.name for s in load(DATA) if s.node is not None}
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_named_query_answers_the_same_on_the_external_store(union_store, name):
+    local = memory_store()
+    named = QUERIES[name]
+    for _files, params in _examples(named) or [([], {})]:
+        bindings = named.bind(params)
+        assert solutions(query(f"{union_store}/query", named.text, bindings)) == \
+            solutions(run(local, named.text, bindings)), params
+
+
+def test_query_command_on_an_endpoint(jeugdgov_command, union_store):
+    result = cli(jeugdgov_command, "query", "cost-estimates-per-model", "--endpoint", f"{union_store}/query",
+                 "--format", "csv", "-p", "model=mdl:huidig")
+    assert result.returncode == 0, result.stderr
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert (row["fteMin"], row["fteMax"], row["costMin"], row["costMax"]) == ("131", "163", "13100000", "16300000")
+
+
+def test_plain_get_as_a_bi_tool_against_oxigraph(union_store):
+    from urllib.parse import urlencode
+
+    text = QUERIES["setups"].text
+    status, headers, body = get(f"{union_store}/query?{urlencode({'query': text})}", headers={"Accept": "text/csv"})
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    assert len(list(csv.DictReader(io.StringIO(body.decode())))) == 6
+
+
+def test_setups_from_a_store_equal_the_loaded_ones(tmp_path):
+    """Without a union default graph SPARQL reads the shared triples exactly (one CONSTRUCT per setup)."""
+    with oxigraph(tmp_path, union=False) as base:
+        from jeugdgov.remote import push
+
+        push([DATA / "lelystad.trig"], endpoint=f"{base}/update", with_ontology=False)
+        fetched = {s.name: s.graph for s in fetch_setups(f"{base}/query")}
+    loaded = {s.name: s.graph for s in load(DATA / "lelystad.trig")}
+    assert set(fetched) == set(loaded)
+    for name, graph in loaded.items():
+        assert len(fetched[name]) == len(graph)
+        assert _ground(fetched[name]) == _ground(graph)
+
+
+def _ground(graph) -> set[tuple]:
+    """The triples without blank nodes, literals by value (a store writes 100.0 as 100)."""
+    return {(s, p, (o.toPython(), o.datatype, o.language) if isinstance(o, Literal) else o)
+            for s, p, o in graph if not isinstance(s, BNode) and not isinstance(o, BNode)}
+
+
+def test_union_store_needs_the_graph_store_for_shared_triples(union_store):
+    from jeugdgov.errors import InputError
+
+    with pytest.raises(InputError, match="union"):
+        fetch_setups(f"{union_store}/query")
+    setups = {s.name: s for s in fetch_setups(f"{union_store}/query", graph_store=f"{union_store}/store")}
+    loaded = {s.name: s.graph for s in load(DATA)}
+    assert set(setups) == set(loaded)
+    # The shared Lelystad facts (default graph) are back in each Lelystad setup, and nothing of
+    # the other phases' own graphs.
+    jel = setups["lelystad-jel"].graph
+    assert _ground(loaded["lelystad-jel"]) <= _ground(jel)
+    assert not any(str(s).endswith("/lelystad/jgt-cooperatie") for s in jel.subjects())
+
+
+def test_push_with_the_graph_store_protocol(tmp_path, jeugdgov_command):
+    with oxigraph(tmp_path, union=False) as base:
+        result = cli(jeugdgov_command, "push", DATA / "flevoland-handelingskader.ttl", "--graph-store",
+                     f"{base}/store", "--no-ontology")
+        assert result.returncode == 0, result.stderr
+        again = cli(jeugdgov_command, "push", DATA / "flevoland-handelingskader.ttl", "--graph-store",
+                    f"{base}/store", "--no-ontology")  # replaces the graph: nothing doubles
+        assert again.returncode == 0
+        (setup,) = fetch_setups(f"{base}/query")
+    (local,) = load(DATA / "flevoland-handelingskader.ttl")
+    assert setup.name == "flevoland-handelingskader" and len(setup.graph) == len(local.graph)
+
+
+def _findings(output: str) -> set[tuple[str, str, str, str | None]]:
+    return {(f["setup"], f["defect"], f["focus"], f["value"]) for f in json.loads(output)["findings"]}
+
+
+def test_validate_an_external_store(tmp_path, jeugdgov_command):
+    selection = "roles,money"
+    with oxigraph(tmp_path, union=False) as base:
+        pushed = cli(jeugdgov_command, "push", DATA / "lelystad.trig", "--endpoint", f"{base}/update")
+        assert pushed.returncode == 0, pushed.stderr
+        remote = cli(jeugdgov_command, "validate", "--endpoint", f"{base}/query", "--shapes", selection,
+                     "--format", "json")
+    local = cli(jeugdgov_command, "validate", DATA / "lelystad.trig", "--shapes", selection, "--format", "json")
+    assert remote.returncode == local.returncode == 1, remote.stderr
+    assert _findings(remote.stdout) == _findings(local.stdout)
+    assert {"subsidy-passed-on", "money-vs-accountability"} <= {f[1] for f in _findings(remote.stdout)}
+
+
+def test_validate_a_union_store_through_its_graph_store(union_store, jeugdgov_command):
+    remote = cli(jeugdgov_command, "validate", "--endpoint", f"{union_store}/query", "--graph-store",
+                 f"{union_store}/store", "--setup", "flevoland-handelingskader", "--format", "json")
+    local = cli(jeugdgov_command, "validate", DATA / "flevoland-handelingskader.ttl", "--format", "json")
+    assert remote.returncode == local.returncode == 1, remote.stderr
+    assert _findings(remote.stdout) == _findings(local.stdout)
+
+
+@pytest.mark.parametrize("command", [
+    ("query", "setups", "--endpoint"),
+    ("validate", "--endpoint"),
+    ("push", str(DATA / "flevoland-handelingskader.ttl"), "--endpoint"),
+])
+def test_unreachable_endpoint_exits_2(jeugdgov_command, command):
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    result = cli(jeugdgov_command, *command, url)
+    assert result.returncode == 2
+    assert "cannot reach" in result.stderr and url in result.stderr
+    assert "Traceback" not in result.stderr

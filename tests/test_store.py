@@ -1,0 +1,123 @@
+"""The embedded store and the `load` and `query` commands: all-or-nothing loading, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+
+import pytest
+from conftest import DATA
+from pyoxigraph import NamedNode, Store
+
+from jeugdgov.errors import InputError
+from jeugdgov.store import load, load_into, memory_store
+
+
+def run(command: str, *args: object, width: int = 80) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "COLUMNS": str(width)}
+    return subprocess.run([command, *map(str, args)], capture_output=True, text=True, timeout=300, env=environment)
+
+
+def test_setups_keep_their_graphs_and_shared_facts_go_to_the_default_graph():
+    store = memory_store([DATA / "lelystad.trig", DATA / "flevoland-handelingskader.ttl"])
+    graphs = {g.value for g in store.named_graphs()}
+    assert graphs == {"https://w3id.org/jeugdgov/id/lelystad/setup-netwerk",
+                      "https://w3id.org/jeugdgov/id/lelystad/setup-cooperatie",
+                      "https://w3id.org/jeugdgov/id/lelystad/setup-jel",
+                      "https://w3id.org/jeugdgov/id/flevoland/setup"}  # a Turtle setup: its jg:Setup node
+    college = NamedNode("https://w3id.org/jeugdgov/id/lelystad/college")
+    assert {type(q.graph_name).__name__ for q in store.quads_for_pattern(college, None, None)} == {"DefaultGraph"}
+
+
+def test_a_bad_file_leaves_the_store_as_it_was(tmp_path):
+    store = Store()
+    load([DATA / "flevoland-handelingskader.ttl"], store)
+    before = len(store)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "open\n')
+    with pytest.raises(InputError) as caught:
+        load([DATA / "lelystad.trig", bad], store)
+    assert (caught.value.file, caught.value.line) == (bad, 3)
+    assert len(store) == before
+
+
+def test_a_bad_file_creates_no_store_folder(tmp_path):
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("")
+    with pytest.raises(InputError, match="no triples"):
+        load_into(tmp_path / "store", [DATA / "lelystad.trig", empty])
+    assert not (tmp_path / "store").exists()
+
+
+def test_load_command_is_all_or_nothing(jeugdgov_command, tmp_path):
+    folder = tmp_path / "store"
+    result = run(jeugdgov_command, "load", DATA / "lelystad.trig", "--store", folder)
+    assert result.returncode == 0, result.stderr
+    assert "named graphs" in result.stderr
+    size = len(Store.read_only(str(folder)))
+    bad = tmp_path / "bad.trig"
+    bad.write_text("<http://example.org/g> { <http://example.org/a> <http://example.org/b> }\n")
+    result = run(jeugdgov_command, "load", DATA / "zhz.trig", bad, "--store", folder)
+    assert result.returncode == 2
+    assert str(bad) in result.stderr and "Traceback" not in result.stderr
+    assert len(Store.read_only(str(folder))) == size
+
+
+def test_query_command_writes_csv(jeugdgov_command):
+    result = run(jeugdgov_command, "query", "cost-estimates-per-model", "--format", "csv",
+                 "-p", "model=mdl:alles-samen")
+    assert result.returncode == 0, result.stderr
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert (row["fteMin"], row["fteMax"]) == ("117.5", "142.5")
+
+
+def test_query_command_writes_sparql_json_over_given_data(jeugdgov_command):
+    result = run(jeugdgov_command, "query", "setups", DATA / "lelystad.trig", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    bindings = json.loads(result.stdout)["results"]["bindings"]
+    assert {b["setup"]["value"] for b in bindings} == {"lelystad-netwerk", "lelystad-cooperatie", "lelystad-jel"}
+
+
+def test_query_command_prints_a_table(jeugdgov_command):
+    result = run(jeugdgov_command, "query", "roles-of-party", "-p", "party=lel:jel", "-p", "lang=en", width=250)
+    assert result.returncode == 0, result.stderr
+    assert "access and needs assessment" in result.stdout and "4 row(s)" in result.stdout
+
+
+def test_unknown_query_name_lists_the_names(jeugdgov_command):
+    result = run(jeugdgov_command, "query", "roles-in-perod")
+    assert result.returncode == 2
+    assert "unknown query 'roles-in-perod'" in result.stderr and "roles-in-period" in result.stderr
+
+
+@pytest.mark.parametrize(("param", "named"), [
+    ("period_start=2016-02-30", "'period_start'"),   # no such day
+    ("period_start", "'period_start'"),              # no value
+    ("colour=red", "'colour'"),                      # no such parameter
+])
+def test_bad_param_exits_2_naming_it(jeugdgov_command, param, named):
+    result = run(jeugdgov_command, "query", "roles-in-period", "-p", param, "-p", "period_end=2016-12-31")
+    assert result.returncode == 2
+    assert named in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_param_exits_2_naming_it(jeugdgov_command):
+    result = run(jeugdgov_command, "query", "roles-in-period", "-p", "period_start=2016-01-01")
+    assert result.returncode == 2 and "'period_end'" in result.stderr
+
+
+def test_a_query_file_with_bad_sparql_names_the_file(jeugdgov_command, tmp_path):
+    query = tmp_path / "mine.rq"
+    query.write_text("# @title nl Mijn query\n# @title en My query\nSELECT ?s WHERE { ?s ?p }\n")
+    result = run(jeugdgov_command, "query", query)
+    assert result.returncode == 2
+    assert str(query) in result.stderr and "syntax error" in result.stderr
+
+
+def test_queries_command_lists_the_library(jeugdgov_command):
+    result = run(jeugdgov_command, "queries", "--lang", "en")
+    assert result.returncode == 0
+    assert "money-final-recipients" in result.stdout and "Final recipients" in result.stdout
