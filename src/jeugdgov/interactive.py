@@ -43,7 +43,8 @@ _STYLE = """
   .jg-findings li { margin: 4px 0; }
   .jg-badge { color: white; border-radius: 4px; padding: 0 5px; font-weight: bold; font-size: 12px; }
   #mynetwork { border: 1px solid #ddd !important; }
-  div.vis-tooltip { white-space: pre-wrap !important; max-width: 460px; font-size: 12px; }
+  div.vis-tooltip { white-space: pre-wrap !important; max-width: 460px; font-size: 12px;
+                    font-family: "DejaVu Sans", Arial, sans-serif !important; }
 </style>
 """
 

@@ -236,8 +236,9 @@ def require_edges(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     period = graph.graph.get("period")
     if period is not None and graph.graph.get("edges_unrestricted"):
         covered = graph.graph.get("coverage")
+        when = period.describe(lang) if period.start == period.end else f"during {period.describe(lang)}"
         raise InputError(
-            f"the setup '{setup}' has no {what} during {period.describe(lang)}",
+            f"the setup '{setup}' has no {what} {when}",
             hint=f"its {what} cover {covered.describe(lang) if covered else 'no period'}; choose a period in there")
     raise InputError(f"the setup '{setup}' has no {what}",
                      hint=f"choose another kind ({', '.join(k for k in KINDS if k != kind)}) or another setup")

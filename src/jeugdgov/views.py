@@ -86,6 +86,7 @@ TEXT = {
     "numbered": {"nl": "[n] bevinding n, zie onder", "en": "[n] finding n, see below"},
     "also": {"nl": "ook", "en": "also"},
     "not_shown": {"nl": "Niet in dit beeld", "en": "Not in this view"},
+    "elsewhere": {"nl": "niet in dit beeld", "en": "not in this view"},
     "no_findings": {"nl": "Geen bevindingen in dit beeld.", "en": "No findings in this view."},
     "aggregated": {"nl": "actoren met dezelfde relaties samengevoegd", "en": "actors with the same relations merged"},
     "members": {"nl": "bestaat uit", "en": "consists of"},
@@ -109,6 +110,16 @@ class Group:
     nodes: set[str] = field(default_factory=set)
     edges: set[tuple] = field(default_factory=set)
     edge_focus: set[tuple] = field(default_factory=set)
+    elsewhere: int = 0
+    reach: list[tuple[set[str], set[tuple]]] = field(default_factory=list)  # per finding: its nodes and edges
+
+    def about(self, lang: str, node: str | None = None, edges: Iterable[tuple] = ()) -> str:
+        """The numbered message of the findings involving a node or one of some edges."""
+        edges = set(edges)
+        chosen = [f for f, (nodes, lines) in zip(self.findings, self.reach, strict=True)
+                  if (node is not None and node in nodes) or edges & lines] or self.findings[:1]
+        text = f"[{self.number}] {self.defect} ({SEVERITY_LABELS[self.severity][lang]}): {chosen[0].message(lang)}"
+        return text + (f" (+{len(chosen) - 1})" if len(chosen) > 1 else "")
 
     describe: Callable[[Finding], str] | None = None
 
@@ -120,6 +131,8 @@ class Group:
             describe = self.describe or (lambda f: f.focus.rsplit("/", 1)[-1])
             others = [describe(f) for f in self.findings[1:]]
             text += f" — {TEXT['also'][lang]} ({len(others)}): {', '.join(dict.fromkeys(others))}"
+        if self.elsewhere:
+            text += f" (+{self.elsewhere} {TEXT['elsewhere'][lang]})"
         return textwrap.fill(text, width, subsequent_indent="     ") if width else text
 
 
@@ -188,7 +201,7 @@ class View:
             members = list(data.get("member_labels", ()))
             shown = ", ".join(members[:25]) + (", …" if len(members) > 25 else "")
             lines.append(f"{TEXT['members'][lang]} ({len(members)}): {shown}")
-        lines += [g.caption(lang) for g in self.groups if node in g.nodes]
+        lines += [g.about(lang, node=node) for g in self.groups if node in g.nodes]
         return lines
 
     def bundle_details(self, bundle: Bundle) -> list[str]:
@@ -207,7 +220,8 @@ class View:
             lines.append(line)
         if len(edges) > 12:
             lines.append(f"• … (+{len(edges) - 12})")
-        lines += [g.caption(lang) for g in self.groups if g.number in bundle.numbers]
+        keys = {(bundle.source, bundle.target, k) for k in bundle.keys}
+        lines += [g.about(lang, edges=keys) for g in self.groups if g.number in bundle.numbers]
         return lines
 
 
@@ -280,11 +294,14 @@ def _match(graph: nx.MultiDiGraph, findings: Sequence[Finding]) -> tuple[list[Gr
         if group is None:
             group = by_defect[finding.defect] = Group(0, finding.defect, finding.severity, [])
         group.findings.append(finding)
+        group.reach.append((nodes, edges))
         if SEVERITY_RANK.get(finding.severity, 0) > SEVERITY_RANK.get(group.severity, 0):
             group.severity = finding.severity
         group.nodes |= nodes
         group.edges |= edges
         group.edge_focus |= focus_edges
+    for defect in [d for d in hidden if d in by_defect]:
+        by_defect[defect].elsewhere = hidden.pop(defect)
     groups = sorted(by_defect.values(), key=lambda g: (-SEVERITY_RANK.get(g.severity, 0), g.defect))
     for number, group in enumerate(groups, start=1):
         group.number = number

@@ -20,6 +20,7 @@ canvas, independent of any pyplot backend.
 
 from __future__ import annotations
 
+import io
 import itertools
 import os
 import tempfile
@@ -56,10 +57,22 @@ from jeugdgov.views import (
 
 FORMATS = (".png", ".svg", ".html")
 _MARGIN = 0.35  # inches around the graph
-_LINE = 0.16  # inches per caption line
+_LINE = 0.13  # inches per caption line (7.5 pt, spacing 1.2)
+_TITLE = 0.55  # inches above each picture for its title
+_GAP = 0.5  # inches between pictures
+_MAX_WIDTH = 11.0  # inches side by side (about a notebook's width) before pictures go one above the other
 _LINESTYLES = {"solid": "-", "dashed": (0, (5, 3)), "dotted": (0, (1.5, 2))}
 
-__all__ = ["FORMATS", "KINDS", "compare", "figure", "figure_of", "html", "prepare", "write"]
+__all__ = ["FORMATS", "KINDS", "Picture", "compare", "figure", "figure_of", "html", "prepare", "write"]
+
+
+class Picture(Figure):
+    """A matplotlib Figure that shows itself in notebooks, without pyplot or an inline backend."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight", facecolor="white")
+        return buffer.getvalue()
 
 
 def figure(setup: Setup, kind: str, *, lang: str = "en", period: Period | None = None, at: date | None = None,
@@ -71,48 +84,56 @@ def figure(setup: Setup, kind: str, *, lang: str = "en", period: Period | None =
 
 def compare(setups: Sequence[Setup], kind: str, *, lang: str = "en",
             findings: dict[str, Iterable[Finding]] | None = None, highlight: bool = True,
-            aggregate: bool = True) -> Figure:
+            aggregate: bool = True, columns: int | None = None) -> Figure:
     """Setups side by side (phases of a case, or current versus recommended) with one legend.
 
     ``findings`` maps setup names to their findings; setups missing from it are validated.
+    ``columns`` sets how many panels stand next to each other; by default as many as fit in
+    the width of a notebook, else one above the other, so the columns of the pictures line up.
     """
     views = []
     for setup in setups:
         given = (findings or {}).get(setup.name)
         views.append(prepare(setup, kind, lang=lang, findings=given, highlight=highlight, aggregate=aggregate))
-    return figure_of(*views)
+    return figure_of(*views, columns=columns)
 
 
-def figure_of(*views: View) -> Figure:
-    """Draw prepared views next to each other, each with its title and caption, one legend."""
+def figure_of(*views: View, columns: int | None = None) -> Figure:
+    """Draw prepared views in a grid, each with its title and caption, with one legend."""
     if not views:
         raise InputError("nothing to draw", hint="give at least one setup")
     lang = views[0].lang
     widths = [max(v.layout.width + 2 * _MARGIN, 4.5) for v in views]
-    graph_heights = [v.layout.height + 2 * _MARGIN for v in views]
+    if columns is None:
+        columns = len(views) if sum(widths) + _GAP * (len(views) - 1) <= _MAX_WIDTH else 1
+    rows = [list(range(i, min(i + columns, len(views)))) for i in range(0, len(views), columns)]
     captions = [_caption(v, int(w / 0.062)) for v, w in zip(views, widths, strict=True)]
-    caption_height = max(len(c.splitlines()) for c in captions) * _LINE + 0.15
-    title_height = 0.55
-    gap = 0.5
-    total_width = sum(widths) + gap * (len(views) - 1)
-    total_height = max(graph_heights) + title_height + caption_height
-    fig = Figure(figsize=(total_width, total_height), dpi=110)
+    graph_heights = [v.layout.height + 2 * _MARGIN for v in views]
+    row_graph = [max(graph_heights[i] for i in row) for row in rows]
+    row_caption = [max(len(captions[i].splitlines()) for i in row) * _LINE + 0.15 for row in rows]
+    total_width = max(sum(widths[i] for i in row) + _GAP * (len(row) - 1) for row in rows)
+    total_height = sum(_TITLE + g + c for g, c in zip(row_graph, row_caption, strict=True)) + _GAP * (len(rows) - 1)
+    fig = Picture(figsize=(total_width, total_height), dpi=110)
     FigureCanvasAgg(fig)
     handles: dict[str, object] = {}
-    x = 0.0
-    for view, width, height, caption in zip(views, widths, graph_heights, captions, strict=True):
-        bottom = caption_height + (max(graph_heights) - height)
-        ax = fig.add_axes((x / total_width, bottom / total_height, width / total_width, height / total_height))
-        _draw(ax, view, width, handles)
-        top = (caption_height + max(graph_heights)) / total_height
-        fig.text((x + 0.05) / total_width, top + 0.32 / total_height, textwrap.fill(view.title, int(width / 0.1)),
-                 fontsize=10, fontweight="bold", va="bottom", ha="left")
-        if view.subtitle:
-            fig.text((x + 0.05) / total_width, top + 0.08 / total_height, view.subtitle, fontsize=8,
-                     va="bottom", ha="left", color="#444444")
-        fig.text((x + 0.05) / total_width, (caption_height - 0.1) / total_height, caption, fontsize=7.5,
-                 va="top", ha="left", family="DejaVu Sans")
-        x += width + gap
+    top = total_height
+    for row, graph_height, caption_height in zip(rows, row_graph, row_caption, strict=True):
+        x = 0.0
+        axes_top = top - _TITLE
+        for i in row:
+            view, width, height = views[i], widths[i], graph_heights[i]
+            ax = fig.add_axes((x / total_width, (axes_top - height) / total_height, width / total_width,
+                               height / total_height))
+            _draw(ax, view, width, handles)
+            fig.text((x + 0.05) / total_width, (axes_top + 0.3) / total_height,
+                     textwrap.fill(view.title, int(width / 0.1)), fontsize=10, fontweight="bold", va="bottom")
+            if view.subtitle:
+                fig.text((x + 0.05) / total_width, (axes_top + 0.06) / total_height, view.subtitle, fontsize=8,
+                         va="bottom", color="#444444")
+            fig.text((x + 0.05) / total_width, (axes_top - graph_height - 0.1) / total_height, captions[i],
+                     fontsize=7.5, va="top")
+            x += width + _GAP
+        top -= _TITLE + graph_height + caption_height + _GAP
     fig.legend(handles=[handles[k] for k in sorted(handles, key=_legend_order)], loc="upper left",
                bbox_to_anchor=(1.0, 1.0), title=TEXT["legend"][lang], fontsize=8, title_fontsize=9, frameon=False)
     return fig
@@ -224,13 +245,16 @@ def _draw_node(ax, view: View, node: str, data: dict, handles: dict) -> None:
     x, y = view.layout.positions[node]
     severity = view.severity(node)
     kind = data["kind"]
+    box = {"boxstyle": "round,pad=0.35" if kind != "task" else "square,pad=0.35",
+           "facecolor": KIND_COLOURS.get(kind, "#d9d9d9"),
+           "edgecolor": SEVERITY_COLOURS[severity] if severity else "#555555",
+           "linewidth": 2.6 if severity else 0.8}
+    if data.get("aggregate"):
+        # Merged actors are drawn as a stack of cards.
+        ax.text(x + 0.06, y - 0.06, wrap_label(data), ha="center", va="center", fontsize=FONT_SIZE, zorder=4,
+                linespacing=1.2, color="none", bbox={**box, "linewidth": 0.8, "edgecolor": "#555555"})
     ax.text(x, y, wrap_label(data), ha="center", va="center", fontsize=FONT_SIZE, zorder=5,
-            linespacing=1.2, gid=f"node:{node}",
-            bbox={"boxstyle": "round,pad=0.35" if kind != "task" else "square,pad=0.35",
-                  "facecolor": KIND_COLOURS.get(kind, "#d9d9d9"),
-                  "edgecolor": SEVERITY_COLOURS[severity] if severity else "#555555",
-                  "linewidth": 2.6 if severity else 0.8,
-                  "linestyle": (0, (4, 2)) if data.get("aggregate") else "-"})
+            linespacing=1.2, gid=f"node:{node}", bbox=box)
     numbers = view.numbers(node)
     if numbers:
         _, _, right, top = view.layout.box(node)
