@@ -1,0 +1,242 @@
+"""Benchmark: the jeugdgov endpoint against a bare `oxigraph serve` holding the same data.
+
+For the bundled data and for a synthetic copy N times larger (the bundled data replicated with
+renamed IRIs), both servers are started side by side on loopback ports. Each named query runs
+with the parameters of its example URL: on jeugdgov as GET /queries/NAME.csv?..., on oxigraph as
+GET /query with the same query text and a VALUES block of the same typed terms. Measured:
+
+- latency: p50 and p99 of sequential requests per query (after one warm-up request);
+- throughput: requests per second with 16 concurrent clients cycling through all the queries.
+
+Every figure is printed next to oxigraph's and their ratio (jeugdgov / oxigraph: above 1 means
+jeugdgov is slower, or for throughput, serves more). Requests go to 127.0.0.1 only and are
+bounded in number and time. Run from the project folder:
+
+    .venv/bin/python benchmarks/endpoint.py            # bundled data and a 100x copy
+    .venv/bin/python benchmarks/endpoint.py --scale 10 --requests 20 --duration 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
+
+from jeugdgov.queries import NamedQuery, library, with_values
+from jeugdgov.store import bundled_data, read_files
+
+HOST = "127.0.0.1"
+ROOT = Path(__file__).resolve().parents[1]
+RENAMED = ("https://w3id.org/jeugdgov/id/", "https://identifier.overheid.nl/", "file:")
+IDENTIFIER = "http://purl.org/dc/terms/identifier"
+
+
+# ---- data -------------------------------------------------------------------------------
+
+def write_dataset(path: Path, copies: int) -> int:
+    """The bundled data (copies times, renamed) plus the ontology as one N-Quads file."""
+    data = [q for f in read_files(bundled_data(), with_ontology=False) for q in f.quads]
+    ontology = [q for f in read_files([], with_ontology=True) for q in f.quads]
+    quads = list(ontology)
+    for copy in range(copies):
+        quads.extend(_renamed(data, copy))
+    path.write_bytes(serialize(quads, format=RdfFormat.N_QUADS))
+    return len(quads)
+
+
+def _renamed(quads: list[Quad], copy: int) -> Iterator[Quad]:
+    """Copy 0 keeps its names, so the example parameters still match; copy k gets a suffix -ck."""
+    blanks: dict[str, BlankNode] = {}
+
+    def term(node):
+        if isinstance(node, NamedNode) and copy and node.value.startswith(RENAMED):
+            return NamedNode(f"{node.value}-c{copy}")
+        if isinstance(node, BlankNode):
+            return blanks.setdefault(node.value, BlankNode())
+        return node
+
+    for quad in quads:
+        obj = quad.object
+        if copy and quad.predicate.value == IDENTIFIER and isinstance(obj, Literal):
+            obj = Literal(f"{obj.value}-c{copy}")
+        graph = quad.graph_name if isinstance(quad.graph_name, DefaultGraph) else term(quad.graph_name)
+        yield Quad(term(quad.subject), quad.predicate, term(obj), graph)
+
+
+# ---- servers ----------------------------------------------------------------------------
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def server(command: list[str], ready_path: str, port: int, log: Path, startup: float = 600) -> Iterator[None]:
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + startup
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"{command[0]} stopped:\n{log.read_text(errors='replace')[-2000:]}")
+            try:
+                if fetch(port, ready_path)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{command[0]} did not start in time")
+            time.sleep(0.3)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def fetch(port: int, path: str, connection: http.client.HTTPConnection | None = None,
+          accept: str = "text/csv") -> tuple[int, bytes]:
+    own = connection is None
+    connection = connection or http.client.HTTPConnection(HOST, port, timeout=300)
+    try:
+        connection.request("GET", path, headers={"Accept": accept})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        if own:
+            connection.close()
+
+
+# ---- measurements -----------------------------------------------------------------------
+
+Target = Callable[[NamedQuery], str]  # the request path of a query on one server
+
+
+def example_parameters(query: NamedQuery) -> dict[str, str]:
+    for example in query.examples:
+        if example.startswith("GET "):
+            return dict(parse_qsl(urlsplit(example[4:]).query))
+    return {}
+
+
+def jeugdgov_path(query: NamedQuery) -> str:
+    return f"/queries/{query.name}.csv?{urlencode(example_parameters(query))}"
+
+
+def oxigraph_path(query: NamedQuery) -> str:
+    text = with_values(query.text, query.bind(example_parameters(query)))
+    return f"/query?{urlencode({'query': text})}"
+
+
+def latencies(port: int, path: str, requests: int, budget: float) -> list[float]:
+    connection = http.client.HTTPConnection(HOST, port, timeout=300)
+    try:
+        status, _ = fetch(port, path, connection)  # warm-up
+        if status != 200:
+            raise SystemExit(f"{path[:80]} answered {status}")
+        times: list[float] = []
+        started = time.monotonic()
+        while len(times) < requests and (len(times) < 3 or time.monotonic() - started < budget):
+            begin = time.perf_counter()
+            fetch(port, path, connection)
+            times.append(time.perf_counter() - begin)
+        return times
+    finally:
+        connection.close()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def throughput(port: int, paths: list[str], clients: int, duration: float, limit: int) -> float:
+    done = [0] * clients
+    stop = time.monotonic() + duration
+
+    def client(index: int) -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=300)
+        position = index
+        try:
+            while time.monotonic() < stop and sum(done) < limit:
+                fetch(port, paths[position % len(paths)], connection)
+                done[index] += 1
+                position += 1
+        finally:
+            connection.close()
+
+    begin = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - begin)
+
+
+def run_dataset(label: str, copies: int, folder: Path, args: argparse.Namespace) -> None:
+    data = folder / f"data-{copies}.nq"
+    quads = write_dataset(data, copies)
+    oxi_store = folder / f"oxigraph-{copies}"
+    subprocess.run([str(Path(sys.executable).parent / "oxigraph"), "load", "--location", str(oxi_store),
+                    "--file", str(data)], check=True, capture_output=True)
+    ours, theirs = free_port(), free_port()
+    queries = list(library().values())
+    with ExitStack() as stack:
+        stack.enter_context(server(
+            [str(Path(sys.executable).parent / "jeugdgov"), "serve", str(data), "--port", str(ours), "--quiet",
+             "--timeout", "300", "--workers", str(args.workers), "--max-request", "10000000"],
+            "/health", ours, folder / f"serve-{copies}.log"))
+        stack.enter_context(server(
+            [str(Path(sys.executable).parent / "oxigraph"), "serve-read-only", "--location", str(oxi_store),
+             "--bind", f"{HOST}:{theirs}", "--union-default-graph"],
+            "/query?query=ASK%7B%7D", theirs, folder / f"oxigraph-{copies}.log"))
+        print(f"\n## {label}: {quads} quads\n")
+        print(f"{'query':34} {'p50 ms':>9} {'oxi p50':>9} {'ratio':>6}   {'p99 ms':>9} {'oxi p99':>9} {'ratio':>6}")
+        for query in queries:
+            mine = latencies(ours, jeugdgov_path(query), args.requests, args.budget)
+            bare = latencies(theirs, oxigraph_path(query), args.requests, args.budget)
+            p50, o50 = percentile(mine, 0.5) * 1000, percentile(bare, 0.5) * 1000
+            p99, o99 = percentile(mine, 0.99) * 1000, percentile(bare, 0.99) * 1000
+            print(f"{query.name:34} {p50:9.1f} {o50:9.1f} {p50 / o50:6.2f}   {p99:9.1f} {o99:9.1f} {p99 / o99:6.2f}")
+        mine = throughput(ours, [jeugdgov_path(q) for q in queries], args.clients, args.duration, args.limit)
+        bare = throughput(theirs, [oxigraph_path(q) for q in queries], args.clients, args.duration, args.limit)
+        print(f"\nthroughput, {args.clients} clients, all queries in turn: jeugdgov {mine:.1f} req/s, "
+              f"oxigraph {bare:.1f} req/s, ratio {mine / bare:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=int, default=100, help="copies of the bundled data in the large run")
+    parser.add_argument("--requests", type=int, default=30, help="sequential requests per query (at most)")
+    parser.add_argument("--budget", type=float, default=10.0, help="seconds per query and server (at most)")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent clients for throughput")
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds of the throughput run")
+    parser.add_argument("--limit", type=int, default=5000, help="requests of the throughput run (at most)")
+    parser.add_argument("--workers", type=int, default=2, help="jeugdgov query worker processes")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="jeugdgov-bench-") as temporary:
+        folder = Path(temporary)
+        run_dataset("bundled data", 1, folder, args)
+        if args.scale > 1:
+            run_dataset(f"synthetic copy, {args.scale}x", args.scale, folder, args)
+
+
+if __name__ == "__main__":
+    main()
