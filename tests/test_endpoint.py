@@ -24,7 +24,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("serve")
-    with jeugdgov_serve(folder, "--timeout", "2", "--workers", "2", "--max-request", "20000") as base:
+    with jeugdgov_serve(folder, "--timeout", "5", "--workers", "2", "--max-request", "20000") as base:
         yield base
 
 
