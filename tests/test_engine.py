@@ -14,7 +14,7 @@ from conftest import DATA, ROOT, setup_from
 from rdflib import Graph
 
 from jeugdgov import InputError, load, validate
-from jeugdgov.engine import validate_paths
+from jeugdgov.engine_files import validate_paths
 from jeugdgov.engine_sparql import translate
 from jeugdgov.validation import Finding
 

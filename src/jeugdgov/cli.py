@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from jeugdgov.engine import validate_paths
+from jeugdgov.engine_files import validate_paths
 from jeugdgov.errors import InputError
 from jeugdgov.loading import load
 from jeugdgov.reporting import as_json, as_turtle, print_text
@@ -110,7 +110,8 @@ def validate_command(
         with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
             task = progress.add_task("validating", total=None)
             reports = validate_paths(paths, selection, names=setup, fallback=fallback,
-                                     progress=lambda step: progress.update(task, description=step))
+                                     progress=lambda step: progress.update(task, description=step),
+                                     with_shacl_report=output_format is OutputFormat.turtle)
         _print_reports(reports, output_format, lang)
         raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
     if endpoint:
@@ -152,6 +153,45 @@ def defects_command() -> None:
     """List the defect ids and groups that --shapes accepts."""
     for defect in defect_ids():
         stdout.print(defect)
+
+
+@app.command("synth")
+def synth_command(
+    decisions: Annotated[int, typer.Option("--decisions", "-n", help="Number of individual decisions "
+                                           "(beschikkingen), spread over all municipalities.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write setups/*.nt and planted.json to.")],
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same bytes.")] = 1,
+    rate: Annotated[float, typer.Option("--rate", help="Share of eligible objects (decisions, contracts, "
+                                        "municipalities, regions) that get each defect; 0 for clean data.")] = 0.01,
+    regions: Annotated[int, typer.Option("--regions", help="Regions; each is one setup (one file).")] = 42,
+    municipalities: Annotated[int, typer.Option("--municipalities", help="Municipalities.")] = 342,
+    providers: Annotated[int, typer.Option("--providers", help="Care providers.")] = 4000,
+    data_quality: Annotated[bool, typer.Option("--data-quality/--no-data-quality",
+                                               help="Also plant data-quality defects.")] = True,
+) -> None:
+    """Generate national-scale synthetic setups with planted defects, to test and benchmark validation.
+
+    Writes one N-Triples file per region into OUT/setups and the findings a correct validator
+    must report into OUT/planted.json. A size that would not fit on disk or in memory is refused
+    before anything is written.
+
+    Examples:
+
+      jeugdgov synth --decisions 100000 --seed 7 --out /tmp/nl
+
+      jeugdgov validate /tmp/nl/setups --format json > findings.json
+    """
+    from jeugdgov.synth import Parameters, generate, planted_counts
+
+    params = Parameters(decisions, seed, rate, regions, municipalities, providers, data_quality)
+    params.check()
+    with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
+        task = progress.add_task("generating", total=None)
+        summary = generate(params, out, progress=lambda step: progress.update(task, description=step))
+    stderr.print(f"{summary.triples:,} triples in {len(summary.files)} setups under {out / 'setups'}; "
+                 f"{len(summary.planted):,} planted findings in {out / 'planted.json'}", highlight=False)
+    for defect, count in planted_counts(summary.planted):
+        stderr.print(f"  {defect:34} {count:>7,}", highlight=False)
 
 
 class GraphKind(str, Enum):

@@ -11,20 +11,17 @@ engines share. The same queries can run in an external SPARQL store instead
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Node, URIRef
-from rdflib.namespace import DCTERMS
 
+from jeugdgov.engine_plan import with_lateral_paths
 from jeugdgov.engine_sparql import ShapeQuery, Translation, query_text, translate
 from jeugdgov.errors import InputError
-from jeugdgov.loading import Setup, _rdf_files, _setup
-from jeugdgov.resources import JG, ontology
+from jeugdgov.loading import Setup
+from jeugdgov.resources import ontology
 from jeugdgov.validation import (
     RawResult,
     Report,
@@ -34,13 +31,6 @@ from jeugdgov.validation import (
     selected_shapes,
 )
 
-#: Parallel queries: pyoxigraph evaluates outside the GIL, and the machine has two cores.
-WORKERS = 2
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
-}
 LABELS = (RDFS.label, SKOS.prefLabel)
 Progress = Callable[[str], None]
 
@@ -73,15 +63,17 @@ def check_translatable(translation: Translation) -> None:
 
 
 def evaluate(runner: Runner, queries: Sequence[ShapeQuery], progress: Progress | None = None) -> list[RawResult]:
-    """Every result of every query, in the order of the queries."""
-    def run(query: ShapeQuery) -> list[RawResult]:
-        results = list(_results(query, runner.select(query_text(query))))
+    """Every result of every query, in the order of the queries.
+
+    One after the other: pyoxigraph holds the GIL while it evaluates, so threads would not
+    run queries side by side; several setups are validated in parallel processes instead
+    (:mod:`jeugdgov.engine_files`)."""
+    results: list[RawResult] = []
+    for query in queries:
+        results.extend(_results(query, runner.select(query_text(query))))
         if progress:
             progress(_short(query.source))
-        return results
-
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return [r for batch in pool.map(run, queries) for r in batch]
+    return results
 
 
 def _results(query: ShapeQuery, rows: Iterable[dict[str, Node]]) -> Iterator[RawResult]:
@@ -103,25 +95,28 @@ def _results(query: ShapeQuery, rows: Iterable[dict[str, Node]]) -> Iterator[Raw
                         constraint=query.constraint)
 
 
-def report_for(setup: Setup, raw: list[RawResult], runner: Runner, defects: Iterable[str] | None) -> Report:
-    """Findings and a SHACL validation report, as the pySHACL engine gives them."""
+def report_for(setup: Setup, raw: list[RawResult], runner: Runner, defects: Iterable[str] | None,
+               with_shacl_report: bool = True) -> Report:
+    """Findings and a SHACL validation report, as the pySHACL engine gives them.
+
+    Without ``with_shacl_report`` the report graph only says whether the setup conforms:
+    building it costs as much as the findings, and only Turtle output shows it."""
     shapes_graph = selected_shapes(defects)
     nodes = {n for r in raw for n in (r.focus, r.value) if n is not None}
     findings = findings_from(setup.name, raw, runner.describe(nodes), shapes_graph)
-    results = shacl_report(raw, shapes_graph)
+    results = shacl_report(raw if with_shacl_report else [], shapes_graph, conforms=not raw)
     attach_messages(results, findings)
     return Report(setup=setup, findings=findings, shacl_report=results)
 
 
-def shacl_report(raw: Iterable[RawResult], shapes_graph: Graph) -> Graph:
-    """The results as a SHACL validation report graph."""
+def shacl_report(raw: Iterable[RawResult], shapes_graph: Graph, conforms: bool | None = None) -> Graph:
+    """The results as a SHACL validation report graph (``conforms`` overrides sh:conforms)."""
+    raw = list(raw)
     graph = Graph()
     graph.bind("sh", SH)
     report = BNode()
     graph.add((report, RDF.type, SH.ValidationReport))
-    conforms = True
     for result in raw:
-        conforms = False
         node = BNode()
         graph.add((report, SH.result, node))
         graph.add((node, RDF.type, SH.ValidationResult))
@@ -138,7 +133,7 @@ def shacl_report(raw: Iterable[RawResult], shapes_graph: Graph) -> Graph:
         if result.path is not None:
             graph.add((node, SH.resultPath, result.path))
             _copy_blank(shapes_graph, result.path, graph)
-    graph.add((report, SH.conforms, Literal(conforms)))
+    graph.add((report, SH.conforms, Literal(not raw if conforms is None else conforms)))
     return graph
 
 
@@ -162,7 +157,7 @@ class LocalRunner:
         self.store = store
 
     def select(self, text: str) -> Iterator[dict[str, Node]]:
-        solutions = self.store.query(text)
+        solutions = self.store.query(with_lateral_paths(text))
         names = [v.value for v in solutions.variables]
         for solution in solutions:
             row = {}
@@ -301,115 +296,6 @@ def _only_shapes(shapes_graph: Graph, keep: set[Node]) -> Graph:
         for shape in set(graph.subjects(target, None)) - keep:
             graph.remove((shape, target, None))
     return graph
-
-
-@dataclass
-class LoadedSetup:
-    """A setup read from a file straight into a store, without an rdflib copy of its data."""
-
-    setup: Setup
-    store: ox.Store
-    triples: int  # with the ontology
-
-
-def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = None,
-                   names: Sequence[str] | None = None, fallback: bool = False,
-                   progress: Progress | None = None) -> list[Report]:
-    """Validate every setup in files and folders, reading each file straight into a store.
-
-    This is the path for data too large for rdflib: a file is parsed by pyoxigraph, validated
-    and dropped before the next one is read.
-    """
-    selection = frozenset(defects or ())
-    translation = translation_for(selection)
-    if not fallback:
-        check_translatable(translation)
-    reports: list[Report] = []
-    seen: dict[str, Path] = {}
-    for loaded in load_setups(paths):
-        name = loaded.setup.name
-        if name in seen:
-            raise InputError(f"two setups are called '{name}' ({seen[name]}, {loaded.setup.source})",
-                             hint="give each jg:Setup its own dct:identifier")
-        seen[name] = loaded.setup.source
-        if names and name not in names:
-            continue
-        if progress:
-            progress(f"validating {name}")
-        runner = LocalRunner(loaded.store)
-        raw = evaluate(runner, translation.queries, progress)
-        report = report_for(loaded.setup, raw, runner, defects)
-        if translation.untranslatable:
-            report = _fallback_from_file(report, loaded, set(translation.untranslatable), defects)
-        reports.append(report)
-    if names:
-        missing = sorted(set(names) - set(seen))
-        if missing:
-            raise InputError(f"no setup named {', '.join(missing)}", hint=f"setups found: {', '.join(seen)}")
-    return reports
-
-
-def _fallback_from_file(report: Report, loaded: LoadedSetup, shapes: set[Node],
-                        defects: Iterable[str] | None) -> Report:
-    graph = Graph()
-    for quad in loaded.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    setup = Setup(loaded.setup.name, graph, loaded.setup.source, loaded.setup.node, loaded.setup.labels)
-    return _with_pyshacl(report, setup, shapes, defects)
-
-
-def load_setups(paths: Sequence[str | Path]) -> Iterator[LoadedSetup]:
-    """Each setup of each file in a store of its own (with the ontology), one at a time.
-
-    As in :func:`jeugdgov.loading.load`: a file of triples is one setup; a TriG or N-Quads file
-    holds one setup per named graph, each merged with the file's default graph.
-    """
-    for path in _rdf_files(paths):
-        fmt = FORMATS[path.suffix.lower()]
-        staging = _parse(path, fmt)
-        named = sorted((g for g in staging.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
-        if not named:
-            staging.bulk_extend(_ontology_quads())
-            yield _loaded(path, staging, fallback=path.stem)
-            continue
-        shared = list(staging.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        for graph in named:
-            store = ox.Store()
-            store.bulk_extend(shared)
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
-                              for q in staging.quads_for_pattern(None, None, None, graph))
-            store.bulk_extend(_ontology_quads())
-            yield _loaded(path, store, fallback=f"{path.stem}-{_local_name(graph.value)}")
-
-
-def _parse(path: Path, fmt: ox.RdfFormat) -> ox.Store:
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
-    except SyntaxError as error:
-        problem = str(error.args[0]) if error.args else str(error)
-        raise InputError(f"syntax error: {problem}", file=path, line=error.lineno,
-                         hint="fix the statement on or just before this line") from None
-    except (OSError, ValueError) as error:
-        raise InputError(f"cannot read the file: {error}", file=path) from None
-    if len(store) == 0:
-        raise InputError("the file holds no triples", file=path,
-                         hint="an empty file is no governance setup; remove it or add data")
-    return store
-
-
-def _loaded(path: Path, store: ox.Store, fallback: str) -> LoadedSetup:
-    description = Graph()
-    for node in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(JG.Setup)),
-                                        ox.DefaultGraph()):
-        for quad in store.quads_for_pattern(node.subject, None, None, ox.DefaultGraph()):
-            if to_rdflib(quad.predicate) in (RDF.type, RDFS.label, DCTERMS.identifier):
-                description.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return LoadedSetup(_setup(path, description, fallback), store, len(store))
-
-
-def _local_name(iri: str) -> str:
-    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def _short(node: Node) -> str:

@@ -149,7 +149,9 @@ def _validate_with_pyshacl(setup: Setup, defects: Iterable[str] | None,
     _conforms, results, _text = pyshacl.validate(
         data, shacl_graph=shapes_graph, inference="none", advanced=True, inplace=True,
         allow_warnings=False, allow_infos=False)
-    raw = [_raw_result(results, result) for result in results.subjects(RDF.type, SH.ValidationResult)]
+    # Only the report's own results: a failed sh:node also nests the inner results (sh:detail).
+    raw = [_raw_result(results, result) for report in results.subjects(RDF.type, SH.ValidationReport)
+           for result in results.objects(report, SH.result)]
     findings = findings_from(setup.name, raw, data, shapes_graph)
     attach_messages(results, findings)
     return Report(setup=setup, findings=findings, shacl_report=results)

@@ -1,0 +1,235 @@
+"""The fast engine on files too large for rdflib: each file straight into a pyoxigraph store.
+
+A file is parsed by pyoxigraph's bulk loader, validated and dropped before the next one is
+read, so memory holds one setup at a time. Files are validated in parallel worker processes
+(pyoxigraph keeps the GIL while it evaluates a query, so threads would not help); what a
+worker hands back is plain data: findings, and the setup's description and SHACL report as
+N-Triples.
+
+Setups are found as :func:`jeugdgov.loading.load` finds them: a file of triples is one setup;
+a TriG or N-Quads file holds one setup per named graph, each merged with the file's default
+graph; a setup is named by the ``dct:identifier`` of its ``jg:Setup`` node.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, Graph, Node
+from rdflib.namespace import DCTERMS
+
+from jeugdgov.engine import (
+    LocalRunner,
+    Progress,
+    _ontology_quads,
+    _with_pyshacl,
+    check_translatable,
+    evaluate,
+    report_for,
+    to_rdflib,
+    translation_for,
+)
+from jeugdgov.errors import InputError
+from jeugdgov.loading import Setup, _rdf_files, _setup
+from jeugdgov.resources import JG
+from jeugdgov.validation import Finding, Report
+
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
+}
+DESCRIPTION = (RDF.type, RDFS.label, DCTERMS.identifier)
+
+
+@dataclass
+class LoadedSetup:
+    """A setup read from a file straight into a store, without an rdflib copy of its data."""
+
+    setup: Setup
+    store: ox.Store
+    triples: int  # with the ontology
+
+
+def load_setups(path: Path) -> Iterator[LoadedSetup]:
+    """Each setup of one file in a store of its own, with the ontology, one at a time."""
+    fmt = FORMATS[path.suffix.lower()]
+    staging = _parse(path, fmt)
+    named = sorted((g for g in staging.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+    if not named:
+        staging.bulk_extend(_ontology_quads())
+        yield _loaded(path, staging, fallback=path.stem)
+        return
+    shared = list(staging.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    for graph in named:
+        store = ox.Store()
+        store.bulk_extend(shared)
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                          for q in staging.quads_for_pattern(None, None, None, graph))
+        store.bulk_extend(_ontology_quads())
+        yield _loaded(path, store, fallback=f"{path.stem}-{_local_name(graph.value)}")
+
+
+def _parse(path: Path, fmt: ox.RdfFormat) -> ox.Store:
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+    except SyntaxError as error:
+        problem = str(error.args[0]) if error.args else str(error)
+        raise InputError(f"syntax error: {problem}", file=path, line=error.lineno,
+                         hint="fix the statement on or just before this line") from None
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot read the file: {error}", file=path) from None
+    if len(store) == 0:
+        raise InputError("the file holds no triples", file=path,
+                         hint="an empty file is no governance setup; remove it or add data")
+    return store
+
+
+def _loaded(path: Path, store: ox.Store, fallback: str) -> LoadedSetup:
+    return LoadedSetup(_setup(path, _description(store), fallback), store, len(store))
+
+
+def _description(store: ox.Store) -> Graph:
+    """The jg:Setup nodes with their types, labels and identifiers."""
+    graph = Graph()
+    setup_type = ox.NamedNode(str(JG.Setup))
+    for typed in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), setup_type, ox.DefaultGraph()):
+        for quad in store.quads_for_pattern(typed.subject, None, None, ox.DefaultGraph()):
+            if to_rdflib(quad.predicate) in DESCRIPTION:
+                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph
+
+
+def _local_name(iri: str) -> str:
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+#################################################################
+# Validating files, in parallel
+#################################################################
+
+@dataclass(frozen=True)
+class _Job:
+    path: str
+    selection: tuple[str, ...]
+    names: tuple[str, ...]
+    fallback: bool
+    with_shacl_report: bool
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A validated setup as plain data, to cross the process boundary."""
+
+    name: str
+    source: str
+    node: Node | None
+    labels: dict[str, str]
+    description: str
+    findings: list[Finding]
+    report: str
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = None,
+                   names: Sequence[str] | None = None, fallback: bool = False,
+                   progress: Progress | None = None, workers: int | None = None,
+                   with_shacl_report: bool = True) -> list[Report]:
+    """Validate every setup in files and folders; ``names`` limits it to setups so named.
+
+    Without ``with_shacl_report`` each report's SHACL graph only says whether it conforms
+    (the findings are complete; only Turtle output needs the full graph).
+    """
+    selection = tuple(sorted(defects or ()))
+    translation = translation_for(frozenset(selection))
+    if not fallback:
+        check_translatable(translation)
+    files = list(_rdf_files(paths))
+    jobs = [_Job(str(f), selection, tuple(names or ()), fallback, with_shacl_report) for f in files]
+    workers = min(workers or default_workers(), len(jobs))
+    done: list[_Done] = []
+    if workers <= 1:
+        for job in jobs:
+            if progress:
+                progress(f"validating {Path(job.path).name}")
+            done.extend(_unpack(_validate_file(job)))
+    else:
+        # fork where there is one: workers then need no import of the caller's script (spawn
+        # re-runs a script without a __main__ guard). The parent holds no store when forking.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for job, batch in zip(jobs, pool.map(_validate_file, jobs), strict=True):
+                if progress:
+                    progress(f"validated {Path(job.path).name}")
+                done.extend(_unpack(batch))
+    return _reports(done, names)
+
+
+def _validate_file(job: _Job) -> list[_Done] | InputError:
+    """In a worker: every setup of one file. Errors come back as values, with file and line."""
+    try:
+        translation = translation_for(frozenset(job.selection))
+        defects = list(job.selection) or None
+        done = []
+        for loaded in load_setups(Path(job.path)):
+            setup = loaded.setup
+            if job.names and setup.name not in job.names:
+                done.append(_Done(setup.name, str(setup.source), setup.node, setup.labels, "", [], ""))
+                continue
+            runner = LocalRunner(loaded.store)
+            raw = evaluate(runner, translation.queries)
+            report = report_for(setup, raw, runner, defects, with_shacl_report=job.with_shacl_report)
+            if translation.untranslatable and job.fallback:
+                report = _fallback(report, loaded, set(translation.untranslatable), defects)
+            done.append(_Done(setup.name, str(setup.source), setup.node, setup.labels,
+                              setup.graph.serialize(format="nt"), report.findings,
+                              report.shacl_report.serialize(format="nt")))
+        return done
+    except InputError as error:
+        return error
+
+
+def _unpack(batch: list[_Done] | InputError) -> list[_Done]:
+    if isinstance(batch, InputError):
+        raise batch
+    return batch
+
+
+def _fallback(report: Report, loaded: LoadedSetup, shapes: set[Node], defects: list[str] | None) -> Report:
+    """pySHACL for the shapes the fast engine cannot evaluate, on an rdflib copy of the setup."""
+    graph = Graph()
+    for quad in loaded.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    setup = Setup(loaded.setup.name, graph, loaded.setup.source, loaded.setup.node, loaded.setup.labels)
+    return _with_pyshacl(report, setup, shapes, defects)
+
+
+def _reports(done: list[_Done], names: Sequence[str] | None) -> list[Report]:
+    seen: dict[str, str] = {}
+    reports = []
+    for item in done:
+        if item.name in seen:
+            raise InputError(f"two setups are called '{item.name}' ({seen[item.name]}, {item.source})",
+                             hint="give each jg:Setup its own dct:identifier")
+        seen[item.name] = item.source
+        if names and item.name not in names:
+            continue
+        setup = Setup(item.name, Graph().parse(data=item.description, format="nt"), Path(item.source),
+                      item.node, item.labels)  # type: ignore[arg-type]
+        reports.append(Report(setup, item.findings, Graph().parse(data=item.report, format="nt")))
+    if names:
+        missing = sorted(set(names) - set(seen))
+        if missing:
+            raise InputError(f"no setup named {', '.join(missing)}", hint=f"setups found: {', '.join(seen)}")
+    return reports

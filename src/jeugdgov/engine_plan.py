@@ -1,0 +1,341 @@
+"""A rewrite that lets oxigraph's planner evaluate property paths and EXISTS from what is bound.
+
+Inside a group, oxigraph joins a triple pattern whose path can be of length zero (``p*``,
+``p?``) with its neighbours by a hash join: it evaluates the path on its own, for every node
+of the graph, and does so again for every solution of an enclosing EXISTS. Inside EXISTS it
+also plans joins without knowing which variables the enclosing solution binds. On national
+data both are quadratic. Written as ``LATERAL { s p* o }`` where it stands, a path is
+evaluated once per solution with its ends bound; inside EXISTS every triple after the first
+of a block becomes a LATERAL block too, so the triples are joined in the order the shape
+writes them, anchored at the bound variables (as rdflib under pySHACL evaluates them). For
+triple patterns a lateral join is the plain join (substituting bound variables and joining
+gives the same solutions), so the rewrite keeps the meaning. Only oxigraph (SEP-0006) knows
+LATERAL, so the rewrite is not used for other stores.
+
+The rewriter reads just enough SPARQL to find triples blocks; on anything it does not
+understand it returns the query unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+LEXER = re.compile(r"""
+    (?P<skip>\s+|\#[^\n]*)
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
+  | (?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w%-](?:[\w.%-]*[\w%-])?)?)
+  | (?P<word>[A-Za-z_][\w-]*)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<punct>\^\^|\|\||&&|!=|<=|>=|[{}()\[\].;,|/^*+?!=<>-])
+""", re.VERBOSE)
+GROUP_KEYWORDS = {"OPTIONAL", "MINUS", "LATERAL"}
+TERM_KINDS = {"iri", "string", "var", "number", "pname"}
+
+
+def _order(triples: list[tuple[str, str, str, bool]], bound: set[str]) -> list[tuple[str, str, str, bool]]:
+    """Greedy join order: next the triple that is cheapest to evaluate given what is bound.
+
+    With no statistics at hand, a bound subject is taken to be cheaper than a bound object
+    (a thing has few parties, a party many agreements) and a plain predicate cheaper than a
+    path; a triple with nothing bound goes last. Ties keep the written order.
+    """
+    def cost(triple: tuple[str, str, str, bool]) -> int:
+        subject, verb, obj, _zero = triple
+        subject_bound = not subject.startswith(("?", "$")) or subject in bound
+        object_bound = not obj.startswith(("?", "$")) or obj in bound
+        path = any(c in verb for c in "/|^*+?(")
+        if subject_bound and object_bound:
+            return 1
+        if subject_bound:
+            return 10 if path else 5
+        if object_bound:
+            return 40 if path else 20
+        return 1000
+
+    remaining = list(triples)
+    ordered = []
+    while remaining:
+        best = min(range(len(remaining)), key=lambda k: (cost(remaining[k]), k))
+        chosen = remaining.pop(best)
+        ordered.append(chosen)
+        bound |= {term for term in (chosen[0], chosen[2]) if term.startswith("?")}
+    return ordered
+
+
+def _exists_spans(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Token positions of the braces of every EXISTS pattern."""
+    spans = []
+    for k, token in enumerate(tokens):
+        if token.upper == "EXISTS" and k + 1 < len(tokens) and tokens[k + 1].text == "{":
+            depth = 0
+            for end in range(k + 1, len(tokens)):
+                depth += {"{": 1, "}": -1}.get(tokens[end].text, 0)
+                if depth == 0:
+                    spans.append((k + 1, end))
+                    break
+    return spans
+
+
+class GiveUp(Exception):
+    """Syntax the rewriter does not handle."""
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper() if self.kind == "word" else ""
+
+
+def lex(text: str) -> list[Token]:
+    tokens = []
+    position = 0
+    while position < len(text):
+        match = LEXER.match(text, position)
+        if match is None:
+            raise GiveUp(f"cannot read {text[position:position + 20]!r}")
+        if match.lastgroup != "skip":
+            tokens.append(Token(match.lastgroup or "", match.group(), match.start(), match.end()))
+        position = match.end()
+    return tokens
+
+
+@cache
+def with_lateral_paths(query: str) -> str:
+    """The query with paths and EXISTS triples in LATERAL blocks, or unchanged."""
+    try:
+        tokens = lex(query)
+        return _Rewriter(tokens, query).query()
+    except (GiveUp, IndexError):
+        return query
+
+
+class _Rewriter:
+    def __init__(self, tokens: list[Token], text: str) -> None:
+        self.t = tokens
+        self.text = text
+        self.i = 0
+        self.bound: list[set[str]] = []  # per enclosing EXISTS: variables bound around it
+        self.spans = _exists_spans(tokens)
+
+    def peek(self, offset: int = 0) -> Token:
+        return self.t[self.i + offset]
+
+    def take(self) -> Token:
+        token = self.t[self.i]
+        self.i += 1
+        return token
+
+    def query(self) -> str:
+        out: list[str] = []
+        while self.i < len(self.t) and self.peek().text != "{":
+            out.append(self.take().text)
+        out.append(self.group())
+        while self.i < len(self.t):  # solution modifiers: copied
+            out.append(self.take().text)
+        return " ".join(out)
+
+    def group(self) -> str:
+        """A group graph pattern, from its '{' to its '}'."""
+        if self.take().text != "{":
+            raise GiveUp("expected {")
+        if self.peek().upper == "SELECT":
+            return "{ " + self.subquery() + " }"
+        parts: list[str] = []
+        while self.peek().text != "}":
+            token = self.peek()
+            word = token.upper
+            if token.text == "{":
+                parts.append(self.group())
+            elif token.text == ".":
+                self.take()
+            elif word == "UNION":
+                parts.append(self.take().text)
+            elif word in GROUP_KEYWORDS:
+                parts.append(self.take().text)
+                parts.append(self.group())
+            elif word in ("GRAPH", "SERVICE"):
+                parts.append(self.take().text)
+                if self.peek().upper == "SILENT":
+                    parts.append(self.take().text)
+                parts.append(self.take().text)
+                parts.append(self.group())
+            elif word == "FILTER":
+                parts.append(self.take().text + " " + self.constraint())
+            elif word == "BIND":
+                parts.append(self.take().text + " " + self.parenthesised())
+            elif word == "VALUES":
+                parts.append(self.values())
+            elif token.kind in TERM_KINDS or word in ("TRUE", "FALSE"):
+                parts.append(self.triples())
+            else:
+                raise GiveUp(f"unexpected {token.text!r} in a group")
+        self.take()
+        return "{ " + " ".join(parts) + " }"
+
+    def exists_group(self) -> str:
+        """An EXISTS pattern; the variables used outside it count as bound inside it."""
+        span = next(s for s in self.spans if s[0] == self.i)
+        # Bound around it: variables outside every EXISTS pattern that does not enclose this one.
+        others = [s for s in self.spans if not (s[0] <= span[0] and span[1] <= s[1])]
+        outside = [t for k, t in enumerate(self.t) if t.kind == "var" and not span[0] <= k <= span[1]
+                   and not any(a <= k <= b for a, b in others)]
+        self.bound.append({t.text.replace("$", "?") for t in outside})
+        try:
+            return self.group()
+        finally:
+            self.bound.pop()
+
+    def subquery(self) -> str:
+        out: list[str] = []
+        while self.peek().text != "{":
+            out.append(self.take().text)
+        out.append(self.group())
+        while self.peek().text != "}":
+            out.append(self.take().text)
+        self.take()
+        return " ".join(out)
+
+    def constraint(self) -> str:
+        """What follows FILTER: a bracketted expression, a function call or (NOT) EXISTS."""
+        if self.peek().upper == "NOT":
+            return self.take().text + " " + self.constraint()
+        if self.peek().upper == "EXISTS":
+            return self.take().text + " " + self.exists_group()
+        if self.peek().kind in ("word", "pname", "iri") and self.peek(1).text == "(":
+            return self.take().text + " " + self.parenthesised()
+        return self.parenthesised()
+
+    def parenthesised(self) -> str:
+        """A bracketted expression as written; EXISTS groups inside it are rewritten."""
+        if self.peek().text != "(":
+            raise GiveUp("expected (")
+        out: list[str] = []
+        start = self.peek().start
+        depth = 0
+        while True:
+            token = self.peek()
+            if token.upper == "EXISTS":
+                out.append(self.text[start:token.end])
+                self.take()
+                out.append(" " + self.exists_group() + " ")
+                start = self.t[self.i].start
+                continue
+            self.take()
+            if token.text == "(":
+                depth += 1
+            elif token.text == ")":
+                depth -= 1
+                if depth == 0:
+                    out.append(self.text[start:token.end])
+                    return "".join(out)
+
+    def values(self) -> str:
+        out = [self.take().text]
+        while self.peek().text != "{":
+            out.append(self.take().text)
+        depth = 0
+        while True:
+            token = self.take()
+            out.append(token.text)
+            depth += {"{": 1, "}": -1}.get(token.text, 0)
+            if depth == 0:
+                return " ".join(out)
+
+    def triples(self) -> str:
+        """A triples block; zero-length-capable paths become LATERAL blocks where they stand.
+
+        Inside EXISTS the triples are joined one after the other, cheapest first given what is
+        already bound (see :func:`_order`)."""
+        found: list[tuple[str, str, str, bool]] = []
+        while True:
+            subject = self.term()
+            while True:
+                verb, zero_length = self.verb()
+                while True:
+                    found.append((subject, verb, self.term(), zero_length))
+                    if self.peek().text != ",":
+                        break
+                    self.take()
+                if self.peek().text != ";":
+                    break
+                while self.peek().text == ";":
+                    self.take()
+                if self.peek().text in (".", "}") or self.peek().upper in GROUP_KEYWORDS:
+                    break
+            if self.peek().text != ".":
+                break
+            self.take()
+            if self.peek().kind not in TERM_KINDS:
+                break
+        if self.bound:
+            found = _order(found, set(self.bound[-1]))
+        out = []
+        for subject, verb, obj, zero_length in found:
+            lateral = zero_length or (self.bound and out)
+            triple = f"{subject} {verb} {obj}"
+            out.append(f"LATERAL {{ {triple} }}" if lateral else f"{triple} .")
+        return " ".join(out)
+
+    def term(self) -> str:
+        token = self.take()
+        if token.text in ("[", "("):
+            raise GiveUp("blank node or collection syntax")
+        if token.kind == "string":
+            text = token.text
+            if self.peek().kind == "lang":
+                text += self.take().text
+            elif self.peek().text == "^^":
+                text += self.take().text + self.take().text
+            return text
+        if token.kind in TERM_KINDS or token.upper in ("TRUE", "FALSE"):
+            return token.text
+        raise GiveUp(f"unexpected {token.text!r} as a term")
+
+    def verb(self) -> tuple[str, bool]:
+        """A variable or a property path, and whether the path can have length zero."""
+        if self.peek().kind == "var":
+            return self.take().text, False
+        start = self.i
+        self.path_alternative()
+        tokens = self.t[start:self.i]
+        zero = any(t.kind == "punct" and t.text in ("*", "?") for t in tokens)
+        return "".join(t.text for t in tokens), zero
+
+    def path_alternative(self) -> None:
+        self.path_sequence()
+        while self.peek().text == "|":
+            self.take()
+            self.path_sequence()
+
+    def path_sequence(self) -> None:
+        self.path_element()
+        while self.peek().text == "/":
+            self.take()
+            self.path_element()
+
+    def path_element(self) -> None:
+        if self.peek().text == "^":
+            self.take()
+        token = self.take()
+        if token.text == "(":
+            self.path_alternative()
+            if self.take().text != ")":
+                raise GiveUp("expected )")
+        elif token.text == "!":
+            raise GiveUp("negated property sets")
+        elif not (token.kind in ("iri", "pname") or token.text == "a"):
+            raise GiveUp(f"unexpected {token.text!r} in a path")
+        if self.peek().kind == "punct" and self.peek().text in ("*", "+", "?"):
+            self.take()

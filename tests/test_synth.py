@@ -1,0 +1,130 @@
+"""Synthetic national data: reproducible, within the ontology, and each planted defect is found
+exactly, by the fast engine and by pySHACL, with nothing found in clean data."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from jeugdgov import InputError, load, validate
+from jeugdgov.engine_files import validate_paths
+from jeugdgov.resources import is_vocabulary_term, ontology
+from jeugdgov.synth import (
+    DATA_QUALITY_DEFECTS,
+    GOVERNANCE_DEFECTS,
+    Parameters,
+    estimate,
+    generate,
+    read_planted,
+)
+
+#: Small enough for pySHACL, large enough for every defect and both kinds of region.
+SMALL = {"regions": 3, "municipalities": 6, "providers": 12}
+
+
+def digest(folder: Path) -> str:
+    hashes = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            hashes.update(path.relative_to(folder).as_posix().encode())
+            hashes.update(path.read_bytes())
+    return hashes.hexdigest()
+
+
+def planted_keys(folder: Path) -> Counter:
+    return Counter((p.setup, p.defect, p.focus, p.value) for p in read_planted(folder))
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("synth")
+    generate(Parameters(decisions=120, seed=3, rate=0.2, **SMALL), out)
+    return out
+
+
+def test_same_seed_same_bytes_other_seed_other_data(tmp_path):
+    params = Parameters(decisions=200, seed=11, **SMALL)
+    generate(params, tmp_path / "a")
+    generate(params, tmp_path / "b")
+    generate(Parameters(decisions=200, seed=12, **SMALL), tmp_path / "c")
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+    assert digest(tmp_path / "a") != digest(tmp_path / "c")
+
+
+def test_every_governance_defect_is_planted(planted):
+    assert {p.defect for p in read_planted(planted)} >= set(GOVERNANCE_DEFECTS)
+
+
+def test_data_uses_only_terms_the_ontology_defines_except_the_planted_typo(planted):
+    defined = {str(s) for s in ontology().subjects()}
+    used = set()
+    for path in (planted / "setups").glob("*.nt"):
+        graph = Graph().parse(path, format="nt")
+        used |= {str(t) for triple in graph for t in triple if is_vocabulary_term(str(t))}
+    typos = {p.value for p in read_planted(planted) if p.defect == "undefined-term"}
+    assert used - defined == typos
+
+
+def test_fast_engine_finds_exactly_what_was_planted(planted):
+    reports = validate_paths([planted / "setups"], workers=1)
+    found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
+    assert found == planted_keys(planted)
+
+
+def test_pyshacl_finds_exactly_what_was_planted(tmp_path):
+    # The smallest layout that holds every defect of the catalogue, data quality included.
+    generate(Parameters(decisions=30, seed=5, rate=0.1, regions=2, municipalities=6, providers=12), tmp_path)
+    assert {p.defect for p in read_planted(tmp_path)} == set(GOVERNANCE_DEFECTS + DATA_QUALITY_DEFECTS)
+    setups = load(tmp_path / "setups")
+    reference = Counter((f.setup, f.defect, f.focus, f.value)
+                        for s in setups for f in validate(s, engine="pyshacl").findings)
+    fast = Counter((f.setup, f.defect, f.focus, f.value) for s in setups for f in validate(s, engine="fast").findings)
+    assert reference == fast == planted_keys(tmp_path)
+
+
+def test_clean_data_has_no_findings(tmp_path):
+    generate(Parameters(decisions=300, seed=9, rate=0, **SMALL), tmp_path)
+    assert read_planted(tmp_path) == []
+    reports = validate_paths([tmp_path / "setups"], workers=2)
+    assert len(reports) == SMALL["regions"]
+    assert [f for r in reports for f in r.findings] == []
+
+
+def test_estimate_matches_what_is_written(tmp_path):
+    params = Parameters(decisions=2000, seed=1, **SMALL)
+    summary = generate(params, tmp_path)
+    guess = estimate(params)
+    assert abs(guess.triples - summary.triples) < 0.02 * summary.triples
+    written = sum(f.stat().st_size for f in (tmp_path / "setups").glob("*.nt"))
+    assert 0.5 * written < guess.disk_bytes < 2 * written
+
+
+def test_a_size_that_does_not_fit_is_refused_before_writing(tmp_path):
+    out = tmp_path / "huge"
+    with pytest.raises(InputError, match=r"decisions need about .* GB on disk"):
+        generate(Parameters(decisions=1_900_000_000), out)
+    assert not out.exists()
+
+
+def test_cli_writes_setups_and_planted_findings(tmp_path):
+    command = Path(sys.executable).parent / "jeugdgov"
+    result = subprocess.run([str(command), "synth", "--decisions", "50", "--out", str(tmp_path), "--regions", "2",
+                             "--municipalities", "4", "--providers", "6", "--rate", "0.1"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "planted.json").read_text())
+    assert manifest["files"] == ["setups/synth-r01.nt", "setups/synth-r02.nt"]
+    assert manifest["parameters"]["decisions"] == 50
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".synth-")]
+    refused = subprocess.run([str(command), "synth", "--decisions", "10", "--out", str(tmp_path / "x"),
+                              "--regions", "5", "--municipalities", "6"], capture_output=True, text=True,
+                             timeout=300)
+    assert refused.returncode == 2
+    assert "two municipalities" in refused.stderr
