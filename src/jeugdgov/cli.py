@@ -85,6 +85,10 @@ def validate_command(
         "--graph-store", help="With --endpoint on a store whose default graph is the union of its graphs: "
         "its Graph Store Protocol address, to read the shared triples (oxigraph: http://HOST:PORT/store).")]
         = None,
+    shared_graph: Annotated[list[str] | None, typer.Option(
+        "--shared-graph", help="With --endpoint and --engine fast: a named graph every setup shares "
+        "(repeatable). The shape queries then run in the store, each setup's graph merged with these "
+        "and the ontology graph.")] = None,
 ) -> None:
     """Validate governance setups against the defect and data-quality shapes.
 
@@ -112,6 +116,18 @@ def validate_command(
             reports = validate_paths(paths, selection, names=setup, fallback=fallback,
                                      progress=lambda step: progress.update(task, description=step),
                                      with_shacl_report=output_format is OutputFormat.turtle)
+        _print_reports(reports, output_format, lang)
+        raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
+    if endpoint and engine is Engine.fast:
+        from jeugdgov.engine_remote import validate_endpoint
+
+        with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
+            task = progress.add_task("validating", total=None)
+            reports = validate_endpoint(
+                endpoint, selection, names=setup, shared=shared_graph or (), fallback=fallback,
+                graph_store=graph_store, progress=lambda step: progress.update(task, description=step),
+                note=lambda text: stderr.print(f"note: {text}", highlight=False),
+                with_shacl_report=output_format is OutputFormat.turtle)
         _print_reports(reports, output_format, lang)
         raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
     if endpoint:

@@ -135,24 +135,34 @@ class Target:
 
     pattern: str
     subjects_of: frozenset[URIRef] = frozenset()
+    sparql: bool = False  # a SPARQL-based target: too costly to test per solution
+    check: str = ""  # the same condition, written to start from a bound ?this
 
     def binding(self) -> str:
         return f"{{ SELECT DISTINCT ?this WHERE {{ {self.pattern} }} }}"
+
+    def test(self) -> str:
+        """The target as a condition on an already bound ?this."""
+        return f"FILTER EXISTS {{ {self.check or self.pattern} }}"
 
     def for_values_of(self, path: Node) -> str:
         """The target as needed where ?this must have a value for ``path``: nothing when
         every subject of the (predicate) path is a focus node anyway."""
         if isinstance(path, URIRef) and path in self.subjects_of:
             return ""
-        return f"FILTER EXISTS {{ {self.pattern} }}"
+        return self.test()
 
 
 def _target(g: Graph, shape: Node) -> tuple[Target, dict[str, str]]:
     parts: list[str] = []
+    checks: list[str] = []
     prefixes: dict[str, str] = {}
     subjects_of = frozenset(o for o in g.objects(shape, SH.targetSubjectsOf) if isinstance(o, URIRef))
-    for cls in g.objects(shape, SH.targetClass):
+    for k, cls in enumerate(g.objects(shape, SH.targetClass)):
         parts.append(f"?this {_term(RDF.type)}/{_term(RDFS.subClassOf)}* {_term(cls)} .")
+        # From a bound ?this: its few types first, then the subclass path with both ends bound.
+        checks.append(f"?this {_term(RDF.type)} ?targetClass{k} . "
+                      f"?targetClass{k} {_term(RDFS.subClassOf)}* {_term(cls)} .")
     if subjects_of:
         values = " ".join(_term(p) for p in sorted(subjects_of))
         parts.append(f"VALUES ?targetPredicate {{ {values} }} ?this ?targetPredicate ?targetObject .")
@@ -168,11 +178,16 @@ def _target(g: Graph, shape: Node) -> tuple[Target, dict[str, str]]:
         _check_select(text, _prefixes(g, target), target=True)
         prefixes = _merge(prefixes, _prefixes(g, target))
         parts.append(f"{{ {text} }}")
+    sparql = (shape, SH.target, None) in g
+    checks += parts[len(checks):]
     if len(parts) == 1 and not subjects_of:
-        return Target(parts[0]), prefixes
-    union = " UNION ".join(f"{{ {p} }}" for p in parts)
+        return Target(parts[0], sparql=sparql, check=checks[0]), prefixes
     only_subjects = len(parts) == 1
-    return Target(union, subjects_of if only_subjects else frozenset()), prefixes
+    return Target(_union(parts), subjects_of if only_subjects else frozenset(), sparql, _union(checks)), prefixes
+
+
+def _union(parts: list[str]) -> str:
+    return " UNION ".join(f"{{ {p} }}" for p in parts)
 
 
 #################################################################
@@ -194,17 +209,47 @@ def _sparql_query(g: Graph, shape: Node, constraint: Node, target: Target, prefi
     if re.search(r"\$(shapesGraph|value)\b", text):
         raise Untranslatable("$shapesGraph and pre-bound $value are not supported")
     own = _prefixes(g, constraint)
-    _check_select(text, own, target=False)
+    query = _check_select(text, own, target=False)
     match = WHERE.search(text)
     if match is None:
         raise Untranslatable("the SPARQL constraint has no WHERE clause")
-    joined = f"{text[:match.end()]}\n    {target.binding()}\n{text[match.end():]}"
+    # The target binds ?this first, except where only the branches of a UNION bind it: oxigraph
+    # would evaluate every branch again for each focus node, so there the target is a test on
+    # the union's solutions.
+    where = _get(query, "where")
+    in_union = not target.sparql and _binds_this(where, union_only=True) and not _this_in_scoped(where)
+    focus = target.test() if in_union else target.binding()
+    joined = f"{text[:match.end()]}\n    {focus}\n{text[match.end():]}"
     return ShapeQuery(source=shape, component=SH.SPARQLConstraintComponent, severity=severity,
                       text=joined, path=path, constraint=constraint, value_is_focus=path is None,
                       prefixes=_merge(prefixes, own))
 
 
-def _check_select(text: str, prefixes: dict[str, str], target: bool) -> None:
+def _binds_this(group: object, union_only: bool = False) -> bool:
+    """Whether every solution of a group's required patterns binds ?this (with ``union_only``:
+    and only a UNION of two or more branches binds it)."""
+    parts = _get(group, "part") or []
+    if any(part.name == "TriplesBlock" and _mentions_this(part) for part in parts):
+        return not union_only
+    for part in parts:
+        branches = _get(part, "graph") or [] if part.name == "GroupOrUnionGraphPattern" else []
+        if branches and all(_binds_this(b) for b in branches) and (len(branches) > 1 or not union_only):
+            return True
+    return False
+
+
+def _this_in_scoped(node: object) -> bool:
+    """Whether ?this occurs where a join would bind it differently than pre-binding does."""
+    if isinstance(node, CompValue):
+        if node.name in ("OptionalGraphPattern", "Bind", "SubSelect", "MinusGraphPattern") \
+                or node.name.startswith("InlineData"):
+            return _mentions_this(node)
+        if node.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+            return False  # evaluated per solution, with ?this substituted
+    return any(_this_in_scoped(child) for child in _children(node))
+
+
+def _check_select(text: str, prefixes: dict[str, str], target: bool) -> CompValue:
     """Refuse queries whose meaning would change when ?this is joined instead of pre-bound."""
     header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
     try:
@@ -223,6 +268,7 @@ def _check_select(text: str, prefixes: dict[str, str], target: bool) -> None:
     _walk(_get(query, "where"), "top", False, problems)
     if problems:
         raise Untranslatable("; ".join(sorted(set(problems))))
+    return query
 
 
 def _projected(query: CompValue) -> set[Variable] | None:

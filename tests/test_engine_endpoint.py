@@ -1,0 +1,112 @@
+"""The fast engine against a real `oxigraph serve`: the shape queries run in the store and find
+what local validation finds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.request
+from collections import Counter
+from urllib.parse import quote
+
+import pyoxigraph as ox
+import pytest
+from conftest import DATA, ROOT, installed_command
+from servers import oxigraph
+
+import jeugdgov.remote
+from jeugdgov import load, validate
+from jeugdgov.engine_remote import ONTOLOGY, validate_endpoint
+
+SHARED = "https://w3id.org/jeugdgov/id/lelystad/gedeeld"
+
+
+def put(base: str, graph: str | None, quads: list[ox.Quad]) -> None:
+    body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    target = f"{base}/store?graph={quote(graph, safe='')}" if graph else f"{base}/store?default"
+    request = urllib.request.Request(target, data=body, method="POST",
+                                     headers={"Content-Type": "application/n-triples"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+
+
+def lelystad_and_ontology(shared_as: str | None) -> dict[str | None, list[ox.Quad]]:
+    """Graph name -> quads: Lelystad's setups, its shared default graph (named or not), the ontology."""
+    quads = list(ox.parse(path=str(DATA / "lelystad.trig"), base_iri=(DATA / "lelystad.trig").resolve().as_uri()))
+    graphs: dict[str | None, list[ox.Quad]] = {}
+    for quad in quads:
+        name = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+        graphs.setdefault(shared_as if name is None else name, []).append(quad)
+    ontology_graph = ONTOLOGY if shared_as else None
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+        graphs.setdefault(ontology_graph, []).extend(ox.parse(path=str(path)))
+    return graphs
+
+
+def local_findings() -> Counter:
+    return Counter((f.setup, f.defect, f.focus, f.value)
+                   for s in load(DATA / "lelystad.trig") for f in validate(s, engine="pyshacl").findings)
+
+
+@pytest.fixture(scope="module")
+def named_layout(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("named")
+    with oxigraph(folder, union=False) as base:
+        for graph, quads in lelystad_and_ontology(shared_as=SHARED).items():
+            put(base, graph, quads)
+        yield base
+
+
+def test_queries_run_in_the_store_and_find_what_local_validation_finds(named_layout, monkeypatch):
+    def no_fetching(*_args, **_kwargs):
+        raise AssertionError("the setups were fetched instead of validated in the store")
+
+    monkeypatch.setattr(jeugdgov.remote, "fetch_setups", no_fetching)
+    reports = validate_endpoint(f"{named_layout}/query", shared=[SHARED])
+    assert sorted(r.setup.name for r in reports) == ["lelystad-cooperatie", "lelystad-jel", "lelystad-netwerk"]
+    found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
+    assert found == local_findings()
+    cooperative = next(r for r in reports if r.setup.name == "lelystad-cooperatie")
+    message = next(f for f in cooperative.findings if f.defect == "subsidy-passed-on").message("en")
+    assert "passed on" in message and "Gemeente Lelystad" in message
+
+
+def test_cli_validates_in_the_store(named_layout):
+    result = subprocess.run([installed_command("jeugdgov"), "validate", "--endpoint", f"{named_layout}/query",
+                             "--shared-graph", SHARED, "--setup", "lelystad-cooperatie", "--format", "json"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert [s["name"] for s in document["setups"]] == ["lelystad-cooperatie"]
+    assert {"subsidy-passed-on", "no-stake", "money-vs-accountability"} <= {f["defect"] for f in document["findings"]}
+    assert "note:" not in result.stderr
+
+
+def test_a_store_without_the_ontology_is_refused(tmp_path):
+    with oxigraph(tmp_path, union=False) as base:
+        graphs = lelystad_and_ontology(shared_as=SHARED)
+        for graph, quads in graphs.items():
+            if graph != ONTOLOGY:
+                put(base, graph, quads)
+        result = subprocess.run([installed_command("jeugdgov"), "validate", "--endpoint", f"{base}/query",
+                                 "--shared-graph", SHARED], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 2
+    assert "no jeugdgov ontology" in result.stderr and result.stdout == ""
+
+
+def test_an_unnamed_default_graph_is_fetched_and_said_so(tmp_path):
+    notes: list[str] = []
+    with oxigraph(tmp_path, union=False) as base:
+        for graph, quads in lelystad_and_ontology(shared_as=None).items():
+            put(base, graph, quads)
+        reports = validate_endpoint(f"{base}/query", note=notes.append)
+    assert notes and "fetched" in notes[0]
+    found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
+    assert found == local_findings()
+
+
+def test_unknown_shared_graph_is_bad_input(named_layout):
+    from jeugdgov import InputError
+
+    with pytest.raises(InputError, match="has no graph"):
+        validate_endpoint(f"{named_layout}/query", shared=["https://example.org/nothing"])
