@@ -32,6 +32,9 @@ AMOUNTS = [Literal("100", datatype=XSD.decimal), Literal("2500.50", datatype=XSD
            Literal("12", datatype=XSD.integer), Literal("veel")]
 
 actors = st.integers(0, 5).map(lambda i: EX[f"a{i}"])
+#: Few agents and tasks, so that roles, flows and decisions meet often enough to make defects.
+players = st.integers(0, 2).map(lambda i: EX[f"a{i}"])
+care = st.sampled_from([JGT["care-delivery"], JGT["specialist-care"], JGT["access-decision"]])
 agreements = st.integers(0, 2).map(lambda i: EX[f"g{i}"])
 mandates = st.integers(0, 2).map(lambda i: EX[f"m{i}"])
 flows = st.integers(0, 3).map(lambda i: EX[f"f{i}"])
@@ -61,7 +64,9 @@ def maybe(graph: Graph, subject, predicate, value) -> None:
 @st.composite
 def setups(draw) -> Graph:
     g = Graph()
-    for i in range(6):
+    g.add((EX.a0, RDF.type, JG.Municipality))
+    g.add((EX.a1, RDF.type, JG.CareProvider))
+    for i in range(2, 6):
         g.add((EX[f"a{i}"], RDF.type, draw(st.sampled_from(ACTOR_CLASSES))))
     for _ in range(draw(st.integers(0, 4))):
         g.add((draw(actors), draw(st.sampled_from([JG.bodyOf, JG.subordinateTo, ORG.memberOf])), draw(actors)))
@@ -73,9 +78,9 @@ def setups(draw) -> Graph:
     for i in range(draw(st.integers(1, 6))):
         role = EX[f"r{i}"]
         g.add((role, RDF.type, JG.RoleAssignment))
-        g.add((role, JG.agent, draw(actors)))
+        g.add((role, JG.agent, draw(players | actors)))
         g.add((role, JG.role, draw(st.sampled_from(ROLES))))
-        g.add((role, JG.task, draw(st.sampled_from(TASKS))))
+        g.add((role, JG.task, draw(care | st.sampled_from(TASKS))))
         maybe(g, role, JG.onBehalfOf, draw(st.none() | actors))
         maybe(g, role, JG.inContextOf, draw(st.none() | agreements))
         maybe(g, role, JG.during, draw(periods(g)))
@@ -132,8 +137,8 @@ def setups(draw) -> Graph:
     for i in range(draw(st.integers(0, 3))):
         decision = EX[f"d{i}"]
         g.add((decision, RDF.type, JG.IndividualDecision))
-        maybe(g, decision, JG.advisedBy, draw(st.none() | actors))
-        maybe(g, decision, JG.decidedBy, draw(st.none() | actors))
+        maybe(g, decision, JG.advisedBy, draw(st.none() | players | actors))
+        maybe(g, decision, JG.decidedBy, draw(st.none() | players | actors))
         maybe(g, decision, JG.underMandate, draw(st.none() | mandates))
         g.add((decision, JG.competence, competence))
         maybe(g, decision, JG.date, draw(st.none() | days.map(lambda d: Literal(d, datatype=XSD.date))))
@@ -141,9 +146,9 @@ def setups(draw) -> Graph:
     for i in range(draw(st.integers(0, 4))):
         flow = EX[f"f{i}"]
         g.add((flow, RDF.type, draw(st.sampled_from(FLOWS))))
-        g.add((flow, JG.payer, draw(actors)))
-        g.add((flow, JG.payee, draw(actors)))
-        maybe(g, flow, JG.task, draw(st.none() | st.sampled_from(TASKS)))
+        g.add((flow, JG.payer, draw(players | actors)))
+        g.add((flow, JG.payee, draw(players | actors)))
+        maybe(g, flow, JG.task, draw(st.none() | care | st.sampled_from(TASKS)))
         maybe(g, flow, JG.basis, draw(st.none() | agreements))
         maybe(g, flow, JG.passesOn, draw(st.none() | flows))
         maybe(g, flow, JG.amount, draw(st.none() | st.sampled_from(AMOUNTS)))

@@ -1,0 +1,210 @@
+"""Benchmark: the fast engine against pySHACL on the same synthetic national data, in one run.
+
+For each size (decisions) the script generates the data with `jeugdgov synth` (42 regions,
+342 municipalities, about 4,000 providers; defects planted at --rate) and validates it with
+both engines, each in a child process of its own so that its peak memory can be read:
+
+- fast: first a load-only pass (every setup file bulk-loaded into pyoxigraph, as many files at a
+  time as there are workers), then the complete validation as `jeugdgov validate` runs it
+  (load + queries + findings). Validation time = complete run minus the load pass.
+- pySHACL: rdflib loads the files (load time), then pySHACL validates setup after setup, with a
+  time cap; where it stops, the setups it finished are reported. A size is not tried when the
+  previous size did not finish, or when its time scaled to this size would pass the cap.
+
+Printed per size: triples, load time, validation time, end-to-end time, peak memory, whether
+the findings equal the planted ones, and the ratio pySHACL / fast. Run from the project folder:
+
+    .venv/bin/python benchmarks/validation.py                      # 10k, 100k and 1M decisions
+    .venv/bin/python benchmarks/validation.py --sizes 10000 --pyshacl-cap 120
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# ---- the engines, each run in a child process -----------------------------------------------
+
+def _load_only(path: str) -> int:
+    from jeugdgov.engine_files import load_setups
+
+    return sum(loaded.triples for loaded in load_setups(Path(path)))
+
+
+def run_fast(folder: Path, workers: int) -> dict[str, object]:
+    from jeugdgov.engine_files import validate_paths
+    from jeugdgov.synth import read_planted
+
+    files = sorted((folder / "setups").glob("*.nt"))
+    start = time.perf_counter()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        triples = sum(pool.map(_load_only, [str(f) for f in files]))
+    load = time.perf_counter() - start
+    start = time.perf_counter()
+    reports = validate_paths([folder / "setups"], workers=workers, with_shacl_report=False)
+    end_to_end = time.perf_counter() - start
+    found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
+    planted = Counter((p.setup, p.defect, p.focus, p.value) for p in read_planted(folder))
+    return {"triples_with_ontology": triples, "load": load, "end_to_end": end_to_end,
+            "validation": end_to_end - load, "findings": sum(found.values()), "exact": found == planted,
+            "memory": _memory(workers)}
+
+
+def run_pyshacl(folder: Path) -> dict[str, object]:
+    from jeugdgov import load, validate
+    from jeugdgov.synth import read_planted
+
+    start = time.perf_counter()
+    setups = load(folder / "setups")
+    load_time = time.perf_counter() - start
+    print(json.dumps({"loaded": load_time, "setups": len(setups)}), flush=True)
+    found: Counter = Counter()
+    start = time.perf_counter()
+    for done, setup in enumerate(setups, start=1):
+        for f in validate(setup, engine="pyshacl").findings:
+            found[(f.setup, f.defect, f.focus, f.value)] += 1
+        print(json.dumps({"done": done, "elapsed": time.perf_counter() - start}), flush=True)
+    planted = Counter((p.setup, p.defect, p.focus, p.value) for p in read_planted(folder))
+    return {"load": load_time, "validation": time.perf_counter() - start, "findings": sum(found.values()),
+            "exact": found == planted, "memory": _memory(0)}
+
+
+def _memory(workers: int) -> dict[str, float]:
+    """Peak resident memory in GB: this process, the largest worker, and their sum as a bound."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e6
+    return {"parent": own, "largest_worker": child, "bound": own + workers * child}
+
+
+# ---- the comparison --------------------------------------------------------------------------
+
+def generate(decisions: int, seed: int, rate: float, work: Path) -> Path:
+    folder = work / f"synth-{decisions}-{seed}-{rate}"
+    manifest = folder / "planted.json"
+    if not manifest.exists():
+        command = [str(Path(sys.executable).parent / "jeugdgov"), "synth", "--decisions", str(decisions),
+                   "--seed", str(seed), "--rate", str(rate), "--out", str(folder)]
+        subprocess.run(command, check=True, capture_output=True)
+    return folder
+
+
+def child(engine: str, folder: Path, workers: int, cap: float | None) -> tuple[dict | None, list[dict]]:
+    """Run one engine in a child process; returns its result (None when stopped) and its progress."""
+    command = [sys.executable, __file__, "--child", engine, str(folder), "--workers", str(workers)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    progress: list[dict] = []
+    deadline = time.monotonic() + cap if cap else None
+    result = None
+    try:
+        for line in _lines(process, deadline):
+            item = json.loads(line)
+            if "result" in item:
+                result = item["result"]
+            else:
+                progress.append(item)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+    return result, progress
+
+
+def _lines(process: subprocess.Popen, deadline: float | None):
+    import selectors
+
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    while True:
+        timeout = None if deadline is None else deadline - time.monotonic()
+        if timeout is not None and timeout <= 0:
+            return
+        if not selector.select(timeout):
+            return
+        line = process.stdout.readline()
+        if not line:
+            return
+        yield line
+
+
+def seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:8.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="decisions per run, comma-separated")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rate", type=float, default=0.01)
+    parser.add_argument("--workers", type=int, default=2, help="worker processes of the fast engine")
+    parser.add_argument("--pyshacl-cap", type=float, default=600, help="seconds pySHACL may take per size")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/jeugdgov-benchmark"),
+                        help="folder for the generated data (kept, and reused by the next run)")
+    parser.add_argument("--child", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        engine, folder = args.child
+        result = run_fast(Path(folder), args.workers) if engine == "fast" else run_pyshacl(Path(folder))
+        print(json.dumps({"result": result}), flush=True)
+        return
+
+    print(f"jeugdgov validation benchmark: fast engine ({args.workers} workers) vs pySHACL "
+          f"(cap {args.pyshacl_cap:.0f} s), seed {args.seed}, rate {args.rate}\n")
+    header = (f"{'decisions':>10} {'engine':8} {'triples':>10} {'load s':>8} {'valid. s':>8} {'total s':>8} "
+              f"{'peak GB':>8} {'exact':>6}  note")
+    print(header)
+    print("-" * len(header))
+    previous: tuple[int, float] | None = None  # pySHACL: (decisions, seconds) of the last finished size
+    stopped = False
+    for decisions in [int(s) for s in args.sizes.split(",")]:
+        folder = generate(decisions, args.seed, args.rate, args.work)
+        triples = json.loads((folder / "planted.json").read_text())["triples"]
+        fast, _ = child("fast", folder, args.workers, None)
+        assert fast is not None
+        print(f"{decisions:>10,} {'fast':8} {triples:>10,} {seconds(fast['load'])} {seconds(fast['validation'])} "
+              f"{seconds(fast['end_to_end'])} {fast['memory']['bound']:>8.2f} {'yes' if fast['exact'] else 'NO':>6}  "
+              f"validation/load {fast['validation'] / fast['load']:.2f}; {fast['findings']:,} findings",
+              flush=True)
+        note = ""
+        reference = None
+        if stopped:
+            note = "not run: pySHACL did not finish a smaller size within the cap"
+        elif previous and previous[1] * decisions / previous[0] > args.pyshacl_cap:
+            note = (f"not run: {previous[1]:.0f} s at {previous[0]:,} decisions scales to "
+                    f"{previous[1] * decisions / previous[0]:.0f} s, past the cap")
+        else:
+            reference, progress = child("pyshacl", folder, 0, args.pyshacl_cap)
+            if reference is None:
+                stopped = True
+                done = [p for p in progress if "done" in p]
+                loaded = next((p for p in progress if "loaded" in p), None)
+                setups = loaded["setups"] if loaded else "?"
+                note = (f"stopped at the {args.pyshacl_cap:.0f} s cap after {len(done)} of {setups} setups; "
+                        f"fast is at least {args.pyshacl_cap / fast['end_to_end']:.0f}x faster end to end")
+            else:
+                previous = (decisions, reference["load"] + reference["validation"])
+                total = reference["load"] + reference["validation"]
+                note = (f"pySHACL / fast: validation {reference['validation'] / fast['validation']:.0f}x, "
+                        f"end to end {total / fast['end_to_end']:.0f}x")
+        if reference:
+            total = reference["load"] + reference["validation"]
+            print(f"{'':>10} {'pyshacl':8} {triples:>10,} {seconds(reference['load'])} "
+                  f"{seconds(reference['validation'])} {seconds(total)} {reference['memory']['parent']:>8.2f} "
+                  f"{'yes' if reference['exact'] else 'NO':>6}  {note}", flush=True)
+        else:
+            print(f"{'':>10} {'pyshacl':8} {triples:>10,} {'-':>8} {'-':>8} {'-':>8} {'-':>8} {'-':>6}  {note}",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
