@@ -128,3 +128,35 @@ def test_cli_writes_setups_and_planted_findings(tmp_path):
                              timeout=300)
     assert refused.returncode == 2
     assert "two municipalities" in refused.stderr
+
+
+def interrupt(command: list[str], after: float) -> subprocess.CompletedProcess:
+    """Run a command and press Ctrl-C after some seconds (SIGINT to its process group)."""
+    import os
+    import signal
+    import time
+
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    time.sleep(after)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def test_interrupted_synth_leaves_nothing(tmp_path):
+    command = Path(sys.executable).parent / "jeugdgov"
+    result = interrupt([str(command), "synth", "--decisions", "5000000", "--out", str(tmp_path)], after=4)
+    assert result.returncode == 130
+    assert "interrupted" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupted_validation_writes_no_report(tmp_path):
+    generate(Parameters(decisions=20_000, seed=2), tmp_path)
+    command = Path(sys.executable).parent / "jeugdgov"
+    result = interrupt([str(command), "validate", str(tmp_path / "setups"), "--format", "json"], after=3)
+    assert result.returncode == 130
+    assert result.stdout == ""
+    assert "interrupted: nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -482,5 +482,9 @@ def main() -> None:
         stderr.print(f"[bold red]error:[/bold red] {error}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
-        stderr.print("interrupted: no report was written", highlight=False)
+        stderr.print("interrupted: nothing was written", highlight=False)
         sys.exit(130)
+    except SystemExit as done:
+        if done.code == 130:  # typer turns Ctrl-C into exit code 130, silently
+            stderr.print("interrupted: nothing was written (no report, no partial output)", highlight=False)
+        raise

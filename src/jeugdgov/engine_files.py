@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,12 +168,24 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
         # re-runs a script without a __main__ guard). The parent holds no store when forking.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for job, batch in zip(jobs, pool.map(_validate_file, jobs), strict=True):
+        pool = context.Pool(workers, initializer=_ignore_interrupts)
+        try:
+            for job, batch in zip(jobs, pool.imap(_validate_file, jobs), strict=True):
                 if progress:
                     progress(f"validated {Path(job.path).name}")
                 done.extend(_unpack(batch))
+            pool.close()
+        except BaseException:
+            pool.terminate()  # Ctrl-C or an error: stop the workers now, report nothing
+            raise
+        finally:
+            pool.join()
     return _reports(done, names)
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group; only the parent acts on it (and stops the workers).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _validate_file(job: _Job) -> list[_Done] | InputError:

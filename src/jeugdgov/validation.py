@@ -92,12 +92,6 @@ class RawResult:
     component: Node | None = None
     constraint: Node | None = None
 
-    def key(self) -> tuple[str, str, str | None, str | None, str]:
-        """What two engines must agree on: focus, source shape, path, value and severity."""
-        return (_node_id(self.focus), _node_id(self.source),
-                _node_id(self.path) if self.path is not None else None,
-                _node_id(self.value) if self.value is not None else None, _node_id(self.severity))
-
 
 @dataclass
 class Report:
