@@ -73,8 +73,8 @@ POOLS = {
 }
 DECISION_TRIPLES = 7
 #: Measured averages, for the size check before anything is written.
-BYTES_PER_TRIPLE = 125
-STORE_BYTES_PER_TRIPLE = 400
+BYTES_PER_TRIPLE = 150
+STORE_BYTES_PER_TRIPLE = 700
 MAX_DECISIONS = 2_000_000_000
 #: Inside the output folder: the setups (what to validate) and the planted findings beside them.
 SETUPS = "setups"

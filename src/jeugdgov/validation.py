@@ -165,7 +165,8 @@ def _raw_result(results: Graph, result: Node) -> RawResult:
 
 def findings_from(setup: str, raw: Iterable[RawResult], data: Graph, shapes_graph: Graph) -> list[Finding]:
     """Findings for raw results; ``data`` needs the labels and parties of their nodes."""
-    return sorted((_finding(setup, result, data, shapes_graph) for result in raw),
+    shape_facts: dict[Node, tuple[Node, dict[str, str], str, tuple[str, ...]]] = {}  # per source shape
+    return sorted((_finding(setup, result, data, shapes_graph, shape_facts) for result in raw),
                   key=lambda f: (f.setup, f.defect, f.focus, f.value or ""))
 
 
@@ -199,19 +200,24 @@ def _broader(concept: Node) -> list[Node]:
     return list(ontology().transitive_objects(concept, SKOS.broader))
 
 
-def _finding(setup: str, result: RawResult, data: Graph, shapes_graph: Graph) -> Finding:
+def _finding(setup: str, result: RawResult, data: Graph, shapes_graph: Graph,
+             shape_facts: dict[Node, tuple[Node, dict[str, str], str, tuple[str, ...]]] | None = None) -> Finding:
     source = result.source
-    shape = _detecting_shape(source, shapes_graph)
-    concept = shapes_graph.value(shape, JG.detects)
+    facts = shape_facts.get(source) if shape_facts is not None else None
+    if facts is None:  # what a finding takes from its shape, looked up once per shape
+        shape = _detecting_shape(source, shapes_graph)
+        concept = shapes_graph.value(shape, JG.detects)
+        templates = {lang: _template(shape, source, shapes_graph, lang) for lang in LANGUAGES}
+        basis = tuple(sorted(str(b) for b in shapes_graph.objects(shape, RDFS.seeAlso)))
+        facts = (shape, templates, _notation(concept) if concept is not None else "shacl", basis)
+        if shape_facts is not None:
+            shape_facts[source] = facts
+    shape, templates, defect, basis = facts
     focus = result.focus
     value = result.value
     path = result.path
     parties = _parties(data, focus, value)
-    messages = {}
-    for lang in LANGUAGES:
-        template = _template(shape, source, shapes_graph, lang)
-        messages[lang] = _render(template, data, focus, value, parties, lang)
-    defect = _notation(concept) if concept is not None else "shacl"
+    messages = {lang: _render(templates[lang], data, focus, value, parties, lang) for lang in LANGUAGES}
     if defect == "undefined-term" and value is not None:
         for lang, hint in _suggestion(value).items():
             messages[lang] += hint
@@ -225,7 +231,7 @@ def _finding(setup: str, result: RawResult, data: Graph, shapes_graph: Graph) ->
         value=_node_id(value) if value is not None and value != focus else None,
         parties=parties,
         messages=messages,
-        basis=tuple(sorted(str(b) for b in shapes_graph.objects(shape, RDFS.seeAlso))),
+        basis=basis,
     )
 
 
@@ -278,10 +284,11 @@ def _parties(data: Graph, focus: Node, value: Node | None) -> tuple[Party, ...]:
     """Actors among focus and value, and the actors they involve (jg:involves and its subproperties)."""
     nodes = [n for n in (focus, value) if n is not None]
     found: list[Node] = [n for n in nodes if _is_actor(data, n)]
+    order = _involving_order()
     for node in nodes:
-        for predicate in _involving_properties():
-            # Sorted, so that the order does not depend on how a graph stores its triples.
-            found.extend(sorted(data.objects(node, predicate)))
+        # By property, then sorted: the order must not depend on how a graph stores its triples.
+        involved = sorted((order[p], o) for p, o in data.predicate_objects(node) if p in order)
+        found.extend(o for _, o in involved)
     unique = list(dict.fromkeys(n for n in found if isinstance(n, URIRef)))
     return tuple(Party(str(n), _labels(data, n)) for n in unique)
 
@@ -289,6 +296,11 @@ def _parties(data: Graph, focus: Node, value: Node | None) -> tuple[Party, ...]:
 @cache
 def _involving_properties() -> tuple[Node, ...]:
     return tuple(ontology().transitive_subjects(RDFS.subPropertyOf, JG.involves))
+
+
+@cache
+def _involving_order() -> dict[Node, int]:
+    return {p: k for k, p in enumerate(_involving_properties())}
 
 
 @cache
@@ -310,6 +322,7 @@ def _defined_terms() -> dict[str, str]:
     return terms
 
 
+@cache
 def _suggestion(term: Node) -> dict[str, str]:
     close = difflib.get_close_matches(_curie(term), list(_defined_terms()), n=1, cutoff=0.6)
     if not close:
