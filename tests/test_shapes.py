@@ -68,25 +68,19 @@ def test_sub_mandate_chain_needs_permission_and_period(permission, end, flagged)
     assert ("decision-without-mandate" in found) is flagged
 
 
-def _result_shapes():
-    from rdflib import RDF, SH, URIRef
+def test_every_shape_carries_id_severity_messages_and_basis():
+    from rdflib import RDFS, SH, URIRef
 
     from jeugdgov.resources import JG, shapes
 
     graph = shapes()
-    return graph, sorted(s for s in graph.subjects(JG.detects, None) if isinstance(s, URIRef)), RDF, SH
-
-
-def test_every_shape_carries_id_severity_messages_and_basis():
-    from rdflib import RDFS
-
-    graph, result_shapes, _rdf, sh = _result_shapes()
+    result_shapes = sorted(s for s in graph.subjects(JG.detects, None) if isinstance(s, URIRef))
     assert len(result_shapes) >= 17
     for shape in result_shapes:
-        assert graph.value(shape, sh.severity) in {sh.Violation, sh.Warning, sh.Info}, shape
+        assert graph.value(shape, SH.severity) in {SH.Violation, SH.Warning, SH.Info}, shape
         assert list(graph.objects(shape, RDFS.seeAlso)), f"{shape} has no basis"
-        holders = [shape, *graph.objects(shape, sh.sparql)]
-        languages = {m.language for h in holders for m in graph.objects(h, sh.message)}
+        holders = [shape, *graph.objects(shape, SH.sparql)]
+        languages = {m.language for h in holders for m in graph.objects(h, SH.message)}
         assert {"nl", "en"} <= languages, f"{shape} lacks an nl or en message"
 
 
