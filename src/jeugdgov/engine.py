@@ -170,26 +170,27 @@ class LocalRunner:
     def describe(self, nodes: set[Node]) -> Graph:
         """Types, labels and involved parties of the nodes, with the parties' labels."""
         graph = Graph()
-        involving = set(_involving_properties())
-        wanted = {RDF.type, *LABELS, *involving}
+        involving = {ox.NamedNode(str(p)) for p in _involving_properties()}
+        labels = {ox.NamedNode(str(p)) for p in LABELS}
+        wanted = involving | labels | {ox.NamedNode(str(RDF.type))}
         parties: set[Node] = set()
         for node in nodes:
-            for s, p, o in self._triples(node):
-                if p in wanted:
-                    graph.add((s, p, o))
-                    if p in involving:
-                        parties.add(o)
+            for quad in self._quads(node, wanted):
+                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+                if quad.predicate in involving:
+                    parties.add(to_rdflib(quad.object))
         for party in parties - nodes:
-            for s, p, o in self._triples(party):
-                if p in LABELS:
-                    graph.add((s, p, o))
+            for quad in self._quads(party, labels):
+                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return graph
 
-    def _triples(self, node: Node) -> Iterator[tuple[Node, Node, Node]]:
+    def _quads(self, node: Node, predicates: set[ox.NamedNode]) -> Iterator[ox.Quad]:
+        """The node's triples with these predicates (compared before anything is converted)."""
         if isinstance(node, Literal):
             return
         for quad in self.store.quads_for_pattern(to_ox(node), None, None, ox.DefaultGraph()):
-            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+            if quad.predicate in predicates:
+                yield quad
 
 
 def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
