@@ -24,9 +24,11 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import queue
 import resource
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -102,15 +104,38 @@ def generate(decisions: int, seed: int, rate: float, work: Path) -> Path:
     return folder
 
 
-def child(engine: str, folder: Path, workers: int, cap: float | None) -> tuple[dict | None, list[dict]]:
-    """Run one engine in a child process; returns its result (None when stopped) and its progress."""
+def child(engine: str, folder: Path, workers: int, cap: float | None) -> tuple[dict | None, list[dict], str]:
+    """Run one engine in a child process.
+
+    Returns its result (None when it stopped), its progress lines, and why it stopped: "" when
+    it finished, "cap" when the cap was reached, else its exit code and the end of its errors.
+    """
     command = [sys.executable, __file__, "--child", engine, str(folder), "--workers", str(workers)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    progress: list[dict] = []
+    errors = folder / f"{engine}.stderr"
+    with errors.open("w") as log:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
     deadline = time.monotonic() + cap if cap else None
+    progress: list[dict] = []
     result = None
+    stopped = ""
     try:
-        for line in _lines(process, deadline):
+        while True:
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                line = lines.get(timeout=timeout)
+            except queue.Empty:
+                stopped = "cap"
+                break
+            if line is None:
+                break
             item = json.loads(line)
             if "result" in item:
                 result = item["result"]
@@ -120,24 +145,9 @@ def child(engine: str, folder: Path, workers: int, cap: float | None) -> tuple[d
         if process.poll() is None:
             process.kill()
         process.wait()
-    return result, progress
-
-
-def _lines(process: subprocess.Popen, deadline: float | None):
-    import selectors
-
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    while True:
-        timeout = None if deadline is None else deadline - time.monotonic()
-        if timeout is not None and timeout <= 0:
-            return
-        if not selector.select(timeout):
-            return
-        line = process.stdout.readline()
-        if not line:
-            return
-        yield line
+    if result is None and not stopped:
+        stopped = f"exit code {process.returncode}: {errors.read_text()[-300:].strip()}"
+    return result, progress, stopped
 
 
 def seconds(value: float | None) -> str:
@@ -173,8 +183,9 @@ def main() -> None:
     for decisions in [int(s) for s in args.sizes.split(",")]:
         folder = generate(decisions, args.seed, args.rate, args.work)
         triples = json.loads((folder / "planted.json").read_text())["triples"]
-        fast, _ = child("fast", folder, args.workers, None)
-        assert fast is not None
+        fast, _, why = child("fast", folder, args.workers, None)
+        if fast is None:
+            raise SystemExit(f"the fast engine failed at {decisions:,} decisions: {why}")
         print(f"{decisions:>10,} {'fast':8} {triples:>10,} {seconds(fast['load'])} {seconds(fast['validation'])} "
               f"{seconds(fast['end_to_end'])} {fast['memory']['bound']:>8.2f} {'yes' if fast['exact'] else 'NO':>6}  "
               f"validation/load {fast['validation'] / fast['load']:.2f}; {fast['findings']:,} findings; "
@@ -190,8 +201,11 @@ def main() -> None:
             note = (f"not run: {previous[1]:.0f} s at {previous[0]:,} decisions scales to "
                     f"{previous[1] * decisions / previous[0]:.0f} s, past the cap")
         else:
-            reference, progress = child("pyshacl", folder, 0, args.pyshacl_cap)
-            if reference is None:
+            reference, progress, why = child("pyshacl", folder, 0, args.pyshacl_cap)
+            if reference is None and why != "cap":
+                stopped = True
+                note = f"pySHACL failed: {why}"
+            elif reference is None:
                 stopped = True
                 done = [p for p in progress if "done" in p]
                 loaded = next((p for p in progress if "loaded" in p), None)
