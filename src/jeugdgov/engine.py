@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Node, URIRef
 
 from jeugdgov.engine_plan import with_lateral_paths
-from jeugdgov.engine_sparql import ShapeQuery, Translation, query_text, translate
+from jeugdgov.engine_sparql import FOCUS_NODES, ShapeQuery, Translation, query_text, translate
 from jeugdgov.errors import InputError
 from jeugdgov.loading import Setup
 from jeugdgov.resources import ontology
@@ -32,6 +32,7 @@ from jeugdgov.validation import (
 )
 
 LABELS = (RDFS.label, SKOS.prefLabel)
+FOCUS_BATCH = 1000  # focus nodes written into one query
 Progress = Callable[[str], None]
 
 
@@ -69,11 +70,30 @@ def evaluate(runner: Runner, queries: Sequence[ShapeQuery], progress: Progress |
     run queries side by side; several setups are validated in parallel processes instead
     (:mod:`jeugdgov.engine_files`)."""
     results: list[RawResult] = []
+    focus_nodes: dict[str, list[Node]] = {}  # per target query: the shape's constraints share it
     for query in queries:
-        results.extend(_results(query, runner.select(query_text(query))))
+        first = query.focus_first
+        if first is None:
+            rows = runner.select(query_text(query))
+        else:
+            if first.query not in focus_nodes:
+                focus_nodes[first.query] = [row["this"] for row in runner.select(first.query) if "this" in row]
+            rows = _on_focus_nodes(runner, query, first.text, focus_nodes[first.query])
+        results.extend(_results(query, rows))
         if progress:
             progress(_short(query.source))
     return results
+
+
+def _on_focus_nodes(runner: Runner, query: ShapeQuery, text: str, nodes: list[Node]) -> Iterator[dict[str, Node]]:
+    """The constraint on the focus nodes, written into the query a batch at a time; joined with
+    the target instead where a focus node is a blank node, which a query cannot name."""
+    if any(isinstance(node, BNode) for node in nodes):
+        yield from runner.select(query_text(query))
+        return
+    for start in range(0, len(nodes), FOCUS_BATCH):
+        batch = " ".join(node.n3() for node in nodes[start:start + FOCUS_BATCH])
+        yield from runner.select(text.replace(FOCUS_NODES, batch))
 
 
 def _results(query: ShapeQuery, rows: Iterable[dict[str, Node]]) -> Iterator[RawResult]:

@@ -35,6 +35,7 @@ LEXER = re.compile(r"""
   | (?P<punct>\^\^|\|\||&&|!=|<=|>=|[{}()\[\].;,|/^*+?!=<>-])
 """, re.VERBOSE)
 GROUP_KEYWORDS = {"OPTIONAL", "MINUS", "LATERAL"}
+NO_LIMIT = 10**15
 TERM_KINDS = {"iri", "string", "var", "number", "pname"}
 
 
@@ -198,14 +199,20 @@ class _Rewriter:
             self.bound.pop()
 
     def subquery(self) -> str:
+        """A sub-SELECT, with a LIMIT that is never reached if it has none: oxigraph would
+        otherwise move the filters around it into it, testing each row rather than each
+        distinct solution."""
         out: list[str] = []
         while self.peek().text != "{":
             out.append(self.take().text)
         out.append(self.group())
+        modifiers = []
         while self.peek().text != "}":
-            out.append(self.take().text)
+            modifiers.append(self.take().text)
         self.take()
-        return " ".join(out)
+        if not any(m.upper() == "LIMIT" for m in modifiers):
+            modifiers.append(f"LIMIT {NO_LIMIT}")
+        return " ".join(out + modifiers)
 
     def constraint(self) -> str:
         """What follows FILTER: a bracketted expression, a function call or (NOT) EXISTS."""

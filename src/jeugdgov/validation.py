@@ -166,7 +166,8 @@ def _raw_result(results: Graph, result: Node) -> RawResult:
 def findings_from(setup: str, raw: Iterable[RawResult], data: Graph, shapes_graph: Graph) -> list[Finding]:
     """Findings for raw results; ``data`` needs the labels and parties of their nodes."""
     shape_facts: dict[Node, tuple[Node, dict[str, str], str, tuple[str, ...]]] = {}  # per source shape
-    return sorted((_finding(setup, result, data, shapes_graph, shape_facts) for result in raw),
+    described = _Described(data)
+    return sorted((_finding(setup, result, described, shapes_graph, shape_facts) for result in raw),
                   key=lambda f: (f.setup, f.defect, f.focus, f.value or ""))
 
 
@@ -200,7 +201,42 @@ def _broader(concept: Node) -> list[Node]:
     return list(ontology().transitive_objects(concept, SKOS.broader))
 
 
-def _finding(setup: str, result: RawResult, data: Graph, shapes_graph: Graph,
+class _Described:
+    """The facts about result nodes that findings need, indexed once: many findings share
+    their parties, and looking each up again in the graph costs more than the query did."""
+
+    def __init__(self, data: Graph) -> None:
+        self.facts: dict[Node, list[tuple[Node, Node]]] = {}
+        for subject, predicate, obj in data:
+            self.facts.setdefault(subject, []).append((predicate, obj))
+        self._labels: dict[Node, dict[str, str]] = {}
+
+    def predicate_objects(self, node: Node) -> list[tuple[Node, Node]]:
+        return self.facts.get(node, [])
+
+    def labels(self, node: Node) -> dict[str, str]:
+        if node not in self._labels:
+            labels: dict[str, str] = {}
+            for predicate in (SKOS.prefLabel, RDFS.label):
+                for p, text in self.predicate_objects(node):
+                    if p == predicate:
+                        labels.setdefault(getattr(text, "language", None) or "", str(text))
+            self._labels[node] = labels
+        return self._labels[node]
+
+    def label(self, node: Node | None, lang: str) -> str:
+        """The best label of a node in a language: that language, then untagged, then any."""
+        if node is None:
+            return ""
+        if isinstance(node, Literal):
+            return str(node)
+        labels = self.labels(node)
+        if labels:
+            return labels.get(lang) or labels.get("") or next(iter(labels.values()))
+        return _curie(node)
+
+
+def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Graph,
              shape_facts: dict[Node, tuple[Node, dict[str, str], str, tuple[str, ...]]] | None = None) -> Finding:
     source = result.source
     facts = shape_facts.get(source) if shape_facts is not None else None
@@ -252,35 +288,15 @@ def _template(shape: Node, source: Node, shapes_graph: Graph, lang: str) -> str:
     return "{$this}: " + str(shapes_graph.value(shape, RDFS.label) or shape)
 
 
-def _render(template: str, data: Graph, focus: Node, value: Node | None,
+def _render(template: str, data: _Described, focus: Node, value: Node | None,
             parties: tuple[Party, ...], lang: str) -> str:
     return (template
-            .replace("{$this}", label(data, focus, lang))
-            .replace("{?value}", label(data, value, lang) if value is not None else "")
+            .replace("{$this}", data.label(focus, lang))
+            .replace("{?value}", data.label(value, lang) if value is not None else "")
             .replace("{parties}", ", ".join(p.label(lang) for p in parties)))
 
 
-def label(graph: Graph, node: Node | None, lang: str = "en") -> str:
-    """The best label of a node in a language: that language, then untagged, then any."""
-    if node is None:
-        return ""
-    if isinstance(node, Literal):
-        return str(node)
-    labels = _labels(graph, node)
-    if lang in labels or "" in labels or labels:
-        return labels.get(lang) or labels.get("") or next(iter(labels.values()))
-    return _curie(node)
-
-
-def _labels(graph: Graph, node: Node) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for predicate in (SKOS.prefLabel, RDFS.label):
-        for text in graph.objects(node, predicate):
-            labels.setdefault(getattr(text, "language", None) or "", str(text))
-    return labels
-
-
-def _parties(data: Graph, focus: Node, value: Node | None) -> tuple[Party, ...]:
+def _parties(data: _Described, focus: Node, value: Node | None) -> tuple[Party, ...]:
     """Actors among focus and value, and the actors they involve (jg:involves and its subproperties)."""
     nodes = [n for n in (focus, value) if n is not None]
     found: list[Node] = [n for n in nodes if _is_actor(data, n)]
@@ -290,7 +306,7 @@ def _parties(data: Graph, focus: Node, value: Node | None) -> tuple[Party, ...]:
         involved = sorted((order[p], o) for p, o in data.predicate_objects(node) if p in order)
         found.extend(o for _, o in involved)
     unique = list(dict.fromkeys(n for n in found if isinstance(n, URIRef)))
-    return tuple(Party(str(n), _labels(data, n)) for n in unique)
+    return tuple(Party(str(n), data.labels(n)) for n in unique)
 
 
 @cache
@@ -308,8 +324,8 @@ def _actor_classes() -> frozenset[Node]:
     return frozenset(ontology().transitive_subjects(RDFS.subClassOf, JG.Actor))
 
 
-def _is_actor(data: Graph, node: Node) -> bool:
-    return any(t in _actor_classes() for t in data.objects(node, RDF.type))
+def _is_actor(data: _Described, node: Node) -> bool:
+    return any(p == RDF.type and o in _actor_classes() for p, o in data.predicate_objects(node))
 
 
 @cache
