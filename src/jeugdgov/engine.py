@@ -32,6 +32,7 @@ from jeugdgov.validation import (
 )
 
 LABELS = (RDFS.label, SKOS.prefLabel)
+Triple = tuple[Node, Node, Node]
 FOCUS_BATCH = 1000  # focus nodes written into one query
 Progress = Callable[[str], None]
 
@@ -41,7 +42,7 @@ class Runner(Protocol):
 
     def select(self, text: str) -> Iterator[dict[str, Node]]: ...
 
-    def describe(self, nodes: set[Node]) -> Graph: ...
+    def describe(self, nodes: set[Node]) -> Iterable[Triple]: ...
 
 
 #################################################################
@@ -187,22 +188,28 @@ class LocalRunner:
                     row[name] = to_rdflib(term)
             yield row
 
-    def describe(self, nodes: set[Node]) -> Graph:
+    def describe(self, nodes: set[Node]) -> list[Triple]:
         """Types, labels and involved parties of the nodes, with the parties' labels."""
-        graph = Graph()
         involving = {ox.NamedNode(str(p)) for p in _involving_properties()}
         labels = {ox.NamedNode(str(p)) for p in LABELS}
         wanted = involving | labels | {ox.NamedNode(str(RDF.type))}
+        converted: dict[object, Node] = {}  # the same parties, types and predicates recur
+
+        def term(value: object) -> Node:
+            if value not in converted:
+                converted[value] = to_rdflib(value)
+            return converted[value]
+
+        triples: list[Triple] = []
         parties: set[Node] = set()
         for node in nodes:
             for quad in self._quads(node, wanted):
-                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+                triples.append((term(quad.subject), term(quad.predicate), term(quad.object)))
                 if quad.predicate in involving:
-                    parties.add(to_rdflib(quad.object))
+                    parties.add(term(quad.object))
         for party in parties - nodes:
-            for quad in self._quads(party, labels):
-                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-        return graph
+            triples.extend((term(q.subject), term(q.predicate), term(q.object)) for q in self._quads(party, labels))
+        return triples
 
     def _quads(self, node: Node, predicates: set[ox.NamedNode]) -> Iterator[ox.Quad]:
         """The node's triples with these predicates (compared before anything is converted)."""

@@ -163,8 +163,10 @@ def _raw_result(results: Graph, result: Node) -> RawResult:
     )
 
 
-def findings_from(setup: str, raw: Iterable[RawResult], data: Graph, shapes_graph: Graph) -> list[Finding]:
-    """Findings for raw results; ``data`` needs the labels and parties of their nodes."""
+def findings_from(setup: str, raw: Iterable[RawResult], data: Iterable[tuple[Node, Node, Node]],
+                  shapes_graph: Graph) -> list[Finding]:
+    """Findings for raw results; ``data`` (a graph or its triples) needs the labels and parties
+    of their nodes."""
     shape_facts: dict[Node, tuple[Node, dict[str, str], str, tuple[str, ...]]] = {}  # per source shape
     described = _Described(data)
     return sorted((_finding(setup, result, described, shapes_graph, shape_facts) for result in raw),
@@ -205,7 +207,7 @@ class _Described:
     """The facts about result nodes that findings need, indexed once: many findings share
     their parties, and looking each up again in the graph costs more than the query did."""
 
-    def __init__(self, data: Graph) -> None:
+    def __init__(self, data: Iterable[tuple[Node, Node, Node]]) -> None:
         self.facts: dict[Node, list[tuple[Node, Node]]] = {}
         for subject, predicate, obj in data:
             self.facts.setdefault(subject, []).append((predicate, obj))
