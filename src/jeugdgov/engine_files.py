@@ -157,30 +157,32 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
     files = list(_rdf_files(paths))
     jobs = [_Job(str(f), selection, tuple(names or ()), fallback, with_shacl_report) for f in files]
     workers = min(workers or default_workers(), len(jobs))
-    done: list[_Done] = []
+    by_file: dict[str, list[_Done]] = {}
     if workers <= 1:
         for job in jobs:
             if progress:
                 progress(f"validating {Path(job.path).name}")
-            done.extend(_unpack(_validate_file(job)))
+            by_file[job.path] = _unpack(_validate_file(job))
     else:
         # fork where there is one: workers then need no import of the caller's script (spawn
         # re-runs a script without a __main__ guard). The parent holds no store when forking.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         pool = context.Pool(workers, initializer=_ignore_interrupts)
+        # Largest files first, so that no worker is left with a large one while the others idle.
+        largest_first = sorted(jobs, key=lambda job: -Path(job.path).stat().st_size)
         try:
-            for job, batch in zip(jobs, pool.imap(_validate_file, jobs), strict=True):
+            for job, batch in zip(largest_first, pool.imap(_validate_file, largest_first), strict=True):
                 if progress:
                     progress(f"validated {Path(job.path).name}")
-                done.extend(_unpack(batch))
+                by_file[job.path] = _unpack(batch)
             pool.close()
         except BaseException:
             pool.terminate()  # Ctrl-C or an error: stop the workers now, report nothing
             raise
         finally:
             pool.join()
-    return _reports(done, names)
+    return _reports([item for job in jobs for item in by_file[job.path]], names)
 
 
 def _ignore_interrupts() -> None:
