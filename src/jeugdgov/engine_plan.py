@@ -206,12 +206,14 @@ class _Rewriter:
         while self.peek().text != "{":
             out.append(self.take().text)
         out.append(self.group())
-        modifiers = []
-        while self.peek().text != "}":
+        modifiers: list[str] = []
+        while self.peek().text != "}" and self.peek().upper != "VALUES":
             modifiers.append(self.take().text)
-        self.take()
         if not any(m.upper() == "LIMIT" for m in modifiers):
             modifiers.append(f"LIMIT {NO_LIMIT}")
+        if self.peek().upper == "VALUES":
+            modifiers.append(self.values())
+        self.take()
         return " ".join(out + modifiers)
 
     def constraint(self) -> str:
