@@ -244,16 +244,46 @@ def _sparql_query(g: Graph, shape: Node, constraint: Node, target: Target, prefi
     match = WHERE.search(text)
     if match is None:
         raise Untranslatable("the SPARQL constraint has no WHERE clause")
-    # The target binds ?this first, except where only the branches of a UNION bind it: oxigraph
-    # would evaluate every branch again for each focus node, so there the target is a test on
-    # the union's solutions.
+    # The target binds ?this first, except where the query itself binds ?this cheaply; there the
+    # target is a test on its solutions. Cheaply: only the branches of a UNION bind it (oxigraph
+    # would evaluate every branch again for each focus node), or ?this is the subject of a
+    # property, which the things of the target class have and few others do.
     where = _get(query, "where")
-    in_union = not target.sparql and _binds_this(where, union_only=True) and not _this_in_scoped(where)
-    focus = target.test() if in_union else target.binding()
+    as_test = not target.sparql and not _this_in_scoped(where) and (
+        _binds_this(where, union_only=True) or _subject_of_a_property(where))
+    focus = target.test() if as_test else target.binding()
     joined = f"{text[:match.end()]}\n    {focus}\n{text[match.end():]}"
     return ShapeQuery(source=shape, component=SH.SPARQLConstraintComponent, severity=severity,
                       text=joined, path=path, constraint=constraint, value_is_focus=path is None,
                       prefixes=_merge(prefixes, own))
+
+
+def _subject_of_a_property(group: object) -> bool:
+    """Whether a triple of the group's own triples has ?this as subject and a plain property
+    (not a path, not rdf:type, which all things have) as predicate."""
+    for part in _get(group, "part") or []:
+        if part.name != "TriplesBlock":
+            continue
+        for block in _get(part, "triples") or []:
+            for k in range(0, len(block) - 2, 3):
+                if block[k] == Variable("this") and _plain_property(block[k + 1]) not in (None, RDF.type):
+                    return True
+    return False
+
+
+def _plain_property(verb: object) -> object:
+    """The IRI (or prefixed name) of a predicate that is one property, else None."""
+    for name in ("PathAlternative", "PathSequence"):  # each of one part
+        parts = _get(verb, "part") if isinstance(verb, CompValue) and verb.name == name else None
+        if not isinstance(parts, list) or len(parts) != 1:
+            return None
+        verb = parts[0]
+    if not (isinstance(verb, CompValue) and verb.name == "PathElt") or _get(verb, "mod") is not None:
+        return None  # an inverse, or a path with * + ?
+    verb = _get(verb, "part")
+    if isinstance(verb, CompValue) and verb.name == "pname":
+        return RDF.type if (_get(verb, "prefix"), _get(verb, "localname")) == ("rdf", "type") else verb
+    return verb if isinstance(verb, URIRef) else None
 
 
 def _binds_this(group: object, union_only: bool = False) -> bool:
