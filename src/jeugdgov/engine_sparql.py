@@ -249,8 +249,8 @@ def _sparql_query(g: Graph, shape: Node, constraint: Node, target: Target, prefi
     # would evaluate every branch again for each focus node), or ?this is the subject of a
     # property, which the things of the target class have and few others do.
     where = _get(query, "where")
-    as_test = not target.sparql and not _this_in_scoped(where) and (
-        _binds_this(where, union_only=True) or _subject_of_a_property(where))
+    as_test = not target.sparql and (_subject_of_a_property(where) or (
+        _binds_this(where, union_only=True) and not _this_in_scoped(where)))
     focus = target.test() if as_test else target.binding()
     joined = f"{text[:match.end()]}\n    {focus}\n{text[match.end():]}"
     return ShapeQuery(source=shape, component=SH.SPARQLConstraintComponent, severity=severity,
