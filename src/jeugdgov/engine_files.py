@@ -38,13 +38,9 @@ from jeugdgov.engine import (
 from jeugdgov.errors import InputError
 from jeugdgov.loading import Setup, _rdf_files, _setup
 from jeugdgov.resources import JG
+from jeugdgov.store import FORMATS, empty_file, reading
 from jeugdgov.validation import Finding, Report
 
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
-}
 DESCRIPTION = (RDF.type, RDFS.label, DCTERMS.identifier)
 
 
@@ -78,17 +74,10 @@ def load_setups(path: Path) -> Iterator[LoadedSetup]:
 
 def _parse(path: Path, fmt: ox.RdfFormat) -> ox.Store:
     store = ox.Store()
-    try:
+    with reading(path, hint="fix the statement on or just before this line"):
         store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
-    except SyntaxError as error:
-        problem = str(error.args[0]) if error.args else str(error)
-        raise InputError(f"syntax error: {problem}", file=path, line=error.lineno,
-                         hint="fix the statement on or just before this line") from None
-    except (OSError, ValueError) as error:
-        raise InputError(f"cannot read the file: {error}", file=path) from None
     if len(store) == 0:
-        raise InputError("the file holds no triples", file=path,
-                         hint="an empty file is no governance setup; remove it or add data")
+        raise empty_file(path)
     return store
 
 

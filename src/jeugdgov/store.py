@@ -11,7 +11,8 @@ Queries read the union of all graphs (see :mod:`jeugdgov.queries`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,20 +58,29 @@ def read_files(paths: Sequence[str | Path], with_ontology: bool = True) -> list[
     return [_parse(path, into_default=path.resolve().parent == ontology) for path in files]
 
 
-def _parse(path: Path, into_default: bool) -> ParsedFile:
-    fmt = FORMATS[path.suffix.lower()]
+@contextmanager
+def reading(path: Path, hint: str) -> Iterator[None]:
+    """pyoxigraph's errors while reading a file, as bad input naming the file and line."""
     try:
-        with path.open("rb") as stream:
-            quads = list(parse(stream, format=fmt, base_iri=path.resolve().as_uri()))
+        yield
     except SyntaxError as error:
         problem = str(error.args[0]) if error.args else str(error)
-        raise InputError(f"syntax error: {problem}", file=path, line=error.lineno,
-                         hint="fix the file; nothing was loaded") from None
+        raise InputError(f"syntax error: {problem}", file=path, line=error.lineno, hint=hint) from None
     except (OSError, ValueError) as error:
         raise InputError(f"cannot read the file: {error}", file=path) from None
+
+
+def empty_file(path: Path) -> InputError:
+    return InputError("the file holds no triples", file=path,
+                      hint="an empty file is no governance setup; remove it or add data")
+
+
+def _parse(path: Path, into_default: bool) -> ParsedFile:
+    fmt = FORMATS[path.suffix.lower()]
+    with reading(path, hint="fix the file; nothing was loaded"), path.open("rb") as stream:
+        quads = list(parse(stream, format=fmt, base_iri=path.resolve().as_uri()))
     if not quads:
-        raise InputError("the file holds no triples", file=path,
-                         hint="an empty file is no governance setup; remove it or add data")
+        raise empty_file(path)
     if into_default or (fmt.supports_datasets and any(not isinstance(q.graph_name, DefaultGraph) for q in quads)):
         return ParsedFile(path, quads)
     graph = _graph_for(path, quads)
