@@ -33,6 +33,7 @@ from jeugdgov.validation import (
 
 LABELS = (RDFS.label, SKOS.prefLabel)
 Triple = tuple[Node, Node, Node]
+TriplesOf = Callable[[Iterable[Node], Sequence[URIRef]], Iterable[Triple]]  # of nodes, with predicates
 FOCUS_BATCH = 1000  # focus nodes written into one query
 Progress = Callable[[str], None]
 
@@ -189,35 +190,34 @@ class LocalRunner:
             yield row
 
     def describe(self, nodes: set[Node]) -> list[Triple]:
-        """Types, labels and involved parties of the nodes, with the parties' labels."""
-        involving = {ox.NamedNode(str(p)) for p in _involving_properties()}
-        labels = {ox.NamedNode(str(p)) for p in LABELS}
-        wanted = involving | labels | {ox.NamedNode(str(RDF.type))}
-        converted: dict[object, Node] = {}  # the same parties, types and predicates recur
+        return described(nodes, self._triples)
+
+    def _triples(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
+        """The nodes' triples with these predicates (compared before anything is converted,
+        and each recurring term converted once)."""
+        wanted = {ox.NamedNode(str(p)) for p in predicates}
+        converted: dict[object, Node] = {}
 
         def term(value: object) -> Node:
             if value not in converted:
                 converted[value] = to_rdflib(value)
             return converted[value]
 
-        triples: list[Triple] = []
-        parties: set[Node] = set()
         for node in nodes:
-            for quad in self._quads(node, wanted):
-                triples.append((term(quad.subject), term(quad.predicate), term(quad.object)))
-                if quad.predicate in involving:
-                    parties.add(term(quad.object))
-        for party in parties - nodes:
-            triples.extend((term(q.subject), term(q.predicate), term(q.object)) for q in self._quads(party, labels))
-        return triples
+            if isinstance(node, Literal):
+                continue
+            for quad in self.store.quads_for_pattern(to_ox(node), None, None, ox.DefaultGraph()):
+                if quad.predicate in wanted:
+                    yield term(quad.subject), term(quad.predicate), term(quad.object)
 
-    def _quads(self, node: Node, predicates: set[ox.NamedNode]) -> Iterator[ox.Quad]:
-        """The node's triples with these predicates (compared before anything is converted)."""
-        if isinstance(node, Literal):
-            return
-        for quad in self.store.quads_for_pattern(to_ox(node), None, None, ox.DefaultGraph()):
-            if quad.predicate in predicates:
-                yield quad
+
+def described(nodes: set[Node], triples: TriplesOf) -> list[Triple]:
+    """Types, labels and involved parties of the nodes, with the parties' labels, from a
+    runner's ``triples`` (of the given nodes, with the given predicates)."""
+    involving = set(_involving_properties())
+    found = list(triples(nodes, [RDF.type, *LABELS, *involving]))
+    parties = {o for _s, p, o in found if p in involving}
+    return found + list(triples(parties - nodes, LABELS))
 
 
 def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

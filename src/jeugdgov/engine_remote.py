@@ -16,20 +16,27 @@ For an oxigraph server the queries get the same LATERAL rewrite as locally
 
 from __future__ import annotations
 
-import json
-import urllib.error
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Node, URIRef
+from pyoxigraph import QuerySolutions
+from rdflib import RDF, RDFS, Graph, Node, URIRef
 from rdflib.namespace import DCTERMS, OWL
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from jeugdgov.engine import LABELS, Progress, check_translatable, evaluate, report_for, translation_for
+from jeugdgov.engine import (
+    Progress,
+    Triple,
+    check_translatable,
+    described,
+    evaluate,
+    report_for,
+    to_rdflib,
+    translation_for,
+)
 from jeugdgov.engine_plan import with_lateral_paths
 from jeugdgov.errors import InputError
 from jeugdgov.loading import Setup, _setup
-from jeugdgov.validation import Report, _involving_properties
+from jeugdgov.remote import _name, fetch_setups, query, server_software
+from jeugdgov.validation import Report
 
 ONTOLOGY = "https://w3id.org/jeugdgov/def"
 TIMEOUT = 600  # seconds for one shape query on national data
@@ -48,25 +55,12 @@ class EndpointRunner:
     def select(self, text: str) -> Iterator[dict[str, Node]]:
         if self.lateral:
             text = with_lateral_paths(text)
-        document, _server = _request(self.endpoint, text, self.graphs)
-        for binding in document.get("results", {}).get("bindings", []):
-            yield {name: _term(value) for name, value in binding.items()}
+        return _rows(self.endpoint, text, self.graphs)
 
-    def describe(self, nodes: set[Node]) -> Graph:
-        """Types, labels and involved parties of the nodes, with the parties' labels."""
-        graph = Graph()
-        involving = list(_involving_properties())
-        wanted = [RDF.type, *LABELS, *involving]
-        parties: set[Node] = set()
-        for s, p, o in self._triples(nodes, wanted):
-            graph.add((s, p, o))
-            if p in involving:
-                parties.add(o)
-        for triple in self._triples(parties - nodes, list(LABELS)):
-            graph.add(triple)
-        return graph
+    def describe(self, nodes: set[Node]) -> list[Triple]:
+        return described(nodes, self._triples)
 
-    def _triples(self, nodes: Iterable[Node], predicates: list[URIRef]) -> Iterator[tuple[Node, Node, Node]]:
+    def _triples(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
         iris = sorted(n for n in nodes if isinstance(n, URIRef))  # blank nodes cannot be named
         values = " ".join(p.n3() for p in predicates)
         for start in range(0, len(iris), BATCH):
@@ -85,7 +79,7 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
     translation = translation_for(selection)
     if translation.untranslatable and not fallback:
         check_translatable(translation)
-    if translation.untranslatable or _ask(endpoint, OWN_DEFAULT):
+    if translation.untranslatable or bool(query(endpoint, OWN_DEFAULT, timeout=TIMEOUT)):
         # pySHACL needs the data at hand, and so does a store whose default graph has no name.
         return _fetched(endpoint, defects, names, fallback, graph_store, note)
     graphs = [row["g"] for row in _rows(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")]
@@ -105,7 +99,7 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
     if not setups:
         raise InputError(f"the SPARQL endpoint {endpoint} holds no setup graphs",
                          hint="push data to it first: jeugdgov push DATA... --endpoint URL")
-    lateral = _server(endpoint).lower().startswith("oxigraph")
+    lateral = server_software(endpoint).lower().startswith("oxigraph")
     reports: list[Report] = []
     seen: dict[str, str] = {}
     for graph in setups:
@@ -129,8 +123,6 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
 
 
 def _remote_setup(endpoint: str, graph: str, runner: EndpointRunner) -> Setup:
-    from jeugdgov.remote import _name  # the setup names the fetching path gives
-
     description = Graph()
     text = (f"SELECT ?s ?p ?o WHERE {{ ?s a <https://w3id.org/jeugdgov/def#Setup> ; ?p ?o . "
             f"VALUES ?p {{ {RDF.type.n3()} {RDFS.label.n3()} {DCTERMS.identifier.n3()} }} }}")
@@ -141,7 +133,6 @@ def _remote_setup(endpoint: str, graph: str, runner: EndpointRunner) -> Setup:
 
 def _fetched(endpoint: str, defects: Iterable[str] | None, names: Sequence[str] | None, fallback: bool,
              graph_store: str | None, note: Callable[[str], None] | None) -> list[Report]:
-    from jeugdgov.remote import fetch_setups
     from jeugdgov.validation import validate
 
     if note:
@@ -158,56 +149,10 @@ def _fetched(endpoint: str, defects: Iterable[str] | None, names: Sequence[str] 
     return [validate(s, defects=defects, engine="fast", fallback=fallback) for s in setups]
 
 
-#################################################################
-# The protocol
-#################################################################
-
-def _request(endpoint: str, text: str, graphs: Sequence[str] = ()) -> tuple[dict, str]:
-    client = SPARQLWrapper(endpoint)
-    client.setMethod(POST)
-    client.setTimeout(TIMEOUT)
-    client.setReturnFormat(JSON)
-    client.setQuery(text)
-    for graph in graphs:
-        client.addDefaultGraph(graph)
-    try:
-        response = client.query().response
-        server = response.headers.get("Server", "")
-        return json.loads(response.read().decode("utf-8")), server
-    except SPARQLWrapperException as error:
-        message = str(error).replace("\n", " ").strip()
-        raise InputError(f"the SPARQL endpoint {endpoint} refused a shape query: {message}") from None
-    except urllib.error.HTTPError as error:
-        raise InputError(f"the SPARQL endpoint {endpoint} answered {error.code} to a shape query") from None
-    except (TimeoutError, urllib.error.URLError, ConnectionError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise InputError(f"cannot reach the SPARQL endpoint {endpoint}: {reason}",
-                         hint="check the URL and that the store is running") from None
-
-
-def _rows(endpoint: str, text: str) -> list[dict[str, Node]]:
-    document, _server = _request(endpoint, text)
-    return [{k: _term(v) for k, v in b.items()} for b in document.get("results", {}).get("bindings", [])]
-
-
-def _ask(endpoint: str, text: str) -> bool:
-    document, _server = _request(endpoint, text)
-    return bool(document.get("boolean"))
-
-
-def _server(endpoint: str) -> str:
-    return _request(endpoint, "ASK {}")[1]
-
-
-def _term(value: dict[str, str]) -> Node:
-    kind = value.get("type")
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    datatype = value.get("datatype")
-    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(value["value"], datatype=URIRef(datatype))
-    return Literal(value["value"])
+def _rows(endpoint: str, text: str, graphs: Sequence[str] = ()) -> Iterator[dict[str, Node]]:
+    result = query(endpoint, text, graphs=graphs, timeout=TIMEOUT)
+    if not isinstance(result, QuerySolutions):
+        raise InputError(f"the SPARQL endpoint {endpoint} did not answer a SELECT with solutions")
+    names = [v.value for v in result.variables]
+    for solution in result:
+        yield {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}

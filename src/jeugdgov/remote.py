@@ -27,12 +27,15 @@ from jeugdgov.store import read_files
 TIMEOUT = 120  # seconds to wait for an external store
 
 
-def query(endpoint: str, text: str, bindings: Mapping[str, Term] | None = None) -> Result:
-    """Run a query on an external endpoint; parameters go in as a VALUES block of typed terms."""
-    client = _client(endpoint, with_values(text, bindings or {}))
+def query(endpoint: str, text: str, bindings: Mapping[str, Term] | None = None, graphs: Sequence[str] = (),
+          timeout: int = TIMEOUT) -> Result:
+    """Run a query on an external endpoint; parameters go in as a VALUES block of typed terms.
+
+    ``graphs`` are the query's dataset: the store merges them into its default graph."""
+    client = _client(endpoint, with_values(text, bindings or {}), graphs=graphs, timeout=timeout)
     client.setReturnFormat(JSON)
     client.addCustomHttpHeader("Accept", "application/sparql-results+json, application/n-triples;q=0.9")
-    raw, media = _fetch(endpoint, client)
+    raw, media, _server = _fetch(endpoint, client)
     if "n-triples" in media or "turtle" in media:
         fmt = RdfFormat.N_TRIPLES if "n-triples" in media else RdfFormat.TURTLE
         return [q.triple for q in parse(raw, format=fmt)]
@@ -42,22 +45,34 @@ def query(endpoint: str, text: str, bindings: Mapping[str, Term] | None = None) 
         raise InputError(f"the endpoint {endpoint} sent results that are not SPARQL JSON: {error}") from None
 
 
-def _client(endpoint: str, text: str, update: bool = False) -> SPARQLWrapper:
+def server_software(endpoint: str) -> str:
+    """What the endpoint says it runs (its Server header, e.g. "oxigraph/0.5.13"), or ""."""
+    client = _client(endpoint, "ASK {}")
+    client.setReturnFormat(JSON)
+    return _fetch(endpoint, client)[2]
+
+
+def _client(endpoint: str, text: str, update: bool = False, graphs: Sequence[str] = (),
+            timeout: int = TIMEOUT) -> SPARQLWrapper:
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)  # queries and VALUES blocks can be longer than a URL may be
-    client.setTimeout(TIMEOUT)
+    client.setTimeout(timeout)
     client.setQuery(text)
+    for graph in graphs:  # the protocol's default-graph-uri
+        client.addDefaultGraph(graph)
     # Say what the request is instead of letting SPARQLWrapper guess from the text: its guess
     # reads keywords in comments (a header saying "Load such a report" becomes a LOAD update).
     client.queryType = INSERT if update else SELECT
     return client
 
 
-def _fetch(endpoint: str, client: SPARQLWrapper) -> tuple[bytes, str]:
+def _fetch(endpoint: str, client: SPARQLWrapper) -> tuple[bytes, str, str]:
+    """The body of the answer, its media type and the server's name."""
     try:
         response = client.query()
         raw = response.response.read()
         media = response.response.headers.get("Content-Type", "")
+        server = response.response.headers.get("Server", "")
     except SPARQLWrapperException as error:
         message = str(error).replace("\n", " ").strip()
         raise InputError(f"the SPARQL endpoint {endpoint} refused the request: {message}") from None
@@ -67,7 +82,7 @@ def _fetch(endpoint: str, client: SPARQLWrapper) -> tuple[bytes, str]:
         reason = getattr(error, "reason", error)
         raise InputError(f"cannot reach the SPARQL endpoint {endpoint}: {reason}",
                          hint="check the URL and that the store is running") from None
-    return raw, media.lower()
+    return raw, media.lower(), server
 
 
 def _body(error: urllib.error.HTTPError) -> str:
@@ -81,7 +96,7 @@ def _construct(endpoint: str, text: str) -> bytes:
     """A CONSTRUCT result as N-Triples."""
     client = _client(endpoint, text)
     client.addCustomHttpHeader("Accept", "application/n-triples")
-    raw, media = _fetch(endpoint, client)
+    raw, media, _server = _fetch(endpoint, client)
     if "n-triples" not in media and "text/plain" not in media:
         raise InputError(f"the SPARQL endpoint {endpoint} sent {media or 'no media type'} instead of N-Triples")
     return raw
