@@ -6,6 +6,8 @@ Exit codes: 0 the setups conform, 1 defects found, 2 bad input or usage.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -110,24 +112,19 @@ def validate_command(
                              hint=f"valid ids: {', '.join(defect_ids())}")
     if bool(paths) == bool(endpoint):
         raise InputError("give data files or folders, or --endpoint URL (one of the two)")
-    if engine is Engine.fast and not endpoint:
-        with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
-            task = progress.add_task("validating", total=None)
-            reports = validate_paths(paths, selection, names=setup, fallback=fallback,
-                                     progress=lambda step: progress.update(task, description=step),
-                                     with_shacl_report=output_format is OutputFormat.turtle)
-        _print_reports(reports, output_format, lang)
-        raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
-    if endpoint and engine is Engine.fast:
-        from jeugdgov.engine_remote import validate_endpoint
+    if engine is Engine.fast:
+        turtle = output_format is OutputFormat.turtle  # only Turtle output shows the SHACL report
+        with _spinner("validating") as step:
+            if endpoint:
+                from jeugdgov.engine_remote import validate_endpoint
 
-        with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
-            task = progress.add_task("validating", total=None)
-            reports = validate_endpoint(
-                endpoint, selection, names=setup, shared=shared_graph or (), fallback=fallback,
-                graph_store=graph_store, progress=lambda step: progress.update(task, description=step),
-                note=lambda text: stderr.print(f"note: {text}", highlight=False),
-                with_shacl_report=output_format is OutputFormat.turtle)
+                reports = validate_endpoint(
+                    endpoint, selection, names=setup, shared=shared_graph or (), fallback=fallback,
+                    graph_store=graph_store, progress=step, with_shacl_report=turtle,
+                    note=lambda text: stderr.print(f"note: {text}", highlight=False))
+            else:
+                reports = validate_paths(paths, selection, names=setup, fallback=fallback, progress=step,
+                                         with_shacl_report=turtle)
         _print_reports(reports, output_format, lang)
         raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
     if endpoint:
@@ -152,6 +149,14 @@ def validate_command(
             progress.advance(task)
     _print_reports(reports, output_format, lang)
     raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
+
+
+@contextmanager
+def _spinner(label: str) -> Iterator[Callable[[str], None]]:
+    """A progress line on stderr (if it is a terminal); yields what updates its text."""
+    with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
+        task = progress.add_task(label, total=None)
+        yield lambda step: progress.update(task, description=step)
 
 
 def _print_reports(reports: list[Report], output_format: OutputFormat, lang: Language) -> None:
@@ -201,9 +206,8 @@ def synth_command(
 
     params = Parameters(decisions, seed, rate, regions, municipalities, providers, data_quality)
     params.check()
-    with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
-        task = progress.add_task("generating", total=None)
-        summary = generate(params, out, progress=lambda step: progress.update(task, description=step))
+    with _spinner("generating") as step:
+        summary = generate(params, out, progress=step)
     stderr.print(f"{summary.triples:,} triples in {len(summary.files)} setups under {out / 'setups'}; "
                  f"{len(summary.planted):,} planted findings in {out / 'planted.json'}", highlight=False)
     for defect, count in planted_counts(summary.planted):
