@@ -190,9 +190,9 @@ class LocalRunner:
             yield row
 
     def describe(self, nodes: set[Node]) -> list[Triple]:
-        return described(nodes, self._triples)
+        return described(nodes, self.triples)
 
-    def _triples(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
+    def triples(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
         """The nodes' triples with these predicates (compared before anything is converted,
         and each recurring term converted once)."""
         wanted = {ox.NamedNode(str(p)) for p in predicates}

@@ -36,7 +36,7 @@ from jeugdgov.engine import (
     translation_for,
 )
 from jeugdgov.errors import InputError
-from jeugdgov.loading import Setup, _rdf_files, _setup
+from jeugdgov.loading import Setup, _local_name, _rdf_files, _setup
 from jeugdgov.resources import JG
 from jeugdgov.store import FORMATS, empty_file, reading
 from jeugdgov.validation import Finding, Report
@@ -87,17 +87,11 @@ def _loaded(path: Path, store: ox.Store, fallback: str) -> LoadedSetup:
 
 def _description(store: ox.Store) -> Graph:
     """The jg:Setup nodes with their types, labels and identifiers."""
+    typed = store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(JG.Setup)), ox.DefaultGraph())
     graph = Graph()
-    setup_type = ox.NamedNode(str(JG.Setup))
-    for typed in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), setup_type, ox.DefaultGraph()):
-        for quad in store.quads_for_pattern(typed.subject, None, None, ox.DefaultGraph()):
-            if to_rdflib(quad.predicate) in DESCRIPTION:
-                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    for triple in LocalRunner(store).triples([to_rdflib(q.subject) for q in typed], DESCRIPTION):
+        graph.add(triple)
     return graph
-
-
-def _local_name(iri: str) -> str:
-    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 #################################################################

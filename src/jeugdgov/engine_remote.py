@@ -58,9 +58,9 @@ class EndpointRunner:
         return _rows(self.endpoint, text, self.graphs)
 
     def describe(self, nodes: set[Node]) -> list[Triple]:
-        return described(nodes, self._triples)
+        return described(nodes, self.triples)
 
-    def _triples(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
+    def triples(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
         iris = sorted(n for n in nodes if isinstance(n, URIRef))  # blank nodes cannot be named
         values = " ".join(p.n3() for p in predicates)
         for start in range(0, len(iris), BATCH):
