@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from jeugdgov.engine_plan import NO_LIMIT, with_lateral_paths
+from jeugdgov.engine_plan import NO_LIMIT, for_oxigraph
 
 EX = "http://example.org/"
 DATA = f"""
@@ -26,7 +26,7 @@ def solutions(query: str) -> list[tuple[str, ...]]:
 
 
 def same_solutions(query: str) -> str:
-    rewritten = with_lateral_paths(query)
+    rewritten = for_oxigraph(query)
     assert solutions(rewritten) == solutions(query)
     return rewritten
 
@@ -53,4 +53,4 @@ def test_paths_of_length_zero_and_exists_triples_become_lateral():
 
 def test_syntax_it_does_not_read_is_left_alone():
     query = "SELECT ?s WHERE { ?s ex:p [ ex:q ?o ] }"
-    assert with_lateral_paths(query) == query
+    assert for_oxigraph(query) == query

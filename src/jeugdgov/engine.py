@@ -17,7 +17,7 @@ from typing import Protocol
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Node, URIRef
 
-from jeugdgov.engine_plan import with_lateral_paths
+from jeugdgov.engine_plan import for_oxigraph
 from jeugdgov.engine_sparql import FOCUS_NODES, ShapeQuery, Translation, query_text, translate
 from jeugdgov.errors import InputError
 from jeugdgov.loading import Setup
@@ -179,7 +179,7 @@ class LocalRunner:
         self.store = store
 
     def select(self, text: str) -> Iterator[dict[str, Node]]:
-        solutions = self.store.query(with_lateral_paths(text))
+        solutions = self.store.query(for_oxigraph(text))
         names = [v.value for v in solutions.variables]
         for solution in solutions:
             row = {}

@@ -1,4 +1,4 @@
-"""A rewrite that lets oxigraph's planner evaluate property paths and EXISTS from what is bound.
+"""A rewrite that lets oxigraph's planner evaluate paths, EXISTS and sub-SELECTs from what is bound.
 
 Inside a group, oxigraph joins a triple pattern whose path can be of length zero (``p*``,
 ``p?``) with its neighbours by a hash join: it evaluates the path on its own, for every node
@@ -11,6 +11,9 @@ writes them, anchored at the bound variables (as rdflib under pySHACL evaluates 
 triple patterns a lateral join is the plain join (substituting bound variables and joining
 gives the same solutions), so the rewrite keeps the meaning. Only oxigraph (SEP-0006) knows
 LATERAL, so the rewrite is not used for other stores.
+
+oxigraph also moves the filters around a sub-SELECT into it, so that they test every row
+instead of every distinct solution; a LIMIT that is never reached keeps them outside.
 
 The rewriter reads just enough SPARQL to find triples blocks; on anything it does not
 understand it returns the query unchanged.
@@ -113,8 +116,9 @@ def lex(text: str) -> list[Token]:
 
 
 @cache
-def with_lateral_paths(query: str) -> str:
-    """The query with paths and EXISTS triples in LATERAL blocks, or unchanged."""
+def for_oxigraph(query: str) -> str:
+    """The query with paths and EXISTS triples in LATERAL blocks and sub-SELECTs limited, or
+    unchanged."""
     try:
         tokens = lex(query)
         return _Rewriter(tokens, query).query()
@@ -199,9 +203,7 @@ class _Rewriter:
             self.bound.pop()
 
     def subquery(self) -> str:
-        """A sub-SELECT, with a LIMIT that is never reached if it has none: oxigraph would
-        otherwise move the filters around it into it, testing each row rather than each
-        distinct solution."""
+        """A sub-SELECT, with a LIMIT that is never reached if it has none (see above)."""
         out: list[str] = []
         while self.peek().text != "{":
             out.append(self.take().text)

@@ -32,7 +32,7 @@ from jeugdgov.engine import (
     to_rdflib,
     translation_for,
 )
-from jeugdgov.engine_plan import with_lateral_paths
+from jeugdgov.engine_plan import for_oxigraph
 from jeugdgov.errors import InputError
 from jeugdgov.loading import Setup, _setup
 from jeugdgov.remote import _name, fetch_setups, query, server_software
@@ -54,7 +54,7 @@ class EndpointRunner:
 
     def select(self, text: str) -> Iterator[dict[str, Node]]:
         if self.lateral:
-            text = with_lateral_paths(text)
+            text = for_oxigraph(text)
         return _rows(self.endpoint, text, self.graphs)
 
     def describe(self, nodes: set[Node]) -> list[Triple]:
