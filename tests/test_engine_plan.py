@@ -54,3 +54,32 @@ def test_paths_of_length_zero_and_exists_triples_become_lateral():
 def test_syntax_it_does_not_read_is_left_alone():
     query = "SELECT ?s WHERE { ?s ex:p [ ex:q ?o ] }"
     assert for_oxigraph(query) == query
+
+
+def test_an_optional_in_exists_is_joined_from_the_bound_variables():
+    rewritten = same_solutions(
+        "SELECT ?s WHERE { ?s ex:p ?o . FILTER EXISTS { ?o ex:p ?n . OPTIONAL { ?s ex:q ?w } FILTER (!BOUND(?w)) } }")
+    assert "LATERAL { OPTIONAL { ?s ex:q ?w . } }" in rewritten
+
+
+def test_variables_of_another_union_branch_are_not_bound_in_exists():
+    # ?x is bound in the first branch only: in the second branch's EXISTS, the triple from the
+    # bound ?s comes first, not the one that would look bound if ?x were.
+    rewritten = same_solutions(
+        "SELECT ?s WHERE { { ?x ex:q ?s } UNION { ?s ex:p ?y . FILTER EXISTS { ?x ex:p ?s . ?s ex:q ?w } } }")
+    assert "FILTER EXISTS { ?s ex:q ?w . LATERAL { ?x ex:p ?s } }" in rewritten
+
+
+def test_distinct_solutions_are_made_before_tests_that_read_only_selected_variables():
+    query = ("SELECT DISTINCT ?s WHERE { ?s ex:p ?o . ?o ex:p* ?n . "
+             "FILTER NOT EXISTS { ?s ex:q '3' } FILTER EXISTS { ?n ex:q ?w } }")
+    rewritten = same_solutions(query)
+    # The first test reads only ?s: after the distinct solutions. The second reads ?n, which is
+    # not selected: it stays with the solutions it tests.
+    assert rewritten.index("FILTER EXISTS") < rewritten.index(f"LIMIT {NO_LIMIT} }} FILTER NOT EXISTS")
+    assert "SELECT DISTINCT ?s WHERE { { SELECT DISTINCT ?s WHERE {" in rewritten
+
+
+def test_tests_stay_in_place_without_distinct():
+    query = "SELECT ?s WHERE { ?s ex:p ?o . FILTER NOT EXISTS { ?s ex:q '3' } }"
+    assert str(NO_LIMIT) not in for_oxigraph(query)

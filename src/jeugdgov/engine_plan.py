@@ -6,14 +6,21 @@ of the graph, and does so again for every solution of an enclosing EXISTS. Insid
 also plans joins without knowing which variables the enclosing solution binds. On national
 data both are quadratic. Written as ``LATERAL { s p* o }`` where it stands, a path is
 evaluated once per solution with its ends bound; inside EXISTS every triple after the first
-of a block becomes a LATERAL block too, so the triples are joined in the order the shape
-writes them, anchored at the bound variables (as rdflib under pySHACL evaluates them). For
+of a block becomes a LATERAL block too, so the triples are joined one after the other,
+anchored at the bound variables (as rdflib under pySHACL evaluates them; see ``_order``). For
 triple patterns a lateral join is the plain join (substituting bound variables and joining
 gives the same solutions), so the rewrite keeps the meaning. Only oxigraph (SEP-0006) knows
 LATERAL, so the rewrite is not used for other stores.
 
+Inside EXISTS, an OPTIONAL becomes ``LATERAL { OPTIONAL { ... } }``: the same left join, but
+evaluated from the bound variables instead of for every node of the graph. Variables count as
+bound in an EXISTS pattern when they occur around it, outside the other branches of a UNION.
+
 oxigraph also moves the filters around a sub-SELECT into it, so that they test every row
-instead of every distinct solution; a LIMIT that is never reached keeps them outside.
+instead of every distinct solution; a LIMIT that is never reached keeps them outside. For the
+same reason a SELECT DISTINCT query makes its solutions distinct before the (NOT) EXISTS tests
+that read only selected variables: a solution pair of (provider, municipality) found through
+many contracts is then tested once.
 
 The rewriter reads just enough SPARQL to find triples blocks; on anything it does not
 understand it returns the query unchanged.
@@ -74,16 +81,56 @@ def _order(triples: list[tuple[str, str, str, bool]], bound: set[str]) -> list[t
 
 def _exists_spans(tokens: list[Token]) -> list[tuple[int, int]]:
     """Token positions of the braces of every EXISTS pattern."""
-    spans = []
+    return [(k + 1, _closing(tokens, k + 1)) for k, token in enumerate(tokens)
+            if token.upper == "EXISTS" and k + 1 < len(tokens) and tokens[k + 1].text == "{"]
+
+
+def _union_branch_spans(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Token positions of the braces of every branch of a UNION."""
+    spans = set()
     for k, token in enumerate(tokens):
-        if token.upper == "EXISTS" and k + 1 < len(tokens) and tokens[k + 1].text == "{":
-            depth = 0
-            for end in range(k + 1, len(tokens)):
-                depth += {"{": 1, "}": -1}.get(tokens[end].text, 0)
-                if depth == 0:
-                    spans.append((k + 1, end))
-                    break
-    return spans
+        if token.upper == "UNION" and k + 1 < len(tokens) and tokens[k + 1].text == "{":
+            spans.add((k + 1, _closing(tokens, k + 1)))
+            spans.add((_opening(tokens, k - 1), k - 1))
+    return sorted(spans)
+
+
+def _distinct_first(head: list[str], parts: list[str]) -> str:
+    """The WHERE group of a query, with the solutions made distinct before the (NOT) EXISTS
+    filters that read only selected variables, so that each distinct solution is tested once.
+
+    Only for SELECT DISTINCT of plain variables: a filter that reads only selected variables
+    gives the same answer on every solution that agrees on them.
+    """
+    selected = head[head.index("SELECT") + 1:-1] if "SELECT" in head else []
+    if not selected or selected[0].upper() != "DISTINCT" or not all(v.startswith("?") for v in selected[1:]):
+        return "{ " + " ".join(parts) + " }"
+    variables = [{t.text for t in lex(part) if t.kind == "var"} for part in parts]
+    late = [k for k, part in enumerate(parts) if re.match(r"FILTER (NOT )?EXISTS \{", part)
+            and not (variables[k] & set().union(*(v for j, v in enumerate(variables) if j != k))) - set(selected[1:])]
+    if not late or len(late) == len(parts):
+        return "{ " + " ".join(parts) + " }"
+    early = " ".join(part for k, part in enumerate(parts) if k not in late)
+    tests = " ".join(parts[k] for k in late)
+    return f"{{ {{ SELECT {' '.join(selected)} WHERE {{ {early} }} LIMIT {NO_LIMIT} }} {tests} }}"
+
+
+def _closing(tokens: list[Token], start: int) -> int:
+    depth = 0
+    for end in range(start, len(tokens)):
+        depth += {"{": 1, "}": -1}.get(tokens[end].text, 0)
+        if depth == 0:
+            return end
+    raise GiveUp("unbalanced braces")
+
+
+def _opening(tokens: list[Token], end: int) -> int:
+    depth = 0
+    for start in range(end, -1, -1):
+        depth += {"}": 1, "{": -1}.get(tokens[start].text, 0)
+        if depth == 0:
+            return start
+    raise GiveUp("unbalanced braces")
 
 
 class GiveUp(Exception):
@@ -133,6 +180,7 @@ class _Rewriter:
         self.i = 0
         self.bound: list[set[str]] = []  # per enclosing EXISTS: variables bound around it
         self.spans = _exists_spans(tokens)
+        self.branches = _union_branch_spans(tokens)
 
     def peek(self, offset: int = 0) -> Token:
         return self.t[self.i + offset]
@@ -146,7 +194,11 @@ class _Rewriter:
         out: list[str] = []
         while self.i < len(self.t) and self.peek().text != "{":
             out.append(self.take().text)
-        out.append(self.group())
+        if self.t[self.i - 1].upper != "WHERE" or self.t[self.i + 1].upper == "SELECT":
+            out.append(self.group())
+        else:
+            self.take()
+            out.append(_distinct_first(out, self.parts()))
         while self.i < len(self.t):  # solution modifiers: copied
             out.append(self.take().text)
         return " ".join(out)
@@ -157,6 +209,10 @@ class _Rewriter:
             raise GiveUp("expected {")
         if self.peek().upper == "SELECT":
             return "{ " + self.subquery() + " }"
+        return "{ " + " ".join(self.parts()) + " }"
+
+    def parts(self) -> list[str]:
+        """The parts of a group, after its '{', to and with its '}'."""
         parts: list[str] = []
         while self.peek().text != "}":
             token = self.peek()
@@ -167,6 +223,9 @@ class _Rewriter:
                 self.take()
             elif word == "UNION":
                 parts.append(self.take().text)
+            elif word == "OPTIONAL" and self.bound:  # in EXISTS: from the bound variables, too
+                self.take()
+                parts.append(f"LATERAL {{ OPTIONAL {self.group()} }}")
             elif word in GROUP_KEYWORDS:
                 parts.append(self.take().text)
                 parts.append(self.group())
@@ -187,13 +246,14 @@ class _Rewriter:
             else:
                 raise GiveUp(f"unexpected {token.text!r} in a group")
         self.take()
-        return "{ " + " ".join(parts) + " }"
+        return parts
 
     def exists_group(self) -> str:
         """An EXISTS pattern; the variables used outside it count as bound inside it."""
         span = next(s for s in self.spans if s[0] == self.i)
-        # Bound around it: variables outside every EXISTS pattern that does not enclose this one.
-        others = [s for s in self.spans if not (s[0] <= span[0] and span[1] <= s[1])]
+        # Bound around it: variables outside every EXISTS pattern that does not enclose this one,
+        # and outside every UNION branch that does not hold it (the other branches' variables).
+        others = [s for s in self.spans + self.branches if not (s[0] <= span[0] and span[1] <= s[1])]
         outside = [t for k, t in enumerate(self.t) if t.kind == "var" and not span[0] <= k <= span[1]
                    and not any(a <= k <= b for a, b in others)]
         self.bound.append({t.text.replace("$", "?") for t in outside})

@@ -481,7 +481,11 @@ def _value_condition(g: Graph, parameter: Node, argument: Node, var: str, names:
     if parameter in COMPARISONS:
         return f"!COALESCE({var} {COMPARISONS[parameter]} {_term(argument)}, false)"
     if parameter == SH["class"]:
-        return f"NOT EXISTS {{ {var} {_term(RDF.type)}/{_term(RDFS.subClassOf)}* {_term(argument)} }}"
+        # Its few types first, then the subclass path with both ends bound (as a sequence path
+        # oxigraph would walk the subclasses of the class for every value node).
+        kind = f"?class{next(names)}"
+        return (f"NOT EXISTS {{ {var} {_term(RDF.type)} {kind} . "
+                f"{kind} {_term(RDFS.subClassOf)}* {_term(argument)} }}")
     if parameter == SH.node:
         return f"EXISTS {{ {_violation(g, argument, var, names, depth + 1)} }}"
     raise Untranslatable(f"sh:{parameter.removeprefix(str(SH))} on a value node is not supported")
