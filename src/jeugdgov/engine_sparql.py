@@ -14,16 +14,20 @@ Each query selects ``?this`` and, where the result has one, ``?value``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import count
+from pathlib import Path
 
+import rdflib
 from rdflib import RDF, RDFS, SH, XSD, BNode, Graph, Literal, Node, URIRef, Variable
 from rdflib.collection import Collection
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from jeugdgov.engine_cache import DiskMemo
 from jeugdgov.resources import JG
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
@@ -57,6 +61,11 @@ THIS = re.compile(r"\$this\b")
 FOCUS_NODES = "FOCUS_NODES"
 FOCUS_VALUES = f"VALUES ?this {{ {FOCUS_NODES} }}"
 WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+#: What checking a query found, by query, for this code and this rdflib (see engine_cache).
+CHECKS = DiskMemo("sparql-checks", hashlib.sha256(Path(__file__).read_bytes()
+                                                  + rdflib.__version__.encode()).hexdigest()[:16])
 
 
 class Untranslatable(Exception):
@@ -109,6 +118,7 @@ def translate(shapes_graph: Graph) -> Translation:
             queries.extend(_shape_queries(shapes_graph, shape))
         except Untranslatable as problem:
             problems[shape] = str(problem)
+    CHECKS.save()
     return Translation(queries, problems)
 
 
@@ -206,7 +216,7 @@ def _target(g: Graph, shape: Node) -> tuple[Target, dict[str, str]]:
         if (target, RDF.type, SH.SPARQLTarget) not in g or (target, SH.select, None) not in g:
             raise Untranslatable("only SPARQL-based targets (sh:SPARQLTarget with sh:select) are supported")
         text = THIS.sub("?this", str(g.value(target, SH.select)))
-        _check_select(text, _prefixes(g, target), target=True)
+        checked(text, _prefixes(g, target), target=True)
         prefixes = _merge(prefixes, _prefixes(g, target))
         parts.append(f"{{ {text} }}")
     sparql = (shape, SH.target, None) in g
@@ -240,22 +250,32 @@ def _sparql_query(g: Graph, shape: Node, constraint: Node, target: Target, prefi
     if re.search(r"\$(shapesGraph|value)\b", text):
         raise Untranslatable("$shapesGraph and pre-bound $value are not supported")
     own = _prefixes(g, constraint)
-    query = _check_select(text, own, target=False)
+    binds_this_cheaply = checked(text, own, target=False)
     match = WHERE.search(text)
     if match is None:
         raise Untranslatable("the SPARQL constraint has no WHERE clause")
-    # The target binds ?this first, except where the query itself binds ?this cheaply; there the
-    # target is a test on its solutions. Cheaply: only the branches of a UNION bind it (oxigraph
-    # would evaluate every branch again for each focus node), or ?this is the subject of a
-    # property, which the things of the target class have and few others do.
-    where = _get(query, "where")
-    as_test = not target.sparql and (_subject_of_a_property(where) or (
-        _binds_this(where, union_only=True) and not _this_in_scoped(where)))
+    as_test = not target.sparql and binds_this_cheaply
     focus = target.test() if as_test else target.binding()
     joined = f"{text[:match.end()]}\n    {focus}\n{text[match.end():]}"
     return ShapeQuery(source=shape, component=SH.SPARQLConstraintComponent, severity=severity,
                       text=joined, path=path, constraint=constraint, value_is_focus=path is None,
                       prefixes=_merge(prefixes, own))
+
+
+def checked(text: str, prefixes: dict[str, str], target: bool) -> bool:
+    """:func:`_check`, from the answers of earlier runs where there is one."""
+    return bool(CHECKS.answer([text, prefixes, target], lambda: _check(text, prefixes, target)))
+
+
+def _check(text: str, prefixes: dict[str, str], target: bool) -> bool:
+    """Refuse what :func:`_check_select` refuses; say whether the query binds ?this cheaply.
+
+    The target binds ?this first, except where the query itself binds ?this cheaply; there the
+    target is a test on its solutions. Cheaply: only the branches of a UNION bind it (oxigraph
+    would evaluate every branch again for each focus node), or ?this is the subject of a
+    property, which the things of the target class have and few others do."""
+    where = _get(_check_select(text, prefixes, target), "where")
+    return _subject_of_a_property(where) or (_binds_this(where, union_only=True) and not _this_in_scoped(where))
 
 
 def _subject_of_a_property(group: object) -> bool:
