@@ -83,3 +83,13 @@ def test_distinct_solutions_are_made_before_tests_that_read_only_selected_variab
 def test_tests_stay_in_place_without_distinct():
     query = "SELECT ?s WHERE { ?s ex:p ?o . FILTER NOT EXISTS { ?s ex:q '3' } }"
     assert str(NO_LIMIT) not in for_oxigraph(query)
+
+
+def test_a_group_of_triples_after_other_patterns_in_exists_is_joined_laterally():
+    rewritten = same_solutions(
+        "SELECT ?s WHERE { ?s ex:p ?o . FILTER EXISTS { ?s ex:p ?x . { ?x ex:q ?w } UNION { ?x ex:p ?w } } }")
+    assert "LATERAL { { ?x ex:q ?w . } UNION { ?x ex:p ?w . } }" in rewritten
+    # A filter in the group would see ?x in a lateral join, and not in a plain one.
+    rewritten = same_solutions(
+        "SELECT ?s WHERE { ?s ex:p ?o . FILTER EXISTS { ?s ex:p ?x . { ?y ex:q ?w FILTER (?x != ?y) } } }")
+    assert "LATERAL { {" not in rewritten

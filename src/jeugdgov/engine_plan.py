@@ -13,7 +13,8 @@ gives the same solutions), so the rewrite keeps the meaning. Only oxigraph (SEP-
 LATERAL, so the rewrite is not used for other stores.
 
 Inside EXISTS, an OPTIONAL becomes ``LATERAL { OPTIONAL { ... } }``: the same left join, but
-evaluated from the bound variables instead of for every node of the graph. Variables count as
+evaluated from the bound variables instead of for every node of the graph; so does a group (or
+a UNION of groups) of triples only after other patterns. Variables count as
 bound in an EXISTS pattern when they occur around it, outside the other branches of a UNION.
 
 oxigraph also moves the filters around a sub-SELECT into it, so that they test every row
@@ -45,6 +46,9 @@ LEXER = re.compile(r"""
   | (?P<punct>\^\^|\|\||&&|!=|<=|>=|[{}()\[\].;,|/^*+?!=<>-])
 """, re.VERBOSE)
 GROUP_KEYWORDS = {"OPTIONAL", "MINUS", "LATERAL"}
+#: What a group may not hold to be joined laterally: a lateral join would let these see the
+#: variables bound before the group, a plain join does not.
+NOT_TRIPLES = {"FILTER", "BIND", "VALUES", "SELECT", "OPTIONAL", "MINUS", "LATERAL", "GRAPH", "SERVICE"}
 NO_LIMIT = 10**15
 TERM_KINDS = {"iri", "string", "var", "number", "pname"}
 
@@ -218,11 +222,9 @@ class _Rewriter:
             token = self.peek()
             word = token.upper
             if token.text == "{":
-                parts.append(self.group())
+                parts.append(self.groups(lateral=bool(self.bound and parts)))
             elif token.text == ".":
                 self.take()
-            elif word == "UNION":
-                parts.append(self.take().text)
             elif word == "OPTIONAL" and self.bound:  # in EXISTS: from the bound variables, too
                 self.take()
                 parts.append(f"LATERAL {{ OPTIONAL {self.group()} }}")
@@ -247,6 +249,20 @@ class _Rewriter:
                 raise GiveUp(f"unexpected {token.text!r} in a group")
         self.take()
         return parts
+
+    def groups(self, lateral: bool) -> str:
+        """A group or a UNION of groups; with ``lateral``, in EXISTS after other patterns, and
+        made of triples only, joined laterally (so evaluated from the variables bound before it;
+        for triples the same join)."""
+        start = self.i
+        chain = [self.group()]
+        while self.peek().upper == "UNION":
+            self.take()
+            chain.append(self.group())
+        text = " UNION ".join(chain)
+        if lateral and not any(t.upper in NOT_TRIPLES for t in self.t[start:self.i]):
+            return f"LATERAL {{ {text} }}"
+        return text
 
     def exists_group(self) -> str:
         """An EXISTS pattern; the variables used outside it count as bound inside it."""
