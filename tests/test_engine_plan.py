@@ -93,3 +93,9 @@ def test_a_group_of_triples_after_other_patterns_in_exists_is_joined_laterally()
     rewritten = same_solutions(
         "SELECT ?s WHERE { ?s ex:p ?o . FILTER EXISTS { ?s ex:p ?x . { ?y ex:q ?w FILTER (?x != ?y) } } }")
     assert "LATERAL { {" not in rewritten
+
+
+def test_tests_stay_in_place_before_solution_modifiers():
+    query = ("SELECT DISTINCT ?s WHERE { ?s ex:p ?o . FILTER NOT EXISTS { ?s ex:q '3' } } "
+             "GROUP BY ?s HAVING (COUNT(?o) > 0)")
+    assert str(NO_LIMIT) not in same_solutions(query)

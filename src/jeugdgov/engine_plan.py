@@ -202,7 +202,9 @@ class _Rewriter:
             out.append(self.group())
         else:
             self.take()
-            out.append(_distinct_first(out, self.parts()))
+            parts = self.parts()
+            # Not before solution modifiers: HAVING or ORDER BY may read other variables.
+            out.append(_distinct_first(out, parts) if self.i == len(self.t) else "{ " + " ".join(parts) + " }")
         while self.i < len(self.t):  # solution modifiers: copied
             out.append(self.take().text)
         return " ".join(out)
