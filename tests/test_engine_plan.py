@@ -99,3 +99,10 @@ def test_tests_stay_in_place_before_solution_modifiers():
     query = ("SELECT DISTINCT ?s WHERE { ?s ex:p ?o . FILTER NOT EXISTS { ?s ex:q '3' } } "
              "GROUP BY ?s HAVING (COUNT(?o) > 0)")
     assert str(NO_LIMIT) not in same_solutions(query)
+
+
+def test_typed_literals_in_projections_modifiers_and_values_are_copied_as_written():
+    rewritten = same_solutions(
+        "SELECT ?o ?n WHERE { { SELECT ?o (COALESCE(?o, '0'^^<http://www.w3.org/2001/XMLSchema#string>) AS ?n) "
+        "WHERE { ?s ex:q ?o } VALUES ?o { '1'^^<http://www.w3.org/2001/XMLSchema#string> '3' } } }")
+    assert "'0'^^<" in rewritten and "'1'^^<" in rewritten

@@ -30,6 +30,7 @@ understand it returns the query unchanged.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -195,19 +196,23 @@ class _Rewriter:
         return token
 
     def query(self) -> str:
-        out: list[str] = []
-        while self.i < len(self.t) and self.peek().text != "{":
-            out.append(self.take().text)
+        head = self.copy(lambda token: token.text == "{")
+        head_tokens = [t.text for t in self.t[:self.i]]
         if self.t[self.i - 1].upper != "WHERE" or self.t[self.i + 1].upper == "SELECT":
-            out.append(self.group())
+            where = self.group()
         else:
             self.take()
             parts = self.parts()
             # Not before solution modifiers: HAVING or ORDER BY may read other variables.
-            out.append(_distinct_first(out, parts) if self.i == len(self.t) else "{ " + " ".join(parts) + " }")
-        while self.i < len(self.t):  # solution modifiers: copied
-            out.append(self.take().text)
-        return " ".join(out)
+            where = _distinct_first(head_tokens, parts) if self.i == len(self.t) else "{ " + " ".join(parts) + " }"
+        return f"{head} {where} {self.copy(lambda token: False)}".strip()
+
+    def copy(self, stop: Callable[[Token], bool]) -> str:
+        """The text as written (a literal's ^^ must not be spaced out) up to a token that stops it."""
+        start = self.i
+        while self.i < len(self.t) and not stop(self.peek()):
+            self.i += 1
+        return self.text[self.t[start].start:self.t[self.i - 1].end] if self.i > start else ""
 
     def group(self) -> str:
         """A group graph pattern, from its '{' to its '}'."""
@@ -282,19 +287,15 @@ class _Rewriter:
 
     def subquery(self) -> str:
         """A sub-SELECT, with a LIMIT that is never reached if it has none (see above)."""
-        out: list[str] = []
-        while self.peek().text != "{":
-            out.append(self.take().text)
-        out.append(self.group())
-        modifiers: list[str] = []
-        while self.peek().text != "}" and self.peek().upper != "VALUES":
-            modifiers.append(self.take().text)
-        if not any(m.upper() == "LIMIT" for m in modifiers):
-            modifiers.append(f"LIMIT {NO_LIMIT}")
-        if self.peek().upper == "VALUES":
-            modifiers.append(self.values())
+        head = self.copy(lambda token: token.text == "{")
+        where = self.group()
+        start = self.i
+        modifiers = self.copy(lambda token: token.text == "}" or token.upper == "VALUES")
+        if not any(t.upper == "LIMIT" for t in self.t[start:self.i]):
+            modifiers += f" LIMIT {NO_LIMIT}"
+        values = self.values() if self.peek().upper == "VALUES" else ""
         self.take()
-        return " ".join(out + modifiers)
+        return f"{head} {where} {modifiers} {values}".strip()
 
     def constraint(self) -> str:
         """What follows FILTER: a bracketted expression, a function call or (NOT) EXISTS."""
@@ -331,16 +332,9 @@ class _Rewriter:
                     return "".join(out)
 
     def values(self) -> str:
-        out = [self.take().text]
-        while self.peek().text != "{":
-            out.append(self.take().text)
-        depth = 0
-        while True:
-            token = self.take()
-            out.append(token.text)
-            depth += {"{": 1, "}": -1}.get(token.text, 0)
-            if depth == 0:
-                return " ".join(out)
+        head = self.copy(lambda token: token.text == "{")
+        end = _closing(self.t, self.i)
+        return f"{head} {self.copy(lambda token: self.i > end)}"
 
     def triples(self) -> str:
         """A triples block; zero-length-capable paths become LATERAL blocks where they stand.
