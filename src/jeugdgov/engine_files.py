@@ -35,6 +35,8 @@ from jeugdgov.engine import (
     to_rdflib,
     translation_for,
 )
+from jeugdgov.engine_plan import for_oxigraph
+from jeugdgov.engine_sparql import query_text
 from jeugdgov.errors import InputError
 from jeugdgov.loading import Setup, _local_name, _rdf_files, _setup
 from jeugdgov.resources import JG
@@ -151,6 +153,10 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
         # re-runs a script without a __main__ guard). The parent holds no store when forking.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        if context.get_start_method() == "fork":  # what every worker needs, made once for all
+            _ontology_quads()
+            for query in translation.queries:
+                for_oxigraph(query_text(query))
         pool = context.Pool(workers, initializer=_ignore_interrupts)
         # Largest files first, so that no worker is left with a large one while the others idle.
         largest_first = sorted(jobs, key=lambda job: -Path(job.path).stat().st_size)
