@@ -109,15 +109,23 @@ def _distinct_first(head: list[str], parts: list[str]) -> str:
     """
     selected = head[head.index("SELECT") + 1:-1] if "SELECT" in head else []
     if not selected or selected[0].upper() != "DISTINCT" or not all(v.startswith("?") for v in selected[1:]):
-        return "{ " + " ".join(parts) + " }"
+        return _braced(parts)
     variables = [{t.text for t in lex(part) if t.kind == "var"} for part in parts]
-    late = [k for k, part in enumerate(parts) if re.match(r"FILTER (NOT )?EXISTS \{", part)
-            and not (variables[k] & set().union(*(v for j, v in enumerate(variables) if j != k))) - set(selected[1:])]
+
+    def reads_only_selected(k: int) -> bool:
+        elsewhere = set().union(*(v for j, v in enumerate(variables) if j != k))
+        return not (variables[k] & elsewhere) - set(selected[1:])
+
+    late = [k for k, part in enumerate(parts) if re.match(r"FILTER (NOT )?EXISTS \{", part) and reads_only_selected(k)]
     if not late or len(late) == len(parts):
-        return "{ " + " ".join(parts) + " }"
-    early = " ".join(part for k, part in enumerate(parts) if k not in late)
+        return _braced(parts)
+    early = [part for k, part in enumerate(parts) if k not in late]
     tests = " ".join(parts[k] for k in late)
-    return f"{{ {{ SELECT {' '.join(selected)} WHERE {{ {early} }} LIMIT {NO_LIMIT} }} {tests} }}"
+    return f"{{ {{ SELECT {' '.join(selected)} WHERE {_braced(early)} LIMIT {NO_LIMIT} }} {tests} }}"
+
+
+def _braced(parts: list[str]) -> str:
+    return "{ " + " ".join(parts) + " }"
 
 
 def _closing(tokens: list[Token], start: int) -> int:
@@ -204,7 +212,7 @@ class _Rewriter:
             self.take()
             parts = self.parts()
             # Not before solution modifiers: HAVING or ORDER BY may read other variables.
-            where = _distinct_first(head_tokens, parts) if self.i == len(self.t) else "{ " + " ".join(parts) + " }"
+            where = _distinct_first(head_tokens, parts) if self.i == len(self.t) else _braced(parts)
         return f"{head} {where} {self.copy(lambda token: False)}".strip()
 
     def copy(self, stop: Callable[[Token], bool]) -> str:
@@ -220,7 +228,7 @@ class _Rewriter:
             raise GiveUp("expected {")
         if self.peek().upper == "SELECT":
             return "{ " + self.subquery() + " }"
-        return "{ " + " ".join(self.parts()) + " }"
+        return _braced(self.parts())
 
     def parts(self) -> list[str]:
         """The parts of a group, after its '{', to and with its '}'."""
