@@ -62,6 +62,18 @@ def test_an_optional_in_exists_is_joined_from_the_bound_variables():
     assert "LATERAL { OPTIONAL { ?s ex:q ?w . } }" in rewritten
 
 
+def test_an_optional_after_other_patterns_is_joined_from_the_bound_variables():
+    rewritten = same_solutions("SELECT ?s ?w WHERE { ?s ex:p ?o . OPTIONAL { ?o ex:q ?w } }")
+    assert "LATERAL { OPTIONAL { ?o ex:q ?w . } }" in rewritten
+    # A filter of the left join sees the variables bound before it either way.
+    same_solutions("SELECT ?s ?w WHERE { ?s ex:p ?o . OPTIONAL { ?s ex:q ?w FILTER (?o != ex:b) } }")
+    # Nothing before it, or a sub-SELECT in it (which a lateral join would let see ?o): as written.
+    assert "LATERAL" not in for_oxigraph("SELECT ?s ?w WHERE { OPTIONAL { ?s ex:q ?w } }")
+    rewritten = same_solutions(
+        "SELECT ?s ?w WHERE { ?s ex:p ?o . OPTIONAL { SELECT ?o ?w WHERE { ?o ex:q ?w } } }")
+    assert "LATERAL" not in rewritten
+
+
 def test_variables_of_another_union_branch_are_not_bound_in_exists():
     # ?x is bound in the first branch only: in the second branch's EXISTS, the triple from the
     # bound ?s comes first, not the one that would look bound if ?x were.
@@ -78,6 +90,19 @@ def test_distinct_solutions_are_made_before_tests_that_read_only_selected_variab
     # not selected: it stays with the solutions it tests.
     assert rewritten.index("FILTER EXISTS") < rewritten.index(f"LIMIT {NO_LIMIT} }} FILTER NOT EXISTS")
     assert "SELECT DISTINCT ?s WHERE { { SELECT DISTINCT ?s WHERE {" in rewritten
+
+
+def test_the_first_patterns_of_a_distinct_query_are_made_distinct_on_what_is_read_later():
+    # ?o is read no more after the first triples: they go on as distinct ?s, once each.
+    rewritten = same_solutions("SELECT DISTINCT ?s ?w WHERE { { ?s ex:p ?o } ?s ex:q ?w }")
+    assert f"{{ SELECT DISTINCT ?s WHERE {{ {{ ?s ex:p ?o . }} }} LIMIT {NO_LIMIT} }} ?s ex:q ?w ." in rewritten
+    # A filter that reads only those variables goes with them; one that reads a later variable
+    # (its group's) or an OPTIONAL before the cut keeps the query as written.
+    rewritten = same_solutions("SELECT DISTINCT ?s ?w WHERE { { ?s ex:p ?o } FILTER (?o != ex:c) ?s ex:q ?w }")
+    assert "SELECT DISTINCT ?s WHERE { { ?s ex:p ?o . } FILTER (?o != ex:c) }" in rewritten
+    for query in ("SELECT DISTINCT ?s ?w WHERE { { ?s ex:p ?o } FILTER (?w != '3') ?s ex:q ?w }",
+                  "SELECT DISTINCT ?s WHERE { { ?s ex:p ?x } OPTIONAL { ?x ex:r ?w } FILTER (BOUND(?w)) ?s ex:q ?w }"):
+        assert str(NO_LIMIT) not in same_solutions(query)
 
 
 def test_tests_stay_in_place_without_distinct():

@@ -12,10 +12,12 @@ triple patterns a lateral join is the plain join (substituting bound variables a
 gives the same solutions), so the rewrite keeps the meaning. Only oxigraph (SEP-0006) knows
 LATERAL, so the rewrite is not used for other stores.
 
-Inside EXISTS, an OPTIONAL becomes ``LATERAL { OPTIONAL { ... } }``: the same left join, but
-evaluated from the bound variables instead of for every node of the graph; so does a group (or
-a UNION of groups) of triples only after other patterns. Variables count as
-bound in an EXISTS pattern when they occur around it, outside the other branches of a UNION.
+An OPTIONAL after other patterns (or inside EXISTS) becomes ``LATERAL { OPTIONAL { ... } }``:
+the same left join, but evaluated from the bound variables instead of for every node of the
+graph (the periods of three contracts, not of every dated thing in the setup). Inside EXISTS a
+group (or a UNION of groups) of triples only after other patterns becomes lateral too.
+Variables count as bound in an EXISTS pattern when they occur around it, outside the other
+branches of a UNION.
 
 oxigraph also moves the filters around a sub-SELECT into it, so that they test every row
 instead of every distinct solution; a LIMIT that is never reached keeps them outside. For the
@@ -110,6 +112,7 @@ def _distinct_first(head: list[str], parts: list[str]) -> str:
     selected = head[head.index("SELECT") + 1:-1] if "SELECT" in head else []
     if not selected or selected[0].upper() != "DISTINCT" or not all(v.startswith("?") for v in selected[1:]):
         return _braced(parts)
+    parts = _project_early(selected[1:], parts)
     variables = [{t.text for t in lex(part) if t.kind == "var"} for part in parts]
 
     def reads_only_selected(k: int) -> bool:
@@ -122,6 +125,43 @@ def _distinct_first(head: list[str], parts: list[str]) -> str:
     early = [part for k, part in enumerate(parts) if k not in late]
     tests = " ".join(parts[k] for k in late)
     return f"{{ {{ SELECT {' '.join(selected)} WHERE {_braced(early)} LIMIT {NO_LIMIT} }} {tests} }}"
+
+
+def _project_early(selected: list[str], parts: list[str]) -> list[str]:
+    """The parts of a SELECT DISTINCT group with its first patterns made distinct on the
+    variables the rest of the query reads, where that leaves some out: a provider's many
+    contracts for the same task then go on as one solution.
+
+    The first patterns are triples and groups without OPTIONAL, and filters that read only
+    what those bind (a filter reads its whole group, so one that reads a later variable would
+    change its meaning), up to the first pattern that is not a plain filter.
+    """
+    def variables(part: str) -> set[str]:
+        tokens = lex(part)
+        if len(tokens) > 1 and tokens[1].upper == "SELECT":  # a sub-SELECT: what it selects
+            tokens = tokens[:next(k for k, t in enumerate(tokens) if t.upper == "WHERE")]
+        return {t.text for t in tokens if t.kind == "var"}
+
+    def is_filter(part: str) -> bool:
+        return part.startswith("FILTER") and not re.match(r"FILTER (NOT )?EXISTS", part)
+
+    bound: set[str] = set()
+    for k, part in enumerate(parts[:-1]):
+        if is_filter(part):
+            if not variables(part) <= bound:
+                return parts
+        elif (part.startswith(("{", "LATERAL")) or lex(part)[0].kind in TERM_KINDS) and "OPTIONAL" not in part:
+            bound |= variables(part)
+        else:
+            return parts
+        if is_filter(parts[k + 1]):
+            continue
+        later = set().union(*(variables(p) for p in parts[k + 1:])) | set(selected)
+        if bound - later and bound & later:
+            kept = " ".join(sorted(bound & later))
+            return [f"{{ SELECT DISTINCT {kept} WHERE {_braced(parts[:k + 1])} LIMIT {NO_LIMIT} }}",
+                    *parts[k + 1:]]
+    return parts
 
 
 def _braced(parts: list[str]) -> str:
@@ -240,8 +280,8 @@ class _Rewriter:
                 parts.append(self.groups(lateral=bool(self.bound and parts)))
             elif token.text == ".":
                 self.take()
-            elif word == "OPTIONAL" and self.bound:  # in EXISTS: from the bound variables, too
-                self.take()
+            elif word == "OPTIONAL" and (self.bound or parts) and not self.holds_select(self.i + 1):
+                self.take()  # after other patterns, or in EXISTS: from the bound variables
                 parts.append(f"LATERAL {{ OPTIONAL {self.group()} }}")
             elif word in GROUP_KEYWORDS:
                 parts.append(self.take().text)
@@ -278,6 +318,11 @@ class _Rewriter:
         if lateral and not any(t.upper in NOT_TRIPLES for t in self.t[start:self.i]):
             return f"LATERAL {{ {text} }}"
         return text
+
+    def holds_select(self, start: int) -> bool:
+        """Whether the group from ``start`` holds a sub-SELECT (which a lateral join would let
+        see the variables bound before it)."""
+        return any(t.upper == "SELECT" for t in self.t[start:_closing(self.t, start)])
 
     def exists_group(self) -> str:
         """An EXISTS pattern; the variables used outside it count as bound inside it."""

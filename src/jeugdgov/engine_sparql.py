@@ -462,8 +462,11 @@ def _property_constraint(g: Graph, parameter: Node, argument: Node, sparql_path:
         return (f"SELECT ?this WHERE {{ {target.binding()} OPTIONAL {{ ?this {sparql_path} ?v }} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {minimum})")
     if parameter == SH.maxCount:
-        return (f"SELECT ?this WHERE {{ ?this {sparql_path} ?v . {target.for_values_of(path)} }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(argument)})")
+        # Counted first: the target is then tested on the few subjects with too many values.
+        counted = (f"SELECT ?this WHERE {{ ?this {sparql_path} ?v }} "
+                   f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(argument)})")
+        test = target.for_values_of(path)
+        return f"SELECT ?this WHERE {{ {{ {counted} }} {test} }}" if test else counted
     if parameter == SH.hasValue:
         return (f"SELECT ?this WHERE {{ {target.binding()} "
                 f"FILTER NOT EXISTS {{ ?this {sparql_path} {_term(argument)} }} }}")
