@@ -74,6 +74,14 @@ def test_an_optional_after_other_patterns_is_joined_from_the_bound_variables():
     assert "LATERAL" not in rewritten
 
 
+def test_filters_before_an_optional_are_applied_before_it():
+    rewritten = same_solutions("SELECT ?s ?w WHERE { ?s ex:p ?o . FILTER (?o != ex:c) OPTIONAL { ?o ex:q ?w } }")
+    assert "{ { ?s ex:p ?o . FILTER (?o != ex:c) } LATERAL { OPTIONAL" in rewritten
+    # Not a filter that reads what the OPTIONAL binds: it reads its whole group.
+    rewritten = same_solutions("SELECT ?s WHERE { ?s ex:p ?o . FILTER (!BOUND(?w)) OPTIONAL { ?o ex:q ?w } }")
+    assert "{ { ?s ex:p ?o" not in rewritten
+
+
 def test_variables_of_another_union_branch_are_not_bound_in_exists():
     # ?x is bound in the first branch only: in the second branch's EXISTS, the triple from the
     # bound ?s comes first, not the one that would look bound if ?x were.

@@ -17,7 +17,8 @@ the same left join, but evaluated from the bound variables instead of for every 
 graph (the periods of three contracts, not of every dated thing in the setup). Inside EXISTS a
 group (or a UNION of groups) of triples only after other patterns becomes lateral too.
 Variables count as bound in an EXISTS pattern when they occur around it, outside the other
-branches of a UNION.
+branches of a UNION. oxigraph keeps a group's filters for its end: the patterns and filters
+before the first OPTIONAL go into a group of their own, so that they filter before it.
 
 oxigraph also moves the filters around a sub-SELECT into it, so that they test every row
 instead of every distinct solution; a LIMIT that is never reached keeps them outside. For the
@@ -111,7 +112,7 @@ def _distinct_first(head: list[str], parts: list[str]) -> str:
     """
     selected = head[head.index("SELECT") + 1:-1] if "SELECT" in head else []
     if not selected or selected[0].upper() != "DISTINCT" or not all(v.startswith("?") for v in selected[1:]):
-        return _braced(parts)
+        return _braced(_filters_before_optionals(parts))
     parts = _project_early(selected[1:], parts)
     variables = [{t.text for t in lex(part) if t.kind == "var"} for part in parts]
 
@@ -121,8 +122,8 @@ def _distinct_first(head: list[str], parts: list[str]) -> str:
 
     late = [k for k, part in enumerate(parts) if re.match(r"FILTER (NOT )?EXISTS \{", part) and reads_only_selected(k)]
     if not late or len(late) == len(parts):
-        return _braced(parts)
-    early = [part for k, part in enumerate(parts) if k not in late]
+        return _braced(_filters_before_optionals(parts))
+    early = _filters_before_optionals([part for k, part in enumerate(parts) if k not in late])
     tests = " ".join(parts[k] for k in late)
     return f"{{ {{ SELECT {' '.join(selected)} WHERE {_braced(early)} LIMIT {NO_LIMIT} }} {tests} }}"
 
@@ -136,32 +137,53 @@ def _project_early(selected: list[str], parts: list[str]) -> list[str]:
     what those bind (a filter reads its whole group, so one that reads a later variable would
     change its meaning), up to the first pattern that is not a plain filter.
     """
-    def variables(part: str) -> set[str]:
-        tokens = lex(part)
-        if len(tokens) > 1 and tokens[1].upper == "SELECT":  # a sub-SELECT: what it selects
-            tokens = tokens[:next(k for k, t in enumerate(tokens) if t.upper == "WHERE")]
-        return {t.text for t in tokens if t.kind == "var"}
-
     def is_filter(part: str) -> bool:
         return part.startswith("FILTER") and not re.match(r"FILTER (NOT )?EXISTS", part)
 
     bound: set[str] = set()
     for k, part in enumerate(parts[:-1]):
         if is_filter(part):
-            if not variables(part) <= bound:
+            if not _variables(part) <= bound:
                 return parts
         elif (part.startswith(("{", "LATERAL")) or lex(part)[0].kind in TERM_KINDS) and "OPTIONAL" not in part:
-            bound |= variables(part)
+            bound |= _variables(part)
         else:
             return parts
         if is_filter(parts[k + 1]):
             continue
-        later = set().union(*(variables(p) for p in parts[k + 1:])) | set(selected)
+        later = set().union(*(_variables(p) for p in parts[k + 1:])) | set(selected)
         if bound - later and bound & later:
             kept = " ".join(sorted(bound & later))
             return [f"{{ SELECT DISTINCT {kept} WHERE {_braced(parts[:k + 1])} LIMIT {NO_LIMIT} }}",
                     *parts[k + 1:]]
     return parts
+
+
+def _filters_before_optionals(parts: list[str]) -> list[str]:
+    """The parts of a group with the patterns and filters before its first (lateral) OPTIONAL
+    in a group of their own, so that oxigraph filters before it joins the OPTIONALs instead
+    of after (it keeps the filters of a group for its end).
+
+    Only where those filters read no variable that the rest of the group binds and they do
+    not: a filter reads its whole group."""
+    first = next((k for k, part in enumerate(parts) if part.startswith("LATERAL { OPTIONAL")), 0)
+    before, rest = parts[:first], parts[first:]
+    filters = [part for part in before if part.startswith("FILTER")]
+    if not filters or any("OPTIONAL" in part for part in before):
+        return parts
+    bound = set().union(*(_variables(part) for part in before if not part.startswith("FILTER")))
+    later = set().union(*(_variables(part) for part in rest))
+    if any((_variables(f) & later) - bound for f in filters):
+        return parts
+    return [_braced(before), *rest]
+
+
+def _variables(part: str) -> set[str]:
+    """The variables a part mentions; of a sub-SELECT, those it selects."""
+    tokens = lex(part)
+    if len(tokens) > 1 and tokens[1].upper == "SELECT":
+        tokens = tokens[:next(k for k, t in enumerate(tokens) if t.upper == "WHERE")]
+    return {t.text for t in tokens if t.kind == "var"}
 
 
 def _braced(parts: list[str]) -> str:
@@ -252,7 +274,8 @@ class _Rewriter:
             self.take()
             parts = self.parts()
             # Not before solution modifiers: HAVING or ORDER BY may read other variables.
-            where = _distinct_first(head_tokens, parts) if self.i == len(self.t) else _braced(parts)
+            where = (_distinct_first(head_tokens, parts) if self.i == len(self.t)
+                     else _braced(_filters_before_optionals(parts)))
         return f"{head} {where} {self.copy(lambda token: False)}".strip()
 
     def copy(self, stop: Callable[[Token], bool]) -> str:
@@ -268,7 +291,7 @@ class _Rewriter:
             raise GiveUp("expected {")
         if self.peek().upper == "SELECT":
             return "{ " + self.subquery() + " }"
-        return _braced(self.parts())
+        return _braced(_filters_before_optionals(self.parts()))
 
     def parts(self) -> list[str]:
         """The parts of a group, after its '{', to and with its '}'."""
