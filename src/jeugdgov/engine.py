@@ -195,20 +195,18 @@ class LocalRunner:
     def triples(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
         """The nodes' triples with these predicates (compared before anything is converted,
         and each recurring term converted once)."""
-        wanted = {ox.NamedNode(str(p)) for p in predicates}
+        wanted = {ox.NamedNode(str(p)): p for p in predicates}
         converted: dict[object, Node] = {}
-
-        def term(value: object) -> Node:
-            if value not in converted:
-                converted[value] = to_rdflib(value)
-            return converted[value]
-
         for node in nodes:
             if isinstance(node, Literal):
                 continue
             for quad in self.store.quads_for_pattern(to_ox(node), None, None, ox.DefaultGraph()):
-                if quad.predicate in wanted:
-                    yield term(quad.subject), term(quad.predicate), term(quad.object)
+                predicate = wanted.get(quad.predicate)
+                if predicate is not None:
+                    value = quad.object
+                    if value not in converted:
+                        converted[value] = to_rdflib(value)
+                    yield node, predicate, converted[value]
 
 
 def described(nodes: set[Node], triples: TriplesOf) -> list[Triple]:

@@ -24,6 +24,8 @@ from jeugdgov.loading import Setup
 from jeugdgov.resources import JG, JGD, is_vocabulary_term, ontology, shapes
 
 LANGUAGES = ("nl", "en")
+LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label)  # rdflib namespace attributes are slow to look up
+TYPE = RDF.type
 #: Validation engines: the fast SPARQL engine and pySHACL, the reference.
 ENGINES = ("fast", "pyshacl")
 DEFAULT_ENGINE = "fast"
@@ -167,9 +169,8 @@ def findings_from(setup: str, raw: Iterable[RawResult], data: Iterable[tuple[Nod
                   shapes_graph: Graph) -> list[Finding]:
     """Findings for raw results; ``data`` (a graph or its triples) needs the labels and parties
     of their nodes."""
-    shape_facts: dict[Node, tuple[Node, dict[str, str], str, tuple[str, ...]]] = {}  # per source shape
     described = _Described(data)
-    return sorted((_finding(setup, result, described, shapes_graph, shape_facts) for result in raw),
+    return sorted((_finding(setup, result, described, shapes_graph) for result in raw),
                   key=lambda f: (f.setup, f.defect, f.focus, f.value or ""))
 
 
@@ -219,8 +220,9 @@ class _Described:
     def labels(self, node: Node) -> dict[str, str]:
         if node not in self._labels:
             labels: dict[str, str] = {}
-            for predicate in (SKOS.prefLabel, RDFS.label):
-                for p, text in self.predicate_objects(node):
+            facts = self.predicate_objects(node)
+            for predicate in LABEL_PREDICATES:  # a preferred label before a plain one
+                for p, text in facts:
                     if p == predicate:
                         labels.setdefault(getattr(text, "language", None) or "", str(text))
             self._labels[node] = labels
@@ -238,19 +240,8 @@ class _Described:
         return _curie(node)
 
 
-def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Graph,
-             shape_facts: dict[Node, tuple[Node, dict[str, str], str, tuple[str, ...]]] | None = None) -> Finding:
-    source = result.source
-    facts = shape_facts.get(source) if shape_facts is not None else None
-    if facts is None:  # what a finding takes from its shape, looked up once per shape
-        shape = _detecting_shape(source, shapes_graph)
-        concept = shapes_graph.value(shape, JG.detects)
-        templates = {lang: _template(shape, source, shapes_graph, lang) for lang in LANGUAGES}
-        basis = tuple(sorted(str(b) for b in shapes_graph.objects(shape, RDFS.seeAlso)))
-        facts = (shape, templates, _notation(concept) if concept is not None else "shacl", basis)
-        if shape_facts is not None:
-            shape_facts[source] = facts
-    shape, templates, defect, basis = facts
+def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Graph) -> Finding:
+    shape, templates, defect, basis = _shape_facts(result.source, shapes_graph)
     focus = result.focus
     value = result.value
     path = result.path
@@ -271,6 +262,28 @@ def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Grap
         messages=messages,
         basis=basis,
     )
+
+
+ShapeFacts = tuple[Node, dict[str, str], str, tuple[str, ...]]
+#: Per shapes graph (held, so that its id is not reused), the facts of each source shape.
+_SHAPE_FACTS: dict[int, tuple[Graph, dict[Node, ShapeFacts]]] = {}
+
+
+def _shape_facts(source: Node, shapes_graph: Graph) -> ShapeFacts:
+    """What a finding takes from its shape: the detecting shape, message templates, defect id
+    and basis, looked up once per shapes graph and shape (not per finding or setup)."""
+    if id(shapes_graph) not in _SHAPE_FACTS:
+        if len(_SHAPE_FACTS) >= 16:
+            _SHAPE_FACTS.clear()
+        _SHAPE_FACTS[id(shapes_graph)] = (shapes_graph, {})
+    known = _SHAPE_FACTS[id(shapes_graph)][1]
+    if source not in known:
+        shape = _detecting_shape(source, shapes_graph)
+        concept = shapes_graph.value(shape, JG.detects)
+        templates = {lang: _template(shape, source, shapes_graph, lang) for lang in LANGUAGES}
+        basis = tuple(sorted(str(b) for b in shapes_graph.objects(shape, RDFS.seeAlso)))
+        known[source] = (shape, templates, _notation(concept) if concept is not None else "shacl", basis)
+    return known[source]
 
 
 def _detecting_shape(source: Node, shapes_graph: Graph) -> Node:
@@ -327,7 +340,8 @@ def _actor_classes() -> frozenset[Node]:
 
 
 def _is_actor(data: _Described, node: Node) -> bool:
-    return any(p == RDF.type and o in _actor_classes() for p, o in data.predicate_objects(node))
+    actor_classes = _actor_classes()
+    return any(o in actor_classes and p == TYPE for p, o in data.predicate_objects(node))
 
 
 @cache
