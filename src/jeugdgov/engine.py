@@ -126,13 +126,19 @@ def report_for(setup: Setup, raw: list[RawResult], runner: Runner, defects: Iter
     shapes_graph = selected_shapes(defects)
     nodes = {n for r in raw for n in (r.focus, r.value) if n is not None}
     findings = findings_from(setup.name, raw, runner.describe(nodes), shapes_graph)
-    results = shacl_report(raw if with_shacl_report else [], shapes_graph, conforms=not raw)
-    attach_messages(results, findings)
+    if with_shacl_report:
+        results = shacl_report(raw, shapes_graph)
+        attach_messages(results, findings)
+    else:  # without prefixes too: binding one costs more than the rest (rdflib binds its defaults)
+        results = Graph(bind_namespaces="none")
+        report = BNode()
+        results.add((report, RDF.type, SH.ValidationReport))
+        results.add((report, SH.conforms, Literal(not raw)))
     return Report(setup=setup, findings=findings, shacl_report=results)
 
 
-def shacl_report(raw: Iterable[RawResult], shapes_graph: Graph, conforms: bool | None = None) -> Graph:
-    """The results as a SHACL validation report graph (``conforms`` overrides sh:conforms)."""
+def shacl_report(raw: Iterable[RawResult], shapes_graph: Graph) -> Graph:
+    """The results as a SHACL validation report graph."""
     raw = list(raw)
     graph = Graph()
     graph.bind("sh", SH)
@@ -155,7 +161,7 @@ def shacl_report(raw: Iterable[RawResult], shapes_graph: Graph, conforms: bool |
         if result.path is not None:
             graph.add((node, SH.resultPath, result.path))
             _copy_blank(shapes_graph, result.path, graph)
-    graph.add((report, SH.conforms, Literal(not raw if conforms is None else conforms)))
+    graph.add((report, SH.conforms, Literal(not raw)))
     return graph
 
 
