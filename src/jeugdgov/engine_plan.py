@@ -54,6 +54,7 @@ GROUP_KEYWORDS = {"OPTIONAL", "MINUS", "LATERAL"}
 #: variables bound before the group, a plain join does not.
 NOT_TRIPLES = {"FILTER", "BIND", "VALUES", "SELECT", "OPTIONAL", "MINUS", "LATERAL", "GRAPH", "SERVICE"}
 NO_LIMIT = 10**15
+EXISTS_FILTER = re.compile(r"FILTER (NOT )?EXISTS \{")
 TERM_KINDS = {"iri", "string", "var", "number", "pname"}
 
 
@@ -111,16 +112,16 @@ def _distinct_first(head: list[str], parts: list[str]) -> str:
     gives the same answer on every solution that agrees on them.
     """
     selected = head[head.index("SELECT") + 1:-1] if "SELECT" in head else []
-    if not selected or selected[0].upper() != "DISTINCT" or not all(v.startswith("?") for v in selected[1:]):
-        return _braced(_filters_before_optionals(parts))
-    parts = _project_early(selected[1:], parts)
-    variables = [{t.text for t in lex(part) if t.kind == "var"} for part in parts]
+    late: list[int] = []
+    if selected and selected[0].upper() == "DISTINCT" and all(v.startswith("?") for v in selected[1:]):
+        parts = _project_early(selected[1:], parts)
+        variables = [{t.text for t in lex(part) if t.kind == "var"} for part in parts]
 
-    def reads_only_selected(k: int) -> bool:
-        elsewhere = set().union(*(v for j, v in enumerate(variables) if j != k))
-        return not (variables[k] & elsewhere) - set(selected[1:])
+        def reads_only_selected(k: int) -> bool:
+            elsewhere = set().union(*(v for j, v in enumerate(variables) if j != k))
+            return not (variables[k] & elsewhere) - set(selected[1:])
 
-    late = [k for k, part in enumerate(parts) if re.match(r"FILTER (NOT )?EXISTS \{", part) and reads_only_selected(k)]
+        late = [k for k, part in enumerate(parts) if EXISTS_FILTER.match(part) and reads_only_selected(k)]
     if not late or len(late) == len(parts):
         return _braced(_filters_before_optionals(parts))
     early = _filters_before_optionals([part for k, part in enumerate(parts) if k not in late])
@@ -138,7 +139,7 @@ def _project_early(selected: list[str], parts: list[str]) -> list[str]:
     change its meaning), up to the first pattern that is not a plain filter.
     """
     def is_filter(part: str) -> bool:
-        return part.startswith("FILTER") and not re.match(r"FILTER (NOT )?EXISTS", part)
+        return part.startswith("FILTER") and not EXISTS_FILTER.match(part)
 
     bound: set[str] = set()
     for k, part in enumerate(parts[:-1]):
