@@ -113,6 +113,19 @@ def test_the_first_patterns_of_a_distinct_query_are_made_distinct_on_what_is_rea
         assert str(NO_LIMIT) not in same_solutions(query)
 
 
+def test_a_not_exists_of_a_union_tests_its_first_branch_first():
+    query = ("SELECT DISTINCT ?s WHERE { ?s ex:p ?o . "
+             "FILTER NOT EXISTS { { ?s ex:q '3' } UNION { ?s ex:q '2' } UNION { ?s ex:p ex:d } } }")
+    rewritten = same_solutions(query)
+    assert solutions(rewritten) == [(f"<{EX}b>",)]
+    first = rewritten.index("FILTER NOT EXISTS { ?s ex:q '3' . }")
+    assert first < rewritten.index(f"LIMIT {NO_LIMIT} }} FILTER NOT EXISTS {{ {{ ?s ex:q '2' . }} UNION")
+    # A positive EXISTS, or a NOT EXISTS of one group, stays as it is.
+    for query in ("SELECT DISTINCT ?s WHERE { ?s ex:p ?o . FILTER EXISTS { { ?s ex:q '3' } UNION { ?o ex:q ?w } } }",
+                  "SELECT DISTINCT ?s WHERE { ?s ex:p ?o . FILTER NOT EXISTS { { ?s ex:q '3' } } }"):
+        assert same_solutions(query).count("FILTER") == 1
+
+
 def test_tests_stay_in_place_without_distinct():
     query = "SELECT ?s WHERE { ?s ex:p ?o . FILTER NOT EXISTS { ?s ex:q '3' } }"
     assert str(NO_LIMIT) not in for_oxigraph(query)

@@ -24,7 +24,8 @@ oxigraph also moves the filters around a sub-SELECT into it, so that they test e
 instead of every distinct solution; a LIMIT that is never reached keeps them outside. For the
 same reason a SELECT DISTINCT query makes its solutions distinct before the (NOT) EXISTS tests
 that read only selected variables: a solution pair of (provider, municipality) found through
-many contracts is then tested once.
+many contracts is then tested once. There, the first branch of a NOT EXISTS of a UNION is tested
+first: oxigraph tries a UNION's branches in an order of its own, not the one written.
 
 The rewriter reads just enough SPARQL to find triples blocks; on anything it does not
 understand it returns the query unchanged.
@@ -125,8 +126,37 @@ def _distinct_first(head: list[str], parts: list[str]) -> str:
     if not late or len(late) == len(parts):
         return _braced(_filters_before_optionals(parts))
     early = _filters_before_optionals([part for k, part in enumerate(parts) if k not in late])
-    tests = " ".join(parts[k] for k in late)
-    return f"{{ {{ SELECT {' '.join(selected)} WHERE {_braced(early)} LIMIT {NO_LIMIT} }} {tests} }}"
+    solutions = f"{{ SELECT {' '.join(selected)} WHERE {_braced(early)} LIMIT {NO_LIMIT} }}"
+    # NOT EXISTS { {A} UNION {B} ... } is NOT EXISTS {A} and NOT EXISTS { {B} ... }. oxigraph
+    # tries a UNION's branches in an order of its own; the first, written as the one that
+    # holds most often, is tested first, on its own, behind a LIMIT that keeps it there.
+    first, rest = [], []
+    for k in late:
+        branches = _union_branches(parts[k].removeprefix("FILTER NOT EXISTS "))
+        if len(branches) > 1 and parts[k].startswith("FILTER NOT EXISTS"):
+            first.append(f"FILTER NOT EXISTS {branches[0]}")
+            rest.append(f"FILTER NOT EXISTS {{ {' UNION '.join(branches[1:])} }}")
+        else:
+            rest.append(parts[k])
+    if first:
+        solutions = f"{{ SELECT {' '.join(selected[1:])} WHERE {{ {solutions} {' '.join(first)} }} LIMIT {NO_LIMIT} }}"
+    return f"{{ {solutions} {' '.join(rest)} }}"
+
+
+def _union_branches(group: str) -> list[str]:
+    """The branches of a group that is one UNION of groups (``{ {A} UNION {B} }``), else []."""
+    tokens = lex(group)
+    if len(tokens) < 2 or tokens[0].text != "{" or _closing(tokens, 0) != len(tokens) - 1:
+        return []
+    branches, k = [], 1
+    while tokens[k].text == "{":
+        end = _closing(tokens, k)
+        branches.append(group[tokens[k].start:tokens[end].end])
+        k = end + 1
+        if tokens[k].upper != "UNION":
+            break
+        k += 1
+    return branches if k == len(tokens) - 1 else []
 
 
 def _project_early(selected: list[str], parts: list[str]) -> list[str]:
