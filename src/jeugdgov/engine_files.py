@@ -155,8 +155,8 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         if context.get_start_method() == "fork":  # what every worker needs, made once for all
             _ontology_quads()
-            for query in translation.queries:
-                for_oxigraph(query_text(query))
+            for query in translation.queries:  # the text evaluate() runs first
+                for_oxigraph(query.focus_first.query if query.focus_first else query_text(query))
         pool = context.Pool(workers, initializer=_ignore_interrupts)
         # Largest files first, so that no worker is left with a large one while the others idle.
         largest_first = sorted(jobs, key=lambda job: -Path(job.path).stat().st_size)
