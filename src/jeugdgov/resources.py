@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Graph, Namespace
+
+from jeugdgov.errors import InputError
 
 JG = Namespace("https://w3id.org/jeugdgov/def#")
 JGR = Namespace("https://w3id.org/jeugdgov/role/")
@@ -22,28 +25,53 @@ INDIVIDUALS_PREFIX = "https://w3id.org/jeugdgov/id/"
 
 
 def project_root() -> Path:
-    """The folder holding ontology/, shapes/, queries/ and data/ (JEUGDGOV_HOME overrides)."""
+    """The folder holding ontology/, shapes/, queries/ and data/.
+
+    ``JEUGDGOV_HOME`` overrides. An installed package carries them in ``jeugdgov/assets`` (the
+    build copies them there); a checkout keeps them at the top of the repository.
+    """
     if home := os.environ.get("JEUGDGOV_HOME"):
         return Path(home)
+    packaged = Path(str(files("jeugdgov") / "assets"))  # wheels install unpacked: a real folder
+    if packaged.is_dir():
+        return packaged
     return Path(__file__).resolve().parents[2]
 
 
+def _asset_folder(name: str, pattern: str) -> Path:
+    """A bundled folder, refused when missing or empty: without its shapes a checker finds nothing."""
+    folder = project_root() / name
+    if not any(path.stat().st_size for path in folder.glob(pattern)):
+        raise InputError(f"jeugdgov's bundled {name} is missing or empty", file=folder,
+                         hint="reinstall jeugdgov (pip install --force-reinstall jeugdgov), or set "
+                         "JEUGDGOV_HOME to a folder holding ontology/, shapes/, queries/ and data/")
+    return folder
+
+
 def ontology_dir() -> Path:
-    return project_root() / "ontology"
+    return _asset_folder("ontology", "*.ttl")
 
 
 def shapes_dir() -> Path:
-    return project_root() / "shapes"
+    return _asset_folder("shapes", "*.ttl")
 
 
 def queries_dir() -> Path:
-    return project_root() / "queries"
+    return _asset_folder("queries", "*.rq")
+
+
+def data_dir() -> Path:
+    """The bundled cases: what ``query`` and ``serve`` read when given no data."""
+    return _asset_folder("data", "*.*")
 
 
 def _parse_all(folder: Path) -> Graph:
     graph = Graph()
     for path in sorted(folder.glob("*.ttl")):
         graph.parse(path, format="turtle")
+    if len(graph) == 0:
+        raise InputError("the bundled files hold no triples", file=folder,
+                         hint="reinstall jeugdgov, or set JEUGDGOV_HOME to a complete checkout")
     return graph
 
 

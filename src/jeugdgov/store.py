@@ -20,7 +20,7 @@ from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Stor
 
 from jeugdgov.errors import InputError
 from jeugdgov.loading import _rdf_files
-from jeugdgov.resources import JG, ontology_dir, project_root
+from jeugdgov.resources import JG, data_dir, ontology_dir
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SETUP = NamedNode(str(JG.Setup))
@@ -46,7 +46,7 @@ class ParsedFile:
 
 def bundled_data() -> list[Path]:
     """What ``query`` and ``serve`` read when given no data: every file in ``data/``."""
-    return [project_root() / "data"]
+    return [data_dir()]
 
 
 def read_files(paths: Sequence[str | Path], with_ontology: bool = True) -> list[ParsedFile]:
