@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -130,23 +134,41 @@ def test_cli_writes_setups_and_planted_findings(tmp_path):
     assert "two municipalities" in refused.stderr
 
 
-def interrupt(command: list[str], after: float) -> subprocess.CompletedProcess:
-    """Run a command and press Ctrl-C after some seconds (SIGINT to its process group)."""
-    import os
-    import signal
-    import time
+def interrupt(command: list[str], when: Callable[[int], bool]) -> subprocess.CompletedProcess:
+    """Run a command and press Ctrl-C (SIGINT to its process group) as soon as ``when(pid)`` holds.
 
+    Waiting for a sign of the work itself, not a fixed time: on a loaded machine a fixed delay
+    can fall before the command is under way or after it has finished.
+    """
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
-    time.sleep(after)
+    deadline = time.monotonic() + 120
+    while not when(process.pid):
+        assert process.poll() is None, f"the command ended before it could be interrupted: {process.stderr.read()}"
+        assert time.monotonic() < deadline, "the command never got under way"
+        time.sleep(0.02)
     os.killpg(process.pid, signal.SIGINT)
     out, err = process.communicate(timeout=120)
     return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def has_workers(pid: int) -> bool:
+    """Whether a process has started child processes (validation's worker pool)."""
+    return any(Path(f"/proc/{pid}/task/{task}/children").read_text().strip()
+               for task in os.listdir(f"/proc/{pid}/task"))
+
+
 def test_interrupted_synth_leaves_nothing(tmp_path):
     command = Path(sys.executable).parent / "jeugdgov"
-    result = interrupt([str(command), "synth", "--decisions", "5000000", "--out", str(tmp_path)], after=4)
+    # Two CPU seconds: the imports are done and generation is under way (5 million decisions take minutes).
+    result = interrupt([str(command), "synth", "--decisions", "5000000", "--out", str(tmp_path)],
+                       when=lambda pid: cpu_seconds(pid) > 2)
     assert result.returncode == 130
     assert "interrupted" in result.stderr
     assert list(tmp_path.iterdir()) == []
@@ -155,7 +177,7 @@ def test_interrupted_synth_leaves_nothing(tmp_path):
 def test_interrupted_validation_writes_no_report(tmp_path):
     generate(Parameters(decisions=20_000, seed=2), tmp_path)
     command = Path(sys.executable).parent / "jeugdgov"
-    result = interrupt([str(command), "validate", str(tmp_path / "setups"), "--format", "json"], after=3)
+    result = interrupt([str(command), "validate", str(tmp_path / "setups"), "--format", "json"], when=has_workers)
     assert result.returncode == 130
     assert result.stdout == ""
     assert "interrupted: nothing was written" in result.stderr

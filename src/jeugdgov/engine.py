@@ -20,7 +20,7 @@ from rdflib import RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Node, URIRef
 from jeugdgov.engine_plan import for_oxigraph
 from jeugdgov.engine_sparql import FOCUS_NODES, ShapeQuery, Translation, query_text, translate
 from jeugdgov.errors import InputError
-from jeugdgov.loading import Setup
+from jeugdgov.loading import Setup, iri_problem
 from jeugdgov.resources import ontology
 from jeugdgov.validation import (
     RawResult,
@@ -226,6 +226,9 @@ def described(nodes: set[Node], triples: TriplesOf) -> list[Triple]:
 
 def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(node, URIRef):
+        if problem := iri_problem(node):
+            raise InputError(f"<{node}> is not a valid IRI: {problem}",
+                             hint="write the IRI without spaces, quotes or angle brackets")
         return ox.NamedNode(str(node))
     if isinstance(node, BNode):
         return ox.BlankNode(str(node))
@@ -233,7 +236,7 @@ def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         if node.language:
             return ox.Literal(str(node), language=node.language)
         if node.datatype is not None:
-            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+            return ox.Literal(str(node), datatype=to_ox(node.datatype))
         return ox.Literal(str(node))
     raise TypeError(f"not an RDF term: {node!r}")
 

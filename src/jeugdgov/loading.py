@@ -9,11 +9,12 @@ law) and is added to each of them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Dataset, Graph, URIRef
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -95,14 +96,37 @@ def parse_file(path: Path) -> Dataset:
     if len(dataset) == 0:
         raise InputError("the file holds no triples", file=path,
                          hint="an empty file is no governance setup; remove it or add data")
+    _check_iris(dataset, path)
     return dataset
+
+
+def _check_iris(dataset: Dataset, path: Path) -> None:
+    """rdflib's parsers accept IRIs that RDF forbids (with spaces, say); refuse them as pyoxigraph does."""
+    for quad in dataset.quads():
+        for term in quad[:3]:
+            if isinstance(term, Literal) and term.datatype is not None:
+                term = term.datatype
+            if isinstance(term, URIRef) and (problem := iri_problem(term)):
+                raise InputError(f"<{term}> is not a valid IRI: {problem}", file=path,
+                                 hint="write the IRI without spaces, quotes or angle brackets "
+                                 "(percent-encode them: a space is %20)")
+
+
+#: Characters RFC 3987 forbids anywhere in an IRI.
+_FORBIDDEN_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+
+
+def iri_problem(iri: str) -> str | None:
+    """Why a string is no IRI, or None."""
+    found = _FORBIDDEN_IN_IRI.search(iri)
+    return f"it holds {found.group()!r}" if found else None
 
 
 def _first_bad_line(path: Path, fmt: str) -> int | None:
     """Line-based formats have no line in their errors: find the first line that fails alone."""
     if fmt not in ("nt", "nquads"):
         return None
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(path.read_bytes().decode("utf-8", "replace").splitlines(), start=1):
         if line.strip() and not line.lstrip().startswith("#"):
             try:
                 Dataset().parse(data=line, format=fmt)
