@@ -1,10 +1,12 @@
 """The ``jeugdgov`` command.
 
-Exit codes: 0 the setups conform, 1 defects found, 2 bad input or usage.
+Exit codes: 0 the setups conform, 1 defects found, 2 bad input or usage; 130 interrupted
+(Ctrl-C) and 143 terminated (SIGTERM, 128 + 15), both having printed no report.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +21,7 @@ from rich.progress import Progress
 
 from jeugdgov.engine_files import validate_paths
 from jeugdgov.errors import InputError
+from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, Limits
 from jeugdgov.loading import load
 from jeugdgov.reporting import as_json, as_turtle, print_text
 from jeugdgov.validation import Report, defect_ids, validate
@@ -91,6 +94,12 @@ def validate_command(
         "--shared-graph", help="With --endpoint and --engine fast: a named graph every setup shares "
         "(repeatable). The shape queries then run in the store, each setup's graph merged with these "
         "and the ontology graph.")] = None,
+    max_file_size: Annotated[int, typer.Option(
+        "--max-file-size", min=1, help="Largest data file read, in bytes (default 2 GiB: some 14 million "
+        "triples, about 10 GB of memory in a validation store).")] = DEFAULT_MAX_FILE_BYTES,
+    max_literal: Annotated[int, typer.Option(
+        "--max-literal", min=1, help="Longest literal read, in characters (default 1 MiB: a governance "
+        "setup's longest text is a paragraph).")] = DEFAULT_MAX_LITERAL_CHARS,
 ) -> None:
     """Validate governance setups against the defect and data-quality shapes.
 
@@ -112,6 +121,7 @@ def validate_command(
                              hint=f"valid ids: {', '.join(defect_ids())}")
     if bool(paths) == bool(endpoint):
         raise InputError("give data files or folders, or --endpoint URL (one of the two)")
+    limits = Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal)
     if engine is Engine.fast:
         turtle = output_format is OutputFormat.turtle  # only Turtle output shows the SHACL report
         with _spinner("validating") as step:
@@ -124,7 +134,7 @@ def validate_command(
                     note=lambda text: stderr.print(f"note: {text}", highlight=False))
             else:
                 reports = validate_paths(paths, selection, names=setup, fallback=fallback, progress=step,
-                                         with_shacl_report=turtle)
+                                         with_shacl_report=turtle, limits=limits)
         _print_reports(reports, output_format, lang)
         raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
     if endpoint:
@@ -132,7 +142,7 @@ def validate_command(
 
         setups = fetch_setups(endpoint, graph_store=graph_store)
     else:
-        setups = load(*(paths or []))
+        setups = load(*(paths or []), limits=limits)
     if setup:
         known = [s.name for s in setups]
         missing = sorted(set(setup) - set(known))
@@ -341,7 +351,7 @@ def query_command(
 
       jeugdgov query setups --endpoint http://localhost:7878/query
     """
-    from jeugdgov.queries import resolve, run
+    from jeugdgov.queries import refuse_remote_calls, resolve, run
     from jeugdgov.remote import query as remote_query
     from jeugdgov.results import print_table, serialize_result
     from jeugdgov.store import memory_store
@@ -350,6 +360,8 @@ def query_command(
         raise InputError("give data files or --endpoint, not both")
     query = resolve(name)
     bindings = query.bind(_parameters(param))
+    if not endpoint:
+        refuse_remote_calls(query.text, query.path)
     if endpoint:
         result = remote_query(endpoint, query.text, bindings)
     else:
@@ -424,13 +436,14 @@ def serve_command(
         "--store", help="Serve this store folder (DATA is loaded into it first); without it a temporary "
         "store is used.")] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 7878,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free port).")]
+        = 7878,
     writable: Annotated[bool, typer.Option("--writable", help="Accept SPARQL updates at /update.")] = False,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run.")] = 30.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run (more than 0).")] = 30.0,
     max_request: Annotated[int, typer.Option(
-        "--max-request", help="Largest request body or query string, in bytes.")] = 1_000_000,
+        "--max-request", min=1, help="Largest request body or query string, in bytes.")] = 1_000_000,
     workers: Annotated[int, typer.Option(
-        "--workers", help="Query worker processes (one when writable).")] = 2,
+        "--workers", min=1, help="Query worker processes (one when writable).")] = 2,
     queries: Annotated[Path | None, typer.Option(
         "--queries", help="Folder of named queries to serve (default: the bundled queries/).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Do not log requests.")] = False,
@@ -456,6 +469,8 @@ def serve_command(
     from jeugdgov.queries import library
     from jeugdgov.store import bundled_data, load_into
 
+    if not timeout > 0:  # also refuses nan
+        raise InputError(f"--timeout must be more than 0 seconds, not {timeout}")
     if host not in ("127.0.0.1", "localhost", "::1"):
         stderr.print(f"[yellow]warning:[/yellow] listening on {host}: the endpoint is reachable from other "
                      "machines", highlight=False)
@@ -478,10 +493,26 @@ def serve_command(
             shutil.rmtree(temporary, ignore_errors=True)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that worker processes are stopped and nothing printed.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` takes it for bad input.
+    """
+
+
+def _terminate(_signal: int, _frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
     """Entry point: run the app, turning bad input into a message and exit code 2."""
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
+    except Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the exit
+        stderr.print("terminated: nothing was written (no report, no partial output)", highlight=False)
+        sys.exit(128 + signal.SIGTERM)
     except InputError as error:
         stderr.print(f"[bold red]error:[/bold red] {error}", highlight=False, soft_wrap=True)
         sys.exit(2)
@@ -492,3 +523,5 @@ def main() -> None:
         if done.code == 130:  # typer turns Ctrl-C into exit code 130, silently
             stderr.print("interrupted: nothing was written (no report, no partial output)", highlight=False)
         raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -3,8 +3,9 @@
 A file is parsed by pyoxigraph's bulk loader, validated and dropped before the next one is
 read, so memory holds one setup at a time. Files are validated in parallel worker processes
 (pyoxigraph keeps the GIL while it evaluates a query, so threads would not help); what a
-worker hands back is plain data: findings, and the setup's description and SHACL report as
-N-Triples.
+worker hands back is plain data: findings, and the triples of the setup's description and
+SHACL report (pickled rdflib terms: rdflib's N-Triples parser takes time quadratic in the length
+of a literal, so a text round trip would make one long literal take minutes).
 
 Setups are found as :func:`jeugdgov.loading.load` finds them: a file of triples is one setup;
 a TriG or N-Quads file holds one setup per named graph, each merged with the file's default
@@ -38,11 +39,13 @@ from jeugdgov.engine import (
 from jeugdgov.engine_plan import for_oxigraph
 from jeugdgov.engine_sparql import query_text
 from jeugdgov.errors import InputError
+from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths, may_hold_long_literal
 from jeugdgov.loading import Setup, _local_name, _rdf_files, _setup
 from jeugdgov.resources import JG
 from jeugdgov.store import FORMATS, empty_file, reading
 from jeugdgov.validation import Finding, Report
 
+Triple = tuple[Node, Node, Node]
 DESCRIPTION = (RDF.type, RDFS.label, DCTERMS.identifier)
 
 
@@ -55,10 +58,10 @@ class LoadedSetup:
     triples: int  # with the ontology
 
 
-def load_setups(path: Path) -> Iterator[LoadedSetup]:
+def load_setups(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedSetup]:
     """Each setup of one file in a store of its own, with the ontology, one at a time."""
     fmt = FORMATS[path.suffix.lower()]
-    staging = _parse(path, fmt)
+    staging = _parse(path, fmt, limits)
     named = sorted((g for g in staging.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
     if not named:
         staging.bulk_extend(_ontology_quads())
@@ -74,13 +77,24 @@ def load_setups(path: Path) -> Iterator[LoadedSetup]:
         yield _loaded(path, store, fallback=f"{path.stem}-{_local_name(graph.value)}")
 
 
-def _parse(path: Path, fmt: ox.RdfFormat) -> ox.Store:
+def _parse(path: Path, fmt: ox.RdfFormat, limits: Limits) -> ox.Store:
+    check_file(path, limits)
     store = ox.Store()
     with reading(path, hint="fix the statement on or just before this line"):
         store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
     if len(store) == 0:
         raise empty_file(path)
+    if may_hold_long_literal(path, limits):
+        check_literal_lengths(path, _literals_longer_than(store, limits.max_literal_chars), limits)
     return store
+
+
+def _literals_longer_than(store: ox.Store, length: int) -> Iterator[tuple[str, int]]:
+    """The first literal over the length, found in the store rather than by a Python loop over every quad."""
+    found = store.query("SELECT ?s (STRLEN(?o) AS ?n) WHERE { ?s ?p ?o "
+                        f"FILTER(isLiteral(?o) && STRLEN(?o) > {length}) }} LIMIT 1", use_default_graph_as_union=True)
+    for solution in found:  # type: ignore[union-attr]
+        yield str(solution["s"]), int(solution["n"].value)
 
 
 def _loaded(path: Path, store: ox.Store, fallback: str) -> LoadedSetup:
@@ -107,6 +121,7 @@ class _Job:
     names: tuple[str, ...]
     fallback: bool
     with_shacl_report: bool
+    limits: Limits = DEFAULT_LIMITS
 
 
 @dataclass(frozen=True)
@@ -117,9 +132,9 @@ class _Done:
     source: str
     node: Node | None
     labels: dict[str, str]
-    description: str
+    description: list[Triple]
     findings: list[Finding]
-    report: str
+    report: list[Triple]
 
 
 def default_workers() -> int:
@@ -129,18 +144,19 @@ def default_workers() -> int:
 def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = None,
                    names: Sequence[str] | None = None, fallback: bool = False,
                    progress: Progress | None = None, workers: int | None = None,
-                   with_shacl_report: bool = True) -> list[Report]:
+                   with_shacl_report: bool = True, limits: Limits = DEFAULT_LIMITS) -> list[Report]:
     """Validate every setup in files and folders; ``names`` limits it to setups so named.
 
     Without ``with_shacl_report`` each report's SHACL graph only says whether it conforms
-    (the findings are complete; only Turtle output needs the full graph).
+    (the findings are complete; only Turtle output needs the full graph). ``limits`` are the
+    largest file and literal read.
     """
     selection = tuple(sorted(defects or ()))
     translation = translation_for(frozenset(selection))
     if not fallback:
         check_translatable(translation)
     files = list(_rdf_files(paths))
-    jobs = [_Job(str(f), selection, tuple(names or ()), fallback, with_shacl_report) for f in files]
+    jobs = [_Job(str(f), selection, tuple(names or ()), fallback, with_shacl_report, limits) for f in files]
     workers = min(workers or default_workers(), len(jobs))
     by_file: dict[str, list[_Done]] = {}
     if workers <= 1:
@@ -177,6 +193,9 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
 def _ignore_interrupts() -> None:
     # Ctrl-C reaches the whole process group; only the parent acts on it (and stops the workers).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the parent's SIGTERM handler, which raises: a worker should just
+    # end, quietly, when the parent stops it (Pool.terminate sends SIGTERM) or the group is ended.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _validate_file(job: _Job) -> list[_Done] | InputError:
@@ -185,10 +204,10 @@ def _validate_file(job: _Job) -> list[_Done] | InputError:
         translation = translation_for(frozenset(job.selection))
         defects = list(job.selection) or None
         done = []
-        for loaded in load_setups(Path(job.path)):
+        for loaded in load_setups(Path(job.path), job.limits):
             setup = loaded.setup
             if job.names and setup.name not in job.names:
-                done.append(_Done(setup.name, str(setup.source), setup.node, setup.labels, "", [], ""))
+                done.append(_Done(setup.name, str(setup.source), setup.node, setup.labels, [], [], []))
                 continue
             runner = LocalRunner(loaded.store)
             raw = evaluate(runner, translation.queries)
@@ -196,8 +215,7 @@ def _validate_file(job: _Job) -> list[_Done] | InputError:
             if translation.untranslatable and job.fallback:
                 report = _fallback(report, loaded, set(translation.untranslatable), defects)
             done.append(_Done(setup.name, str(setup.source), setup.node, setup.labels,
-                              setup.graph.serialize(format="nt"), report.findings,
-                              report.shacl_report.serialize(format="nt")))
+                              list(setup.graph), report.findings, list(report.shacl_report)))
         return done
     except InputError as error:
         return error
@@ -218,6 +236,13 @@ def _fallback(report: Report, loaded: LoadedSetup, shapes: set[Node], defects: l
     return _with_pyshacl(report, setup, shapes, defects)
 
 
+def _graph_of(triples: list[Triple]) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
 def _reports(done: list[_Done], names: Sequence[str] | None) -> list[Report]:
     seen: dict[str, str] = {}
     reports = []
@@ -228,9 +253,9 @@ def _reports(done: list[_Done], names: Sequence[str] | None) -> list[Report]:
         seen[item.name] = item.source
         if names and item.name not in names:
             continue
-        setup = Setup(item.name, Graph().parse(data=item.description, format="nt"), Path(item.source),
+        setup = Setup(item.name, _graph_of(item.description), Path(item.source),
                       item.node, item.labels)  # type: ignore[arg-type]
-        reports.append(Report(setup, item.findings, Graph().parse(data=item.report, format="nt")))
+        reports.append(Report(setup, item.findings, _graph_of(item.report)))
     if names:
         missing = sorted(set(names) - set(seen))
         if missing:

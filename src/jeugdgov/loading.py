@@ -9,6 +9,7 @@ law) and is added to each of them.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,14 @@ from rdflib.namespace import DCTERMS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from jeugdgov.errors import InputError
+from jeugdgov.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_file,
+    check_literal_lengths,
+    may_hold_long_literal,
+    too_long_token,
+)
 from jeugdgov.resources import JG
 
 FORMATS = {
@@ -47,11 +56,11 @@ class Setup:
         return self.labels.get(lang) or self.labels.get("") or next(iter(self.labels.values()), self.name)
 
 
-def load(*paths: str | Path) -> list[Setup]:
+def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:
     """Load every setup in the given files and folders (folders are searched recursively)."""
     setups: list[Setup] = []
     for file in _rdf_files(paths):
-        setups.extend(_setups_in(file, parse_file(file)))
+        setups.extend(_setups_in(file, parse_file(file, limits)))
     names = [s.name for s in setups]
     for name in {n for n in names if names.count(n) > 1}:
         where = ", ".join(str(s.source) for s in setups if s.name == name)
@@ -79,9 +88,10 @@ def _rdf_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def parse_file(path: Path) -> Dataset:
+def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     """Parse one RDF file into a dataset, turning parser errors into an InputError with a line."""
     fmt = FORMATS[path.suffix.lower()]
+    check_file(path, limits)
     dataset = Dataset()
     try:
         dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
@@ -90,6 +100,8 @@ def parse_file(path: Path) -> Dataset:
                          hint="fix the statement on or just before this line") from None
     except json.JSONDecodeError as err:
         raise InputError(f"invalid JSON: {err.msg}", file=path, line=err.lineno) from None
+    except MemoryError:
+        raise too_long_token(path) from None
     except Exception as err:  # rdflib's parsers raise many types; all mean bad input here
         raise InputError(f"cannot parse as {fmt}: {err}", file=path,
                          line=_first_bad_line(path, fmt)) from None
@@ -97,6 +109,9 @@ def parse_file(path: Path) -> Dataset:
         raise InputError("the file holds no triples", file=path,
                          hint="an empty file is no governance setup; remove it or add data")
     _check_iris(dataset, path)
+    if may_hold_long_literal(path, limits):
+        check_literal_lengths(path, ((str(s), len(o)) for s, _, o, _ in dataset.quads((None, None, None, None))
+                                 if isinstance(o, Literal)), limits)
     return dataset
 
 
@@ -171,3 +186,15 @@ def _setup(path: Path | str, graph: Graph, fallback: str) -> Setup:
 
 def _local_name(iri: str) -> str:
     return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+class _IllTypedLiteralWarnings(logging.Filter):
+    """rdflib logs a traceback for each literal whose text does not fit its datatype (say
+    "2020-13-45"^^xsd:date). Such a literal is bad data that the datatype shapes report as a
+    finding; the traceback would only bury that finding. Other rdflib messages pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form to value")
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralWarnings())

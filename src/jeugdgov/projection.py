@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 import networkx as nx
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, Node, URIRef
@@ -158,7 +159,7 @@ def project(setup: Setup, kind: str, *, lang: str = "en", period: Period | None 
     data = setup.graph
     default = _setup_period(setup)
     for source, target, key, attributes in _EDGES[kind](data):
-        attributes["start"], attributes["end"] = _iso(_period_of(data, attributes["node"], default))
+        attributes["start"], attributes["end"] = _iso(_period_of(data, attributes["node"], default, setup.source))
         for node in (source, target):
             if node not in graph:
                 graph.add_node(node, **_node_attributes(data, URIRef(node), lang))
@@ -594,14 +595,19 @@ def _both(name: str, labels: dict[str, str]) -> dict[str, str]:
 def _setup_period(setup: Setup) -> Period:
     if setup.node is None:
         return Period()
-    return _period_of(setup.graph, str(setup.node), Period())
+    return _period_of(setup.graph, str(setup.node), Period(), setup.source)
 
 
-def _period_of(data: Graph, node: str, default: Period) -> Period:
+def _period_of(data: Graph, node: str, default: Period, source: Path | str) -> Period:
+    """The period of jg:during of a node in the data; its file is named when the period is backwards."""
     interval = data.value(URIRef(node), JG.during)
     if interval is None:
         return default
-    return Period(_instant(data, interval, TIME.hasBeginning), _instant(data, interval, TIME.hasEnd))
+    start, end = _instant(data, interval, TIME.hasBeginning), _instant(data, interval, TIME.hasEnd)
+    if start and end and start > end:
+        raise InputError(f"the period of {node} (jg:during) begins on {start} after it ends on {end}",
+                         file=source, hint="fix its time:hasBeginning or time:hasEnd in the data")
+    return Period(start, end)
 
 
 def _instant(data: Graph, interval: Node, side: URIRef) -> date | None:

@@ -263,8 +263,18 @@ def resolve(name_or_file: str, folder: Path | None = None) -> NamedQuery:
     return queries[name_or_file]
 
 
+def refuse_remote_calls(query: str, file: Path | None = None) -> None:
+    """A query over local data reads only local data: SERVICE would call a server on the network."""
+    for match in _LEXEME.finditer(query):
+        if match.lastgroup == "word" and match.group().upper() == "SERVICE":
+            raise InputError("the query calls another SPARQL endpoint (SERVICE); a query over local data "
+                             "makes no network requests", file=file,
+                             hint="remove the SERVICE clause, or run the query on that endpoint with --endpoint")
+
+
 def run(store: Store, query: str, bindings: Mapping[str, Term] | None = None) -> Result:
     """Run a query over a pyoxigraph store with the union default graph and typed bindings."""
+    refuse_remote_calls(query)
     return store.query(with_values(query, bindings or {}), use_default_graph_as_union=True)
 
 

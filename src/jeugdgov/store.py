@@ -16,9 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, parse
 
 from jeugdgov.errors import InputError
+from jeugdgov.limits import check_file, check_literal_lengths, may_hold_long_literal, too_long_token
 from jeugdgov.loading import _rdf_files
 from jeugdgov.resources import JG, data_dir, ontology_dir
 
@@ -66,6 +67,8 @@ def reading(path: Path, hint: str) -> Iterator[None]:
     except SyntaxError as error:
         problem = str(error.args[0]) if error.args else str(error)
         raise InputError(f"syntax error: {problem}", file=path, line=error.lineno, hint=hint) from None
+    except MemoryError:
+        raise too_long_token(path) from None
     except (OSError, ValueError) as error:
         raise InputError(f"cannot read the file: {error}", file=path) from None
 
@@ -77,10 +80,14 @@ def empty_file(path: Path) -> InputError:
 
 def _parse(path: Path, into_default: bool) -> ParsedFile:
     fmt = FORMATS[path.suffix.lower()]
+    check_file(path)
     with reading(path, hint="fix the file; nothing was loaded"), path.open("rb") as stream:
         quads = list(parse(stream, format=fmt, base_iri=path.resolve().as_uri()))
     if not quads:
         raise empty_file(path)
+    if may_hold_long_literal(path):
+        check_literal_lengths(path, ((str(q.subject), len(q.object.value)) for q in quads
+                                 if isinstance(q.object, Literal)))
     if into_default or (fmt.supports_datasets and any(not isinstance(q.graph_name, DefaultGraph) for q in quads)):
         return ParsedFile(path, quads)
     graph = _graph_for(path, quads)

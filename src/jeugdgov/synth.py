@@ -76,6 +76,10 @@ DECISION_TRIPLES = 7
 BYTES_PER_TRIPLE = 150
 STORE_BYTES_PER_TRIPLE = 700
 MAX_DECISIONS = 2_000_000_000
+#: The size check counts the structure by a dry run, linear in these: capped so that it takes
+#: seconds (the Netherlands has 342 municipalities and some 4,000 providers).
+MAX_MUNICIPALITIES = 100_000
+MAX_PROVIDERS = 100_000
 #: Inside the output folder: the setups (what to validate) and the planted findings beside them.
 SETUPS = "setups"
 PLANTED = "planted.json"
@@ -96,6 +100,10 @@ class Parameters:
     def check(self) -> None:
         if not 0 <= self.decisions <= MAX_DECISIONS:
             raise InputError(f"--decisions must be between 0 and {MAX_DECISIONS:,}, not {self.decisions:,}")
+        if self.municipalities > MAX_MUNICIPALITIES:
+            raise InputError(f"--municipalities must be at most {MAX_MUNICIPALITIES:,}, not {self.municipalities:,}")
+        if self.providers > MAX_PROVIDERS:
+            raise InputError(f"--providers must be at most {MAX_PROVIDERS:,}, not {self.providers:,}")
         if not 0 <= self.rate <= 0.5:
             raise InputError(f"--rate must be between 0 and 0.5, not {self.rate}",
                              hint="the rate is the share of eligible objects that get each defect")
@@ -836,8 +844,13 @@ def _gb(size: int) -> str:
 
 def generate(params: Parameters, out: Path, progress: Callable[[str], None] | None = None) -> Summary:
     """Write one N-Triples file per region and planted.json into ``out``, all or nothing."""
+    if out.exists() and not out.is_dir():
+        raise InputError("--out is a file, not a folder", file=out, hint="give a folder (it is created when missing)")
     check_room(params, out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"cannot create the --out folder: {error.strerror or error}", file=out) from None
     regions = layout(params)
     the_plan = plan(params, regions)
     staging = Path(tempfile.mkdtemp(prefix=".synth-", dir=out))

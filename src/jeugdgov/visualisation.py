@@ -191,6 +191,8 @@ def check_output(out: Path) -> str:
     if suffix not in FORMATS:
         raise InputError(f"unknown output format '{out.suffix or out.name}'", file=out,
                          hint=f"end the file name in one of: {', '.join(FORMATS)}")
+    if out.is_dir():
+        raise InputError("--out is a folder", file=out, hint="give the path of the picture file to write")
     if not out.parent.exists():
         raise InputError("the output folder does not exist", file=out, hint="create the folder first")
     return suffix

@@ -1,0 +1,242 @@
+"""Bad input, odd options and signals: a message and exit code 2 (or 143), never a traceback."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+from conftest import DATA
+
+from jeugdgov.engine_files import validate_paths
+from jeugdgov.limits import Limits
+
+RDF_XML_BOMB = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+<!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+<!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://example.org/">
+  <rdf:Description rdf:about="http://example.org/s"><e:p>&h;</e:p></rdf:Description>
+</rdf:RDF>
+"""
+
+
+def run(command: str, *args: object, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([command, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+def assert_refused(result: subprocess.CompletedProcess, *expected: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    for text in expected:
+        assert text in result.stderr
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_token_over_parser_buffer_is_refused(jeugdgov_command, tmp_path, engine):
+    data = tmp_path / "long.ttl"
+    data.write_text(f'<http://example.org/s> <http://example.org/p> "{"x" * (17 * 1024 * 1024)}" .\n')
+    result = run(jeugdgov_command, "validate", data, "--engine", engine)
+    assert_refused(result, str(data))
+    assert "MemoryError" not in result.stderr
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_long_literal_is_refused_naming_the_option(jeugdgov_command, tmp_path, engine):
+    data = tmp_path / "long.ttl"
+    data.write_text(f'<http://example.org/s> <http://example.org/p> "{"x" * 2000}" .\n')
+    assert_refused(run(jeugdgov_command, "validate", data, "--engine", engine, "--max-literal", 1000),
+                   "--max-literal", "http://example.org/s")
+    assert run(jeugdgov_command, "validate", data, "--engine", engine, "--max-literal", 3000).returncode == 0
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_large_file_is_refused_naming_the_option(jeugdgov_command, engine):
+    assert_refused(run(jeugdgov_command, "validate", DATA / "lelystad.trig", "--engine", engine,
+                       "--max-file-size", 100), "--max-file-size", "lelystad.trig")
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_rdf_xml_entity_bomb_is_refused_before_parsing(jeugdgov_command, tmp_path, engine):
+    bomb = tmp_path / "bomb.rdf"
+    bomb.write_text(RDF_XML_BOMB)
+    assert_refused(run(jeugdgov_command, "validate", bomb, "--engine", engine, timeout=60),
+                   "bomb.rdf", "Turtle")
+
+
+def test_rdf_xml_entity_bomb_is_refused_by_load(jeugdgov_command, tmp_path):
+    bomb = tmp_path / "bomb.rdf"
+    bomb.write_text(RDF_XML_BOMB)
+    assert_refused(run(jeugdgov_command, "load", bomb, "--store", tmp_path / "store", timeout=60), "bomb.rdf")
+    assert not (tmp_path / "store").exists()
+
+
+class _CountingHandler(http.server.BaseHTTPRequestHandler):
+    requests = 0
+
+    def do_GET(self) -> None:
+        type(self).requests += 1
+        body = b'{"@context": {"ex": "http://example.org/"}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/ld+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("command", [["validate"], ["validate", "--engine", "pyshacl"],
+                                     ["viz", "--kind", "roles", "--out", "roles.svg"]])
+def test_remote_json_ld_context_is_never_fetched(jeugdgov_command, tmp_path, command):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
+    _CountingHandler.requests = 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/context.jsonld"
+        data = tmp_path / "remote.jsonld"
+        data.write_text(json.dumps({"@context": url, "@id": "ex:s", "ex:p": "o"}))
+        args = [a.replace("roles.svg", str(tmp_path / "roles.svg")) for a in command]
+        result = run(jeugdgov_command, args[0], data, *args[1:], timeout=120)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert_refused(result, "@context", "inline")
+    assert _CountingHandler.requests == 0
+
+
+def test_ill_typed_literal_is_a_finding_without_traceback(jeugdgov_command, tmp_path):
+    data = tmp_path / "date.ttl"
+    data.write_text("""@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix time: <http://www.w3.org/2006/time#> .
+<http://example.org/i> a time:Instant ; time:inXSDDate "2020-13-45"^^xsd:date .
+""")
+    for engine in ("fast", "pyshacl"):
+        result = run(jeugdgov_command, "validate", data, "--engine", engine, "--format", "json")
+        assert result.returncode == 1
+        assert [f["defect"] for f in json.loads(result.stdout)["findings"]] == ["wrong-datatype"]
+        assert result.stderr.strip() == ""
+
+
+def test_query_with_service_is_refused(jeugdgov_command, tmp_path):
+    query = tmp_path / "remote.rq"
+    query.write_text("# @title nl Op afstand\n# @title en Remote\n"
+                     "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }\n")
+    assert_refused(run(jeugdgov_command, "query", query), "SERVICE", "remote.rq")
+
+
+@pytest.mark.parametrize("option", [["--port", "99999"], ["--port", "-1"], ["--timeout", "-1"], ["--timeout", "0"],
+                                    ["--workers", "0"], ["--max-request", "0"]])
+def test_serve_refuses_nonsensical_numbers(jeugdgov_command, option):
+    assert_refused(run(jeugdgov_command, "serve", *option, timeout=60), option[0])
+
+
+def test_serve_on_a_port_in_use_says_so(jeugdgov_command):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run(jeugdgov_command, "serve", DATA / "lelystad.trig", "--port", taken.getsockname()[1],
+                     timeout=120)
+    assert_refused(result, "--port")
+
+
+def test_synth_out_is_an_existing_file(jeugdgov_command, tmp_path):
+    out = tmp_path / "taken"
+    out.write_text("mine")
+    assert_refused(run(jeugdgov_command, "synth", "--decisions", 10, "--out", out), "not a folder")
+    assert out.read_text() == "mine"
+
+
+def test_synth_refuses_huge_structure_at_once(jeugdgov_command, tmp_path):
+    started = time.monotonic()
+    result = run(jeugdgov_command, "synth", "--decisions", 10, "--municipalities", 100_000_000,
+                 "--out", tmp_path / "out", timeout=120)
+    assert_refused(result, "--municipalities")
+    assert time.monotonic() - started < 60  # the dry run it replaced took many minutes
+    assert not (tmp_path / "out").exists()
+
+
+def test_viz_out_is_an_existing_folder(jeugdgov_command, tmp_path):
+    (tmp_path / "x.png").mkdir()
+    assert_refused(run(jeugdgov_command, "viz", DATA / "lelystad.trig", "--setup", "lelystad-jel",
+                       "--kind", "roles", "--out", tmp_path / "x.png"), "folder")
+
+
+def test_viz_backwards_setup_period_names_the_setup(jeugdgov_command, tmp_path):
+    data = tmp_path / "backwards.ttl"
+    data.write_text("""@prefix jg: <https://w3id.org/jeugdgov/def#> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://example.org/setup> a jg:Setup ; jg:during [ time:hasBeginning [ time:inXSDDate "2020-01-01"^^xsd:date ] ;
+    time:hasEnd [ time:inXSDDate "2019-01-01"^^xsd:date ] ] .
+<http://example.org/m> a jg:Municipality .
+""")
+    result = run(jeugdgov_command, "viz", data, "--kind", "roles", "--out", tmp_path / "roles.svg")
+    assert_refused(result, str(data), "http://example.org/setup")
+    assert "--period-start" not in result.stderr
+
+
+def test_sigterm_during_validate_stops_quietly(jeugdgov_command, tmp_path):
+    out = tmp_path / "nl"
+    assert run(jeugdgov_command, "synth", "--decisions", 20000, "--out", out).returncode == 0
+    process = subprocess.Popen([jeugdgov_command, "validate", out / "setups"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    # Wait until the workers run (the command has children), then stop it as a service manager would.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not _children(process.pid):
+        time.sleep(0.05)
+    assert _children(process.pid), "the validation started no workers"
+    time.sleep(0.5)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 143, stderr
+    assert stdout == ""
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines() == ["terminated: nothing was written (no report, no partial output)"]
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as listing:
+            return listing.read().split()
+    except OSError:
+        return []
+
+
+def test_validation_time_is_linear_in_literal_length(tmp_path):
+    """A long literal in a finding and in the setup's label: rdflib's N-Triples parser took quadratic time."""
+    def timed(length: int) -> float:
+        text = "x" * length
+        data = tmp_path / f"long-{length}.ttl"
+        data.write_text(f"""@prefix jg: <https://w3id.org/jeugdgov/def#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<http://example.org/setup> a jg:Setup ; rdfs:label "{text}" .
+<http://example.org/m> a jg:Municipality . <http://example.org/p> a jg:CareProvider .
+<http://example.org/s> a jg:Subsidy ; jg:payer <http://example.org/m> ; jg:payee <http://example.org/p> ;
+    jg:amount "{text}" .
+""")
+        best = float("inf")
+        for _ in range(2):  # the best of two: a loaded machine slows single runs
+            started = time.process_time()
+            (report,) = validate_paths([data], workers=1, limits=Limits(max_literal_chars=10 * length))
+            best = min(best, time.process_time() - started)
+        assert "wrong-datatype" in {f.defect for f in report.findings}
+        return best
+
+    timed(1000)  # warm the caches of the shapes and the ontology
+    short, long = timed(200_000), timed(1_600_000)
+    assert long < 16 * short + 0.5, (short, long)  # eight times the length; quadratic took 64 times
