@@ -188,13 +188,16 @@ def _local_name(iri: str) -> str:
     return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-class _IllTypedLiteralWarnings(logging.Filter):
+class _BadTermWarnings(logging.Filter):
     """rdflib logs a traceback for each literal whose text does not fit its datatype (say
-    "2020-13-45"^^xsd:date). Such a literal is bad data that the datatype shapes report as a
-    finding; the traceback would only bury that finding. Other rdflib messages pass."""
+    "2020-13-45"^^xsd:date), and a warning for each IRI it finds malformed. The first is bad
+    data that the datatype shapes report as a finding, the second bad input that loading
+    refuses with its own message; rdflib's words would only bury either. Other messages pass."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Failed to convert Literal lexical form to value")
+        message = str(record.msg)
+        return not (message.startswith("Failed to convert Literal lexical form to value")
+                    or "does not look like a valid URI" in message)
 
 
-logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralWarnings())
+logging.getLogger("rdflib.term").addFilter(_BadTermWarnings())
