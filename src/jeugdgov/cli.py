@@ -60,7 +60,8 @@ def _split_ids(values: list[str] | None) -> list[str] | None:
 @app.command("validate")
 def validate_command(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Turtle, TriG, JSON-LD or N-Triples files, or folders holding them.",
+        help="Turtle, TriG, JSON-LD or N-Triples files, or folders holding them (in a folder, files "
+        "ending in .json are skipped: name one to read it as JSON-LD).",
         show_default=False)] = None,
     shapes: Annotated[list[str] | None, typer.Option(
         "--shapes", "-s",
@@ -485,7 +486,12 @@ def main() -> None:
     except InputError as error:
         stderr.print(f"[bold red]error:[/bold red] {error}", highlight=False, soft_wrap=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
+        from jeugdgov.store import LoadInterrupted
+
+        if isinstance(interrupt, LoadInterrupted):  # the load reads back what it wrote
+            stderr.print(interrupt.state, highlight=False)
+            sys.exit(interrupt.exit_code)
         stderr.print("interrupted: nothing was written", highlight=False)
         sys.exit(130)
     except SystemExit as done:
