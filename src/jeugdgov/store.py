@@ -64,7 +64,7 @@ def read_files(paths: Sequence[str | Path], with_ontology: bool = True) -> list[
     for item in parsed:
         if any(q.predicate == RDF_TYPE and q.object == SETUP and isinstance(q.subject, BlankNode) for q in item.quads):
             raise blank_setup_error(item.path)
-    return [skolemised(item) for item in parsed]
+    return parsed
 
 
 def skolemised(parsed: ParsedFile) -> ParsedFile:
@@ -146,7 +146,7 @@ def load(paths: Sequence[str | Path], store: Store, with_ontology: bool = True) 
     Every file is parsed before anything is written, and the writing is one transaction, so a
     bad file leaves the store as it was.
     """
-    return _write(store, read_files(paths, with_ontology=with_ontology))
+    return _write(store, [skolemised(f) for f in read_files(paths, with_ontology=with_ontology)])
 
 
 def load_into(directory: Path, paths: Sequence[str | Path], with_ontology: bool = True) -> tuple[int, Store]:
@@ -154,7 +154,7 @@ def load_into(directory: Path, paths: Sequence[str | Path], with_ontology: bool 
 
     The files are parsed before the folder is even opened: a bad file leaves no trace.
     """
-    files = read_files(paths, with_ontology=with_ontology)
+    files = [skolemised(f) for f in read_files(paths, with_ontology=with_ontology)]
     store = open_store(directory)
     return _write(store, files), store
 
