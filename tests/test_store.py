@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 from conftest import DATA
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store
 
 from jeugdgov.errors import InputError
 from jeugdgov.store import LoadInterrupted, load, load_into, memory_store
@@ -147,6 +147,18 @@ def test_reloading_a_changed_file_replaces_its_graph(tmp_path):
     load([setup], store, with_ontology=False)
     labels = {q.object.value for q in store if q.predicate.value.endswith("#label")}
     assert labels == {"new"}
+
+
+def test_reloading_replaces_the_blank_nodes_an_earlier_load_left(tmp_path):
+    # Stores written before blank nodes were given IRIs hold blank nodes in the setup graphs.
+    setup = tmp_path / "mine.ttl"
+    setup.write_text(PREFIXES + 'ex:s a jg:Setup ; dct:identifier "mine" ; jg:note [ rdfs:label "note" ] .\n')
+    store = Store()
+    graph = NamedNode("https://w3id.org/jeugdgov/id/example/s")
+    store.load(path=str(setup), format=RdfFormat.TURTLE, to_graph=graph)
+    load([setup], store, with_ontology=False)
+    assert len(store) == 4
+    assert not any(isinstance(term, BlankNode) for q in store for term in (q.subject, q.object))
 
 
 def test_a_store_loaded_three_times_validates_as_the_files_do(jeugdgov_command, tmp_path):

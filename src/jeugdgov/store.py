@@ -173,8 +173,8 @@ class LoadInterrupted(KeyboardInterrupt):
 
 
 def _write(store: Store, files: Sequence[ParsedFile]) -> int:
-    """Write the files' quads in one transaction, then drop what the graphs they replace held
-    before and the files no longer hold (a second transaction)."""
+    """Write the files' quads in one transaction, then drop what the named graphs they write
+    held before and the files no longer hold (a second one)."""
     quads = [q for f in files for q in f.quads]
     graphs = {q.graph_name for q in quads if isinstance(q.graph_name, NamedNode)}
     stale: list[Quad] = []
@@ -186,14 +186,34 @@ def _write(store: Store, files: Sequence[ParsedFile]) -> int:
             stale = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g) if q not in incoming]
             store.extend(quads)  # pyoxigraph: all or nothing
             if stale:
-                for quad in stale:
-                    store.remove(quad)
+                store.update(_removal(stale))  # one update, also all or nothing
             store.flush()
         except KeyboardInterrupt:
             raise _interrupted(store, quads, stale) from None
     except OSError as error:
         raise InputError(f"cannot write to the store: {error}", hint="nothing was loaded") from None
     return len(quads)
+
+
+def _removal(stale: Sequence[Quad]) -> str:
+    """A SPARQL update removing these quads of named graphs.
+
+    A blank node cannot be named in an update: the blank nodes of a replaced graph (left there
+    by a version of jeugdgov that kept them) are removed by pattern; what is loaded has none.
+    """
+    def blank(quad: Quad) -> bool:
+        return isinstance(quad.subject, BlankNode) or isinstance(quad.object, BlankNode)
+
+    named = [q for q in stale if not blank(q)]
+    blank_graphs = sorted({q.graph_name.value for q in stale if blank(q)})
+    parts = []
+    if named:
+        parts.append("DELETE DATA { " + " ".join(
+            f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in named) + " }")
+    for graph in blank_graphs:
+        parts.append(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o "
+                     "FILTER (isBlank(?s) || isBlank(?o)) } }")
+    return " ;\n".join(parts)
 
 
 def _interrupted(store: Store, quads: Sequence[Quad], stale: Sequence[Quad]) -> LoadInterrupted:
