@@ -378,7 +378,9 @@ def load_command(
 
     Every file is parsed first; one bad file stops the load and leaves the store as it was.
     Each setup goes into its own named graph; a TriG file's default graph and the ontology into
-    the default graph.
+    the default graph. Loading a file again replaces its named graphs and adds nothing twice
+    (blank nodes get IRIs made from the file's path); a shared triple a file no longer holds
+    stays in the default graph until the store is rebuilt.
 
     Example:
 
