@@ -316,3 +316,57 @@ CASES: dict[str, tuple[str, str]] = {
         """,
     ),
 }
+
+_INTERVAL = """
+ex:i a time:ProperInterval ;
+    time:hasBeginning [ a time:Instant ; time:inXSDDate "2020-01-01"^^xsd:date ] {beginning} ;
+    time:hasEnd [ a time:Instant ; time:inXSDDate "2021-01-01"^^xsd:date ] {end} .
+"""
+_SAME_DAY = ', [ a time:Instant ; time:inXSDDate "{day}"^^xsd:date ]'
+
+#: shape (local name) -> (conforming graph, violating graph), for shapes that share a defect id
+#: with others and so need a pair of their own.
+SHAPE_CASES: dict[str, tuple[str, str]] = {
+    "interval-one-beginning": (
+        _INTERVAL.format(beginning="", end=""),
+        _INTERVAL.format(beginning=_SAME_DAY.format(day="2020-01-01"), end=""),
+    ),
+    "interval-one-end": (
+        _INTERVAL.format(beginning="", end=""),
+        _INTERVAL.format(beginning="", end=_SAME_DAY.format(day="2021-01-01")),
+    ),
+    "instant-one-date": (
+        'ex:t a time:Instant ; time:inXSDDate "2020-01-01"^^xsd:date .',
+        'ex:t a time:Instant ; time:inXSDDate "2020-01-01"^^xsd:date , "2020-02-01"^^xsd:date .',
+    ),
+    "one-period": (
+        'ex:a a jg:CollaborationAgreement ; jg:during ex:i1 . ex:i1 a time:ProperInterval . '
+        'ex:i2 a time:ProperInterval .',
+        'ex:a a jg:CollaborationAgreement ; jg:during ex:i1 , ex:i2 . ex:i1 a time:ProperInterval . '
+        'ex:i2 a time:ProperInterval .',
+    ),
+    "one-date": (
+        'ex:e a jg:Evaluation ; jg:date "2020-01-01"^^xsd:date .',
+        'ex:e a jg:Evaluation ; jg:date "2020-01-01"^^xsd:date , "2020-03-01"^^xsd:date .',
+    ),
+    "one-meeting-requirement": (
+        "ex:sg a jg:SteeringGroup ; jg:requiredMeetingsPerYear 4 .",
+        "ex:sg a jg:SteeringGroup ; jg:requiredMeetingsPerYear 4 , 6 .",
+    ),
+    "one-evaluation-term": (
+        "ex:a a jg:CollaborationAgreement ; jg:evaluationWithinMonths 12 .",
+        "ex:a a jg:CollaborationAgreement ; jg:evaluationWithinMonths 12 , 24 .",
+    ),
+    "one-amount": (
+        "ex:m a jg:Municipality . ex:p a jg:CareProvider .\n"
+        "ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p ; jg:amount 100.0 .",
+        "ex:m a jg:Municipality . ex:p a jg:CareProvider .\n"
+        "ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p ; jg:amount 100.0 , 200.0 .",
+    ),
+    "one-share-percentage": (
+        "ex:m a jg:Municipality . ex:bv a jg:PrivateCompany .\n"
+        "ex:h a jg:Shareholding ; jg:shareholder ex:m ; jg:heldIn ex:bv ; jg:sharePercentage 100.0 .",
+        "ex:m a jg:Municipality . ex:bv a jg:PrivateCompany .\n"
+        "ex:h a jg:Shareholding ; jg:shareholder ex:m ; jg:heldIn ex:bv ; jg:sharePercentage 60.0 , 40.0 .",
+    ),
+}

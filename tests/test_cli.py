@@ -108,3 +108,55 @@ def test_misspelt_term_is_reported_with_closest_term(jeugdgov_command, tmp_path)
     (finding,) = json.loads(result.stdout)["findings"]
     assert finding["defect"] == "undefined-term"
     assert "jg:Municipality" in finding["message"]
+
+
+def test_a_file_named_twice_is_validated_once(jeugdgov_command):
+    once = run(jeugdgov_command, "validate", DATA / "zhz.trig", "--format", "json")
+    twice = run(jeugdgov_command, "validate", DATA / "zhz.trig", DATA / ".." / "data" / "zhz.trig",
+                "--format", "json")
+    assert twice.returncode == once.returncode == 1, twice.stderr
+    assert json.loads(twice.stdout) == json.loads(once.stdout)
+
+
+def test_a_synth_folder_validates_without_reading_planted_json(jeugdgov_command, tmp_path):
+    out = tmp_path / "out"
+    made = run(jeugdgov_command, "synth", "--decisions", "40", "--regions", "2", "--municipalities", "4",
+               "--providers", "10", "--out", out)
+    assert made.returncode == 0, made.stderr
+    assert (out / "planted.json").is_file()
+    result = run(jeugdgov_command, "validate", out, "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    assert {s["name"] for s in json.loads(result.stdout)["setups"]}
+    named = run(jeugdgov_command, "validate", out / "planted.json")  # named: still read as JSON-LD
+    assert named.returncode == 2 and "planted.json" in named.stderr
+
+
+def test_a_folder_of_junk_fails_fast_with_a_message(jeugdgov_command, tmp_path):
+    for name in ("lelystad.trig", "zhz.trig"):
+        (tmp_path / name).write_bytes((DATA / name).read_bytes())
+    (tmp_path / "junk.jsonld").write_bytes(bytes(range(256)) * 64)
+    (tmp_path / "dangling.ttl").symlink_to(tmp_path / "gone.ttl")
+    result = subprocess.run([jeugdgov_command, "validate", str(tmp_path)], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2
+    assert "junk.jsonld" in result.stderr and "Traceback" not in result.stderr
+
+
+def _die(job):
+    import os
+
+    os._exit(9)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang(monkeypatch):
+    import multiprocessing
+
+    from jeugdgov import engine_files
+    from jeugdgov.errors import InputError
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.fail("this test replaces the worker function, which only a forked worker inherits")
+    monkeypatch.setattr(engine_files, "_validate_file", _die)
+    with pytest.raises(InputError, match="worker process stopped"):
+        engine_files.validate_paths([DATA], workers=2)
+    assert multiprocessing.active_children() == []

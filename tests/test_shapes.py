@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import defects_found, setup_from
-from shape_cases import CASES, COLLEGE
+from shape_cases import CASES, COLLEGE, SHAPE_CASES
 
 from jeugdgov import validate
 from jeugdgov.validation import defect_ids
@@ -25,6 +25,37 @@ def test_violating_graph_is_flagged(defect):
 def test_conforming_graph_is_clean(defect):
     conforming, _violating = CASES[defect]
     assert defects_found(conforming, defect, "data-quality") == set()
+
+
+SHAPES = "https://w3id.org/jeugdgov/shapes#"
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
+@pytest.mark.parametrize("shape", sorted(SHAPE_CASES))
+def test_one_value_shape_fires_on_a_second_value_only(shape, engine):
+    conforming, violating = SHAPE_CASES[shape]
+    flagged = validate(setup_from(violating), defects=["data-quality"], engine=engine).findings
+    assert {f.shape for f in flagged} == {SHAPES + shape}
+    assert validate(setup_from(conforming), defects=["data-quality"], engine=engine).findings == []
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
+def test_a_period_given_twice_keeps_the_inactive_body_finding(engine):
+    # Two beginnings on the same day repeat every meeting row of the count.
+    _conforming, violating = CASES["inactive-body"]
+    doubled = violating.replace(
+        'time:hasBeginning [ a time:Instant ; time:inXSDDate "2016-01-01"^^xsd:date ] ;',
+        'time:hasBeginning [ a time:Instant ; time:inXSDDate "2016-01-01"^^xsd:date ] ,'
+        ' [ a time:Instant ; time:inXSDDate "2016-01-01"^^xsd:date ] ;')
+    doubled = doubled.replace('jg:date "2017-05-01"', 'jg:date "2016-05-01"')  # one meeting of two
+    doubled = doubled.replace("jg:requiredMeetingsPerYear 1", "jg:requiredMeetingsPerYear 2")
+    assert doubled.count("2016-01-01") == 2
+    report = validate(setup_from(doubled), engine=engine)
+    found = {(f.defect, f.shape.rsplit("#", 1)[-1]) for f in report.findings}
+    assert ("inactive-body", "inactive-body") in found
+    assert ("required-property", "interval-one-beginning") in found
+    (inactive,) = [f for f in report.findings if f.defect == "inactive-body"]
+    assert inactive.value == "1"
 
 
 def test_finding_names_parties_and_basis_in_both_languages():

@@ -10,10 +10,16 @@ import subprocess
 
 import pytest
 from conftest import DATA
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store
 
 from jeugdgov.errors import InputError
-from jeugdgov.store import load, load_into, memory_store
+from jeugdgov.store import LoadInterrupted, load, load_into, memory_store
+
+PREFIXES = """@prefix jg: <https://w3id.org/jeugdgov/def#> .
+@prefix ex: <https://w3id.org/jeugdgov/id/example/> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
 
 
 def run(command: str, *args: object, width: int = 80) -> subprocess.CompletedProcess:
@@ -121,3 +127,101 @@ def test_queries_command_lists_the_library(jeugdgov_command):
     result = run(jeugdgov_command, "queries", "--lang", "en")
     assert result.returncode == 0
     assert "money-final-recipients" in result.stdout and "Final recipients" in result.stdout
+
+
+def test_loading_the_same_files_again_changes_nothing(tmp_path):
+    store = Store()
+    load([DATA], store)
+    once = set(store)
+    load([DATA], store)
+    load([DATA], store)
+    assert set(store) == once
+
+
+def test_reloading_a_changed_file_replaces_its_graph(tmp_path):
+    setup = tmp_path / "mine.ttl"
+    setup.write_text(PREFIXES + 'ex:s a jg:Setup ; dct:identifier "mine" ; jg:note [ rdfs:label "old" ] .\n')
+    store = Store()
+    load([setup], store, with_ontology=False)
+    setup.write_text(PREFIXES + 'ex:s a jg:Setup ; dct:identifier "mine" ; jg:note [ rdfs:label "new" ] .\n')
+    load([setup], store, with_ontology=False)
+    labels = {q.object.value for q in store if q.predicate.value.endswith("#label")}
+    assert labels == {"new"}
+
+
+def test_reloading_replaces_the_blank_nodes_an_earlier_load_left(tmp_path):
+    # Stores written before blank nodes were given IRIs hold blank nodes in the setup graphs.
+    setup = tmp_path / "mine.ttl"
+    setup.write_text(PREFIXES + 'ex:s a jg:Setup ; dct:identifier "mine" ; jg:note [ rdfs:label "note" ] .\n')
+    store = Store()
+    graph = NamedNode("https://w3id.org/jeugdgov/id/example/s")
+    store.load(path=str(setup), format=RdfFormat.TURTLE, to_graph=graph)
+    load([setup], store, with_ontology=False)
+    assert len(store) == 4
+    assert not any(isinstance(term, BlankNode) for q in store for term in (q.subject, q.object))
+
+
+def test_a_store_loaded_three_times_validates_as_the_files_do(jeugdgov_command, tmp_path):
+    from servers import oxigraph
+
+    folder = tmp_path / "oxigraph"  # where oxigraph() serves from
+    counts = []
+    for _ in range(3):
+        result = run(jeugdgov_command, "load", DATA, "--store", folder)
+        assert result.returncode == 0, result.stderr
+        counts.append(len(Store.read_only(str(folder))))
+    assert len(set(counts)) == 1
+    files = run(jeugdgov_command, "validate", DATA, "--format", "json")
+    with oxigraph(tmp_path, union=False) as base:
+        stored = run(jeugdgov_command, "validate", "--endpoint", f"{base}/query", "--format", "json")
+    assert stored.returncode == files.returncode == 1, stored.stderr
+
+    def found(output: str) -> set[tuple[str, str, str]]:
+        return {(f["setup"], f["defect"], f["value"] or "") for f in json.loads(output)["findings"]}
+
+    assert found(stored.stdout) == found(files.stdout)
+    assert any(f[1] == "inactive-body" and f[0].startswith("lelystad") for f in found(stored.stdout))
+
+
+def test_interrupt_during_the_write_says_what_the_store_holds(monkeypatch):
+    # Ctrl-C is acted on after pyoxigraph returns: the transaction may already have committed.
+    store = Store()
+
+    class Interrupting:
+        def __init__(self, commit: bool) -> None:
+            self.commit = commit
+
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def __contains__(self, quad):
+            return quad in store
+
+        def extend(self, quads):
+            if self.commit:
+                store.extend(quads)
+            raise KeyboardInterrupt
+
+    with pytest.raises(LoadInterrupted) as caught:
+        load([DATA / "flevoland-handelingskader.ttl"], Interrupting(commit=True))
+    assert "everything was written" in caught.value.state and caught.value.exit_code == 0
+    assert len(store)
+    empty = Store()
+    store = empty
+    with pytest.raises(LoadInterrupted) as caught:
+        load([DATA / "flevoland-handelingskader.ttl"], Interrupting(commit=False))
+    assert "nothing was written" in caught.value.state and caught.value.exit_code == 130
+    assert len(empty) == 0
+
+
+def test_a_blank_setup_node_is_refused_everywhere(jeugdgov_command, tmp_path):
+    blank = tmp_path / "blank.ttl"
+    blank.write_text(PREFIXES + '[] a jg:Setup ; dct:identifier "mine" .\n'
+                     'ex:m a jg:Municipality .\n')
+    with pytest.raises(InputError, match="blank node") as caught:
+        load([blank], Store())
+    assert caught.value.file == blank
+    for engine in ("fast", "pyshacl"):
+        result = run(jeugdgov_command, "validate", blank, "--engine", engine)
+        assert result.returncode == 2, result.stderr
+        assert "give the setup an IRI" in result.stderr and "Traceback" not in result.stderr

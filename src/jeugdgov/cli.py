@@ -63,7 +63,8 @@ def _split_ids(values: list[str] | None) -> list[str] | None:
 @app.command("validate")
 def validate_command(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Turtle, TriG, JSON-LD or N-Triples files, or folders holding them.",
+        help="Turtle, TriG, JSON-LD or N-Triples files, or folders holding them (in a folder, files "
+        "ending in .json are skipped: name one to read it as JSON-LD).",
         show_default=False)] = None,
     shapes: Annotated[list[str] | None, typer.Option(
         "--shapes", "-s",
@@ -389,7 +390,9 @@ def load_command(
 
     Every file is parsed first; one bad file stops the load and leaves the store as it was.
     Each setup goes into its own named graph; a TriG file's default graph and the ontology into
-    the default graph.
+    the default graph. Loading a file again replaces its named graphs and adds nothing twice
+    (blank nodes get IRIs made from the file's path); a shared triple a file no longer holds
+    stays in the default graph until the store is rebuilt.
 
     Example:
 
@@ -516,7 +519,12 @@ def main() -> None:
     except InputError as error:
         stderr.print(f"[bold red]error:[/bold red] {error}", highlight=False, soft_wrap=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
+        from jeugdgov.store import LoadInterrupted
+
+        if isinstance(interrupt, LoadInterrupted):  # the load reads back what it wrote
+            stderr.print(interrupt.state, highlight=False)
+            sys.exit(interrupt.exit_code)
         stderr.print("interrupted: nothing was written", highlight=False)
         sys.exit(130)
     except SystemExit as done:

@@ -18,6 +18,8 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,21 +175,38 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
             _ontology_quads()
             for query in translation.queries:  # the text evaluate() runs first
                 for_oxigraph(query.focus_first.query if query.focus_first else query_text(query))
-        pool = context.Pool(workers, initializer=_ignore_interrupts)
         # Largest files first, so that no worker is left with a large one while the others idle.
         largest_first = sorted(jobs, key=lambda job: -Path(job.path).stat().st_size)
+        # An executor, not a multiprocessing.Pool: a Pool waits forever for the result of a
+        # worker that died (killed, out of memory, a crash in native code); the executor
+        # raises BrokenProcessPool.
+        others = set(multiprocessing.active_children())
+        executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
         try:
-            for job, batch in zip(largest_first, pool.imap(_validate_file, largest_first), strict=True):
+            for job, batch in zip(largest_first, executor.map(_validate_file, largest_first), strict=True):
                 if progress:
                     progress(f"validated {Path(job.path).name}")
                 by_file[job.path] = _unpack(batch)
-            pool.close()
+        except BrokenProcessPool:
+            _stop(executor, others)
+            raise InputError("a validation worker process stopped without an answer (killed, or out of memory)",
+                             hint="validate the files one at a time, or with fewer workers, to find the one "
+                             "that stops it") from None
         except BaseException:
-            pool.terminate()  # Ctrl-C or an error: stop the workers now, report nothing
+            _stop(executor, others)  # Ctrl-C or an error: stop the workers now, report nothing
             raise
-        finally:
-            pool.join()
+        executor.shutdown()
     return _reports([item for job in jobs for item in by_file[job.path]], names)
+
+
+def _stop(executor: ProcessPoolExecutor, others: set[multiprocessing.process.BaseProcess]) -> None:
+    """Stop the executor's workers at once: a running job is not waited for."""
+    executor.shutdown(wait=False, cancel_futures=True)
+    workers = [p for p in multiprocessing.active_children() if p not in others]
+    for process in workers:
+        process.terminate()
+    for process in workers:
+        process.join()
 
 
 def _ignore_interrupts() -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -69,17 +69,34 @@ def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:
     return setups
 
 
+#: Read when named, skipped in a folder: a plain .json beside the data is seldom JSON-LD
+#: (``jeugdgov synth`` writes planted.json next to its setups).
+NAMED_ONLY = {".json"}
+
+
 def _rdf_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Each RDF file once, however often it is named or reached through a folder."""
+    seen: set[Path] = set()
+    for path in _named_files(paths):
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            yield path
+
+
+def _named_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise InputError("no such file or folder", file=path,
                              hint="check the path; give a .ttl, .trig, .jsonld or .nt file or a folder")
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in FORMATS and p.is_file())
+            found = sorted(p for p in path.rglob("*")
+                           if p.suffix.lower() in FORMATS and p.suffix.lower() not in NAMED_ONLY and p.is_file())
             if not found:
                 raise InputError("the folder holds no RDF files", file=path,
-                                 hint=f"jeugdgov reads files ending in {', '.join(FORMATS)}")
+                                 hint=f"jeugdgov reads files ending in {', '.join(FORMATS)} "
+                                 f"({', '.join(sorted(NAMED_ONLY))} only when named, not in a folder)")
             yield from found
         elif path.suffix.lower() not in FORMATS:
             raise InputError(f"unknown file type '{path.suffix}'", file=path,
@@ -170,7 +187,15 @@ def _copy(graph: Graph) -> Graph:
     return copy
 
 
+def blank_setup_error(path: Path | str) -> InputError:
+    return InputError("a jg:Setup is a blank node, so its name and labels cannot be read back everywhere "
+                      "(a store, a SPARQL endpoint)", file=path,
+                      hint="give the setup an IRI, e.g. <https://w3id.org/jeugdgov/id/NAME/setup> a jg:Setup")
+
+
 def _setup(path: Path | str, graph: Graph, fallback: str) -> Setup:
+    if any(isinstance(n, BNode) for n in graph.subjects(RDF.type, JG.Setup)):
+        raise blank_setup_error(path)
     nodes = [n for n in graph.subjects(RDF.type, JG.Setup) if isinstance(n, URIRef)]
     if len(nodes) > 1:
         raise InputError(f"one graph describes {len(nodes)} setups", file=path,

@@ -7,6 +7,11 @@ when it describes exactly one, else the file's own ``file:`` URI. The ontology (
 taxonomies and their labels) goes into the default graph, so queries can label roles and tasks.
 
 Queries read the union of all graphs (see :mod:`jeugdgov.queries`).
+
+Loading is idempotent: blank nodes are replaced by IRIs made from the file's URI and the order
+in which the node first occurs in it (the same file gives the same IRIs), and each named graph a
+file writes is replaced. The default graph is only added to: a shared triple that a file no
+longer holds stays until the store is rebuilt.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFor
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import check_file, check_literal_lengths, may_hold_long_literal, too_long_token
-from jeugdgov.loading import _rdf_files
+from jeugdgov.loading import _rdf_files, blank_setup_error
 from jeugdgov.resources import JG, data_dir, ontology_dir
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -56,7 +61,32 @@ def read_files(paths: Sequence[str | Path], with_ontology: bool = True) -> list[
     if with_ontology:
         files += sorted(ontology_dir().glob("*.ttl"))
     ontology = ontology_dir().resolve()
-    return [_parse(path, into_default=path.resolve().parent == ontology) for path in files]
+    parsed = [_parse(path, into_default=path.resolve().parent == ontology) for path in files]
+    for item in parsed:
+        if any(q.predicate == RDF_TYPE and q.object == SETUP and isinstance(q.subject, BlankNode) for q in item.quads):
+            raise blank_setup_error(item.path)
+    return parsed
+
+
+def skolemised(parsed: ParsedFile) -> ParsedFile:
+    """The file's blank nodes as IRIs of its own, numbered in the order they first occur.
+
+    A blank node is new each time a file is read, so loading a file again would add a second
+    copy of every node without a name (an interval, an instant), and a count over them would
+    double. These IRIs are the same each time the same file is read.
+    """
+    prefix = parsed.path.resolve().as_uri() + "#genid-"
+    names: dict[BlankNode, NamedNode] = {}
+
+    def named(term):  # type: ignore[no-untyped-def]
+        if not isinstance(term, BlankNode):
+            return term
+        if term not in names:
+            names[term] = NamedNode(f"{prefix}{len(names) + 1}")
+        return names[term]
+
+    quads = [Quad(named(q.subject), q.predicate, named(q.object), named(q.graph_name)) for q in parsed.quads]
+    return ParsedFile(parsed.path, quads)
 
 
 @contextmanager
@@ -123,7 +153,7 @@ def load(paths: Sequence[str | Path], store: Store, with_ontology: bool = True) 
     Every file is parsed before anything is written, and the writing is one transaction, so a
     bad file leaves the store as it was.
     """
-    return _write(store, read_files(paths, with_ontology=with_ontology))
+    return _write(store, [skolemised(f) for f in read_files(paths, with_ontology=with_ontology)])
 
 
 def load_into(directory: Path, paths: Sequence[str | Path], with_ontology: bool = True) -> tuple[int, Store]:
@@ -131,19 +161,80 @@ def load_into(directory: Path, paths: Sequence[str | Path], with_ontology: bool 
 
     The files are parsed before the folder is even opened: a bad file leaves no trace.
     """
-    files = read_files(paths, with_ontology=with_ontology)
+    files = [skolemised(f) for f in read_files(paths, with_ontology=with_ontology)]
     store = open_store(directory)
     return _write(store, files), store
 
 
+class LoadInterrupted(KeyboardInterrupt):
+    """Ctrl-C while a load wrote to the store; ``state`` says what the store now holds.
+
+    ``exit_code``: 130 when nothing was written, 0 when the load had finished, 2 when the store
+    needs the load run again.
+    """
+
+    def __init__(self, state: str, exit_code: int) -> None:
+        super().__init__(state)
+        self.state = state
+        self.exit_code = exit_code
+
+
 def _write(store: Store, files: Sequence[ParsedFile]) -> int:
+    """Write the files' quads in one transaction, then drop what the named graphs they write
+    held before and the files no longer hold (a second one)."""
     quads = [q for f in files for q in f.quads]
+    graphs = {q.graph_name for q in quads if isinstance(q.graph_name, NamedNode)}
+    stale: list[Quad] = []
     try:
-        store.extend(quads)
-        store.flush()
+        try:
+            # Compared as stored: the store keeps literals in canonical form ("5.00" as "5").
+            incoming = Store()
+            incoming.extend(q for q in quads if q.graph_name in graphs)
+            stale = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g) if q not in incoming]
+            store.extend(quads)  # pyoxigraph: all or nothing
+            if stale:
+                store.update(_removal(stale))  # one update, also all or nothing
+            store.flush()
+        except KeyboardInterrupt:
+            raise _interrupted(store, quads, stale) from None
     except OSError as error:
         raise InputError(f"cannot write to the store: {error}", hint="nothing was loaded") from None
     return len(quads)
+
+
+def _removal(stale: Sequence[Quad]) -> str:
+    """A SPARQL update removing these quads of named graphs.
+
+    A blank node cannot be named in an update: the blank nodes of a replaced graph (left there
+    by a version of jeugdgov that kept them) are removed by pattern; what is loaded has none.
+    """
+    def blank(quad: Quad) -> bool:
+        return isinstance(quad.subject, BlankNode) or isinstance(quad.object, BlankNode)
+
+    named = [q for q in stale if not blank(q)]
+    blank_graphs = sorted({q.graph_name.value for q in stale if blank(q)})
+    parts = []
+    if named:
+        parts.append("DELETE DATA { " + " ".join(
+            f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in named) + " }")
+    for graph in blank_graphs:
+        parts.append(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o "
+                     "FILTER (isBlank(?s) || isBlank(?o)) } }")
+    return " ;\n".join(parts)
+
+
+def _interrupted(store: Store, quads: Sequence[Quad], stale: Sequence[Quad]) -> LoadInterrupted:
+    # Whether the transaction committed is read back from the store: Ctrl-C is acted on only
+    # after pyoxigraph returns, so it may come after the write it seems to have interrupted.
+    if not all(q in store for q in quads):
+        return LoadInterrupted("interrupted: nothing was written, the store is as it was "
+                               "(the write is one transaction)", exit_code=130)
+    left = sum(1 for q in stale if q in store)
+    if left:
+        return LoadInterrupted(f"interrupted: every quad of the files was written, but {left} quads that "
+                               "an earlier load put in the same named graphs are still there; run the "
+                               "same load again to remove them", exit_code=2)
+    return LoadInterrupted("interrupted, but the load had finished: everything was written", exit_code=0)
 
 
 def memory_store(paths: Sequence[str | Path] | None = None, with_ontology: bool = True) -> Store:
