@@ -183,7 +183,15 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
         others = set(multiprocessing.active_children())
         executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
         try:
-            for job, batch in zip(largest_first, executor.map(_validate_file, largest_first), strict=True):
+            # The workers are forked while the jobs are submitted. A Ctrl-C that reaches the parent
+            # during a fork is run by an at-fork hook, which swallows the KeyboardInterrupt; held
+            # back until every worker is started, it interrupts as it should.
+            signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+            try:
+                results = executor.map(_validate_file, largest_first)
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+            for job, batch in zip(largest_first, results, strict=True):
                 if progress:
                     progress(f"validated {Path(job.path).name}")
                 by_file[job.path] = _unpack(batch)
@@ -209,12 +217,16 @@ def _stop(executor: ProcessPoolExecutor, others: set[multiprocessing.process.Bas
         process.join()
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _ignore_interrupts() -> None:
     # Ctrl-C reaches the whole process group; only the parent acts on it (and stops the workers).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A forked worker inherits the parent's SIGTERM handler, which raises: a worker should just
-    # end, quietly, when the parent stops it (Pool.terminate sends SIGTERM) or the group is ended.
+    # end, quietly, when the parent stops it (terminate() sends SIGTERM) or the group is ended.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # held back while it was forked
 
 
 def _validate_file(job: _Job) -> list[_Done] | InputError:
