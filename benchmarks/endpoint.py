@@ -32,8 +32,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
 
-from jeugdgov.queries import NamedQuery, library, with_values
-from jeugdgov.store import bundled_data, read_files
+from jeugdgov.sparql.library import NamedQuery, library, with_values
+from jeugdgov.sparql.store import bundled_data, read_files
 
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parents[1]

@@ -45,14 +45,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # ---- the engines, each run in a child process -----------------------------------------------
 
 def _load_only(path: str) -> int:
-    from jeugdgov.engine_files import load_setups
+    from jeugdgov.validation.fast.parallel import load_setups
 
     return sum(loaded.triples for loaded in load_setups(Path(path)))
 
 
 def run_fast(folder: Path, workers: int, rounds: int) -> dict[str, object]:
-    from jeugdgov.engine_files import validate_paths
     from jeugdgov.synth import read_planted
+    from jeugdgov.validation.fast.parallel import validate_paths
 
     files = sorted((folder / "setups").glob("*.nt"), key=lambda f: -f.stat().st_size)  # as validation does
     for file in files:  # into the page cache, so that neither pass waits for the disk

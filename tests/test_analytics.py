@@ -8,7 +8,7 @@ import pytest
 from conftest import DATA, setup_from
 
 from jeugdgov import InputError, Setup, load, validate
-from jeugdgov.analytics import compare_phases, conflicting_roles, money_paths, throughput
+from jeugdgov.analysis.analytics import compare_phases, conflicting_roles, money_paths, throughput
 
 LEL = "https://w3id.org/jeugdgov/id/lelystad/"
 ZHZ = "https://w3id.org/jeugdgov/id/zhz/"

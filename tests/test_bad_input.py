@@ -13,8 +13,8 @@ import time
 import pytest
 from conftest import DATA
 
-from jeugdgov.engine_files import validate_paths
 from jeugdgov.limits import Limits
+from jeugdgov.validation.fast.parallel import validate_paths
 
 RDF_XML_BOMB = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [

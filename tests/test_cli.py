@@ -151,8 +151,8 @@ def _die(job):
 def test_a_worker_that_dies_is_an_error_not_a_hang(monkeypatch):
     import multiprocessing
 
-    from jeugdgov import engine_files
     from jeugdgov.errors import InputError
+    from jeugdgov.validation.fast import parallel as engine_files
 
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.fail("this test replaces the worker function, which only a forked worker inherits")

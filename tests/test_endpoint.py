@@ -15,8 +15,8 @@ from servers import get, jeugdgov_serve
 from SPARQLWrapper import CSV, JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from jeugdgov.queries import library, run
-from jeugdgov.store import memory_store
+from jeugdgov.sparql.library import library, run
+from jeugdgov.sparql.store import memory_store
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import jeugdgov.engine_sparql as engine_sparql
-from jeugdgov.engine_cache import DiskMemo
-from jeugdgov.engine_sparql import Untranslatable, checked
+import jeugdgov.validation.fast.translate as engine_sparql
+from jeugdgov.validation.fast.cache import DiskMemo
+from jeugdgov.validation.fast.translate import Untranslatable, checked
 
 QUERY = "SELECT ?this WHERE { ?this <http://example.org/p> ?o }"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from jeugdgov.engine_plan import NO_LIMIT, for_oxigraph
+from jeugdgov.validation.fast.rewrite import NO_LIMIT, for_oxigraph
 
 EX = "http://example.org/"
 DATA = f"""

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from rdflib import Dataset, Graph, URIRef
 
 from jeugdgov import InputError, load, validate
-from jeugdgov.engine_files import validate_paths
+from jeugdgov.validation.fast.parallel import validate_paths
 
 pytestmark = pytest.mark.slow
 

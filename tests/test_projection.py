@@ -11,7 +11,7 @@ from conftest import DATA, setup_from
 from rdflib import Graph
 
 from jeugdgov import InputError, Setup, load
-from jeugdgov.projection import KINDS, Period, aggregate, project, require_edges
+from jeugdgov.analysis.projection import KINDS, Period, aggregate, project, require_edges
 from jeugdgov.resources import ontology
 
 LEL = "https://w3id.org/jeugdgov/id/lelystad/"

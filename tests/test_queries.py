@@ -19,10 +19,10 @@ from rdflib.namespace import DCTERMS
 
 from jeugdgov import load, validate
 from jeugdgov.errors import InputError
-from jeugdgov.queries import NamedQuery, ParameterError, library, read_query, resolve, run, with_values
-from jeugdgov.reporting import as_turtle
 from jeugdgov.resources import JG, JGR, JGT, ontology
-from jeugdgov.store import memory_store
+from jeugdgov.sparql.library import NamedQuery, ParameterError, library, read_query, resolve, run, with_values
+from jeugdgov.sparql.store import memory_store
+from jeugdgov.validation.report import as_turtle
 
 ID = "https://w3id.org/jeugdgov/id/"
 LEL = ID + "lelystad/"

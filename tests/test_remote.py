@@ -16,9 +16,9 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from test_queries import _examples
 
 from jeugdgov import load
-from jeugdgov.queries import library, run
-from jeugdgov.remote import fetch_setups, query
-from jeugdgov.store import memory_store
+from jeugdgov.sparql.library import library, run
+from jeugdgov.sparql.remote import fetch_setups, query
+from jeugdgov.sparql.store import memory_store
 
 QUERIES = library()
 
@@ -83,7 +83,7 @@ def test_plain_get_as_a_bi_tool_against_oxigraph(union_store):
 def test_setups_from_a_store_equal_the_loaded_ones(tmp_path):
     """Without a union default graph SPARQL reads the shared triples exactly (one CONSTRUCT per setup)."""
     with oxigraph(tmp_path, union=False) as base:
-        from jeugdgov.remote import push
+        from jeugdgov.sparql.remote import push
 
         push([DATA / "lelystad.trig"], endpoint=f"{base}/update", with_ontology=False)
         fetched = {s.name: s.graph for s in fetch_setups(f"{base}/query")}

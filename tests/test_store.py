@@ -13,7 +13,7 @@ from conftest import DATA
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store
 
 from jeugdgov.errors import InputError
-from jeugdgov.store import LoadInterrupted, load, load_into, memory_store
+from jeugdgov.sparql.store import LoadInterrupted, load, load_into, memory_store
 
 PREFIXES = """@prefix jg: <https://w3id.org/jeugdgov/def#> .
 @prefix ex: <https://w3id.org/jeugdgov/id/example/> .

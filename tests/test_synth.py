@@ -18,7 +18,6 @@ import pytest
 from rdflib import Graph
 
 from jeugdgov import InputError, load, validate
-from jeugdgov.engine_files import validate_paths
 from jeugdgov.resources import is_vocabulary_term, ontology
 from jeugdgov.synth import (
     DATA_QUALITY_DEFECTS,
@@ -28,6 +27,7 @@ from jeugdgov.synth import (
     generate,
     read_planted,
 )
+from jeugdgov.validation.fast.parallel import validate_paths
 
 #: Small enough for pySHACL, large enough for every defect and both kinds of region.
 SMALL = {"regions": 3, "municipalities": 6, "providers": 12}

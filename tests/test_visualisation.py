@@ -17,9 +17,9 @@ from rdflib import Graph
 from test_projection import many_providers
 
 from jeugdgov import InputError, Setup, load, validate
-from jeugdgov.projection import KINDS, Period, project
-from jeugdgov.views import SEVERITY_COLOURS, prepare
-from jeugdgov.visualisation import FORMATS, compare, figure, figure_of, html, write
+from jeugdgov.analysis.projection import KINDS, Period, project
+from jeugdgov.viz.static import FORMATS, compare, figure, figure_of, html, write
+from jeugdgov.viz.views import SEVERITY_COLOURS, prepare
 
 LEL = "https://w3id.org/jeugdgov/id/lelystad/"
 LELYSTAD = "https://identifier.overheid.nl/tooi/id/gemeente/gm0995"

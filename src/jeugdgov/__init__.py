@@ -11,7 +11,7 @@ The library surface is small on purpose::
 """
 
 from jeugdgov.errors import InputError
-from jeugdgov.loading import Setup, load
+from jeugdgov.setups import Setup, load
 from jeugdgov.validation import Finding, Report, validate
 
 __all__ = ["Finding", "InputError", "Report", "Setup", "load", "validate"]

@@ -19,12 +19,11 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from jeugdgov.engine_files import validate_paths
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, Limits
-from jeugdgov.loading import load
-from jeugdgov.reporting import as_json, as_turtle, print_text
+from jeugdgov.setups import load
 from jeugdgov.validation import Report, defect_ids, validate
+from jeugdgov.validation.report import as_json, as_turtle, print_text
 
 app = typer.Typer(
     help="Check how Dutch municipalities govern youth care: validate governance setups "
@@ -114,50 +113,15 @@ def validate_command(
 
       jeugdgov validate mysetup.ttl --shapes subsidy-passed-on,money-vs-accountability
     """
-    selection = _split_ids(shapes)
-    if selection:
-        unknown = sorted(set(selection) - set(defect_ids()))
-        if unknown:
-            raise InputError(f"unknown defect id(s) for --shapes: {', '.join(unknown)}",
-                             hint=f"valid ids: {', '.join(defect_ids())}")
     if bool(paths) == bool(endpoint):
         raise InputError("give data files or folders, or --endpoint URL (one of the two)")
-    limits = Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal)
-    if engine is Engine.fast:
-        turtle = output_format is OutputFormat.turtle  # only Turtle output shows the SHACL report
-        with _spinner("validating") as step:
-            if endpoint:
-                from jeugdgov.engine_remote import validate_endpoint
-
-                reports = validate_endpoint(
-                    endpoint, selection, names=setup, shared=shared_graph or (), fallback=fallback,
-                    graph_store=graph_store, progress=step, with_shacl_report=turtle,
-                    note=lambda text: stderr.print(f"note: {text}", highlight=False))
-            else:
-                reports = validate_paths(paths, selection, names=setup, fallback=fallback, progress=step,
-                                         with_shacl_report=turtle, limits=limits)
-        _print_reports(reports, output_format, lang)
-        raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
-    if endpoint:
-        from jeugdgov.remote import fetch_setups
-
-        setups = fetch_setups(endpoint, graph_store=graph_store)
-    else:
-        setups = load(*(paths or []), limits=limits)
-    if setup:
-        known = [s.name for s in setups]
-        missing = sorted(set(setup) - set(known))
-        if missing:
-            raise InputError(f"no setup named {', '.join(missing)}",
-                             hint=f"setups found: {', '.join(known)}")
-        setups = [s for s in setups if s.name in setup]
-    reports = []
-    with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
-        task = progress.add_task("validating", total=len(setups))
-        for item in setups:
-            progress.update(task, description=f"validating {item.name}")
-            reports.append(validate(item, defects=selection, engine=engine.value, fallback=fallback))
-            progress.advance(task)
+    turtle = output_format is OutputFormat.turtle  # only Turtle output shows the SHACL report
+    with _spinner("validating") as step:
+        reports = validate(
+            endpoint or list(paths or []), _split_ids(shapes), engine=engine.value, fallback=fallback,
+            setups=setup, limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
+            graph_store=graph_store, shared=shared_graph or (), with_shacl_report=turtle, progress=step,
+            note=lambda text: stderr.print(f"note: {text}", highlight=False))
     _print_reports(reports, output_format, lang)
     raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
 
@@ -272,8 +236,9 @@ def viz_command(
 
       jeugdgov viz data/lelystad.trig --setup lelystad-netwerk --kind roles --date 2016-06-01 -o roles.svg
     """
-    from jeugdgov.projection import Period
-    from jeugdgov.visualisation import check_output, select_setup, write
+    from jeugdgov.analysis.projection import Period
+    from jeugdgov.setups import select_one
+    from jeugdgov.viz.static import check_output, write
 
     check_output(out)
     if on_date is not None and (period_start or period_end):
@@ -281,7 +246,7 @@ def viz_command(
                          hint="--date draws one day; --period-start and --period-end a period")
     period = Period(period_start.date() if period_start else None, period_end.date() if period_end else None) \
         if period_start or period_end else None
-    chosen = select_setup(load(path), setup)
+    chosen = select_one(load(path), setup, "draw")
     write(chosen, kind.value, out, lang=lang.value, period=period, at=on_date.date() if on_date else None,
           highlight=not no_findings, aggregate=not all_actors)
     stderr.print(f"wrote {out} ({kind.value} of {chosen.name})", highlight=False)
@@ -295,7 +260,7 @@ class QueryFormat(str, Enum):
 
 
 def _parameters(values: list[str] | None) -> dict[str, str]:
-    from jeugdgov.queries import ParameterError
+    from jeugdgov.sparql.library import ParameterError
 
     parameters: dict[str, str] = {}
     for value in values or []:
@@ -314,7 +279,7 @@ def queries_command(
     """List the named queries with their titles and parameters."""
     from rich.table import Table
 
-    from jeugdgov.queries import library
+    from jeugdgov.sparql.library import library
 
     table = Table("name", "title", "parameters (? optional)")
     for query in library().values():
@@ -352,10 +317,10 @@ def query_command(
 
       jeugdgov query setups --endpoint http://localhost:7878/query
     """
-    from jeugdgov.queries import refuse_remote_calls, resolve, run
-    from jeugdgov.remote import query as remote_query
-    from jeugdgov.results import print_table, serialize_result
-    from jeugdgov.store import memory_store
+    from jeugdgov.sparql.library import refuse_remote_calls, resolve, run
+    from jeugdgov.sparql.remote import query as remote_query
+    from jeugdgov.sparql.results import print_table, serialize_result
+    from jeugdgov.sparql.store import memory_store
 
     if endpoint and data:
         raise InputError("give data files or --endpoint, not both")
@@ -398,7 +363,7 @@ def load_command(
 
       jeugdgov load data/ --store ./store && jeugdgov serve --store ./store
     """
-    from jeugdgov.store import graph_names, load_into
+    from jeugdgov.sparql.store import graph_names, load_into
 
     count, opened = load_into(store, data, with_ontology=ontology)
     stderr.print(f"loaded {count} quads into {store}; it holds {len(opened)} quads in "
@@ -423,7 +388,7 @@ def push_command(
 
       jeugdgov push data/ --endpoint http://localhost:7878/update
     """
-    from jeugdgov.remote import push
+    from jeugdgov.sparql.remote import push
 
     count, graphs = push(data, endpoint=endpoint, graph_store=graph_store, with_ontology=ontology)
     stderr.print(f"sent {count} triples in {graphs} named graphs and the default graph to "
@@ -468,9 +433,9 @@ def serve_command(
     import shutil
     import tempfile
 
-    from jeugdgov.endpoint import serve
-    from jeugdgov.queries import library
-    from jeugdgov.store import bundled_data, load_into
+    from jeugdgov.server.endpoint import serve
+    from jeugdgov.sparql.library import library
+    from jeugdgov.sparql.store import bundled_data, load_into
 
     if not timeout > 0:  # also refuses nan
         raise InputError(f"--timeout must be more than 0 seconds, not {timeout}")
@@ -520,7 +485,7 @@ def main() -> None:
         stderr.print(f"[bold red]error:[/bold red] {error}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt as interrupt:
-        from jeugdgov.store import LoadInterrupted
+        from jeugdgov.sparql.store import LoadInterrupted
 
         if isinstance(interrupt, LoadInterrupted):  # the load reads back what it wrote
             stderr.print(interrupt.state, highlight=False)

@@ -22,6 +22,13 @@ TIME = Namespace("http://www.w3.org/2006/time#")
 #: Every IRI under this prefix, except individuals under ``/id/``, must be defined by the ontology.
 VOCABULARY_PREFIX = "https://w3id.org/jeugdgov/"
 INDIVIDUALS_PREFIX = "https://w3id.org/jeugdgov/id/"
+#: The languages of labels, messages and output.
+LANGUAGES = ("nl", "en")
+
+
+def local_name(iri: object) -> str:
+    """The last segment of an IRI, after its last slash or hash."""
+    return str(iri).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def project_root() -> Path:

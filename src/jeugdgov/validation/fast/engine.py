@@ -2,10 +2,10 @@
 
 The setup and the ontology are loaded into one pyoxigraph store (the default graph holds
 their merge, as the data graph pySHACL validates) and each constraint of each shape runs as
-one query (see :mod:`jeugdgov.engine_sparql`). The results become the same
+one query (see :mod:`jeugdgov.validation.fast.translate`). The results become the same
 :class:`~jeugdgov.validation.Finding` objects as pySHACL's, through the conversion both
 engines share. The same queries can run in an external SPARQL store instead
-(:mod:`jeugdgov.engine_remote`).
+(:mod:`jeugdgov.validation.fast.in_store`).
 """
 
 from __future__ import annotations
@@ -17,19 +17,21 @@ from typing import Protocol
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Node, URIRef
 
-from jeugdgov.engine_plan import for_oxigraph
-from jeugdgov.engine_sparql import FOCUS_NODES, ShapeQuery, Translation, query_text, translate
 from jeugdgov.errors import InputError
-from jeugdgov.loading import Setup, iri_problem
-from jeugdgov.resources import ontology
-from jeugdgov.validation import (
+from jeugdgov.resources import local_name, ontology
+from jeugdgov.setups import Setup, iri_problem
+from jeugdgov.validation.catalogue import only_shapes, selected_shapes
+from jeugdgov.validation.fast.rewrite import for_oxigraph
+from jeugdgov.validation.fast.translate import FOCUS_NODES, ShapeQuery, Translation, query_text, translate
+from jeugdgov.validation.findings import (
     RawResult,
     Report,
-    _involving_properties,
     attach_messages,
+    finding_order,
     findings_from,
-    selected_shapes,
+    involving_properties,
 )
+from jeugdgov.validation.pyshacl import validate_with_pyshacl
 
 LABELS = (RDFS.label, SKOS.prefLabel)
 Triple = tuple[Node, Node, Node]
@@ -59,7 +61,7 @@ def translation_for(selection: frozenset[str]) -> Translation:
 def check_translatable(translation: Translation) -> None:
     """Refuse, naming them, shapes this engine cannot evaluate."""
     if translation.untranslatable:
-        names = "; ".join(f"{_short(shape)}: {why}" for shape, why in sorted(translation.untranslatable.items()))
+        names = "; ".join(f"{local_name(shape)}: {why}" for shape, why in sorted(translation.untranslatable.items()))
         raise InputError(f"the fast engine cannot evaluate these shapes: {names}",
                          hint="validate with --engine pyshacl, or add --fallback to let pySHACL "
                          "check only these shapes")
@@ -70,7 +72,7 @@ def evaluate(runner: Runner, queries: Sequence[ShapeQuery], progress: Progress |
 
     One after the other: pyoxigraph holds the GIL while it evaluates, so threads would not
     run queries side by side; several setups are validated in parallel processes instead
-    (:mod:`jeugdgov.engine_files`)."""
+    (:mod:`jeugdgov.validation.fast.parallel`)."""
     results: list[RawResult] = []
     focus_nodes: dict[str, list[Node]] = {}  # per target query: the shape's constraints share it
     for query in queries:
@@ -83,7 +85,7 @@ def evaluate(runner: Runner, queries: Sequence[ShapeQuery], progress: Progress |
             rows = _on_focus_nodes(runner, query, first.text, focus_nodes[first.query])
         results.extend(_results(query, rows))
         if progress:
-            progress(_short(query.source))
+            progress(local_name(query.source))
     return results
 
 
@@ -218,7 +220,7 @@ class LocalRunner:
 def described(nodes: set[Node], triples: TriplesOf) -> list[Triple]:
     """Types, labels and involved parties of the nodes, with the parties' labels, from a
     runner's ``triples`` (of the given nodes, with the given predicates)."""
-    involving = set(_involving_properties())
+    involving = set(involving_properties())
     found = list(triples(nodes, [RDF.type, *LABELS, *involving]))
     parties = {o for _s, p, o in found if p in involving}
     return found + list(triples(parties - nodes, LABELS))
@@ -256,7 +258,8 @@ def to_rdflib(term: object) -> Node:
 
 
 @cache
-def _ontology_quads() -> tuple[ox.Quad, ...]:
+def ontology_quads() -> tuple[ox.Quad, ...]:
+    """The ontology as pyoxigraph quads in the default graph, converted once."""
     return tuple(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in ontology())
 
 
@@ -264,7 +267,7 @@ def store_for(graph: Graph) -> ox.Store:
     """A store whose default graph is the graph merged with the ontology."""
     store = ox.Store()
     store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
-    store.bulk_extend(_ontology_quads())
+    store.bulk_extend(ontology_quads())
     return store
 
 
@@ -284,7 +287,7 @@ def validate_setup(setup: Setup, defects: Iterable[str] | None = None, fallback:
     raw = _original_literals(raw, setup.graph)
     report = report_for(setup, raw, runner, defects)
     if translation.untranslatable:
-        report = _with_pyshacl(report, setup, set(translation.untranslatable), defects)
+        report = with_pyshacl(report, setup, set(translation.untranslatable), defects)
     return report
 
 
@@ -310,29 +313,10 @@ def _literal_key(literal: Literal) -> tuple[object, ...]:
     return (literal.datatype, literal.language, value)
 
 
-def _with_pyshacl(report: Report, setup: Setup, shapes: set[Node], defects: Iterable[str] | None) -> Report:
+def with_pyshacl(report: Report, setup: Setup, shapes: set[Node], defects: Iterable[str] | None) -> Report:
     """Add pySHACL's results for the shapes this engine cannot evaluate."""
-    from jeugdgov.validation import _validate_with_pyshacl
-
-    only = _only_shapes(selected_shapes(defects), shapes)
-    extra = _validate_with_pyshacl(setup, None, shapes_graph=only)
-    report.findings = sorted([*report.findings, *extra.findings],
-                             key=lambda f: (f.setup, f.defect, f.focus, f.value or ""))
+    only = only_shapes(selected_shapes(defects), shapes)
+    extra = validate_with_pyshacl(setup, None, shapes_graph=only)
+    report.findings = sorted([*report.findings, *extra.findings], key=finding_order)
     report.shacl_report += extra.shacl_report
     return report
-
-
-def _only_shapes(shapes_graph: Graph, keep: set[Node]) -> Graph:
-    from jeugdgov.engine_sparql import TARGETS
-
-    graph = Graph()
-    graph += shapes_graph
-    for target in TARGETS:
-        for shape in set(graph.subjects(target, None)) - keep:
-            graph.remove((shape, target, None))
-    return graph
-
-
-def _short(node: Node) -> str:
-    text = str(node)
-    return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]

@@ -1,12 +1,5 @@
-"""Validating a setup against the defect and data-quality shapes.
-
-One entry point, :func:`validate`, in the manner of pySHACL's. Two engines compute the SHACL
-results over the setup merged with the ontology: pySHACL (the reference) and the fast
-set-at-a-time SPARQL engine of :mod:`jeugdgov.engine`. Both hand their results over as
-:class:`RawResult` and share the conversion into a :class:`Finding` that carries the
-catalogue id, the parties involved, a message in Dutch and English and the legal or
-normative basis.
-"""
+"""Findings: the SHACL results of either engine, with the catalogue id, the parties involved, a
+message in Dutch and English and the legal or normative basis of the defect."""
 
 from __future__ import annotations
 
@@ -15,21 +8,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-import pyshacl
 from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS
 
-from jeugdgov.errors import InputError
-from jeugdgov.loading import Setup
-from jeugdgov.resources import JG, JGD, is_vocabulary_term, ontology, shapes
+from jeugdgov.resources import JG, LANGUAGES, is_vocabulary_term, ontology, shapes
+from jeugdgov.setups import Setup
+from jeugdgov.validation.catalogue import notation
 
-LANGUAGES = ("nl", "en")
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label)  # rdflib namespace attributes are slow to look up
 TYPE = RDF.type
-#: Validation engines: the fast SPARQL engine and pySHACL, the reference.
-ENGINES = ("fast", "pyshacl")
-DEFAULT_ENGINE = "fast"
-TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 PREFIXES = {
     "https://w3id.org/jeugdgov/def#": "jg:",
@@ -108,61 +95,9 @@ class Report:
         return not self.findings
 
 
-def defect_ids() -> list[str]:
-    """Catalogue ids that can be selected: every defect and every group of defects."""
-    return sorted(str(n) for c in ontology().subjects(SKOS.inScheme, URIRef(JGD))
-                  for n in ontology().objects(c, SKOS.notation))
-
-
-def validate(setup: Setup, defects: Iterable[str] | None = None, engine: str = DEFAULT_ENGINE,
-             fallback: bool = False) -> Report:
-    """Validate one setup; ``defects`` limits the check to these catalogue ids or groups.
-
-    ``engine`` is "fast" (set-at-a-time SPARQL over pyoxigraph) or "pyshacl" (the reference).
-    Shapes the fast engine cannot translate are an InputError naming them, unless ``fallback``
-    lets pySHACL validate the setup instead.
-    """
-    if engine == "pyshacl":
-        return _validate_with_pyshacl(setup, defects)
-    if engine == "fast":
-        from jeugdgov.engine import validate_setup  # the engine imports this module
-
-        return validate_setup(setup, defects, fallback=fallback)
-    raise InputError(f"unknown validation engine '{engine}'", hint=f"choose from: {', '.join(ENGINES)}")
-
-
-def selected_shapes(defects: Iterable[str] | None) -> Graph:
-    """The shapes graph for a selection of defect ids or groups (all shapes for None)."""
-    return _shapes_for(frozenset(defects)) if defects else shapes()
-
-
-def _validate_with_pyshacl(setup: Setup, defects: Iterable[str] | None,
-                           shapes_graph: Graph | None = None) -> Report:
-    shapes_graph = shapes_graph if shapes_graph is not None else selected_shapes(defects)
-    data = Graph()
-    data += setup.graph
-    data += ontology()
-    _conforms, results, _text = pyshacl.validate(
-        data, shacl_graph=shapes_graph, inference="none", advanced=True, inplace=True,
-        allow_warnings=False, allow_infos=False)
-    # Only the report's own results: a failed sh:node also nests the inner results (sh:detail).
-    raw = [_raw_result(results, result) for report in results.subjects(RDF.type, SH.ValidationReport)
-           for result in results.objects(report, SH.result)]
-    findings = findings_from(setup.name, raw, data, shapes_graph)
-    attach_messages(results, findings)
-    return Report(setup=setup, findings=findings, shacl_report=results)
-
-
-def _raw_result(results: Graph, result: Node) -> RawResult:
-    return RawResult(
-        focus=results.value(result, SH.focusNode),
-        source=results.value(result, SH.sourceShape),
-        severity=results.value(result, SH.resultSeverity) or SH.Violation,
-        path=results.value(result, SH.resultPath),
-        value=results.value(result, SH.value),
-        component=results.value(result, SH.sourceConstraintComponent),
-        constraint=results.value(result, SH.sourceConstraint),
-    )
+def finding_order(finding: Finding) -> tuple[str, str, str, str]:
+    """The order findings are reported in, whichever engine found them."""
+    return (finding.setup, finding.defect, finding.focus, finding.value or "")
 
 
 def findings_from(setup: str, raw: Iterable[RawResult], data: Iterable[tuple[Node, Node, Node]],
@@ -171,37 +106,7 @@ def findings_from(setup: str, raw: Iterable[RawResult], data: Iterable[tuple[Nod
     of their nodes."""
     described = _Described(data)
     return sorted((_finding(setup, result, described, shapes_graph) for result in raw),
-                  key=lambda f: (f.setup, f.defect, f.focus, f.value or ""))
-
-
-@cache
-def _shapes_for(selection: frozenset[str]) -> Graph:
-    """A copy of the shapes in which only shapes detecting the selected defects have targets."""
-    unknown = selection - set(defect_ids())
-    if unknown:
-        raise InputError(f"unknown defect id(s): {', '.join(sorted(unknown))}",
-                         hint=f"choose from: {', '.join(defect_ids())}")
-    wanted = {c for c in _defect_concepts()
-              if _notation(c) in selection or any(_notation(b) in selection for b in _broader(c))}
-    graph = Graph()
-    graph += shapes()
-    for shape, concept in shapes().subject_objects(JG.detects):
-        if concept not in wanted:
-            for target in TARGETS:
-                graph.remove((shape, target, None))
-    return graph
-
-
-def _defect_concepts() -> list[Node]:
-    return list(ontology().subjects(SKOS.inScheme, URIRef(JGD)))
-
-
-def _notation(concept: Node) -> str:
-    return str(ontology().value(concept, SKOS.notation))
-
-
-def _broader(concept: Node) -> list[Node]:
-    return list(ontology().transitive_objects(concept, SKOS.broader))
+                  key=finding_order)
 
 
 class _Described:
@@ -278,15 +183,15 @@ def _shape_facts(source: Node, shapes_graph: Graph) -> ShapeFacts:
         _SHAPE_FACTS[id(shapes_graph)] = (shapes_graph, {})
     known = _SHAPE_FACTS[id(shapes_graph)][1]
     if source not in known:
-        shape = _detecting_shape(source, shapes_graph)
+        shape = detecting_shape(source, shapes_graph)
         concept = shapes_graph.value(shape, JG.detects)
         templates = {lang: _template(shape, source, shapes_graph, lang) for lang in LANGUAGES}
         basis = tuple(sorted(str(b) for b in shapes_graph.objects(shape, RDFS.seeAlso)))
-        known[source] = (shape, templates, _notation(concept) if concept is not None else "shacl", basis)
+        known[source] = (shape, templates, notation(concept) if concept is not None else "shacl", basis)
     return known[source]
 
 
-def _detecting_shape(source: Node, shapes_graph: Graph) -> Node:
+def detecting_shape(source: Node, shapes_graph: Graph) -> Node:
     """The shape carrying jg:detects: the source itself or the node shape it is part of."""
     if (source, JG.detects, None) in shapes_graph:
         return source
@@ -325,13 +230,13 @@ def _parties(data: _Described, focus: Node, value: Node | None) -> tuple[Party, 
 
 
 @cache
-def _involving_properties() -> tuple[Node, ...]:
+def involving_properties() -> tuple[Node, ...]:
     return tuple(ontology().transitive_subjects(RDFS.subPropertyOf, JG.involves))
 
 
 @cache
 def _involving_order() -> dict[Node, int]:
-    return {p: k for k, p in enumerate(_involving_properties())}
+    return {p: k for k, p in enumerate(involving_properties())}
 
 
 @cache
@@ -384,7 +289,7 @@ def attach_messages(results: Graph, findings: list[Finding]) -> None:
         source = results.value(result, SH.sourceShape)
         value = results.value(result, SH.value)
         value_id = _node_id(value) if value is not None and _node_id(value) != focus else None
-        shape = _node_id(_detecting_shape(source, shapes()))
+        shape = _node_id(detecting_shape(source, shapes()))
         finding = by_key.get((focus, shape, value_id))
         if finding is None:
             continue

@@ -37,11 +37,10 @@ import networkx as nx
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, Node, URIRef
 
 from jeugdgov.errors import InputError
-from jeugdgov.loading import Setup
-from jeugdgov.resources import JG, ORG, TIME, ontology
+from jeugdgov.resources import JG, LANGUAGES, ORG, TIME, local_name, ontology
+from jeugdgov.setups import Setup
 
 KINDS = ("roles", "mandates", "money", "accountability")
-LANGUAGES = ("nl", "en")
 
 #: Labels of the projections, for titles and messages.
 KIND_LABELS = {
@@ -137,6 +136,15 @@ class Period:
         return self.describe("en")
 
 
+def require_complete(setup: Setup) -> None:
+    """Refuse a setup whose graph holds only its description: projecting it would draw an
+    empty picture instead of the setup."""
+    if not setup.complete:
+        raise InputError(f"the setup '{setup.name}' ({setup.source}) carries only its description, "
+                         "not its graph, so it cannot be projected or drawn",
+                         hint="load the setup with jeugdgov.load(...) and draw that")
+
+
 def project(setup: Setup, kind: str, *, lang: str = "en", period: Period | None = None,
             at: date | None = None) -> nx.MultiDiGraph:
     """Project one kind of relation of a setup to a graph, optionally restricted in time.
@@ -144,6 +152,7 @@ def project(setup: Setup, kind: str, *, lang: str = "en", period: Period | None 
     ``period`` keeps the relations holding at some time in that period; ``at`` those holding on
     that day. The result may have no edges: :func:`require_edges` turns that into a message.
     """
+    require_complete(setup)
     if kind not in KINDS:
         raise InputError(f"unknown kind of graph '{kind}'", hint=f"choose one of: {', '.join(KINDS)}")
     if lang not in LANGUAGES:
@@ -318,7 +327,7 @@ def _role_edges(data: Graph) -> Iterable[tuple[str, str, str, dict]]:
             relation = _labels(data, role)
             yield str(agent), str(task), str(assignment), {
                 "node": str(assignment),
-                "relation": _local(role),
+                "relation": local_name(role),
                 "role": str(role),
                 "task": str(task),
                 "context": _str(data.value(assignment, JG.inContextOf)),
@@ -580,7 +589,7 @@ def _labels(data: Graph, node: Node | None, fallback: dict[str, str] | None = No
             break
     if not found and fallback:
         return dict(fallback)
-    plain = found.get("") or next(iter(found.values()), None) or _local(node)
+    plain = found.get("") or next(iter(found.values()), None) or local_name(node)
     return {lang: found.get(lang) or plain for lang in LANGUAGES}
 
 
@@ -640,10 +649,6 @@ def _bool(value: Node | None) -> bool | None:
 
 def _str(node: Node | None) -> str | None:
     return str(node) if node is not None else None
-
-
-def _local(node: Node) -> str:
-    return str(node).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def _curie(node: Node) -> str:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyoxigraph import RdfFormat
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -28,17 +29,27 @@ from jeugdgov.limits import (
     may_hold_long_literal,
     too_long_token,
 )
-from jeugdgov.resources import JG
+from jeugdgov.resources import JG, local_name
 
+
+@dataclass(frozen=True)
+class FileFormat:
+    """How rdflib and pyoxigraph name the syntax of an RDF file."""
+
+    rdflib: str
+    oxigraph: RdfFormat
+
+
+#: The RDF files jeugdgov reads, by suffix: the one table both readers use.
 FORMATS = {
-    ".ttl": "turtle",
-    ".trig": "trig",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
+    ".ttl": FileFormat("turtle", RdfFormat.TURTLE),
+    ".trig": FileFormat("trig", RdfFormat.TRIG),
+    ".nt": FileFormat("nt", RdfFormat.N_TRIPLES),
+    ".nq": FileFormat("nquads", RdfFormat.N_QUADS),
+    ".jsonld": FileFormat("json-ld", RdfFormat.JSON_LD),
+    ".json": FileFormat("json-ld", RdfFormat.JSON_LD),
+    ".rdf": FileFormat("xml", RdfFormat.RDF_XML),
+    ".owl": FileFormat("xml", RdfFormat.RDF_XML),
 }
 
 
@@ -51,6 +62,10 @@ class Setup:
     source: Path | str  # a file, or the store and graph a setup was fetched from
     node: URIRef | None = None
     labels: dict[str, str] = field(default_factory=dict)
+    #: False when ``graph`` holds only the setup's description (its jg:Setup node, labels and
+    #: identifier), as for setups validated in worker processes or in a SPARQL store: their
+    #: findings are complete, but the graph cannot be drawn or projected.
+    complete: bool = True
 
     def label(self, lang: str = "en") -> str:
         return self.labels.get(lang) or self.labels.get("") or next(iter(self.labels.values()), self.name)
@@ -59,14 +74,56 @@ class Setup:
 def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:
     """Load every setup in the given files and folders (folders are searched recursively)."""
     setups: list[Setup] = []
-    for file in _rdf_files(paths):
+    for file in rdf_files(paths):
         setups.extend(_setups_in(file, parse_file(file, limits)))
-    names = [s.name for s in setups]
-    for name in {n for n in names if names.count(n) > 1}:
-        where = ", ".join(str(s.source) for s in setups if s.name == name)
-        raise InputError(f"two setups are called '{name}' ({where})",
-                         hint="give each jg:Setup its own dct:identifier")
+    refuse_duplicate_names((s.name, s.source) for s in setups)
     return setups
+
+
+def refuse_duplicate_names(named: Iterable[tuple[str, Path | str]]) -> None:
+    """An InputError if two setups, given as (name, source), share a name."""
+    sources: dict[str, list[str]] = {}
+    for name, source in named:
+        sources.setdefault(name, []).append(str(source))
+    for name, where in sources.items():
+        if len(where) > 1:
+            raise InputError(f"two setups are called '{name}' ({', '.join(where)})",
+                             hint="give each jg:Setup its own dct:identifier")
+
+
+def refuse_unknown_names(names: Iterable[str] | None, known: Iterable[str]) -> None:
+    """An InputError naming the setups asked for that are not among ``known``."""
+    known = list(known)
+    missing = sorted(set(names or ()) - set(known))
+    if missing:
+        raise InputError(f"no setup named {', '.join(missing)}", hint=f"setups found: {', '.join(known)}")
+
+
+def select(setups: Sequence[Setup], names: Iterable[str] | None) -> list[Setup]:
+    """The setups with these names (all for None or none named); an InputError for a name
+    no setup has."""
+    if not names:
+        return list(setups)
+    wanted = set(names)
+    refuse_unknown_names(wanted, (s.name for s in setups))
+    return [s for s in setups if s.name in wanted]
+
+
+def select_one(setups: Sequence[Setup], name: str | None, purpose: str = "use") -> Setup:
+    """The setup called ``name``, or the only one; an InputError naming the choices otherwise."""
+    if name is not None:
+        return select(setups, [name])[0]
+    if len(setups) != 1:
+        raise InputError(f"the input holds {len(setups)} setups; say which one to {purpose}",
+                         hint=f"add --setup with one of: {', '.join(s.name for s in setups)}")
+    return setups[0]
+
+
+def name_from_graph_iri(iri: str) -> str:
+    """A setup name from a graph IRI: its last path segment without a file extension."""
+    last = local_name(iri)
+    stem, dot, suffix = last.rpartition(".")
+    return stem if dot and f".{suffix.lower()}" in FORMATS else last
 
 
 #: Read when named, skipped in a folder: a plain .json beside the data is seldom JSON-LD
@@ -74,7 +131,7 @@ def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:
 NAMED_ONLY = {".json"}
 
 
-def _rdf_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+def rdf_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Each RDF file once, however often it is named or reached through a folder."""
     seen: set[Path] = set()
     for path in _named_files(paths):
@@ -107,7 +164,7 @@ def _named_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     """Parse one RDF file into a dataset, turning parser errors into an InputError with a line."""
-    fmt = FORMATS[path.suffix.lower()]
+    fmt = FORMATS[path.suffix.lower()].rdflib
     check_file(path, limits)
     dataset = Dataset()
     try:
@@ -171,12 +228,12 @@ def _setups_in(path: Path, dataset: Dataset) -> Iterator[Setup]:
     default = dataset.default_graph
     named = [g for g in dataset.graphs() if g.identifier != default.identifier and len(g)]
     if not named:
-        yield _setup(path, _copy(default), fallback=path.stem)
+        yield setup_from_graph(path, _copy(default), fallback=path.stem)
         return
     for graph in named:
         merged = _copy(default)
         merged += graph
-        yield _setup(path, merged, fallback=f"{path.stem}-{_local_name(graph.identifier)}")
+        yield setup_from_graph(path, merged, fallback=f"{path.stem}-{local_name(graph.identifier)}")
 
 
 def _copy(graph: Graph) -> Graph:
@@ -193,7 +250,8 @@ def blank_setup_error(path: Path | str) -> InputError:
                       hint="give the setup an IRI, e.g. <https://w3id.org/jeugdgov/id/NAME/setup> a jg:Setup")
 
 
-def _setup(path: Path | str, graph: Graph, fallback: str) -> Setup:
+def setup_from_graph(path: Path | str, graph: Graph, fallback: str) -> Setup:
+    """The setup a graph describes; ``fallback`` names it when its jg:Setup has no identifier."""
     if any(isinstance(n, BNode) for n in graph.subjects(RDF.type, JG.Setup)):
         raise blank_setup_error(path)
     nodes = [n for n in graph.subjects(RDF.type, JG.Setup) if isinstance(n, URIRef)]
@@ -207,10 +265,6 @@ def _setup(path: Path | str, graph: Graph, fallback: str) -> Setup:
         for label in graph.objects(node, RDFS.label):
             labels[getattr(label, "language", None) or ""] = str(label)
     return Setup(name=name, graph=graph, source=path, node=node, labels=labels)
-
-
-def _local_name(iri: str) -> str:
-    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 class _BadTermWarnings(logging.Filter):

@@ -1,7 +1,7 @@
 """What a picture shows: one projection of a setup, laid out, with the findings it touches.
 
-A :class:`View` is shared by the static figures (:mod:`jeugdgov.visualisation`) and the
-interactive HTML (:mod:`jeugdgov.interactive`), so both draw the same nodes in the same places
+A :class:`View` is shared by the static figures (:mod:`jeugdgov.viz.static`) and the
+interactive HTML (:mod:`jeugdgov.viz.interactive`), so both draw the same nodes in the same places
 with the same numbered findings. A finding touches a view when an edge in it is the relation
 the finding is about (its focus or value), or runs from the focus or value to another party
 of the finding, or when the focus itself is a node of the view. Findings of one defect share a
@@ -20,9 +20,7 @@ from functools import cache
 
 import networkx as nx
 
-from jeugdgov.layout import Layout, layered, longest_path_layers
-from jeugdgov.loading import Setup
-from jeugdgov.projection import (
+from jeugdgov.analysis.projection import (
     KIND_LABELS,
     KINDS,
     NODE_KINDS,
@@ -30,8 +28,11 @@ from jeugdgov.projection import (
     project,
     require_edges,
 )
-from jeugdgov.projection import aggregate as merge_equivalent
+from jeugdgov.analysis.projection import aggregate as merge_equivalent
+from jeugdgov.resources import local_name
+from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding, validate
+from jeugdgov.viz.layout import Layout, layered, longest_path_layers
 
 FONT_SIZE = 8.0
 SEVERITY_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
@@ -128,7 +129,7 @@ class Group:
         text = f"[{self.number}] " if numbered else ""
         text += f"{self.defect} ({SEVERITY_LABELS[self.severity][lang]}): {first.message(lang)}"
         if len(self.findings) > 1:
-            describe = self.describe or (lambda f: f.focus.rsplit("/", 1)[-1])
+            describe = self.describe or (lambda f: local_name(f.focus))
             others = [describe(f) for f in self.findings[1:]]
             text += f" — {TEXT['also'][lang]} ({len(others)}): {', '.join(dict.fromkeys(others))}"
         if self.elsewhere:
@@ -388,7 +389,7 @@ def _describer(setup: Setup, graph: nx.MultiDiGraph, lang: str) -> Callable[[Fin
             for kind in KINDS:
                 for _, _, a in project(setup, kind, lang=lang).edges(data=True):
                     names.setdefault(a["node"], a["label"])
-        return names.get(finding.focus) or finding.focus.rsplit("/", 1)[-1]
+        return names.get(finding.focus) or local_name(finding.focus)
 
     return describe
 

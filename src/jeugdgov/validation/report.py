@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from jeugdgov.validation import Report
+from jeugdgov.validation.findings import Report
 
 SEVERITY_STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
 SEVERITY_WORD = {

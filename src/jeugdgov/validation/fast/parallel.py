@@ -7,7 +7,7 @@ worker hands back is plain data: findings, and the triples of the setup's descri
 SHACL report (pickled rdflib terms: rdflib's N-Triples parser takes time quadratic in the length
 of a literal, so a text round trip would make one long literal take minutes).
 
-Setups are found as :func:`jeugdgov.loading.load` finds them: a file of triples is one setup;
+Setups are found as :func:`jeugdgov.setups.load` finds them: a file of triples is one setup;
 a TriG or N-Quads file holds one setup per named graph, each merged with the file's default
 graph; a setup is named by the ``dct:identifier`` of its ``jg:Setup`` node.
 """
@@ -27,25 +27,25 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Node
 from rdflib.namespace import DCTERMS
 
-from jeugdgov.engine import (
+from jeugdgov.errors import InputError
+from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths, may_hold_long_literal
+from jeugdgov.resources import JG, local_name
+from jeugdgov.setups import FORMATS, Setup, rdf_files, refuse_duplicate_names, refuse_unknown_names, setup_from_graph
+from jeugdgov.sparql.store import empty_file, reading
+from jeugdgov.validation.fast.engine import (
     LocalRunner,
     Progress,
-    _ontology_quads,
-    _with_pyshacl,
     check_translatable,
     evaluate,
+    ontology_quads,
     report_for,
     to_rdflib,
     translation_for,
+    with_pyshacl,
 )
-from jeugdgov.engine_plan import for_oxigraph
-from jeugdgov.engine_sparql import query_text
-from jeugdgov.errors import InputError
-from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths, may_hold_long_literal
-from jeugdgov.loading import Setup, _local_name, _rdf_files, _setup
-from jeugdgov.resources import JG
-from jeugdgov.store import FORMATS, empty_file, reading
-from jeugdgov.validation import Finding, Report
+from jeugdgov.validation.fast.rewrite import for_oxigraph
+from jeugdgov.validation.fast.translate import query_text
+from jeugdgov.validation.findings import Finding, Report
 
 Triple = tuple[Node, Node, Node]
 DESCRIPTION = (RDF.type, RDFS.label, DCTERMS.identifier)
@@ -62,11 +62,11 @@ class LoadedSetup:
 
 def load_setups(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedSetup]:
     """Each setup of one file in a store of its own, with the ontology, one at a time."""
-    fmt = FORMATS[path.suffix.lower()]
+    fmt = FORMATS[path.suffix.lower()].oxigraph
     staging = _parse(path, fmt, limits)
     named = sorted((g for g in staging.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
     if not named:
-        staging.bulk_extend(_ontology_quads())
+        staging.bulk_extend(ontology_quads())
         yield _loaded(path, staging, fallback=path.stem)
         return
     shared = list(staging.quads_for_pattern(None, None, None, ox.DefaultGraph()))
@@ -75,8 +75,8 @@ def load_setups(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedS
         store.bulk_extend(shared)
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
                           for q in staging.quads_for_pattern(None, None, None, graph))
-        store.bulk_extend(_ontology_quads())
-        yield _loaded(path, store, fallback=f"{path.stem}-{_local_name(graph.value)}")
+        store.bulk_extend(ontology_quads())
+        yield _loaded(path, store, fallback=f"{path.stem}-{local_name(graph.value)}")
 
 
 def _parse(path: Path, fmt: ox.RdfFormat, limits: Limits) -> ox.Store:
@@ -100,7 +100,7 @@ def _literals_longer_than(store: ox.Store, length: int) -> Iterator[tuple[str, i
 
 
 def _loaded(path: Path, store: ox.Store, fallback: str) -> LoadedSetup:
-    return LoadedSetup(_setup(path, _description(store), fallback), store, len(store))
+    return LoadedSetup(setup_from_graph(path, _description(store), fallback), store, len(store))
 
 
 def _description(store: ox.Store) -> Graph:
@@ -157,7 +157,7 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
     translation = translation_for(frozenset(selection))
     if not fallback:
         check_translatable(translation)
-    files = list(_rdf_files(paths))
+    files = list(rdf_files(paths))
     jobs = [_Job(str(f), selection, tuple(names or ()), fallback, with_shacl_report, limits) for f in files]
     workers = min(workers or default_workers(), len(jobs))
     by_file: dict[str, list[_Done]] = {}
@@ -172,7 +172,7 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         if context.get_start_method() == "fork":  # what every worker needs, made once for all
-            _ontology_quads()
+            ontology_quads()
             for query in translation.queries:  # the text evaluate() runs first
                 for_oxigraph(query.focus_first.query if query.focus_first else query_text(query))
         # Largest files first, so that no worker is left with a large one while the others idle.
@@ -264,7 +264,7 @@ def _fallback(report: Report, loaded: LoadedSetup, shapes: set[Node], defects: l
     for quad in loaded.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     setup = Setup(loaded.setup.name, graph, loaded.setup.source, loaded.setup.node, loaded.setup.labels)
-    return _with_pyshacl(report, setup, shapes, defects)
+    return with_pyshacl(report, setup, shapes, defects)
 
 
 def _graph_of(triples: list[Triple]) -> Graph:
@@ -275,20 +275,13 @@ def _graph_of(triples: list[Triple]) -> Graph:
 
 
 def _reports(done: list[_Done], names: Sequence[str] | None) -> list[Report]:
-    seen: dict[str, str] = {}
+    refuse_duplicate_names((item.name, item.source) for item in done)
+    refuse_unknown_names(names, (item.name for item in done))
     reports = []
     for item in done:
-        if item.name in seen:
-            raise InputError(f"two setups are called '{item.name}' ({seen[item.name]}, {item.source})",
-                             hint="give each jg:Setup its own dct:identifier")
-        seen[item.name] = item.source
         if names and item.name not in names:
             continue
         setup = Setup(item.name, _graph_of(item.description), Path(item.source),
-                      item.node, item.labels)  # type: ignore[arg-type]
+                      item.node, item.labels, complete=False)  # type: ignore[arg-type]
         reports.append(Report(setup, item.findings, _graph_of(item.report)))
-    if names:
-        missing = sorted(set(names) - set(seen))
-        if missing:
-            raise InputError(f"no setup named {', '.join(missing)}", hint=f"setups found: {', '.join(seen)}")
     return reports

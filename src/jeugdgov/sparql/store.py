@@ -6,7 +6,7 @@ JSON-LD, RDF/XML) is one setup and goes into a named graph: the IRI of its ``jg:
 when it describes exactly one, else the file's own ``file:`` URI. The ontology (classes,
 taxonomies and their labels) goes into the default graph, so queries can label roles and tasks.
 
-Queries read the union of all graphs (see :mod:`jeugdgov.queries`).
+Queries read the union of all graphs (see :mod:`jeugdgov.sparql.library`).
 
 Loading is idempotent: blank nodes are replaced by IRIs made from the file's URI and the order
 in which the node first occurs in it (the same file gives the same IRIs), and each named graph a
@@ -21,25 +21,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, parse
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import check_file, check_literal_lengths, may_hold_long_literal, too_long_token
-from jeugdgov.loading import _rdf_files, blank_setup_error
 from jeugdgov.resources import JG, data_dir, ontology_dir
+from jeugdgov.setups import FORMATS, blank_setup_error, rdf_files
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SETUP = NamedNode(str(JG.Setup))
-FORMATS = {
-    ".ttl": RdfFormat.TURTLE,
-    ".trig": RdfFormat.TRIG,
-    ".nt": RdfFormat.N_TRIPLES,
-    ".nq": RdfFormat.N_QUADS,
-    ".jsonld": RdfFormat.JSON_LD,
-    ".json": RdfFormat.JSON_LD,
-    ".rdf": RdfFormat.RDF_XML,
-    ".owl": RdfFormat.RDF_XML,
-}
 
 
 @dataclass
@@ -57,7 +47,7 @@ def bundled_data() -> list[Path]:
 
 def read_files(paths: Sequence[str | Path], with_ontology: bool = True) -> list[ParsedFile]:
     """Parse every file first, so that one bad file stops everything before anything is written."""
-    files = list(_rdf_files(paths))
+    files = list(rdf_files(paths))
     if with_ontology:
         files += sorted(ontology_dir().glob("*.ttl"))
     ontology = ontology_dir().resolve()
@@ -109,7 +99,7 @@ def empty_file(path: Path) -> InputError:
 
 
 def _parse(path: Path, into_default: bool) -> ParsedFile:
-    fmt = FORMATS[path.suffix.lower()]
+    fmt = FORMATS[path.suffix.lower()].oxigraph
     check_file(path)
     with reading(path, hint="fix the file; nothing was loaded"), path.open("rb") as stream:
         quads = list(parse(stream, format=fmt, base_iri=path.resolve().as_uri()))

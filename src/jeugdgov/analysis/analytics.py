@@ -22,9 +22,10 @@ from decimal import Decimal
 
 import networkx as nx
 
+from jeugdgov.analysis.projection import Period, belongs_to, edge_period, project, require_edges, task_and_narrower
 from jeugdgov.errors import InputError
-from jeugdgov.loading import Setup
-from jeugdgov.projection import Period, belongs_to, edge_period, project, require_edges, task_and_narrower
+from jeugdgov.resources import local_name
+from jeugdgov.setups import Setup
 
 ACCESS_DECISION = "https://w3id.org/jeugdgov/task/access-decision"
 CARE_DELIVERY = "https://w3id.org/jeugdgov/task/care-delivery"
@@ -330,7 +331,7 @@ def conflicting_roles(setup: Setup, *, lang: str = "en", period: Period | None =
                 result.conflicts.append(Conflict(
                     party=party, label=graph.nodes[party]["label"], conflict=name,
                     first=_role_text(graph, own), second=_role_text(graph, other),
-                    via=graph.nodes[via]["label"] if via in graph else (via.rsplit("/", 1)[-1] if via else None),
+                    via=graph.nodes[via]["label"] if via in graph else (local_name(via) if via else None),
                     period=overlap))
     return result
 

@@ -8,10 +8,10 @@ does the work. Only the results (and the labels of the nodes they name) travel b
 SPARQL has no name for a store's own default graph, so a dataset cannot merge it with a named
 graph. When the default graph holds triples of its own (the layout ``jeugdgov push`` writes:
 shared facts and the ontology there), the setups are fetched instead
-(:func:`jeugdgov.remote.fetch_setups`) and validated locally, and the caller is told so.
+(:func:`jeugdgov.sparql.remote.fetch_setups`) and validated locally, and the caller is told so.
 
 For an oxigraph server the queries get the same LATERAL rewrite as locally
-(:mod:`jeugdgov.engine_plan`); other stores get standard SPARQL 1.1.
+(:mod:`jeugdgov.validation.fast.rewrite`); other stores get standard SPARQL 1.1.
 """
 
 from __future__ import annotations
@@ -22,7 +22,17 @@ from pyoxigraph import QuerySolutions
 from rdflib import RDF, RDFS, Graph, Node, URIRef
 from rdflib.namespace import DCTERMS, OWL
 
-from jeugdgov.engine import (
+from jeugdgov.errors import InputError
+from jeugdgov.setups import (
+    Setup,
+    name_from_graph_iri,
+    refuse_duplicate_names,
+    refuse_unknown_names,
+    select,
+    setup_from_graph,
+)
+from jeugdgov.sparql.remote import fetch_setups, query, server_software
+from jeugdgov.validation.fast.engine import (
     Progress,
     Triple,
     check_translatable,
@@ -31,12 +41,10 @@ from jeugdgov.engine import (
     report_for,
     to_rdflib,
     translation_for,
+    validate_setup,
 )
-from jeugdgov.engine_plan import for_oxigraph
-from jeugdgov.errors import InputError
-from jeugdgov.loading import Setup, _setup
-from jeugdgov.remote import _name, fetch_setups, query, server_software
-from jeugdgov.validation import Report
+from jeugdgov.validation.fast.rewrite import for_oxigraph
+from jeugdgov.validation.findings import Report
 
 ONTOLOGY = "https://w3id.org/jeugdgov/def"
 TIMEOUT = 600  # seconds for one shape query on national data
@@ -100,25 +108,18 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
         raise InputError(f"the SPARQL endpoint {endpoint} holds no setup graphs",
                          hint="push data to it first: jeugdgov push DATA... --endpoint URL")
     lateral = server_software(endpoint).lower().startswith("oxigraph")
+    runners = [EndpointRunner(endpoint, [graph, *common], lateral=lateral) for graph in setups]
+    found = [(_remote_setup(endpoint, graph, runner), runner) for graph, runner in zip(setups, runners, strict=True)]
+    refuse_duplicate_names((setup.name, setup.source) for setup, _ in found)
+    refuse_unknown_names(names, (setup.name for setup, _ in found))
     reports: list[Report] = []
-    seen: dict[str, str] = {}
-    for graph in setups:
-        runner = EndpointRunner(endpoint, [graph, *common], lateral=lateral)
-        setup = _remote_setup(endpoint, graph, runner)
-        if setup.name in seen:
-            raise InputError(f"two graphs of {endpoint} hold a setup called '{setup.name}'",
-                             hint="give each jg:Setup its own dct:identifier")
-        seen[setup.name] = graph
+    for setup, runner in found:
         if names and setup.name not in names:
             continue
         if progress:
             progress(f"validating {setup.name} in the store")
         raw = evaluate(runner, translation.queries, progress)
         reports.append(report_for(setup, raw, runner, defects, with_shacl_report=with_shacl_report))
-    if names:
-        unknown = sorted(set(names) - set(seen))
-        if unknown:
-            raise InputError(f"no setup named {', '.join(unknown)}", hint=f"setups found: {', '.join(seen)}")
     return reports
 
 
@@ -128,25 +129,19 @@ def _remote_setup(endpoint: str, graph: str, runner: EndpointRunner) -> Setup:
             f"VALUES ?p {{ {RDF.type.n3()} {RDFS.label.n3()} {DCTERMS.identifier.n3()} }} }}")
     for row in runner.select(text):
         description.add((row["s"], row["p"], row["o"]))
-    return _setup(f"{endpoint} <{graph}>", description, fallback=_name(graph))  # type: ignore[arg-type]
+    setup = setup_from_graph(f"{endpoint} <{graph}>", description, fallback=name_from_graph_iri(graph))
+    setup.complete = False
+    return setup
 
 
 def _fetched(endpoint: str, defects: Iterable[str] | None, names: Sequence[str] | None, fallback: bool,
              graph_store: str | None, note: Callable[[str], None] | None) -> list[Report]:
-    from jeugdgov.validation import validate
-
     if note:
         note(f"the setups of {endpoint} are fetched and validated here: its default graph holds triples of "
              "its own, which a SPARQL dataset cannot merge with a named graph, or some shapes need pySHACL "
              "(put shared triples and the ontology in named graphs to validate in the store)")
-    setups = fetch_setups(endpoint, graph_store=graph_store)
-    if names:
-        unknown = sorted(set(names) - {s.name for s in setups})
-        if unknown:
-            raise InputError(f"no setup named {', '.join(unknown)}",
-                             hint=f"setups found: {', '.join(s.name for s in setups)}")
-        setups = [s for s in setups if s.name in names]
-    return [validate(s, defects=defects, engine="fast", fallback=fallback) for s in setups]
+    setups = select(fetch_setups(endpoint, graph_store=graph_store), names)
+    return [validate_setup(s, defects, fallback=fallback) for s in setups]
 
 
 def _rows(endpoint: str, text: str, graphs: Sequence[str] = ()) -> Iterator[dict[str, Node]]:

@@ -12,7 +12,7 @@ Routes::
 
 Results follow the ``format`` parameter (csv, tsv, json, xml; for graphs turtle, ntriples, xml,
 json) or else the ``Accept`` header. Every response allows cross-origin use (CORS). Queries run
-in worker processes (:mod:`jeugdgov.executor`) under a time limit; request bodies and query
+in worker processes (:mod:`jeugdgov.server.executor`) under a time limit; request bodies and query
 strings are capped in size.
 
 Built on the standard library's ThreadingHTTPServer: BI tools send few, simple requests, the
@@ -33,9 +33,9 @@ from typing import ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from jeugdgov.errors import InputError
-from jeugdgov.executor import Answer, Job, PoolBusy, QueryTimeout, WorkerPool
-from jeugdgov.queries import NamedQuery, ParameterError, with_values
-from jeugdgov.results import GRAPH_FORMATS, GRAPH_MEDIA, SOLUTION_FORMATS, SOLUTION_MEDIA
+from jeugdgov.server.executor import Answer, Job, PoolBusy, QueryTimeout, WorkerPool
+from jeugdgov.sparql.library import NamedQuery, ParameterError, with_values
+from jeugdgov.sparql.results import GRAPH_FORMATS, GRAPH_MEDIA, SOLUTION_FORMATS, SOLUTION_MEDIA
 
 NAMED_ROUTE = re.compile(r"^/queries/(?P<name>[a-z0-9][a-z0-9-]*)\.(?P<ext>csv|tsv|json|xml|rq)$")
 FORM = "application/x-www-form-urlencoded"

@@ -1,6 +1,6 @@
 """External SPARQL 1.1 stores: query them, fetch setups from them, push data to them.
 
-The store is read as the embedded one is laid out (:mod:`jeugdgov.store`): each named graph a
+The store is read as the embedded one is laid out (:mod:`jeugdgov.sparql.store`): each named graph a
 setup, the default graph what the setups share. Named queries read the union of all graphs, so
 the store must offer the default graph as that union (``oxigraph serve --union-default-graph``;
 Fuseki ``tdb2:unionDefaultGraph``; GraphDB and Virtuoso do so by default).
@@ -20,9 +20,9 @@ from SPARQLWrapper import INSERT, JSON, POST, SELECT, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from jeugdgov.errors import InputError
-from jeugdgov.loading import FORMATS, Setup, _setup
-from jeugdgov.queries import Result, Term, with_values
-from jeugdgov.store import read_files
+from jeugdgov.setups import Setup, name_from_graph_iri, refuse_duplicate_names, setup_from_graph
+from jeugdgov.sparql.library import Result, Term, with_values
+from jeugdgov.sparql.store import read_files
 
 TIMEOUT = 120  # seconds to wait for an external store
 
@@ -140,7 +140,7 @@ def fetch_setups(endpoint: str, graph_store: str | None = None) -> list[Setup]:
         if not len(everything):
             raise InputError(f"the SPARQL endpoint {endpoint} holds no triples",
                              hint="push data to it first: jeugdgov push DATA... --endpoint URL")
-        return [_setup(endpoint, everything, fallback=_name(endpoint))]
+        return [setup_from_graph(endpoint, everything, fallback=name_from_graph_iri(endpoint))]
     separate = _ask(endpoint, SEPARATE_DEFAULT)
     if not separate and not graph_store:
         raise InputError(f"the default graph of {endpoint} is the union of all its graphs, so SPARQL cannot "
@@ -157,11 +157,8 @@ def fetch_setups(endpoint: str, graph_store: str | None = None) -> list[Setup]:
         else:
             own = _construct(endpoint, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
             merged = _graph(source, own, shared)
-        setups.append(_setup(source, merged, fallback=_name(graph)))
-    names = [s.name for s in setups]
-    for name in {n for n in names if names.count(n) > 1}:
-        raise InputError(f"two graphs of {endpoint} hold a setup called '{name}'",
-                         hint="give each jg:Setup its own dct:identifier")
+        setups.append(setup_from_graph(source, merged, fallback=name_from_graph_iri(graph)))
+    refuse_duplicate_names((s.name, s.source) for s in setups)
     return setups
 
 
@@ -181,13 +178,6 @@ def _get(url: str) -> bytes:
 def _ask(endpoint: str, text: str) -> bool:
     result = query(endpoint, text)
     return bool(result) if not isinstance(result, list) else False
-
-
-def _name(iri: str) -> str:
-    """A setup name from a graph IRI: its last path segment without a file extension."""
-    last = iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-    stem, dot, suffix = last.rpartition(".")
-    return stem if dot and f".{suffix.lower()}" in FORMATS else last
 
 
 def push(paths: Sequence[str | Path], endpoint: str | None = None, graph_store: str | None = None,

@@ -27,10 +27,9 @@ from rdflib.collection import Collection
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from jeugdgov.engine_cache import DiskMemo
 from jeugdgov.resources import JG
-
-TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+from jeugdgov.validation.catalogue import TARGETS
+from jeugdgov.validation.fast.cache import DiskMemo
 
 #: Predicates on a shape that are no constraint: targets, annotations, messages, structure.
 NOT_CONSTRAINTS = {

@@ -15,8 +15,8 @@ import re
 
 from pyvis.network import Network
 
-from jeugdgov.projection import NODE_KINDS
-from jeugdgov.views import (
+from jeugdgov.analysis.projection import NODE_KINDS
+from jeugdgov.viz.views import (
     KIND_COLOURS,
     SEVERITY_COLOURS,
     SEVERITY_LABELS,

@@ -20,7 +20,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Store
 
 from jeugdgov.errors import InputError
-from jeugdgov.results import GRAPH_FORMATS, SOLUTION_FORMATS, is_graph, serialize_result
+from jeugdgov.sparql.results import GRAPH_FORMATS, SOLUTION_FORMATS, is_graph, serialize_result
 
 TEXT = "text/plain; charset=utf-8"
 

@@ -39,14 +39,13 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
 
 from jeugdgov.errors import InputError
-from jeugdgov.resources import queries_dir
+from jeugdgov.resources import LANGUAGES, queries_dir
 
 Term = NamedNode | Literal
 Result = QuerySolutions | QueryBoolean | QueryTriples
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TYPES = ("xsd:date", "xsd:decimal", "xsd:integer", "xsd:boolean", "xsd:string", "iri")
-LANGUAGES = ("nl", "en")
 #: Names of library queries: they appear in URLs, so nothing that could walk a path.
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 

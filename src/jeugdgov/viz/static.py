@@ -3,7 +3,7 @@
 ::
 
     from jeugdgov import load
-    from jeugdgov.visualisation import figure, write
+    from jeugdgov.viz.static import figure, write
 
     setup = load("data/lelystad.trig")[1]
     figure(setup, "money")                           # a matplotlib Figure (shows in a notebook)
@@ -36,11 +36,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.path import Path as MplPath
 
+from jeugdgov.analysis.projection import KIND_LABELS, KINDS, NODE_KINDS, Period
 from jeugdgov.errors import InputError
-from jeugdgov.loading import Setup
-from jeugdgov.projection import KIND_LABELS, KINDS, NODE_KINDS, Period
+from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding
-from jeugdgov.views import (
+from jeugdgov.viz.views import (
     FONT_SIZE,
     KIND_COLOURS,
     RELATION_STYLES,
@@ -142,7 +142,7 @@ def figure_of(*views: View, columns: int | None = None) -> Figure:
 def html(setup: Setup, kind: str, *, lang: str = "en", period: Period | None = None, at: date | None = None,
          findings: Iterable[Finding] | None = None, highlight: bool = True, aggregate: bool = True) -> str:
     """A self-contained interactive HTML page (vis-network via pyvis) of one projection."""
-    from jeugdgov.interactive import to_html
+    from jeugdgov.viz.interactive import to_html
 
     return to_html(prepare(setup, kind, lang=lang, period=period, at=at, findings=findings,
                            highlight=highlight, aggregate=aggregate))
@@ -169,20 +169,6 @@ def write(setup: Setup, kind: str, out: str | Path, **options: object) -> Path:
 
         atomic_write(out, save)
     return out
-
-
-def select_setup(setups: Sequence[Setup], name: str | None) -> Setup:
-    """The setup called ``name``, or the only one; an InputError naming the choices otherwise."""
-    names = ", ".join(s.name for s in setups)
-    if name is not None:
-        for setup in setups:
-            if setup.name == name:
-                return setup
-        raise InputError(f"no setup named '{name}'", hint=f"setups found: {names}")
-    if len(setups) != 1:
-        raise InputError(f"the input holds {len(setups)} setups; say which one to draw",
-                         hint=f"add --setup with one of: {names}")
-    return setups[0]
 
 
 def check_output(out: Path) -> str:

@@ -1,0 +1,6 @@
+"""``python -m jeugdgov``: the command line."""
+
+from jeugdgov.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Validating a setup against the defect and data-quality shapes.
+
+One entry point, :func:`validate`, in the manner of pySHACL's. Two engines compute the SHACL
+results over the setup merged with the ontology: pySHACL (the reference,
+:mod:`jeugdgov.validation.pyshacl`) and the fast set-at-a-time SPARQL engine of
+:mod:`jeugdgov.validation.fast`. Both hand their results over as :class:`RawResult` and share
+the conversion into a :class:`Finding` (:mod:`jeugdgov.validation.findings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import overload
+
+from jeugdgov.errors import InputError
+from jeugdgov.limits import DEFAULT_LIMITS, Limits
+from jeugdgov.setups import Setup, load, select
+from jeugdgov.sparql.remote import fetch_setups
+from jeugdgov.validation.catalogue import defect_ids, refuse_unknown_defects, selected_shapes
+from jeugdgov.validation.fast.engine import Progress, validate_setup
+from jeugdgov.validation.fast.in_store import validate_endpoint
+from jeugdgov.validation.fast.parallel import validate_paths
+from jeugdgov.validation.findings import Finding, Party, RawResult, Report
+from jeugdgov.validation.pyshacl import validate_with_pyshacl
+
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "Finding", "Party", "RawResult", "Report", "defect_ids",
+           "selected_shapes", "validate"]
+
+#: Validation engines: the fast SPARQL engine and pySHACL, the reference.
+ENGINES = ("fast", "pyshacl")
+DEFAULT_ENGINE = "fast"
+
+
+Source = Setup | str | Path | Sequence[str | Path]
+
+
+@overload
+def validate(source: Setup, defects: Iterable[str] | None = None, *, engine: str = DEFAULT_ENGINE,
+             fallback: bool = False) -> Report: ...
+
+
+@overload
+def validate(source: str | Path | Sequence[str | Path], defects: Iterable[str] | None = None, *,
+             engine: str = DEFAULT_ENGINE, fallback: bool = False, setups: Sequence[str] | None = None,
+             workers: int | None = None, limits: Limits = DEFAULT_LIMITS, graph_store: str | None = None,
+             shared: Sequence[str] = (), with_shacl_report: bool = True, progress: Progress | None = None,
+             note: Callable[[str], None] | None = None) -> list[Report]: ...
+
+
+def validate(source: Source, defects: Iterable[str] | None = None, *, engine: str = DEFAULT_ENGINE,
+             fallback: bool = False, setups: Sequence[str] | None = None, workers: int | None = None,
+             limits: Limits = DEFAULT_LIMITS, graph_store: str | None = None, shared: Sequence[str] = (),
+             with_shacl_report: bool = True, progress: Progress | None = None,
+             note: Callable[[str], None] | None = None) -> Report | list[Report]:
+    """Validate a setup, the setups in files and folders, or those of a SPARQL endpoint.
+
+    ``source`` is a :class:`Setup` (the answer is its :class:`Report`), or a path, a list of
+    paths or an ``http(s)://`` endpoint URL (the answer is a list of reports, one per setup, and
+    ``setups`` limits it to the setups so named). ``defects`` limits the check to these
+    catalogue ids or groups.
+
+    ``engine`` is "fast" (set-at-a-time SPARQL over pyoxigraph) or "pyshacl" (the reference).
+    Shapes the fast engine cannot translate are an InputError naming them, unless ``fallback``
+    lets pySHACL check them instead.
+
+    With the fast engine, files are validated in ``workers`` processes and an endpoint's
+    setups in the store itself (``shared`` names graphs every setup shares; ``graph_store`` is
+    the Graph Store Protocol address of a store whose default graph is the union of its graphs).
+    The setups of those reports carry only their description (``Setup.complete`` is False):
+    load them to draw them. Without ``with_shacl_report`` a report's SHACL graph only says
+    whether it conforms. ``limits`` are the largest file and literal read.
+    """
+    if engine not in ENGINES:
+        raise InputError(f"unknown validation engine '{engine}'", hint=f"choose from: {', '.join(ENGINES)}")
+    defects = list(defects) if defects else None
+    refuse_unknown_defects(defects)
+    if isinstance(source, Setup):
+        if engine == "pyshacl":
+            return validate_with_pyshacl(source, defects)
+        return validate_setup(source, defects, fallback=fallback)
+    endpoint = source if isinstance(source, str) and source.startswith(("http://", "https://")) else None
+    if engine == "fast":
+        if endpoint:
+            return validate_endpoint(endpoint, defects, names=setups, shared=shared, fallback=fallback,
+                                     progress=progress, graph_store=graph_store, note=note,
+                                     with_shacl_report=with_shacl_report)
+        return validate_paths(_paths(source), defects, names=setups, fallback=fallback, progress=progress,
+                              workers=workers, with_shacl_report=with_shacl_report, limits=limits)
+    found = fetch_setups(endpoint, graph_store=graph_store) if endpoint else load(*_paths(source), limits=limits)
+    reports = []
+    for setup in select(found, setups):
+        if progress:
+            progress(f"validating {setup.name}")
+        reports.append(validate_with_pyshacl(setup, defects))
+    return reports
+
+
+def _paths(source: str | Path | Sequence[str | Path]) -> list[str | Path]:
+    return [source] if isinstance(source, (str, Path)) else list(source)

@@ -1,0 +1,72 @@
+"""The defect catalogue: the ids a check can be limited to, and the shapes that detect them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+from rdflib import SH, SKOS, Graph, Node, URIRef
+
+from jeugdgov.errors import InputError
+from jeugdgov.resources import JG, JGD, ontology, shapes
+
+#: The SHACL target predicates: a shape without them selects no focus node.
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+def defect_ids() -> list[str]:
+    """Catalogue ids that can be selected: every defect and every group of defects."""
+    return sorted(str(n) for c in ontology().subjects(SKOS.inScheme, URIRef(JGD))
+                  for n in ontology().objects(c, SKOS.notation))
+
+
+def refuse_unknown_defects(ids: Iterable[str] | None) -> None:
+    """An InputError naming the ids that are neither a defect nor a group of the catalogue."""
+    unknown = sorted(set(ids or ()) - set(defect_ids()))
+    if unknown:
+        raise InputError(f"unknown defect id(s): {', '.join(unknown)}",
+                         hint=f"choose from: {', '.join(defect_ids())}")
+
+
+def selected_shapes(defects: Iterable[str] | None) -> Graph:
+    """The shapes graph for a selection of defect ids or groups (all shapes for None)."""
+    return _shapes_for(frozenset(defects)) if defects else shapes()
+
+
+@cache
+def _shapes_for(selection: frozenset[str]) -> Graph:
+    """A copy of the shapes in which only shapes detecting the selected defects have targets."""
+    refuse_unknown_defects(selection)
+    wanted = {c for c in _defect_concepts()
+              if notation(c) in selection or any(notation(b) in selection for b in _broader(c))}
+    graph = Graph()
+    graph += shapes()
+    for shape, concept in shapes().subject_objects(JG.detects):
+        if concept not in wanted:
+            for target in TARGETS:
+                graph.remove((shape, target, None))
+    return graph
+
+
+def _defect_concepts() -> list[Node]:
+    return list(ontology().subjects(SKOS.inScheme, URIRef(JGD)))
+
+
+def notation(concept: Node) -> str:
+    return str(ontology().value(concept, SKOS.notation))
+
+
+def _broader(concept: Node) -> list[Node]:
+    return list(ontology().transitive_objects(concept, SKOS.broader))
+
+
+
+
+def only_shapes(shapes_graph: Graph, keep: set[Node]) -> Graph:
+    """A copy of a shapes graph in which only the shapes in ``keep`` have targets."""
+    graph = Graph()
+    graph += shapes_graph
+    for target in TARGETS:
+        for shape in set(graph.subjects(target, None)) - keep:
+            graph.remove((shape, target, None))
+    return graph
