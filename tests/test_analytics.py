@@ -1,4 +1,4 @@
-"""Graph analytics: money paths and amounts, conflicting roles, throughput, phase comparison."""
+"""Graph analytics: money paths and amounts, role combinations, throughput, phase comparison."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from conftest import DATA, setup_from
 
 from jeugdgov import InputError, Setup, load, validate
-from jeugdgov.analysis.analytics import compare_phases, conflicting_roles, money_paths, throughput
+from jeugdgov.analysis.analytics import compare_phases, money_paths, role_combinations, throughput
 
 LEL = "https://w3id.org/jeugdgov/id/lelystad/"
 ZHZ = "https://w3id.org/jeugdgov/id/zhz/"
@@ -84,23 +84,24 @@ def test_zhz_money_runs_from_each_municipality_through_soj(setups):
 
 
 @pytest.mark.parametrize("name", ["lelystad-netwerk", "lelystad-cooperatie", "lelystad-jel", "zhz-huidig"])
-def test_conflicting_roles_cover_the_role_defects_the_shapes_find(setups, name):
+def test_role_combinations_cover_the_role_defects_the_shapes_find(setups, name):
     setup = setups[name]
-    conflicts = conflicting_roles(setup)
-    found = {(c.party, c.conflict) for c in conflicts.conflicts}
+    combinations = role_combinations(setup)
+    found = {(c.party, c.combination) for c in combinations.combinations}
     findings = validate(setup, defects=["dual-role", "access-and-delivery"]).findings
     for finding in findings:
         kind = "commissioner-contractor" if finding.defect == "dual-role" else "access-delivery"
-        assert (finding.focus, kind) in found, f"{finding.defect} of {finding.focus} is a conflicting role"
+        assert (finding.focus, kind) in found, f"{finding.defect} of {finding.focus} is a role combination"
 
 
-def test_conflicting_roles_in_the_lelystad_phases(setups):
-    network = {(c.party, c.conflict, c.via) for c in conflicting_roles(setups["lelystad-netwerk"]).conflicts}
+def test_role_combinations_in_the_lelystad_phases(setups):
+    network = {(c.party, c.combination, c.via) for c in role_combinations(setups["lelystad-netwerk"]).combinations}
     assert (LELYSTAD, "commissioner-contractor", "JGT (network collaboration)") in network
     assert (LEL + "jgt-netwerk", "access-delivery", None) in network
-    cooperative = conflicting_roles(setups["lelystad-cooperatie"])
-    assert {(c.party, c.conflict) for c in cooperative.conflicts} == {(LEL + "directie-cooperatie", "access-delivery")}
-    assert not conflicting_roles(setups["lelystad-jel"]).conflicts, "JEL only does access"
+    cooperative = role_combinations(setups["lelystad-cooperatie"])
+    assert ({(c.party, c.combination) for c in cooperative.combinations}
+            == {(LEL + "directie-cooperatie", "access-delivery")})
+    assert not role_combinations(setups["lelystad-jel"]).combinations, "JEL only does access"
 
 
 def test_throughput_ranks_by_money_passed_on():

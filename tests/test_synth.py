@@ -182,3 +182,15 @@ def test_interrupted_validation_writes_no_report(tmp_path):
     assert result.stdout == ""
     assert "interrupted: nothing was written" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_planted_defects_are_the_catalogue_defects():
+    from jeugdgov.synth import DATA_QUALITY_DEFECTS, GOVERNANCE_DEFECTS, NOT_PLANTED
+    from jeugdgov.validation.catalogue import defect_ids, defects
+
+    planted = {*GOVERNANCE_DEFECTS, *DATA_QUALITY_DEFECTS}
+    assert planted <= set(defect_ids()), "planted ids the catalogue does not know"
+    assert planted <= set(defects()), "a group is planted as if it were one defect"
+    assert set(defects()) - planted == set(NOT_PLANTED), "catalogue defects neither planted nor excused"
+    assert all(reason.strip() for reason in NOT_PLANTED.values())
+    assert not planted & set(NOT_PLANTED)

@@ -430,35 +430,15 @@ def serve_command(
 
       jeugdgov load data/ --store ./store && jeugdgov serve --store ./store --writable
     """
-    import shutil
-    import tempfile
-
-    from jeugdgov.server.endpoint import serve
+    from jeugdgov.server.endpoint import serve_data
     from jeugdgov.sparql.library import library
-    from jeugdgov.sparql.store import bundled_data, load_into
 
-    if not timeout > 0:  # also refuses nan
-        raise InputError(f"--timeout must be more than 0 seconds, not {timeout}")
     if host not in ("127.0.0.1", "localhost", "::1"):
         stderr.print(f"[yellow]warning:[/yellow] listening on {host}: the endpoint is reachable from other "
                      "machines", highlight=False)
-    named = library(queries)
-    temporary = None if store else Path(tempfile.mkdtemp(prefix="jeugdgov-store-"))
-    folder = store or temporary
-    assert folder is not None
-    try:
-        if data or temporary:
-            count, opened = load_into(folder, data or bundled_data())
-            del opened  # close it: the workers open the store themselves
-            stderr.print(f"loaded {count} quads into {'a temporary store' if temporary else folder}", highlight=False)
-        elif not (folder / "CURRENT").is_file():
-            raise InputError("no store in this folder", file=folder,
-                             hint=f"create one with: jeugdgov load DATA... --store {folder}")
-        serve(folder, named, host=host, port=port, writable=writable, timeout=timeout, max_body=max_request,
-              workers=workers, log=not quiet, announce=lambda line: stderr.print(line, highlight=False))
-    finally:
-        if temporary:
-            shutil.rmtree(temporary, ignore_errors=True)
+    serve_data(data, store, library(queries), host=host, port=port, writable=writable, timeout=timeout,
+               max_body=max_request, workers=workers, log=not quiet,
+               note=lambda line: stderr.print(line, highlight=False))
 
 
 class Terminated(BaseException):

@@ -2,9 +2,11 @@
 
 - :func:`money_paths`: the paths money takes from a municipality to its final recipients, with
   the amount reaching each where the data has amounts (and a note saying so where it has none).
-- :func:`conflicting_roles`: parties holding roles that should be separated (commissioner and
-  contractor of the same task, access and delivery of care, advising and deciding), directly
-  or through an organisation they belong to, in overlapping periods.
+- :func:`role_combinations`: parties holding two roles at once in the roles graph (commissioner
+  and contractor of related tasks, access and delivery of care, advising on and deciding the
+  same task), directly or through an organisation they belong to, in overlapping periods. It
+  reads the graph, not the shapes: the defects are what :func:`jeugdgov.validate` reports
+  (dual-role, access-and-delivery, advises-and-decides), which add conditions of their own.
 - :func:`throughput`: actors ranked by how much money passes through them.
 - :func:`compare_phases`: which relations appear and disappear between two setups.
 
@@ -248,9 +250,9 @@ def _money_note(missing: list[str], flows: int, truncated: bool) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Conflicting roles
+# Role combinations
 
-CONFLICTS = {
+COMBINATIONS = {
     "commissioner-contractor": "commissioner and contractor of the same task",
     "access-delivery": "assesses or advises on access and delivers care",
     "advises-decides": "advises on and decides the same matter",
@@ -258,35 +260,35 @@ CONFLICTS = {
 
 
 @dataclass
-class Conflict:
+class RoleCombination:
     party: str
     label: str
-    conflict: str
+    combination: str
     first: str
     second: str
     via: str | None
     period: Period
 
     def as_row(self) -> dict:
-        return {"party": self.label, "conflict": self.conflict, "role": self.first, "and role": self.second,
+        return {"party": self.label, "combination": self.combination, "role": self.first, "and role": self.second,
                 "through": self.via or "", "period": self.period.describe()}
 
 
 @dataclass
-class Conflicts:
+class RoleCombinations:
     setup: str
-    conflicts: list[Conflict] = field(default_factory=list)
+    combinations: list[RoleCombination] = field(default_factory=list)
 
     @property
     def rows(self) -> list[dict]:
-        return [c.as_row() for c in self.conflicts]
+        return [c.as_row() for c in self.combinations]
 
     def parties(self) -> set[str]:
-        return {c.party for c in self.conflicts}
+        return {c.party for c in self.combinations}
 
     def table(self) -> Table:
-        return Table(f"Conflicting roles in {self.setup}",
-                     ["party", "conflict", "role", "and role", "through", "period"], self.rows,
+        return Table(f"Role combinations in {self.setup}",
+                     ["party", "combination", "role", "and role", "through", "period"], self.rows,
                      "A role 'through' an organisation is held by an organisation the party belongs to.")
 
     def _repr_markdown_(self) -> str:
@@ -296,11 +298,11 @@ class Conflicts:
         return str(self.table())
 
 
-def conflicting_roles(setup: Setup, *, lang: str = "en", period: Period | None = None,
-                      at: date | None = None) -> Conflicts:
-    """Parties holding roles that should be held apart, found from the roles graph.
+def role_combinations(setup: Setup, *, lang: str = "en", period: Period | None = None,
+                      at: date | None = None) -> RoleCombinations:
+    """Parties holding two roles at once, found from the roles graph.
 
-    A party conflicts when it holds one role itself and the other itself or through an
+    A party is listed when it holds one role itself and the other itself or through an
     organisation it is a body or member of (``jg:bodyOf``, ``org:memberOf``, membership), in
     overlapping periods: commissioner and (sub)contractor of the same or a narrower task;
     access (or advice on the access decision) and delivery of care; adviser and decision-maker
@@ -311,7 +313,7 @@ def conflicting_roles(setup: Setup, *, lang: str = "en", period: Period | None =
     held: dict[str, list[tuple[dict, str | None]]] = defaultdict(list)
     for actor, _, attributes in graph.edges(data=True):
         held[actor].append((attributes, None))
-    result = Conflicts(setup.name)
+    result = RoleCombinations(setup.name)
     seen: set[tuple] = set()
     for party in sorted(held, key=lambda n: graph.nodes[n]["label"]):
         through = [(a, org) for org in sorted(belongs.get(party, ())) for a, _ in held.get(org, ())]
@@ -320,7 +322,7 @@ def conflicting_roles(setup: Setup, *, lang: str = "en", period: Period | None =
             for other, via in reachable:
                 if other is own:
                     continue
-                name = _conflict(own, other)
+                name = _combination(own, other)
                 overlap = _overlap(edge_period(own), edge_period(other))
                 if name is None or overlap is None:
                     continue
@@ -328,15 +330,15 @@ def conflicting_roles(setup: Setup, *, lang: str = "en", period: Period | None =
                 if key in seen:
                     continue
                 seen.add(key)
-                result.conflicts.append(Conflict(
-                    party=party, label=graph.nodes[party]["label"], conflict=name,
+                result.combinations.append(RoleCombination(
+                    party=party, label=graph.nodes[party]["label"], combination=name,
                     first=_role_text(graph, own), second=_role_text(graph, other),
                     via=graph.nodes[via]["label"] if via in graph else (local_name(via) if via else None),
                     period=overlap))
     return result
 
 
-def _conflict(a: dict, b: dict) -> str | None:
+def _combination(a: dict, b: dict) -> str | None:
     roles = {a["relation"], b["relation"]}
     if "commissioner" in roles and roles & {"contractor", "subcontractor"} and len(roles) == 2 and _related(a, b):
         return "commissioner-contractor"

@@ -23,19 +23,22 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import signal
 import sys
-from collections.abc import Callable, Mapping
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from jeugdgov.errors import InputError
 from jeugdgov.server.executor import Answer, Job, PoolBusy, QueryTimeout, WorkerPool
 from jeugdgov.sparql.library import NamedQuery, ParameterError, with_values
 from jeugdgov.sparql.results import GRAPH_FORMATS, GRAPH_MEDIA, SOLUTION_FORMATS, SOLUTION_MEDIA
+from jeugdgov.sparql.store import bundled_data, load_into
 
 NAMED_ROUTE = re.compile(r"^/queries/(?P<name>[a-z0-9][a-z0-9-]*)\.(?P<ext>csv|tsv|json|xml|rq)$")
 FORM = "application/x-www-form-urlencoded"
@@ -354,3 +357,30 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
 def _interrupt(_signal: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
+
+
+def serve_data(data: Sequence[Path] | None, store: Path | None, queries: Mapping[str, NamedQuery], *,
+               timeout: float = 30.0, note: Callable[[str], None] | None = None, **options: Any) -> None:
+    """Serve data files (default: the bundled data) or a store folder until interrupted.
+
+    With ``store`` the data, if any, is loaded into that folder first; without it into a
+    temporary store that is removed afterwards. ``options`` are those of :func:`serve`.
+    """
+    if not timeout > 0:  # also refuses nan
+        raise InputError(f"--timeout must be more than 0 seconds, not {timeout}")
+    temporary = None if store else Path(tempfile.mkdtemp(prefix="jeugdgov-store-"))
+    folder = store or temporary
+    assert folder is not None
+    try:
+        if data or temporary:
+            count, opened = load_into(folder, data or bundled_data())
+            del opened  # close it: the workers open the store themselves
+            if note:
+                note(f"loaded {count} quads into {'a temporary store' if temporary else folder}")
+        elif not (folder / "CURRENT").is_file():
+            raise InputError("no store in this folder", file=folder,
+                             hint=f"create one with: jeugdgov load DATA... --store {folder}")
+        serve(folder, queries, timeout=timeout, announce=note, **options)
+    finally:
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)

@@ -20,6 +20,12 @@ def defect_ids() -> list[str]:
                   for n in ontology().objects(c, SKOS.notation))
 
 
+def defects() -> list[str]:
+    """Catalogue ids of the defects themselves, without the groups that gather them."""
+    groups = {o for c in _defect_concepts() for o in ontology().objects(c, SKOS.broader)}
+    return sorted(notation(c) for c in _defect_concepts() if c not in groups)
+
+
 def refuse_unknown_defects(ids: Iterable[str] | None) -> None:
     """An InputError naming the ids that are neither a defect nor a group of the catalogue."""
     unknown = sorted(set(ids or ()) - set(defect_ids()))
