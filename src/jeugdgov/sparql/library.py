@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTr
 
 from jeugdgov.errors import InputError
 from jeugdgov.resources import LANGUAGES, queries_dir
+from jeugdgov.sparql.text import lex, where_brace
 
 Term = NamedNode | Literal
 Result = QuerySolutions | QueryBoolean | QueryTriples
@@ -264,8 +265,8 @@ def resolve(name_or_file: str, folder: Path | None = None) -> NamedQuery:
 
 def refuse_remote_calls(query: str, file: Path | None = None) -> None:
     """A query over local data reads only local data: SERVICE would call a server on the network."""
-    for match in _LEXEME.finditer(query):
-        if match.lastgroup == "word" and match.group().upper() == "SERVICE":
+    for token in lex(query, strict=False):
+        if token.upper == "SERVICE":
             raise InputError("the query calls another SPARQL endpoint (SERVICE); a query over local data "
                              "makes no network requests", file=file,
                              hint="remove the SERVICE clause, or run the query on that endpoint with --endpoint")
@@ -286,54 +287,12 @@ def with_values(query: str, bindings: Mapping[str, Term]) -> str:
     """
     if not bindings:
         return query
-    brace = _where_brace(query)
+    brace = where_brace(query)
+    if brace is None:
+        raise InputError("the query has no WHERE clause to bind parameters in")
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(term) for term in bindings.values())
     return f"{query[:brace + 1]}\n  VALUES ({names}) {{ ({terms}) }}\n{query[brace + 1:]}"
-
-
-def _where_brace(query: str) -> int:
-    """Offset of the brace that opens the query's top-level WHERE group."""
-    first_brace = None
-    after_where = False
-    for kind, start, text in _tokens(query):
-        if kind == "word" and text.upper() == "WHERE":
-            after_where = True
-        elif kind == "{":
-            if after_where:
-                return start
-            if first_brace is None:
-                first_brace = start
-    if first_brace is None:
-        raise InputError("the query has no WHERE clause to bind parameters in")
-    return first_brace
-
-
-_LEXEME = re.compile(r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w]+)
-  | (?P<word>[A-Za-z_][\w.-]*:?[\w.-]*)
-  | (?P<open>\{)
-  | (?P<close>\})
-  | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
-
-
-def _tokens(query: str) -> Iterator[tuple[str, int, str]]:
-    """Top-level words and braces of a query, skipping comments, strings and IRIs."""
-    depth = 0
-    for match in _LEXEME.finditer(query):
-        kind = match.lastgroup
-        if kind == "open":
-            if depth == 0:
-                yield "{", match.start(), "{"
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-        elif kind == "word" and depth == 0 and ":" not in match.group():
-            yield "word", match.start(), match.group()
 
 
 def _is_date(value: str) -> bool:

@@ -35,21 +35,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 
-LEXER = re.compile(r"""
-    (?P<skip>\s+|\#[^\n]*)
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-  | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
-  | (?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w%-](?:[\w.%-]*[\w%-])?)?)
-  | (?P<word>[A-Za-z_][\w-]*)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<punct>\^\^|\|\||&&|!=|<=|>=|[{}()\[\].;,|/^*+?!=<>-])
-""", re.VERBOSE)
+from jeugdgov.sparql.text import Token, Unreadable, lex
+
 GROUP_KEYWORDS = {"OPTIONAL", "MINUS", "LATERAL"}
 #: What a group may not hold to be joined laterally: a lateral join would let these see the
 #: variables bound before the group, a plain join does not.
@@ -243,31 +232,6 @@ class GiveUp(Exception):
     """Syntax the rewriter does not handle."""
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-    @property
-    def upper(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
-
-
-def lex(text: str) -> list[Token]:
-    tokens = []
-    position = 0
-    while position < len(text):
-        match = LEXER.match(text, position)
-        if match is None:
-            raise GiveUp(f"cannot read {text[position:position + 20]!r}")
-        if match.lastgroup != "skip":
-            tokens.append(Token(match.lastgroup or "", match.group(), match.start(), match.end()))
-        position = match.end()
-    return tokens
-
-
 @cache
 def for_oxigraph(query: str) -> str:
     """The query with paths and EXISTS triples in LATERAL blocks and sub-SELECTs limited, or
@@ -275,7 +239,7 @@ def for_oxigraph(query: str) -> str:
     try:
         tokens = lex(query)
         return _Rewriter(tokens, query).query()
-    except (GiveUp, IndexError):
+    except (GiveUp, Unreadable, IndexError):
         return query
 
 

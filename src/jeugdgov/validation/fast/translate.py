@@ -28,6 +28,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from jeugdgov.resources import JG
+from jeugdgov.sparql.text import where_brace
 from jeugdgov.validation.catalogue import TARGETS
 from jeugdgov.validation.fast.cache import DiskMemo
 
@@ -59,7 +60,6 @@ THIS = re.compile(r"\$this\b")
 #: Where the focus nodes of a shape with a SPARQL target go, once its target query has run.
 FOCUS_NODES = "FOCUS_NODES"
 FOCUS_VALUES = f"VALUES ?this {{ {FOCUS_NODES} }}"
-WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 #: What checking a query found, by query, for this code and this rdflib (see engine_cache).
@@ -250,12 +250,12 @@ def _sparql_query(g: Graph, shape: Node, constraint: Node, target: Target, prefi
         raise Untranslatable("$shapesGraph and pre-bound $value are not supported")
     own = _prefixes(g, constraint)
     binds_this_cheaply = checked(text, own, target=False)
-    match = WHERE.search(text)
-    if match is None:
+    brace = where_brace(text, keyword_required=True)
+    if brace is None:
         raise Untranslatable("the SPARQL constraint has no WHERE clause")
     as_test = not target.sparql and binds_this_cheaply
     focus = target.test() if as_test else target.binding()
-    joined = f"{text[:match.end()]}\n    {focus}\n{text[match.end():]}"
+    joined = f"{text[:brace + 1]}\n    {focus}\n{text[brace + 1:]}"
     return ShapeQuery(source=shape, component=SH.SPARQLConstraintComponent, severity=severity,
                       text=joined, path=path, constraint=constraint, value_is_focus=path is None,
                       prefixes=_merge(prefixes, own))
