@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import DATA, setup_from
+from helpers import DATA, setup_from
 
 from jeugdgov import InputError, Setup, load, validate
 from jeugdgov.analytics import compare_phases, conflicting_roles, money_paths, throughput

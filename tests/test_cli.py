@@ -6,7 +6,7 @@ import json
 import subprocess
 
 import pytest
-from conftest import DATA
+from helpers import DATA
 
 
 def run(command: str, *args: str, cwd=None) -> subprocess.CompletedProcess:

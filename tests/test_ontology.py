@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
@@ -64,15 +64,18 @@ def test_no_undefined_terms_anywhere():
     assert not undefined, f"terms used but not defined: {undefined}"
 
 
+@pytest.mark.slow
 def test_ontology_alone_is_consistent():
     check_consistency()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setup", load(DATA), ids=lambda s: s.name)
 def test_ontology_with_each_setup_is_consistent(setup):
     check_consistency(setup.graph)
 
 
+@pytest.mark.slow
 def test_reasoner_detects_inconsistency():
     from jeugdgov.reasoning import Inconsistent
 

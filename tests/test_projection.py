@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import DATA, setup_from
+from helpers import DATA, setup_from
 from rdflib import Graph
 
 from jeugdgov import InputError, Setup, load
