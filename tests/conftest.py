@@ -8,13 +8,19 @@ from functools import cache
 import pytest
 from helpers import bundled_setups, installed_command
 
-from jeugdgov import validate
+from jeugdgov import Setup, validate
 from jeugdgov.validation import Report
 
 
 @pytest.fixture(scope="session")
 def jeugdgov_command() -> str:
     return installed_command("jeugdgov")
+
+
+@pytest.fixture(scope="session")
+def setups() -> dict[str, Setup]:
+    """The bundled setups by name. Tests read them and must not change their graphs."""
+    return bundled_setups()
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from matplotlib.image import imread
 from rdflib import Graph
 from test_projection import many_providers
 
-from jeugdgov import InputError, Setup, load, validate
+from jeugdgov import InputError, Setup, validate
 from jeugdgov.projection import KINDS, Period, project
 from jeugdgov.views import SEVERITY_COLOURS, prepare
 from jeugdgov.visualisation import FORMATS, compare, figure, figure_of, html, write
@@ -27,13 +27,8 @@ SETUPS = ["lelystad-netwerk", "lelystad-cooperatie", "lelystad-jel", "zhz-huidig
 
 
 @pytest.fixture(scope="module")
-def setups() -> dict[str, Setup]:
-    return {s.name: s for s in load(DATA / "lelystad.trig", DATA / "zhz.trig")}
-
-
-@pytest.fixture(scope="module")
 def findings(setups) -> dict[str, list]:
-    return {name: validate(setup).findings for name, setup in setups.items()}
+    return {name: validate(setups[name]).findings for name in SETUPS}
 
 
 def run(command: str, *args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
