@@ -11,10 +11,12 @@ import threading
 import time
 
 import pytest
-from conftest import DATA
+from helpers import DATA
 
 from jeugdgov.engine_files import validate_paths
 from jeugdgov.limits import Limits
+
+pytestmark = pytest.mark.slow  # each test runs the installed command
 
 RDF_XML_BOMB = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [
