@@ -1,39 +1,35 @@
-"""Shared helpers: parse Turtle snippets into setups and collect defect ids."""
+"""Fixtures shared by the tests; plain functions and constants live in helpers.py."""
 
 from __future__ import annotations
 
-import shutil
-import sys
-from pathlib import Path
+from collections.abc import Callable
+from functools import cache
 
 import pytest
-from rdflib import Graph
-from shape_cases import PREFIXES
+from helpers import bundled_setups, installed_command
 
 from jeugdgov import Setup, validate
-
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-
-
-def setup_from(turtle: str, name: str = "example") -> Setup:
-    graph = Graph().parse(data=PREFIXES + turtle, format="turtle")
-    return Setup(name=name, graph=graph, source=Path(f"{name}.ttl"))
-
-
-def defects_found(turtle: str, *selection: str) -> set[str]:
-    report = validate(setup_from(turtle), defects=list(selection) or None)
-    return {f.defect for f in report.findings}
-
-
-def installed_command(name: str) -> str:
-    """A console script of this environment, whether or not the environment is activated."""
-    beside_python = Path(sys.executable).parent / name
-    command = str(beside_python) if beside_python.exists() else shutil.which(name)
-    assert command, f"the {name} command is not installed: run pip install -e '.[test]'"
-    return command
+from jeugdgov.validation import Report
 
 
 @pytest.fixture(scope="session")
 def jeugdgov_command() -> str:
     return installed_command("jeugdgov")
+
+
+@pytest.fixture(scope="session")
+def setups() -> dict[str, Setup]:
+    """The bundled setups by name. Tests read them and must not change their graphs."""
+    return bundled_setups()
+
+
+@pytest.fixture(scope="session")
+def pyshacl_reference() -> Callable[[str], Report]:
+    """pySHACL's report on a bundled setup, by name. pySHACL takes seconds to tens of seconds a
+    setup, and several tests compare against the same reference, so each is computed once."""
+
+    @cache
+    def report(name: str) -> Report:
+        return validate(bundled_setups()[name], engine="pyshacl")
+
+    return report

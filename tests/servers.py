@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from email.message import Message
 from pathlib import Path
 
-from conftest import installed_command
+from helpers import installed_command
 
 HOST = "127.0.0.1"
 

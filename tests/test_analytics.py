@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import DATA, setup_from
+from helpers import setup_from
 
-from jeugdgov import InputError, Setup, load, validate
+from jeugdgov import InputError, validate
 from jeugdgov.analysis.analytics import compare_phases, money_paths, role_combinations, throughput
 
 LEL = "https://w3id.org/jeugdgov/id/lelystad/"
@@ -26,11 +26,6 @@ ex:f2 a jg:PassThrough ; jg:payer ex:a ; jg:payee ex:b ; jg:amount 600.0 ; jg:pa
 ex:f3 a jg:ContractPayment ; jg:payer ex:m ; jg:payee ex:c ; jg:amount 500.0 .
 ex:f4 a jg:ContractPayment ; jg:payer ex:c ; jg:payee ex:d ; jg:amount 200.0 .
 """
-
-
-@pytest.fixture(scope="module")
-def setups() -> dict[str, Setup]:
-    return {s.name: s for s in load(DATA / "lelystad.trig", DATA / "zhz.trig")}
 
 
 def test_money_paths_follow_pass_throughs_and_split_in_proportion():

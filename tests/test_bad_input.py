@@ -11,10 +11,12 @@ import threading
 import time
 
 import pytest
-from conftest import DATA
+from helpers import DATA
 
 from jeugdgov.limits import Limits
 from jeugdgov.validation.fast.parallel import validate_paths
+
+pytestmark = pytest.mark.slow  # each test runs the installed command
 
 RDF_XML_BOMB = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [

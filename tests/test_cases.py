@@ -7,9 +7,9 @@ expected finding names the parties the report names.
 from __future__ import annotations
 
 import pytest
-from conftest import DATA
+from helpers import bundled_setups
 
-from jeugdgov import load, validate
+from jeugdgov import validate
 
 LEL = "https://w3id.org/jeugdgov/id/lelystad/"
 LELYSTAD = "https://identifier.overheid.nl/tooi/id/gemeente/gm0995"
@@ -61,7 +61,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
 }
 
-REPORTS = {s.name: s for s in load(DATA)}
+REPORTS = bundled_setups()
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -6,7 +6,7 @@ import json
 import subprocess
 
 import pytest
-from conftest import DATA
+from helpers import DATA
 
 
 def run(command: str, *args: str, cwd=None) -> subprocess.CompletedProcess:
@@ -22,6 +22,7 @@ def test_readme_main_job_prints_cooperative_findings(jeugdgov_command):
         assert defect in result.stdout
 
 
+@pytest.mark.slow
 def test_json_lists_findings_per_setup(jeugdgov_command):
     result = run(jeugdgov_command, "validate", DATA / "lelystad.trig", "--format", "json")
     assert result.returncode == 1
@@ -34,11 +35,13 @@ def test_json_lists_findings_per_setup(jeugdgov_command):
     assert jel == []
 
 
+@pytest.mark.slow
 def test_conforming_setup_exits_zero(jeugdgov_command):
     result = run(jeugdgov_command, "validate", DATA / "lelystad.trig", "--setup", "lelystad-jel")
     assert result.returncode == 0
 
 
+@pytest.mark.slow
 def test_turtle_output_is_a_shacl_report(jeugdgov_command):
     from rdflib import SH, Graph
 
@@ -50,6 +53,7 @@ def test_turtle_output_is_a_shacl_report(jeugdgov_command):
     assert messages == {"nl", "en"}
 
 
+@pytest.mark.slow
 def test_syntax_error_names_file_and_line(jeugdgov_command, tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "open\n')
@@ -74,6 +78,7 @@ def _folder_without_rdf(folder):
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("make", "expected"), [
     (_missing, "no such file"),
     (_empty_file, "no triples"),
@@ -86,18 +91,21 @@ def test_unusable_paths_exit_2(jeugdgov_command, tmp_path, make, expected):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_unknown_shape_id_lists_valid_ones(jeugdgov_command):
     result = run(jeugdgov_command, "validate", DATA, "--shapes", "dual-rol")
     assert result.returncode == 2
     assert "dual-rol" in result.stderr and "dual-role" in result.stderr
 
 
+@pytest.mark.slow
 def test_unknown_format_lists_valid_ones(jeugdgov_command):
     result = run(jeugdgov_command, "validate", DATA, "--format", "xml")
     assert result.returncode == 2
     assert "'text', 'json', 'turtle'" in result.stderr
 
 
+@pytest.mark.slow
 def test_misspelt_term_is_reported_with_closest_term(jeugdgov_command, tmp_path):
     data = tmp_path / "typo.ttl"
     data.write_text("""@prefix jg: <https://w3id.org/jeugdgov/def#> .

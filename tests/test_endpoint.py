@@ -9,7 +9,7 @@ import urllib.request
 from urllib.parse import quote, urlencode
 
 import pytest
-from conftest import DATA
+from helpers import DATA
 from pyoxigraph import QueryResultsFormat
 from servers import get, jeugdgov_serve
 from SPARQLWrapper import CSV, JSON, POST, SPARQLWrapper
@@ -17,6 +17,10 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from jeugdgov.sparql.library import library, run
 from jeugdgov.sparql.store import memory_store
+
+#: Every test here starts `jeugdgov serve` or talks to one.
+pytestmark = pytest.mark.slow
+
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 

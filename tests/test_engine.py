@@ -10,15 +10,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, setup_from
+from helpers import DATA, ROOT, bundled_setups, setup_from
 from rdflib import Graph
 
-from jeugdgov import InputError, load, validate
+from jeugdgov import InputError, validate
 from jeugdgov.validation import Finding
 from jeugdgov.validation.fast.parallel import validate_paths
 from jeugdgov.validation.fast.translate import translate
 
-SETUPS = {s.name: s for s in load(DATA)}
+SETUPS = bundled_setups()
 
 
 def key(finding: Finding) -> tuple[str | None, ...]:
@@ -31,9 +31,10 @@ def described(findings: list[Finding]) -> Counter:
                    for f in findings)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SETUPS))
-def test_fast_engine_reports_what_pyshacl_reports(name):
-    reference = validate(SETUPS[name], engine="pyshacl")
+def test_fast_engine_reports_what_pyshacl_reports(name, pyshacl_reference):
+    reference = pyshacl_reference(name)
     fast = validate(SETUPS[name], engine="fast")
     assert Counter(map(key, fast.findings)) == Counter(map(key, reference.findings))
     assert described(fast.findings) == described(reference.findings)
@@ -65,6 +66,7 @@ ex:d3 a jg:IndividualDecision ; jg:decidedBy ex:o ; jg:advisedBi ex:o .
 """
 
 
+@pytest.mark.slow
 def test_a_sparql_target_is_evaluated_first_even_for_blank_nodes_and_in_batches(monkeypatch):
     # undefined-term has a SPARQL target: its focus nodes are selected first and written into
     # the constraint query, a batch at a time; a blank focus node cannot be, so there the
@@ -135,6 +137,7 @@ ex:d a jg:IndividualDecision ; rdfs:label "d" ; jg:decidedBy ex:college .
 """
 
 
+@pytest.mark.slow
 def test_cli_refuses_untranslatable_shapes_unless_falling_back(home_with_extra_shapes, tmp_path):
     data = tmp_path / "decision.ttl"
     data.write_text(DECISION, encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
@@ -178,6 +179,7 @@ def keys(setup: Setup, engine: str) -> Counter:
                    for f in validate(setup, engine=engine).findings)
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(setups())
 def test_fast_engine_agrees_with_pyshacl_on_random_setups(graph):

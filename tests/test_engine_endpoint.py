@@ -11,12 +11,16 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
-from conftest import DATA, ROOT, installed_command
+from helpers import DATA, ROOT, installed_command
 from servers import oxigraph
 
 import jeugdgov.sparql.remote
-from jeugdgov import load, validate
+from jeugdgov import load
 from jeugdgov.validation.fast.in_store import ONTOLOGY, validate_endpoint
+
+#: Every test here runs against an `oxigraph serve` started for it.
+pytestmark = pytest.mark.slow
+
 
 SHARED = "https://w3id.org/jeugdgov/id/lelystad/gedeeld"
 
@@ -43,9 +47,10 @@ def lelystad_and_ontology(shared_as: str | None) -> dict[str | None, list[ox.Qua
     return graphs
 
 
-def local_findings() -> Counter:
+@pytest.fixture
+def local_findings(pyshacl_reference) -> Counter:
     return Counter((f.setup, f.defect, f.focus, f.value)
-                   for s in load(DATA / "lelystad.trig") for f in validate(s, engine="pyshacl").findings)
+                   for s in load(DATA / "lelystad.trig") for f in pyshacl_reference(s.name).findings)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +62,7 @@ def named_layout(tmp_path_factory) -> str:
         yield base
 
 
-def test_queries_run_in_the_store_and_find_what_local_validation_finds(named_layout, monkeypatch):
+def test_queries_run_in_the_store_and_find_what_local_validation_finds(named_layout, monkeypatch, local_findings):
     def no_fetching(*_args, **_kwargs):
         raise AssertionError("the setups were fetched instead of validated in the store")
 
@@ -65,7 +70,7 @@ def test_queries_run_in_the_store_and_find_what_local_validation_finds(named_lay
     reports = validate_endpoint(f"{named_layout}/query", shared=[SHARED])
     assert sorted(r.setup.name for r in reports) == ["lelystad-cooperatie", "lelystad-jel", "lelystad-netwerk"]
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
-    assert found == local_findings()
+    assert found == local_findings
     cooperative = next(r for r in reports if r.setup.name == "lelystad-cooperatie")
     message = next(f for f in cooperative.findings if f.defect == "subsidy-passed-on").message("en")
     assert "passed on" in message and "Gemeente Lelystad" in message
@@ -94,7 +99,7 @@ def test_a_store_without_the_ontology_is_refused(tmp_path):
     assert "no jeugdgov ontology" in result.stderr and result.stdout == ""
 
 
-def test_an_unnamed_default_graph_is_fetched_and_said_so(tmp_path):
+def test_an_unnamed_default_graph_is_fetched_and_said_so(tmp_path, local_findings):
     notes: list[str] = []
     with oxigraph(tmp_path, union=False) as base:
         for graph, quads in lelystad_and_ontology(shared_as=None).items():
@@ -102,7 +107,7 @@ def test_an_unnamed_default_graph_is_fetched_and_said_so(tmp_path):
         reports = validate_endpoint(f"{base}/query", note=notes.append)
     assert notes and "fetched" in notes[0]
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
-    assert found == local_findings()
+    assert found == local_findings
 
 
 def test_unknown_shared_graph_is_bad_input(named_layout):

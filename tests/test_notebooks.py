@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((ROOT / "examples").glob("*.ipynb"))
@@ -27,6 +27,7 @@ def test_notebook_is_committed_without_outputs(path: Path):
             assert cell.execution_count is None, f"{path.name}: strip the execution counts before committing"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_executes(path: Path):
     notebook = nbformat.read(path, as_version=4)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+from helpers import ROOT, bundled_setups
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from jeugdgov import load
 from jeugdgov.reasoning import check_consistency
 from jeugdgov.resources import is_vocabulary_term, ontology
 
@@ -64,15 +63,18 @@ def test_no_undefined_terms_anywhere():
     assert not undefined, f"terms used but not defined: {undefined}"
 
 
+@pytest.mark.slow
 def test_ontology_alone_is_consistent():
     check_consistency()
 
 
-@pytest.mark.parametrize("setup", load(DATA), ids=lambda s: s.name)
+@pytest.mark.slow
+@pytest.mark.parametrize("setup", bundled_setups().values(), ids=lambda s: s.name)
 def test_ontology_with_each_setup_is_consistent(setup):
     check_consistency(setup.graph)
 
 
+@pytest.mark.slow
 def test_reasoner_detects_inconsistency():
     from jeugdgov.reasoning import Inconsistent
 

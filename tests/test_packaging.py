@@ -8,7 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT
+
+pytestmark = pytest.mark.slow  # each test runs the installed command
 
 
 def run(command: str, home: Path, *args: str) -> subprocess.CompletedProcess:

@@ -7,10 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import DATA, setup_from
+from helpers import setup_from
 from rdflib import Graph
 
-from jeugdgov import InputError, Setup, load
+from jeugdgov import InputError, Setup
 from jeugdgov.analysis.projection import KINDS, Period, aggregate, project, require_edges
 from jeugdgov.resources import ontology
 
@@ -28,11 +28,6 @@ RELATIONS = {
     "money": "SELECT DISTINCT ?x { ?x a/rdfs:subClassOf* jg:MoneyFlow ; jg:payer ?a ; jg:payee ?b }",
     "accountability": "SELECT DISTINCT ?x { ?x a jg:AccountabilityLine ; jg:accountableParty ?a ; jg:accountTo ?b }",
 }
-
-
-@pytest.fixture(scope="module")
-def setups() -> dict[str, Setup]:
-    return {s.name: s for s in load(DATA / "lelystad.trig", DATA / "zhz.trig")}
 
 
 def relations_in(setup: Setup, kind: str) -> int:

@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from conftest import DATA
+from helpers import DATA, query_examples
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Store
 from rdflib import RDF, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS
@@ -80,21 +79,6 @@ def _sample(kind: str) -> str:
             "xsd:integer": "1", "xsd:boolean": "true"}[kind]
 
 
-def _examples(query: NamedQuery) -> list[tuple[list[str], dict[str, str]]]:
-    """(data files, parameters) of each example call, from the command line or the URL."""
-    found = []
-    for example in query.examples:
-        if example.startswith("GET "):
-            found.append(([], dict(parse_qsl(urlsplit(example[4:]).query))))
-            continue
-        command = example.split(";")[-1].split()
-        assert command[:3] == ["jeugdgov", "query", query.name], example
-        params = dict(command[i + 1].split("=", 1) for i, word in enumerate(command) if word == "--param")
-        files = [w for w in command[3:] if w.endswith((".ttl", ".trig"))]
-        found.append((files, params))
-    return found
-
-
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory) -> Path:
     """The SHACL report of the Lelystad cooperative phase, as `jeugdgov validate -f turtle` writes it."""
@@ -111,7 +95,7 @@ def store_with_report(report_file: Path) -> Store:
 
 @pytest.mark.parametrize("query", QUERIES.values(), ids=lambda q: q.name)
 def test_examples_run_and_answer(query: NamedQuery, store_with_report: Store):
-    for _files, params in _examples(query):
+    for _files, params in query_examples(query):
         assert rows(store_with_report, query.name, **params), f"example {params} of {query.name} found nothing"
 
 

@@ -9,16 +9,18 @@ import re
 import subprocess
 
 import pytest
-from conftest import DATA
+from helpers import DATA, query_examples
 from rdflib import BNode, Literal
 from servers import free_port, get, oxigraph
 from SPARQLWrapper import JSON, SPARQLWrapper
-from test_queries import _examples
 
 from jeugdgov import load
 from jeugdgov.sparql.library import library, run
 from jeugdgov.sparql.remote import fetch_setups, query
 from jeugdgov.sparql.store import memory_store
+
+#: The tests here push to, query and validate an `oxigraph serve` started for them.
+pytestmark = pytest.mark.slow
 
 QUERIES = library()
 
@@ -57,7 +59,7 @@ def test_pushed_setups_are_named_graphs(union_store):
 def test_every_named_query_answers_the_same_on_the_external_store(union_store, name):
     local = memory_store()
     named = QUERIES[name]
-    for _files, params in _examples(named) or [([], {})]:
+    for _files, params in query_examples(named) or [([], {})]:
         bindings = named.bind(params)
         assert solutions(query(f"{union_store}/query", named.text, bindings)) == \
             solutions(run(local, named.text, bindings)), params
@@ -164,3 +166,4 @@ def test_unreachable_endpoint_exits_2(jeugdgov_command, command):
     assert result.returncode == 2
     assert "cannot reach" in result.stderr and url in result.stderr
     assert "Traceback" not in result.stderr
+

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import defects_found, setup_from
+from helpers import defects_found, setup_from
 from shape_cases import CASES, COLLEGE, SHAPE_CASES
 
 from jeugdgov import validate
@@ -118,7 +118,7 @@ def test_every_shape_carries_id_severity_messages_and_basis():
 def test_no_shape_names_an_individual_of_a_case():
     import re
 
-    from conftest import ROOT
+    from helpers import ROOT
 
     for path in (ROOT / "shapes").glob("*.ttl"):
         text = path.read_text(encoding="utf-8")

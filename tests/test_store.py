@@ -9,7 +9,7 @@ import os
 import subprocess
 
 import pytest
-from conftest import DATA
+from helpers import DATA
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store
 
 from jeugdgov.errors import InputError
@@ -58,6 +58,7 @@ def test_a_bad_file_creates_no_store_folder(tmp_path):
     assert not (tmp_path / "store").exists()
 
 
+@pytest.mark.slow
 def test_load_command_is_all_or_nothing(jeugdgov_command, tmp_path):
     folder = tmp_path / "store"
     result = run(jeugdgov_command, "load", DATA / "lelystad.trig", "--store", folder)
@@ -72,6 +73,7 @@ def test_load_command_is_all_or_nothing(jeugdgov_command, tmp_path):
     assert len(Store.read_only(str(folder))) == size
 
 
+@pytest.mark.slow
 def test_query_command_writes_csv(jeugdgov_command):
     result = run(jeugdgov_command, "query", "cost-estimates-per-model", "--format", "csv",
                  "-p", "model=mdl:alles-samen")
@@ -80,6 +82,7 @@ def test_query_command_writes_csv(jeugdgov_command):
     assert (row["fteMin"], row["fteMax"]) == ("117.5", "142.5")
 
 
+@pytest.mark.slow
 def test_query_command_writes_sparql_json_over_given_data(jeugdgov_command):
     result = run(jeugdgov_command, "query", "setups", DATA / "lelystad.trig", "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -87,18 +90,21 @@ def test_query_command_writes_sparql_json_over_given_data(jeugdgov_command):
     assert {b["setup"]["value"] for b in bindings} == {"lelystad-netwerk", "lelystad-cooperatie", "lelystad-jel"}
 
 
+@pytest.mark.slow
 def test_query_command_prints_a_table(jeugdgov_command):
     result = run(jeugdgov_command, "query", "roles-of-party", "-p", "party=lel:jel", "-p", "lang=en", width=250)
     assert result.returncode == 0, result.stderr
     assert "access and needs assessment" in result.stdout and "4 row(s)" in result.stdout
 
 
+@pytest.mark.slow
 def test_unknown_query_name_lists_the_names(jeugdgov_command):
     result = run(jeugdgov_command, "query", "roles-in-perod")
     assert result.returncode == 2
     assert "unknown query 'roles-in-perod'" in result.stderr and "roles-in-period" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("param", "named"), [
     ("period_start=2016-02-30", "'period_start'"),   # no such day
     ("period_start", "'period_start'"),              # no value
@@ -110,11 +116,13 @@ def test_bad_param_exits_2_naming_it(jeugdgov_command, param, named):
     assert named in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_missing_param_exits_2_naming_it(jeugdgov_command):
     result = run(jeugdgov_command, "query", "roles-in-period", "-p", "period_start=2016-01-01")
     assert result.returncode == 2 and "'period_end'" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_query_file_with_bad_sparql_names_the_file(jeugdgov_command, tmp_path):
     query = tmp_path / "mine.rq"
     query.write_text("# @title nl Mijn query\n# @title en My query\nSELECT ?s WHERE { ?s ?p }\n")
@@ -123,6 +131,7 @@ def test_a_query_file_with_bad_sparql_names_the_file(jeugdgov_command, tmp_path)
     assert str(query) in result.stderr and "syntax error" in result.stderr
 
 
+@pytest.mark.slow
 def test_queries_command_lists_the_library(jeugdgov_command):
     result = run(jeugdgov_command, "queries", "--lang", "en")
     assert result.returncode == 0

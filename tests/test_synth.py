@@ -62,6 +62,16 @@ def test_same_seed_same_bytes_other_seed_other_data(tmp_path):
     assert digest(tmp_path / "a") != digest(tmp_path / "c")
 
 
+def test_the_generator_plants_every_defect_of_the_catalogue():
+    from rdflib import SKOS
+
+    from jeugdgov.resources import JGD
+
+    catalogue = {str(ontology().value(c, SKOS.notation)) for c in ontology().subjects(SKOS.broader, None)
+                 if str(c).startswith(str(JGD))}
+    assert set(GOVERNANCE_DEFECTS + DATA_QUALITY_DEFECTS) == catalogue
+
+
 def test_every_governance_defect_is_planted(planted):
     assert {p.defect for p in read_planted(planted)} >= set(GOVERNANCE_DEFECTS)
 
@@ -82,6 +92,7 @@ def test_fast_engine_finds_exactly_what_was_planted(planted):
     assert found == planted_keys(planted)
 
 
+@pytest.mark.slow
 def test_pyshacl_finds_exactly_what_was_planted(tmp_path):
     # The smallest layout that holds every defect of the catalogue, data quality included.
     generate(Parameters(decisions=30, seed=5, rate=0.1, regions=2, municipalities=6, providers=12), tmp_path)
@@ -117,6 +128,7 @@ def test_a_size_that_does_not_fit_is_refused_before_writing(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_cli_writes_setups_and_planted_findings(tmp_path):
     command = Path(sys.executable).parent / "jeugdgov"
     result = subprocess.run([str(command), "synth", "--decisions", "50", "--out", str(tmp_path), "--regions", "2",
@@ -164,6 +176,7 @@ def has_workers(pid: int) -> bool:
                for task in os.listdir(f"/proc/{pid}/task"))
 
 
+@pytest.mark.slow
 def test_interrupted_synth_leaves_nothing(tmp_path):
     command = Path(sys.executable).parent / "jeugdgov"
     # Two CPU seconds: the imports are done and generation is under way (5 million decisions take minutes).
@@ -174,6 +187,7 @@ def test_interrupted_synth_leaves_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_interrupted_validation_writes_no_report(tmp_path):
     generate(Parameters(decisions=20_000, seed=2), tmp_path)
     command = Path(sys.executable).parent / "jeugdgov"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import DATA, setup_from
+from helpers import DATA, setup_from
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 from rdflib import Graph
 from test_projection import many_providers
 
-from jeugdgov import InputError, Setup, load, validate
+from jeugdgov import InputError, Setup, validate
 from jeugdgov.analysis.projection import KINDS, Period, project
 from jeugdgov.viz.static import FORMATS, compare, figure, figure_of, html, write
 from jeugdgov.viz.views import SEVERITY_COLOURS, prepare
@@ -27,13 +27,8 @@ SETUPS = ["lelystad-netwerk", "lelystad-cooperatie", "lelystad-jel", "zhz-huidig
 
 
 @pytest.fixture(scope="module")
-def setups() -> dict[str, Setup]:
-    return {s.name: s for s in load(DATA / "lelystad.trig", DATA / "zhz.trig")}
-
-
-@pytest.fixture(scope="module")
 def findings(setups) -> dict[str, list]:
-    return {name: validate(setup).findings for name, setup in setups.items()}
+    return {name: validate(setups[name]).findings for name in SETUPS}
 
 
 def run(command: str, *args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -164,6 +159,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_half_written_one(setups, tmp_
     assert [p.name for p in tmp_path.iterdir()] == ["roles.png"]
 
 
+@pytest.mark.slow
 def test_viz_command_writes_each_format(jeugdgov_command, tmp_path):
     for suffix in FORMATS:
         out = tmp_path / f"money{suffix}"
@@ -173,6 +169,7 @@ def test_viz_command_writes_each_format(jeugdgov_command, tmp_path):
         assert out.stat().st_size > 2000
 
 
+@pytest.mark.slow
 def test_viz_command_restricts_to_a_date(jeugdgov_command, tmp_path):
     out = tmp_path / "mandates.svg"
     result = run(jeugdgov_command, "viz", DATA / "lelystad.trig", "--setup", "lelystad-netwerk", "--kind",
@@ -182,6 +179,7 @@ def test_viz_command_restricts_to_a_date(jeugdgov_command, tmp_path):
     assert "Municipal actor" in text and "Team leader" not in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("args", "message"), [
     (["--kind", "ownership", "--out", "x.png"], "'roles', 'money', 'mandates', 'accountability'"),
     (["--kind", "roles", "--out", "x.pdf"], ".png, .svg, .html"),
