@@ -156,3 +156,15 @@ def test_cli_refuses_untranslatable_shapes_unless_falling_back(home_with_extra_s
 def test_unknown_engine_is_bad_input():
     with pytest.raises(InputError, match="unknown validation engine"):
         validate(SETUPS["lelystad-jel"], engine="turbo")
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_validate_takes_a_setup_or_paths_and_gives_the_same_findings(setups, engine):
+    setup = setups["lelystad-cooperatie"]
+    one = validate(setup, engine=engine)
+    [from_file] = validate([setup.source], engine=engine, setups=[setup.name], workers=1)
+    assert from_file.setup.name == setup.name
+    assert from_file.findings == one.findings
+    assert len(one.findings) == 11
+    with pytest.raises(InputError, match="no setup named nowhere"):
+        validate(setup.source, engine=engine, setups=["nowhere"])

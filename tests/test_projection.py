@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers import setup_from
+from helpers import ROOT, setup_from
 from rdflib import Graph
 
 from jeugdgov import InputError, Setup
@@ -178,3 +178,12 @@ def test_providers_beyond_the_limit_are_merged_even_when_they_differ():
     assert aggregate(roles, min_group=1000, max_providers=12).number_of_nodes() == 3
     assert aggregate(roles, min_group=1000, max_providers=30).number_of_nodes() == 22
     assert aggregate(roles, max_providers=30).number_of_nodes() == 4, "two groups of ten equivalent providers"
+
+
+def test_a_setup_validated_in_worker_processes_is_refused_not_drawn_empty():
+    from jeugdgov import validate
+
+    [report] = validate(ROOT / "data" / "lelystad.trig", setups=["lelystad-cooperatie"], workers=1)
+    assert not report.setup.complete
+    with pytest.raises(InputError, match="carries only its description"):
+        project(report.setup, "roles")
