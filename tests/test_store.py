@@ -234,3 +234,39 @@ def test_a_blank_setup_node_is_refused_everywhere(jeugdgov_command, tmp_path):
         result = run(jeugdgov_command, "validate", blank, "--engine", engine)
         assert result.returncode == 2, result.stderr
         assert "give the setup an IRI" in result.stderr and "Traceback" not in result.stderr
+
+
+def finding_keys(reports) -> list[tuple]:
+    return sorted((f.setup, f.defect, f.focus, f.value, f.messages["en"]) for r in reports for f in r.findings)
+
+
+def test_a_store_validates_as_the_files_it_was_loaded_from(tmp_path):
+    from jeugdgov import validate
+
+    store = Store(str(tmp_path / "store"))
+    load([DATA], store)
+    load([DATA], store)  # loaded twice: nothing doubles, nothing is lost (Lelystad's inactive-body)
+    from_store = validate(store)
+    assert all(r.setup.complete for r in from_store)
+    assert finding_keys(from_store) == finding_keys(validate(DATA))
+    assert "inactive-body" in {f.defect for r in from_store for f in r.findings}
+
+
+@pytest.mark.slow
+def test_a_store_validates_with_pyshacl_too():
+    from jeugdgov import validate
+
+    store = Store()
+    load([DATA / "flevoland-handelingskader.ttl"], store)
+    assert finding_keys(validate(store, engine="pyshacl")) == finding_keys(validate(store))
+
+
+def test_validate_command_reads_a_store_folder(jeugdgov_command, tmp_path):
+    folder = tmp_path / "store"
+    assert run(jeugdgov_command, "load", DATA / "lelystad.trig", "--store", folder).returncode == 0
+    result = run(jeugdgov_command, "validate", "--store", folder, "--setup", "lelystad-cooperatie", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    assert len(json.loads(result.stdout)["findings"]) == 11
+    missing = run(jeugdgov_command, "validate", "--store", tmp_path / "nothing-here")
+    assert missing.returncode == 2
+    assert "no store in this folder" in missing.stderr

@@ -22,6 +22,7 @@ from rich.progress import Progress
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, Limits
 from jeugdgov.setups import load
+from jeugdgov.sparql.store import open_read_only
 from jeugdgov.validation import Report, defect_ids, validate
 from jeugdgov.validation.report import as_json, as_turtle, print_text
 
@@ -86,6 +87,9 @@ def validate_command(
     endpoint: Annotated[str | None, typer.Option(
         "--endpoint", help="Validate the setups of an external SPARQL store instead of files: each named "
         "graph, with the default graph merged in.")] = None,
+    store: Annotated[Path | None, typer.Option(
+        "--store", help="Validate the setups in an embedded store folder (made by `jeugdgov load`) instead "
+        "of files: each named graph, with the default graph merged in.", show_default=False)] = None,
     graph_store: Annotated[str | None, typer.Option(
         "--graph-store", help="With --endpoint on a store whose default graph is the union of its graphs: "
         "its Graph Store Protocol address, to read the shared triples (oxigraph: http://HOST:PORT/store).")]
@@ -113,12 +117,13 @@ def validate_command(
 
       jeugdgov validate mysetup.ttl --shapes subsidy-passed-on,money-vs-accountability
     """
-    if bool(paths) == bool(endpoint):
-        raise InputError("give data files or folders, or --endpoint URL (one of the two)")
+    if (bool(paths) + bool(endpoint) + bool(store)) != 1:
+        raise InputError("give data files or folders, --store FOLDER or --endpoint URL (one of the three)")
+    source = open_read_only(store) if store else endpoint or list(paths or [])
     turtle = output_format is OutputFormat.turtle  # only Turtle output shows the SHACL report
     with _spinner("validating") as step:
         reports = validate(
-            endpoint or list(paths or []), _split_ids(shapes), engine=engine.value, fallback=fallback,
+            source, _split_ids(shapes), engine=engine.value, fallback=fallback,
             setups=setup, limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
             graph_store=graph_store, shared=shared_graph or (), with_shacl_report=turtle, progress=step,
             note=lambda text: stderr.print(f"note: {text}", highlight=False))

@@ -21,12 +21,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, parse
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, parse
+from rdflib import Dataset, Graph
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import check_file, check_literal_lengths, may_hold_long_literal, too_long_token
 from jeugdgov.resources import JG, data_dir, ontology_dir
-from jeugdgov.setups import FORMATS, blank_setup_error, rdf_files
+from jeugdgov.setups import (
+    FORMATS,
+    Setup,
+    blank_setup_error,
+    name_from_graph_iri,
+    rdf_files,
+    refuse_duplicate_names,
+    setup_from_graph,
+)
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SETUP = NamedNode(str(JG.Setup))
@@ -137,6 +146,15 @@ def open_store(directory: Path | None = None, create: bool = True) -> Store:
                          hint="is another jeugdgov or oxigraph process using this store? stop it first") from None
 
 
+def open_read_only(directory: Path) -> Store:
+    """A store folder opened for reading only, so that a running server or load may keep it open."""
+    try:
+        return Store.read_only(str(directory))
+    except OSError:
+        raise InputError("no store in this folder", file=directory,
+                         hint=f"create one with: jeugdgov load DATA... --store {directory}") from None
+
+
 def load(paths: Sequence[str | Path], store: Store, with_ontology: bool = True) -> int:
     """Add files to a store, all or nothing; returns the number of quads read.
 
@@ -236,3 +254,27 @@ def memory_store(paths: Sequence[str | Path] | None = None, with_ontology: bool 
 
 def graph_names(store: Store) -> list[str]:
     return sorted(str(g.value) for g in store.named_graphs() if not isinstance(g, BlankNode))
+
+
+def setups_in_store(store: Store, source: str = "the store") -> list[Setup]:
+    """Each named graph of a store as a setup, with the default graph merged in (as a TriG file is read).
+
+    The setups carry their whole graph, so that they can be validated with either engine and drawn.
+    """
+    dataset = Dataset()
+    dataset.parse(data=store.dump(format=RdfFormat.N_QUADS), format="nquads")
+    shared = dataset.default_graph
+    setups = []
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if graph.identifier == shared.identifier or not len(graph):
+            continue
+        merged = Graph()
+        merged += shared
+        merged += graph
+        setups.append(setup_from_graph(f"{source} <{graph.identifier}>", merged,
+                                       fallback=name_from_graph_iri(str(graph.identifier))))
+    if not setups:
+        raise InputError(f"{source} holds no setups (no named graphs)",
+                         hint="load setups into it first: jeugdgov load DATA... --store FOLDER")
+    refuse_duplicate_names((s.name, s.source) for s in setups)
+    return setups

@@ -9,14 +9,17 @@ the conversion into a :class:`Finding` (:mod:`jeugdgov.validation.findings`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import overload
+
+from pyoxigraph import Store
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits
 from jeugdgov.setups import Setup, load, select
 from jeugdgov.sparql.remote import fetch_setups
+from jeugdgov.sparql.store import setups_in_store
 from jeugdgov.validation.catalogue import defect_ids, refuse_unknown_defects, selected_shapes
 from jeugdgov.validation.fast.engine import Progress, validate_setup
 from jeugdgov.validation.fast.in_store import validate_endpoint
@@ -32,7 +35,7 @@ ENGINES = ("fast", "pyshacl")
 DEFAULT_ENGINE = "fast"
 
 
-Source = Setup | str | Path | Sequence[str | Path]
+Source = Setup | Store | str | Path | Sequence[str | Path]
 
 
 @overload
@@ -41,7 +44,7 @@ def validate(source: Setup, defects: Iterable[str] | None = None, *, engine: str
 
 
 @overload
-def validate(source: str | Path | Sequence[str | Path], defects: Iterable[str] | None = None, *,
+def validate(source: Store | str | Path | Sequence[str | Path], defects: Iterable[str] | None = None, *,
              engine: str = DEFAULT_ENGINE, fallback: bool = False, setups: Sequence[str] | None = None,
              workers: int | None = None, limits: Limits = DEFAULT_LIMITS, graph_store: str | None = None,
              shared: Sequence[str] = (), with_shacl_report: bool = True, progress: Progress | None = None,
@@ -53,11 +56,12 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
              limits: Limits = DEFAULT_LIMITS, graph_store: str | None = None, shared: Sequence[str] = (),
              with_shacl_report: bool = True, progress: Progress | None = None,
              note: Callable[[str], None] | None = None) -> Report | list[Report]:
-    """Validate a setup, the setups in files and folders, or those of a SPARQL endpoint.
+    """Validate a setup, the setups in files and folders, in a pyoxigraph store, or those of a SPARQL endpoint.
 
     ``source`` is a :class:`Setup` (the answer is its :class:`Report`), or a path, a list of
-    paths or an ``http(s)://`` endpoint URL (the answer is a list of reports, one per setup, and
-    ``setups`` limits it to the setups so named). ``defects`` limits the check to these
+    paths, a :class:`pyoxigraph.Store` (each named graph a setup, the default graph shared, as
+    ``jeugdgov load`` writes it) or an ``http(s)://`` endpoint URL (the answer is a list of
+    reports, one per setup, and ``setups`` limits it to the setups so named). ``defects`` limits the check to these
     catalogue ids or groups.
 
     ``engine`` is "fast" (set-at-a-time SPARQL over pyoxigraph) or "pyshacl" (the reference).
@@ -79,6 +83,9 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
         if engine == "pyshacl":
             return validate_with_pyshacl(source, defects)
         return validate_setup(source, defects, fallback=fallback)
+    if isinstance(source, Store):
+        return [validate(setup, defects, engine=engine, fallback=fallback)
+                for setup in _progressing(select(setups_in_store(source), setups), progress)]
     endpoint = source if isinstance(source, str) and source.startswith(("http://", "https://")) else None
     if engine == "fast":
         if endpoint:
@@ -88,12 +95,14 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
         return validate_paths(_paths(source), defects, names=setups, fallback=fallback, progress=progress,
                               workers=workers, with_shacl_report=with_shacl_report, limits=limits)
     found = fetch_setups(endpoint, graph_store=graph_store) if endpoint else load(*_paths(source), limits=limits)
-    reports = []
-    for setup in select(found, setups):
+    return [validate_with_pyshacl(setup, defects) for setup in _progressing(select(found, setups), progress)]
+
+
+def _progressing(setups: list[Setup], progress: Progress | None) -> Iterator[Setup]:
+    for setup in setups:
         if progress:
             progress(f"validating {setup.name}")
-        reports.append(validate_with_pyshacl(setup, defects))
-    return reports
+        yield setup
 
 
 def _paths(source: str | Path | Sequence[str | Path]) -> list[str | Path]:
