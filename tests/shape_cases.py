@@ -89,7 +89,7 @@ CASES: dict[str, tuple[str, str]] = {
         COLLEGE + """
         ex:f a jg:Foundation .
         ex:mandate a jg:Mandate ; jg:mandateGiver ex:c ; jg:mandatary ex:f ; jg:competence ex:comp ;
-            jg:consentRecorded true .
+            jg:consentGiven true .
         """,
         COLLEGE + """
         ex:f a jg:Foundation .

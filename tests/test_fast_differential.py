@@ -125,7 +125,7 @@ def setups(draw) -> Graph:
         if sub:
             g.add((mandate, JG.subMandateOf, EX[f"m{i - 1}"]))
         maybe(g, mandate, JG.subMandatePermitted, draw(booleans))
-        maybe(g, mandate, JG.consentRecorded, draw(booleans))
+        maybe(g, mandate, JG.consentGiven, draw(booleans))
         maybe(g, mandate, JG.during, draw(periods(g)))
     if draw(st.booleans()):
         delegation = EX.delegation

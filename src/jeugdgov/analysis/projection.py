@@ -352,7 +352,7 @@ def _mandate_edges(data: Graph) -> Iterable[tuple[str, str, str, dict]]:
             **_both("competence_label", _labels(data, competence) if competence is not None else {}),
             "sub_mandate_of": _str(data.value(mandate, JG.subMandateOf)),
             "sub_mandate_permitted": _bool(data.value(mandate, JG.subMandatePermitted)),
-            "consent_recorded": _bool(data.value(mandate, JG.consentRecorded)),
+            "consent_recorded": _bool(data.value(mandate, JG.consentGiven)),
             **_both("label", _labels(data, mandate, fallback=_labels(ontology(), cls))),
             **_both("relation_label", _labels(ontology(), cls)),
         }

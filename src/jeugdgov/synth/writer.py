@@ -224,7 +224,7 @@ class RegionWriter:
         if permitted:
             w.add(node, JG + "subMandatePermitted", typed("true", "boolean"))
         if consent:
-            w.add(node, JG + "consentRecorded", typed("true", "boolean"))
+            w.add(node, JG + "consentGiven", typed("true", "boolean"))
 
     def arrangement(self) -> None:
         """The GR or centrumregeling, and the commissioning on behalf of the municipalities."""

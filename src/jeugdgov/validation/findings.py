@@ -51,6 +51,11 @@ class Finding:
     parties: tuple[Party, ...]
     messages: dict[str, str] = field(hash=False, compare=False)
     basis: tuple[str, ...] = ()
+    #: What the finding rests on: "established" (recorded facts, explicit absences included),
+    #: "unrecorded" (a fact the data neither state nor deny) or "alleged" (a party's claim).
+    evidence: str = "established"
+    #: The documents or report sections the facts it rests on cite.
+    sources: tuple[str, ...] = ()
 
     def message(self, lang: str = "en") -> str:
         return self.messages.get(lang) or next(iter(self.messages.values()), self.defect)
@@ -66,6 +71,8 @@ class Finding:
             "parties": [{"iri": p.iri, "label": p.label(lang)} for p in self.parties],
             "message": self.message(lang),
             "basis": list(self.basis),
+            "evidence": self.evidence,
+            "sources": list(self.sources),
         }
 
 
@@ -170,6 +177,9 @@ def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Grap
 
 
 ShapeFacts = tuple[Node, dict[str, str], str, tuple[str, ...]]
+#: The evidence statuses, strongest first: the order a report lists findings in.
+EVIDENCE = ("established", "unrecorded", "alleged")
+
 #: Per shapes graph (held, so that its id is not reused), the facts of each source shape.
 _SHAPE_FACTS: dict[int, tuple[Graph, dict[Node, ShapeFacts]]] = {}
 
