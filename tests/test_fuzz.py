@@ -88,6 +88,15 @@ def test_fast_engine_reads_damaged_files_or_says_why(tmp_path, damaged):
     assert all(r.conforms == (not r.findings) for r in reports)
 
 
+def test_an_iri_that_rdflib_reads_but_oxigraph_refuses_is_bad_input(tmp_path):
+    """rdflib reads <!https://...> from N-Quads; the fast engine cannot hold it, so loading refuses it."""
+    path = write(tmp_path, ".nq", b'<!https://w3id.org/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+                 b'<https://w3id.org/jeugdgov/def#Setup> <https://w3id.org/g> .\n')
+    with pytest.raises(InputError, match="not a valid IRI") as raised:
+        load(path)
+    assert str(path) in str(raised.value) and "absolute IRI" in str(raised.value)
+
+
 @FUZZ
 @given(damaged_files())
 def test_rdflib_reader_reads_damaged_files_or_says_why(tmp_path, damaged):

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import RdfFormat
+from pyoxigraph import NamedNode, RdfFormat
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -191,24 +191,35 @@ def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
 
 def _check_iris(dataset: Dataset, path: Path) -> None:
     """rdflib's parsers accept IRIs that RDF forbids (with spaces, say); refuse them as pyoxigraph does."""
+    checked: set[URIRef] = set()
     for quad in dataset.quads():
         for term in quad[:3]:
             if isinstance(term, Literal) and term.datatype is not None:
                 term = term.datatype
-            if isinstance(term, URIRef) and (problem := iri_problem(term)):
-                raise InputError(f"<{term}> is not a valid IRI: {problem}", file=path,
-                                 hint="write the IRI without spaces, quotes or angle brackets "
-                                 "(percent-encode them: a space is %20)")
+            if isinstance(term, URIRef) and term not in checked:
+                if problem := iri_problem(term):
+                    raise InputError(f"<{term}> is not a valid IRI: {problem}", file=path, hint=IRI_HINT)
+                checked.add(term)
 
 
 #: Characters RFC 3987 forbids anywhere in an IRI.
 _FORBIDDEN_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 
 
+IRI_HINT = ("write an absolute IRI with a scheme (https://...), without spaces, quotes or angle brackets "
+            "(percent-encode them: a space is %20)")
+
+
 def iri_problem(iri: str) -> str | None:
-    """Why a string is no IRI, or None."""
-    found = _FORBIDDEN_IN_IRI.search(iri)
-    return f"it holds {found.group()!r}" if found else None
+    """Why a string is no IRI, or None: what RFC 3987 forbids, then what pyoxigraph refuses (a
+    scheme that is no scheme, say), so that a setup that loads can also be validated."""
+    if found := _FORBIDDEN_IN_IRI.search(iri):
+        return f"it holds {found.group()!r}"
+    try:
+        NamedNode(iri)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def _first_bad_line(path: Path, fmt: str) -> int | None:

@@ -19,7 +19,7 @@ from rdflib import RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Node, URIRef
 
 from jeugdgov.errors import InputError
 from jeugdgov.resources import local_name, ontology
-from jeugdgov.setups import Setup, iri_problem
+from jeugdgov.setups import IRI_HINT, Setup, iri_problem
 from jeugdgov.validation.catalogue import only_shapes, selected_shapes
 from jeugdgov.validation.fast.rewrite import for_oxigraph
 from jeugdgov.validation.fast.translate import FOCUS_NODES, ShapeQuery, Translation, query_text, translate
@@ -229,8 +229,7 @@ def described(nodes: set[Node], triples: TriplesOf) -> list[Triple]:
 def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(node, URIRef):
         if problem := iri_problem(node):
-            raise InputError(f"<{node}> is not a valid IRI: {problem}",
-                             hint="write the IRI without spaces, quotes or angle brackets")
+            raise InputError(f"<{node}> is not a valid IRI: {problem}", hint=IRI_HINT)
         return ox.NamedNode(str(node))
     if isinstance(node, BNode):
         return ox.BlankNode(str(node))
