@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -181,6 +182,7 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
         # worker that died (killed, out of memory, a crash in native code); the executor
         # raises BrokenProcessPool.
         others = set(multiprocessing.active_children())
+        threads = set(threading.enumerate())
         executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
         try:
             # The workers are forked while the jobs are submitted. A Ctrl-C that reaches the parent
@@ -196,18 +198,19 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
                     progress(f"validated {Path(job.path).name}")
                 by_file[job.path] = _unpack(batch)
         except BrokenProcessPool:
-            _stop(executor, others)
+            _stop(executor, others, threads)
             raise InputError("a validation worker process stopped without an answer (killed, or out of memory)",
                              hint="validate the files one at a time, or with fewer workers, to find the one "
                              "that stops it") from None
         except BaseException:
-            _stop(executor, others)  # Ctrl-C or an error: stop the workers now, report nothing
+            _stop(executor, others, threads)  # Ctrl-C or an error: stop the workers now, report nothing
             raise
         executor.shutdown()
     return _reports([item for job in jobs for item in by_file[job.path]], names)
 
 
-def _stop(executor: ProcessPoolExecutor, others: set[multiprocessing.process.BaseProcess]) -> None:
+def _stop(executor: ProcessPoolExecutor, others: set[multiprocessing.process.BaseProcess],
+          threads: set[threading.Thread]) -> None:
     """Stop the executor's workers at once: a running job is not waited for."""
     executor.shutdown(wait=False, cancel_futures=True)
     workers = [p for p in multiprocessing.active_children() if p not in others]
@@ -215,6 +218,11 @@ def _stop(executor: ProcessPoolExecutor, others: set[multiprocessing.process.Bas
         process.terminate()
     for process in workers:
         process.join()
+    # Then wait for the executor's own thread, which closes its wake-up pipe as it ends. Left
+    # running, it races Python's exit hook, which writes to that pipe without a lock (CPython
+    # 3.11) and prints a "Bad file descriptor" traceback after our message.
+    for thread in set(threading.enumerate()) - threads:
+        thread.join(timeout=10)
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
