@@ -5,7 +5,8 @@ interactive HTML (:mod:`jeugdgov.viz.interactive`), so both draw the same nodes 
 with the same numbered findings. A finding touches a view when an edge in it is the relation
 the finding is about (its focus or value), or runs from the focus or value to another party
 of the finding, or when the focus itself is a node of the view. Findings of one defect share a
-number.
+number, and the numbers belong to the setup (:func:`finding_numbers`), not to the view: a defect
+has the same number in every picture of a setup and in the report.
 """
 
 from __future__ import annotations
@@ -228,15 +229,20 @@ class View:
 
 def prepare(setup: Setup, kind: str, *, lang: str = "en", period: Period | None = None, at: date | None = None,
             findings: Iterable[Finding] | None = None, highlight: bool = True,
-            aggregate: bool = True, font_size: float = FONT_SIZE) -> View:
-    """Project, aggregate, lay out and match findings; raises InputError when there is nothing to draw."""
+            aggregate: bool = True, font_size: float = FONT_SIZE, numbers: dict[str, int] | None = None) -> View:
+    """Project, aggregate, lay out and match findings; raises InputError when there is nothing to draw.
+
+    ``findings`` are all findings of the setup (validated when not given); ``numbers`` maps
+    their defect ids to the numbers drawn, by default :func:`finding_numbers` of them.
+    """
     graph = require_edges(project(setup, kind, lang=lang, period=period, at=at))
     before = graph.number_of_nodes()
     if aggregate:
         graph = merge_equivalent(graph)
     if findings is None and highlight:
         findings = validate(setup).findings
-    groups, hidden = _match(graph, list(findings or []) if highlight else [])
+    shown = list(findings or []) if highlight else []
+    groups, hidden = _match(graph, shown, numbers if numbers is not None else finding_numbers(shown))
     describe = _describer(setup, graph, lang)
     for group in groups:
         group.describe = describe
@@ -246,6 +252,18 @@ def prepare(setup: Setup, kind: str, *, lang: str = "en", period: Period | None 
     return View(setup=setup, kind=kind, lang=lang, graph=graph, layout=layout, labels=labels, bundles=bundles,
                 groups=groups, hidden=hidden, period=graph.graph.get("period"),
                 aggregated=graph.number_of_nodes() < before)
+
+
+def finding_numbers(findings: Iterable[Finding]) -> dict[str, int]:
+    """The number of each defect among a setup's findings: most severe first, then by id.
+
+    Pictures and the report number with it, so that a defect has one number per setup.
+    """
+    severity: dict[str, int] = {}
+    for finding in findings:
+        severity[finding.defect] = max(severity.get(finding.defect, 0), SEVERITY_RANK.get(finding.severity, 0))
+    ordered = sorted(severity, key=lambda defect: (-severity[defect], defect))
+    return {defect: number for number, defect in enumerate(ordered, start=1)}
 
 
 def wrap_label(node_data: dict) -> str:
@@ -265,7 +283,8 @@ def kind_order(node_data: dict) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def _match(graph: nx.MultiDiGraph, findings: Sequence[Finding]) -> tuple[list[Group], dict[str, int]]:
+def _match(graph: nx.MultiDiGraph, findings: Sequence[Finding],
+           numbers: dict[str, int]) -> tuple[list[Group], dict[str, int]]:
     members = {m: n for n, a in graph.nodes(data=True) for m in a.get("members", ())}
 
     def in_graph(iri: str | None) -> str | None:
@@ -303,9 +322,9 @@ def _match(graph: nx.MultiDiGraph, findings: Sequence[Finding]) -> tuple[list[Gr
         group.edge_focus |= focus_edges
     for defect in [d for d in hidden if d in by_defect]:
         by_defect[defect].elsewhere = hidden.pop(defect)
-    groups = sorted(by_defect.values(), key=lambda g: (-SEVERITY_RANK.get(g.severity, 0), g.defect))
-    for number, group in enumerate(groups, start=1):
-        group.number = number
+    for group in by_defect.values():
+        group.number = numbers.get(group.defect, 0)
+    groups = sorted(by_defect.values(), key=lambda g: (g.number, g.defect))
     return groups, dict(hidden)
 
 
