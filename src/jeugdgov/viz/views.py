@@ -30,10 +30,11 @@ from jeugdgov.analysis.projection import (
     require_edges,
 )
 from jeugdgov.analysis.projection import aggregate as merge_equivalent
-from jeugdgov.resources import local_name
+from jeugdgov.resources import LANGUAGES, local_name
 from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding, validate
 from jeugdgov.viz.layout import Layout, layered, longest_path_layers
+from jeugdgov.viz.placement import BADGE_GAP, Placement, place
 
 FONT_SIZE = 8.0
 SEVERITY_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
@@ -172,6 +173,7 @@ class View:
     hidden: dict[str, int]
     period: Period | None
     aggregated: bool
+    placement: Placement = field(default_factory=Placement)
 
     @property
     def title(self) -> str:
@@ -188,6 +190,21 @@ class View:
 
     def numbers(self, node: str) -> list[int]:
         return [g.number for g in self.groups if node in g.nodes]
+
+    def badge(self, node: str) -> str:
+        """The text of a node's badge: the numbers of the findings it is part of."""
+        return ",".join(map(str, self.numbers(node)))
+
+    def line_label(self, bundle: Bundle, lang: str | None = None) -> str:
+        """The text on a line: the findings it is the focus of, how many relations, the amount."""
+        parts = []
+        if bundle.focus_numbers:
+            parts.append("".join(f"[{n}]" for n in bundle.focus_numbers))
+        if bundle.count > 1:
+            parts.append(f"×{bundle.count}")
+        if bundle.amount is not None:
+            parts.append(format_amount(bundle.amount, lang or self.lang))
+        return " ".join(parts)
 
     def severity(self, node: str) -> str | None:
         found = [g.severity for g in self.groups if node in g.nodes]
@@ -247,11 +264,14 @@ def prepare(setup: Setup, kind: str, *, lang: str = "en", period: Period | None 
     for group in groups:
         group.describe = describe
     labels = {n: a["label"] for n, a in graph.nodes(data=True)}
-    layout = _layout(graph, kind, font_size)
+    numbered = {n for g in groups for n in g.nodes}
+    layout = _layout(graph, kind, font_size, numbered)
     bundles = _bundles(graph, groups)
-    return View(setup=setup, kind=kind, lang=lang, graph=graph, layout=layout, labels=labels, bundles=bundles,
+    view = View(setup=setup, kind=kind, lang=lang, graph=graph, layout=layout, labels=labels, bundles=bundles,
                 groups=groups, hidden=hidden, period=graph.graph.get("period"),
                 aggregated=graph.number_of_nodes() < before)
+    view.placement = _place(view)
+    return view
 
 
 def finding_numbers(findings: Iterable[Finding]) -> dict[str, int]:
@@ -357,8 +377,52 @@ def _bundles(graph: nx.MultiDiGraph, groups: list[Group]) -> list[Bundle]:
     return list(collected.values())
 
 
-def _layout(graph: nx.MultiDiGraph, kind: str, font_size: float) -> Layout:
-    sizes = {n: box_size(wrap_label(a), font_size) for n, a in graph.nodes(data=True)}
+#: The order of tasks in the middle column of a roles picture: from policy to delivery, the
+#: same in every setup, so that pictures of several setups line up. Other tasks follow by name.
+TASK_ORDER = ("policy", "procurement", "contract-management", "monitoring", "business-operations", "financing",
+              "access-decision", "care-delivery", "basic-care", "specialist-care", "child-protection")
+BADGE_FONT_SIZE = 6.5
+LINE_LABEL_FONT_SIZE = 6.5
+
+
+def _place(view: View) -> Placement:
+    badge_sizes = {n: _badge_size(view.badge(n)) for n in view.graph.nodes if view.numbers(n)}
+    label_sizes = {}
+    for index, bundle in enumerate(view.bundles):
+        texts = [view.line_label(bundle, lang) for lang in LANGUAGES]
+        if texts[0]:
+            sizes = [box_size(text, LINE_LABEL_FONT_SIZE) for text in texts]
+            label_sizes[index] = (max(w for w, _ in sizes), max(h for _, h in sizes))
+    lines = [(b.source, b.target) for b in view.bundles]
+    return place(view.layout, lines, badge_sizes, label_sizes)
+
+
+def _badge_size(text: str) -> tuple[float, float]:
+    """A badge's box: its text in bold is about a tenth wider than box_size measures."""
+    width, height = box_size(text, BADGE_FONT_SIZE)
+    return width * 1.1, height
+
+
+def _labels_in_every_language(data: dict) -> list[str]:
+    return [wrap_label({**data, "label": data.get(f"label_{lang}") or data["label"]}) for lang in LANGUAGES]
+
+
+def _task_rank(node: str) -> tuple[int, str]:
+    name = local_name(node)
+    return (TASK_ORDER.index(name), name) if name in TASK_ORDER else (len(TASK_ORDER), name)
+
+
+def _layout(graph: nx.MultiDiGraph, kind: str, font_size: float, numbered: set[str]) -> Layout:
+    # A box is as large as its label in the longest language, and numbered boxes reserve room
+    # for their badge above and below: the layout is the same in every language.
+    sizes = {}
+    for node, data in graph.nodes(data=True):
+        measured = [box_size(text, font_size) for text in _labels_in_every_language(data)]
+        width, height = max(w for w, _ in measured), max(h for _, h in measured)
+        if node in numbered:
+            height += 2 * (_badge_size("0")[1] + BADGE_GAP)
+        sizes[node] = (width, height)
+    fixed: set[int] = set()
     if kind == "roles":
         municipal = {"municipality", "municipal-body", "municipal-organisation"}
         has_left = any(a["kind"] in municipal for _, a in graph.nodes(data=True))
@@ -366,14 +430,22 @@ def _layout(graph: nx.MultiDiGraph, kind: str, font_size: float) -> Layout:
         for node, a in graph.nodes(data=True):
             column = 1 if a["kind"] == "task" else 0 if a["kind"] in municipal else 2
             layers[node] = column - (0 if has_left else 1)
+        fixed.add(1 - (0 if has_left else 1))
     else:
         layers = longest_path_layers(graph, reverse=kind == "accountability")
 
     def order(node: str) -> tuple:
-        return kind_order(graph.nodes[node]), graph.nodes[node]["label"]
+        data = graph.nodes[node]
+        rank = _task_rank(node) if data["kind"] == "task" else (0, "")
+        return kind_order(data), rank, data.get("label_en") or data["label"], node
 
-    return layered(graph, layers, sizes, order_key=order, column_gap=1.5 if kind == "roles" else 1.6,
-                   row_gap=0.28)
+    layout = layered(graph, layers, sizes, order_key=order, column_gap=1.5 if kind == "roles" else 1.6,
+                     row_gap=0.28, fixed=fixed)
+    # Lines and badges are placed around the boxes as drawn, without the badges' room.
+    for node, data in graph.nodes(data=True):
+        measured = [box_size(text, font_size) for text in _labels_in_every_language(data)]
+        layout.sizes[node] = (max(w for w, _ in measured), max(h for _, h in measured))
+    return layout
 
 
 @cache
