@@ -4,7 +4,8 @@ uncaught errors, every request the page makes, and a screenshot.
 Chromium is driven through its DevTools protocol on a loopback port (websocket-client), so
 that the test sees the browser's own list of requests instead of guessing from logs.
 
-    .venv/bin/python tests/browser.py rapport.html docs/img/report.png   # a screenshot
+    .venv/bin/jeugdgov report data/lelystad.trig --out /tmp/rapport.html
+    .venv/bin/python tests/browser.py /tmp/rapport.html docs/img/report.png setup-lelystad-cooperatie
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ def chromium() -> str | None:
     return next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
 
 
-def open_page(page: Path, *, width: int = 1200, height: int = 1600, timeout: float = 60.0) -> PageRun:
-    """Load ``page`` (a file) in headless Chromium and return what it did."""
+def open_page(page: Path, *, width: int = 1200, height: int = 1600, timeout: float = 60.0,
+              anchor: str | None = None, media: str = "screen") -> PageRun:
+    """Load ``page`` (a file) in headless Chromium and return what it did; the screenshot
+    starts at the element with id ``anchor`` (default: the top), in ``media`` (screen or print)."""
     binary = chromium()
     if binary is None:
         raise RuntimeError("Chromium is not installed: run `apt-get install -y chromium` (as .ci/run does)")
@@ -51,7 +54,7 @@ def open_page(page: Path, *, width: int = 1200, height: int = 1600, timeout: flo
         try:
             port = _port(Path(profile), process, timeout)
             target = _page_target(port, timeout)
-            return _run(target, page, width, height, timeout)
+            return _run(target, page, width, height, timeout, anchor, media)
         finally:
             process.terminate()
             try:
@@ -84,7 +87,8 @@ def _page_target(port: int, timeout: float) -> str:
     raise RuntimeError("Chromium opened no page")
 
 
-def _run(target: str, page: Path, width: int, height: int, timeout: float) -> PageRun:
+def _run(target: str, page: Path, width: int, height: int, timeout: float, anchor: str | None,
+         media: str) -> PageRun:
     socket = websocket.create_connection(target, timeout=timeout, suppress_origin=True)
     run = PageRun()
     counter = iter(range(1, 1_000_000))
@@ -105,6 +109,7 @@ def _run(target: str, page: Path, width: int, height: int, timeout: float) -> Pa
         for domain in ("Page", "Runtime", "Log", "Network"):
             call(f"{domain}.enable")
         call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+        call("Emulation.setEmulatedMedia", media=media)
         call("Page.navigate", url=page.resolve().as_uri())
         deadline = time.monotonic() + timeout
         while not any(e.get("method") == "Page.loadEventFired" for e in events):
@@ -113,8 +118,12 @@ def _run(target: str, page: Path, width: int, height: int, timeout: float) -> Pa
             events.append(json.loads(socket.recv()))
         time.sleep(0.5)  # late console messages and requests
         run.text = call("Runtime.evaluate", expression="document.body.innerText", returnByValue=True)["result"]["value"]
-        shot = call("Page.captureScreenshot", format="png", clip={"x": 0, "y": 0, "width": width, "height": height,
-                                                                   "scale": 1})
+        top = 0
+        if anchor:
+            where = f"document.getElementById({json.dumps(anchor)}).getBoundingClientRect().top + window.scrollY"
+            top = call("Runtime.evaluate", expression=where, returnByValue=True)["result"]["value"]
+        shot = call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                    clip={"x": 0, "y": top, "width": width, "height": height, "scale": 1})
         run.screenshot = base64.b64decode(shot["data"])
     finally:
         socket.close()
@@ -132,8 +141,8 @@ def _run(target: str, page: Path, width: int, height: int, timeout: float) -> Pa
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: browser.py PAGE.html SCREENSHOT.png")
-    result = open_page(Path(sys.argv[1]), width=1100, height=1400)
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: browser.py PAGE.html SCREENSHOT.png [ELEMENT-ID]")
+    result = open_page(Path(sys.argv[1]), width=1000, height=1250, anchor=sys.argv[3] if len(sys.argv) > 3 else None)
     Path(sys.argv[2]).write_bytes(result.screenshot)
     print(f"console: {result.console_errors}\nrequests: {result.requests}")
