@@ -167,6 +167,10 @@ def test_report_and_every_picture_share_the_numbers_of_a_setup(reports):
             for group in prepare(report.setup, kind, findings=report.findings).groups:
                 seen.setdefault(group.defect, set()).add(group.number)
     assert seen and all(found == {numbers[d]} for d, found in seen.items()), seen
+    page = render([report], "en")
+    money = prepare(report.setup, "money", lang="en", findings=report.findings)
+    badges = {money.badge(n) for n in money.placement.badges}
+    assert badges and all(f">{badge}<" in page for badge in badges), "the report's pictures carry the badges"
 
 
 def test_an_english_report_is_in_english(reports):

@@ -18,6 +18,7 @@ from jeugdgov.errors import InputError
 from jeugdgov.report.comparison import STATUS_LABELS, STATUSES, chronological
 from jeugdgov.report.content import build
 from jeugdgov.report.pictures import pictures
+from jeugdgov.validation.catalogue import defect_label
 from jeugdgov.validation.findings import EVIDENCE, Report
 from jeugdgov.viz.static import atomic_write
 from jeugdgov.viz.views import SEVERITY_COLOURS, SEVERITY_LABELS
@@ -84,6 +85,7 @@ def render(reports: Sequence[Report], lang: str = "nl") -> str:
         severity_colours=SEVERITY_COLOURS,
         evidence=EVIDENCE, evidence_words={e: TEXT[lang][_EVIDENCE_WORD[e]] for e in EVIDENCE},
         statuses=STATUSES, status_words={s: STATUS_LABELS[s][lang] for s in STATUSES},
+        defect_name=lambda defect: defect_label(defect, lang),
     )
 
 
