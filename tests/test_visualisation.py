@@ -306,3 +306,12 @@ def test_every_view_of_a_setup_numbers_a_defect_alike(setups, findings):
             for lang in ("nl", "en"):
                 for group in prepare(setups[name], kind, lang=lang, findings=findings[name]).groups:
                     assert group.number == numbers[group.defect]
+
+
+def test_defects_missing_from_a_given_numbering_are_numbered_after_it(setups, findings):
+    name = "lelystad-cooperatie"
+    view = prepare(setups[name], "money", findings=findings[name], numbers={"subsidy-passed-on": 4})
+    numbers = {g.defect: g.number for g in view.groups}
+    assert numbers["subsidy-passed-on"] == 4
+    others = sorted(n for d, n in numbers.items() if d != "subsidy-passed-on")
+    assert others == list(range(5, 5 + len(others))), "unique numbers after the given ones, none 0"

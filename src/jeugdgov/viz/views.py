@@ -37,6 +37,12 @@ from jeugdgov.viz.layout import Layout, layered, longest_path_layers
 from jeugdgov.viz.placement import BADGE_GAP, Placement, place
 
 FONT_SIZE = 8.0
+BADGE_FONT_SIZE = 6.5
+LINE_LABEL_FONT_SIZE = 6.5
+#: The order of tasks in the middle column of a roles picture: from policy to delivery, the
+#: same in every setup, so that pictures of several setups line up. Other tasks follow by name.
+TASK_ORDER = ("policy", "procurement", "contract-management", "monitoring", "business-operations", "financing",
+              "access-decision", "care-delivery", "basic-care", "specialist-care", "child-protection")
 SEVERITY_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
 SEVERITY_COLOURS = {"Violation": "#d7191c", "Warning": "#f07b00", "Info": "#2c7fb8"}
 SEVERITY_LABELS = {
@@ -342,8 +348,11 @@ def _match(graph: nx.MultiDiGraph, findings: Sequence[Finding],
         group.edge_focus |= focus_edges
     for defect in [d for d in hidden if d in by_defect]:
         by_defect[defect].elsewhere = hidden.pop(defect)
+    # Defects the given numbering lacks are numbered after it, rather than all drawn as 0.
+    unnumbered = finding_numbers(f for g in by_defect.values() if g.defect not in numbers for f in g.findings)
+    last = max(numbers.values(), default=0)
     for group in by_defect.values():
-        group.number = numbers.get(group.defect, 0)
+        group.number = numbers[group.defect] if group.defect in numbers else last + unnumbered[group.defect]
     groups = sorted(by_defect.values(), key=lambda g: (g.number, g.defect))
     return groups, dict(hidden)
 
@@ -375,14 +384,6 @@ def _bundles(graph: nx.MultiDiGraph, groups: list[Group]) -> list[Bundle]:
         for i, bundle in enumerate(sorted(family, key=lambda b: (b.source, b.relation))):
             bundle.offset = (i - (len(family) - 1) / 2) * 0.1
     return list(collected.values())
-
-
-#: The order of tasks in the middle column of a roles picture: from policy to delivery, the
-#: same in every setup, so that pictures of several setups line up. Other tasks follow by name.
-TASK_ORDER = ("policy", "procurement", "contract-management", "monitoring", "business-operations", "financing",
-              "access-decision", "care-delivery", "basic-care", "specialist-care", "child-protection")
-BADGE_FONT_SIZE = 6.5
-LINE_LABEL_FONT_SIZE = 6.5
 
 
 def _place(view: View) -> Placement:
