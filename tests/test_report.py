@@ -238,3 +238,13 @@ def test_browser_helper_names_a_missing_chromium(monkeypatch, tmp_path):
     monkeypatch.setattr(browser, "chromium", lambda: None)
     with pytest.raises(RuntimeError, match="apt-get install -y chromium"):
         browser.open_page(Path(tmp_path / "x.html"))
+
+
+def test_a_fact_names_its_subject_property_and_value_by_their_labels(reports):
+    report = reports["lelystad-cooperatie"]
+    finding = dataclasses.replace(report.findings[0], focus="https://w3id.org/jeugdgov/id/lelystad/jgt-cooperatie",
+                                  path="https://w3id.org/jeugdgov/def#amount", value="12 500 euro")
+    item = build([dataclasses.replace(report, findings=[finding])], "nl").setups[0].defects[0].items[0]
+    assert item.facts[0].subject == "Coöperatie JGT"
+    assert item.facts[0].property == "bedrag (EUR)"
+    assert item.facts[0].value == "12 500 euro", "a literal value is shown as it is"

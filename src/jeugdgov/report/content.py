@@ -164,8 +164,9 @@ def _item(finding: Finding, number: int, graph: Graph, lang: str) -> FindingItem
 
 
 def _label(graph: Graph, iri: str, lang: str) -> str:
-    """A node's label in the setup, else in the ontology, else its local name."""
-    if iri.startswith("_:"):
+    """A node's label in the setup, else in the ontology, else its local name; a literal value
+    (no IRI) as it is."""
+    if iri.startswith("_:") or ":" not in iri or any(c.isspace() for c in iri):
         return iri
     node = URIRef(iri)
     for source in (graph, ontology()):
