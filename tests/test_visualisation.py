@@ -18,8 +18,9 @@ from test_projection import many_providers
 
 from jeugdgov import InputError, Setup, validate
 from jeugdgov.analysis.projection import KINDS, Period, project
+from jeugdgov.viz.placement import PORT_GAP, crosses, overlaps
 from jeugdgov.viz.static import FORMATS, compare, figure, figure_of, html, write
-from jeugdgov.viz.views import SEVERITY_COLOURS, prepare
+from jeugdgov.viz.views import SEVERITY_COLOURS, finding_numbers, prepare
 
 LEL = "https://w3id.org/jeugdgov/id/lelystad/"
 LELYSTAD = "https://identifier.overheid.nl/tooi/id/gemeente/gm0995"
@@ -197,3 +198,120 @@ def test_viz_command_bad_input_exits_2_and_writes_nothing(jeugdgov_command, tmp_
     assert message in " ".join((result.stderr + result.stdout).split())
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# --- placement: badges, labels and lines, checked from the layout's own boxes ------------------
+
+def drawable(setups, name: str, kind: str) -> bool:
+    return bool(project(setups[name], kind).number_of_edges())
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", SETUPS)
+def test_badges_and_line_labels_are_clear_of_boxes_lines_and_each_other(setups, findings, name, kind):
+    if not drawable(setups, name, kind):
+        return
+    view = prepare(setups[name], kind, findings=findings[name])
+    placement = view.placement
+    nodes = {n: view.layout.box(n) for n in view.graph.nodes}
+    badges, labels = placement.badges, placement.labels
+    assert set(badges) == {n for n in view.graph.nodes if view.numbers(n)}, "every numbered node has a badge"
+    for node, badge in badges.items():
+        assert not any(overlaps(badge, box) for box in nodes.values()), f"the badge of {node} covers a box"
+        assert not any(overlaps(badge, other) for n, other in badges.items() if n != node), "badges overlap"
+        assert not any(overlaps(badge, label) for label in labels.values()), f"a line label covers {node}'s badge"
+        assert not any(crosses(badge, route) for route in placement.routes.values()), f"a line crosses {node}'s badge"
+    for index, label in labels.items():
+        assert not any(overlaps(label, box) for box in nodes.values()), "a line label covers a box"
+        assert not any(overlaps(label, other) for i, other in labels.items() if i != index), "line labels overlap"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", SETUPS)
+def test_lines_start_and_end_at_their_own_boxes(setups, findings, name, kind):
+    if not drawable(setups, name, kind):
+        return
+    view = prepare(setups[name], kind, findings=findings[name])
+    for index, bundle in enumerate(view.bundles):
+        route = view.placement.routes[index]
+        for node, point in ((bundle.source, route[0]), (bundle.target, route[-1])):
+            left, bottom, right, top = view.layout.box(node)
+            assert bottom <= point[1] <= top, f"a line of {bundle.relation} ends beside {node}'s box"
+            assert min(abs(point[0] - left), abs(point[0] - right)) <= PORT_GAP + 1e-9, \
+                f"a line of {bundle.relation} does not touch {node}'s box"
+        others = [view.layout.box(n) for n in view.graph.nodes if n not in (bundle.source, bundle.target)]
+        first, last = route[:3], route[-3:]
+        assert not any(crosses(box, first) or crosses(box, last) for box in others), \
+            "a line starts or ends behind another box"
+
+
+def test_the_drawn_badges_are_inside_their_placed_boxes(setups, findings):
+    view = prepare(setups["lelystad-cooperatie"], "money", findings=findings["lelystad-cooperatie"])
+    fig = figure_of(view)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    drawn = {t.get_gid()[len("badge:"):]: t for t in ax.texts if (t.get_gid() or "").startswith("badge:")}
+    assert set(drawn) == set(view.placement.badges)
+    for node, text in drawn.items():
+        extent = text.get_bbox_patch().get_window_extent(renderer)
+        (x0, y0), (x1, y1) = ax.transData.inverted().transform([[extent.x0, extent.y0], [extent.x1, extent.y1]])
+        left, bottom, right, top = view.placement.badges[node]
+        slack = 0.02  # the badge's outline
+        assert left - slack <= x0 and x1 <= right + slack and bottom - slack <= y0 and y1 <= top + slack
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_switching_language_moves_nothing(setups, findings, kind):
+    setup = setups["lelystad-cooperatie"]
+    if not drawable(setups, setup.name, kind):
+        return
+    dutch = prepare(setup, kind, lang="nl", findings=findings[setup.name])
+    english = prepare(setup, kind, lang="en", findings=findings[setup.name])
+    assert dutch.layout.positions == english.layout.positions
+    assert dutch.placement == english.placement
+
+
+def test_compared_setups_order_their_tasks_alike(setups, findings):
+    orders = []
+    for name in SETUPS:
+        view = prepare(setups[name], "roles", findings=findings[name])
+        tasks = [n for n, a in view.graph.nodes(data=True) if a["kind"] == "task"]
+        orders.append(sorted(tasks, key=lambda n: -view.layout.positions[n][1]))
+    for a, b in combinations(orders, 2):
+        common = set(a) & set(b)
+        assert [t for t in a if t in common] == [t for t in b if t in common]
+    assert len(set().union(*map(set, orders))) > 5
+
+
+def test_the_legend_shows_badges_as_rectangles(setups, findings):
+    fig = figure(setups["lelystad-cooperatie"], "money", findings=findings["lelystad-cooperatie"], lang="en")
+    legend = fig.legends[0]
+    handle = next(h for h, t in zip(legend.legend_handles, legend.get_texts(), strict=True)
+                  if t.get_text().startswith("[n]"))
+    extents = handle.get_marker_path().get_extents() if hasattr(handle, "get_marker_path") else None
+    marker = handle.get_marker()
+    assert marker != "o", "badges are rectangles, not dots"
+    vertices = marker.vertices if extents is None else extents.get_points()
+    width = vertices[:, 0].max() - vertices[:, 0].min()
+    height = vertices[:, 1].max() - vertices[:, 1].min()
+    assert width > height, "the sign is wider than high, like a badge"
+
+
+def test_every_view_of_a_setup_numbers_a_defect_alike(setups, findings):
+    name = "lelystad-cooperatie"
+    numbers = finding_numbers(findings[name])
+    for kind in KINDS:
+        if drawable(setups, name, kind):
+            for lang in ("nl", "en"):
+                for group in prepare(setups[name], kind, lang=lang, findings=findings[name]).groups:
+                    assert group.number == numbers[group.defect]
+
+
+def test_defects_missing_from_a_given_numbering_are_numbered_after_it(setups, findings):
+    name = "lelystad-cooperatie"
+    view = prepare(setups[name], "money", findings=findings[name], numbers={"subsidy-passed-on": 4})
+    numbers = {g.defect: g.number for g in view.groups}
+    assert numbers["subsidy-passed-on"] == 4
+    others = sorted(n for d, n in numbers.items() if d != "subsidy-passed-on")
+    assert others == list(range(5, 5 + len(others))), "unique numbers after the given ones, none 0"

@@ -1,7 +1,9 @@
 """The ``jeugdgov`` command.
 
 Exit codes: 0 the setups conform, 1 defects found, 2 bad input or usage; 130 interrupted
-(Ctrl-C) and 143 terminated (SIGTERM, 128 + 15), both having printed no report.
+(Ctrl-C) and 143 terminated (SIGTERM, 128 + 15), both having printed no report. ``report``
+and ``compare`` are no verdict: they exit 0 when they have written their output, findings or
+not, and 2 on bad input.
 """
 
 from __future__ import annotations
@@ -255,6 +257,101 @@ def viz_command(
     write(chosen, kind.value, out, lang=lang.value, period=period, at=on_date.date() if on_date else None,
           highlight=not no_findings, aggregate=not all_actors)
     stderr.print(f"wrote {out} ({kind.value} of {chosen.name})", highlight=False)
+
+
+@app.command("report")
+def report_command(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Turtle, TriG, JSON-LD or N-Triples files, or folders holding them.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.", show_default=False)],
+    setup: Annotated[list[str] | None, typer.Option(
+        "--setup", help="Only report on the setup(s) with this name.")] = None,
+    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of the report.")] = Language.nl,
+) -> None:
+    """Write a report for a council: one self-contained HTML file (CSS and pictures inline).
+
+    Per setup: counts per severity and evidence status, the findings grouped by defect with
+    their parties, facts, sources and basis (linked to wetten.overheid.nl), the questions to
+    verify, claims, data-quality findings and pictures with the findings numbered; then the
+    comparison of consecutive phases of one case. Print it to PDF from the browser. Exits 0
+    when the report is written, whatever it finds; 2 on bad input.
+
+    Examples:
+
+      jeugdgov report data/lelystad.trig --out rapport.html
+
+      jeugdgov report data/ --out report.html --lang en
+    """
+    from jeugdgov.report.html import check_output, write
+    from jeugdgov.setups import select
+
+    check_output(out)
+    with _spinner("validating") as step:
+        reports = []
+        for chosen in select(load(*paths), setup):
+            step(f"validating {chosen.name}")
+            reports.append(validate(chosen))
+        step("drawing")
+        write(reports, out, lang=lang.value)
+    stderr.print(f"wrote {out} ({len(reports)} setups)", highlight=False)
+
+
+class CompareFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+@app.command("compare")
+def compare_command(
+    before: Annotated[str, typer.Argument(
+        help="The earlier setup: its name (with --data), or a file holding one setup.", show_default=False)],
+    after: Annotated[str, typer.Argument(
+        help="The later setup: its name (with --data), or a file holding one setup.", show_default=False)],
+    data: Annotated[list[Path] | None, typer.Option(
+        "--data", "-d", help="Files or folders holding both setups; BEFORE and AFTER are then setup names.")]
+        = None,
+    output_format: Annotated[CompareFormat, typer.Option(
+        "--format", "-f", help="text for reading; json or csv (one row per defect) for other tools.")]
+        = CompareFormat.text,
+    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of labels and messages.")]
+        = Language.nl,
+) -> None:
+    """Compare the findings of two setups: which defects appear, persist and disappear.
+
+    Setups are compared by defect: phases of a case rest on different facts, so the same
+    defect is found on different nodes. Exits 0 when the comparison is printed, whatever it
+    finds; 2 on bad input.
+
+    Examples:
+
+      jeugdgov compare lelystad-netwerk lelystad-cooperatie --data data/lelystad.trig
+
+      jeugdgov compare before.ttl after.ttl --format csv
+    """
+    from jeugdgov.report.comparison import as_csv, as_json, as_text, compare_reports
+    from jeugdgov.setups import select
+
+    if data:
+        loaded = load(*data)
+        earlier, later = (select(loaded, [name])[0] for name in (before, after))
+    else:
+        for given in (before, after):
+            if not Path(given).exists():
+                raise InputError(f"no file or folder '{given}'",
+                                 hint="give two files, or setup names with --data FILE")
+        earlier, later = (_only_setup(load(given), given) for given in (before, after))
+    comparison = compare_reports(validate(earlier), validate(later))
+    render = {CompareFormat.text: as_text, CompareFormat.json: as_json, CompareFormat.csv: as_csv}[output_format]
+    sys.stdout.write(render(comparison, lang.value))
+    sys.stdout.flush()
+
+
+def _only_setup(setups: list, given: str) -> object:
+    if len(setups) != 1:
+        raise InputError(f"it holds {len(setups)} setups, not one", file=given,
+                         hint=f"name two of them with --data {given}: {', '.join(s.name for s in setups)}")
+    return setups[0]
 
 
 class QueryFormat(str, Enum):

@@ -601,6 +601,11 @@ def _both(name: str, labels: dict[str, str]) -> dict[str, str]:
     return {f"{name}_{lang}": labels.get(lang, "") for lang in LANGUAGES}
 
 
+def setup_period(setup: Setup) -> Period:
+    """The period of a setup (its jg:during); open on both sides when it has none."""
+    return _setup_period(setup)
+
+
 def _setup_period(setup: Setup) -> Period:
     if setup.node is None:
         return Period()

@@ -76,3 +76,22 @@ def only_shapes(shapes_graph: Graph, keep: set[Node]) -> Graph:
         for shape in set(graph.subjects(target, None)) - keep:
             graph.remove((shape, target, None))
     return graph
+
+
+def defect_label(defect: str, lang: str = "en") -> str:
+    """The name of a defect (its skos:prefLabel) in a language; the id when it has none."""
+    concept = _concept(defect)
+    if concept is None:
+        return defect
+    labels = {getattr(o, "language", None) or "": str(o) for o in ontology().objects(concept, SKOS.prefLabel)}
+    return labels.get(lang) or labels.get("") or defect
+
+
+def in_group(defect: str, group: str) -> bool:
+    """Whether a defect id belongs to a group of the catalogue (e.g. "data-quality")."""
+    concept = _concept(defect)
+    return concept is not None and any(notation(b) == group for b in _broader(concept))
+
+
+def _concept(defect: str) -> Node | None:
+    return next((c for c in _defect_concepts() if notation(c) == defect), None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -54,8 +54,13 @@ def longest_path_layers(graph: nx.MultiDiGraph | nx.DiGraph, reverse: bool = Fal
 
 def layered(graph: nx.MultiDiGraph | nx.DiGraph, layers: dict[Hashable, int],
             sizes: dict[Hashable, tuple[float, float]], *, column_gap: float = 1.3, row_gap: float = 0.3,
-            order_key: Callable[[Hashable], object] | None = None, sweeps: int = 12) -> Layout:
-    """Place the nodes of ``graph`` in the given columns; ``sizes`` are box sizes in inches."""
+            order_key: Callable[[Hashable], object] | None = None, sweeps: int = 12,
+            fixed: Collection[int] = ()) -> Layout:
+    """Place the nodes of ``graph`` in the given columns; ``sizes`` are box sizes in inches.
+
+    The columns in ``fixed`` keep the order of ``order_key`` (so that pictures of several setups
+    can share it); the others are ordered to reduce crossings.
+    """
     layers = dict(layers)
     sizes = dict(sizes)
     pairs = sorted({(u, v) for u, v in graph.edges() if u != v}, key=repr)
@@ -74,7 +79,7 @@ def layered(graph: nx.MultiDiGraph | nx.DiGraph, layers: dict[Hashable, int],
         for a, b in itertools.pairwise(chain):
             neighbours[a].add(b)
             neighbours[b].add(a)
-    columns = _order(layers, neighbours, order_key or repr, sweeps)
+    columns = _order(layers, neighbours, order_key or repr, sweeps, frozenset(fixed))
     xs = _column_x(columns, sizes, column_gap)
     ys = _column_y(columns, sizes, neighbours, row_gap)
     positions = {n: (xs[layers[n]], ys[n]) for n in layers}
@@ -132,7 +137,7 @@ def _acyclic(pairs: set[tuple], nodes: list) -> set[tuple]:
 
 
 def _order(layers: dict[Hashable, int], neighbours: dict[Hashable, set[Hashable]],
-           key: Callable[[Hashable], object], sweeps: int) -> list[list[Hashable]]:
+           key: Callable[[Hashable], object], sweeps: int, fixed: frozenset[int]) -> list[list[Hashable]]:
     count = max(layers.values(), default=-1) + 1
     columns: list[list[Hashable]] = [[] for _ in range(count)]
     for node in sorted((n for n in layers if not _is_bend(n)), key=lambda n: (key(n), repr(n))):
@@ -143,8 +148,10 @@ def _order(layers: dict[Hashable, int], neighbours: dict[Hashable, set[Hashable]
     for sweep in range(sweeps):
         indices = range(1, count) if sweep % 2 == 0 else range(count - 2, -1, -1)
         for i in indices:
-            fixed = columns[i - 1] if sweep % 2 == 0 else columns[i + 1]
-            position = {n: p for p, n in enumerate(fixed)}
+            if i in fixed:
+                continue
+            neighbour = columns[i - 1] if sweep % 2 == 0 else columns[i + 1]
+            position = {n: p for p, n in enumerate(neighbour)}
             current = {n: p for p, n in enumerate(columns[i])}
 
             def barycenter(node: Hashable, position=position, current=current) -> float:

@@ -21,7 +21,6 @@ canvas, independent of any pyplot backend.
 from __future__ import annotations
 
 import io
-import itertools
 import os
 import tempfile
 import textwrap
@@ -41,8 +40,10 @@ from jeugdgov.errors import InputError
 from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding
 from jeugdgov.viz.views import (
+    BADGE_FONT_SIZE,
     FONT_SIZE,
     KIND_COLOURS,
+    LINE_LABEL_FONT_SIZE,
     RELATION_STYLES,
     SEVERITY_COLOURS,
     SEVERITY_LABELS,
@@ -50,7 +51,6 @@ from jeugdgov.viz.views import (
     TEXT,
     Bundle,
     View,
-    format_amount,
     prepare,
     wrap_label,
 )
@@ -62,6 +62,13 @@ _TITLE = 0.55  # inches above each picture for its title
 _GAP = 0.5  # inches between pictures
 _MAX_WIDTH = 11.0  # inches side by side (about a notebook's width) before pictures go one above the other
 _LINESTYLES = {"solid": "-", "dashed": (0, (5, 3)), "dotted": (0, (1.5, 2))}
+#: A rounded rectangle, wider than high, as the legend's sign for a number badge.
+_BADGE_MARKER = MplPath(
+    [(-1.0, -0.45), (0.8, -0.45), (1.0, -0.45), (1.0, -0.25), (1.0, 0.25), (1.0, 0.45), (0.8, 0.45),
+     (-0.8, 0.45), (-1.0, 0.45), (-1.0, 0.25), (-1.0, -0.25), (-1.0, -0.45), (-1.0, -0.45)],
+    [MplPath.MOVETO, MplPath.LINETO, MplPath.CURVE3, MplPath.CURVE3, MplPath.LINETO, MplPath.CURVE3,
+     MplPath.CURVE3, MplPath.LINETO, MplPath.CURVE3, MplPath.CURVE3, MplPath.LINETO, MplPath.CURVE3,
+     MplPath.CURVE3])
 
 __all__ = ["FORMATS", "KINDS", "Picture", "compare", "figure", "figure_of", "html", "prepare", "write"]
 
@@ -209,8 +216,8 @@ def _draw(ax, view: View, width: float, handles: dict) -> None:
     ax.set_ylim(-_MARGIN, layout.height + _MARGIN)
     ax.set_aspect("equal")
     ax.axis("off")
-    for bundle in view.bundles:
-        _draw_bundle(ax, view, bundle, handles)
+    for index, bundle in enumerate(view.bundles):
+        _draw_bundle(ax, view, index, bundle, handles)
     for node, data in view.graph.nodes(data=True):
         _draw_node(ax, view, node, data, handles)
     for severity in sorted({g.severity for g in view.groups}, key=lambda s: -SEVERITY_RANK[s]):
@@ -218,7 +225,8 @@ def _draw(ax, view: View, width: float, handles: dict) -> None:
             [0], [0], color=SEVERITY_COLOURS[severity], lw=6, alpha=0.45,
             label=f"{TEXT['finding'][lang]}: {SEVERITY_LABELS[severity][lang]}")
     if view.groups:
-        handles["numbered"] = Line2D([0], [0], ls="none", marker="o", markersize=9, color="#555555",
+        # The badges are rounded rectangles: so is their sign in the legend.
+        handles["numbered"] = Line2D([0], [0], ls="none", marker=_BADGE_MARKER, markersize=11, color="#555555",
                                      label=TEXT["numbered"][lang])
 
 
@@ -243,11 +251,11 @@ def _draw_node(ax, view: View, node: str, data: dict, handles: dict) -> None:
                 linespacing=1.2, color="none", bbox={**box, "linewidth": 0.8, "edgecolor": "#555555"})
     ax.text(x, y, wrap_label(data), ha="center", va="center", fontsize=FONT_SIZE, zorder=5,
             linespacing=1.2, gid=f"node:{node}", bbox=box)
-    numbers = view.numbers(node)
-    if numbers:
-        _, _, right, top = view.layout.box(node)
-        ax.text(right - 0.02, top + 0.01, ",".join(map(str, numbers)), ha="center", va="center", fontsize=6.5,
-                color="white", fontweight="bold", zorder=7,
+    badge = view.placement.badges.get(node)
+    if badge is not None:
+        left, bottom, right, top = badge
+        ax.text((left + right) / 2, (bottom + top) / 2, view.badge(node), ha="center", va="center",
+                fontsize=BADGE_FONT_SIZE, color="white", fontweight="bold", zorder=7, gid=f"badge:{node}",
                 bbox={"boxstyle": "round,pad=0.25", "facecolor": SEVERITY_COLOURS[severity], "edgecolor": "white",
                       "linewidth": 0.8})
     key = f"kind:{kind}"
@@ -256,10 +264,10 @@ def _draw_node(ax, view: View, node: str, data: dict, handles: dict) -> None:
                              label=NODE_KINDS[kind][view.lang])
 
 
-def _draw_bundle(ax, view: View, bundle: Bundle, handles: dict) -> None:
-    points = _route(view, bundle)
+def _draw_bundle(ax, view: View, index: int, bundle: Bundle, handles: dict) -> None:
+    points = view.placement.routes[index]
     colour, style = bundle.style
-    path = _smooth(points)
+    path = MplPath(points, [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1))
     if bundle.severity:
         ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-", color=SEVERITY_COLOURS[bundle.severity],
                                      lw=7, alpha=0.4, zorder=1, capstyle="round"))
@@ -267,89 +275,17 @@ def _draw_bundle(ax, view: View, bundle: Bundle, handles: dict) -> None:
     ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>,head_length=0.45,head_width=0.22",
                                  mutation_scale=12, color=colour, lw=width, linestyle=_LINESTYLES[style],
                                  zorder=2))
-    label = _edge_label(view, bundle)
-    if label:
-        lx, ly = _along(points, 0.5)
-        ax.text(lx, ly, label, fontsize=6.5, ha="center", va="center", zorder=4,
+    label = view.line_label(bundle)
+    box = view.placement.labels.get(index)
+    if label and box is not None:
+        ax.text((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, label, fontsize=LINE_LABEL_FONT_SIZE, ha="center",
+                va="center", zorder=4, gid=f"line-label:{index}",
                 color=SEVERITY_COLOURS[bundle.severity] if bundle.focus_numbers else "#222222",
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
     key = f"relation:{bundle.relation}"
     if key not in handles:
         handles[key] = Line2D([0], [0], color=colour, lw=1.6, linestyle=_LINESTYLES[style],
                               label=bundle.relation_label)
-
-
-def _edge_label(view: View, bundle: Bundle) -> str:
-    parts = []
-    if bundle.focus_numbers:
-        parts.append("".join(f"[{n}]" for n in bundle.focus_numbers))
-    if bundle.count > 1:
-        parts.append(f"×{bundle.count}")
-    if bundle.amount is not None:
-        parts.append(format_amount(bundle.amount, view.lang))
-    return " ".join(parts)
-
-
-def _route(view: View, bundle: Bundle) -> list[tuple[float, float]]:
-    """Centre to centre through the bend points, cut at both boxes, shifted sideways by the offset."""
-    layout = view.layout
-    start, end = layout.positions[bundle.source], layout.positions[bundle.target]
-    bends = layout.routes.get((bundle.source, bundle.target), [])
-    points = [start, *bends, end]
-    points[0] = _exit(layout.box(bundle.source), points[0], points[1])
-    points[-1] = _exit(layout.box(bundle.target), points[-1], points[-2])
-    dx, dy = end[0] - start[0], end[1] - start[1]
-    norm = (dx * dx + dy * dy) ** 0.5 or 1.0
-    # The offset is fixed per node pair, so lines in opposite directions do not overlap either.
-    sign = 1 if (bundle.source, bundle.target) <= (bundle.target, bundle.source) else -1
-    ox, oy = -dy / norm * bundle.offset * sign, dx / norm * bundle.offset * sign
-    return [(x + ox, y + oy) for x, y in points]
-
-
-def _exit(box: tuple[float, float, float, float], centre: tuple[float, float], toward: tuple[float, float],
-          gap: float = 0.04) -> tuple[float, float]:
-    """Where the line from the box centre toward a point leaves the box (plus a small gap)."""
-    left, bottom, right, top = box
-    cx, cy = centre
-    dx, dy = toward[0] - cx, toward[1] - cy
-    scales = []
-    if dx:
-        scales.append(((right - cx + gap) if dx > 0 else (left - cx - gap)) / dx)
-    if dy:
-        scales.append(((top - cy + gap) if dy > 0 else (bottom - cy - gap)) / dy)
-    scale = min((s for s in scales if s > 0), default=0.0)
-    scale = min(scale, 0.95)
-    return cx + dx * scale, cy + dy * scale
-
-
-def _smooth(points: list[tuple[float, float]]) -> MplPath:
-    if len(points) == 2:
-        return MplPath(points, [MplPath.MOVETO, MplPath.LINETO])
-    vertices, codes = [points[0]], [MplPath.MOVETO]
-    for i in range(1, len(points) - 1):
-        before = _mid(points[i - 1], points[i]) if i > 1 else points[0]
-        after = _mid(points[i], points[i + 1]) if i < len(points) - 2 else points[-1]
-        if i == 1:
-            vertices.append(before)
-            codes.append(MplPath.LINETO)
-        vertices += [points[i], after]
-        codes += [MplPath.CURVE3, MplPath.CURVE3]
-    return MplPath(vertices, codes)
-
-
-def _mid(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
-    return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
-
-
-def _along(points: list[tuple[float, float]], fraction: float) -> tuple[float, float]:
-    lengths = [((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5 for a, b in itertools.pairwise(points)]
-    goal = sum(lengths) * fraction
-    for (a, b), length in zip(itertools.pairwise(points), lengths, strict=True):
-        if goal <= length and length:
-            t = goal / length
-            return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
-        goal -= length
-    return points[-1]
 
 
 def _caption(view: View, width: int) -> str:

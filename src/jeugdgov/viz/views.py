@@ -5,7 +5,8 @@ interactive HTML (:mod:`jeugdgov.viz.interactive`), so both draw the same nodes 
 with the same numbered findings. A finding touches a view when an edge in it is the relation
 the finding is about (its focus or value), or runs from the focus or value to another party
 of the finding, or when the focus itself is a node of the view. Findings of one defect share a
-number.
+number, and the numbers belong to the setup (:func:`finding_numbers`), not to the view: a defect
+has the same number in every picture of a setup and in the report.
 """
 
 from __future__ import annotations
@@ -29,12 +30,19 @@ from jeugdgov.analysis.projection import (
     require_edges,
 )
 from jeugdgov.analysis.projection import aggregate as merge_equivalent
-from jeugdgov.resources import local_name
+from jeugdgov.resources import LANGUAGES, local_name
 from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding, validate
 from jeugdgov.viz.layout import Layout, layered, longest_path_layers
+from jeugdgov.viz.placement import BADGE_GAP, Placement, place
 
 FONT_SIZE = 8.0
+BADGE_FONT_SIZE = 6.5
+LINE_LABEL_FONT_SIZE = 6.5
+#: The order of tasks in the middle column of a roles picture: from policy to delivery, the
+#: same in every setup, so that pictures of several setups line up. Other tasks follow by name.
+TASK_ORDER = ("policy", "procurement", "contract-management", "monitoring", "business-operations", "financing",
+              "access-decision", "care-delivery", "basic-care", "specialist-care", "child-protection")
 SEVERITY_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
 SEVERITY_COLOURS = {"Violation": "#d7191c", "Warning": "#f07b00", "Info": "#2c7fb8"}
 SEVERITY_LABELS = {
@@ -171,6 +179,7 @@ class View:
     hidden: dict[str, int]
     period: Period | None
     aggregated: bool
+    placement: Placement = field(default_factory=Placement)
 
     @property
     def title(self) -> str:
@@ -187,6 +196,21 @@ class View:
 
     def numbers(self, node: str) -> list[int]:
         return [g.number for g in self.groups if node in g.nodes]
+
+    def badge(self, node: str) -> str:
+        """The text of a node's badge: the numbers of the findings it is part of."""
+        return ",".join(map(str, self.numbers(node)))
+
+    def line_label(self, bundle: Bundle, lang: str | None = None) -> str:
+        """The text on a line: the findings it is the focus of, how many relations, the amount."""
+        parts = []
+        if bundle.focus_numbers:
+            parts.append("".join(f"[{n}]" for n in bundle.focus_numbers))
+        if bundle.count > 1:
+            parts.append(f"×{bundle.count}")
+        if bundle.amount is not None:
+            parts.append(format_amount(bundle.amount, lang or self.lang))
+        return " ".join(parts)
 
     def severity(self, node: str) -> str | None:
         found = [g.severity for g in self.groups if node in g.nodes]
@@ -228,24 +252,44 @@ class View:
 
 def prepare(setup: Setup, kind: str, *, lang: str = "en", period: Period | None = None, at: date | None = None,
             findings: Iterable[Finding] | None = None, highlight: bool = True,
-            aggregate: bool = True, font_size: float = FONT_SIZE) -> View:
-    """Project, aggregate, lay out and match findings; raises InputError when there is nothing to draw."""
+            aggregate: bool = True, font_size: float = FONT_SIZE, numbers: dict[str, int] | None = None) -> View:
+    """Project, aggregate, lay out and match findings; raises InputError when there is nothing to draw.
+
+    ``findings`` are all findings of the setup (validated when not given); ``numbers`` maps
+    their defect ids to the numbers drawn, by default :func:`finding_numbers` of them.
+    """
     graph = require_edges(project(setup, kind, lang=lang, period=period, at=at))
     before = graph.number_of_nodes()
     if aggregate:
         graph = merge_equivalent(graph)
     if findings is None and highlight:
         findings = validate(setup).findings
-    groups, hidden = _match(graph, list(findings or []) if highlight else [])
+    shown = list(findings or []) if highlight else []
+    groups, hidden = _match(graph, shown, numbers if numbers is not None else finding_numbers(shown))
     describe = _describer(setup, graph, lang)
     for group in groups:
         group.describe = describe
     labels = {n: a["label"] for n, a in graph.nodes(data=True)}
-    layout = _layout(graph, kind, font_size)
+    numbered = {n for g in groups for n in g.nodes}
+    layout = _layout(graph, kind, font_size, numbered)
     bundles = _bundles(graph, groups)
-    return View(setup=setup, kind=kind, lang=lang, graph=graph, layout=layout, labels=labels, bundles=bundles,
+    view = View(setup=setup, kind=kind, lang=lang, graph=graph, layout=layout, labels=labels, bundles=bundles,
                 groups=groups, hidden=hidden, period=graph.graph.get("period"),
                 aggregated=graph.number_of_nodes() < before)
+    view.placement = _place(view)
+    return view
+
+
+def finding_numbers(findings: Iterable[Finding]) -> dict[str, int]:
+    """The number of each defect among a setup's findings: most severe first, then by id.
+
+    Pictures and the report number with it, so that a defect has one number per setup.
+    """
+    severity: dict[str, int] = {}
+    for finding in findings:
+        severity[finding.defect] = max(severity.get(finding.defect, 0), SEVERITY_RANK.get(finding.severity, 0))
+    ordered = sorted(severity, key=lambda defect: (-severity[defect], defect))
+    return {defect: number for number, defect in enumerate(ordered, start=1)}
 
 
 def wrap_label(node_data: dict) -> str:
@@ -265,7 +309,8 @@ def kind_order(node_data: dict) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def _match(graph: nx.MultiDiGraph, findings: Sequence[Finding]) -> tuple[list[Group], dict[str, int]]:
+def _match(graph: nx.MultiDiGraph, findings: Sequence[Finding],
+           numbers: dict[str, int]) -> tuple[list[Group], dict[str, int]]:
     members = {m: n for n, a in graph.nodes(data=True) for m in a.get("members", ())}
 
     def in_graph(iri: str | None) -> str | None:
@@ -303,9 +348,12 @@ def _match(graph: nx.MultiDiGraph, findings: Sequence[Finding]) -> tuple[list[Gr
         group.edge_focus |= focus_edges
     for defect in [d for d in hidden if d in by_defect]:
         by_defect[defect].elsewhere = hidden.pop(defect)
-    groups = sorted(by_defect.values(), key=lambda g: (-SEVERITY_RANK.get(g.severity, 0), g.defect))
-    for number, group in enumerate(groups, start=1):
-        group.number = number
+    # Defects the given numbering lacks are numbered after it, rather than all drawn as 0.
+    unnumbered = finding_numbers(f for g in by_defect.values() if g.defect not in numbers for f in g.findings)
+    last = max(numbers.values(), default=0)
+    for group in by_defect.values():
+        group.number = numbers[group.defect] if group.defect in numbers else last + unnumbered[group.defect]
+    groups = sorted(by_defect.values(), key=lambda g: (g.number, g.defect))
     return groups, dict(hidden)
 
 
@@ -338,8 +386,44 @@ def _bundles(graph: nx.MultiDiGraph, groups: list[Group]) -> list[Bundle]:
     return list(collected.values())
 
 
-def _layout(graph: nx.MultiDiGraph, kind: str, font_size: float) -> Layout:
-    sizes = {n: box_size(wrap_label(a), font_size) for n, a in graph.nodes(data=True)}
+def _place(view: View) -> Placement:
+    badge_sizes = {n: _badge_size(view.badge(n)) for n in view.graph.nodes if view.numbers(n)}
+    label_sizes = {}
+    for index, bundle in enumerate(view.bundles):
+        texts = [view.line_label(bundle, lang) for lang in LANGUAGES]
+        if texts[0]:
+            sizes = [box_size(text, LINE_LABEL_FONT_SIZE) for text in texts]
+            label_sizes[index] = (max(w for w, _ in sizes), max(h for _, h in sizes))
+    lines = [(b.source, b.target) for b in view.bundles]
+    return place(view.layout, lines, badge_sizes, label_sizes)
+
+
+def _badge_size(text: str) -> tuple[float, float]:
+    """A badge's box: its text in bold is about a tenth wider than box_size measures."""
+    width, height = box_size(text, BADGE_FONT_SIZE)
+    return width * 1.1, height
+
+
+def _labels_in_every_language(data: dict) -> list[str]:
+    return [wrap_label({**data, "label": data.get(f"label_{lang}") or data["label"]}) for lang in LANGUAGES]
+
+
+def _task_rank(node: str) -> tuple[int, str]:
+    name = local_name(node)
+    return (TASK_ORDER.index(name), name) if name in TASK_ORDER else (len(TASK_ORDER), name)
+
+
+def _layout(graph: nx.MultiDiGraph, kind: str, font_size: float, numbered: set[str]) -> Layout:
+    # A box is as large as its label in the longest language, and numbered boxes reserve room
+    # for their badge above and below: the layout is the same in every language.
+    sizes = {}
+    for node, data in graph.nodes(data=True):
+        measured = [box_size(text, font_size) for text in _labels_in_every_language(data)]
+        width, height = max(w for w, _ in measured), max(h for _, h in measured)
+        if node in numbered:
+            height += 2 * (_badge_size("0")[1] + BADGE_GAP)
+        sizes[node] = (width, height)
+    fixed: set[int] = set()
     if kind == "roles":
         municipal = {"municipality", "municipal-body", "municipal-organisation"}
         has_left = any(a["kind"] in municipal for _, a in graph.nodes(data=True))
@@ -347,14 +431,22 @@ def _layout(graph: nx.MultiDiGraph, kind: str, font_size: float) -> Layout:
         for node, a in graph.nodes(data=True):
             column = 1 if a["kind"] == "task" else 0 if a["kind"] in municipal else 2
             layers[node] = column - (0 if has_left else 1)
+        fixed.add(1 - (0 if has_left else 1))
     else:
         layers = longest_path_layers(graph, reverse=kind == "accountability")
 
     def order(node: str) -> tuple:
-        return kind_order(graph.nodes[node]), graph.nodes[node]["label"]
+        data = graph.nodes[node]
+        rank = _task_rank(node) if data["kind"] == "task" else (0, "")
+        return kind_order(data), rank, data.get("label_en") or data["label"], node
 
-    return layered(graph, layers, sizes, order_key=order, column_gap=1.5 if kind == "roles" else 1.6,
-                   row_gap=0.28)
+    layout = layered(graph, layers, sizes, order_key=order, column_gap=1.5 if kind == "roles" else 1.6,
+                     row_gap=0.28, fixed=fixed)
+    # Lines and badges are placed around the boxes as drawn, without the badges' room.
+    for node, data in graph.nodes(data=True):
+        measured = [box_size(text, font_size) for text in _labels_in_every_language(data)]
+        layout.sizes[node] = (max(w for w, _ in measured), max(h for _, h in measured))
+    return layout
 
 
 @cache

@@ -1,0 +1,115 @@
+"""Rendering a report as one self-contained HTML file: CSS inline, pictures as inline SVG, no
+script and no link that loads anything when the file is opened.
+
+The page is rendered by a Jinja2 template (``templates/report.html.j2``) with autoescaping on,
+so that labels and messages from the data can never become markup. Only the SVG pictures,
+which matplotlib writes with their text escaped, are inserted as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from jeugdgov.errors import InputError
+from jeugdgov.report.comparison import STATUS_LABELS, STATUSES, chronological
+from jeugdgov.report.content import build
+from jeugdgov.report.pictures import pictures
+from jeugdgov.validation.catalogue import defect_label
+from jeugdgov.validation.findings import EVIDENCE, Report
+from jeugdgov.viz.static import atomic_write
+from jeugdgov.viz.views import SEVERITY_COLOURS, SEVERITY_LABELS
+
+#: The words of the page, in each language.
+TEXT = {
+    "nl": {
+        "title": "Rapport governance jeugdzorg", "contents": "Inhoud", "summary": "Samenvatting",
+        "period": "Periode", "sources": "Bronnen", "severity": "Ernst", "evidence": "Bewijs", "count": "Aantal",
+        "findings": "Bevindingen", "no_findings": "Geen gebreken gevonden.", "basis": "Grondslag",
+        "parties": "Betrokken partijen", "facts": "Feiten", "fact_sources": "Bronnen van de feiten",
+        "no_sources": "geen bron vastgelegd", "to_verify": "Te verifiëren",
+        "to_verify_intro": "Deze bevindingen steunen op een feit dat de gegevens niet vastleggen: een vraag om "
+                           "na te gaan, geen oordeel.",
+        "nothing_to_verify": "Geen open vragen.", "alleged": "Beweringen",
+        "alleged_intro": "Deze bevindingen steunen op een bewering van een partij, niet op vastgestelde feiten.",
+        "claim": "Bewering", "data_quality": "Kwaliteit van de gegevens",
+        "data_quality_intro": "Gebreken in de beschrijving zelf: een controle op onvolledige gegevens bewijst "
+                              "niets, dus deze gaan voor.",
+        "pictures": "Beelden", "phases": "Vergelijking van de fasen",
+        "phases_intro": "Per gebrek: nieuw in de latere fase, blijft, of verdwenen.",
+        "from_to": "Van {a} naar {b}", "defect": "Gebrek", "change": "Verandering", "before": "eerder",
+        "after": "later", "question": "Vast te leggen",
+        "established": "vastgesteld", "unrecorded": "niet vastgelegd", "alleged_status": "bewering",
+        "generated": "Gemaakt met jeugdgov. Bevindingen zijn genummerd per inrichting; dezelfde nummers staan in "
+                     "de beelden.",
+    },
+    "en": {
+        "title": "Youth-care governance report", "contents": "Contents", "summary": "Summary",
+        "period": "Period", "sources": "Sources", "severity": "Severity", "evidence": "Evidence", "count": "Count",
+        "findings": "Findings", "no_findings": "No defects found.", "basis": "Basis",
+        "parties": "Parties involved", "facts": "Facts", "fact_sources": "Sources of the facts",
+        "no_sources": "no source recorded", "to_verify": "To verify",
+        "to_verify_intro": "These findings rest on a fact the data do not record: a question to check, "
+                           "not a verdict.",
+        "nothing_to_verify": "No open questions.", "alleged": "Claims",
+        "alleged_intro": "These findings rest on a claim of a party, not on established facts.",
+        "claim": "Claim", "data_quality": "Data quality",
+        "data_quality_intro": "Defects in the description itself: a check on incomplete data proves nothing, "
+                              "so these come first.",
+        "pictures": "Pictures", "phases": "Comparison of the phases",
+        "phases_intro": "Per defect: new in the later phase, persists, or gone.",
+        "from_to": "From {a} to {b}", "defect": "Defect", "change": "Change", "before": "before",
+        "after": "after", "question": "To record",
+        "established": "established", "unrecorded": "unrecorded", "alleged_status": "claim",
+        "generated": "Made with jeugdgov. Findings are numbered per setup; the pictures use the same numbers.",
+    },
+}
+_EVIDENCE_WORD = {"established": "established", "unrecorded": "unrecorded", "alleged": "alleged_status"}
+
+
+def render(reports: Sequence[Report], lang: str = "nl") -> str:
+    """The report on these validation reports as an HTML page (a string)."""
+    if lang not in TEXT:
+        raise InputError(f"unknown language '{lang}'", hint=f"choose from: {', '.join(TEXT)}")
+    reports = chronological(reports)
+    document = build(reports, lang)
+    drawn = {r.setup.name: pictures(r, lang, prefix=f"s{i}") for i, r in enumerate(reports)}
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        doc=document, t=TEXT[lang], lang=lang,
+        pictures={name: [(p.title, Markup(p.svg)) for p in found] for name, found in drawn.items()},
+        severity_words={s: SEVERITY_LABELS[s][lang] for s in SEVERITY_LABELS},
+        severity_colours=SEVERITY_COLOURS,
+        evidence=EVIDENCE, evidence_words={e: TEXT[lang][_EVIDENCE_WORD[e]] for e in EVIDENCE},
+        statuses=STATUSES, status_words={s: STATUS_LABELS[s][lang] for s in STATUSES},
+        defect_name=lambda defect: defect_label(defect, lang),
+    )
+
+
+def write(reports: Sequence[Report], out: str | Path, lang: str = "nl") -> Path:
+    """Write the report to ``out`` atomically: a failure leaves no half-written file."""
+    out = Path(out)
+    check_output(out)
+    page = render(reports, lang)
+    atomic_write(out, lambda path: path.write_text(page, encoding="utf-8"))
+    return out
+
+
+def check_output(out: Path) -> None:
+    """An InputError when the report cannot be written to ``out``, before any work is done."""
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"the report is HTML, not '{out.suffix or out.name}'", file=out,
+                         hint="end the file name in .html")
+    if out.is_dir():
+        raise InputError("--out is a folder", file=out, hint="give the path of the .html file to write")
+    if not out.parent.exists():
+        raise InputError("the output folder does not exist", file=out, hint="create the folder first")
+
+
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("jeugdgov.report", "templates"),
+                       autoescape=select_autoescape(default=True, default_for_string=True),
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
