@@ -197,3 +197,73 @@ def test_no_shape_calls_now():
     from jeugdgov.resources import shapes
     queries = [str(q) for q in shapes().objects(None, SH.select)]
     assert queries and not [q for q in queries if "NOW(" in q.upper()]
+
+
+class _Today:
+    """A date class whose today() is a given day, for the modules that ask for today."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def __call__(self, *args, **kwargs):
+        return date(*args, **kwargs)
+
+    def today(self) -> date:
+        return self.day
+
+    def fromisoformat(self, text: str) -> date:
+        return date.fromisoformat(text)
+
+
+def _json_on(day: date, path, monkeypatch, *options: str) -> str:
+    from typer.testing import CliRunner
+
+    from jeugdgov import cli
+    from jeugdgov.validation import catalogue, reference_date
+    from jeugdgov.validation.fast import engine as fast_engine
+    for module in (catalogue, reference_date, fast_engine):
+        monkeypatch.setattr(module, "date", _Today(day))
+    result = CliRunner().invoke(cli.app, ["validate", str(path), "--format", "json", *options])
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+def test_same_as_of_on_different_days_gives_byte_identical_json(tmp_path, monkeypatch):
+    from shape_cases import PREFIXES
+    path = tmp_path / "running.ttl"
+    path.write_text(PREFIXES + RUNNING.replace("jg:noValue jg:evaluates ;", ""), encoding="utf-8")
+    first = _json_on(date(2021, 3, 1), path, monkeypatch, "--as-of", "2023-01-01")
+    second = _json_on(date(2031, 3, 1), path, monkeypatch, "--as-of", "2023-01-01")
+    assert first == second and '"as_of": "2023-01-01"' in first and "no-evaluation" in first
+    # Without --as-of the day the tool runs is the reference date of a running setup.
+    assert _json_on(date(2021, 3, 1), path, monkeypatch) != _json_on(date(2031, 3, 1), path, monkeypatch)
+
+
+def test_evidence_option_filters_findings(tmp_path, monkeypatch):
+    from shape_cases import PREFIXES
+    silent, none, _recorded = THREE_WAYS["goals-not-measurable"]
+    path = tmp_path / "goals.ttl"
+    path.write_text(PREFIXES + silent + silent.replace("ex:a", "ex:b") + none, encoding="utf-8")
+    import json
+    everything = json.loads(_json_on(date(2021, 3, 1), path, monkeypatch))
+    assert sorted(f["evidence"] for f in everything["findings"]) == ["established", "unrecorded"]
+    only = json.loads(_json_on(date(2021, 3, 1), path, monkeypatch, "--evidence", "established"))
+    assert [(f["focus"], f["evidence"]) for f in only["findings"]] == [
+        ("https://w3id.org/jeugdgov/id/example/a", "established")]
+
+
+def test_text_table_lists_established_then_to_verify_then_alleged():
+    from rich.console import Console
+
+    from jeugdgov.validation.report import print_text
+    silent, none, _recorded = THREE_WAYS["goals-not-measurable"]
+    turtle = ("@prefix prov: <http://www.w3.org/ns/prov#> .\n" + silent.replace("ex:a", "ex:z")
+              + silent.replace("ex:a", "ex:b") + "ex:b jg:claimedBy ex:p . ex:p a jg:CareProvider .\n"
+              + silent + none)
+    report = validate(setup_from(turtle), defects=["goals-not-measurable"], as_of=date(2020, 1, 1))
+    assert sorted(f.evidence for f in report.findings) == ["alleged", "established", "unrecorded"]
+    console = Console(record=True, width=200)
+    print_text([report], "en", console)
+    text = console.export_text()
+    assert "as of 2020-01-01" in text
+    assert text.index("established") < text.index("to verify") < text.index("alleged")

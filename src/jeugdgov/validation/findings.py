@@ -321,7 +321,7 @@ def attach_messages(results: Graph, findings: list[Finding], as_of: date | None 
     """Replace pySHACL's messages in the SHACL report by the rendered nl and en messages, and
     give each result its evidence status and sources, and the report its reference date."""
     if as_of is not None:
-        for report in results.subjects(RDF.type, SH.ValidationReport):
+        for report in list(results.subjects(RDF.type, SH.ValidationReport)):
             results.add((report, JG.asOf, Literal(as_of.isoformat(), datatype=XSD.date)))
     by_key = {(f.focus, f.shape, f.value): f for f in findings}
     for result in list(results.subjects(RDF.type, SH.ValidationResult)):
