@@ -27,6 +27,7 @@ from jeugdgov.validation import Report, defect_ids, validate
 from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.validation.reference_date import parse_as_of
 from jeugdgov.validation.report import as_json, as_turtle, print_text, with_evidence
+from jeugdgov.validation.rule_pages import rule_page
 
 app = typer.Typer(
     help="Check how Dutch municipalities govern youth care: validate governance setups "
@@ -167,6 +168,16 @@ def _print_reports(reports: list[Report], output_format: OutputFormat, lang: Lan
         stdout.out(as_turtle(reports), highlight=False)
     else:
         print_text(reports, lang.value, stdout)
+
+
+@app.command("explain")
+def explain_command(
+    defect: Annotated[str, typer.Argument(help="A catalogue id or group, as `jeugdgov defects` lists them.",
+                                          show_default=False)],
+) -> None:
+    """Print the page of a rule: what it checks (nl and en), what it reads, what makes a finding
+    established or unrecorded, its basis and a minimal example (as docs/defects/ID.md)."""
+    stdout.out(rule_page(defect), highlight=False)
 
 
 @app.command("defects")
