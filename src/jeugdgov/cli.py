@@ -177,7 +177,7 @@ def explain_command(
 ) -> None:
     """Print the page of a rule: what it checks (nl and en), what it reads, what makes a finding
     established or unrecorded, its basis and a minimal example (as docs/defects/ID.md)."""
-    stdout.out(rule_page(defect), highlight=False)
+    stdout.out(rule_page(defect), highlight=False, end="")
 
 
 @app.command("defects")
