@@ -267,3 +267,21 @@ def test_text_table_lists_established_then_to_verify_then_alleged():
     text = console.export_text()
     assert "as of 2020-01-01" in text
     assert text.index("established") < text.index("to verify") < text.index("alleged")
+
+
+def test_no_value_naming_an_undefined_property_is_an_undefined_term():
+    report = validate(setup_from("ex:a a jg:CollaborationAgreement ; jg:noValue jg:hasGaol ."),
+                      defects=["data-quality"])
+    assert [(f.defect, f.value) for f in report.findings] == [
+        ("undefined-term", "https://w3id.org/jeugdgov/def#hasGaol")]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("defect", sorted(THREE_WAYS))
+def test_stating_none_next_to_a_value_is_a_contradiction(defect, engine):
+    silent, none, recorded = THREE_WAYS[defect]
+    report = validate(setup_from(silent + none + recorded), defects=["contradictory-absence"], engine=engine)
+    if defect == "external-mandate-without-consent":  # false and true: a boolean said twice
+        assert report.findings == [] or {f.defect for f in report.findings} == {"contradictory-absence"}
+    else:
+        assert {f.defect for f in report.findings} == {"contradictory-absence"}

@@ -486,7 +486,11 @@ class RegionWriter:
             adviser = f"{BASE}onbekend/{i + 1}"
             self.plant(defect, node, adviser)
         advice = JG + ("advisedBi" if defect == "undefined-term" else "advisedBy")
-        w.add(node, advice, iri(adviser))
+        if defect == "contradictory-absence":  # in place of the advice: as many triples
+            w.add(node, JG + "noValue", iri(JG + "amount"))
+            self.plant(defect, node, JG + "amount")
+        else:
+            w.add(node, advice, iri(adviser))
         if defect == "required-property":
             self.plant(defect, node, None)
         else:

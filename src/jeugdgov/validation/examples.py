@@ -331,6 +331,17 @@ _SAME_DAY = ', [ a time:Instant ; time:inXSDDate "{day}"^^xsd:date ]'
 
 #: shape (local name) -> (conforming graph, violating graph), for shapes that share a defect id
 #: with others and so need a pair of their own.
+CASES["contradictory-absence"] = (
+    """
+    ex:a a jg:CollaborationAgreement ; jg:noValue jg:hasGoal .
+    ex:sg a jg:SteeringGroup ; jg:noValue jg:meetingOf .
+    """,
+    """
+    ex:a a jg:CollaborationAgreement ; jg:noValue jg:hasGoal ; jg:hasGoal ex:g .
+    ex:g a jg:Goal ; jg:measurable true .
+    """,
+)
+
 #: defect id -> a lawful graph the shape must leave alone, beside the conforming twin.
 LAWFUL: dict[str, str] = {
     # Jeugdwet 2.6 lid 1 sub e: a GP's referral is a route to care the law provides.
