@@ -90,6 +90,8 @@ def test_fast_engine_finds_exactly_what_was_planted(planted):
     reports = validate_paths([planted / "setups"], workers=1)
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
     assert found == planted_keys(planted)
+    # The generator states the absences it plants: every planted finding is established.
+    assert {f.evidence for r in reports for f in r.findings} == {"established"}
 
 
 @pytest.mark.slow
