@@ -1,7 +1,7 @@
 """The encoded cases reproduce what the reports found (DESIGN §6).
 
-For each setup the set of defect ids equals the set the report supports, and each
-expected finding names the parties the report names.
+For each setup the set of defect ids equals the set the report supports, each expected
+finding names the parties the report names, and every finding is established.
 """
 
 from __future__ import annotations
@@ -72,6 +72,9 @@ def test_setup_reproduces_the_report(name):
     for defect, parties in EXPECTED[name].items():
         named = [{p.iri for p in f.parties} for f in report.findings if f.defect == defect]
         assert any(parties <= n for n in named), f"{defect} does not name {parties}: {named}"
+    # The report establishes every finding: none rests on an unrecorded fact or a party's claim.
+    weaker = sorted({(f.defect, f.evidence) for f in report.findings if f.evidence != "established"})
+    assert not weaker, f"{name}: findings not established: {weaker}"
 
 
 def test_recommended_zhz_model_resolves_indirect_commissioning():

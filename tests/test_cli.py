@@ -45,12 +45,16 @@ def test_conforming_setup_exits_zero(jeugdgov_command):
 def test_turtle_output_is_a_shacl_report(jeugdgov_command):
     from rdflib import SH, Graph
 
+    from jeugdgov.resources import JG
     result = run(jeugdgov_command, "validate", DATA / "flevoland-handelingskader.ttl", "-f", "turtle")
     assert result.returncode == 1
     report = Graph().parse(data=result.stdout, format="turtle")
-    assert len(list(report.subjects(None, SH.ValidationResult))) == 2
+    # The provider's 317 route; the medical referral route is one the law provides (Jeugdwet 2.6).
+    assert len(list(report.subjects(None, SH.ValidationResult))) == 1
     messages = {m.language for m in report.objects(None, SH.resultMessage)}
     assert messages == {"nl", "en"}
+    assert {str(e) for e in report.objects(None, JG.evidence)} == {"established"}
+    assert len(list(report.objects(None, JG.asOf))) == 1
 
 
 @pytest.mark.slow

@@ -60,7 +60,8 @@ def basis_text(sources: set[Node]) -> str:
 
 
 def catalogue_table() -> str:
-    """The Markdown table of the governance defects in shapes/defects.ttl, by group and id."""
+    """The Markdown table of the governance defects in shapes/defects.ttl, by group and id, each
+    id linking its rule page (docs/defects/ID.md, see tests/test_rule_pages.py)."""
     shapes_graph = Graph().parse(DEFECT_SHAPES, format="turtle")
     vocabulary = ontology()
     shapes_of: dict[Node, list[Node]] = {}
@@ -76,7 +77,7 @@ def catalogue_table() -> str:
         rows.append((str(group), str(defect), "/".join(severities),
                      english(vocabulary, concept, SKOS.prefLabel) or "", basis_text(sources)))
     lines = ["| id | group | severity | defect | basis |", "|---|---|---|---|---|"]
-    lines += [f"| `{defect}` | {group} | {severity} | {name} | {basis} |"
+    lines += [f"| [`{defect}`](docs/defects/{defect}.md) | {group} | {severity} | {name} | {basis} |"
               for group, defect, severity, name, basis in sorted(rows)]
     return "\n".join(lines)
 
@@ -101,7 +102,7 @@ def test_catalogue_lists_every_governance_defect_with_its_basis():
     detected = {str(ontology().value(c, SKOS.notation))
                 for c in Graph().parse(DEFECT_SHAPES, format="turtle").objects(None, JG.detects)}
     assert {row.split("`")[1] for row in table.splitlines()[2:]} == detected
-    assert "| `subsidy-passed-on` | money | Violation |" in table
+    assert "| [`subsidy-passed-on`](docs/defects/subsidy-passed-on.md) | money | Violation |" in table
     assert "General Administrative Law Act art. 4:41; Lelystad 2.2.1, 2.2.6 |" in table
 
 

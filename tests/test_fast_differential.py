@@ -1,15 +1,17 @@
 """Differential test: on random small setups built from the ontology's vocabulary, the fast
-engine reports exactly what pySHACL reports."""
+engine reports exactly what pySHACL reports, evidence status and sources included."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import PROV
 
 from jeugdgov import Setup, validate
 from jeugdgov.resources import JG, JGR, JGT, ORG, TIME
@@ -41,6 +43,11 @@ mandates = st.integers(0, 2).map(lambda i: EX[f"m{i}"])
 flows = st.integers(0, 3).map(lambda i: EX[f"f{i}"])
 days = st.sampled_from(DAYS)
 booleans = st.sampled_from([Literal(True), Literal(False), None])
+#: Fact nodes that may carry an explicit absence, a claim or a source.
+facts = st.sampled_from([EX.a0, EX.a5, EX.g0, EX.g1, EX.m0, EX.m1, EX.d0, EX.f0, EX.f1, EX.line])
+#: The properties the shapes read absences of, and one no shape reads.
+absent = st.sampled_from([JG.consentGiven, JG.hasGoal, JG.budgetCeiling, JG.steeringInstrument,
+                          JG.evaluates, JG.meetingOf, JGR["contact-point"], JG.amount])
 
 
 @st.composite
@@ -171,12 +178,18 @@ def setups(draw) -> Graph:
             g.add((meeting, JG.date, Literal(draw(days), datatype=XSD.date)))
     if draw(st.booleans()):
         g.add((EX.d0, JG.advisedBi, draw(actors)))  # a misspelt term
+    for _ in range(draw(st.integers(0, 4))):  # explicit absences and unknown values
+        g.add((draw(facts), draw(st.sampled_from([JG.noValue, JG.unknownValue])), draw(absent)))
+    for _ in range(draw(st.integers(0, 2))):  # claims and sources
+        g.add((draw(facts), JG.claimedBy, draw(actors)))
+        g.add((draw(facts), PROV.hadPrimarySource, EX[f"section{draw(st.integers(0, 2))}"]))
     return g
 
 
 def keys(setup: Setup, engine: str) -> Counter:
-    return Counter((f.focus, f.shape, f.path, f.value, f.severity, f.defect)
-                   for f in validate(setup, engine=engine).findings)
+    return Counter((f.focus, f.shape, f.path, f.value, f.severity, f.defect, f.evidence, f.sources,
+                    f.message("en"))
+                   for f in validate(setup, engine=engine, as_of=date(2020, 6, 30)).findings)
 
 
 @pytest.mark.slow

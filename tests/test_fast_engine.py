@@ -27,8 +27,8 @@ def key(finding: Finding) -> tuple[str | None, ...]:
 
 
 def described(findings: list[Finding]) -> Counter:
-    return Counter((key(f), f.message("nl"), f.message("en"), tuple(p.iri for p in f.parties), f.basis)
-                   for f in findings)
+    return Counter((key(f), f.message("nl"), f.message("en"), tuple(p.iri for p in f.parties), f.basis,
+                    f.evidence, f.sources) for f in findings)
 
 
 @pytest.mark.slow

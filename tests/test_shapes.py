@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import defects_found, setup_from
-from shape_cases import CASES, COLLEGE, SHAPE_CASES
+from shape_cases import CASES, COLLEGE, LAWFUL, SHAPE_CASES
 
 from jeugdgov import validate
 from jeugdgov.validation import defect_ids
@@ -25,6 +25,37 @@ def test_violating_graph_is_flagged(defect):
 def test_conforming_graph_is_clean(defect):
     conforming, _violating = CASES[defect]
     assert defects_found(conforming, defect, "data-quality") == set()
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
+@pytest.mark.parametrize("defect", sorted(CASES))
+def test_violating_graph_is_an_established_finding(defect, engine):
+    _conforming, violating = CASES[defect]
+    findings = [f for f in validate(setup_from(violating), defects=[defect], engine=engine).findings
+                if f.defect == defect]
+    assert findings and {f.evidence for f in findings} == {"established"}
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
+@pytest.mark.parametrize("defect", sorted(LAWFUL))
+def test_lawful_look_alike_is_clean(defect, engine):
+    report = validate(setup_from(LAWFUL[defect]), defects=[defect, "data-quality"], engine=engine)
+    assert report.findings == []
+
+
+#: The one fact that makes each lawful graph lawful, and what it becomes in the defect.
+UNLAWFUL = {
+    "provider-decides-extension": ("ex:gp a jg:GeneralPractitioner", "ex:gp a jg:CareProvider"),
+    "money-vs-accountability": ("jg:accountTo ex:raad", "jg:accountTo ex:m"),
+    "open-budget": ("; jg:withinBudget ex:begroting", ""),
+}
+
+
+@pytest.mark.parametrize("defect", sorted(LAWFUL))
+def test_lawful_look_alike_fires_without_its_lawful_fact(defect):
+    lawful, unlawful = UNLAWFUL[defect]
+    assert lawful in LAWFUL[defect]
+    assert defect in defects_found(LAWFUL[defect].replace(lawful, unlawful), defect)
 
 
 SHAPES = "https://w3id.org/jeugdgov/shapes#"

@@ -26,7 +26,10 @@ from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, L
 from jeugdgov.setups import load
 from jeugdgov.sparql.store import open_read_only
 from jeugdgov.validation import Report, defect_ids, validate
-from jeugdgov.validation.report import as_json, as_turtle, print_text
+from jeugdgov.validation.evidence import EVIDENCE
+from jeugdgov.validation.reference_date import parse_as_of
+from jeugdgov.validation.report import as_json, as_turtle, print_text, with_evidence
+from jeugdgov.validation.rule_pages import rule_page
 
 app = typer.Typer(
     help="Check how Dutch municipalities govern youth care: validate governance setups "
@@ -106,6 +109,14 @@ def validate_command(
     max_literal: Annotated[int, typer.Option(
         "--max-literal", min=1, help="Longest literal read, in characters (default 1 MiB: a governance "
         "setup's longest text is a paragraph).")] = DEFAULT_MAX_LITERAL_CHARS,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Reference date YYYY-MM-DD: the 'today' of every check that needs one "
+        "(default: the end of the setup's period, else today). Same date, same report.",
+        show_default=False)] = None,
+    evidence: Annotated[list[str] | None, typer.Option(
+        "--evidence", help="Only report findings with this evidence status (comma-separated or repeated): "
+        "established (recorded facts), unrecorded (to verify: a fact the data neither state nor deny), "
+        "alleged (a party's claim).", show_default=False)] = None,
 ) -> None:
     """Validate governance setups against the defect and data-quality shapes.
 
@@ -118,9 +129,17 @@ def validate_command(
       jeugdgov validate data/ --format json --lang en
 
       jeugdgov validate mysetup.ttl --shapes subsidy-passed-on,money-vs-accountability
+
+      jeugdgov validate data/ --as-of 2021-06-30 --evidence established
     """
     if (bool(paths) + bool(endpoint) + bool(store)) != 1:
         raise InputError("give data files or folders, --store FOLDER or --endpoint URL (one of the three)")
+    reference = parse_as_of(as_of) if as_of else None
+    statuses = _split_ids(evidence)
+    unknown = sorted(set(statuses or ()) - set(EVIDENCE))
+    if unknown:
+        raise InputError(f"unknown evidence status(es): {', '.join(unknown)}",
+                         hint=f"choose from: {', '.join(EVIDENCE)}")
     source = open_read_only(store) if store else endpoint or list(paths or [])
     turtle = output_format is OutputFormat.turtle  # only Turtle output shows the SHACL report
     with _spinner("validating") as step:
@@ -128,7 +147,9 @@ def validate_command(
             source, _split_ids(shapes), engine=engine.value, fallback=fallback,
             setups=setup, limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
             graph_store=graph_store, shared=shared_graph or (), with_shacl_report=turtle, progress=step,
-            note=lambda text: stderr.print(f"note: {text}", highlight=False))
+            note=lambda text: stderr.print(f"note: {text}", highlight=False), as_of=reference)
+    if statuses:
+        reports = with_evidence(reports, statuses)
     _print_reports(reports, output_format, lang)
     raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
 
@@ -149,6 +170,16 @@ def _print_reports(reports: list[Report], output_format: OutputFormat, lang: Lan
         stdout.out(as_turtle(reports), highlight=False)
     else:
         print_text(reports, lang.value, stdout)
+
+
+@app.command("explain")
+def explain_command(
+    defect: Annotated[str, typer.Argument(help="A catalogue id or group, as `jeugdgov defects` lists them.",
+                                          show_default=False)],
+) -> None:
+    """Print the page of a rule: what it checks (nl and en), what it reads, what makes a finding
+    established or unrecorded, its basis and a minimal example (as docs/defects/ID.md)."""
+    stdout.out(rule_page(defect), highlight=False, end="")
 
 
 @app.command("defects")

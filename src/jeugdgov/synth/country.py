@@ -32,7 +32,7 @@ GOVERNANCE_DEFECTS = (
 )
 DATA_QUALITY_DEFECTS = (
     "required-property", "wrong-datatype", "interval-order", "unknown-concept",
-    "dangling-reference", "undefined-term",
+    "dangling-reference", "undefined-term", "contradictory-absence",
 )
 #: Catalogue defects synth does not plant, each with the reason (none today: every defect of
 #: jeugdgov.validation.catalogue.defects() is planted).
@@ -41,7 +41,7 @@ NOT_PLANTED: dict[str, str] = {}
 POOLS = {
     "advises-and-decides": "decision", "decision-without-mandate": "decision",
     "required-property": "decision", "wrong-datatype": "decision", "dangling-reference": "decision",
-    "undefined-term": "decision",
+    "undefined-term": "decision", "contradictory-absence": "decision",
     "dual-role": "contract", "access-and-delivery": "contract", "provider-decides-extension": "contract",
     "money-vs-accountability": "contract", "double-financing": "contract", "open-budget": "contract",
     "goals-not-measurable": "contract", "indirect-commissioning": "contract", "interval-order": "contract",

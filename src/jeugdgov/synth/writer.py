@@ -203,7 +203,8 @@ class RegionWriter:
         self.role(node + "/toegang", team, JGR + "access", JGT + "access-decision")
         self.role(node + "/opdrachtgever", node, JGR + "commissioner", CARE,
                   during=self.period("2022-01-01", "2024-12-31"))
-        if self.plan.municipalities.get(m) == "no-contact-point":
+        if self.plan.municipalities.get(m) == "no-contact-point":  # stated, so the finding is established
+            w.add(node, JG + "noValue", iri(JGR + "contact-point"))
             self.plant("no-contact-point", node, None)
         else:
             self.role(node + "/aanspreekpunt", team, JGR + "contact-point", JGT + "child-protection", onBehalfOf=node)
@@ -212,7 +213,7 @@ class RegionWriter:
             self.plant("unknown-concept", node + "/beleidsrol", JGT + "policy")
 
     def mandate(self, node: str, giver: str, mandatary: str, competence: str, period: str,
-                permitted: bool = False, sub_of: str | None = None, consent: bool = False) -> None:
+                permitted: bool = False, sub_of: str | None = None, consent: bool | None = None) -> None:
         w = self.w
         w.typed(node, JG + ("SubMandate" if sub_of else "Mandate"))
         w.add(node, JG + "mandateGiver", iri(giver))
@@ -223,8 +224,8 @@ class RegionWriter:
             w.add(node, JG + "subMandateOf", iri(sub_of))
         if permitted:
             w.add(node, JG + "subMandatePermitted", typed("true", "boolean"))
-        if consent:
-            w.add(node, JG + "consentGiven", typed("true", "boolean"))
+        if consent is not None:  # false: established that none was given (None: not recorded)
+            w.add(node, JG + "consentGiven", typed("true" if consent else "false", "boolean"))
 
     def arrangement(self) -> None:
         """The GR or centrumregeling, and the commissioning on behalf of the municipalities."""
@@ -306,6 +307,7 @@ class RegionWriter:
         w.add(agreement, JG + "evaluationWithinMonths", typed("24", "integer"))
         w.add(agreement, JG + "establishesBody", iri(group))
         if "no-evaluation" in defects:
+            w.add(agreement, JG + "noValue", iri(JG + "evaluates"))
             self.plant("no-evaluation", agreement, "24")
         else:
             evaluation = r.iri + "evaluatie"
@@ -350,10 +352,13 @@ class RegionWriter:
             self.plant("indirect-commissioning", municipality(gone), commissioner)
         w.add(node, JG + "assignsTask", iri(CARE))
         if defect == "goals-not-measurable":
+            w.add(node, JG + "noValue", iri(JG + "hasGoal"))
             self.plant(defect, node, CARE)
         else:
             w.add(node, JG + "hasGoal", iri(self.goal()))
         if defect == "open-budget":
+            w.add(node, JG + "noValue", iri(JG + "budgetCeiling"))
+            w.add(node, JG + "noValue", iri(JG + "steeringInstrument"))
             self.plant(defect, node + "/betaling", None)
         else:
             w.add(node, JG + "budgetCeiling", typed(euros(self.rng.randrange(100_000, 5_000_000) * 100), "decimal"))
@@ -486,7 +491,11 @@ class RegionWriter:
             adviser = f"{BASE}onbekend/{i + 1}"
             self.plant(defect, node, adviser)
         advice = JG + ("advisedBi" if defect == "undefined-term" else "advisedBy")
-        w.add(node, advice, iri(adviser))
+        if defect == "contradictory-absence":  # in place of the advice: as many triples
+            w.add(node, JG + "noValue", iri(JG + "amount"))
+            self.plant(defect, node, JG + "amount")
+        else:
+            w.add(node, advice, iri(adviser))
         if defect == "required-property":
             self.plant(defect, node, None)
         else:

@@ -10,6 +10,7 @@ the conversion into a :class:`Finding` (:mod:`jeugdgov.validation.findings`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import overload
 
@@ -40,7 +41,7 @@ Source = Setup | Store | str | Path | Sequence[str | Path]
 
 @overload
 def validate(source: Setup, defects: Iterable[str] | None = None, *, engine: str = DEFAULT_ENGINE,
-             fallback: bool = False) -> Report: ...
+             fallback: bool = False, as_of: date | None = None) -> Report: ...
 
 
 @overload
@@ -48,14 +49,14 @@ def validate(source: Store | str | Path | Sequence[str | Path], defects: Iterabl
              engine: str = DEFAULT_ENGINE, fallback: bool = False, setups: Sequence[str] | None = None,
              workers: int | None = None, limits: Limits = DEFAULT_LIMITS, graph_store: str | None = None,
              shared: Sequence[str] = (), with_shacl_report: bool = True, progress: Progress | None = None,
-             note: Callable[[str], None] | None = None) -> list[Report]: ...
+             note: Callable[[str], None] | None = None, as_of: date | None = None) -> list[Report]: ...
 
 
 def validate(source: Source, defects: Iterable[str] | None = None, *, engine: str = DEFAULT_ENGINE,
              fallback: bool = False, setups: Sequence[str] | None = None, workers: int | None = None,
              limits: Limits = DEFAULT_LIMITS, graph_store: str | None = None, shared: Sequence[str] = (),
              with_shacl_report: bool = True, progress: Progress | None = None,
-             note: Callable[[str], None] | None = None) -> Report | list[Report]:
+             note: Callable[[str], None] | None = None, as_of: date | None = None) -> Report | list[Report]:
     """Validate a setup, the setups in files and folders, in a pyoxigraph store, or those of a SPARQL endpoint.
 
     ``source`` is a :class:`Setup` (the answer is its :class:`Report`), or a path, a list of
@@ -74,6 +75,9 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
     The setups of those reports carry only their description (``Setup.complete`` is False):
     load them to draw them. Without ``with_shacl_report`` a report's SHACL graph only says
     whether it conforms. ``limits`` are the largest file and literal read.
+
+    ``as_of`` is the reference date, the "today" of every check that needs one (by default the
+    end of the setup's period, else today); each report carries it (``Report.as_of``).
     """
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine '{engine}'", hint=f"choose from: {', '.join(ENGINES)}")
@@ -81,21 +85,22 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
     refuse_unknown_defects(defects)
     if isinstance(source, Setup):
         if engine == "pyshacl":
-            return validate_with_pyshacl(source, defects)
-        return validate_setup(source, defects, fallback=fallback)
+            return validate_with_pyshacl(source, defects, as_of=as_of)
+        return validate_setup(source, defects, fallback=fallback, as_of=as_of)
     if isinstance(source, Store):
-        return [validate(setup, defects, engine=engine, fallback=fallback)
+        return [validate(setup, defects, engine=engine, fallback=fallback, as_of=as_of)
                 for setup in _progressing(select(setups_in_store(source), setups), progress)]
     endpoint = source if isinstance(source, str) and source.startswith(("http://", "https://")) else None
     if engine == "fast":
         if endpoint:
             return validate_endpoint(endpoint, defects, names=setups, shared=shared, fallback=fallback,
                                      progress=progress, graph_store=graph_store, note=note,
-                                     with_shacl_report=with_shacl_report)
+                                     with_shacl_report=with_shacl_report, as_of=as_of)
         return validate_paths(_paths(source), defects, names=setups, fallback=fallback, progress=progress,
-                              workers=workers, with_shacl_report=with_shacl_report, limits=limits)
+                              workers=workers, with_shacl_report=with_shacl_report, limits=limits, as_of=as_of)
     found = fetch_setups(endpoint, graph_store=graph_store) if endpoint else load(*_paths(source), limits=limits)
-    return [validate_with_pyshacl(setup, defects) for setup in _progressing(select(found, setups), progress)]
+    return [validate_with_pyshacl(setup, defects, as_of=as_of)
+            for setup in _progressing(select(found, setups), progress)]
 
 
 def _progressing(setups: list[Setup], progress: Progress | None) -> Iterator[Setup]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from datetime import date
+from functools import cache, lru_cache
 
 from rdflib import SH, SKOS, Graph, Node, URIRef
 
 from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, JGD, ontology, shapes
+from jeugdgov.validation.reference_date import dated
 
 #: The SHACL target predicates: a shape without them selects no focus node.
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
@@ -34,9 +36,15 @@ def refuse_unknown_defects(ids: Iterable[str] | None) -> None:
                          hint=f"choose from: {', '.join(defect_ids())}")
 
 
-def selected_shapes(defects: Iterable[str] | None) -> Graph:
-    """The shapes graph for a selection of defect ids or groups (all shapes for None)."""
-    return _shapes_for(frozenset(defects)) if defects else shapes()
+def selected_shapes(defects: Iterable[str] | None, as_of: date | None = None) -> Graph:
+    """The shapes graph for a selection of defect ids or groups (all shapes for None), with the
+    reference date ``as_of`` (today for None) written in where a shape needs it."""
+    return _dated_shapes(frozenset(defects or ()), as_of or date.today())
+
+
+@lru_cache(maxsize=32)
+def _dated_shapes(selection: frozenset[str], as_of: date) -> Graph:
+    return dated(_shapes_for(selection) if selection else shapes(), as_of)
 
 
 @cache

@@ -6,14 +6,17 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 
 from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, PROV, XSD
 
 from jeugdgov.resources import JG, LANGUAGES, is_vocabulary_term, ontology, shapes
 from jeugdgov.setups import Setup
 from jeugdgov.validation.catalogue import notation
+from jeugdgov.validation.evidence import EVIDENCE as EVIDENCE  # the statuses, re-exported with the Finding
+from jeugdgov.validation.evidence import UNRECORDED, EvidenceRule, evidence_rule, judge, lookups
 
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label)  # rdflib namespace attributes are slow to look up
 TYPE = RDF.type
@@ -96,6 +99,8 @@ class Report:
     setup: Setup
     findings: list[Finding]
     shacl_report: Graph
+    #: The reference date: the "today" of every check that needs one.
+    as_of: date | None = None
 
     @property
     def conforms(self) -> bool:
@@ -110,8 +115,10 @@ def finding_order(finding: Finding) -> tuple[str, str, str, str]:
 def findings_from(setup: str, raw: Iterable[RawResult], data: Iterable[tuple[Node, Node, Node]],
                   shapes_graph: Graph) -> list[Finding]:
     """Findings for raw results; ``data`` (a graph or its triples) needs the labels and parties
-    of their nodes."""
-    described = _Described(data)
+    of their nodes and the facts their evidence is decided on (:mod:`jeugdgov.validation.evidence`):
+    the evidence predicates and the properties the shapes read, of focus, value and the nodes
+    ``jg:evidenceVia`` leads to, and the triples pointing at them with the inverse ones."""
+    described = _Described(data, lookups()[1])
     return sorted((_finding(setup, result, described, shapes_graph) for result in raw),
                   key=finding_order)
 
@@ -120,14 +127,20 @@ class _Described:
     """The facts about result nodes that findings need, indexed once: many findings share
     their parties, and looking each up again in the graph costs more than the query did."""
 
-    def __init__(self, data: Iterable[tuple[Node, Node, Node]]) -> None:
+    def __init__(self, data: Iterable[tuple[Node, Node, Node]], inverse: frozenset[URIRef]) -> None:
         self.facts: dict[Node, list[tuple[Node, Node]]] = {}
+        self.pointing_at: dict[tuple[Node, Node], list[Node]] = {}  # only for ``inverse`` predicates
         for subject, predicate, obj in data:
             self.facts.setdefault(subject, []).append((predicate, obj))
+            if predicate in inverse:
+                self.pointing_at.setdefault((obj, predicate), []).append(subject)
         self._labels: dict[Node, dict[str, str]] = {}
 
     def predicate_objects(self, node: Node) -> list[tuple[Node, Node]]:
         return self.facts.get(node, [])
+
+    def pointing(self, node: Node, predicate: Node) -> list[Node]:
+        return self.pointing_at.get((node, predicate), [])
 
     def labels(self, node: Node) -> dict[str, str]:
         if node not in self._labels:
@@ -153,12 +166,19 @@ class _Described:
 
 
 def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Graph) -> Finding:
-    shape, templates, defect, basis = _shape_facts(result.source, shapes_graph)
+    shape, templates, defect, basis, rule = _shape_facts(result.source, shapes_graph)
     focus = result.focus
     value = result.value
     path = result.path
     parties = _parties(data, focus, value)
-    messages = {lang: _render(templates[lang], data, focus, value, parties, lang) for lang in LANGUAGES}
+    judgement = judge(rule, data, focus, value)
+    messages = {}
+    for lang in LANGUAGES:
+        template = (rule.question(lang) if judgement.evidence == UNRECORDED else None) or templates[lang]
+        messages[lang] = _render(template, data, focus, value, parties, lang)
+        if judgement.claimants:
+            claimants = ", ".join(data.label(c, lang) for c in judgement.claimants)
+            messages[lang] += CLAIM_NOTE[lang].format(claimants=claimants)
     if defect == "undefined-term" and value is not None:
         for lang, hint in _suggestion(value).items():
             messages[lang] += hint
@@ -173,12 +193,17 @@ def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Grap
         parties=parties,
         messages=messages,
         basis=basis,
+        evidence=judgement.evidence,
+        sources=judgement.sources,
     )
 
 
-ShapeFacts = tuple[Node, dict[str, str], str, tuple[str, ...]]
-#: The evidence statuses, strongest first: the order a report lists findings in.
-EVIDENCE = ("established", "unrecorded", "alleged")
+#: What an alleged finding adds to its message: whose claim it rests on.
+CLAIM_NOTE = {"nl": " Dit berust op een bewering van {claimants}, niet op een vastgesteld feit.",
+              "en": " This rests on a claim of {claimants}, not on an established fact."}
+
+
+ShapeFacts = tuple[Node, dict[str, str], str, tuple[str, ...], EvidenceRule]
 
 #: Per shapes graph (held, so that its id is not reused), the facts of each source shape.
 _SHAPE_FACTS: dict[int, tuple[Graph, dict[Node, ShapeFacts]]] = {}
@@ -197,7 +222,8 @@ def _shape_facts(source: Node, shapes_graph: Graph) -> ShapeFacts:
         concept = shapes_graph.value(shape, JG.detects)
         templates = {lang: _template(shape, source, shapes_graph, lang) for lang in LANGUAGES}
         basis = tuple(sorted(str(b) for b in shapes_graph.objects(shape, RDFS.seeAlso)))
-        known[source] = (shape, templates, notation(concept) if concept is not None else "shacl", basis)
+        known[source] = (shape, templates, notation(concept) if concept is not None else "shacl", basis,
+                         evidence_rule(shape, shapes_graph))
     return known[source]
 
 
@@ -291,8 +317,12 @@ def _node_id(node: Node | None) -> str:
     return str(node)
 
 
-def attach_messages(results: Graph, findings: list[Finding]) -> None:
-    """Replace pySHACL's messages in the SHACL report by the rendered nl and en messages."""
+def attach_messages(results: Graph, findings: list[Finding], as_of: date | None = None) -> None:
+    """Replace pySHACL's messages in the SHACL report by the rendered nl and en messages, and
+    give each result its evidence status and sources, and the report its reference date."""
+    if as_of is not None:
+        for report in list(results.subjects(RDF.type, SH.ValidationReport)):
+            results.add((report, JG.asOf, Literal(as_of.isoformat(), datatype=XSD.date)))
     by_key = {(f.focus, f.shape, f.value): f for f in findings}
     for result in list(results.subjects(RDF.type, SH.ValidationResult)):
         focus = _node_id(results.value(result, SH.focusNode))
@@ -307,3 +337,6 @@ def attach_messages(results: Graph, findings: list[Finding]) -> None:
         for lang, text in finding.messages.items():
             results.add((result, SH.resultMessage, Literal(text, lang=lang)))
         results.add((result, DCTERMS.identifier, Literal(finding.defect)))
+        results.add((result, JG.evidence, Literal(finding.evidence)))
+        for source in finding.sources:
+            results.add((result, PROV.hadPrimarySource, URIRef(source)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 import pyshacl
 from rdflib import RDF, SH, Graph, Node
@@ -11,12 +12,15 @@ from jeugdgov.resources import ontology
 from jeugdgov.setups import Setup
 from jeugdgov.validation.catalogue import selected_shapes
 from jeugdgov.validation.findings import RawResult, Report, attach_messages, findings_from
+from jeugdgov.validation.reference_date import default_as_of
 
 
 def validate_with_pyshacl(setup: Setup, defects: Iterable[str] | None,
-                           shapes_graph: Graph | None = None) -> Report:
-    """Validate one setup with pySHACL against the selected shapes (or ``shapes_graph``)."""
-    shapes_graph = shapes_graph if shapes_graph is not None else selected_shapes(defects)
+                           shapes_graph: Graph | None = None, as_of: date | None = None) -> Report:
+    """Validate one setup with pySHACL against the selected shapes (or ``shapes_graph``, already
+    dated) on the reference date ``as_of`` (by default the end of the setup's period, else today)."""
+    as_of = as_of or default_as_of(setup.graph, setup.node)
+    shapes_graph = shapes_graph if shapes_graph is not None else selected_shapes(defects, as_of)
     data = Graph()
     data += setup.graph
     data += ontology()
@@ -27,8 +31,8 @@ def validate_with_pyshacl(setup: Setup, defects: Iterable[str] | None,
     raw = [_raw_result(results, result) for report in results.subjects(RDF.type, SH.ValidationReport)
            for result in results.objects(report, SH.result)]
     findings = findings_from(setup.name, raw, data, shapes_graph)
-    attach_messages(results, findings)
-    return Report(setup=setup, findings=findings, shacl_report=results)
+    attach_messages(results, findings, as_of)
+    return Report(setup=setup, findings=findings, shacl_report=results, as_of=as_of)
 
 
 def _raw_result(results: Graph, result: Node) -> RawResult:

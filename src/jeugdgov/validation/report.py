@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from rdflib import RDF, SH, Graph, Literal
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, PROV
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from jeugdgov.validation.findings import Report
+from jeugdgov.resources import JG
+from jeugdgov.validation.evidence import EVIDENCE
+from jeugdgov.validation.findings import Finding, Report
 
 SEVERITY_STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
 SEVERITY_WORD = {
@@ -20,10 +23,44 @@ SEVERITY_WORD = {
 }
 HEADINGS = {
     "nl": ("Ernst", "Gebrek", "Bevinding", "voldoet: geen gebreken gevonden",
-           "{n} bevinding(en)"),
+           "{n} bevinding(en)", "Bewijs", "peildatum"),
     "en": ("Severity", "Defect", "Finding", "conforms: no defects found",
-           "{n} finding(s)"),
+           "{n} finding(s)", "Evidence", "as of"),
 }
+EVIDENCE_WORD = {
+    "nl": {"established": "vastgesteld", "unrecorded": "na te gaan", "alleged": "bewering"},
+    "en": {"established": "established", "unrecorded": "to verify", "alleged": "alleged"},
+}
+EVIDENCE_STYLE = {"established": "bold", "unrecorded": "magenta", "alleged": "italic"}
+
+
+def with_evidence(reports: Iterable[Report], statuses: Iterable[str]) -> list[Report]:
+    """The reports with only the findings (and SHACL results) of these evidence statuses."""
+    keep = set(statuses)
+    filtered = []
+    for report in reports:
+        graph = Graph()
+        for prefix, namespace in report.shacl_report.namespaces():
+            graph.bind(prefix, namespace, override=False)
+        graph += report.shacl_report
+        for result in list(graph.subjects(JG.evidence, None)):
+            if str(graph.value(result, JG.evidence)) not in keep:
+                _remove_result(graph, result)
+        findings = [f for f in report.findings if f.evidence in keep]
+        for node in graph.subjects(RDF.type, SH.ValidationReport):
+            graph.set((node, SH.conforms, Literal(not findings)))
+        filtered.append(replace(report, findings=findings, shacl_report=graph))
+    return filtered
+
+
+def _remove_result(graph: Graph, result: object) -> None:
+    graph.remove((None, SH.result, result))
+    graph.remove((result, None, None))
+
+
+def evidence_order(findings: Iterable[Finding]) -> list[Finding]:
+    """Established findings first, then those to verify, then the alleged (stable within)."""
+    return sorted(findings, key=lambda f: EVIDENCE.index(f.evidence))
 
 
 def as_json(reports: Sequence[Report], lang: str) -> str:
@@ -35,6 +72,7 @@ def as_json(reports: Sequence[Report], lang: str) -> str:
                 "source": str(r.setup.source),
                 "conforms": r.conforms,
                 "findings": len(r.findings),
+                "as_of": r.as_of.isoformat() if r.as_of else None,
             }
             for r in reports
         ],
@@ -48,6 +86,8 @@ def as_turtle(reports: Sequence[Report]) -> str:
     merged = Graph()
     merged.bind("sh", SH)
     merged.bind("dct", DCTERMS)
+    merged.bind("jg", JG)
+    merged.bind("prov", PROV)
     for report in reports:
         graph = report.shacl_report
         for node in graph.subjects(RDF.type, SH.ValidationReport):
@@ -57,18 +97,21 @@ def as_turtle(reports: Sequence[Report]) -> str:
 
 
 def print_text(reports: Sequence[Report], lang: str, console: Console) -> None:
-    severity_h, defect_h, finding_h, conforms, count = HEADINGS[lang]
+    severity_h, defect_h, finding_h, conforms, count, evidence_h, as_of_h = HEADINGS[lang]
     for report in reports:
-        title = f"{report.setup.label(lang)}  [dim]({report.setup.name}, {report.setup.source})[/dim]"
+        dated = f", {as_of_h} {report.as_of.isoformat()}" if report.as_of else ""
+        title = f"{report.setup.label(lang)}  [dim]({report.setup.name}, {report.setup.source}{dated})[/dim]"
         if report.conforms:
             console.print(f"[bold]{title}[/bold]\n  [green]{conforms}[/green]\n")
             continue
         table = Table(title=title, title_justify="left", show_lines=True, expand=True)
+        table.add_column(evidence_h, no_wrap=True)
         table.add_column(severity_h, no_wrap=True)
         table.add_column(defect_h, no_wrap=True)
         table.add_column(finding_h, ratio=1)
-        for finding in report.findings:
+        for finding in evidence_order(report.findings):
             table.add_row(
+                Text(EVIDENCE_WORD[lang][finding.evidence], style=EVIDENCE_STYLE[finding.evidence]),
                 Text(SEVERITY_WORD[lang][finding.severity], style=SEVERITY_STYLE[finding.severity]),
                 finding.defect,
                 finding.message(lang),

@@ -11,16 +11,18 @@ engines share. The same queries can run in an external SPARQL store instead
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import cache
+from datetime import date
+from functools import cache, lru_cache
 from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Node, URIRef
 
 from jeugdgov.errors import InputError
-from jeugdgov.resources import local_name, ontology
+from jeugdgov.resources import JG, TIME, local_name, ontology
 from jeugdgov.setups import IRI_HINT, Setup, iri_problem
 from jeugdgov.validation.catalogue import only_shapes, selected_shapes
+from jeugdgov.validation.evidence import FACT_PREDICATES, lookups
 from jeugdgov.validation.fast.rewrite import for_oxigraph
 from jeugdgov.validation.fast.translate import FOCUS_NODES, ShapeQuery, Translation, query_text, translate
 from jeugdgov.validation.findings import (
@@ -32,6 +34,7 @@ from jeugdgov.validation.findings import (
     involving_properties,
 )
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
+from jeugdgov.validation.reference_date import default_as_of
 
 LABELS = (RDFS.label, SKOS.prefLabel)
 Triple = tuple[Node, Node, Node]
@@ -47,15 +50,18 @@ class Runner(Protocol):
 
     def describe(self, nodes: set[Node]) -> Iterable[Triple]: ...
 
+    def pointing(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterable[Triple]: ...
+
 
 #################################################################
 # Evaluating shapes
 #################################################################
 
-@cache
-def translation_for(selection: frozenset[str]) -> Translation:
-    """The queries for all shapes (empty selection) or for a selection of defect ids."""
-    return translate(selected_shapes(selection or None))
+@lru_cache(maxsize=32)
+def translation_for(selection: frozenset[str], as_of: date | None = None) -> Translation:
+    """The queries for all shapes (empty selection) or for a selection of defect ids, on the
+    reference date ``as_of`` (today for None)."""
+    return translate(selected_shapes(selection or None, as_of))
 
 
 def check_translatable(translation: Translation) -> None:
@@ -120,23 +126,23 @@ def _results(query: ShapeQuery, rows: Iterable[dict[str, Node]]) -> Iterator[Raw
 
 
 def report_for(setup: Setup, raw: list[RawResult], runner: Runner, defects: Iterable[str] | None,
-               with_shacl_report: bool = True) -> Report:
+               with_shacl_report: bool = True, as_of: date | None = None) -> Report:
     """Findings and a SHACL validation report, as the pySHACL engine gives them.
 
     Without ``with_shacl_report`` the report graph only says whether the setup conforms:
     building it costs as much as the findings, and only Turtle output shows it."""
-    shapes_graph = selected_shapes(defects)
+    shapes_graph = selected_shapes(defects, as_of)
     nodes = {n for r in raw for n in (r.focus, r.value) if n is not None}
     findings = findings_from(setup.name, raw, runner.describe(nodes), shapes_graph)
     if with_shacl_report:
         results = shacl_report(raw, shapes_graph)
-        attach_messages(results, findings)
+        attach_messages(results, findings, as_of)
     else:  # without prefixes too: binding one costs more than the rest (rdflib binds its defaults)
         results = Graph(bind_namespaces="none")
         report = BNode()
         results.add((report, RDF.type, SH.ValidationReport))
         results.add((report, SH.conforms, Literal(not raw)))
-    return Report(setup=setup, findings=findings, shacl_report=results)
+    return Report(setup=setup, findings=findings, shacl_report=results, as_of=as_of)
 
 
 def shacl_report(raw: Iterable[RawResult], shapes_graph: Graph) -> Graph:
@@ -198,7 +204,16 @@ class LocalRunner:
             yield row
 
     def describe(self, nodes: set[Node]) -> list[Triple]:
-        return described(nodes, self.triples)
+        return described(nodes, self.triples, self.pointing)
+
+    def pointing(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
+        """The triples with these predicates whose object is one of the nodes."""
+        for node in nodes:
+            if isinstance(node, Literal):
+                continue
+            for predicate in predicates:
+                for quad in self.store.quads_for_pattern(None, to_ox(predicate), to_ox(node), ox.DefaultGraph()):
+                    yield to_rdflib(quad.subject), predicate, node
 
     def triples(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
         """The nodes' triples with these predicates (compared before anything is converted,
@@ -217,12 +232,19 @@ class LocalRunner:
                     yield node, predicate, converted[value]
 
 
-def described(nodes: set[Node], triples: TriplesOf) -> list[Triple]:
-    """Types, labels and involved parties of the nodes, with the parties' labels, from a
-    runner's ``triples`` (of the given nodes, with the given predicates)."""
+def described(nodes: set[Node], triples: TriplesOf, pointing: TriplesOf) -> list[Triple]:
+    """Types, labels and involved parties of the nodes, with the parties' labels, and the facts
+    their evidence is decided on (:mod:`jeugdgov.validation.evidence`), from a runner's
+    ``triples`` (of the given nodes, with the given predicates) and ``pointing`` (at them)."""
     involving = set(involving_properties())
-    found = list(triples(nodes, [RDF.type, *LABELS, *involving]))
-    parties = {o for _s, p, o in found if p in involving}
+    forward, inverse, via = lookups()
+    found = list(triples(nodes, [RDF.type, *LABELS, *involving, *FACT_PREDICATES, *forward, *via]))
+    further = {o for _s, p, o in found if p in via and not isinstance(o, Literal)} - nodes
+    found += triples(further, [*FACT_PREDICATES, *forward])
+    if inverse:
+        found += pointing(nodes | further, sorted(inverse))
+    named = set(involving) | {JG.claimedBy}
+    parties = {o for _s, p, o in found if p in named}
     return found + list(triples(parties - nodes, LABELS))
 
 
@@ -274,19 +296,33 @@ def store_for(graph: Graph) -> ox.Store:
 # Entry points
 #################################################################
 
+def setup_as_of(runner: Runner, setup: Setup) -> date:
+    """The default reference date of a setup whose data a runner holds: the end of its period,
+    else today (:func:`jeugdgov.validation.reference_date.default_as_of` for data at hand)."""
+    if setup.node is not None:
+        text = (f"SELECT ?end WHERE {{ {setup.node.n3()} <{JG.during}>/<{TIME.hasEnd}>/<{TIME.inXSDDate}> ?end }}")
+        for row in runner.select(text):
+            end = row.get("end")
+            if isinstance(end, Literal) and isinstance(end.value, date):
+                return end.value
+    return date.today()
+
+
 def validate_setup(setup: Setup, defects: Iterable[str] | None = None, fallback: bool = False,
-                   progress: Progress | None = None) -> Report:
-    """Validate a setup held in an rdflib graph (the engine="fast" of validation.validate)."""
+                   progress: Progress | None = None, as_of: date | None = None) -> Report:
+    """Validate a setup held in an rdflib graph (the engine="fast" of validation.validate) on
+    the reference date ``as_of`` (by default the end of the setup's period, else today)."""
+    as_of = as_of or default_as_of(setup.graph, setup.node)
     selection = frozenset(defects or ())
-    translation = translation_for(selection)
+    translation = translation_for(selection, as_of)
     if not fallback:
         check_translatable(translation)
     runner = LocalRunner(store_for(setup.graph))
     raw = evaluate(runner, translation.queries, progress)
     raw = _original_literals(raw, setup.graph)
-    report = report_for(setup, raw, runner, defects)
+    report = report_for(setup, raw, runner, defects, as_of=as_of)
     if translation.untranslatable:
-        report = with_pyshacl(report, setup, set(translation.untranslatable), defects)
+        report = with_pyshacl(report, setup, set(translation.untranslatable), defects, as_of)
     return report
 
 
@@ -312,10 +348,11 @@ def _literal_key(literal: Literal) -> tuple[object, ...]:
     return (literal.datatype, literal.language, value)
 
 
-def with_pyshacl(report: Report, setup: Setup, shapes: set[Node], defects: Iterable[str] | None) -> Report:
+def with_pyshacl(report: Report, setup: Setup, shapes: set[Node], defects: Iterable[str] | None,
+                 as_of: date | None = None) -> Report:
     """Add pySHACL's results for the shapes this engine cannot evaluate."""
-    only = only_shapes(selected_shapes(defects), shapes)
-    extra = validate_with_pyshacl(setup, None, shapes_graph=only)
+    only = only_shapes(selected_shapes(defects, as_of), shapes)
+    extra = validate_with_pyshacl(setup, None, shapes_graph=only, as_of=as_of)
     report.findings = sorted([*report.findings, *extra.findings], key=finding_order)
     report.shacl_report += extra.shacl_report
     return report

@@ -17,6 +17,7 @@ For an oxigraph server the queries get the same LATERAL rewrite as locally
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
 
 from pyoxigraph import QuerySolutions
 from rdflib import RDF, RDFS, Graph, Node, URIRef
@@ -39,6 +40,7 @@ from jeugdgov.validation.fast.engine import (
     described,
     evaluate,
     report_for,
+    setup_as_of,
     to_rdflib,
     translation_for,
     validate_setup,
@@ -66,7 +68,18 @@ class EndpointRunner:
         return _rows(self.endpoint, text, self.graphs)
 
     def describe(self, nodes: set[Node]) -> list[Triple]:
-        return described(nodes, self.triples)
+        return described(nodes, self.triples, self.pointing)
+
+    def pointing(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
+        """The triples with these predicates whose object is one of the nodes (named nodes:
+        a query cannot name a blank node)."""
+        iris = sorted(n for n in nodes if isinstance(n, URIRef))
+        values = " ".join(p.n3() for p in predicates)
+        for start in range(0, len(iris), BATCH):
+            objects = " ".join(n.n3() for n in iris[start:start + BATCH])
+            text = f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {objects} }} VALUES ?p {{ {values} }} ?s ?p ?o }}"
+            for row in self.select(text):
+                yield row["s"], row["p"], row["o"]
 
     def triples(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
         iris = sorted(n for n in nodes if isinstance(n, URIRef))  # blank nodes cannot be named
@@ -81,15 +94,16 @@ class EndpointRunner:
 def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names: Sequence[str] | None = None,
                       shared: Sequence[str] = (), fallback: bool = False, progress: Progress | None = None,
                       graph_store: str | None = None, note: Callable[[str], None] | None = None,
-                      with_shacl_report: bool = True) -> list[Report]:
-    """Validate every setup (named graph) of a store, with the queries running in the store."""
+                      with_shacl_report: bool = True, as_of: date | None = None) -> list[Report]:
+    """Validate every setup (named graph) of a store, with the queries running in the store, on
+    the reference date ``as_of`` (by default the end of each setup's period, else today)."""
     selection = frozenset(defects or ())
-    translation = translation_for(selection)
+    translation = translation_for(selection, as_of)
     if translation.untranslatable and not fallback:
         check_translatable(translation)
     if translation.untranslatable or bool(query(endpoint, OWN_DEFAULT, timeout=TIMEOUT)):
         # pySHACL needs the data at hand, and so does a store whose default graph has no name.
-        return _fetched(endpoint, defects, names, fallback, graph_store, note)
+        return _fetched(endpoint, defects, names, fallback, graph_store, note, as_of)
     graphs = [row["g"] for row in _rows(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")]
     ontology_graphs = [str(row["g"]) for row in _rows(
         endpoint, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{ONTOLOGY}> a <{OWL.Ontology}> }} }}")]
@@ -118,8 +132,10 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
             continue
         if progress:
             progress(f"validating {setup.name} in the store")
-        raw = evaluate(runner, translation.queries, progress)
-        reports.append(report_for(setup, raw, runner, defects, with_shacl_report=with_shacl_report))
+        setup_date = as_of or setup_as_of(runner, setup)
+        raw = evaluate(runner, translation_for(selection, setup_date).queries, progress)
+        reports.append(report_for(setup, raw, runner, defects, with_shacl_report=with_shacl_report,
+                                  as_of=setup_date))
     return reports
 
 
@@ -135,13 +151,13 @@ def _remote_setup(endpoint: str, graph: str, runner: EndpointRunner) -> Setup:
 
 
 def _fetched(endpoint: str, defects: Iterable[str] | None, names: Sequence[str] | None, fallback: bool,
-             graph_store: str | None, note: Callable[[str], None] | None) -> list[Report]:
+             graph_store: str | None, note: Callable[[str], None] | None, as_of: date | None) -> list[Report]:
     if note:
         note(f"the setups of {endpoint} are fetched and validated here: its default graph holds triples of "
              "its own, which a SPARQL dataset cannot merge with a named graph, or some shapes need pySHACL "
              "(put shared triples and the ontology in named graphs to validate in the store)")
     setups = select(fetch_setups(endpoint, graph_store=graph_store), names)
-    return [validate_setup(s, defects, fallback=fallback) for s in setups]
+    return [validate_setup(s, defects, fallback=fallback, as_of=as_of) for s in setups]
 
 
 def _rows(endpoint: str, text: str, graphs: Sequence[str] = ()) -> Iterator[dict[str, Node]]:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -40,6 +41,7 @@ from jeugdgov.validation.fast.engine import (
     evaluate,
     ontology_quads,
     report_for,
+    setup_as_of,
     to_rdflib,
     translation_for,
     with_pyshacl,
@@ -125,6 +127,7 @@ class _Job:
     fallback: bool
     with_shacl_report: bool
     limits: Limits = DEFAULT_LIMITS
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ class _Done:
     description: list[Triple]
     findings: list[Finding]
     report: list[Triple]
+    as_of: date | None = None
 
 
 def default_workers() -> int:
@@ -147,19 +151,21 @@ def default_workers() -> int:
 def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = None,
                    names: Sequence[str] | None = None, fallback: bool = False,
                    progress: Progress | None = None, workers: int | None = None,
-                   with_shacl_report: bool = True, limits: Limits = DEFAULT_LIMITS) -> list[Report]:
+                   with_shacl_report: bool = True, limits: Limits = DEFAULT_LIMITS,
+                   as_of: date | None = None) -> list[Report]:
     """Validate every setup in files and folders; ``names`` limits it to setups so named.
 
     Without ``with_shacl_report`` each report's SHACL graph only says whether it conforms
     (the findings are complete; only Turtle output needs the full graph). ``limits`` are the
-    largest file and literal read.
+    largest file and literal read. ``as_of`` is the reference date (by default the end of each
+    setup's period, else today).
     """
     selection = tuple(sorted(defects or ()))
-    translation = translation_for(frozenset(selection))
+    translation = translation_for(frozenset(selection), as_of)
     if not fallback:
         check_translatable(translation)
     files = list(rdf_files(paths))
-    jobs = [_Job(str(f), selection, tuple(names or ()), fallback, with_shacl_report, limits) for f in files]
+    jobs = [_Job(str(f), selection, tuple(names or ()), fallback, with_shacl_report, limits, as_of) for f in files]
     workers = min(workers or default_workers(), len(jobs))
     by_file: dict[str, list[_Done]] = {}
     if workers <= 1:
@@ -240,7 +246,6 @@ def _ignore_interrupts() -> None:
 def _validate_file(job: _Job) -> list[_Done] | InputError:
     """In a worker: every setup of one file. Errors come back as values, with file and line."""
     try:
-        translation = translation_for(frozenset(job.selection))
         defects = list(job.selection) or None
         done = []
         for loaded in load_setups(Path(job.path), job.limits):
@@ -249,12 +254,14 @@ def _validate_file(job: _Job) -> list[_Done] | InputError:
                 done.append(_Done(setup.name, str(setup.source), setup.node, setup.labels, [], [], []))
                 continue
             runner = LocalRunner(loaded.store)
+            as_of = job.as_of or setup_as_of(runner, setup)
+            translation = translation_for(frozenset(job.selection), as_of)
             raw = evaluate(runner, translation.queries)
-            report = report_for(setup, raw, runner, defects, with_shacl_report=job.with_shacl_report)
+            report = report_for(setup, raw, runner, defects, with_shacl_report=job.with_shacl_report, as_of=as_of)
             if translation.untranslatable and job.fallback:
-                report = _fallback(report, loaded, set(translation.untranslatable), defects)
+                report = _fallback(report, loaded, set(translation.untranslatable), defects, as_of)
             done.append(_Done(setup.name, str(setup.source), setup.node, setup.labels,
-                              list(setup.graph), report.findings, list(report.shacl_report)))
+                              list(setup.graph), report.findings, list(report.shacl_report), as_of))
         return done
     except InputError as error:
         return error
@@ -266,13 +273,14 @@ def _unpack(batch: list[_Done] | InputError) -> list[_Done]:
     return batch
 
 
-def _fallback(report: Report, loaded: LoadedSetup, shapes: set[Node], defects: list[str] | None) -> Report:
+def _fallback(report: Report, loaded: LoadedSetup, shapes: set[Node], defects: list[str] | None,
+              as_of: date) -> Report:
     """pySHACL for the shapes the fast engine cannot evaluate, on an rdflib copy of the setup."""
     graph = Graph()
     for quad in loaded.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     setup = Setup(loaded.setup.name, graph, loaded.setup.source, loaded.setup.node, loaded.setup.labels)
-    return with_pyshacl(report, setup, shapes, defects)
+    return with_pyshacl(report, setup, shapes, defects, as_of)
 
 
 def _graph_of(triples: list[Triple]) -> Graph:
@@ -291,5 +299,5 @@ def _reports(done: list[_Done], names: Sequence[str] | None) -> list[Report]:
             continue
         setup = Setup(item.name, _graph_of(item.description), Path(item.source),
                       item.node, item.labels, complete=False)  # type: ignore[arg-type]
-        reports.append(Report(setup, item.findings, _graph_of(item.report)))
+        reports.append(Report(setup, item.findings, _graph_of(item.report), as_of=item.as_of))
     return reports
