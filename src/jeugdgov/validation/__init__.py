@@ -25,6 +25,7 @@ from jeugdgov.validation.fast.engine import Progress, validate_setup
 from jeugdgov.validation.fast.in_store import validate_endpoint
 from jeugdgov.validation.fast.parallel import validate_paths
 from jeugdgov.validation.findings import Finding, Party, RawResult, Report
+from jeugdgov.validation.origins import point_back
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "Finding", "Party", "RawResult", "Report", "defect_ids",
@@ -56,6 +57,18 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
              limits: Limits = DEFAULT_LIMITS, graph_store: str | None = None, shared: Sequence[str] = (),
              with_shacl_report: bool = True, progress: Progress | None = None,
              note: Callable[[str], None] | None = None) -> Report | list[Report]:
+    result = _validate(source, defects, engine=engine, fallback=fallback, setups=setups, workers=workers,
+                       limits=limits, graph_store=graph_store, shared=shared, with_shacl_report=with_shacl_report,
+                       progress=progress, note=note)
+    point_back([result] if isinstance(result, Report) else result)  # data-quality findings name a workbook row
+    return result
+
+
+def _validate(source: Source, defects: Iterable[str] | None = None, *, engine: str = DEFAULT_ENGINE,
+              fallback: bool = False, setups: Sequence[str] | None = None, workers: int | None = None,
+              limits: Limits = DEFAULT_LIMITS, graph_store: str | None = None, shared: Sequence[str] = (),
+              with_shacl_report: bool = True, progress: Progress | None = None,
+              note: Callable[[str], None] | None = None) -> Report | list[Report]:
     """Validate a setup, the setups in files and folders, in a pyoxigraph store, or those of a SPARQL endpoint.
 
     ``source`` is a :class:`Setup` (the answer is its :class:`Report`), or a path, a list of
@@ -84,7 +97,7 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
             return validate_with_pyshacl(source, defects)
         return validate_setup(source, defects, fallback=fallback)
     if isinstance(source, Store):
-        return [validate(setup, defects, engine=engine, fallback=fallback)
+        return [_validate(setup, defects, engine=engine, fallback=fallback)
                 for setup in _progressing(select(setups_in_store(source), setups), progress)]
     endpoint = source if isinstance(source, str) and source.startswith(("http://", "https://")) else None
     if engine == "fast":
