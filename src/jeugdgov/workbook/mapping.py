@@ -270,5 +270,6 @@ def mapping() -> Mapping:
     result = Mapping(version=int(raw["version"]), prefixes=prefixes, sheets=sheets, other=other,
                      about=raw["about"], instructions=raw["instructions"]["name"], lists=raw["lists"]["name"],
                      sources=sources)
-    result.period_properties = {c.property for s in sheets for c in s.columns if c.kind in ("start", "end") and c.property}
+    result.period_properties = {c.property for s in sheets for c in s.columns
+                                if c.kind in ("start", "end") and c.property}
     return result

@@ -162,7 +162,7 @@ class _Reader:
             if name in skipped:
                 continue
             if name not in known:
-                import difflib  # noqa: PLC0415
+                import difflib
 
                 close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
                 raise InputError(f"sheet '{table.name}' is not a sheet of the template",
@@ -235,7 +235,7 @@ class _Reader:
                 continue
             column = by_header.get(" ".join(title.lower().split()))
             if column is None:
-                import difflib  # noqa: PLC0415
+                import difflib
 
                 close = difflib.get_close_matches(title.lower(), list(by_header), n=1, cutoff=0.6)
                 raise self.fail(None, None, f"column {column_letter(index)} has the header '{title}', "
@@ -277,7 +277,7 @@ class _Reader:
         token = token.strip()
         if token in self.ids:
             return self.ids[token]
-        if _SCHEME.match(token) and "://" in token or token.startswith("urn:"):
+        if (_SCHEME.match(token) and "://" in token) or token.startswith("urn:"):
             iri = token
         elif ":" in token:
             prefix = token.split(":", 1)[0]
@@ -285,7 +285,8 @@ class _Reader:
             if expanded is None and prefix in self.prefixes:
                 expanded = URIRef(self.prefixes[prefix] + token.split(":", 1)[1])
             if expanded is None:
-                raise self.fail(row, column, f"'{token}' uses the prefix '{prefix}:', which the workbook does not declare",
+                raise self.fail(row, column,
+                                f"'{token}' uses the prefix '{prefix}:', which the workbook does not declare",
                                 f"declare it on the sheet '{text(self.mapping.about['name'], self.lang)}', "
                                 "write the full IRI, or write an id without ':'")
             iri = str(expanded)
@@ -300,7 +301,8 @@ class _Reader:
         name_column = row.sheet.column("setup_name")
         name = _text(self.cell(row, "setup_name"))
         if not name:
-            raise self.fail(row, name_column, "the required cell is empty", "give the setup a short name, e.g. lelystad-2018")
+            raise self.fail(row, name_column, "the required cell is empty",
+                            "give the setup a short name, e.g. lelystad-2018")
         if name in self.setups:
             raise self.fail(row, name_column, f"duplicate setup name '{name}'", "give each setup its own name")
         node = self.resolve(_text(self.cell(row, "id")) or name, row, row.sheet.column("id"))
@@ -335,7 +337,7 @@ class _Reader:
         if not name:
             return None
         if name not in self.setups:
-            import difflib  # noqa: PLC0415
+            import difflib
 
             close = difflib.get_close_matches(name, list(self.setups), n=1, cutoff=0.5)
             raise self.fail(row, row.sheet.column("setup"), f"'{name}' is no setup of the sheet 'inrichtingen'",
@@ -397,10 +399,10 @@ class _Reader:
                                 f"'{text(self.mapping.lists, self.lang)}' for every choice)")
             return found
         iri = self.resolve(token, row, column)
-        if column.external or iri in self.defined and self.defined[iri][0] in column.sheets:
+        if column.external or (iri in self.defined and self.defined[iri][0] in column.sheets):
             return iri
         targets = [self.mapping.sheet(key).title(self.lang) for key in column.sheets]
-        import difflib  # noqa: PLC0415
+        import difflib
 
         candidates = [w for w, n in self.ids.items() if n in self.defined and self.defined[n][0] in column.sheets
                       and not w.startswith(("http://", "https://"))]
@@ -513,7 +515,8 @@ class _Reader:
         subject = self._other_node(row, sheet.column("subject"), _text(self.cell(row, "subject")))
         predicate_text = _text(self.cell(row, "property"))
         if not predicate_text:
-            raise self.fail(row, sheet.column("property"), "the required cell is empty", "name the property, e.g. rdfs:comment")
+            raise self.fail(row, sheet.column("property"), "the required cell is empty",
+                            "name the property, e.g. rdfs:comment")
         predicate = self.resolve(predicate_text, row, sheet.column("property"))
         value = self.cell(row, "value")
         kind = _text(self.cell(row, "value_type")).lower()

@@ -66,7 +66,7 @@ def read_tables(path: Path) -> list[Table]:
 
 
 def _xlsx_tables(path: Path) -> list[Table]:
-    from openpyxl import load_workbook  # noqa: PLC0415 - only workbooks need it; keeps start-up fast
+    from openpyxl import load_workbook
 
     try:
         values = load_workbook(path, data_only=True)
@@ -110,7 +110,7 @@ def _xlsx_tables(path: Path) -> list[Table]:
 
 
 def _ods_tables(path: Path) -> list[Table]:
-    from python_calamine import CalamineWorkbook  # noqa: PLC0415 - only ODS files need it
+    from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_path(str(path))

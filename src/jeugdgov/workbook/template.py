@@ -79,6 +79,7 @@ def _replacing_file(out: Path) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; the user's umask decides
         os.replace(temporary, out)
     finally:
         temporary.unlink(missing_ok=True)
@@ -86,7 +87,7 @@ def _replacing_file(out: Path) -> Iterator[Path]:
 
 @contextmanager
 def _replacing_folder(out: Path) -> Iterator[Path]:
-    from jeugdgov.workbook.tables import is_workbook  # noqa: PLC0415
+    from jeugdgov.workbook.tables import is_workbook
 
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not is_workbook(out))):
         raise InputError("exists and is no folder of workbook CSV files", file=out,
@@ -96,11 +97,18 @@ def _replacing_folder(out: Path) -> Iterator[Path]:
     temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         yield temporary
+        os.chmod(temporary, 0o777 & ~_umask())
         if out.exists():
             shutil.rmtree(out)
         os.replace(temporary, out)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 # -- what each sheet shows ---------------------------------------------------------------------
@@ -205,7 +213,7 @@ def _data_sheet(sheet: Worksheet, spec: Sheet, rows: list[list[Cell]], list_rang
         sheet.cell(row=2, column=index + 1).font = _SECOND_HEADER
         sheet.column_dimensions[letter].width = max(12, min(40, len(column.title(lang)) + 4))
         cells = f"{letter}3:{letter}{FORMATTED_ROWS + 2}"
-        if column.kind in ("start", "end") or column.datatype is not None and column.datatype.endswith("date"):
+        if column.kind in ("start", "end") or (column.datatype is not None and column.datatype.endswith("date")):
             for row_cells in sheet[cells]:
                 for cell in row_cells:
                     cell.number_format = "yyyy-mm-dd"
@@ -229,7 +237,8 @@ def _data_sheet(sheet: Worksheet, spec: Sheet, rows: list[list[Cell]], list_rang
 def _instructions(sheet: Worksheet, wb_mapping: Mapping, lang: str) -> None:
     nl = lang == "nl"
     general = [
-        "Een governance-inrichting beschrijven in dit werkboek" if nl else "Describing a governance setup in this workbook",
+        "Een governance-inrichting beschrijven in dit werkboek" if nl else
+        "Describing a governance setup in this workbook",
         "",
         ("Vul de bladen in de volgorde van de tabbladen in: eerst 'inrichtingen' (één rij per fase), dan 'actoren', "
          "dan rollen, bevoegdheden, mandaten, besluiten, afspraken, geldstromen en verantwoording." if nl else

@@ -174,6 +174,9 @@ class _Writer:
             name = str(graph.value(nodes[0], DCTERMS.identifier) or local_name(graph.identifier))
             graphs.append((name, graph))
             own_setup[nodes[0]] = graph.identifier
+        alone = [n for n in default.subjects(RDF.type, JG.Setup) if isinstance(n, URIRef)]
+        if not setup_graphs and len(alone) == 1:  # a file of one setup: the workbook's one setup
+            own_setup[alone[0]] = default.identifier
         consumed = {n for p in self.periods.values() for fact in p.facts for n in (fact[0],)}
         other_rows: list[Row] = []
         for scope, graph in graphs:
@@ -188,7 +191,7 @@ class _Writer:
                         other_rows.append(self._other(scope, subject, p, o))
                 if sheet is not None and row:
                     if sheet.key == "setups":
-                        row.setdefault("setup_name", scope)
+                        row.setdefault("setup_name", scope or local_name(subject))
                         if self.token(subject) != scope:
                             row["id"] = self.token(subject)
                     else:
