@@ -430,6 +430,9 @@ def _write_atomically(out: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(name, 0o666 & ~umask)  # mkstemp makes the file private; the user's umask decides
         os.replace(name, out)
     finally:
         Path(name).unlink(missing_ok=True)

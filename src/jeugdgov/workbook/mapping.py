@@ -185,8 +185,8 @@ def _curie(term: URIRef, prefixes: dict[str, str]) -> str:
 
 
 def _vocabulary(graph: Graph, terms: list[URIRef], prefixes: dict[str, str], label_property: URIRef,
-                prefix_match: bool = False) -> Vocabulary:
-    labels = {t: _labels(graph, t, label_property) for t in terms}
+                prefix_match: bool = False, extra_labels: dict[URIRef, dict[str, str]] | None = None) -> Vocabulary:
+    labels = {t: _labels(graph, t, label_property) or dict((extra_labels or {}).get(t, {})) for t in terms}
     names: dict[URIRef, list[str]] = {}
     for term in terms:
         notation = [str(n) for n in graph.objects(term, SKOS.notation)]
@@ -224,6 +224,7 @@ def mapping() -> Mapping:
         prefix, _, local = curie.partition(":")
         return ns[prefix][local]
 
+    extra_labels = {iri(term): names for term, names in raw.get("labels", {}).items()}
     source_terms = sorted({*graph.subjects(RDF.type, PROV.Entity), *graph.subjects(RDF.type, JG.ReportSection)})
     sources = _vocabulary(graph, [t for t in source_terms if isinstance(t, URIRef)], prefixes, RDFS.label,
                           prefix_match=True)
@@ -240,7 +241,8 @@ def mapping() -> Mapping:
                      sheets=tuple(spec.get("sheets", ())), external=spec.get("external", False))
         if kind == "types":
             col.property = RDF.type
-            col.vocabulary = _vocabulary(graph, _classes(graph, spec, prefixes), prefixes, RDFS.label)
+            col.vocabulary = _vocabulary(graph, _classes(graph, spec, prefixes), prefixes, RDFS.label,
+                                         extra_labels=extra_labels)
         elif kind == "concept":
             scheme = URIRef(prefixes[spec["scheme"]])
             concepts = sorted(c for c in graph.subjects(SKOS.inScheme, scheme) if isinstance(c, URIRef))

@@ -253,9 +253,15 @@ def _instructions(sheet: Worksheet, wb_mapping: Mapping, lang: str) -> None:
          "Each row has a short unique id (without spaces). Other sheets refer to the row by that id, e.g. "
          "'college' in the column 'party' of 'roles'."),
         ("Kolom 'inrichting': de naam van de fase waartoe een rij hoort; leeg = geldt voor alle fasen van het "
-         "werkboek (zoals de gemeente en haar organen)." if nl else
+         "werkboek (zoals de gemeente en haar organen). Dezelfde id mag op hetzelfde blad terugkomen in een rij "
+         "van een andere fase, om feiten toe te voegen die alleen in die fase gelden." if nl else
          "Column 'setup': the name of the phase a row belongs to; empty = holds for every phase of the workbook "
-         "(such as the municipality and its bodies)."),
+         "(such as the municipality and its bodies). The same id may come back on the same sheet in a row of "
+         "another phase, to add facts that hold in that phase only."),
+        ("Ids zijn korte namen onder de basis-IRI van het blad 'werkboek'; een id als gm:gm0995 (TOOI-code van "
+         "een gemeente) of een volledig IRI verwijst naar een bestaande identifier." if nl else
+         "Ids are short names under the base IRI of the sheet 'workbook'; an id such as gm:gm0995 (the TOOI code "
+         "of a municipality) or a full IRI refers to an existing identifier."),
         ("Meerdere waarden in één cel scheiden met ';'. Datums als datum (2021-06-30), bedragen als getal." if nl else
          "Separate several values in one cell with ';'. Dates as dates (2021-06-30), amounts as numbers."),
         ("'geen' betekent: vastgesteld dat er geen is (bijvoorbeeld geen doelen); 'onbekend': er is er een, maar "
