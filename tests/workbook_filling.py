@@ -14,7 +14,8 @@ from jeugdgov.workbook import write_template
 COOPERATIVE = {
     "inrichtingen": [
         {"inrichting": "lelystad-cooperatie", "id": "setup-cooperatie",
-         "naam (nl)": "Lelystad: JGT als coöperatie (2018-2021)", "naam (en)": "Lelystad: JGT as a cooperative (2018-2021)",
+         "naam (nl)": "Lelystad: JGT als coöperatie (2018-2021)",
+         "naam (en)": "Lelystad: JGT as a cooperative (2018-2021)",
          "begin": "2018-01-01", "einde": "2021-06-30", "gemeenten": "gm:gm0995", "rapport": "lelystad-2021"},
     ],
     "actoren": [
@@ -92,7 +93,8 @@ COOPERATIVE = {
         {"id": "doorbetaling-cooperatie", "soort": "doorbetaling", "betaler": "zorgorganisaties-leden",
          "ontvanger": "jgt-cooperatie", "geeft door": "subsidie-leden-cooperatie"},
         {"id": "beschikkingen-jgt-cooperatie", "soort": "financiering per beschikking", "betaler": "gm:gm0995",
-         "ontvanger": "jgt-cooperatie", "taak": "verlenen van jeugdhulp", "grondslag": "samenwerkingsovereenkomst-2018"},
+         "ontvanger": "jgt-cooperatie", "taak": "verlenen van jeugdhulp",
+         "grondslag": "samenwerkingsovereenkomst-2018"},
     ],
     "verantwoording": [
         {"id": "verantwoording-leden-aan-directie", "verantwoordende partij": "zorgorganisaties-leden",
