@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+import zipfile
+from datetime import date, datetime
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl import Workbook, load_workbook
 
@@ -163,4 +165,45 @@ def filled_template(path: Path, rows: dict[str, list[dict[str, object]]],
         for row in sheet_rows:
             fill(book, sheet_name, row)
     book.save(path)
+    return path
+
+
+def write_ods(path: Path, sheets: dict[str, list[tuple[object, ...]]]) -> Path:
+    """A minimal OpenDocument spreadsheet with these cell values (strings, numbers, dates, booleans)."""
+    def cell(value: object) -> str:
+        if value is None:
+            return "<table:table-cell/>"
+        if isinstance(value, bool):
+            return (f'<table:table-cell office:value-type="boolean" office:boolean-value="{str(value).lower()}">'
+                    f"<text:p>{value}</text:p></table:table-cell>")
+        if isinstance(value, (int, float)):
+            return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+                    f"<text:p>{value}</text:p></table:table-cell>")
+        if isinstance(value, (date, datetime)):
+            day = (value.date() if isinstance(value, datetime) else value).isoformat()
+            return (f'<table:table-cell office:value-type="date" office:date-value="{day}">'
+                    f"<text:p>{day}</text:p></table:table-cell>")
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+
+    tables = "".join(
+        f"<table:table table:name={quoteattr(name)}>"
+        + "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+        + "</table:table>" for name, rows in sheets.items())
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+               "</office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
+                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
     return path

@@ -259,7 +259,10 @@ def mapping() -> Mapping:
         lead = 0
         while lead < len(own) and (own[lead].kind in ("id", "types") or own[lead].key == "setup_name"):
             lead += 1
-        columns = own[:lead] + (names if spec.get("names") else []) + own[lead:]
+        if spec.get("names") == "last":
+            columns = own + names
+        else:
+            columns = own[:lead] + (names if spec.get("names") else []) + own[lead:]
         if spec["key"] == "setups":
             columns += [c for c in common if c.kind != "setup"]
         else:
