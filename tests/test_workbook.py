@@ -111,6 +111,7 @@ def test_cooperative_phase_filled_by_hand_gives_the_findings_of_the_trig(tmp_pat
     assert len(found["lelystad-cooperatie"]) == 11
 
 
+@pytest.mark.slow  # three commands, one of them drawing
 def test_every_command_reads_a_workbook(tmp_path, capsys, monkeypatch):
     book = filled_template(tmp_path / "lelystad.xlsx", cooperative_rows())
     code, err = jeugdgov(capsys, monkeypatch, "validate", book, "--format", "json")

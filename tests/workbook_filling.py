@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -112,6 +113,7 @@ COOPERATIVE = {
     ],
 }
 DATE_HEADERS = ("begin", "einde", "datum")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Sheets whose rows all belong to the cooperative phase and hold during it (L 2.2).
 PHASE_SHEETS = ("rollen", "mandaten", "afspraken", "geldstromen", "verantwoording", "lidmaatschappen")
 
@@ -140,7 +142,7 @@ def fill(book: Workbook, sheet_name: str, row: dict[str, object]) -> int:
     for header, value in row.items():
         if header not in headers:
             raise KeyError(f"the template's sheet {sheet_name} has no column {header!r}: {sorted(headers)}")
-        if header in DATE_HEADERS and isinstance(value, str) and value[:1].isdigit():
+        if header in DATE_HEADERS and isinstance(value, str) and ISO_DATE.match(value):
             value = date.fromisoformat(value)  # a spreadsheet turns a typed date into a date cell
         sheet.cell(row=number, column=headers[header], value=value)
     return number

@@ -78,7 +78,7 @@ def _xlsx_tables(path: Path) -> list[Table]:
     for sheet in values.worksheets:
         with_formulas = formulas[sheet.title]
         if sheet.merged_cells.ranges:
-            merged = sheet.merged_cells.ranges[0]
+            merged = min(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
             raise InputError(f"sheet '{sheet.title}': cells {merged.coord} are merged, so their value stands in "
                              f"one cell only", file=path, hint="unmerge the cells and type the value in each of them")
         for row_number in (1, 2):

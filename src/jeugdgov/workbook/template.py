@@ -214,9 +214,7 @@ def _data_sheet(sheet: Worksheet, spec: Sheet, rows: list[list[Cell]], list_rang
         sheet.column_dimensions[letter].width = max(12, min(40, len(column.title(lang)) + 4))
         cells = f"{letter}3:{letter}{FORMATTED_ROWS + 2}"
         if column.kind in ("start", "end") or (column.datatype is not None and column.datatype.endswith("date")):
-            for row_cells in sheet[cells]:
-                for cell in row_cells:
-                    cell.number_format = "yyyy-mm-dd"
+            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"  # for what a person types later
         name = _list_name(column, spec, lang)
         if _choices(column, lang) is not None and name in list_ranges:
             validation = DataValidation(type="list", formula1=list_ranges[name], allow_blank=True,
