@@ -17,6 +17,7 @@ from workbook_filling import cooperative_rows, filled_template, set_about, write
 from jeugdgov import load, validate
 from jeugdgov.cli import main
 from jeugdgov.errors import InputError
+from jeugdgov.limits import Limits
 from jeugdgov.setups import parse_file
 from jeugdgov.workbook import contents_from, read_workbook, write_template, write_workbook
 from jeugdgov.workbook.mapping import mapping
@@ -178,6 +179,19 @@ def test_csv_folder_round_trip(tmp_path, capsys, monkeypatch, trig_findings):
     assert evidence(validate(tmp_path / "back.trig")) == trig_findings
 
 
+def test_english_workbook_round_trip(tmp_path, capsys, monkeypatch, trig_findings):
+    out = tmp_path / "lelystad.xlsx"
+    code, err = jeugdgov(capsys, monkeypatch, "convert", DATA / "lelystad.trig", "--to", "xlsx", "--out", out,
+                         "--lang", "en")
+    assert code == 0, err
+    book = load_workbook(out)
+    assert {"setups", "roles", "workbook"} <= set(book.sheetnames)
+    roles = book["roles"]
+    role_column = [c.value for c in roles[1]].index("role")
+    assert "commissioner" in {row[role_column].value for row in roles.iter_rows(min_row=3)}
+    assert evidence(validate(out)) == trig_findings
+
+
 def test_ods_workbook_reads_as_the_xlsx(tmp_path):
     xlsx = filled_template(tmp_path / "lelystad.xlsx", cooperative_rows())
     ods = write_ods(tmp_path / "lelystad.ods", cell_values(xlsx))
@@ -321,3 +335,24 @@ def test_dates_typed_as_text_in_dutch_order_are_read(tmp_path):
     graph = load(book)[0].graph
     dates = {o.value for o in graph.objects(None, URIRef("https://w3id.org/jeugdgov/def#date"))}
     assert dates == {date(2019, 6, 1)}
+
+
+@pytest.mark.parametrize("name, data", [
+    ("random.xlsx", bytes(range(256)) * 4),
+    ("truncated.xlsx", None),
+    ("random.ods", b"PK\x03\x04 not really a zip"),
+])
+def test_damaged_workbook_files_are_refused_with_a_message(tmp_path, name, data):
+    path = tmp_path / name
+    if data is None:
+        whole = (EXAMPLES / "flevoland-handelingskader.xlsx").read_bytes()
+        data = whole[: len(whole) // 2]
+    path.write_bytes(data)
+    with pytest.raises(InputError) as refused:
+        load(path)
+    assert str(path) in str(refused.value) and "hint:" in str(refused.value)
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused(tmp_path):
+    with pytest.raises(InputError, match="unpacks to"):
+        read_workbook(EXAMPLES / "flevoland-handelingskader.xlsx", Limits(max_file_bytes=100_000))
