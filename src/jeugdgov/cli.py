@@ -63,8 +63,8 @@ def _split_ids(values: list[str] | None) -> list[str] | None:
 @app.command("validate")
 def validate_command(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Turtle, TriG, JSON-LD or N-Triples files, or folders holding them (in a folder, files "
-        "ending in .json are skipped: name one to read it as JSON-LD).",
+        help="Turtle, TriG, JSON-LD or N-Triples files, workbooks (.xlsx, .ods, a folder of CSV files), or "
+        "folders holding them (in a folder, files ending in .json are skipped: name one to read it as JSON-LD).",
         show_default=False)] = None,
     shapes: Annotated[list[str] | None, typer.Option(
         "--shapes", "-s",
@@ -203,7 +203,7 @@ class GraphKind(str, Enum):
 
 @app.command("viz")
 def viz_command(
-    path: Annotated[Path, typer.Argument(help="A Turtle, TriG, JSON-LD or N-Triples file, or a folder.",
+    path: Annotated[Path, typer.Argument(help="A Turtle, TriG, JSON-LD or N-Triples file, a workbook, or a folder.",
                                          show_default=False)],
     kind: Annotated[GraphKind, typer.Option(
         "--kind", "-k", help="roles: actor -> task; money: payer -> payee; mandates: giver -> mandatary "

@@ -12,6 +12,7 @@ that it has one nobody knows (``jg:unknownValue``).
 
 from __future__ import annotations
 
+import difflib
 import re
 import zipfile
 from collections.abc import Iterator
@@ -181,8 +182,6 @@ class _Reader:
             if name in skipped:
                 continue
             if name not in known:
-                import difflib
-
                 close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
                 raise InputError(f"sheet '{table.name}' is not a sheet of the template",
                                  file=self.path, hint=(f"did you mean '{close[0]}'? " if close else "")
@@ -254,8 +253,6 @@ class _Reader:
                 continue
             column = by_header.get(" ".join(title.lower().split()))
             if column is None:
-                import difflib
-
                 close = difflib.get_close_matches(title.lower(), list(by_header), n=1, cutoff=0.6)
                 raise self.fail(None, None, f"column {column_letter(index)} has the header '{title}', "
                                 "which the template does not know",
@@ -356,8 +353,6 @@ class _Reader:
         if not name:
             return None
         if name not in self.setups:
-            import difflib
-
             close = difflib.get_close_matches(name, list(self.setups), n=1, cutoff=0.5)
             raise self.fail(row, row.sheet.column("setup"), f"'{name}' is no setup of the sheet 'inrichtingen'",
                             (f"did you mean '{close[0]}'? " if close else "")
@@ -421,15 +416,13 @@ class _Reader:
         if column.external or (iri in self.defined and self.defined[iri][0] in column.sheets):
             return iri
         targets = [self.mapping.sheet(key).title(self.lang) for key in column.sheets]
-        import difflib
-
         candidates = [w for w, n in self.ids.items() if n in self.defined and self.defined[n][0] in column.sheets
                       and not w.startswith(("http://", "https://"))]
         close = difflib.get_close_matches(token, candidates, n=3, cutoff=0.5)
-        return_hint = (f"closest: {', '.join(close)}; " if close else "") + \
+        hint = (f"closest: {', '.join(close)}; " if close else "") + \
             f"add a row for '{token}' to '{targets[0]}' or correct the id"
         raise self.fail(row, column, f"'{token}' is not defined by any row of the sheet "
-                        f"{' or '.join(repr(t) for t in targets)}", return_hint)
+                        f"{' or '.join(repr(t) for t in targets)}", hint)
 
     def _literal(self, row: _Row, column: Column, item: Cell) -> Literal:
         datatype = column.datatype

@@ -177,7 +177,7 @@ class _Writer:
         alone = [n for n in default.subjects(RDF.type, JG.Setup) if isinstance(n, URIRef)]
         if not setup_graphs and len(alone) == 1:  # a file of one setup: the workbook's one setup
             own_setup[alone[0]] = default.identifier
-        consumed = {n for p in self.periods.values() for fact in p.facts for n in (fact[0],)}
+        consumed = {fact[0] for period in self.periods.values() for fact in period.facts}
         other_rows: list[Row] = []
         for scope, graph in graphs:
             subjects = sorted({s for s in graph.subjects() if s not in consumed}, key=self.token)
@@ -202,8 +202,8 @@ class _Writer:
             for s, p, o in self.periods[node].facts:
                 other_rows.append(self._other(None, s, p, o))
         result.rows["other"] = other_rows
-        for period in self.periods.values():
-            if period.labels and not all(node in self.referenced_periods for node in (period.facts[0][0],)):
+        for interval, period in self.periods.items():
+            if period.labels and interval not in self.referenced_periods:  # other facts keep those labels
                 result.dropped["labels of periods"] += period.labels
         return result
 
