@@ -148,6 +148,7 @@ def _xlsx(contents: Contents, lang: str) -> Workbook:
     instructions.title = text(wb_mapping.instructions, lang)
     lists = book.create_sheet(text(wb_mapping.lists, lang))
     list_ranges = _lists(lists, wb_mapping, lang)
+    list_ranges.update(_id_ranges(wb_mapping, lang))
     for sheet in [*wb_mapping.sheets, wb_mapping.other]:
         _data_sheet(book.create_sheet(sheet.title(lang)), sheet, _data_rows(sheet, contents), list_ranges, lang)
     about = book.create_sheet(text(wb_mapping.about["name"], lang))
@@ -197,6 +198,16 @@ def _lists(sheet: Worksheet, wb_mapping: Mapping, lang: str) -> dict[str, str]:
     return ranges
 
 
+def _id_ranges(wb_mapping: Mapping, lang: str) -> dict[str, str]:
+    """The id column of each sheet (the name column of the setups), as the list a reference picks from."""
+    ranges = {}
+    for sheet in wb_mapping.sheets:
+        key = "setup_name" if sheet.key == "setups" else "id"
+        letter = column_letter([c.key for c in sheet.columns].index(key))
+        ranges[f"ids:{sheet.key}"] = f"'{sheet.title(lang)}'!${letter}$3:${letter}${FORMATTED_ROWS + 2}"
+    return ranges
+
+
 def _data_sheet(sheet: Worksheet, spec: Sheet, rows: list[list[Cell]], list_ranges: dict[str, str],
                 lang: str) -> None:
     second = other_language(lang)
@@ -216,7 +227,9 @@ def _data_sheet(sheet: Worksheet, spec: Sheet, rows: list[list[Cell]], list_rang
         if column.kind in ("start", "end") or (column.datatype is not None and column.datatype.endswith("date")):
             sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"  # for what a person types later
         name = _list_name(column, spec, lang)
-        if _choices(column, lang) is not None and name in list_ranges:
+        if column.kind == "setup" or (column.kind == "ref" and column.sheets):
+            name = f"ids:{'setups' if column.kind == 'setup' else column.sheets[0]}"
+        if name in list_ranges and (_choices(column, lang) is not None or name.startswith("ids:")):
             validation = DataValidation(type="list", formula1=list_ranges[name], allow_blank=True,
                                         showErrorMessage=True, errorStyle="warning",
                                         error="Niet uit de lijst; meerdere waarden scheiden met ';'." if lang == "nl"
