@@ -4,6 +4,7 @@ data-quality findings that name the row they came from."""
 
 from __future__ import annotations
 
+import csv
 import sys
 from datetime import date
 from pathlib import Path
@@ -177,6 +178,20 @@ def test_csv_folder_round_trip(tmp_path, capsys, monkeypatch, trig_findings):
     code, err = jeugdgov(capsys, monkeypatch, "convert", folder, "--to", "trig", "--out", tmp_path / "back.trig")
     assert code == 0, err
     assert evidence(validate(tmp_path / "back.trig")) == trig_findings
+
+
+def test_csv_saved_by_a_dutch_spreadsheet_with_semicolons_is_read(tmp_path):
+    folder = tmp_path / "flevoland"
+    source = parse_file(DATA / "flevoland-handelingskader.ttl")
+    write_workbook(contents_from(source), folder)
+    for path in folder.glob("*.csv"):
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+        with path.open("w", encoding="utf-8-sig", newline="") as stream:  # Excel writes a byte order mark
+            csv.writer(stream, delimiter=";").writerows(rows)
+    assert len(read_workbook(folder).dataset) == len(read_workbook(EXAMPLES / "flevoland-handelingskader.xlsx").dataset)
+    (folder / "werkboek.csv").unlink()
+    with pytest.raises(InputError, match=r"no werkboek\.csv"):
+        load(folder)
 
 
 def test_english_workbook_round_trip(tmp_path, capsys, monkeypatch, trig_findings):

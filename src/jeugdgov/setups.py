@@ -164,6 +164,10 @@ def _named_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             found = sorted(p for p in path.rglob("*")
                            if (p.suffix.lower() in FORMATS and p.suffix.lower() not in NAMED_ONLY and p.is_file())
                            or is_workbook(p))
+            if not found and any(path.glob("*.csv")):
+                raise InputError("the folder holds CSV files but no werkboek.csv (workbook.csv), so it is no "
+                                 "workbook", file=path, hint="add the sheet that records the template version: "
+                                 "jeugdgov template --out FOLDER writes every CSV file of a workbook")
             if not found:
                 raise InputError("the folder holds no RDF files", file=path,
                                  hint=f"jeugdgov reads files ending in {', '.join(FORMATS)}, workbooks "
