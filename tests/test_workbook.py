@@ -253,6 +253,10 @@ def empty_required_cell(rows):
     del _row(rows, "verantwoording", "verantwoording-overig-cooperatie")["verantwoording aan"]
 
 
+def ambiguous_amount(rows):
+    _row(rows, "geldstromen", "subsidie-overig-cooperatie")["bedrag (EUR)"] = "12.500"
+
+
 #: Each bad cell and what the message must say: sheet, row, column, value, problem, fix.
 CELL_CASES = {
     "unknown role": (unknown_role, ["sheet 'rollen'", "row 4", "column 'rol' (D)", "'besluitnemr'",
@@ -270,6 +274,8 @@ CELL_CASES = {
                                     "row 4 already defines it"]),
     "mandate without competence": (mandate_without_competence, ["sheet 'mandaten'", "row 3",
                                                                 "column 'bevoegdheid'", "required cell is empty"]),
+    "ambiguous amount": (ambiguous_amount, ["sheet 'geldstromen'", "row 4", "column 'bedrag (EUR)' (L)",
+                                            "'12.500' is ambiguous", "without thousands separators"]),
     "empty required cell": (empty_required_cell, ["sheet 'verantwoording'", "row 5", "column 'verantwoording aan'",
                                                   "required cell is empty"]),
 }

@@ -45,6 +45,7 @@ from jeugdgov.workbook.tables import Cell, CellError, Table, column_letter, read
 #: Characters RFC 3987 forbids in an IRI.
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//|[^/]*$)")
+_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}([.,]\d{3})+$")  # 1.234 is 1234 in Dutch and 1.234 in English
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _OTHER_REFERENCE = {"verwijzing", "reference", "iri"}
 DEFAULT_BASE = "https://w3id.org/jeugdgov/id/werkboek/"
@@ -473,6 +474,10 @@ class _Reader:
             number = Decimal(repr(value))
         else:
             written = _text(value).replace(" ", "").replace("€", "")
+            if _THOUSANDS.match(written):
+                raise self.fail(row, column,
+                                f"'{_text(value)}' is ambiguous: a thousands separator or a decimal point?",
+                                "type the number without thousands separators (1234 or 1234,5), or as a number cell")
             if "," in written and "." not in written:
                 written = written.replace(",", ".")
             try:
