@@ -1,4 +1,4 @@
-"""Ships the top-level ontology/, shapes/, queries/ and data/ inside the wheel.
+"""Ships the top-level ontology/, shapes/, queries/, mapping/ and data/ inside the wheel.
 
 The repository keeps them where the design puts them, beside src/; the build copies them into
 ``jeugdgov/assets/`` so that an installed package (not only a checkout) finds them.
@@ -10,7 +10,7 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-ASSETS = ("ontology", "shapes", "queries", "data")
+ASSETS = ("ontology", "shapes", "queries", "mapping", "data")
 
 
 class BuildWithAssets(build_py):

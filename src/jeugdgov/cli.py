@@ -68,8 +68,8 @@ def _split_ids(values: list[str] | None) -> list[str] | None:
 @app.command("validate")
 def validate_command(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Turtle, TriG, JSON-LD or N-Triples files, or folders holding them (in a folder, files "
-        "ending in .json are skipped: name one to read it as JSON-LD).",
+        help="Turtle, TriG, JSON-LD or N-Triples files, workbooks (.xlsx, .ods, a folder of CSV files), or "
+        "folders holding them (in a folder, files ending in .json are skipped: name one to read it as JSON-LD).",
         show_default=False)] = None,
     shapes: Annotated[list[str] | None, typer.Option(
         "--shapes", "-s",
@@ -236,7 +236,7 @@ class GraphKind(str, Enum):
 
 @app.command("viz")
 def viz_command(
-    path: Annotated[Path, typer.Argument(help="A Turtle, TriG, JSON-LD or N-Triples file, or a folder.",
+    path: Annotated[Path, typer.Argument(help="A Turtle, TriG, JSON-LD or N-Triples file, a workbook, or a folder.",
                                          show_default=False)],
     kind: Annotated[GraphKind, typer.Option(
         "--kind", "-k", help="roles: actor -> task; money: payer -> payee; mandates: giver -> mandatary "
@@ -474,6 +474,96 @@ def query_command(
     body, _media = serialize_result(result, output_format.value)
     sys.stdout.buffer.write(body)
     sys.stdout.buffer.flush()
+
+
+class WorkbookTarget(str, Enum):
+    trig = "trig"
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@app.command("template")
+def template_command(
+    out: Annotated[Path, typer.Option("--out", help="The workbook to write: an .xlsx file, or a folder name "
+                                      "for CSV files.", show_default=False)],
+    lang: Annotated[Language, typer.Option("--lang", help="Language of sheet names, first header row, lists "
+                                           "and instructions.")] = Language.nl,
+) -> None:
+    """Write the empty workbook for describing a setup: one sheet per kind of fact, headers in
+    Dutch and English, drop-down lists from the taxonomies and an instructions sheet.
+
+    Fill it in and check it with jeugdgov validate; every command reads it as it reads TriG.
+
+    Example:
+
+      jeugdgov template --out mijn-regio.xlsx && jeugdgov validate mijn-regio.xlsx
+    """
+    from jeugdgov.workbook import write_template
+
+    write_template(out, lang.value)
+    stderr.print(f"wrote the template to {out}", highlight=False)
+
+
+@app.command("convert")
+def convert_command(
+    source: Annotated[Path, typer.Argument(help="A setup file (TriG, Turtle, ...) or workbook (.xlsx, .ods, "
+                                           "folder of CSV files).", show_default=False)],
+    to: Annotated[WorkbookTarget, typer.Option("--to", help="What to write.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="The file (trig, xlsx) or folder (csv) to write.",
+                                      show_default=False)],
+    lang: Annotated[Language, typer.Option("--lang", help="Language of a workbook's sheets, headers and "
+                                           "list values.")] = Language.nl,
+) -> None:
+    """Convert between RDF and workbooks, both ways, through the one mapping file.
+
+    Nothing is written when the input is refused. Periods become start and end dates, so the
+    labels of periods are not kept (the command says how many).
+
+    Examples:
+
+      jeugdgov convert data/lelystad.trig --to xlsx --out lelystad.xlsx
+
+      jeugdgov convert lelystad.xlsx --to trig --out lelystad.trig
+    """
+    from jeugdgov.setups import FORMATS, parse_file, rdf_files
+    from jeugdgov.workbook import contents_from, write_workbook
+
+    files = list(rdf_files([source]))
+    if len(files) != 1:
+        raise InputError(f"the folder holds {len(files)} files; convert one file or workbook at a time",
+                         file=source, hint="name one file, or a folder of workbook CSV files")
+    expected = {"trig": ".trig", "xlsx": ".xlsx", "csv": ""}[to.value]
+    if out.suffix.lower() != expected and not (to is WorkbookTarget.trig and out.suffix.lower() in FORMATS):
+        raise InputError(f"--to {to.value} writes {'a folder' if not expected else 'a ' + expected + ' file'}, "
+                         f"but --out is '{out}'", file=out,
+                         hint=f"name the output {'without a suffix' if not expected else 'with ' + expected}")
+    dataset = parse_file(files[0])
+    if to is WorkbookTarget.trig:
+        _write_atomically(out, dataset.serialize(format="trig", encoding="utf-8"))
+    else:
+        contents = contents_from(dataset, lang.value)
+        write_workbook(contents, out, lang.value)
+        for what, count in contents.dropped.items():
+            stderr.print(f"note: {count} {what} are not kept in the workbook", highlight=False)
+    stderr.print(f"wrote {out}", highlight=False)
+
+
+def _write_atomically(out: Path, data: bytes) -> None:
+    import os
+    import tempfile
+
+    if not out.parent.is_dir():
+        raise InputError("the folder does not exist", file=out.parent, hint="create it first")
+    handle, name = tempfile.mkstemp(prefix=f".{out.name}-", dir=out.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(name, 0o666 & ~umask)  # mkstemp makes the file private; the user's umask decides
+        os.replace(name, out)
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 @app.command("load")

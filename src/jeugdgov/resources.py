@@ -67,6 +67,11 @@ def queries_dir() -> Path:
     return _asset_folder("queries", "*.rq")
 
 
+def mapping_dir() -> Path:
+    """The declarative mapping between workbooks and RDF (``mapping/workbook.yaml``)."""
+    return _asset_folder("mapping", "*.yaml")
+
+
 def data_dir() -> Path:
     """The bundled cases: what ``query`` and ``serve`` read when given no data."""
     return _asset_folder("data", "*.*")

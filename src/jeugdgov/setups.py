@@ -1,9 +1,10 @@
-"""Loading governance setups from RDF files and folders.
+"""Loading governance setups from RDF files, workbooks and folders.
 
 A *setup* is the unit of validation: one governance arrangement during one period.
 A Turtle, N-Triples, JSON-LD or RDF/XML file holds one setup. A TriG or N-Quads file holds
 one setup per named graph; its default graph holds what the setups share (actors, the
-law) and is added to each of them.
+law) and is added to each of them. A workbook (.xlsx, .ods or a folder of CSV files, see
+:mod:`jeugdgov.workbook`) is read as a TriG file: one named graph per setup of its setup sheet.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from jeugdgov.limits import (
     too_long_token,
 )
 from jeugdgov.resources import JG, local_name
+from jeugdgov.workbook.reading import Origin, read_workbook
+from jeugdgov.workbook.tables import WORKBOOK_SUFFIXES, is_workbook
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class Setup:
     #: identifier), as for setups validated in worker processes or in a SPARQL store: their
     #: findings are complete, but the graph cannot be drawn or projected.
     complete: bool = True
+    #: For a setup read from a workbook: the sheet and row each node was first described in.
+    origins: dict[str, Origin] = field(default_factory=dict)
 
     def label(self, lang: str = "en") -> str:
         return self.labels.get(lang) or self.labels.get("") or next(iter(self.labels.values()), self.name)
@@ -75,7 +80,13 @@ def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:
     """Load every setup in the given files and folders (folders are searched recursively)."""
     setups: list[Setup] = []
     for file in rdf_files(paths):
-        setups.extend(_setups_in(file, parse_file(file, limits)))
+        if is_workbook(file):
+            workbook = read_workbook(file, limits)
+            for setup in _setups_in(file, workbook.dataset):
+                setup.origins = workbook.origins
+                setups.append(setup)
+        else:
+            setups.extend(_setups_in(file, parse_file(file, limits)))
     refuse_duplicate_names((s.name, s.source) for s in setups)
     return setups
 
@@ -132,7 +143,7 @@ NAMED_ONLY = {".json"}
 
 
 def rdf_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Each RDF file once, however often it is named or reached through a folder."""
+    """Each RDF file or workbook once, however often it is named or reached through a folder."""
     seen: set[Path] = set()
     for path in _named_files(paths):
         resolved = path.resolve()
@@ -147,23 +158,34 @@ def _named_files(paths: Iterable[str | Path]) -> Iterator[Path]:
         if not path.exists():
             raise InputError("no such file or folder", file=path,
                              hint="check the path; give a .ttl, .trig, .jsonld or .nt file or a folder")
-        if path.is_dir():
+        if is_workbook(path):
+            yield path
+        elif path.is_dir():
             found = sorted(p for p in path.rglob("*")
-                           if p.suffix.lower() in FORMATS and p.suffix.lower() not in NAMED_ONLY and p.is_file())
+                           if (p.suffix.lower() in FORMATS and p.suffix.lower() not in NAMED_ONLY and p.is_file())
+                           or is_workbook(p))
+            if not found and any(path.glob("*.csv")):
+                raise InputError("the folder holds CSV files but no werkboek.csv (workbook.csv), so it is no "
+                                 "workbook", file=path, hint="add the sheet that records the template version: "
+                                 "jeugdgov template --out FOLDER writes every CSV file of a workbook")
             if not found:
                 raise InputError("the folder holds no RDF files", file=path,
-                                 hint=f"jeugdgov reads files ending in {', '.join(FORMATS)} "
+                                 hint=f"jeugdgov reads files ending in {', '.join(FORMATS)}, workbooks "
+                                 f"({', '.join(WORKBOOK_SUFFIXES)}) and folders of workbook CSV files "
                                  f"({', '.join(sorted(NAMED_ONLY))} only when named, not in a folder)")
             yield from found
         elif path.suffix.lower() not in FORMATS:
             raise InputError(f"unknown file type '{path.suffix}'", file=path,
-                             hint=f"jeugdgov reads files ending in {', '.join(FORMATS)}")
+                             hint=f"jeugdgov reads files ending in {', '.join(FORMATS)} and workbooks "
+                             f"({', '.join(WORKBOOK_SUFFIXES)})")
         else:
             yield path
 
 
 def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
-    """Parse one RDF file into a dataset, turning parser errors into an InputError with a line."""
+    """Parse one RDF file or workbook into a dataset, turning parser errors into an InputError with a line."""
+    if is_workbook(path):
+        return read_workbook(path, limits).dataset
     fmt = FORMATS[path.suffix.lower()].rdflib
     check_file(path, limits)
     dataset = Dataset()
@@ -187,6 +209,11 @@ def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
         check_literal_lengths(path, ((str(s), len(o)) for s, _, o, _ in dataset.quads((None, None, None, None))
                                  if isinstance(o, Literal)), limits)
     return dataset
+
+
+def workbook_nquads(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """A workbook's setups as N-Quads, for readers that load files into pyoxigraph."""
+    return read_workbook(path, limits).dataset.serialize(format="nquads", encoding="utf-8")
 
 
 def _check_iris(dataset: Dataset, path: Path) -> None:

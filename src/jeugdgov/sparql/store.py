@@ -31,10 +31,12 @@ from jeugdgov.setups import (
     FORMATS,
     Setup,
     blank_setup_error,
+    is_workbook,
     name_from_graph_iri,
     rdf_files,
     refuse_duplicate_names,
     setup_from_graph,
+    workbook_nquads,
 )
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -108,10 +110,14 @@ def empty_file(path: Path) -> InputError:
 
 
 def _parse(path: Path, into_default: bool) -> ParsedFile:
-    fmt = FORMATS[path.suffix.lower()].oxigraph
-    check_file(path)
-    with reading(path, hint="fix the file; nothing was loaded"), path.open("rb") as stream:
-        quads = list(parse(stream, format=fmt, base_iri=path.resolve().as_uri()))
+    if is_workbook(path):
+        fmt = RdfFormat.N_QUADS
+        quads = list(parse(workbook_nquads(path), format=fmt))
+    else:
+        fmt = FORMATS[path.suffix.lower()].oxigraph
+        check_file(path)
+        with reading(path, hint="fix the file; nothing was loaded"), path.open("rb") as stream:
+            quads = list(parse(stream, format=fmt, base_iri=path.resolve().as_uri()))
     if not quads:
         raise empty_file(path)
     if may_hold_long_literal(path):

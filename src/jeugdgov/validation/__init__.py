@@ -26,6 +26,7 @@ from jeugdgov.validation.fast.engine import Progress, validate_setup
 from jeugdgov.validation.fast.in_store import validate_endpoint
 from jeugdgov.validation.fast.parallel import validate_paths
 from jeugdgov.validation.findings import Finding, Party, RawResult, Report
+from jeugdgov.validation.origins import point_back
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "Finding", "Party", "RawResult", "Report", "defect_ids",
@@ -79,6 +80,17 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
     ``as_of`` is the reference date, the "today" of every check that needs one (by default the
     end of the setup's period, else today); each report carries it (``Report.as_of``).
     """
+    result = _validate(source, defects, engine=engine, fallback=fallback, setups=setups, workers=workers,
+                       limits=limits, graph_store=graph_store, shared=shared, with_shacl_report=with_shacl_report,
+                       progress=progress, note=note, as_of=as_of)
+    point_back([result] if isinstance(result, Report) else result)  # data-quality findings name a workbook row
+    return result
+
+
+def _validate(source: Source, defects: Iterable[str] | None, *, engine: str, fallback: bool,
+              setups: Sequence[str] | None, workers: int | None, limits: Limits, graph_store: str | None,
+              shared: Sequence[str], with_shacl_report: bool, progress: Progress | None,
+              note: Callable[[str], None] | None, as_of: date | None) -> Report | list[Report]:
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine '{engine}'", hint=f"choose from: {', '.join(ENGINES)}")
     defects = list(defects) if defects else None

@@ -32,7 +32,16 @@ from rdflib.namespace import DCTERMS
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths, may_hold_long_literal
 from jeugdgov.resources import JG, local_name
-from jeugdgov.setups import FORMATS, Setup, rdf_files, refuse_duplicate_names, refuse_unknown_names, setup_from_graph
+from jeugdgov.setups import (
+    FORMATS,
+    Setup,
+    is_workbook,
+    rdf_files,
+    refuse_duplicate_names,
+    refuse_unknown_names,
+    setup_from_graph,
+    workbook_nquads,
+)
 from jeugdgov.sparql.store import empty_file, reading
 from jeugdgov.validation.fast.engine import (
     LocalRunner,
@@ -65,7 +74,7 @@ class LoadedSetup:
 
 def load_setups(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedSetup]:
     """Each setup of one file in a store of its own, with the ontology, one at a time."""
-    fmt = FORMATS[path.suffix.lower()].oxigraph
+    fmt = ox.RdfFormat.N_QUADS if is_workbook(path) else FORMATS[path.suffix.lower()].oxigraph
     staging = _parse(path, fmt, limits)
     named = sorted((g for g in staging.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
     if not named:
@@ -83,8 +92,11 @@ def load_setups(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedS
 
 
 def _parse(path: Path, fmt: ox.RdfFormat, limits: Limits) -> ox.Store:
-    check_file(path, limits)
     store = ox.Store()
+    if is_workbook(path):
+        store.bulk_load(workbook_nquads(path, limits), format=fmt)
+        return store
+    check_file(path, limits)
     with reading(path, hint="fix the statement on or just before this line"):
         store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
     if len(store) == 0:

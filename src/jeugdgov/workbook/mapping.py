@@ -1,0 +1,280 @@
+"""The declarative mapping between workbook sheets and RDF, read from ``mapping/workbook.yaml``.
+
+The mapping file says which sheet holds which classes and which column holds which property,
+with its datatype, vocabulary, headers and help in Dutch and English. This module turns it
+into :class:`Sheet` and :class:`Column` objects and fills each column's :class:`Vocabulary`
+(classes, taxonomy concepts, report sections) from the bundled ontology, so that template,
+reading and writing share one description.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+import yaml
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
+from rdflib.namespace import PROV
+
+from jeugdgov.errors import InputError
+from jeugdgov.resources import JG, LANGUAGES, mapping_dir, ontology
+
+#: Column kinds the interpreter knows (see the header of mapping/workbook.yaml).
+KINDS = ("id", "setup", "types", "literal", "ref", "concept", "source", "start", "end")
+DATATYPES = {"string": XSD.string, "date": XSD.date, "decimal": XSD.decimal, "integer": XSD.integer,
+             "boolean": XSD.boolean}
+#: Words for "established: there is none" and "there is one, but unknown", per language.
+NONE_WORDS = {"nl": "geen", "en": "none"}
+UNKNOWN_WORDS = {"nl": "onbekend", "en": "unknown"}
+TRUE_WORDS = {"nl": "ja", "en": "yes"}
+FALSE_WORDS = {"nl": "nee", "en": "no"}
+#: What a multi-valued cell separates its values with.
+SEPARATOR = ";"
+
+
+def text(texts: dict[str, str], lang: str) -> str:
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
+
+
+@dataclass
+class Vocabulary:
+    """The terms a column accepts, each known by its IRI, CURIE, local name, notation and labels."""
+
+    terms: list[URIRef]
+    labels: dict[URIRef, dict[str, str]]
+    names: dict[URIRef, list[str]]  # every accepted spelling of a term, labels included
+    prefix_match: bool = False  # report sections: a unique start of a label ("Lelystad 2.2.1") is enough
+
+    def lookup(self, value: str) -> URIRef | None:
+        wanted = _normal(value)
+        found = {term for term, names in self.names.items() if wanted in {_normal(n) for n in names}}
+        if len(found) == 1:
+            return found.pop()
+        if not found and self.prefix_match and wanted:
+            starts = {term for term, labels in self.labels.items()
+                      if any(_normal(label).startswith(wanted + " ") for label in labels.values())}
+            if len(starts) == 1:
+                return starts.pop()
+        return None
+
+    def closest(self, value: str, lang: str = "nl") -> list[str]:
+        """The displayed values nearest to a misspelt one, best first."""
+        shown = {self.display(term, lang): term for term in self.terms}
+        spellings = {_normal(name): self.display(term, lang) for term, names in self.names.items() for name in names}
+        close = difflib.get_close_matches(_normal(value), list(spellings), n=3, cutoff=0.5)
+        result: list[str] = []
+        for spelling in close:
+            if spellings[spelling] not in result:
+                result.append(spellings[spelling])
+        return result or sorted(shown)[:3]
+
+    def display(self, term: URIRef, lang: str) -> str:
+        """How a workbook shows a term: its label in the language, if no other term shares it."""
+        label = self.labels.get(term, {}).get(lang)
+        if label and self.lookup(label) == term:
+            return label
+        return self.names[term][0]
+
+    def choices(self, lang: str) -> list[str]:
+        return [self.display(term, lang) for term in self.terms]
+
+
+def _normal(value: str) -> str:
+    return " ".join(value.strip().lower().split())
+
+
+@dataclass
+class Column:
+    key: str
+    kind: str
+    header: dict[str, str]
+    help: dict[str, str]
+    property: URIRef | None = None
+    datatype: URIRef | None = None
+    language: str | None = None
+    multi: bool = False
+    required: bool = False
+    unique: bool = False
+    sheets: tuple[str, ...] = ()
+    external: bool = False
+    vocabulary: Vocabulary | None = None
+
+    def headers(self) -> set[str]:
+        return {_normal(h) for h in self.header.values()}
+
+    def title(self, lang: str) -> str:
+        return text(self.header, lang)
+
+
+@dataclass
+class Sheet:
+    key: str
+    name: dict[str, str]
+    about: dict[str, str]
+    classes: set[URIRef]
+    columns: list[Column]
+
+    def title(self, lang: str) -> str:
+        return text(self.name, lang)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    def has(self, key: str) -> bool:
+        return any(c.key == key for c in self.columns)
+
+
+@dataclass
+class Mapping:
+    version: int
+    prefixes: dict[str, str]
+    sheets: list[Sheet]
+    other: Sheet
+    about: dict[str, dict[str, str]]
+    instructions: dict[str, str]
+    lists: dict[str, str]
+    sources: Vocabulary
+    period_properties: set[URIRef] = field(default_factory=set)
+
+    def sheet(self, key: str) -> Sheet:
+        return next(s for s in [*self.sheets, self.other] if s.key == key)
+
+    def sheet_for(self, types: Iterable[URIRef]) -> Sheet | None:
+        """The first sheet holding a node of these classes."""
+        types = set(types)
+        return next((s for s in self.sheets if s.classes & types), None)
+
+    def expand(self, curie: str) -> URIRef | None:
+        prefix, colon, local = curie.partition(":")
+        if colon and prefix in self.prefixes:
+            return URIRef(self.prefixes[prefix] + local)
+        return None
+
+
+def implied_type(sheet: Sheet) -> URIRef | None:
+    """The class of every row of a sheet that holds one class and has no column for it."""
+    if len(sheet.classes) == 1 and not any(c.kind == "types" for c in sheet.columns):
+        return next(iter(sheet.classes))
+    return None
+
+
+def _subclasses(graph: Graph, root: URIRef) -> list[URIRef]:
+    found: list[URIRef] = []
+    todo = [root]
+    while todo:
+        current = todo.pop(0)
+        for sub in sorted(graph.subjects(RDFS.subClassOf, current)):
+            if isinstance(sub, URIRef) and sub not in found and sub != root:
+                found.append(sub)
+                todo.append(sub)
+    return found
+
+
+def _labels(graph: Graph, term: URIRef, predicate: URIRef) -> dict[str, str]:
+    return {label.language: str(label) for label in graph.objects(term, predicate)
+            if getattr(label, "language", None) in LANGUAGES}
+
+
+def _curie(term: URIRef, prefixes: dict[str, str]) -> str:
+    for prefix, namespace in prefixes.items():
+        if str(term).startswith(namespace) and len(str(term)) > len(namespace):
+            return f"{prefix}:{str(term)[len(namespace):]}"
+    return str(term)
+
+
+def _vocabulary(graph: Graph, terms: list[URIRef], prefixes: dict[str, str], label_property: URIRef,
+                prefix_match: bool = False, extra_labels: dict[URIRef, dict[str, str]] | None = None) -> Vocabulary:
+    labels = {t: _labels(graph, t, label_property) or dict((extra_labels or {}).get(t, {})) for t in terms}
+    names: dict[URIRef, list[str]] = {}
+    for term in terms:
+        notation = [str(n) for n in graph.objects(term, SKOS.notation)]
+        local = str(term).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        names[term] = [*notation, _curie(term, prefixes), local, str(term), *labels[term].values()]
+    return Vocabulary(terms, labels, names, prefix_match)
+
+
+def _classes(graph: Graph, spec: dict, prefixes: dict[str, str]) -> list[URIRef]:
+    def iri(curie: str) -> URIRef:
+        prefix, _, local = curie.partition(":")
+        return URIRef(prefixes[prefix] + local)
+
+    found = [iri(c) for c in spec.get("classes", [])]
+    if "subclasses_of" in spec:
+        found += [c for c in _subclasses(graph, iri(spec["subclasses_of"])) if c not in found]
+    excluded = {iri(c) for c in spec.get("exclude", [])}
+    return [c for c in found if c not in excluded]
+
+
+@cache
+def mapping() -> Mapping:
+    """The bundled mapping, with its vocabularies filled from the ontology."""
+    path = mapping_dir() / "workbook.yaml"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise InputError(f"the bundled workbook mapping is not valid YAML: {error}", file=path,
+                         hint="reinstall jeugdgov") from None
+    graph = ontology()
+    prefixes: dict[str, str] = dict(raw["prefixes"])
+    ns = {p: Namespace(n) for p, n in prefixes.items()}
+
+    def iri(curie: str) -> URIRef:
+        prefix, _, local = curie.partition(":")
+        return ns[prefix][local]
+
+    extra_labels = {iri(term): names for term, names in raw.get("labels", {}).items()}
+    source_terms = sorted({*graph.subjects(RDF.type, PROV.Entity), *graph.subjects(RDF.type, JG.ReportSection)})
+    sources = _vocabulary(graph, [t for t in source_terms if isinstance(t, URIRef)], prefixes, RDFS.label,
+                          prefix_match=True)
+
+    def column(spec: dict) -> Column:
+        kind = spec["kind"]
+        if kind not in KINDS:
+            raise InputError(f"column '{spec['key']}' has an unknown kind '{kind}'", file=path)
+        col = Column(key=spec["key"], kind=kind, header=spec["header"], help=spec.get("help", {}),
+                     property=iri(spec["property"]) if "property" in spec else None,
+                     datatype=DATATYPES[spec["datatype"]] if "datatype" in spec else None,
+                     language=spec.get("language"), multi=spec.get("multi", False),
+                     required=spec.get("required", False), unique=spec.get("unique", False),
+                     sheets=tuple(spec.get("sheets", ())), external=spec.get("external", False))
+        if kind == "types":
+            col.property = RDF.type
+            col.vocabulary = _vocabulary(graph, _classes(graph, spec, prefixes), prefixes, RDFS.label,
+                                         extra_labels=extra_labels)
+        elif kind == "concept":
+            scheme = URIRef(prefixes[spec["scheme"]])
+            concepts = sorted(c for c in graph.subjects(SKOS.inScheme, scheme) if isinstance(c, URIRef))
+            col.vocabulary = _vocabulary(graph, concepts, prefixes, SKOS.prefLabel)
+        elif kind == "source":
+            col.vocabulary = sources
+        return col
+
+    common = [column(c) for c in raw["common"]]
+    names = [column(c) for c in raw["names"]]
+    sheets: list[Sheet] = []
+    for spec in raw["sheets"]:
+        own = [column(c) for c in spec["columns"]]
+        lead = 0
+        while lead < len(own) and (own[lead].kind in ("id", "types") or own[lead].key == "setup_name"):
+            lead += 1
+        if spec.get("names") == "last":
+            columns = own + names
+        else:
+            columns = own[:lead] + (names if spec.get("names") else []) + own[lead:]
+        if spec["key"] == "setups":
+            columns += [c for c in common if c.kind != "setup"]
+        else:
+            columns = [common[0], *columns, *common[1:]]
+        sheets.append(Sheet(spec["key"], spec["name"], spec["about"], set(_classes(graph, spec, prefixes)), columns))
+    other_spec = raw["other"]
+    other = Sheet(other_spec["key"], other_spec["name"], other_spec["about"], set(),
+                  [Column(key=c["key"], kind="literal", header=c["header"], help=c.get("help", {}))
+                   for c in other_spec["columns"]])
+    result = Mapping(version=int(raw["version"]), prefixes=prefixes, sheets=sheets, other=other,
+                     about=raw["about"], instructions=raw["instructions"]["name"], lists=raw["lists"]["name"],
+                     sources=sources)
+    result.period_properties = {c.property for s in sheets for c in s.columns
+                                if c.kind in ("start", "end") and c.property}
+    return result

@@ -1,0 +1,570 @@
+"""Reading a filled workbook into RDF, as the mapping says, refusing what it cannot read.
+
+Every refusal names the file, the sheet, the row, the column, the value, what is wrong and how
+to fix it, and comes before anything is returned: a workbook is read whole or not at all.
+
+Each row's ``inrichting`` (setup) cell puts its facts in that setup's named graph; an empty cell
+puts them in the default graph, which every setup of the workbook shares (as in a TriG file).
+Short ids become IRIs under the workbook's base IRI; a start and end date become an OWL-Time
+interval. "geen"/"none" states that a fact has no value (``jg:noValue``), "onbekend"/"unknown"
+that it has one nobody knows (``jg:unknownValue``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from jeugdgov.errors import InputError
+from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths
+from jeugdgov.resources import JG, TIME
+from jeugdgov.workbook.mapping import (
+    FALSE_WORDS,
+    NONE_WORDS,
+    SEPARATOR,
+    TRUE_WORDS,
+    UNKNOWN_WORDS,
+    Column,
+    Mapping,
+    Sheet,
+    implied_type,
+    mapping,
+    text,
+)
+from jeugdgov.workbook.tables import Cell, CellError, Table, column_letter, read_tables
+
+#: Characters RFC 3987 forbids in an IRI.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//|[^/]*$)")
+_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}([.,]\d{3})+$")  # 1.234 is 1234 in Dutch and 1.234 in English
+_DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_OTHER_REFERENCE = {"verwijzing", "reference", "iri"}
+DEFAULT_BASE = "https://w3id.org/jeugdgov/id/werkboek/"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The row a node was first described in."""
+
+    sheet: str
+    row: int
+
+    def describe(self, lang: str = "en") -> str:
+        return f"blad '{self.sheet}', rij {self.row}" if lang == "nl" else f"sheet '{self.sheet}', row {self.row}"
+
+
+@dataclass
+class WorkbookData:
+    """What a workbook holds: its facts as a dataset, and where each node was described."""
+
+    dataset: Dataset
+    origins: dict[str, Origin] = field(default_factory=dict)
+    base: str = DEFAULT_BASE
+    prefixes: dict[str, str] = field(default_factory=dict)
+    version: int = 0
+
+
+@dataclass
+class _Row:
+    sheet: Sheet
+    table: str  # the sheet's name as written
+    number: int  # 1-based, as the spreadsheet shows it
+    cells: dict[str, tuple[int, Cell]]  # column key -> (0-based index, value)
+    node: URIRef | None = None
+    scope: URIRef | None = None  # the setup's graph, None for the shared default graph
+
+
+def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> WorkbookData:
+    """Read an .xlsx or .ods workbook or a folder of CSV files; an InputError for anything it cannot use."""
+    path = Path(path)
+    if path.is_file():
+        check_file(path, limits)
+        _check_unpacked_size(path, limits)
+    data = _Reader(path, mapping()).read()
+    check_literal_lengths(path, ((str(s), len(o)) for s, _, o, _ in data.dataset.quads() if isinstance(o, Literal)),
+                          limits)
+    return data
+
+
+def _check_unpacked_size(path: Path, limits: Limits) -> None:
+    """An .xlsx or .ods file is a zip archive: refuse one that unpacks to more than the file limit."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise InputError("the file is not a spreadsheet (not a zip archive, as .xlsx and .ods files are)",
+                         file=path, hint="save it again from the spreadsheet program as .xlsx or .ods") from None
+    if unpacked > limits.max_file_bytes:
+        raise InputError(f"the workbook unpacks to {unpacked:,} bytes, more than the limit of "
+                         f"{limits.max_file_bytes:,}", file=path,
+                         hint="split it into several workbooks, or raise the limit with --max-file-size BYTES")
+
+
+class _Reader:
+    def __init__(self, path: Path, wb_mapping: Mapping) -> None:
+        self.path = path
+        self.mapping = wb_mapping
+        self.lang = "nl"
+        self.base = DEFAULT_BASE
+        self.prefixes = dict(wb_mapping.prefixes)
+        self.ids: dict[str, URIRef] = {}  # an id as written, and each IRI, -> the node
+        self.defined: dict[URIRef, tuple[str, _Row]] = {}  # node -> (sheet key, first row)
+        self.setups: dict[str, URIRef] = {}
+        self.blank: dict[str, BNode] = {}
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def fail(self, row: _Row | None, column: Column | None, problem: str, hint: str, *,
+             table: str | None = None, index: int | None = None) -> InputError:
+        where = []
+        if row is not None or table:
+            where.append(f"sheet '{row.table if row else table}'")
+        if row is not None:
+            where.append(f"row {row.number}")
+        if column is not None:
+            if row is not None and column.key in row.cells:
+                index = row.cells[column.key][0]
+            letter = f" ({column_letter(index)})" if index is not None else ""
+            where.append(f"column '{column.title(self.lang)}'{letter}")
+        return InputError(f"{', '.join(where)}: {problem}" if where else problem, file=self.path, hint=hint)
+
+    # -- the whole workbook -------------------------------------------------------------------
+
+    def read(self) -> WorkbookData:
+        tables = self._tables()
+        about = tables.pop("about", None)
+        if about is None:
+            raise InputError(f"no sheet '{text(self.mapping.about['name'], 'nl')}' (or "
+                             f"'{text(self.mapping.about['name'], 'en')}'), so this is no jeugdgov workbook",
+                             file=self.path, hint="start from the template: jeugdgov template --out setup.xlsx")
+        version = self._about(about)
+        rows = {key: list(self._rows(self.mapping.sheet(key), table)) for key, table in tables.items()}
+        dataset = Dataset()
+        for row in rows.get("setups", []):
+            self._define_setup(row)
+        for sheet in self.mapping.sheets:
+            if sheet.key != "setups":
+                for row in rows.get(sheet.key, []):
+                    self._define(row)
+        for sheet in self.mapping.sheets:
+            for row in rows.get(sheet.key, []):
+                self._facts(row, dataset)
+        self._check_required(rows, dataset)
+        for row in rows.get("other", []):
+            self._other_fact(row, dataset)
+        if not any(True for _ in dataset.quads()):
+            raise InputError("the workbook describes nothing: every sheet is empty", file=self.path,
+                             hint="fill in at least the sheets 'inrichtingen' and 'actoren'")
+        origins = {str(node): Origin(row.table, row.number) for node, (_, row) in self.defined.items()}
+        for prefix, namespace in self.prefixes.items():
+            dataset.bind(prefix, namespace, override=False)
+        return WorkbookData(dataset, origins, self.base, self.prefixes, version)
+
+    def _tables(self) -> dict[str, Table]:
+        known: dict[str, str] = {}
+        for sheet in [*self.mapping.sheets, self.mapping.other]:
+            for name in sheet.name.values():
+                known[name.lower()] = sheet.key
+        for name in self.mapping.about["name"].values():
+            known[name.lower()] = "about"
+        skipped = {n.lower() for n in [*self.mapping.instructions.values(), *self.mapping.lists.values()]}
+        found: dict[str, Table] = {}
+        for table in read_tables(self.path):
+            name = table.name.strip().lower()
+            if name in skipped:
+                continue
+            if name not in known:
+                close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+                raise InputError(f"sheet '{table.name}' is not a sheet of the template",
+                                 file=self.path, hint=(f"did you mean '{close[0]}'? " if close else "")
+                                 + f"the sheets are: {', '.join(sorted(set(known)))}")
+            key = known[name]
+            if key in found:
+                raise InputError(f"sheet '{table.name}' appears twice (in Dutch and in English)", file=self.path,
+                                 hint="keep one of them")
+            found[key] = table
+            if key == "about":
+                self.lang = next(lang for lang, n in self.mapping.about["name"].items() if n.lower() == name)
+        return found
+
+    def _about(self, table: Table) -> int:
+        keys = {k: {v.lower() for v in names.values()} for k, names in self.mapping.about.items() if k != "name"}
+        version: int | None = None
+        for number, cells in enumerate(table.rows, start=1):
+            key = _text(cells[0]) if cells else None
+            value = cells[1] if len(cells) > 1 else None
+            if not key:
+                continue
+            key = key.lower()
+            if key in keys["version_key"]:
+                try:
+                    version = int(str(value).strip().split(".")[0])
+                except ValueError:
+                    raise InputError(f"sheet '{table.name}', row {number}: template version '{value}' is not a number",
+                                     file=self.path, hint="write the version the template wrote, e.g. 1") from None
+            elif key in keys["base_key"] and _text(value):
+                self.base = self._checked_iri(str(value).strip(), table.name, number)
+            elif key in keys["prefix_key"]:
+                namespace = cells[2] if len(cells) > 2 else None
+                if not _text(value) or not _text(namespace):
+                    raise InputError(f"sheet '{table.name}', row {number}: a prefix needs a name (column B) "
+                                     "and a namespace IRI (column C)", file=self.path,
+                                     hint="e.g. lel | https://w3id.org/jeugdgov/id/lelystad/")
+                self.prefixes[str(value).strip()] = self._checked_iri(str(namespace).strip(), table.name, number)
+        if version is None:
+            raise InputError(f"sheet '{table.name}' does not say which template version the workbook follows",
+                             file=self.path, hint=f"add a row '{text(self.mapping.about['version_key'], self.lang)}' "
+                             f"with the value {self.mapping.version}, or start from: jeugdgov template")
+        if version > self.mapping.version:
+            raise InputError(f"the workbook follows template version {version}, newer than this jeugdgov knows "
+                             f"(up to version {self.mapping.version})", file=self.path,
+                             hint="update jeugdgov (pip install --upgrade jeugdgov) to read it")
+        return version
+
+    def _checked_iri(self, iri: str, table: str, number: int) -> str:
+        if (found := _NOT_IN_IRI.search(iri)) or not _SCHEME.match(iri):
+            problem = f"it holds {found.group()!r}" if found else "it does not start with a scheme such as https://"
+            raise InputError(f"sheet '{table}', row {number}: '{iri}' is not an IRI: {problem}", file=self.path,
+                             hint="write a full IRI such as https://w3id.org/jeugdgov/id/mijn-regio/")
+        return iri
+
+    # -- rows -----------------------------------------------------------------------------------
+
+    def _rows(self, sheet: Sheet, table: Table) -> Iterator[_Row]:
+        if not table.rows:
+            return
+        by_header = {h: c for c in sheet.columns for h in c.headers()}
+        header = table.rows[0]
+        positions: dict[str, int] = {}
+        for index, cell in enumerate(header):
+            if isinstance(cell, CellError):
+                raise self.fail(None, None, f"the header cell {column_letter(index)}1 holds the error {cell.shown}",
+                                "type the column's header", table=table.name)
+            title = _text(cell)
+            if not title:
+                continue
+            column = by_header.get(" ".join(title.lower().split()))
+            if column is None:
+                close = difflib.get_close_matches(title.lower(), list(by_header), n=1, cutoff=0.6)
+                raise self.fail(None, None, f"column {column_letter(index)} has the header '{title}', "
+                                "which the template does not know",
+                                (f"did you mean '{close[0]}'? " if close else "") + "the headers are: "
+                                + ", ".join(c.title(self.lang) for c in sheet.columns), table=table.name)
+            if column.key in positions:
+                raise self.fail(None, column, f"the column appears twice ({column_letter(positions[column.key])} "
+                                f"and {column_letter(index)})", "delete one of them", table=table.name, index=index)
+            positions[column.key] = index
+        for column in sheet.columns:
+            if column.required and column.key not in positions:
+                raise self.fail(None, None, f"the sheet has no column '{column.title(self.lang)}', which is required",
+                                f"add the column with the header '{column.title(self.lang)}' (see the template)",
+                                table=table.name)
+        first = 1
+        if len(table.rows) > 1 and all(not _text(c) or " ".join(str(c).lower().split()) in by_header
+                                       for c in table.rows[1]) and any(_text(c) for c in table.rows[1]):
+            first = 2  # the second header row (English under Dutch)
+        for offset, cells in enumerate(table.rows[first:], start=first + 1):
+            values = {key: (index, cells[index] if index < len(cells) else None) for key, index in positions.items()}
+            if all(not _text(v) for _, v in values.values()):
+                continue
+            row = _Row(sheet, table.name, offset, values)
+            for key, (_index, value) in values.items():
+                if isinstance(value, CellError):
+                    raise self.fail(row, sheet.column(key), f"the cell holds the formula error or uncomputed formula "
+                                    f"{value.shown}", "type the value itself, or fix the formula and save the "
+                                    "workbook in a spreadsheet program so that its result is stored")
+            yield row
+
+    def cell(self, row: _Row, key: str) -> Cell:
+        return row.cells.get(key, (0, None))[1]
+
+    # -- ids and setups -------------------------------------------------------------------------
+
+    def resolve(self, token: str, row: _Row | None, column: Column | None) -> URIRef:
+        """An id as written (short name, CURIE or IRI) as an IRI."""
+        token = token.strip()
+        if token in self.ids:
+            return self.ids[token]
+        if (_SCHEME.match(token) and "://" in token) or token.startswith("urn:"):
+            iri = token
+        elif ":" in token:
+            prefix = token.split(":", 1)[0]
+            expanded = self.mapping.expand(token) if prefix in self.mapping.prefixes else None
+            if expanded is None and prefix in self.prefixes:
+                expanded = URIRef(self.prefixes[prefix] + token.split(":", 1)[1])
+            if expanded is None:
+                raise self.fail(row, column,
+                                f"'{token}' uses the prefix '{prefix}:', which the workbook does not declare",
+                                f"declare it on the sheet '{text(self.mapping.about['name'], self.lang)}', "
+                                "write the full IRI, or write an id without ':'")
+            iri = str(expanded)
+        else:
+            iri = self.base + token
+        if found := _NOT_IN_IRI.search(iri):
+            raise self.fail(row, column, f"'{token}' cannot be an id: it holds {found.group()!r}",
+                            "write ids without spaces or quotes, e.g. college-lelystad")
+        return URIRef(iri)
+
+    def _define_setup(self, row: _Row) -> None:
+        name_column = row.sheet.column("setup_name")
+        name = _text(self.cell(row, "setup_name"))
+        if not name:
+            raise self.fail(row, name_column, "the required cell is empty",
+                            "give the setup a short name, e.g. lelystad-2018")
+        if name in self.setups:
+            raise self.fail(row, name_column, f"duplicate setup name '{name}'", "give each setup its own name")
+        node = self.resolve(_text(self.cell(row, "id")) or name, row, row.sheet.column("id"))
+        self._record(node, row, name_column, _text(self.cell(row, "id")) or name)
+        self.setups[name] = node
+        row.node, row.scope = node, node
+
+    def _define(self, row: _Row) -> None:
+        id_column = row.sheet.column("id")
+        written = _text(self.cell(row, "id"))
+        if not written:
+            raise self.fail(row, id_column, "the required cell is empty",
+                            "give the row a short unique id, e.g. college or mandaat-teamleider")
+        row.scope = self._scope(row)
+        row.node = self.resolve(written, row, id_column)
+        self._record(row.node, row, id_column, written)
+
+    def _record(self, node: URIRef, row: _Row, column: Column, written: str) -> None:
+        if node in self.defined:
+            sheet_key, first = self.defined[node]
+            if sheet_key != row.sheet.key or first.scope == row.scope:
+                raise self.fail(row, column, f"duplicate id '{written}': sheet '{first.table}' row {first.number} "
+                                "already defines it", "give each row its own id (a row in another setup may "
+                                "add facts about the same id on the same sheet)")
+        else:
+            self.defined[node] = (row.sheet.key, row)
+        self.ids[written] = node
+        self.ids[str(node)] = node
+
+    def _scope(self, row: _Row) -> URIRef | None:
+        name = _text(self.cell(row, "setup"))
+        if not name:
+            return None
+        if name not in self.setups:
+            close = difflib.get_close_matches(name, list(self.setups), n=1, cutoff=0.5)
+            raise self.fail(row, row.sheet.column("setup"), f"'{name}' is no setup of the sheet 'inrichtingen'",
+                            (f"did you mean '{close[0]}'? " if close else "")
+                            + "add the setup to 'inrichtingen' or leave the cell empty for facts every setup shares")
+        return self.setups[name]
+
+    # -- facts ----------------------------------------------------------------------------------
+
+    def _facts(self, row: _Row, dataset: Dataset) -> None:
+        graph = dataset.graph(row.scope) if row.scope is not None else dataset.default_graph
+        node = row.node
+        assert node is not None
+        periods: dict[URIRef, dict[str, tuple[Column, date]]] = {}
+        if (implied := implied_type(row.sheet)) is not None:
+            graph.add((node, RDF.type, implied))
+        for column in row.sheet.columns:
+            value = self.cell(row, column.key)
+            if column.kind in ("id", "setup") or not _text(value):
+                continue
+            if column.key == "setup_name":
+                graph.add((node, DCTERMS.identifier, Literal(_text(value))))
+                continue
+            assert column.property is not None
+            word = _text(value).lower()
+            if column.kind != "types" and column.property != RDF.type and word in (*NONE_WORDS.values(),
+                                                                                   *UNKNOWN_WORDS.values()):
+                marker = JG.noValue if word in NONE_WORDS.values() else JG.unknownValue
+                graph.add((node, marker, column.property))
+                continue
+            if column.kind in ("start", "end"):
+                periods.setdefault(column.property, {})[column.kind] = (column, self._date(row, column, value))
+                continue
+            for item in self._items(row, column, value):
+                graph.add((node, column.property, self._term(row, column, item)))
+        for prop, ends in periods.items():
+            self._period(row, graph, node, prop, ends)
+
+    def _items(self, row: _Row, column: Column, value: Cell) -> list[Cell]:
+        if not isinstance(value, str):
+            return [value]
+        if column.multi:
+            return [part.strip() for part in value.split(SEPARATOR) if part.strip()]
+        if SEPARATOR in value and column.kind in ("ref", "concept", "types", "source"):
+            raise self.fail(row, column, f"'{value}' holds several values, but the column takes one",
+                            "keep one value, or add a row for each")
+        return [value.strip()]
+
+    def _term(self, row: _Row, column: Column, item: Cell) -> URIRef | Literal:
+        token = _text(item)
+        if column.kind == "literal":
+            return self._literal(row, column, item)
+        if column.vocabulary is not None:
+            found = column.vocabulary.lookup(token)
+            if found is None:
+                close = column.vocabulary.closest(token, self.lang)
+                raise self.fail(row, column, f"'{token}' is not in the list of this column",
+                                f"closest: {', '.join(close)} (see the sheet "
+                                f"'{text(self.mapping.lists, self.lang)}' for every choice)")
+            return found
+        iri = self.resolve(token, row, column)
+        if column.external or (iri in self.defined and self.defined[iri][0] in column.sheets):
+            return iri
+        targets = [self.mapping.sheet(key).title(self.lang) for key in column.sheets]
+        candidates = [w for w, n in self.ids.items() if n in self.defined and self.defined[n][0] in column.sheets
+                      and not w.startswith(("http://", "https://"))]
+        close = difflib.get_close_matches(token, candidates, n=3, cutoff=0.5)
+        hint = (f"closest: {', '.join(close)}; " if close else "") + \
+            f"add a row for '{token}' to '{targets[0]}' or correct the id"
+        raise self.fail(row, column, f"'{token}' is not defined by any row of the sheet "
+                        f"{' or '.join(repr(t) for t in targets)}", hint)
+
+    def _literal(self, row: _Row, column: Column, item: Cell) -> Literal:
+        datatype = column.datatype
+        if datatype == XSD.date:
+            return Literal(self._date(row, column, item))
+        if datatype == XSD.boolean:
+            return Literal(self._boolean(row, column, item))
+        if datatype in (XSD.decimal, XSD.integer):
+            return Literal(self._number(row, column, item, integer=datatype == XSD.integer), datatype=datatype)
+        value = item.isoformat() if isinstance(item, (date, datetime)) else _text(item)
+        return Literal(value, lang=column.language) if column.language else Literal(value)
+
+    def _date(self, row: _Row, column: Column, value: Cell) -> date:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        written = _text(value)
+        try:
+            return date.fromisoformat(written)
+        except ValueError:
+            pass
+        if match := _DUTCH_DATE.match(written):
+            try:
+                return date(int(match[3]), int(match[2]), int(match[1]))
+            except ValueError:
+                pass
+        raise self.fail(row, column, f"'{written}' is not a date",
+                        "type a date such as 2021-06-30 (or 30-06-2021), or format the cell as a date")
+
+    def _boolean(self, row: _Row, column: Column, value: Cell) -> bool:
+        if isinstance(value, bool):
+            return value
+        word = _text(value).lower()
+        if word in (*TRUE_WORDS.values(), "true", "waar", "1"):
+            return True
+        if word in (*FALSE_WORDS.values(), "false", "onwaar", "0"):
+            return False
+        raise self.fail(row, column, f"'{_text(value)}' is not yes or no",
+                        "write ja or nee (yes or no); geen or onbekend (none or unknown) if it is not established")
+
+    def _number(self, row: _Row, column: Column, value: Cell, integer: bool) -> Decimal | int:
+        if isinstance(value, bool):
+            number: Decimal | None = None
+        elif isinstance(value, int):
+            number = Decimal(value)
+        elif isinstance(value, float):
+            number = Decimal(repr(value))
+        else:
+            written = _text(value).replace(" ", "").replace("€", "")
+            if _THOUSANDS.match(written):
+                raise self.fail(row, column,
+                                f"'{_text(value)}' is ambiguous: a thousands separator or a decimal point?",
+                                "type the number without thousands separators (1234 or 1234,5), or as a number cell")
+            if "," in written and "." not in written:
+                written = written.replace(",", ".")
+            try:
+                number = Decimal(written)
+            except InvalidOperation:
+                number = None
+        if number is None or not number.is_finite():
+            raise self.fail(row, column, f"'{_text(value)}' is not a number",
+                            "type a number such as 1250000 or 12.5, without units")
+        if integer:
+            if number != number.to_integral_value():
+                raise self.fail(row, column, f"'{_text(value)}' is not a whole number", "type a whole number such as 2")
+            return int(number)
+        return number
+
+    def _period(self, row: _Row, graph: Graph, node: URIRef, prop: URIRef,
+                ends: dict[str, tuple[Column, date]]) -> None:
+        if "start" in ends and "end" in ends and ends["end"][1] < ends["start"][1]:
+            raise self.fail(row, ends["end"][0], f"the end {ends['end'][1].isoformat()} lies before the start "
+                            f"{ends['start'][1].isoformat()}", "swap the dates, or correct the one that is wrong")
+        interval = BNode()
+        graph.add((node, prop, interval))
+        graph.add((interval, RDF.type, TIME.ProperInterval))
+        for kind, link in (("start", TIME.hasBeginning), ("end", TIME.hasEnd)):
+            if kind in ends:
+                instant = BNode()
+                graph.add((interval, link, instant))
+                graph.add((instant, RDF.type, TIME.Instant))
+                graph.add((instant, TIME.inXSDDate, Literal(ends[kind][1])))
+
+    def _check_required(self, rows: dict[str, list[_Row]], dataset: Dataset) -> None:
+        for sheet in self.mapping.sheets:
+            for column in sheet.columns:
+                if not column.required or column.kind in ("id",) or column.key == "setup_name":
+                    continue
+                for row in rows.get(sheet.key, []):
+                    node = row.node
+                    if self.defined.get(node, (None, None))[1] is not row:  # check each node once, at its first row
+                        continue
+                    has_value = any(True for _ in dataset.quads((node, column.property, None, None))) or any(
+                        True for marker in (JG.noValue, JG.unknownValue)
+                        for _ in dataset.quads((node, marker, column.property, None)))
+                    if not has_value:
+                        raise self.fail(row, column, "the required cell is empty",
+                                        f"fill in {column.title(self.lang)}: {text(column.help, self.lang)} "
+                                        "(or write onbekend/unknown if it is not known)")
+
+    def _other_fact(self, row: _Row, dataset: Dataset) -> None:
+        sheet = row.sheet
+        scope = self._scope(row)
+        graph = dataset.graph(scope) if scope is not None else dataset.default_graph
+        subject = self._other_node(row, sheet.column("subject"), _text(self.cell(row, "subject")))
+        predicate_text = _text(self.cell(row, "property"))
+        if not predicate_text:
+            raise self.fail(row, sheet.column("property"), "the required cell is empty",
+                            "name the property, e.g. rdfs:comment")
+        predicate = self.resolve(predicate_text, row, sheet.column("property"))
+        value = self.cell(row, "value")
+        kind = _text(self.cell(row, "value_type")).lower()
+        language = _text(self.cell(row, "language")) or None
+        obj: URIRef | BNode | Literal
+        if kind in _OTHER_REFERENCE:
+            obj = self._other_node(row, sheet.column("value"), _text(value))
+        else:
+            written = value.isoformat() if isinstance(value, (date, datetime)) else _text(value)
+            if isinstance(value, float) and value.is_integer() and kind in ("xsd:integer", str(XSD.integer)):
+                written = str(int(value))
+            datatype = self.resolve(kind, row, sheet.column("value_type")) if kind and not language else None
+            obj = Literal(written, lang=language) if language else Literal(
+                written, datatype=None if datatype == XSD.string else datatype)
+        graph.add((subject, predicate, obj))
+
+    def _other_node(self, row: _Row, column: Column, token: str) -> URIRef | BNode:
+        if not token:
+            raise self.fail(row, column, "the required cell is empty", "write an id, a CURIE or an IRI")
+        if token.startswith("_:"):
+            return self.blank.setdefault(token, BNode())
+        return self.resolve(token, row, column)
+
+
+def _text(value: object) -> str:
+    if value is None or isinstance(value, CellError):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value).strip()

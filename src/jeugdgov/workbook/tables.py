@@ -1,0 +1,156 @@
+"""Reading the raw tables of a workbook: an .xlsx file, an .ods file or a folder of CSV files.
+
+A table is a sheet's cells as Python values, row 1 first, before anything is interpreted.
+What a spreadsheet can hide from a reader is refused here, where it is still visible: merged
+cells (their value stands in one cell only), hidden header rows or columns, formula errors and
+formulas without a computed value.
+
+xlsx is read with openpyxl, which exposes merged ranges, hidden rows and formulas. ODS is read
+with python-calamine (a binding to the Rust calamine reader, kept up to date and without
+further dependencies), which gives the cell values; it cannot see merged or hidden cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl.utils import get_column_letter
+
+from jeugdgov.errors import InputError
+
+WORKBOOK_SUFFIXES = (".xlsx", ".ods")
+#: A folder of CSV files is a workbook when it holds the sheet naming its template version.
+ABOUT_FILES = ("werkboek.csv", "workbook.csv")
+#: The error values spreadsheets show in a cell whose formula failed.
+_ERROR_TEXT = re.compile(r"^#(DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|SPILL!|CALC!|GETTING_DATA)$")
+Cell = str | int | float | bool | date | datetime | None
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A cell whose formula failed (#DIV/0!, #REF!, ...) or has no computed value."""
+
+    shown: str
+
+
+@dataclass
+class Table:
+    """One sheet: its name as written and its rows of cells (row 1 first)."""
+
+    name: str
+    rows: list[list[Cell | CellError]]
+
+
+def is_workbook(path: Path) -> bool:
+    """An .xlsx or .ods file, or a folder of CSV files with a workbook sheet."""
+    if path.is_dir():
+        return any((path / name).is_file() for name in ABOUT_FILES)
+    return path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith(("~$", ".~lock"))
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index (0 is A)."""
+    return get_column_letter(index + 1)
+
+
+def read_tables(path: Path) -> list[Table]:
+    if path.is_dir():
+        return _csv_tables(path)
+    if path.suffix.lower() == ".xlsx":
+        return _xlsx_tables(path)
+    return _ods_tables(path)
+
+
+def _xlsx_tables(path: Path) -> list[Table]:
+    from openpyxl import load_workbook
+
+    try:
+        values = load_workbook(path, data_only=True)
+        formulas = load_workbook(path, data_only=False)
+    except Exception as error:  # zipfile, XML and openpyxl errors all mean: not a readable xlsx
+        raise InputError(f"cannot read the workbook: {error}", file=path,
+                         hint="save it again as an Excel workbook (.xlsx)") from None
+    tables = []
+    for sheet in values.worksheets:
+        with_formulas = formulas[sheet.title]
+        if sheet.merged_cells.ranges:
+            merged = min(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
+            raise InputError(f"sheet '{sheet.title}': cells {merged.coord} are merged, so their value stands in "
+                             f"one cell only", file=path, hint="unmerge the cells and type the value in each of them")
+        for row_number in (1, 2):
+            if sheet.row_dimensions[row_number].hidden and sheet.sheet_state == "visible":
+                raise InputError(f"sheet '{sheet.title}', row {row_number}: the header row is hidden", file=path,
+                                 hint="unhide the row (the headers say which fact each column holds)")
+        rows: list[list[Cell | CellError]] = []
+        for row in sheet.iter_rows():
+            cells: list[Cell | CellError] = []
+            for cell in row:
+                value = cell.value
+                if cell.data_type == "e" or (isinstance(value, str) and _ERROR_TEXT.match(value)):
+                    cells.append(CellError(str(value)))
+                elif value is None and with_formulas[cell.coordinate].data_type == "f":
+                    cells.append(CellError(f"={with_formulas[cell.coordinate].value}".replace("==", "=")))
+                else:
+                    cells.append(value)
+            rows.append(cells)
+        if sheet.sheet_state == "visible":
+            width = max((len(r) for r in rows[:2]), default=0)
+            for index in range(width):
+                letter = column_letter(index)
+                if sheet.column_dimensions[letter].hidden and any(r[index] not in (None, "") for r in rows[:1]
+                                                                 if index < len(r)):
+                    raise InputError(f"sheet '{sheet.title}', column {letter}: the column is hidden", file=path,
+                                     hint="unhide the column, or delete it if it does not belong to the setup")
+        tables.append(Table(sheet.title, rows))
+    return tables
+
+
+def _ods_tables(path: Path) -> list[Table]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        tables = []
+        for name in book.sheet_names:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            tables.append(Table(name, [[_ods_cell(v) for v in row] for row in rows]))
+    except InputError:
+        raise
+    except Exception as error:  # calamine raises its own error types for damaged files
+        raise InputError(f"cannot read the workbook: {error}", file=path,
+                         hint="save it again as an OpenDocument spreadsheet (.ods) or as .xlsx") from None
+    return tables
+
+
+def _ods_cell(value: object) -> Cell | CellError:
+    if value == "":
+        return None
+    if isinstance(value, str) and _ERROR_TEXT.match(value):
+        return CellError(value)
+    if isinstance(value, (str, int, float, bool, date, datetime)):
+        return value
+    return str(value)
+
+
+def _csv_tables(folder: Path) -> list[Table]:
+    tables = []
+    for path in sorted(folder.glob("*.csv")):
+        try:
+            content = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise InputError(f"the file is not UTF-8 text (byte {error.start})", file=path,
+                             hint="save the CSV file as UTF-8") from None
+        first = content.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        rows = [[cell if cell.strip() else None for cell in row]
+                for row in csv.reader(content.splitlines(), delimiter=delimiter)]
+        for row in rows:
+            for index, cell in enumerate(row):
+                if isinstance(cell, str) and _ERROR_TEXT.match(cell.strip()):
+                    row[index] = CellError(cell.strip())
+        tables.append(Table(path.stem, rows))  # type: ignore[arg-type]
+    return tables

@@ -1,0 +1,379 @@
+"""Workbooks: the template, a workbook filled by hand, the bundled cases converted and read back
+(.xlsx, CSV folder, ODS), every kind of bad input refused with sheet, row and column, and
+data-quality findings that name the row they came from."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers import DATA, ROOT
+from openpyxl import load_workbook
+from rdflib import URIRef
+from workbook_filling import cooperative_rows, filled_template, set_about, write_ods
+
+from jeugdgov import load, validate
+from jeugdgov.cli import main
+from jeugdgov.errors import InputError
+from jeugdgov.limits import Limits
+from jeugdgov.setups import parse_file
+from jeugdgov.workbook import contents_from, read_workbook, write_template, write_workbook
+from jeugdgov.workbook.mapping import mapping
+
+EXAMPLES = ROOT / "examples"
+#: Each example workbook and the bundled file it is converted from.
+CASES = {"lelystad": "lelystad.trig", "zhz": "zhz.trig", "flevoland-handelingskader": "flevoland-handelingskader.ttl"}
+SLOW_CASES = {"zhz"}
+
+
+def evidence(reports) -> dict[str, set[tuple[str, str, str | None, str]]]:
+    """What the round trip must keep: per setup, each finding's defect, focus, value and evidence."""
+    return {r.setup.name: {(f.defect, f.focus, f.value, f.evidence) for f in r.findings} for r in reports}
+
+
+def jeugdgov(capsys, monkeypatch, *args: object) -> tuple[int, str]:
+    """Run the command in this process; its exit code and what it wrote to stderr."""
+    monkeypatch.setattr(sys, "argv", ["jeugdgov", *map(str, args)])
+    with pytest.raises(SystemExit) as done:
+        main()
+    return done.value.code or 0, capsys.readouterr().err
+
+
+def cell_values(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every sheet's values, row by row, without trailing empty rows (openpyxl's bytes differ per run)."""
+    book = load_workbook(path)
+    sheets = {}
+    for sheet in book.worksheets:
+        rows = [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
+        while rows and all(v is None for v in rows[-1]):
+            rows.pop()
+        sheets[sheet.title] = rows
+    return sheets
+
+
+@pytest.fixture(scope="module")
+def trig_findings() -> dict[str, set]:
+    return evidence(validate(DATA / "lelystad.trig"))
+
+
+# -- the template --------------------------------------------------------------------------------
+
+def test_template_has_the_sheets_in_collecting_order_with_two_header_rows_lists_and_version(tmp_path, capsys,
+                                                                                         monkeypatch):
+    out = tmp_path / "setup.xlsx"
+    code, err = jeugdgov(capsys, monkeypatch, "template", "--out", out)
+    assert code == 0, err
+    book = load_workbook(out)
+    assert book.sheetnames[:8] == ["instructies", "inrichtingen", "actoren", "rollen", "bevoegdheden", "mandaten",
+                                   "besluiten", "afspraken"]
+    roles = book["rollen"]
+    dutch = [c.value for c in roles[1]]
+    english = [c.value for c in roles[2]]
+    assert dutch[:4] == ["inrichting", "id", "partij", "rol"] and english[:4] == ["setup", "id", "party", "role"]
+    assert "bron" in dutch and "bewering van" in dutch
+    role_column = roles.cell(row=1, column=dutch.index("rol") + 1).column_letter
+    validations = {str(v.sqref): v.formula1 for v in roles.data_validations.dataValidation}
+    assert validations[f"{role_column}3:{role_column}502"].startswith("'lijsten'!")
+    lists = book["lijsten"]
+    assert lists.sheet_state == "hidden"
+    assert "opdrachtgever" in [c.value for column in lists.iter_cols() for c in column]
+    about = {row[0].value: row[1].value for row in book["werkboek"].iter_rows()}
+    assert about["sjabloonversie"] == mapping().version
+    instructions = " ".join(str(c.value) for row in book["instructies"].iter_rows() for c in row if c.value)
+    assert "onbekend" in instructions and "rollen" in instructions
+    assert roles["A1"].comment is not None
+
+
+def test_template_in_english(tmp_path):
+    out = tmp_path / "setup.xlsx"
+    write_template(out, "en")
+    book = load_workbook(out)
+    assert "roles" in book.sheetnames and "workbook" in book.sheetnames
+    assert [c.value for c in book["roles"][1]][:4] == ["setup", "id", "party", "role"]
+    assert "commissioner" in [c.value for column in book["lists"].iter_cols() for c in column]
+
+
+def test_an_empty_template_is_refused_as_describing_nothing(tmp_path):
+    out = tmp_path / "setup.xlsx"
+    write_template(out)
+    with pytest.raises(InputError, match="describes nothing"):
+        load(out)
+
+
+# -- filled by hand ------------------------------------------------------------------------------
+
+def test_cooperative_phase_filled_by_hand_gives_the_findings_of_the_trig(tmp_path, trig_findings):
+    book = filled_template(tmp_path / "lelystad.xlsx", cooperative_rows())
+    found = evidence(validate(book))
+    assert list(found) == ["lelystad-cooperatie"]
+    assert found["lelystad-cooperatie"] == trig_findings["lelystad-cooperatie"]
+    assert len(found["lelystad-cooperatie"]) == 11
+
+
+@pytest.mark.slow  # three commands, one of them drawing
+def test_every_command_reads_a_workbook(tmp_path, capsys, monkeypatch):
+    book = filled_template(tmp_path / "lelystad.xlsx", cooperative_rows())
+    code, err = jeugdgov(capsys, monkeypatch, "validate", book, "--format", "json")
+    assert code == 1, err  # findings
+    code, err = jeugdgov(capsys, monkeypatch, "load", book, "--store", tmp_path / "store")
+    assert code == 0, err
+    assert "named graphs" in err
+    code, err = jeugdgov(capsys, monkeypatch, "viz", book, "--kind", "money", "--out", tmp_path / "money.svg")
+    assert code == 0, err
+    assert (tmp_path / "money.svg").stat().st_size > 0
+    setup = load(book)[0]
+    assert setup.label("en") == "Lelystad: JGT as a cooperative (2018-2021)"
+
+
+def test_none_unknown_claims_and_sources_become_the_evidence_vocabulary(tmp_path):
+    rows = cooperative_rows()
+    rows["mandaten"][0].update({"instemming gegeven": "onbekend", "bewering van": "college",
+                                "bron": "Lelystad 2.2.3"})
+    rows["afspraken"][1]["doelen"] = "geen"
+    rows["afspraken"][1]["status"] = "ondertekend"
+    book = filled_template(tmp_path / "lelystad.xlsx", rows)
+    graph = load(book)[0].graph
+    base = "https://w3id.org/jeugdgov/id/lelystad/"
+    jg = "https://w3id.org/jeugdgov/def#"
+    mandate = f"<{base}mandaat-teamleider-2018>"
+    assert graph.query(f"ASK {{ {mandate} <{jg}unknownValue> <{jg}consentGiven> ; <{jg}claimedBy> <{base}college> ;"
+                       " <http://www.w3.org/ns/prov#hadPrimarySource> "
+                       "<https://w3id.org/jeugdgov/id/source/lelystad-2021-2.2.3> }").askAnswer
+    decision = f"<{base}subsidiebeschikking-leden-2018>"
+    assert graph.query(f"ASK {{ {decision} <{jg}noValue> <{jg}hasGoal> ; "
+                       f"<{jg}status> <https://w3id.org/jeugdgov/status/signed> }}").askAnswer
+
+
+# -- the bundled cases, converted and read back --------------------------------------------------
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW_CASES else c for c in CASES])
+def test_example_workbooks_are_what_convert_writes_today(tmp_path, case):
+    """examples/*.xlsx are generated: jeugdgov convert data/CASE --to xlsx --out examples/CASE.xlsx"""
+    out = tmp_path / f"{case}.xlsx"
+    contents = contents_from(parse_file(DATA / CASES[case]))
+    write_workbook(contents, out)
+    assert cell_values(out) == cell_values(EXAMPLES / f"{case}.xlsx"), \
+        f"regenerate with: jeugdgov convert data/{CASES[case]} --to xlsx --out examples/{case}.xlsx"
+    assert not contents.rows["other"] or case == "zhz"  # every fact of these cases has a column
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW_CASES else c for c in CASES])
+def test_example_workbooks_give_the_findings_of_their_source(case):
+    from_rdf = evidence(validate(DATA / CASES[case]))
+    from_workbook = evidence(validate(EXAMPLES / f"{case}.xlsx"))
+    assert from_workbook == from_rdf
+    assert any(from_rdf.values())
+
+
+def test_csv_folder_round_trip(tmp_path, capsys, monkeypatch, trig_findings):
+    folder = tmp_path / "lelystad"
+    code, err = jeugdgov(capsys, monkeypatch, "convert", DATA / "lelystad.trig", "--to", "csv", "--out", folder)
+    assert code == 0, err
+    assert "6 labels of periods are not kept" in err
+    assert (folder / "werkboek.csv").is_file() and (folder / "rollen.csv").is_file()
+    assert evidence(validate(folder)) == trig_findings
+    code, err = jeugdgov(capsys, monkeypatch, "convert", folder, "--to", "trig", "--out", tmp_path / "back.trig")
+    assert code == 0, err
+    assert evidence(validate(tmp_path / "back.trig")) == trig_findings
+
+
+def test_csv_saved_by_a_dutch_spreadsheet_with_semicolons_is_read(tmp_path):
+    folder = tmp_path / "flevoland"
+    source = parse_file(DATA / "flevoland-handelingskader.ttl")
+    write_workbook(contents_from(source), folder)
+    for path in folder.glob("*.csv"):
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+        with path.open("w", encoding="utf-8-sig", newline="") as stream:  # Excel writes a byte order mark
+            csv.writer(stream, delimiter=";").writerows(rows)
+    assert len(read_workbook(folder).dataset) == len(read_workbook(EXAMPLES / "flevoland-handelingskader.xlsx").dataset)
+    (folder / "werkboek.csv").unlink()
+    with pytest.raises(InputError, match=r"no werkboek\.csv"):
+        load(folder)
+
+
+def test_english_workbook_round_trip(tmp_path, capsys, monkeypatch, trig_findings):
+    out = tmp_path / "lelystad.xlsx"
+    code, err = jeugdgov(capsys, monkeypatch, "convert", DATA / "lelystad.trig", "--to", "xlsx", "--out", out,
+                         "--lang", "en")
+    assert code == 0, err
+    book = load_workbook(out)
+    assert {"setups", "roles", "workbook"} <= set(book.sheetnames)
+    roles = book["roles"]
+    role_column = [c.value for c in roles[1]].index("role")
+    assert "commissioner" in {row[role_column].value for row in roles.iter_rows(min_row=3)}
+    assert evidence(validate(out)) == trig_findings
+
+
+def test_ods_workbook_reads_as_the_xlsx(tmp_path):
+    xlsx = filled_template(tmp_path / "lelystad.xlsx", cooperative_rows())
+    ods = write_ods(tmp_path / "lelystad.ods", cell_values(xlsx))
+    from_ods, from_xlsx = read_workbook(ods).dataset, read_workbook(xlsx).dataset
+    assert len(from_ods) == len(from_xlsx) and len(from_ods) > 100
+    assert evidence(validate(ods)) == evidence(validate(xlsx))
+
+
+# -- bad input -----------------------------------------------------------------------------------
+
+def _row(rows, sheet: str, row_id: str) -> dict:
+    return next(r for r in rows[sheet] if r.get("id") == row_id)
+
+
+def unknown_role(rows):
+    _row(rows, "rollen", "rol-college-besluit-cooperatie")["rol"] = "besluitnemr"
+
+
+def unknown_task(rows):
+    _row(rows, "rollen", "rol-cooperatie-uitvoering")["taak"] = "basishulpp"
+
+
+def date_not_a_date(rows):
+    _row(rows, "besluiten", "beschikking-cooperatie")["datum"] = "juni 2019"
+
+
+def end_before_start(rows):
+    _row(rows, "mandaten", "mandaat-teamleider-2018").update({"begin": "2021-06-30", "einde": "2018-01-01"})
+
+
+def undefined_party(rows):
+    _row(rows, "rollen", "rol-directie-advies")["partij"] = "directie-coop"
+
+
+def duplicate_id(rows):
+    rows["actoren"].append({"id": "college", "soort": "gemeenteraad"})
+
+
+def mandate_without_competence(rows):
+    del _row(rows, "mandaten", "mandaat-teamleider-2018")["bevoegdheid"]
+
+
+def empty_required_cell(rows):
+    del _row(rows, "verantwoording", "verantwoording-overig-cooperatie")["verantwoording aan"]
+
+
+def ambiguous_amount(rows):
+    _row(rows, "geldstromen", "subsidie-overig-cooperatie")["bedrag (EUR)"] = "12.500"
+
+
+#: Each bad cell and what the message must say: sheet, row, column, value, problem, fix.
+CELL_CASES = {
+    "unknown role": (unknown_role, ["sheet 'rollen'", "row 4", "column 'rol' (D)", "'besluitnemr'",
+                                    "closest: besluitnemer"]),
+    "unknown task": (unknown_task, ["sheet 'rollen'", "row 6", "column 'taak' (E)", "'basishulpp'",
+                                    "closest: basishulp"]),
+    "date that is not a date": (date_not_a_date, ["sheet 'besluiten'", "row 3", "column 'datum'",
+                                                  "'juni 2019' is not a date", "2021-06-30"]),
+    "end before start": (end_before_start, ["sheet 'mandaten'", "row 3", "column 'einde'",
+                                            "the end 2018-01-01 lies before the start 2021-06-30", "swap the dates"]),
+    "party no actors row defines": (undefined_party, ["sheet 'rollen'", "row 5", "column 'partij' (C)",
+                                                      "'directie-coop' is not defined by any row of the sheet "
+                                                      "'actoren'", "closest: directie-cooperatie"]),
+    "duplicate id": (duplicate_id, ["sheet 'actoren'", "row 16", "column 'id' (B)", "duplicate id 'college'",
+                                    "row 4 already defines it"]),
+    "mandate without competence": (mandate_without_competence, ["sheet 'mandaten'", "row 3",
+                                                                "column 'bevoegdheid'", "required cell is empty"]),
+    "ambiguous amount": (ambiguous_amount, ["sheet 'geldstromen'", "row 4", "column 'bedrag (EUR)' (L)",
+                                            "'12.500' is ambiguous", "without thousands separators"]),
+    "empty required cell": (empty_required_cell, ["sheet 'verantwoording'", "row 5", "column 'verantwoording aan'",
+                                                  "required cell is empty"]),
+}
+
+
+def assert_refused_and_nothing_written(book: Path, tmp_path: Path, capsys, monkeypatch, expected: list[str]) -> None:
+    out = tmp_path / "out.trig"
+    code, err = jeugdgov(capsys, monkeypatch, "convert", book, "--to", "trig", "--out", out)
+    assert code == 2, err
+    message = " ".join(err.split())
+    for fragment in expected:
+        assert fragment in message, f"{fragment!r} not in: {message}"
+    assert "Traceback" not in err
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    code, err = jeugdgov(capsys, monkeypatch, "validate", book)
+    assert code == 2, err
+
+
+@pytest.mark.parametrize("case", list(CELL_CASES))
+def test_bad_cell_is_refused_with_sheet_row_column_and_fix(tmp_path, capsys, monkeypatch, case):
+    change, expected = CELL_CASES[case]
+    rows = cooperative_rows()
+    change(rows)
+    book = filled_template(tmp_path / "bad.xlsx", rows)
+    assert_refused_and_nothing_written(book, tmp_path, capsys, monkeypatch, expected)
+
+
+def _edited(tmp_path: Path, edit) -> Path:
+    book_path = filled_template(tmp_path / "bad.xlsx", cooperative_rows())
+    book = load_workbook(book_path)
+    edit(book)
+    book.save(book_path)
+    return book_path
+
+
+#: Workbook-level damage: merged or hidden headers, formulas, a newer template.
+BOOK_CASES = {
+    "merged header": (lambda b: b["rollen"].merge_cells("C1:D1"), ["sheet 'rollen'", "cells C1:D1 are merged",
+                                                                    "unmerge"]),
+    "hidden header row": (lambda b: setattr(b["mandaten"].row_dimensions[1], "hidden", True),
+                          ["sheet 'mandaten', row 1", "header row is hidden", "unhide"]),
+    "hidden column": (lambda b: setattr(b["actoren"].column_dimensions["E"], "hidden", True),
+                      ["sheet 'actoren', column E", "column is hidden"]),
+    "formula error": (lambda b: b["besluiten"].cell(row=3, column=12, value="#DIV/0!"),
+                      ["sheet 'besluiten'", "row 3", "column 'datum' (L)", "#DIV/0!", "type the value"]),
+    "formula without a value": (lambda b: b["geldstromen"].cell(row=3, column=12, value="=1000*12"),
+                                ["sheet 'geldstromen'", "row 3", "column 'bedrag (EUR)' (L)", "=1000*12"]),
+    "newer template": (lambda b: set_about(b, "sjabloonversie", mapping().version + 1),
+                       ["template version 2", "newer than this jeugdgov knows", "update jeugdgov"]),
+    "header not in the template": (lambda b: b["rollen"].cell(row=1, column=4, value="roll"),
+                                   ["sheet 'rollen'", "column D has the header 'roll'", "did you mean 'rol'"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BOOK_CASES))
+def test_damaged_workbook_is_refused(tmp_path, capsys, monkeypatch, case):
+    edit, expected = BOOK_CASES[case]
+    assert_refused_and_nothing_written(_edited(tmp_path, edit), tmp_path, capsys, monkeypatch, expected)
+
+
+def test_data_quality_findings_name_the_sheet_and_row(tmp_path):
+    rows = cooperative_rows()
+    del _row(rows, "besluiten", "beschikking-cooperatie")["genomen door"]
+    book = filled_template(tmp_path / "lelystad.xlsx", rows)
+    report = validate(book)[0]
+    missing = [f for f in report.findings if f.defect == "required-property"]
+    assert missing and missing[0].focus.endswith("beschikking-cooperatie")
+    assert missing[0].message("en").endswith("(sheet 'besluiten', row 3)")
+    assert missing[0].message("nl").endswith("(blad 'besluiten', rij 3)")
+    governance = [f for f in report.findings if f.defect != "required-property"]
+    assert all("(sheet" not in f.message("en") for f in governance)
+
+
+def test_dates_typed_as_text_in_dutch_order_are_read(tmp_path):
+    rows = cooperative_rows()
+    _row(rows, "besluiten", "beschikking-cooperatie")["datum"] = "01-06-2019"  # text, not a date cell
+    book = filled_template(tmp_path / "lelystad.xlsx", rows)
+    graph = load(book)[0].graph
+    dates = {o.value for o in graph.objects(None, URIRef("https://w3id.org/jeugdgov/def#date"))}
+    assert dates == {date(2019, 6, 1)}
+
+
+@pytest.mark.parametrize("name, data", [
+    ("random.xlsx", bytes(range(256)) * 4),
+    ("truncated.xlsx", None),
+    ("random.ods", b"PK\x03\x04 not really a zip"),
+])
+def test_damaged_workbook_files_are_refused_with_a_message(tmp_path, name, data):
+    path = tmp_path / name
+    if data is None:
+        whole = (EXAMPLES / "flevoland-handelingskader.xlsx").read_bytes()
+        data = whole[: len(whole) // 2]
+    path.write_bytes(data)
+    with pytest.raises(InputError) as refused:
+        load(path)
+    assert str(path) in str(refused.value) and "hint:" in str(refused.value)
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused(tmp_path):
+    with pytest.raises(InputError, match="unpacks to"):
+        read_workbook(EXAMPLES / "flevoland-handelingskader.xlsx", Limits(max_file_bytes=100_000))
