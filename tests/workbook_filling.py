@@ -12,6 +12,9 @@ from openpyxl import Workbook, load_workbook
 
 from jeugdgov.workbook import write_template
 
+#: L 2.2.3: the open budget was not tackled: no ceiling and no steering instrument, as the report states.
+NO_BUDGET = {"budgetplafond (EUR)": "geen", "sturingsinstrument": "geen"}
+
 #: The Lelystad cooperative phase (data/lelystad.trig, setup lelystad-cooperatie), typed into the
 #: template sheet by sheet, with the drop-down values a person picks. Keys are the Dutch headers.
 COOPERATIVE = {
@@ -78,11 +81,11 @@ COOPERATIVE = {
         {"id": "samenwerkingsovereenkomst-2018", "soort": "samenwerkingsovereenkomst",
          "partijen": "gm:gm0995; zorgorganisaties-leden; zorgorganisaties-overig",
          "taken": "besluit over toegang tot jeugdhulp; verlenen van jeugdhulp", "doelen": "doelen-2018",
-         "stelt orgaan in": "bestuurlijk-overleg"},
+         "stelt orgaan in": "bestuurlijk-overleg", **NO_BUDGET},
         {"id": "subsidiebeschikking-leden-2018", "soort": "subsidiebeschikking",
-         "partijen": "gm:gm0995; zorgorganisaties-leden"},
+         "partijen": "gm:gm0995; zorgorganisaties-leden", **NO_BUDGET},
         {"id": "subsidiebeschikking-overig-2018", "soort": "subsidiebeschikking",
-         "partijen": "gm:gm0995; zorgorganisaties-overig"},
+         "partijen": "gm:gm0995; zorgorganisaties-overig", **NO_BUDGET},
     ],
     "doelen": [
         {"id": "doelen-2018", "meetbaar": "nee", "naam (nl)": "Afspraken onvoldoende concreet en toetsbaar"},
@@ -110,6 +113,11 @@ COOPERATIVE = {
     "lidmaatschappen": [
         {"id": "lidmaatschap-leden", "soort": "lidmaatschap coöperatie", "lid": "zorgorganisaties-leden",
          "organisatie": "jgt-cooperatie"},
+    ],
+    # L 2.4: the agreed evaluation did not take place; no sheet has a column for "nothing evaluates it".
+    "overige feiten": [
+        {"inrichting": "lelystad-cooperatie", "onderwerp": "samenwerkingsovereenkomst-2018",
+         "eigenschap": "jg:noValue", "waarde": "jg:evaluates", "soort waarde": "verwijzing"},
     ],
 }
 DATE_HEADERS = ("begin", "einde", "datum")
