@@ -18,6 +18,7 @@ from pyoxigraph import Store
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits
 from jeugdgov.setups import Setup, load, select
+from jeugdgov.sparql.protocol import Credentials
 from jeugdgov.sparql.remote import fetch_setups
 from jeugdgov.sparql.store import setups_in_store
 from jeugdgov.validation.catalogue import defect_ids, refuse_unknown_defects, selected_shapes
@@ -48,14 +49,17 @@ def validate(source: Store | str | Path | Sequence[str | Path], defects: Iterabl
              engine: str = DEFAULT_ENGINE, fallback: bool = False, setups: Sequence[str] | None = None,
              workers: int | None = None, limits: Limits = DEFAULT_LIMITS, graph_store: str | None = None,
              shared: Sequence[str] = (), with_shacl_report: bool = True, progress: Progress | None = None,
-             note: Callable[[str], None] | None = None) -> list[Report]: ...
+             note: Callable[[str], None] | None = None, credentials: Credentials | None = None,
+             check: bool = True, check_setup: str | None = None, fetch: bool = False) -> list[Report]: ...
 
 
 def validate(source: Source, defects: Iterable[str] | None = None, *, engine: str = DEFAULT_ENGINE,
              fallback: bool = False, setups: Sequence[str] | None = None, workers: int | None = None,
              limits: Limits = DEFAULT_LIMITS, graph_store: str | None = None, shared: Sequence[str] = (),
              with_shacl_report: bool = True, progress: Progress | None = None,
-             note: Callable[[str], None] | None = None) -> Report | list[Report]:
+             note: Callable[[str], None] | None = None, credentials: Credentials | None = None,
+             check: bool = True, check_setup: str | None = None,
+             fetch: bool = False) -> Report | list[Report]:
     """Validate a setup, the setups in files and folders, in a pyoxigraph store, or those of a SPARQL endpoint.
 
     ``source`` is a :class:`Setup` (the answer is its :class:`Report`), or a path, a list of
@@ -71,6 +75,10 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
     With the fast engine, files are validated in ``workers`` processes and an endpoint's
     setups in the store itself (``shared`` names graphs every setup shares; ``graph_store`` is
     the Graph Store Protocol address of a store whose default graph is the union of its graphs).
+    Before an endpoint's setups are validated in the store, one of them (``check_setup``, else
+    the smallest) is validated in the store and locally on its fetched triples, and a store that
+    answers differently is refused; ``check`` False skips that, ``fetch`` validates every setup
+    locally on fetched triples instead. ``credentials`` go with every request to the endpoint.
     The setups of those reports carry only their description (``Setup.complete`` is False):
     load them to draw them. Without ``with_shacl_report`` a report's SHACL graph only says
     whether it conforms. ``limits`` are the largest file and literal read.
@@ -91,10 +99,12 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
         if endpoint:
             return validate_endpoint(endpoint, defects, names=setups, shared=shared, fallback=fallback,
                                      progress=progress, graph_store=graph_store, note=note,
-                                     with_shacl_report=with_shacl_report)
+                                     with_shacl_report=with_shacl_report, credentials=credentials,
+                                     check=check, check_setup=check_setup, fetch=fetch)
         return validate_paths(_paths(source), defects, names=setups, fallback=fallback, progress=progress,
                               workers=workers, with_shacl_report=with_shacl_report, limits=limits)
-    found = fetch_setups(endpoint, graph_store=graph_store) if endpoint else load(*_paths(source), limits=limits)
+    found = fetch_setups(endpoint, graph_store=graph_store, credentials=credentials) if endpoint \
+        else load(*_paths(source), limits=limits)
     return [validate_with_pyshacl(setup, defects) for setup in _progressing(select(found, setups), progress)]
 
 
