@@ -199,7 +199,10 @@ def _target(g: Graph, shape: Node) -> tuple[Target, dict[str, str]]:
     prefixes: dict[str, str] = {}
     subjects_of = frozenset(o for o in g.objects(shape, SH.targetSubjectsOf) if isinstance(o, URIRef))
     for k, cls in enumerate(g.objects(shape, SH.targetClass)):
-        parts.append(f"?this {_term(RDF.type)}/{_term(RDFS.subClassOf)}* {_term(cls)} .")
+        # The subclasses first, in a sub-SELECT of their own: Virtuoso mis-evaluates (NOT) EXISTS
+        # next to a sub-SELECT that joins a type with a subclass path.
+        parts.append(f"?this {_term(RDF.type)} ?targetType{k} . {{ SELECT DISTINCT ?targetType{k} WHERE "
+                     f"{{ ?targetType{k} {_term(RDFS.subClassOf)}* {_term(cls)} }} }}")
         # From a bound ?this: its few types first, then the subclass path with both ends bound.
         checks.append(f"?this {_term(RDF.type)} ?targetClass{k} . "
                       + reaches(f"?targetClass{k}", f"{_term(RDFS.subClassOf)}*", _term(cls), f"?targetSuper{k}"))
