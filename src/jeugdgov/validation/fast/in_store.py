@@ -210,7 +210,7 @@ def _shape_name(result: RawResult) -> str:
 
 def _remote_setup(endpoint: str, graph: str, runner: EndpointRunner) -> Setup:
     description = Graph()
-    text = (f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s a <https://w3id.org/jeugdgov/def#Setup> }} ?s ?p ?o . "
+    text = (f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s a <https://w3id.org/jeugdgov/def#Setup> ; ?p ?o }} "
             f"VALUES ?p {{ {RDF.type.n3()} {RDFS.label.n3()} {DCTERMS.identifier.n3()} }} }}")
     for row in _rows(endpoint, text, credentials=runner.credentials):
         description.add((row["s"], row["p"], row["o"]))
