@@ -188,8 +188,9 @@ def standard_json(body: bytes) -> bytes:
 
 
 def standard_ntriples(body: bytes) -> bytes:
-    """N-Triples with blank nodes a parser accepts: Virtuoso writes some as ``<nodeID://b1>``."""
-    return re.sub(rb"<nodeID://([^>]*)>", lambda m: b"_:v" + m.group(1).hex().encode(), body)
+    """N-Triples with blank nodes a parser accepts: Virtuoso writes some as ``<nodeID://b1>``;
+    they get the labels :func:`standard_json` gives them."""
+    return re.sub(rb"<(nodeID://[^>]*)>", lambda m: b"_:b" + m.group(1).hex().encode(), body)
 
 
 def graph_store_url(base: str, graph: str | None) -> str:

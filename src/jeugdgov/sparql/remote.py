@@ -44,8 +44,9 @@ from jeugdgov.sparql.store import read_files, skolemised
 
 #: The named graph ``push`` writes the ontology into, and in-store validation reads it from.
 ONTOLOGY_GRAPH = "https://w3id.org/jeugdgov/def"
-#: The named graph in which ``push`` records which graphs each setup graph shares.
-LAYOUT_GRAPH = "https://w3id.org/jeugdgov/graph/layout"
+#: What ends the name of the graph in which ``push`` records which graphs the setup graphs of
+#: a file share (``<file URI>#layout``: pushing a file again replaces only its own records).
+LAYOUT_SUFFIX = "#layout"
 #: ``<setup graph> dct:requires <graph>``: the setup's dataset includes that graph.
 REQUIRES = "http://purl.org/dc/terms/requires"
 SETUP_CLASS = "https://w3id.org/jeugdgov/def#Setup"
@@ -217,7 +218,7 @@ class Pushed:
 def push_layout(paths: Sequence[str | Path], with_ontology: bool = True) -> dict[str, list[Triple]]:
     """Graph name -> triples, as ``push`` writes them: each setup in its named graph, a file's
     shared triples in a named graph of their own (``<file URI>#shared``), the ontology in
-    :data:`ONTOLOGY_GRAPH`, and in :data:`LAYOUT_GRAPH` which graphs each setup graph shares.
+    :data:`ONTOLOGY_GRAPH`, and in ``<file URI>#layout`` which graphs each setup graph shares.
     Blank nodes are skolemised (IRIs made from the file's URI, the same on every push): stores
     rename blank nodes, and a SPARQL Update cannot name one."""
     graphs: dict[str, list[Triple]] = {}
@@ -236,8 +237,9 @@ def push_layout(paths: Sequence[str | Path], with_ontology: bool = True) -> dict
             layout.append(Triple(NamedNode(name), requires, NamedNode(ONTOLOGY_GRAPH)))
             if shared_name in graphs and not is_ontology:
                 layout.append(Triple(NamedNode(name), requires, NamedNode(shared_name)))
-    if layout:
-        graphs[LAYOUT_GRAPH] = layout
+        if layout:
+            graphs[parsed.path.resolve().as_uri() + LAYOUT_SUFFIX] = layout
+            layout = []
     return graphs
 
 
@@ -258,9 +260,8 @@ def push(paths: Sequence[str | Path], endpoint: str | None = None, graph_store: 
     if not endpoint and not graph_store:
         raise InputError("give --endpoint (SPARQL Update) or --graph-store (Graph Store Protocol)")
     graphs = push_layout(paths, with_ontology=with_ontology)
-    count = sum(len(triples) for name, triples in graphs.items() if name != LAYOUT_GRAPH)
-    setups = len([name for name in graphs if name not in (LAYOUT_GRAPH, ONTOLOGY_GRAPH)
-                  and not name.endswith("#shared")])
+    count = sum(len(triples) for name, triples in graphs.items() if not name.endswith(LAYOUT_SUFFIX))
+    setups = len([name for name in graphs if name != ONTOLOGY_GRAPH and not name.endswith(("#shared", LAYOUT_SUFFIX))])
     if graph_store and not endpoint:
         _push_graph_store(graph_store, graphs, credentials)
     else:
