@@ -13,7 +13,7 @@ import re
 import subprocess
 
 import pytest
-from helpers import DATA, query_examples
+from helpers import DATA, installed_command, query_examples
 from rdflib import BNode
 from servers import VIRTUOSO_PASSWORD, virtuoso
 
@@ -37,8 +37,8 @@ def cli(*args: object, password: str | None = None) -> subprocess.CompletedProce
     env = {k: v for k, v in os.environ.items() if k != "JEUGDGOV_PASSWORD"}
     if password is not None:
         env["JEUGDGOV_PASSWORD"] = password
-    return subprocess.run(["jeugdgov", *map(str, args)], capture_output=True, text=True, timeout=900, env=env,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run([installed_command("jeugdgov"), *map(str, args)], capture_output=True, text=True,
+                          timeout=900, env=env, stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")
@@ -175,8 +175,8 @@ def test_pushing_again_replaces_and_doubles_nothing(store):
 
 def test_virtuoso_blank_nodes_are_read(store):
     graph = "https://example.org/test/blank-nodes"
-    sparql_update(f"{store}/sparql-auth", f"INSERT DATA {{ GRAPH <{graph}> {{ _:a <https://example.org/p> _:b . "
-                  "_:b <https://example.org/p> \"x\" } }", credentials=ADMIN)
+    sparql_update(f"{store}/sparql-auth", f"INSERT {{ GRAPH <{graph}> {{ _:a <https://example.org/p> _:b . "
+                  "_:b <https://example.org/p> \"x\" } } WHERE {}", credentials=ADMIN)
     try:
         rows = list(query(f"{store}/sparql", f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
         assert len(rows) == 2 and all(row["s"].__class__.__name__ == "BlankNode" for row in rows)
