@@ -322,6 +322,9 @@ def query_command(
     endpoint: Annotated[str | None, typer.Option(
         "--endpoint", help="Run on this external SPARQL endpoint instead of local data; its default "
         "graph must be the union of its graphs (oxigraph serve --union-default-graph).")] = None,
+    user: Annotated[str | None, typer.Option(
+        "--user", help="With --endpoint: user for a protected endpoint (HTTP basic or digest); the password "
+        "is read from $JEUGDGOV_PASSWORD or asked for.")] = None,
 ) -> None:
     """Run a named query (or a .rq file) over the bundled data, given files, or an external store.
 
@@ -347,7 +350,7 @@ def query_command(
     if not endpoint:
         refuse_remote_calls(query.text, query.path)
     if endpoint:
-        result = remote_query(endpoint, query.text, bindings)
+        result = remote_query(endpoint, query.text, bindings, credentials=_credentials(user))
     else:
         try:
             result = run(memory_store(data), query.text, bindings)
