@@ -53,7 +53,7 @@ SETUP_CLASS = "https://w3id.org/jeugdgov/def#Setup"
 SETUP_GRAPHS = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?setup a <{SETUP_CLASS}> }} }} ORDER BY ?g"
 DECLARED = (f"SELECT DISTINCT ?g ?shared WHERE {{ GRAPH ?layout {{ ?g <{REQUIRES}> ?shared }} "
             f"GRAPH ?g {{ ?setup a <{SETUP_CLASS}> }} }}")
-UPDATE_BATCH = 5000  # triples per INSERT DATA: stores limit the length of one request
+UPDATE_BATCH = 1000  # triples per INSERT DATA: Virtuoso's SPARQL compiler runs out of memory near 5,000
 
 
 def query(endpoint: str, text: str, bindings: Mapping[str, Term] | None = None, graphs: Sequence[str] = (),
