@@ -31,6 +31,7 @@ import servers  # noqa: E402
 
 import jeugdgov.sparql.protocol as protocol  # noqa: E402
 import jeugdgov.sparql.remote as remote  # noqa: E402
+from jeugdgov.errors import InputError  # noqa: E402
 from jeugdgov.sparql.protocol import Credentials  # noqa: E402
 from jeugdgov.validation.fast.in_store import validate_endpoint  # noqa: E402
 from jeugdgov.validation.fast.parallel import validate_paths  # noqa: E402
@@ -84,13 +85,19 @@ def measure(store: str, base: str, files: list[Path], local: Counter, local_seco
     else:
         query, update, credentials = f"{base}/query", f"{base}/update", None
     push_seconds, _ = timed(lambda: remote.push(files, endpoint=update, credentials=credentials))
-    with Waiting() as waiting:
-        store_seconds, in_store = timed(lambda: validate_endpoint(query, check=False, with_shacl_report=False))
-    name = in_store[0].setup.name  # the check on one setup, whose in-store results it reuses
-    check_seconds, _ = timed(lambda: validate_endpoint(query, names=[name], check_setup=name))
     fetch_seconds, fetched = timed(lambda: validate_endpoint(query, fetch=True))
-    same = "yes" if found(in_store) == local else f"no ({sum((found(in_store) ^ local).values())} differ)"
     fetched_same = "yes" if found(fetched) == local else "no"
+    try:
+        with Waiting() as waiting:
+            store_seconds, in_store = timed(lambda: validate_endpoint(query, check=False, with_shacl_report=False))
+        name = in_store[0].setup.name  # the check on one setup, whose in-store results it reuses
+        check_seconds, _ = timed(lambda: validate_endpoint(query, names=[name], check_setup=name))
+    except InputError as error:  # the store cannot: say why, with the rest of the row
+        print(f"| {store} | {push_seconds:.1f} | refused: {str(error)[:160]} | | | {fetch_seconds:.1f} | "
+              f"{local_seconds:.1f} | | {fetched_same} | | |", flush=True)
+        return
+    differ = sum(((found(in_store) - local) + (local - found(in_store))).values())
+    same = "yes" if not differ else f"no ({differ} differ)"
     print(f"| {store} | {push_seconds:.1f} | {store_seconds:.1f} | {store_seconds / local_seconds:.1f} | "
           f"{check_seconds:.1f} | {fetch_seconds:.1f} | {local_seconds:.1f} | {same} | {fetched_same} | "
           f"{waiting.queries} | {waiting.seconds:.1f} |", flush=True)

@@ -128,7 +128,7 @@ def test_every_named_query_answers_as_locally(store, name):
     named = QUERIES[name]
     for _files, params in query_examples(named) or [([], {})]:
         bindings = named.bind(params)
-        remote_rows = solutions(query(f"{store}/sparql", named.text, bindings, timeout=60))
+        remote_rows = solutions(query(f"{store}/sparql", named.text, bindings, timeout=20))
         assert remote_rows == solutions(run(local_store, named.text, bindings)), params
 
 
