@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from pyoxigraph import QuerySolutions
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Node, URIRef
@@ -57,6 +58,7 @@ TIMEOUT = 600  # seconds for one shape query on national data
 OWN_DEFAULT = "ASK { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
 BATCH = 500  # nodes per VALUES block when fetching labels
 SHOWN = 5  # differing results named per shape when the store check fails
+PARALLEL = 2  # setups validated at the same time, each with one request open at a time
 
 
 class EndpointRunner:
@@ -145,13 +147,16 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
         if progress:
             progress(f"checking the store on {setup.name}")
         done[setup.name] = check_store(endpoint, setup, runner, translation.queries, ontology_graphs, progress)
-    reports: list[Report] = []
-    for setup, runner in chosen:
+    def validated(pair: tuple[Setup, EndpointRunner]) -> Report:
+        setup, runner = pair
         if progress:
             progress(f"validating {setup.name} in the store")
-        raw = done[setup.name] if setup.name in done else evaluate(runner, translation.queries, progress)
-        reports.append(report_for(setup, raw, runner, defects, with_shacl_report=with_shacl_report))
-    return reports
+        raw = done[setup.name] if setup.name in done else evaluate(runner, translation.queries)
+        return report_for(setup, raw, runner, defects, with_shacl_report=with_shacl_report)
+
+    # The store does the work and answers requests side by side; here they mostly wait for it.
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        return list(pool.map(validated, chosen))
 
 
 def _smallest(endpoint: str, setups: Sequence[tuple[Setup, EndpointRunner]],
