@@ -1,9 +1,11 @@
 """External SPARQL 1.1 stores: query them, fetch setups from them, push data to them.
 
-The store is read as the embedded one is laid out (:mod:`jeugdgov.sparql.store`): each named graph a
-setup, the default graph what the setups share. Named queries read the union of all graphs, so
-the store must offer the default graph as that union (``oxigraph serve --union-default-graph``;
-Fuseki ``tdb2:unionDefaultGraph``; GraphDB and Virtuoso do so by default).
+``push`` writes each setup into its named graph, a file's shared triples and the ontology into
+named graphs of their own, and records which graphs each setup shares (:func:`push_layout`);
+the setups of a store are its named graphs that hold a ``jg:Setup`` (:func:`setup_graphs`).
+Named queries read the union of all graphs, so the store must offer the default graph as that
+union (``oxigraph serve --union-default-graph``; Fuseki ``tdb2:unionDefaultGraph``; GraphDB
+and Virtuoso do so by default). The wire itself is :mod:`jeugdgov.sparql.protocol`.
 """
 
 from __future__ import annotations

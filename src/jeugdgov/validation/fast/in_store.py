@@ -1,13 +1,18 @@
 """The fast engine in an external SPARQL store: the shape queries run in the store.
 
-Each named graph of the store is a setup. Its dataset is the merge of that graph, the graph
-holding the jeugdgov ontology and any graphs the user names as shared; it is sent with every
-query as the protocol's ``default-graph-uri`` parameters, so the store merges the graphs and
-does the work. Only the results (and the labels of the nodes they name) travel back.
+Each named graph of the store that holds a ``jg:Setup`` is a setup. Its dataset is the merge of
+that graph, the graph holding the jeugdgov ontology, the graphs the setup declares it shares
+(the layout ``jeugdgov push`` writes) and any graphs the user names as shared; it is sent with
+every query as the protocol's ``default-graph-uri`` parameters, so the store merges the graphs
+and does the work. Only the results (and the labels of the nodes they name) travel back.
+
+A store may answer a query wrongly without saying so (Virtuoso does, see
+docs/production-stores.md), so one setup is first validated both in the store and locally on
+its fetched triples (:func:`check_store`); a store whose answers differ is refused.
 
 SPARQL has no name for a store's own default graph, so a dataset cannot merge it with a named
-graph. When the default graph holds triples of its own (the layout ``jeugdgov push`` writes:
-shared facts and the ontology there), the setups are fetched instead
+graph. When setups declare no shared graphs and the default graph holds triples of its own
+(a TriG file loaded as it is), the setups are fetched instead
 (:func:`jeugdgov.sparql.remote.fetch_setups`) and validated locally, and the caller is told so.
 
 For an oxigraph server the queries get the same LATERAL rewrite as locally
