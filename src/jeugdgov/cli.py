@@ -87,7 +87,7 @@ def validate_command(
         "evaluate, instead of stopping with their names.")] = False,
     endpoint: Annotated[str | None, typer.Option(
         "--endpoint", help="Validate the setups of an external SPARQL store instead of files: each named "
-        "graph, with the default graph merged in.")] = None,
+        "graph holding a jg:Setup, with the graphs it shares.")] = None,
     store: Annotated[Path | None, typer.Option(
         "--store", help="Validate the setups in an embedded store folder (made by `jeugdgov load`) instead "
         "of files: each named graph, with the default graph merged in.", show_default=False)] = None,
