@@ -1,10 +1,11 @@
-"""Real servers for tests: `jeugdgov serve` and `oxigraph serve`, on free loopback ports.
+"""Real servers for tests: `jeugdgov serve`, `oxigraph serve` and Virtuoso, on free loopback ports.
 
 Each runs as a child process for the duration of a `with` block and is always stopped after.
 """
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import time
@@ -82,4 +83,66 @@ def jeugdgov_serve(folder: Path, *arguments: str) -> Iterator[str]:
     command = [installed_command("jeugdgov"), "serve", "--port", str(port), *arguments]
     base = f"http://{HOST}:{port}"
     with running(command, f"{base}/health", folder / f"serve-{port}.log"):
+        yield base
+
+
+#: Virtuoso's settings for tests: loopback only, a small buffer pool, and the SPARQL limits that
+#: matter (see docs/production-stores.md): no cost estimate refusing queries, no time limit that
+#: would cut answers short, a row cap above anything the tests read.
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = {host}:{sql_port}
+DisableUnixSocket = 1
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+ThreadsPerQuery = 2
+MaxClientConnections = 4
+CheckpointInterval = 60
+DirsAllowed = ., {folder}
+
+[HTTPServer]
+ServerPort = {host}:{http_port}
+ServerRoot = {folder}
+MaxClientConnections = 4
+ServerThreads = 4
+
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryCostEstimationTime = 0
+MaxQueryExecutionTime = 0
+"""
+VIRTUOSO_PASSWORD = "dba"  # a fresh database's administrator (user dba) password
+
+
+@contextmanager
+def virtuoso(folder: Path, max_rows: int = 1_000_000) -> Iterator[str]:
+    """Virtuoso Open Source 7 on a fresh database in ``folder``; yields its base URL (…/sparql
+    reads, …/sparql-auth writes with digest authentication as dba)."""
+    binary = shutil.which("virtuoso-t")
+    assert binary, ("virtuoso-t is not installed: the Virtuoso tests need the Debian package "
+                    "virtuoso-opensource-7-bin (apt-get install -y virtuoso-opensource-7-bin; .ci/run installs it)")
+    folder.mkdir(parents=True, exist_ok=True)
+    http_port, sql_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(folder=folder, host=HOST, http_port=http_port, sql_port=sql_port,
+                                       max_rows=max_rows))
+    base = f"http://{HOST}:{http_port}"
+    with running([binary, "+foreground", "+configfile", str(ini)], f"{base}/sparql?query=ASK%7B%7D",
+                 folder / "virtuoso-out.log", startup=120):
         yield base

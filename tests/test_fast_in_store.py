@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -115,3 +119,55 @@ def test_unknown_shared_graph_is_bad_input(named_layout):
 
     with pytest.raises(InputError, match="has no graph"):
         validate_endpoint(f"{named_layout}/query", shared=["https://example.org/nothing"])
+
+
+@contextmanager
+def dropping_proxy(target: str) -> Iterator[str]:
+    """A store that answers wrongly: it forwards every query to ``target`` and drops the first
+    row of each answer that names focus nodes."""
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            request = urllib.request.Request(target, data=body, method="POST", headers={
+                "Content-Type": self.headers["Content-Type"], "Accept": self.headers.get("Accept", "")})
+            with urllib.request.urlopen(request, timeout=60) as response:
+                media, answer = response.headers["Content-Type"], response.read()
+            if "json" in media:
+                document = json.loads(answer)
+                if "this" in document.get("head", {}).get("vars", []) and document["results"]["bindings"]:
+                    document["results"]["bindings"].pop(0)
+                answer = json.dumps(document).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", media)
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/query"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_store_that_drops_rows_is_refused_by_the_check(named_layout, local_findings):
+    from jeugdgov import InputError
+
+    with dropping_proxy(f"{named_layout}/query") as proxy:
+        with pytest.raises(InputError, match="answers the shape queries differently") as caught:
+            validate_endpoint(proxy, shared=[SHARED], check_setup="lelystad-cooperatie")
+        assert proxy in str(caught.value) and "only locally" in str(caught.value) and "--fetch" in str(caught.value)
+        # Without the check the wrong answers would have been reported as findings.
+        unchecked = validate_endpoint(proxy, shared=[SHARED], check=False)
+    found = Counter((f.setup, f.defect, f.focus, f.value) for r in unchecked for f in r.findings)
+    assert found != local_findings
+
+
+def test_the_check_passes_a_store_that_answers_right(named_layout, local_findings):
+    reports = validate_endpoint(f"{named_layout}/query", shared=[SHARED], check_setup="lelystad-cooperatie")
+    found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
+    assert found == local_findings

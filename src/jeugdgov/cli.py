@@ -24,6 +24,7 @@ from rich.progress import Progress
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, Limits
 from jeugdgov.setups import load
+from jeugdgov.sparql.protocol import Credentials
 from jeugdgov.sparql.store import open_read_only
 from jeugdgov.validation import Report, defect_ids, validate
 from jeugdgov.validation.evidence import EVIDENCE
@@ -91,7 +92,7 @@ def validate_command(
         "evaluate, instead of stopping with their names.")] = False,
     endpoint: Annotated[str | None, typer.Option(
         "--endpoint", help="Validate the setups of an external SPARQL store instead of files: each named "
-        "graph, with the default graph merged in.")] = None,
+        "graph holding a jg:Setup, with the graphs it shares.")] = None,
     store: Annotated[Path | None, typer.Option(
         "--store", help="Validate the setups in an embedded store folder (made by `jeugdgov load`) instead "
         "of files: each named graph, with the default graph merged in.", show_default=False)] = None,
@@ -103,6 +104,17 @@ def validate_command(
         "--shared-graph", help="With --endpoint and --engine fast: a named graph every setup shares "
         "(repeatable). The shape queries then run in the store, each setup's graph merged with these "
         "and the ontology graph.")] = None,
+    check: Annotated[bool, typer.Option(
+        "--check/--no-check", help="With --endpoint: first validate one setup both in the store and locally "
+        "on its fetched triples, and refuse a store that answers differently.")] = True,
+    check_setup: Annotated[str | None, typer.Option(
+        "--check-setup", help="With --endpoint: the setup the store check uses (default: the smallest).")] = None,
+    fetch: Annotated[bool, typer.Option(
+        "--fetch", help="With --endpoint: fetch each setup's triples and validate them here instead of "
+        "running the shape queries in the store.")] = False,
+    user: Annotated[str | None, typer.Option(
+        "--user", help="With --endpoint: user for a protected endpoint (HTTP basic or digest); the password "
+        "is read from $JEUGDGOV_PASSWORD or asked for.")] = None,
     max_file_size: Annotated[int, typer.Option(
         "--max-file-size", min=1, help="Largest data file read, in bytes (default 2 GiB: some 14 million "
         "triples, about 10 GB of memory in a validation store).")] = DEFAULT_MAX_FILE_BYTES,
@@ -147,7 +159,8 @@ def validate_command(
             source, _split_ids(shapes), engine=engine.value, fallback=fallback,
             setups=setup, limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
             graph_store=graph_store, shared=shared_graph or (), with_shacl_report=turtle, progress=step,
-            note=lambda text: stderr.print(f"note: {text}", highlight=False), as_of=reference)
+            note=lambda text: stderr.print(f"note: {text}", highlight=False), as_of=reference,
+            credentials=_credentials(user), check=check, check_setup=check_setup, fetch=fetch)
     if statuses:
         reports = with_evidence(reports, statuses)
     _print_reports(reports, output_format, lang)
@@ -437,6 +450,9 @@ def query_command(
     endpoint: Annotated[str | None, typer.Option(
         "--endpoint", help="Run on this external SPARQL endpoint instead of local data; its default "
         "graph must be the union of its graphs (oxigraph serve --union-default-graph).")] = None,
+    user: Annotated[str | None, typer.Option(
+        "--user", help="With --endpoint: user for a protected endpoint (HTTP basic or digest); the password "
+        "is read from $JEUGDGOV_PASSWORD or asked for.")] = None,
 ) -> None:
     """Run a named query (or a .rq file) over the bundled data, given files, or an external store.
 
@@ -462,7 +478,7 @@ def query_command(
     if not endpoint:
         refuse_remote_calls(query.text, query.path)
     if endpoint:
-        result = remote_query(endpoint, query.text, bindings)
+        result = remote_query(endpoint, query.text, bindings, credentials=_credentials(user))
     else:
         try:
             result = run(memory_store(data), query.text, bindings)
@@ -597,25 +613,52 @@ def load_command(
 def push_command(
     data: Annotated[list[Path], typer.Argument(help="Data files or folders.", show_default=False)],
     endpoint: Annotated[str | None, typer.Option(
-        "--endpoint", help="SPARQL 1.1 Update endpoint, e.g. http://localhost:7878/update.")] = None,
+        "--endpoint", help="SPARQL 1.1 Update endpoint, e.g. http://localhost:7878/update or Virtuoso's "
+        "http://localhost:8890/sparql-auth.")] = None,
     graph_store: Annotated[str | None, typer.Option(
         "--graph-store", help="Graph Store Protocol address instead, e.g. http://localhost:7878/store.")] = None,
     ontology: Annotated[bool, typer.Option("--ontology/--no-ontology", help="Also push the ontology.")] = True,
+    user: Annotated[str | None, typer.Option(
+        "--user", help="User for a protected endpoint (HTTP basic or digest, as the server asks); the "
+        "password is read from $JEUGDGOV_PASSWORD or asked for.")] = None,
 ) -> None:
     """Send data to an external SPARQL 1.1 store (SPARQL Update or Graph Store Protocol).
 
-    Each setup replaces its named graph; shared triples and the ontology are added to the default
-    graph. Every file is parsed before anything is sent.
+    Each setup goes into its named graph, a file's shared triples into a named graph of their
+    own (<file URI>#shared) and the ontology into <https://w3id.org/jeugdgov/def>; a layout
+    graph records which graphs each setup shares, so that one store holds many cases and the
+    shape queries can run in it. Blank nodes are given IRIs (the same on every push). Every file
+    is parsed before anything is sent; with SPARQL Update the graphs are written fresh and only
+    then moved over the old ones, so a failed push leaves the store as it was.
 
     Example:
 
-      jeugdgov push data/ --endpoint http://localhost:7878/update
+      jeugdgov push data/ --endpoint http://localhost:8890/sparql-auth --user dba
     """
     from jeugdgov.sparql.remote import push
 
-    count, graphs = push(data, endpoint=endpoint, graph_store=graph_store, with_ontology=ontology)
-    stderr.print(f"sent {count} triples in {graphs} named graphs and the default graph to "
-                 f"{graph_store or endpoint}", highlight=False)
+    pushed = push(data, endpoint=endpoint, graph_store=graph_store, with_ontology=ontology,
+                  credentials=_credentials(user))
+    others = len(pushed.graphs) - pushed.setups
+    stderr.print(f"sent {pushed.triples} triples in {pushed.setups} setup graphs and {others} "
+                 f"graphs of shared triples, ontology and layout to {endpoint or graph_store}", highlight=False)
+
+
+def _credentials(user: str | None) -> Credentials | None:
+    """The user's credentials: the password from the environment, else asked for on a terminal."""
+    import os
+
+    from jeugdgov.sparql.protocol import PASSWORD_VARIABLE
+
+    if user is None:
+        return None
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise InputError(f"--user {user} needs a password", hint=f"set ${PASSWORD_VARIABLE}, or run the "
+                             "command in a terminal to be asked for it")
+        password = typer.prompt(f"password for {user}", hide_input=True)
+    return Credentials(user, password)
 
 
 @app.command("serve")

@@ -1,105 +1,106 @@
 """External SPARQL 1.1 stores: query them, fetch setups from them, push data to them.
 
-The store is read as the embedded one is laid out (:mod:`jeugdgov.sparql.store`): each named graph a
-setup, the default graph what the setups share. Named queries read the union of all graphs, so
-the store must offer the default graph as that union (``oxigraph serve --union-default-graph``;
-Fuseki ``tdb2:unionDefaultGraph``; GraphDB and Virtuoso do so by default).
+``push`` writes each setup into its named graph, a file's shared triples and the ontology into
+named graphs of their own, and records which graphs each setup shares (:func:`push_layout`);
+the setups of a store are its named graphs that hold a ``jg:Setup`` (:func:`setup_graphs`).
+Named queries read the union of all graphs, so the store must offer the default graph as that
+union (``oxigraph serve --union-default-graph``; Fuseki ``tdb2:unionDefaultGraph``; GraphDB
+and Virtuoso do so by default). The wire itself is :mod:`jeugdgov.sparql.protocol`.
 """
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
+import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
-from pyoxigraph import DefaultGraph, QueryResultsFormat, RdfFormat, Triple, parse, parse_query_results, serialize
+from pyoxigraph import (
+    DefaultGraph,
+    NamedNode,
+    QueryResultsFormat,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+    serialize,
+)
 from rdflib import Graph
-from SPARQLWrapper import INSERT, JSON, POST, SELECT, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from jeugdgov.errors import InputError
+from jeugdgov.resources import ontology_dir
 from jeugdgov.setups import Setup, name_from_graph_iri, refuse_duplicate_names, setup_from_graph
 from jeugdgov.sparql.library import Result, Term, with_values
-from jeugdgov.sparql.store import read_files
+from jeugdgov.sparql.protocol import (
+    TIMEOUT,
+    Credentials,
+    describe_query,
+    graph_store_url,
+    post,
+    sparql_query,
+    sparql_update,
+    standard_json,
+    standard_ntriples,
+)
+from jeugdgov.sparql.store import read_files, skolemised
 
-TIMEOUT = 120  # seconds to wait for an external store
+#: The named graph ``push`` writes the ontology into, and in-store validation reads it from.
+ONTOLOGY_GRAPH = "https://w3id.org/jeugdgov/def"
+#: What ends the name of the graph in which ``push`` records which graphs the setup graphs of
+#: a file share (``<file URI>#layout``: pushing a file again replaces only its own records).
+LAYOUT_SUFFIX = "#layout"
+#: ``<setup graph> dct:requires <graph>``: the setup's dataset includes that graph.
+REQUIRES = "http://purl.org/dc/terms/requires"
+SETUP_CLASS = "https://w3id.org/jeugdgov/def#Setup"
+SETUP_GRAPHS = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?setup a <{SETUP_CLASS}> }} }} ORDER BY ?g"
+DECLARED = (f"SELECT DISTINCT ?g ?shared WHERE {{ GRAPH ?layout {{ ?g <{REQUIRES}> ?shared }} "
+            f"GRAPH ?g {{ ?setup a <{SETUP_CLASS}> }} }}")
+UPDATE_BATCH = 1000  # triples per INSERT DATA: Virtuoso's SPARQL compiler runs out of memory near 5,000
 
 
 def query(endpoint: str, text: str, bindings: Mapping[str, Term] | None = None, graphs: Sequence[str] = (),
-          timeout: int = TIMEOUT) -> Result:
+          timeout: float = TIMEOUT, credentials: Credentials | None = None) -> Result:
     """Run a query on an external endpoint; parameters go in as a VALUES block of typed terms.
 
     ``graphs`` are the query's dataset: the store merges them into its default graph."""
-    client = _client(endpoint, with_values(text, bindings or {}), graphs=graphs, timeout=timeout)
-    client.setReturnFormat(JSON)
-    client.addCustomHttpHeader("Accept", "application/sparql-results+json, application/n-triples;q=0.9")
-    raw, media, _server = _fetch(endpoint, client)
-    if "n-triples" in media or "turtle" in media:
-        fmt = RdfFormat.N_TRIPLES if "n-triples" in media else RdfFormat.TURTLE
-        return [q.triple for q in parse(raw, format=fmt)]
+    text = with_values(text, bindings or {})
+    answer = sparql_query(endpoint, text, graphs=graphs, credentials=credentials, timeout=timeout,
+                          accept="application/sparql-results+json, application/n-triples;q=0.9")
+    if "n-triples" in answer.media or "turtle" in answer.media or "text/plain" in answer.media:
+        fmt = RdfFormat.TURTLE if "turtle" in answer.media else RdfFormat.N_TRIPLES
+        try:
+            return [q.triple for q in parse(standard_ntriples(answer.body), format=fmt)]
+        except (SyntaxError, ValueError) as error:
+            raise InputError(f"the SPARQL endpoint {endpoint} sent RDF that cannot be read for the query "
+                             f"{describe_query(text)}: {error}") from None
     try:
-        return parse_query_results(raw, format=QueryResultsFormat.JSON)
+        return parse_query_results(standard_json(answer.body), format=QueryResultsFormat.JSON)
     except (SyntaxError, ValueError) as error:
-        raise InputError(f"the endpoint {endpoint} sent results that are not SPARQL JSON: {error}") from None
+        raise InputError(f"the SPARQL endpoint {endpoint} sent results that are not SPARQL JSON for the query "
+                         f"{describe_query(text)}: {error}") from None
 
 
-def server_software(endpoint: str) -> str:
+def server_software(endpoint: str, credentials: Credentials | None = None) -> str:
     """What the endpoint says it runs (its Server header, e.g. "oxigraph/0.5.13"), or ""."""
-    client = _client(endpoint, "ASK {}")
-    client.setReturnFormat(JSON)
-    return _fetch(endpoint, client)[2]
+    answer = sparql_query(endpoint, "ASK {}", accept="application/sparql-results+json", credentials=credentials)
+    return answer.headers.get("Server", "")
 
 
-def _client(endpoint: str, text: str, update: bool = False, graphs: Sequence[str] = (),
-            timeout: int = TIMEOUT) -> SPARQLWrapper:
-    client = SPARQLWrapper(endpoint)
-    client.setMethod(POST)  # queries and VALUES blocks can be longer than a URL may be
-    client.setTimeout(timeout)
-    client.setQuery(text)
-    for graph in graphs:  # the protocol's default-graph-uri
-        client.addDefaultGraph(graph)
-    # Say what the request is instead of letting SPARQLWrapper guess from the text: its guess
-    # reads keywords in comments (a header saying "Load such a report" becomes a LOAD update).
-    client.queryType = INSERT if update else SELECT
-    return client
-
-
-def _fetch(endpoint: str, client: SPARQLWrapper) -> tuple[bytes, str, str]:
-    """The body of the answer, its media type and the server's name."""
-    try:
-        response = client.query()
-        raw = response.response.read()
-        media = response.response.headers.get("Content-Type", "")
-        server = response.response.headers.get("Server", "")
-    except SPARQLWrapperException as error:
-        message = str(error).replace("\n", " ").strip()
-        raise InputError(f"the SPARQL endpoint {endpoint} refused the request: {message}") from None
-    except urllib.error.HTTPError as error:
-        raise InputError(f"the SPARQL endpoint {endpoint} answered {error.code}: {_body(error)}") from None
-    except (TimeoutError, urllib.error.URLError, ConnectionError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise InputError(f"cannot reach the SPARQL endpoint {endpoint}: {reason}",
-                         hint="check the URL and that the store is running") from None
-    return raw, media.lower(), server
-
-
-def _body(error: urllib.error.HTTPError) -> str:
-    try:
-        return error.read().decode("utf-8", "replace").strip()[:500]
-    except OSError:
-        return error.reason
-
-
-def _construct(endpoint: str, text: str) -> bytes:
+def _construct(endpoint: str, text: str, graphs: Sequence[str] = (), credentials: Credentials | None = None) -> bytes:
     """A CONSTRUCT result as N-Triples."""
-    client = _client(endpoint, text)
-    client.addCustomHttpHeader("Accept", "application/n-triples")
-    raw, media, _server = _fetch(endpoint, client)
-    if "n-triples" not in media and "text/plain" not in media:
-        raise InputError(f"the SPARQL endpoint {endpoint} sent {media or 'no media type'} instead of N-Triples")
-    return raw
+    answer = sparql_query(endpoint, text, graphs=graphs, accept="application/n-triples, text/plain;q=0.9",
+                          credentials=credentials)
+    if "n-triples" not in answer.media and "text/plain" not in answer.media:
+        raise InputError(f"the SPARQL endpoint {endpoint} sent {answer.media or 'no media type'} instead of "
+                         f"N-Triples for the query {describe_query(text)}")
+    return standard_ntriples(answer.body)
+
+
+def fetch_graph(endpoint: str, graphs: Sequence[str], credentials: Credentials | None = None) -> Graph:
+    """The merge of named graphs of a store, fetched as N-Triples."""
+    source = f"{endpoint} " + " ".join(f"<{g}>" for g in graphs)
+    return _graph(source, _construct(endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graphs=graphs,
+                                     credentials=credentials))
 
 
 def _graph(source: str, *parts: bytes) -> Graph:
@@ -113,10 +114,11 @@ def _graph(source: str, *parts: bytes) -> Graph:
     return graph
 
 
-def _select(endpoint: str, text: str) -> list[dict[str, str]]:
-    result = query(endpoint, text)
-    if isinstance(result, list):
-        raise InputError(f"the SPARQL endpoint {endpoint} answered a SELECT with RDF")
+def _select(endpoint: str, text: str, credentials: Credentials | None = None) -> list[dict[str, str]]:
+    result = query(endpoint, text, credentials=credentials)
+    if isinstance(result, list) or not hasattr(result, "variables"):
+        raise InputError(f"the SPARQL endpoint {endpoint} did not answer the query {describe_query(text)} "
+                         "with solutions")
     names = [v.value for v in result.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in result]
 
@@ -126,107 +128,207 @@ def _select(endpoint: str, text: str) -> list[dict[str, str]]:
 SEPARATE_DEFAULT = "ASK { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
 
 
-def fetch_setups(endpoint: str, graph_store: str | None = None) -> list[Setup]:
-    """Each named graph of the store as a setup, with the default graph merged in (as TriG is loaded).
+@dataclass(frozen=True)
+class SetupGraph:
+    """A named graph of a store that holds a ``jg:Setup``, and the graphs it declares it shares
+    (``dct:requires`` in any graph, as ``push`` records them; None when it declares none)."""
 
-    When the store offers the default graph as the union of all graphs, SPARQL cannot tell the
-    shared triples from the others; they are then read from the Graph Store Protocol
-    (``graph_store``, e.g. ``http://host:7878/store`` for oxigraph), which always serves the
-    default graph itself.
+    graph: str
+    shares: tuple[str, ...] | None
+
+
+def setup_graphs(endpoint: str, credentials: Credentials | None = None) -> list[SetupGraph]:
+    """The setups of a store: only named graphs that hold a ``jg:Setup`` (a store has graphs of
+    its own, e.g. Virtuoso's system graphs, and graphs of shared triples and the ontology)."""
+    graphs = [row["g"] for row in _select(endpoint, SETUP_GRAPHS, credentials)]
+    declared: dict[str, list[str]] = {}
+    for row in _select(endpoint, DECLARED, credentials):
+        declared.setdefault(row["g"], []).append(row["shared"])
+    return [SetupGraph(g, tuple(sorted(declared[g])) if g in declared else None) for g in graphs]
+
+
+def fetch_setups(endpoint: str, graph_store: str | None = None, credentials: Credentials | None = None,
+                 names: Sequence[str] | None = None) -> list[Setup]:
+    """Each setup graph of the store (:func:`setup_graphs`) as a setup, merged with what it shares.
+
+    A setup that declares the graphs it shares (the layout ``push`` writes) is merged with
+    them, the ontology graph left out (validation adds the ontology itself). Otherwise it is
+    merged with the store's default graph, as TriG is loaded. When the store offers the default
+    graph as the union of all graphs, SPARQL cannot tell the shared triples from the others;
+    they are then read from the Graph Store Protocol (``graph_store``, e.g.
+    ``http://host:7878/store`` for oxigraph), which always serves the default graph itself.
+    ``names`` fetches only the setups whose graph or identifier has these names.
     """
-    graphs = [row["g"] for row in _select(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")]
-    if not graphs:
-        everything = _graph(endpoint, _construct(endpoint, "CONSTRUCT WHERE { ?s ?p ?o }"))
+    found = setup_graphs(endpoint, credentials)
+    if not found:
+        everything = _graph(endpoint, _construct(endpoint, "CONSTRUCT WHERE { ?s ?p ?o }", credentials=credentials))
         if not len(everything):
             raise InputError(f"the SPARQL endpoint {endpoint} holds no triples",
                              hint="push data to it first: jeugdgov push DATA... --endpoint URL")
         return [setup_from_graph(endpoint, everything, fallback=name_from_graph_iri(endpoint))]
-    separate = _ask(endpoint, SEPARATE_DEFAULT)
-    if not separate and not graph_store:
+    undeclared = any(s.shares is None for s in found)
+    separate = undeclared and _ask(endpoint, SEPARATE_DEFAULT, credentials)
+    if undeclared and not separate and not graph_store:
         raise InputError(f"the default graph of {endpoint} is the union of all its graphs, so SPARQL cannot "
                          "tell which triples the setups share",
                          hint="give --graph-store URL (its Graph Store Protocol address, for oxigraph "
-                         "http://HOST:PORT/store), or serve the store without a union default graph")
-    shared = b"" if separate else _get(f"{graph_store}?default")
+                         "http://HOST:PORT/store), push with `jeugdgov push` (which records the shared graphs), "
+                         "or serve the store without a union default graph")
+    shared = _get(graph_store_url(graph_store, None), credentials) if undeclared and not separate and graph_store \
+        else b""
     setups = []
-    for graph in graphs:
-        source = f"{endpoint} <{graph}>"
-        if separate:  # one CONSTRUCT: the setup's graph and the shared default graph together
-            text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} UNION {{ ?s ?p ?o }} }}"
-            merged = _graph(source, _construct(endpoint, text))
+    for setup in found:
+        source = f"{endpoint} <{setup.graph}>"
+        if setup.shares is not None:
+            dataset = [setup.graph, *(g for g in setup.shares if g != ONTOLOGY_GRAPH)]
+            merged = _graph(source, _construct(endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                                               graphs=dataset, credentials=credentials))
+        elif separate:  # one CONSTRUCT: the setup's graph and the shared default graph together
+            text = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ GRAPH <{setup.graph}> {{ ?s ?p ?o }} }} "
+                    "UNION { ?s ?p ?o } }")
+            merged = _graph(source, _construct(endpoint, text, credentials=credentials))
         else:
-            own = _construct(endpoint, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            own = _construct(endpoint, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{setup.graph}> {{ ?s ?p ?o }} }}",
+                             credentials=credentials)
             merged = _graph(source, own, shared)
-        setups.append(setup_from_graph(source, merged, fallback=name_from_graph_iri(graph)))
+        made = setup_from_graph(source, merged, fallback=name_from_graph_iri(setup.graph))
+        if not names or made.name in names:
+            setups.append(made)
     refuse_duplicate_names((s.name, s.source) for s in setups)
     return setups
 
 
-def _get(url: str) -> bytes:
-    request = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            return response.read()
-    except urllib.error.HTTPError as error:
-        raise InputError(f"the graph store {url} answered {error.code}: {_body(error)}") from None
-    except (TimeoutError, urllib.error.URLError, ConnectionError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise InputError(f"cannot reach the graph store {url}: {reason}",
-                         hint="check the URL and that the store is running") from None
+def _get(url: str, credentials: Credentials | None = None) -> bytes:
+    answer = post(url, method="GET", accept="application/n-triples", credentials=credentials, what="read a graph")
+    return standard_ntriples(answer.body)
 
 
-def _ask(endpoint: str, text: str) -> bool:
-    result = query(endpoint, text)
+def _ask(endpoint: str, text: str, credentials: Credentials | None = None) -> bool:
+    result = query(endpoint, text, credentials=credentials)
     return bool(result) if not isinstance(result, list) else False
 
 
-def push(paths: Sequence[str | Path], endpoint: str | None = None, graph_store: str | None = None,
-         with_ontology: bool = True) -> tuple[int, int]:
-    """Send files to an external store; returns (quads, graphs) sent.
+@dataclass
+class Pushed:
+    """What a push wrote: triples, setup graphs and every graph it replaced."""
 
-    Every file is parsed before anything is sent. With a Graph Store Protocol URL each named
-    graph is replaced (PUT) and the shared triples are added to the default graph (POST); with
-    a SPARQL Update endpoint the same happens in one update request, which stores such as
-    oxigraph apply as one transaction.
+    triples: int
+    setups: int
+    graphs: list[str]
+
+
+def push_layout(paths: Sequence[str | Path], with_ontology: bool = True) -> dict[str, list[Triple]]:
+    """Graph name -> triples, as ``push`` writes them: each setup in its named graph, a file's
+    shared triples in a named graph of their own (``<file URI>#shared``), the ontology in
+    :data:`ONTOLOGY_GRAPH`, and in ``<file URI>#layout`` which graphs each setup graph shares.
+    Blank nodes are skolemised (IRIs made from the file's URI, the same on every push): stores
+    rename blank nodes, and a SPARQL Update cannot name one."""
+    graphs: dict[str, list[Triple]] = {}
+    layout: list[Triple] = []
+    requires = NamedNode(REQUIRES)
+    for parsed in map(skolemised, read_files(paths, with_ontology=with_ontology)):
+        is_ontology = parsed.path.resolve().parent == _ontology_folder()
+        shared_name = ONTOLOGY_GRAPH if is_ontology else parsed.path.resolve().as_uri() + "#shared"
+        own: set[str] = set()
+        for quad in parsed.quads:
+            name = shared_name if isinstance(quad.graph_name, DefaultGraph) else quad.graph_name.value
+            graphs.setdefault(name, []).append(quad.triple)
+            if not isinstance(quad.graph_name, DefaultGraph):
+                own.add(name)
+        for name in sorted(own):
+            layout.append(Triple(NamedNode(name), requires, NamedNode(ONTOLOGY_GRAPH)))
+            if shared_name in graphs and not is_ontology:
+                layout.append(Triple(NamedNode(name), requires, NamedNode(shared_name)))
+        if layout:
+            graphs[parsed.path.resolve().as_uri() + LAYOUT_SUFFIX] = layout
+            layout = []
+    return graphs
+
+
+def _ontology_folder() -> Path:
+    return ontology_dir().resolve()
+
+
+def push(paths: Sequence[str | Path], endpoint: str | None = None, graph_store: str | None = None,
+         with_ontology: bool = True, credentials: Credentials | None = None) -> Pushed:
+    """Send files to an external store in the layout of :func:`push_layout`, all or nothing.
+
+    Every file is parsed before anything is sent. Each graph is first written to a fresh graph
+    of its own (its name and a random suffix); only when all are written are they moved over the
+    graphs they replace (SPARQL 1.1 ``MOVE``), so a push that fails while writing leaves the
+    store's graphs as they were (the fresh graphs are dropped again). A failure while moving
+    names the graphs already replaced.
     """
     if not endpoint and not graph_store:
         raise InputError("give --endpoint (SPARQL Update) or --graph-store (Graph Store Protocol)")
-    files = read_files(paths, with_ontology=with_ontology)
-    graphs: dict[str, list[Triple]] = {}
-    for parsed in files:
-        for quad in parsed.quads:
-            key = "" if isinstance(quad.graph_name, DefaultGraph) else quad.graph_name.value
-            graphs.setdefault(key, []).append(quad.triple)
-    count = sum(len(triples) for triples in graphs.values())
-    if graph_store:
-        for name, triples in graphs.items():
-            target = f"{graph_store}?default" if not name else f"{graph_store}?graph={quote(name, safe='')}"
-            _send(target, "POST" if not name else "PUT", serialize(triples, format=RdfFormat.N_TRIPLES))
+    graphs = push_layout(paths, with_ontology=with_ontology)
+    count = sum(len(triples) for name, triples in graphs.items() if not name.endswith(LAYOUT_SUFFIX))
+    setups = len([name for name in graphs if name != ONTOLOGY_GRAPH and not name.endswith(("#shared", LAYOUT_SUFFIX))])
+    if graph_store and not endpoint:
+        _push_graph_store(graph_store, graphs, credentials)
     else:
-        _send_update(endpoint or "", graphs)
-    return count, len([g for g in graphs if g])
+        _push_update(endpoint or "", graphs, credentials)
+    return Pushed(count, setups, sorted(graphs))
 
 
-def _send(url: str, method: str, body: bytes) -> None:
-    request = urllib.request.Request(url, data=body, method=method,
-                                     headers={"Content-Type": "application/n-triples"})
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            response.read()
-    except urllib.error.HTTPError as error:
-        raise InputError(f"the graph store {url} answered {error.code}: {_body(error)}") from None
-    except (TimeoutError, urllib.error.URLError, ConnectionError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise InputError(f"cannot reach the graph store {url}: {reason}",
-                         hint="check the URL and that the store is running") from None
-
-
-def _send_update(endpoint: str, graphs: Mapping[str, list[Triple]]) -> None:
-    parts = [f"DROP SILENT GRAPH <{name}> ;" for name in graphs if name]
-    data = []
+def _push_graph_store(base: str, graphs: Mapping[str, list[Triple]], credentials: Credentials | None) -> None:
+    """PUT each graph; the Graph Store Protocol has no transaction, so a failure says what was replaced."""
+    done: list[str] = []
     for name, triples in graphs.items():
-        lines = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-        data.append(f"GRAPH <{name}> {{\n{lines}\n}}" if name else lines)
-    parts.append("INSERT DATA {\n" + "\n".join(data) + "\n}")
-    client = _client(endpoint, "\n".join(parts), update=True)
-    _fetch(endpoint, client)
+        try:
+            post(graph_store_url(base, name), body=serialize(triples, format=RdfFormat.N_TRIPLES),
+                 content_type="application/n-triples", method="PUT", credentials=credentials,
+                 what=f"write the graph <{name}>")
+        except InputError as error:
+            raise InputError(f"{error.problem}; the push stopped half-way: {_written(done)}",
+                             hint="push again to complete it") from None
+        done.append(name)
+
+
+def _written(done: Sequence[str]) -> str:
+    if not done:
+        return "nothing was written"
+    return "these graphs were replaced: " + ", ".join(f"<{g}>" for g in done) + \
+        " (remove them with DROP GRAPH <...>, or push again to complete)"
+
+
+def _push_update(endpoint: str, graphs: Mapping[str, list[Triple]], credentials: Credentials | None) -> None:
+    suffix = "-push-" + secrets.token_hex(6)
+    fresh: list[str] = []
+    try:
+        for name, triples in graphs.items():
+            temporary = name + suffix
+            fresh.append(temporary)
+            for start in range(0, len(triples), UPDATE_BATCH):
+                batch = triples[start:start + UPDATE_BATCH]
+                lines = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in batch)
+                sparql_update(endpoint, f"INSERT DATA {{ GRAPH <{temporary}> {{\n{lines}\n}} }}",
+                              credentials=credentials, what=f"write the graph <{name}>")
+    except InputError as error:
+        left = _drop_quietly(endpoint, fresh, credentials)
+        raise InputError(f"{error.problem}; nothing was replaced" +
+                         (f", but these fresh graphs could not be removed: {', '.join(f'<{g}>' for g in left)}"
+                          " (remove them with DROP GRAPH)" if left else ""),
+                         hint=error.hint) from None
+    moved: list[str] = []
+    for name in graphs:
+        try:
+            sparql_update(endpoint, f"MOVE SILENT GRAPH <{name + suffix}> TO GRAPH <{name}>",
+                          credentials=credentials, what=f"replace the graph <{name}>")
+        except InputError as error:
+            waiting = [g + suffix for g in graphs if g not in moved]
+            raise InputError(f"{error.problem}; the push stopped half-way: {_written(moved)}; not yet moved "
+                             f"into place: {', '.join(f'<{g}>' for g in waiting)}",
+                             hint="push again to complete it, and DROP the graphs not yet moved") from None
+        moved.append(name)
+
+
+def _drop_quietly(endpoint: str, graphs: Sequence[str], credentials: Credentials | None) -> list[str]:
+    """Drop graphs; the ones that could not be dropped."""
+    left = []
+    for graph in graphs:
+        try:
+            sparql_update(endpoint, f"DROP SILENT GRAPH <{graph}>", credentials=credentials)
+        except InputError:
+            left.append(graph)
+    return left

@@ -19,6 +19,7 @@ from pyoxigraph import Store
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits
 from jeugdgov.setups import Setup, load, select
+from jeugdgov.sparql.protocol import Credentials
 from jeugdgov.sparql.remote import fetch_setups
 from jeugdgov.sparql.store import setups_in_store
 from jeugdgov.validation.catalogue import defect_ids, refuse_unknown_defects, selected_shapes
@@ -50,14 +51,18 @@ def validate(source: Store | str | Path | Sequence[str | Path], defects: Iterabl
              engine: str = DEFAULT_ENGINE, fallback: bool = False, setups: Sequence[str] | None = None,
              workers: int | None = None, limits: Limits = DEFAULT_LIMITS, graph_store: str | None = None,
              shared: Sequence[str] = (), with_shacl_report: bool = True, progress: Progress | None = None,
-             note: Callable[[str], None] | None = None, as_of: date | None = None) -> list[Report]: ...
+             note: Callable[[str], None] | None = None, as_of: date | None = None,
+             credentials: Credentials | None = None, check: bool = True, check_setup: str | None = None,
+             fetch: bool = False) -> list[Report]: ...
 
 
 def validate(source: Source, defects: Iterable[str] | None = None, *, engine: str = DEFAULT_ENGINE,
              fallback: bool = False, setups: Sequence[str] | None = None, workers: int | None = None,
              limits: Limits = DEFAULT_LIMITS, graph_store: str | None = None, shared: Sequence[str] = (),
              with_shacl_report: bool = True, progress: Progress | None = None,
-             note: Callable[[str], None] | None = None, as_of: date | None = None) -> Report | list[Report]:
+             note: Callable[[str], None] | None = None, as_of: date | None = None,
+             credentials: Credentials | None = None, check: bool = True, check_setup: str | None = None,
+             fetch: bool = False) -> Report | list[Report]:
     """Validate a setup, the setups in files and folders, in a pyoxigraph store, or those of a SPARQL endpoint.
 
     ``source`` is a :class:`Setup` (the answer is its :class:`Report`), or a path, a list of
@@ -73,6 +78,10 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
     With the fast engine, files are validated in ``workers`` processes and an endpoint's
     setups in the store itself (``shared`` names graphs every setup shares; ``graph_store`` is
     the Graph Store Protocol address of a store whose default graph is the union of its graphs).
+    Before an endpoint's setups are validated in the store, one of them (``check_setup``, else
+    the smallest) is validated in the store and locally on its fetched triples, and a store that
+    answers differently is refused; ``check`` False skips that, ``fetch`` validates every setup
+    locally on fetched triples instead. ``credentials`` go with every request to the endpoint.
     The setups of those reports carry only their description (``Setup.complete`` is False):
     load them to draw them. Without ``with_shacl_report`` a report's SHACL graph only says
     whether it conforms. ``limits`` are the largest file and literal read.
@@ -80,25 +89,16 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
     ``as_of`` is the reference date, the "today" of every check that needs one (by default the
     end of the setup's period, else today); each report carries it (``Report.as_of``).
     """
-    result = _validate(source, defects, engine=engine, fallback=fallback, setups=setups, workers=workers,
-                       limits=limits, graph_store=graph_store, shared=shared, with_shacl_report=with_shacl_report,
-                       progress=progress, note=note, as_of=as_of)
-    point_back([result] if isinstance(result, Report) else result)  # data-quality findings name a workbook row
-    return result
-
-
-def _validate(source: Source, defects: Iterable[str] | None, *, engine: str, fallback: bool,
-              setups: Sequence[str] | None, workers: int | None, limits: Limits, graph_store: str | None,
-              shared: Sequence[str], with_shacl_report: bool, progress: Progress | None,
-              note: Callable[[str], None] | None, as_of: date | None) -> Report | list[Report]:
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine '{engine}'", hint=f"choose from: {', '.join(ENGINES)}")
     defects = list(defects) if defects else None
     refuse_unknown_defects(defects)
     if isinstance(source, Setup):
         if engine == "pyshacl":
-            return validate_with_pyshacl(source, defects, as_of=as_of)
-        return validate_setup(source, defects, fallback=fallback, as_of=as_of)
+            report = validate_with_pyshacl(source, defects, as_of=as_of)
+        else:
+            report = validate_setup(source, defects, fallback=fallback, as_of=as_of)
+        return _pointed_back([report])[0]
     if isinstance(source, Store):
         return [validate(setup, defects, engine=engine, fallback=fallback, as_of=as_of)
                 for setup in _progressing(select(setups_in_store(source), setups), progress)]
@@ -107,12 +107,21 @@ def _validate(source: Source, defects: Iterable[str] | None, *, engine: str, fal
         if endpoint:
             return validate_endpoint(endpoint, defects, names=setups, shared=shared, fallback=fallback,
                                      progress=progress, graph_store=graph_store, note=note,
-                                     with_shacl_report=with_shacl_report, as_of=as_of)
-        return validate_paths(_paths(source), defects, names=setups, fallback=fallback, progress=progress,
-                              workers=workers, with_shacl_report=with_shacl_report, limits=limits, as_of=as_of)
-    found = fetch_setups(endpoint, graph_store=graph_store) if endpoint else load(*_paths(source), limits=limits)
-    return [validate_with_pyshacl(setup, defects, as_of=as_of)
-            for setup in _progressing(select(found, setups), progress)]
+                                     with_shacl_report=with_shacl_report, credentials=credentials,
+                                     check=check, check_setup=check_setup, fetch=fetch, as_of=as_of)
+        return _pointed_back(validate_paths(_paths(source), defects, names=setups, fallback=fallback,
+                                            progress=progress, workers=workers, with_shacl_report=with_shacl_report,
+                                            limits=limits, as_of=as_of))
+    found = fetch_setups(endpoint, graph_store=graph_store, credentials=credentials) if endpoint \
+        else load(*_paths(source), limits=limits)
+    return _pointed_back([validate_with_pyshacl(setup, defects, as_of=as_of)
+                          for setup in _progressing(select(found, setups), progress)])
+
+
+def _pointed_back(reports: list[Report]) -> list[Report]:
+    """Data-quality findings on a setup read from a workbook name the sheet and row to fix."""
+    point_back(reports)
+    return reports
 
 
 def _progressing(setups: list[Setup], progress: Progress | None) -> Iterator[Setup]:

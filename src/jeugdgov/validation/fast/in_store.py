@@ -1,13 +1,18 @@
 """The fast engine in an external SPARQL store: the shape queries run in the store.
 
-Each named graph of the store is a setup. Its dataset is the merge of that graph, the graph
-holding the jeugdgov ontology and any graphs the user names as shared; it is sent with every
-query as the protocol's ``default-graph-uri`` parameters, so the store merges the graphs and
-does the work. Only the results (and the labels of the nodes they name) travel back.
+Each named graph of the store that holds a ``jg:Setup`` is a setup. Its dataset is the merge of
+that graph, the graph holding the jeugdgov ontology, the graphs the setup declares it shares
+(the layout ``jeugdgov push`` writes) and any graphs the user names as shared; it is sent with
+every query as the protocol's ``default-graph-uri`` parameters, so the store merges the graphs
+and does the work. Only the results (and the labels of the nodes they name) travel back.
+
+A store may answer a query wrongly without saying so (Virtuoso does, see
+docs/production-stores.md), so one setup is first validated both in the store and locally on
+its fetched triples (:func:`check_store`); a store whose answers differ is refused.
 
 SPARQL has no name for a store's own default graph, so a dataset cannot merge it with a named
-graph. When the default graph holds triples of its own (the layout ``jeugdgov push`` writes:
-shared facts and the ontology there), the setups are fetched instead
+graph. When setups declare no shared graphs and the default graph holds triples of its own
+(a TriG file loaded as it is), the setups are fetched instead
 (:func:`jeugdgov.sparql.remote.fetch_setups`) and validated locally, and the caller is told so.
 
 For an oxigraph server the queries get the same LATERAL rewrite as locally
@@ -16,14 +21,17 @@ For an oxigraph server the queries get the same LATERAL rewrite as locally
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from pyoxigraph import QuerySolutions
-from rdflib import RDF, RDFS, Graph, Node, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, OWL
 
 from jeugdgov.errors import InputError
+from jeugdgov.resources import local_name
 from jeugdgov.setups import (
     Setup,
     name_from_graph_iri,
@@ -32,8 +40,10 @@ from jeugdgov.setups import (
     select,
     setup_from_graph,
 )
-from jeugdgov.sparql.remote import fetch_setups, query, server_software
+from jeugdgov.sparql.protocol import Credentials, describe_query
+from jeugdgov.sparql.remote import ONTOLOGY_GRAPH, fetch_graph, fetch_setups, query, server_software, setup_graphs
 from jeugdgov.validation.fast.engine import (
+    LocalRunner,
     Progress,
     Triple,
     check_translatable,
@@ -41,31 +51,37 @@ from jeugdgov.validation.fast.engine import (
     evaluate,
     report_for,
     setup_as_of,
+    store_for,
     to_rdflib,
     translation_for,
     validate_setup,
 )
 from jeugdgov.validation.fast.rewrite import for_oxigraph
-from jeugdgov.validation.findings import Report
+from jeugdgov.validation.fast.translate import ShapeQuery
+from jeugdgov.validation.findings import RawResult, Report
 
-ONTOLOGY = "https://w3id.org/jeugdgov/def"
+ONTOLOGY = ONTOLOGY_GRAPH
 TIMEOUT = 600  # seconds for one shape query on national data
 OWN_DEFAULT = "ASK { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
 BATCH = 500  # nodes per VALUES block when fetching labels
+SHOWN = 5  # differing results named per shape when the store check fails
+PARALLEL = 2  # setups validated at the same time, each with one request open at a time
 
 
 class EndpointRunner:
     """Queries over one dataset (a merge of named graphs) of a SPARQL endpoint."""
 
-    def __init__(self, endpoint: str, graphs: Sequence[str], lateral: bool = False) -> None:
+    def __init__(self, endpoint: str, graphs: Sequence[str], lateral: bool = False,
+                 credentials: Credentials | None = None) -> None:
         self.endpoint = endpoint
-        self.graphs = list(graphs)
+        self.graphs = list(dict.fromkeys(graphs))
         self.lateral = lateral
+        self.credentials = credentials
 
     def select(self, text: str) -> Iterator[dict[str, Node]]:
         if self.lateral:
             text = for_oxigraph(text)
-        return _rows(self.endpoint, text, self.graphs)
+        return _rows(self.endpoint, text, self.graphs, self.credentials)
 
     def describe(self, nodes: set[Node]) -> list[Triple]:
         return described(nodes, self.triples, self.pointing)
@@ -94,56 +110,142 @@ class EndpointRunner:
 def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names: Sequence[str] | None = None,
                       shared: Sequence[str] = (), fallback: bool = False, progress: Progress | None = None,
                       graph_store: str | None = None, note: Callable[[str], None] | None = None,
-                      with_shacl_report: bool = True, as_of: date | None = None) -> list[Report]:
-    """Validate every setup (named graph) of a store, with the queries running in the store, on
-    the reference date ``as_of`` (by default the end of each setup's period, else today)."""
+                      with_shacl_report: bool = True, credentials: Credentials | None = None,
+                      check: bool = True, check_setup: str | None = None, fetch: bool = False,
+                      as_of: date | None = None) -> list[Report]:
+    """Validate every setup graph of a store (the named graphs holding a ``jg:Setup``), with the
+    queries running in the store.
+
+    Each setup's dataset is its graph, the ontology graph, the graphs it declares it shares
+    (:func:`jeugdgov.sparql.remote.setup_graphs`) and ``shared``. Unless ``check`` is off, one
+    setup (``check_setup``, else the smallest) is first validated both in the store and locally
+    on its fetched triples; a store that answers differently is refused. ``fetch`` validates
+    every setup locally on fetched triples instead. ``as_of`` is the reference date (by default
+    the end of each setup's period, else today)."""
     selection = frozenset(defects or ())
     translation = translation_for(selection, as_of)
     if translation.untranslatable and not fallback:
         check_translatable(translation)
-    if translation.untranslatable or bool(query(endpoint, OWN_DEFAULT, timeout=TIMEOUT)):
+    if fetch:
+        return _fetched(endpoint, defects, names, fallback, graph_store, None, credentials, as_of)
+    found = setup_graphs(endpoint, credentials)
+    if not found:
+        raise InputError(f"the SPARQL endpoint {endpoint} holds no named graph with a jg:Setup",
+                         hint="push data to it first: jeugdgov push DATA... --endpoint URL")
+    undeclared = not shared and any(s.shares is None for s in found)
+    if translation.untranslatable or (undeclared and _ask(endpoint, OWN_DEFAULT, credentials)):
         # pySHACL needs the data at hand, and so does a store whose default graph has no name.
-        return _fetched(endpoint, defects, names, fallback, graph_store, note, as_of)
-    graphs = [row["g"] for row in _rows(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")]
+        return _fetched(endpoint, defects, names, fallback, graph_store, note, credentials, as_of)
     ontology_graphs = [str(row["g"]) for row in _rows(
-        endpoint, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{ONTOLOGY}> a <{OWL.Ontology}> }} }}")]
+        endpoint, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{ONTOLOGY}> a <{OWL.Ontology}> }} }}",
+        credentials=credentials)]
     if not ontology_graphs:
         raise InputError(f"the SPARQL endpoint {endpoint} holds no jeugdgov ontology in a named graph",
-                         hint=f"load ontology/*.ttl into the graph <{ONTOLOGY}>, e.g. "
-                         f"curl -X POST -H 'Content-Type: text/turtle' --data-binary @ontology/jeugdgov.ttl "
-                         f"'http://HOST:PORT/store?graph={ONTOLOGY}' (and the other ontology files)")
-    missing = sorted(set(shared) - {str(g) for g in graphs})
-    if missing:
-        raise InputError(f"the SPARQL endpoint {endpoint} has no graph {', '.join(missing)}",
-                         hint="--shared-graph names a graph of the store that every setup shares")
-    common = [*ontology_graphs, *shared]
-    setups = [str(g) for g in graphs if str(g) not in common]
-    if not setups:
-        raise InputError(f"the SPARQL endpoint {endpoint} holds no setup graphs",
-                         hint="push data to it first: jeugdgov push DATA... --endpoint URL")
-    lateral = server_software(endpoint).lower().startswith("oxigraph")
-    runners = [EndpointRunner(endpoint, [graph, *common], lateral=lateral) for graph in setups]
-    found = [(_remote_setup(endpoint, graph, runner), runner) for graph, runner in zip(setups, runners, strict=True)]
-    refuse_duplicate_names((setup.name, setup.source) for setup, _ in found)
-    refuse_unknown_names(names, (setup.name for setup, _ in found))
-    reports: list[Report] = []
-    for setup, runner in found:
-        if names and setup.name not in names:
-            continue
+                         hint=f"push it with `jeugdgov push` (it writes the ontology into <{ONTOLOGY}>), or "
+                         f"load ontology/*.ttl into that graph yourself")
+    if shared:
+        graphs = {str(row["g"]) for row in _rows(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                                 credentials=credentials)}
+        missing = sorted(set(shared) - graphs)
+        if missing:
+            raise InputError(f"the SPARQL endpoint {endpoint} has no graph {', '.join(missing)}",
+                             hint="--shared-graph names a graph of the store that every setup shares")
+    lateral = server_software(endpoint, credentials).lower().startswith("oxigraph")
+    runners = [EndpointRunner(endpoint, [s.graph, *ontology_graphs, *shared, *(s.shares or ())], lateral=lateral,
+                              credentials=credentials) for s in found]
+    described_setups = [(_remote_setup(endpoint, s.graph, runner), runner)
+                        for s, runner in zip(found, runners, strict=True)]
+    refuse_duplicate_names((setup.name, setup.source) for setup, _ in described_setups)
+    refuse_unknown_names(names, (setup.name for setup, _ in described_setups))
+    if check_setup is not None:
+        refuse_unknown_names([check_setup], (setup.name for setup, _ in described_setups))
+    chosen = [(setup, runner) for setup, runner in described_setups if not names or setup.name in names]
+
+    def dated_queries(setup: Setup, runner: EndpointRunner) -> tuple[date, list[ShapeQuery]]:
+        setup_date = as_of or setup_as_of(runner, setup)
+        return setup_date, translation_for(selection, setup_date).queries
+
+    done: dict[str, list[RawResult]] = {}
+    if check:
+        candidates = [pair for pair in described_setups if pair[0].name == check_setup] if check_setup else chosen
+        setup, runner = candidates[0] if check_setup else _smallest(endpoint, candidates, credentials)
+        if progress:
+            progress(f"checking the store on {setup.name}")
+        done[setup.name] = check_store(endpoint, setup, runner, dated_queries(setup, runner)[1], ontology_graphs,
+                                       progress)
+
+    def validated(pair: tuple[Setup, EndpointRunner]) -> Report:
+        setup, runner = pair
         if progress:
             progress(f"validating {setup.name} in the store")
-        setup_date = as_of or setup_as_of(runner, setup)
-        raw = evaluate(runner, translation_for(selection, setup_date).queries, progress)
-        reports.append(report_for(setup, raw, runner, defects, with_shacl_report=with_shacl_report,
-                                  as_of=setup_date))
-    return reports
+        setup_date, queries = dated_queries(setup, runner)
+        raw = done[setup.name] if setup.name in done else evaluate(runner, queries)
+        return report_for(setup, raw, runner, defects, with_shacl_report=with_shacl_report, as_of=setup_date)
+
+    # The store does the work and answers requests side by side; here they mostly wait for it.
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        return list(pool.map(validated, chosen))
+
+
+def _smallest(endpoint: str, setups: Sequence[tuple[Setup, EndpointRunner]],
+              credentials: Credentials | None) -> tuple[Setup, EndpointRunner]:
+    """The setup whose own graph holds the fewest triples (the cheapest to check)."""
+    values = " ".join(f"<{runner.graphs[0]}>" for _, runner in setups)
+    sizes = {str(row["g"]): int(row["n"]) for row in _rows(
+        endpoint, f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
+        "GROUP BY ?g", credentials=credentials)}
+    return min(setups, key=lambda pair: (sizes.get(pair[1].graphs[0], 0), pair[0].name))
+
+
+def check_store(endpoint: str, setup: Setup, runner: EndpointRunner, queries: Sequence[ShapeQuery],
+                ontology_graphs: Sequence[str], progress: Progress | None = None) -> list[RawResult]:
+    """Validate a setup in the store and locally on its triples fetched from the store; its
+    results in the store, or an InputError naming the shapes whose results differ."""
+    in_store = evaluate(runner, queries, progress)
+    data = [g for g in runner.graphs if g not in ontology_graphs]
+    fetched = fetch_graph(endpoint, data, runner.credentials)
+    local = evaluate(LocalRunner(store_for(fetched)), queries)
+    store_keys, local_keys = Counter(map(_comparable, in_store)), Counter(map(_comparable, local))
+    if store_keys == local_keys:
+        return in_store
+    differing: dict[str, list[str]] = {}
+    for key in sorted((store_keys - local_keys) | (local_keys - store_keys), key=str):
+        where = "only in the store" if store_keys[key] > local_keys[key] else "only locally"
+        differing.setdefault(key[0], []).append(f"{where}: {key[1]}" + (f" (value {key[2]})" if key[2] else ""))
+    details = "; ".join(f"shape {shape}: " + ", ".join(rows[:SHOWN]) + (f" and {len(rows) - SHOWN} more"
+                                                                        if len(rows) > SHOWN else "")
+                        for shape, rows in differing.items())
+    raise InputError(f"the SPARQL endpoint {endpoint} answers the shape queries differently from local validation "
+                     f"of the same triples (setup {setup.name}): {details}",
+                     hint="validate locally on data fetched from the store with --fetch (the store's answers "
+                     "cannot be trusted), or skip this check with --no-check")
+
+
+def _comparable(result: RawResult) -> tuple[str, str, str]:
+    """A result as both runs can agree on: blank nodes (labelled by each side) as [], literals by value."""
+    def term(node: Node | None) -> str:
+        if node is None:
+            return ""
+        if isinstance(node, BNode):
+            return "[]"
+        if isinstance(node, Literal) and not node.ill_typed and node.value is not None:
+            return f"{node.value!r}^^{node.datatype or node.language or ''}"
+        return str(node)
+    return (local_name(result.source) if isinstance(result.source, URIRef) else _shape_name(result),
+            term(result.focus), term(result.value))
+
+
+def _shape_name(result: RawResult) -> str:
+    """A property shape (a blank node) by its path."""
+    path = result.path
+    return f"property shape on {local_name(path)}" if isinstance(path, URIRef) else "a property shape"
 
 
 def _remote_setup(endpoint: str, graph: str, runner: EndpointRunner) -> Setup:
     description = Graph()
-    text = (f"SELECT ?s ?p ?o WHERE {{ ?s a <https://w3id.org/jeugdgov/def#Setup> ; ?p ?o . "
+    text = (f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s a <https://w3id.org/jeugdgov/def#Setup> ; ?p ?o }} "
             f"VALUES ?p {{ {RDF.type.n3()} {RDFS.label.n3()} {DCTERMS.identifier.n3()} }} }}")
-    for row in runner.select(text):
+    for row in _rows(endpoint, text, credentials=runner.credentials):
         description.add((row["s"], row["p"], row["o"]))
     setup = setup_from_graph(f"{endpoint} <{graph}>", description, fallback=name_from_graph_iri(graph))
     setup.complete = False
@@ -151,19 +253,27 @@ def _remote_setup(endpoint: str, graph: str, runner: EndpointRunner) -> Setup:
 
 
 def _fetched(endpoint: str, defects: Iterable[str] | None, names: Sequence[str] | None, fallback: bool,
-             graph_store: str | None, note: Callable[[str], None] | None, as_of: date | None) -> list[Report]:
+             graph_store: str | None, note: Callable[[str], None] | None,
+             credentials: Credentials | None, as_of: date | None) -> list[Report]:
     if note:
         note(f"the setups of {endpoint} are fetched and validated here: its default graph holds triples of "
              "its own, which a SPARQL dataset cannot merge with a named graph, or some shapes need pySHACL "
              "(put shared triples and the ontology in named graphs to validate in the store)")
-    setups = select(fetch_setups(endpoint, graph_store=graph_store), names)
+    setups = select(fetch_setups(endpoint, graph_store=graph_store, credentials=credentials), names)
     return [validate_setup(s, defects, fallback=fallback, as_of=as_of) for s in setups]
 
 
-def _rows(endpoint: str, text: str, graphs: Sequence[str] = ()) -> Iterator[dict[str, Node]]:
-    result = query(endpoint, text, graphs=graphs, timeout=TIMEOUT)
+def _ask(endpoint: str, text: str, credentials: Credentials | None) -> bool:
+    result = query(endpoint, text, timeout=TIMEOUT, credentials=credentials)
+    return bool(result) if not isinstance(result, (list, QuerySolutions)) else False
+
+
+def _rows(endpoint: str, text: str, graphs: Sequence[str] = (),
+          credentials: Credentials | None = None) -> Iterator[dict[str, Node]]:
+    result = query(endpoint, text, graphs=graphs, timeout=TIMEOUT, credentials=credentials)
     if not isinstance(result, QuerySolutions):
-        raise InputError(f"the SPARQL endpoint {endpoint} did not answer a SELECT with solutions")
+        raise InputError(f"the SPARQL endpoint {endpoint} did not answer a SELECT with solutions: "
+                         f"{describe_query(text)}")
     names = [v.value for v in result.variables]
     for solution in result:
         yield {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}

@@ -1,0 +1,129 @@
+"""Benchmark: validation in a store (oxigraph server, Virtuoso) against local validation.
+
+For each size (decisions) the script generates the data with `jeugdgov synth`, starts each store
+on a fresh database on a loopback port (as the tests do, tests/servers.py), pushes the setups
+with `jeugdgov.sparql.remote.push` and validates them three ways: locally from the files, in the
+store (the shape queries run there; the store check off; it is timed on one setup of its own), and locally on
+data fetched from the store (`--fetch`). Printed per store: push time, in-store time, fetch time,
+local time, in-store / local, whether the findings are the same as local ones, and where the
+in-store time goes: the number of queries and the seconds spent waiting for the store's answers
+(the rest is reading answers and building findings here). Run from the project folder:
+
+    .venv/bin/python benchmarks/in_store.py                       # 10,000 decisions
+    .venv/bin/python benchmarks/in_store.py --sizes 100000 --stores oxigraph
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the store launchers the tests use
+
+import servers  # noqa: E402
+
+import jeugdgov.sparql.protocol as protocol  # noqa: E402
+import jeugdgov.sparql.remote as remote  # noqa: E402
+from jeugdgov.errors import InputError  # noqa: E402
+from jeugdgov.sparql.protocol import Credentials  # noqa: E402
+from jeugdgov.validation.fast.in_store import validate_endpoint  # noqa: E402
+from jeugdgov.validation.fast.parallel import validate_paths  # noqa: E402
+
+
+def generate(decisions: int, work: Path) -> Path:
+    folder = work / f"synth-{decisions}"
+    if not (folder / "planted.json").exists():
+        subprocess.run([str(Path(sys.executable).parent / "jeugdgov"), "synth", "--decisions", str(decisions),
+                        "--seed", "7", "--out", str(folder)], check=True, capture_output=True)
+    return folder
+
+
+def found(reports: list) -> Counter:
+    return Counter((f.setup, f.defect, str(f.focus), str(f.value)) for r in reports for f in r.findings)
+
+
+def timed(action: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+class Waiting:
+    """Counts the store's answers and the time spent waiting for them."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+        self.seconds = 0.0
+        self.original = protocol.post
+
+    def __enter__(self) -> Waiting:
+        def post(*args: object, **kwargs: object) -> protocol.Answer:
+            start = time.perf_counter()
+            try:
+                return self.original(*args, **kwargs)
+            finally:
+                self.queries += 1
+                self.seconds += time.perf_counter() - start
+        protocol.post = post
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        protocol.post = self.original
+
+
+def measure(store: str, base: str, files: list[Path], local: Counter, local_seconds: float) -> None:
+    if store == "virtuoso":
+        query, update = f"{base}/sparql", f"{base}/sparql-auth"
+        credentials = Credentials("dba", servers.VIRTUOSO_PASSWORD)
+    else:
+        query, update, credentials = f"{base}/query", f"{base}/update", None
+    push_seconds, _ = timed(lambda: remote.push(files, endpoint=update, credentials=credentials))
+    fetch_seconds, fetched = timed(lambda: validate_endpoint(query, fetch=True))
+    fetched_same = "yes" if found(fetched) == local else "no"
+    try:
+        with Waiting() as waiting:
+            store_seconds, in_store = timed(lambda: validate_endpoint(query, check=False, with_shacl_report=False))
+        name = in_store[0].setup.name  # the check on one setup, whose in-store results it reuses
+        check_seconds, _ = timed(lambda: validate_endpoint(query, names=[name], check_setup=name))
+    except InputError as error:  # the store cannot: say why, with the rest of the row
+        print(f"| {store} | {push_seconds:.1f} | refused: {str(error)[:160]} | | | {fetch_seconds:.1f} | "
+              f"{local_seconds:.1f} | | {fetched_same} | | |", flush=True)
+        return
+    differ = sum(((found(in_store) - local) + (local - found(in_store))).values())
+    same = "yes" if not differ else f"no ({differ} differ)"
+    print(f"| {store} | {push_seconds:.1f} | {store_seconds:.1f} | {store_seconds / local_seconds:.1f} | "
+          f"{check_seconds:.1f} | {fetch_seconds:.1f} | {local_seconds:.1f} | {same} | {fetched_same} | "
+          f"{waiting.queries} | {waiting.seconds:.1f} |", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000", help="decisions, comma-separated")
+    parser.add_argument("--stores", default="oxigraph,virtuoso", help="oxigraph, virtuoso or both")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "jeugdgov-bench")
+    args = parser.parse_args()
+    print("| store | push s | in store s | in store / local | check s | fetch s | local s | findings = local "
+          "| fetched = local | answers | waiting s |\n|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|")
+    for decisions in (int(s) for s in args.sizes.split(",")):
+        folder = generate(decisions, args.work)
+        files = sorted((folder / "setups").glob("*.nt"))
+        local_seconds, reports = timed(lambda: validate_paths(files, with_shacl_report=False))  # noqa: B023
+        local = found(reports)
+        print(f"| {decisions:,} decisions | | | | | | | | | | |", flush=True)
+        for store in args.stores.split(","):
+            with tempfile.TemporaryDirectory() as scratch:
+                launch = servers.virtuoso if store == "virtuoso" else servers.oxigraph
+                kwargs = {} if store == "virtuoso" else {"union": False}
+                with launch(Path(scratch), **kwargs) as base:
+                    measure(store, base, files, local, local_seconds)
+
+
+if __name__ == "__main__":
+    main()
