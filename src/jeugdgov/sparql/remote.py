@@ -86,6 +86,29 @@ def server_software(endpoint: str, credentials: Credentials | None = None) -> st
     return answer.headers.get("Server", "")
 
 
+#: Named queries Virtuoso Open Source 7 answers wrongly or not at all, without an error
+#: (docs/production-stores.md); jeugdgov does not run them there.
+VIRTUOSO_MISEVALUATES = frozenset({
+    "actors", "cost-estimates-per-model", "decisions-and-mandates", "money-and-accountability",
+    "money-final-recipients", "money-flow-chains", "setups", "task-actor-matrix-compare"})
+
+
+def is_virtuoso(software: str) -> bool:
+    """Whether a Server header names Virtuoso, which evaluates some shape queries wrongly."""
+    return software.lower().startswith("virtuoso")
+
+
+def refuse_misevaluated(endpoint: str, name: str, credentials: Credentials | None = None) -> None:
+    """An InputError for a named query the endpoint's store is known to answer wrongly."""
+    if name not in VIRTUOSO_MISEVALUATES:
+        return
+    software = server_software(endpoint, credentials)
+    if is_virtuoso(software):
+        raise InputError(f"the SPARQL endpoint {endpoint} runs {software}, which answers the named query "
+                         f"'{name}' wrongly without an error (docs/production-stores.md)",
+                         hint=f"run it on the data itself (jeugdgov query {name} DATA...) or on an oxigraph store")
+
+
 def _construct(endpoint: str, text: str, graphs: Sequence[str] = (), credentials: Credentials | None = None) -> bytes:
     """A CONSTRUCT result as N-Triples."""
     answer = sparql_query(endpoint, text, graphs=graphs, accept="application/n-triples, text/plain;q=0.9",
