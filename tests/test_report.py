@@ -190,7 +190,21 @@ def test_report_command_writes_the_page_and_exits_0(jeugdgov_command, tmp_path):
     out = tmp_path / "rapport.html"
     result = run(jeugdgov_command, "report", DATA / "lelystad.trig", "--out", out)
     assert result.returncode == 0, result.stderr
-    assert "Vergelijking van de fasen" in out.read_text(encoding="utf-8")
+    page = out.read_text(encoding="utf-8")
+    assert "Vergelijking van de fasen" in page
+    assert "Peildatum</dt><dd>2021-06-30</dd>" in page  # by default the end of the cooperative phase
+
+
+@pytest.mark.slow
+def test_report_on_a_reference_date_says_it_and_judges_on_it(jeugdgov_command, tmp_path):
+    out = tmp_path / "rapport.html"
+    result = run(jeugdgov_command, "report", DATA / "lelystad.trig", "--out", out, "--as-of", "2016-01-01",
+                 "--setup", "lelystad-netwerk", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.count("Reference date</dt><dd>2016-01-01</dd>") == 1
+    # A year into the 2015 agreement, its evaluation is not yet overdue.
+    assert "no-evaluation" not in page
 
 
 @pytest.mark.slow
@@ -201,6 +215,7 @@ def test_report_command_writes_the_page_and_exits_0(jeugdgov_command, tmp_path):
     (["compare", "lelystad-netwerk", "nope", "--data", DATA / "lelystad.trig"], "no setup named nope"),
     (["compare", DATA / "lelystad.trig", DATA / "zhz.trig"], "holds 3 setups, not one"),
     (["compare", "missing.ttl", DATA / "zhz.trig"], "no file or folder 'missing.ttl'"),
+    (["report", DATA / "lelystad.trig", "--out", "{tmp}/rapport.html", "--as-of", "2020-13-01"], "--as-of"),
 ])
 def test_bad_input_exits_2_with_a_message_and_writes_nothing(jeugdgov_command, tmp_path, args, message):
     result = run(jeugdgov_command, *(str(a).replace("{tmp}", str(tmp_path)) for a in args))

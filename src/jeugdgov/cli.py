@@ -66,6 +66,11 @@ def _split_ids(values: list[str] | None) -> list[str] | None:
     return ids or None
 
 
+AsOfOption = Annotated[str | None, typer.Option(
+    "--as-of", help="Reference date YYYY-MM-DD: the 'today' of every check that needs one "
+    "(default: the end of the setup's period, else today). Same date, same report.", show_default=False)]
+
+
 @app.command("validate")
 def validate_command(
     paths: Annotated[list[Path] | None, typer.Argument(
@@ -121,10 +126,7 @@ def validate_command(
     max_literal: Annotated[int, typer.Option(
         "--max-literal", min=1, help="Longest literal read, in characters (default 1 MiB: a governance "
         "setup's longest text is a paragraph).")] = DEFAULT_MAX_LITERAL_CHARS,
-    as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Reference date YYYY-MM-DD: the 'today' of every check that needs one "
-        "(default: the end of the setup's period, else today). Same date, same report.",
-        show_default=False)] = None,
+    as_of: AsOfOption = None,
     evidence: Annotated[list[str] | None, typer.Option(
         "--evidence", help="Only report findings with this evidence status (comma-separated or repeated): "
         "established (recorded facts), unrecorded (to verify: a fact the data neither state nor deny), "
@@ -311,6 +313,7 @@ def report_command(
     setup: Annotated[list[str] | None, typer.Option(
         "--setup", help="Only report on the setup(s) with this name.")] = None,
     lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of the report.")] = Language.nl,
+    as_of: AsOfOption = None,
 ) -> None:
     """Write a report for a council: one self-contained HTML file (CSS and pictures inline).
 
@@ -330,11 +333,12 @@ def report_command(
     from jeugdgov.setups import select
 
     check_output(out)
+    reference = parse_as_of(as_of) if as_of else None
     with _spinner("validating") as step:
         reports = []
         for chosen in select(load(*paths), setup):
             step(f"validating {chosen.name}")
-            reports.append(validate(chosen))
+            reports.append(validate(chosen, as_of=reference))
         step("drawing")
         write(reports, out, lang=lang.value)
     stderr.print(f"wrote {out} ({len(reports)} setups)", highlight=False)
@@ -360,6 +364,7 @@ def compare_command(
         = CompareFormat.text,
     lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of labels and messages.")]
         = Language.nl,
+    as_of: AsOfOption = None,
 ) -> None:
     """Compare the findings of two setups: which defects appear, persist and disappear.
 
@@ -385,7 +390,8 @@ def compare_command(
                 raise InputError(f"no file or folder '{given}'",
                                  hint="give two files, or setup names with --data FILE")
         earlier, later = (_only_setup(load(given), given) for given in (before, after))
-    comparison = compare_reports(validate(earlier), validate(later))
+    reference = parse_as_of(as_of) if as_of else None
+    comparison = compare_reports(validate(earlier, as_of=reference), validate(later, as_of=reference))
     render = {CompareFormat.text: as_text, CompareFormat.json: as_json, CompareFormat.csv: as_csv}[output_format]
     sys.stdout.write(render(comparison, lang.value))
     sys.stdout.flush()

@@ -73,6 +73,7 @@ class SetupSection:
     name: str
     label: str
     period: str
+    as_of: str
     sources: tuple[Reference, ...]
     severity_counts: dict[str, int]
     evidence_counts: dict[str, int]
@@ -137,6 +138,7 @@ def _setup_section(report: Report, lang: str) -> SetupSection:
         name=setup.name,
         label=setup.label(lang),
         period=setup_period(setup).describe(lang) if setup.complete else "",
+        as_of=report.as_of.isoformat() if report.as_of else "",
         sources=setup_sources,
         severity_counts={s: sum(f.severity == s for f in report.findings) for s in SEVERITIES.values()},
         evidence_counts={e: sum(f.evidence == e for f in report.findings) for e in EVIDENCE},

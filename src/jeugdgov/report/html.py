@@ -27,7 +27,8 @@ from jeugdgov.viz.views import SEVERITY_COLOURS, SEVERITY_LABELS
 TEXT = {
     "nl": {
         "title": "Rapport governance jeugdzorg", "contents": "Inhoud", "summary": "Samenvatting",
-        "period": "Periode", "sources": "Bronnen", "severity": "Ernst", "evidence": "Bewijs", "count": "Aantal",
+        "period": "Periode", "as_of": "Peildatum",
+        "sources": "Bronnen", "severity": "Ernst", "evidence": "Bewijs", "count": "Aantal",
         "findings": "Bevindingen", "no_findings": "Geen gebreken gevonden.", "basis": "Grondslag",
         "parties": "Betrokken partijen", "facts": "Feiten", "fact_sources": "Bronnen van de feiten",
         "no_sources": "geen bron vastgelegd", "to_verify": "Te verifiëren",
@@ -48,7 +49,8 @@ TEXT = {
     },
     "en": {
         "title": "Youth-care governance report", "contents": "Contents", "summary": "Summary",
-        "period": "Period", "sources": "Sources", "severity": "Severity", "evidence": "Evidence", "count": "Count",
+        "period": "Period", "as_of": "Reference date",
+        "sources": "Sources", "severity": "Severity", "evidence": "Evidence", "count": "Count",
         "findings": "Findings", "no_findings": "No defects found.", "basis": "Basis",
         "parties": "Parties involved", "facts": "Facts", "fact_sources": "Sources of the facts",
         "no_sources": "no source recorded", "to_verify": "To verify",
