@@ -488,7 +488,9 @@ def test_every_setup_in_the_store_is_a_named_graph(store):
     for setup in load(DATA):
         if setup.node is not None:
             assert str(setup.node) in graphs
-    assert (DATA / "zhz-organisatiekosten.ttl").resolve().as_uri() in graphs
+    # a file without one setup is named from its path in the folder given, not where it lies on this machine
+    assert "urn:jeugdgov:file:zhz-organisatiekosten.ttl" in graphs
+    assert not any(graph.startswith("file:") for graph in graphs)
 
 
 def test_dct_identifier_is_the_setup_name(store):

@@ -26,6 +26,7 @@ queue or is told at once to come back (503 with Retry-After), so the server itse
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -160,10 +161,8 @@ class Handler(BaseHTTPRequestHandler):
         if code == 414:
             code, message = 413, "the URL is over the limit of 65536 bytes; send the query with POST"
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self._send(Answer.text(code, message or explain or "bad request"), close=True)
-        except OSError:
-            pass
 
     def _index(self) -> dict[str, object]:
         return {

@@ -15,6 +15,7 @@ running on (nor holding the store's lock).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
@@ -141,7 +142,8 @@ class WorkerPool:
 
     def _death_note(self, worker: _Worker) -> str:
         worker.process.join(timeout=2)
-        if self.memory_limit and worker.process.exitcode is not None and worker.process.exitcode < 0:
+        # a failed allocation aborts the Rust code in pyoxigraph (SIGABRT); the kernel's OOM killer sends SIGKILL
+        if self.memory_limit and worker.process.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
             return (f"the query needed more memory than the limit of {self.memory_limit // 2**20} MB per worker "
                     "and was stopped; narrow it down (parameters, LIMIT) or ask for a larger --memory-limit")
         return "the query worker stopped unexpectedly; a new one is starting"
@@ -246,16 +248,18 @@ def _serve(connection: Connection, path: str, writable: bool, lifeline: Connecti
             job = connection.recv()
         except (EOFError, OSError):
             return  # the server is gone
-        connection.send(answer(store, job, limits.result))
+        try:
+            reply = answer(store, job, limits.result)
+        except Exception as error:  # a bug must cost one request, never the worker
+            reply = Answer.text(500, f"internal error in the query worker: {error!r}")
+        connection.send(reply)
 
 
 def _die_with_server(lifeline: Connection) -> None:
     """Wait until the server is gone (its end of the pipe closes), then end this worker at once:
     an update must not be committed for a client nobody answers, nor the store stay locked."""
-    try:
+    with contextlib.suppress(EOFError, OSError):
         lifeline.recv()
-    except (EOFError, OSError):
-        pass
     os._exit(0)
 
 
@@ -273,6 +277,9 @@ class _CappedBuffer:
             raise ResultTooLarge
         self.parts.append(bytes(data))
         return len(data)
+
+    def flush(self) -> None:
+        pass
 
     def getvalue(self) -> bytes:
         return b"".join(self.parts)
