@@ -75,15 +75,13 @@ def foreign_host(headers: Mapping[str, str], bound_host: str) -> str | None:
 def cross_site_update(headers: Mapping[str, str]) -> str | None:
     """Why an update request comes from another site's page, or None for same-origin and
     non-browser clients (which send no Origin)."""
+    origin = headers.get("Origin")
+    if origin is not None and (origin == "null" or
+                               urlsplit(origin).netloc.lower() != (headers.get("Host") or "").strip().lower()):
+        return f"updates are only accepted from this endpoint's own pages, not from {origin}"
     site = (headers.get("Sec-Fetch-Site") or "").lower()
     if site and site not in ("same-origin", "none"):
         return f"updates are only accepted from this endpoint's own pages (Sec-Fetch-Site: {site})"
-    origin = headers.get("Origin")
-    if origin is None:
-        return None
-    parts = urlsplit(origin)
-    if origin == "null" or parts.netloc.lower() != (headers.get("Host") or "").strip().lower():
-        return f"updates are only accepted from this endpoint's own pages, not from {origin}"
     return None
 
 
