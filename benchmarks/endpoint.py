@@ -6,7 +6,10 @@ with the parameters of its example URL: on jeugdgov as GET /queries/NAME.csv?...
 GET /query with the same query text and a VALUES block of the same typed terms. Measured:
 
 - latency: p50 and p99 of sequential requests per query (after one warm-up request);
-- throughput: requests per second with 16 concurrent clients cycling through all the queries.
+- throughput: requests per second with 16 concurrent clients cycling through all the queries;
+- load (``--load``): 16 and 64 clients, each request on a new connection, for named CSV queries and
+  for the same queries sent ad hoc to /query: p50, p99 and errors on both servers; then fast named
+  queries while two runaway queries run on jeugdgov (which stops them at its time limit).
 
 Every figure is printed next to oxigraph's and their ratio (jeugdgov / oxigraph: above 1 means
 jeugdgov is slower, or for throughput, serves more). Requests go to 127.0.0.1 only and are
@@ -14,6 +17,7 @@ bounded in number and time. Run from the project folder:
 
     .venv/bin/python benchmarks/endpoint.py            # bundled data and a 100x copy
     .venv/bin/python benchmarks/endpoint.py --scale 10 --requests 20 --duration 5
+    .venv/bin/python benchmarks/endpoint.py --load --scale 1 --duration 8
 """
 
 from __future__ import annotations
@@ -190,6 +194,71 @@ def throughput(port: int, paths: list[str], clients: int, duration: float, limit
     return sum(done) / (time.perf_counter() - begin)
 
 
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+#: the quickest named queries (0.5-7 ms each on the bundled data): the load run measures the server
+FAST = ("findings", "actors", "findings-per-defect", "cost-estimates-per-task")
+
+
+def under_load(port: int, paths: list[str], clients: int, duration: float, limit: int,
+               ) -> tuple[list[float], int]:
+    """Latencies and errors of clients sending requests back to back, each on a new connection."""
+    times: list[float] = []
+    errors = [0]
+    stop = time.monotonic() + duration
+    lock = threading.Lock()
+
+    def client(index: int) -> None:
+        position = index
+        while time.monotonic() < stop and len(times) < limit:
+            begin = time.perf_counter()
+            try:
+                status, _ = fetch(port, paths[position % len(paths)])
+            except OSError:
+                status = 0
+            elapsed = time.perf_counter() - begin
+            with lock:
+                times.append(elapsed)
+                errors[0] += status != 200
+            position += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return times, errors[0]
+
+
+def load_run(ours: int, theirs: int, args: argparse.Namespace) -> None:
+    queries = [q for q in library().values() if q.name in FAST]
+    print(f"\n### load: {args.duration:g} s per run, new connection per request\n")
+    print(f"{'run':30} {'p50 ms':>8} {'oxi p50':>8} {'ratio':>6}  {'p99 ms':>8} {'oxi p99':>8} {'ratio':>6}"
+          f"  {'errors':>6} {'oxi err':>7}  {'req/s':>6} {'oxi':>6}")
+    for clients in (16, 64):
+        for kind, mine_paths in (("named CSV", [jeugdgov_path(q) for q in queries]),
+                                 ("ad hoc /query", [oxigraph_path(q) for q in queries])):
+            mine, mine_errors = under_load(ours, mine_paths, clients, args.duration, args.limit)
+            bare, bare_errors = under_load(theirs, [oxigraph_path(q) for q in queries], clients, args.duration,
+                                           args.limit)
+            p50, o50 = percentile(mine, 0.5) * 1000, percentile(bare, 0.5) * 1000
+            p99, o99 = percentile(mine, 0.99) * 1000, percentile(bare, 0.99) * 1000
+            print(f"{kind + f', {clients} clients':30} {p50:8.1f} {o50:8.1f} {p50 / o50:6.2f}  {p99:8.1f} {o99:8.1f}"
+                  f" {p99 / o99:6.2f}  {mine_errors:6d} {bare_errors:7d}  {len(mine) / args.duration:6.0f}"
+                  f" {len(bare) / args.duration:6.0f}")
+    runaway_path = f"/query?{urlencode({'query': RUNAWAY})}"
+    outcomes: list[int] = []
+    runaways = [threading.Thread(target=lambda: outcomes.append(fetch(ours, runaway_path)[0])) for _ in range(2)]
+    for thread in runaways:
+        thread.start()
+    time.sleep(0.5)
+    fast, errors = under_load(ours, [jeugdgov_path(q) for q in queries], 16, args.duration, args.limit)
+    for thread in runaways:
+        thread.join()
+    print(f"\nduring two runaway queries (jeugdgov, 16 clients, named CSV): p50 {percentile(fast, 0.5) * 1000:.1f} ms, "
+          f"p99 {percentile(fast, 0.99) * 1000:.1f} ms, {len(fast)} requests, {errors} errors; "
+          f"the runaways answered {sorted(outcomes)}")
+
+
 def run_dataset(label: str, copies: int, folder: Path, args: argparse.Namespace) -> None:
     data = folder / f"data-{copies}.nq"
     quads = write_dataset(data, copies)
@@ -201,13 +270,16 @@ def run_dataset(label: str, copies: int, folder: Path, args: argparse.Namespace)
     with ExitStack() as stack:
         stack.enter_context(server(
             [str(Path(sys.executable).parent / "jeugdgov"), "serve", str(data), "--port", str(ours), "--quiet",
-             "--timeout", "300", "--workers", str(args.workers), "--max-request", "10000000"],
+             "--timeout", str(args.timeout), "--workers", str(args.workers), "--max-request", "10000000"],
             "/health", ours, folder / f"serve-{copies}.log"))
         stack.enter_context(server(
             [str(Path(sys.executable).parent / "oxigraph"), "serve-read-only", "--location", str(oxi_store),
              "--bind", f"{HOST}:{theirs}", "--union-default-graph"],
             "/query?query=ASK%7B%7D", theirs, folder / f"oxigraph-{copies}.log"))
         print(f"\n## {label}: {quads} quads\n")
+        if args.load:
+            load_run(ours, theirs, args)
+            return
         print(f"{'query':34} {'p50 ms':>9} {'oxi p50':>9} {'ratio':>6}   {'p99 ms':>9} {'oxi p99':>9} {'ratio':>6}")
         for query in queries:
             mine = latencies(ours, jeugdgov_path(query), args.requests, args.budget)
@@ -229,7 +301,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients for throughput")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of the throughput run")
     parser.add_argument("--limit", type=int, default=5000, help="requests of the throughput run (at most)")
-    parser.add_argument("--workers", type=int, default=2, help="jeugdgov query worker processes")
+    parser.add_argument("--workers", type=int, default=4, help="jeugdgov query worker processes")
+    parser.add_argument("--timeout", type=float, default=300, help="jeugdgov's time limit per query")
+    parser.add_argument("--load", action="store_true", help="the load run instead of per-query latencies")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jeugdgov-bench-") as temporary:
         folder = Path(temporary)

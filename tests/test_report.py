@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from browser import chromium, open_page
+from browser import chromium_command, open_page
 from helpers import DATA
 
 from jeugdgov import validate
@@ -237,10 +237,10 @@ def test_compare_command_prints_csv_and_exits_0(jeugdgov_command):
 
 @pytest.mark.slow
 def test_the_report_opens_in_chromium_without_errors_or_requests(reports, tmp_path):
-    assert chromium(), "Chromium is not installed: `apt-get install -y chromium` (.ci/run installs it)"
+    assert chromium_command(), "Chromium is not installed: `apt-get install -y chromium` (.ci/run installs it)"
     out = write([reports[n] for n in LELYSTAD], tmp_path / "rapport.html", lang="nl")
     run_ = open_page(out)
-    assert run_.console_errors == []
+    assert run_.errors == []
     assert run_.requests == [out.resolve().as_uri()], "the page loads nothing but itself"
     assert "Lelystad: JGT als coöperatie (2018-2021)" in run_.text
     assert "Vergelijking van de fasen" in run_.text
@@ -250,7 +250,7 @@ def test_the_report_opens_in_chromium_without_errors_or_requests(reports, tmp_pa
 def test_browser_helper_names_a_missing_chromium(monkeypatch, tmp_path):
     import browser
 
-    monkeypatch.setattr(browser, "chromium", lambda: None)
+    monkeypatch.setattr(browser, "chromium_command", lambda: None)
     with pytest.raises(RuntimeError, match="apt-get install -y chromium"):
         browser.open_page(Path(tmp_path / "x.html"))
 

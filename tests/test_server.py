@@ -208,10 +208,16 @@ def test_listing_of_named_queries(server):
     ("period_start=2016-01-01&period_end=2016-12-31&task=not%20an%20iri", b"'task'"),
     ("period_start=2016-01-01&period_end=2016-12-31&colour=red", b"'colour'"),
     ("period_start=2016-01-01&period_start=2017-01-01&period_end=2016-12-31", b"'period_start'"),
+    ("period_start=2016-01-01&period_end=2016-12-31&lang=de", b"'lang'"),
+    ("period_start=2016-01-01&period_end=2016-12-31&lang=EN", b"'lang'"),
+    ("period_start=2017-01-01&period_end=2016-12-31", b"'period_end'"),
+    ("period_start=2016-01-01&period_end=2016-12-31&task=foo:bar", b"'task'"),
 ])
 def test_bad_parameters_are_400_naming_them(server, query_string, named):
-    status, _, body = get(f"{server}/queries/roles-in-period.csv?{query_string}")
+    status, headers, body = get(f"{server}/queries/roles-in-period.csv?{query_string}")
     assert status == 400 and named in body
+    # one line of text, which BI tools show as it is
+    assert headers["Content-Type"].startswith("text/plain") and body.count(b"\n") == 1
 
 
 @pytest.mark.parametrize("path", [
@@ -252,3 +258,102 @@ def test_writable_store_persists_updates(tmp_path):
         assert sparql(base, "ASK { ?s <http://purl.org/dc/terms/identifier> \"flevoland-handelingskader\" }"
                       ).queryAndConvert()["boolean"] is True
         assert get(f"{base}/update")[0] == 403
+
+
+# ---- for BI tools and spreadsheets ----------------------------------------------------
+
+def head(url: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, method="HEAD")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.mark.parametrize("path", ["/", "/health", "/queries", "/queries/setups.csv", "/queries/setups.rq",
+                                  "/query?query=ASK%7B%7D", "/static/page.js"])
+def test_head_answers_every_route_without_a_body(server, path):
+    status, headers, body = head(f"{server}{path}")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+
+
+def test_a_url_over_64_kb_is_413_in_plain_text(server):
+    status, headers, body = get(f"{server}/query?query={'%23' * 70_000}")
+    assert status == 413 and headers["Content-Type"].startswith("text/plain") and b"POST" in body
+
+
+def test_csv_has_no_bom_unless_asked_for_excel(server):
+    plain = get(f"{server}/queries/setups.csv")[2]
+    excel = get(f"{server}/queries/setups.csv?bom=1")[2]
+    assert not plain.startswith(b"\xef\xbb\xbf") and b"\r\n" in plain  # RFC 4180
+    assert excel == b"\xef\xbb\xbf" + plain
+    assert get(f"{server}/queries/setups.json?bom=1")[0] == 400
+
+
+def test_tsv_is_plain_values_without_rdf_syntax(server):
+    status, _, body = get(f"{server}/queries/setups.tsv?lang=en")
+    lines = body.decode("utf-8").splitlines()
+    assert status == 200 and lines[0].split("\t")[0] == "setup"
+    assert "@en" not in body.decode() and "^^" not in body.decode() and '"' not in body.decode()
+    assert any("\t2018-01-01\t" in line for line in lines)
+
+
+def test_xlsx_keeps_numbers_and_dates_typed(server):
+    import datetime
+
+    import openpyxl
+
+    status, headers, body = get(f"{server}/queries/cost-estimates-per-model.xlsx?model=mdl:huidig")
+    assert status == 200 and "spreadsheetml" in headers["Content-Type"]
+    sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header, values = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert header[:2] == ("model", "modelLabel") and values["fteMin"] == 131 and values["costMax"] == 16300000
+    dates = list(openpyxl.load_workbook(io.BytesIO(get(f"{server}/queries/setups.xlsx")[2])).active.iter_rows(
+        values_only=True))
+    assert any(isinstance(cell, datetime.datetime) for row in dates[1:] for cell in row)
+
+
+def test_raw_utf8_in_the_url_is_read_as_utf8(server):
+    import socket
+
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        request = "GET /query?format=csv&query=SELECT%20?x%20WHERE%20{BIND(\"coöperatie\"%20AS%20?x)} HTTP/1.1\r\n"
+        connection.sendall(request.encode("utf-8") + f"Host: {host}\r\nConnection: close\r\n\r\n".encode())
+        reply = b""
+        while chunk := connection.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200") and "coöperatie".encode() in reply
+
+
+def test_findings_without_a_stored_report_come_with_a_warning(server):
+    status, headers, body = get(f"{server}/queries/findings.csv")
+    assert status == 200 and len(csv_rows(body)) == 0
+    assert "validate" in headers["X-Jeugdgov-Warning"]
+    listing = {q["name"]: q for q in json.loads(get(f"{server}/queries")[2])}
+    assert "--validate" in listing["findings-per-defect"]["note"] and "note" not in listing["setups"]
+
+
+def test_serve_validate_serves_the_reports(tmp_path):
+    with jeugdgov_serve(tmp_path, str(DATA / "lelystad.trig"), "--validate", "--quiet") as base:
+        status, headers, body = get(f"{base}/queries/findings-per-defect.csv")
+        assert status == 200 and "X-Jeugdgov-Warning" not in headers
+        assert len(csv_rows(body)) > 0
+        assert "note" not in {q["name"]: q for q in json.loads(get(f"{base}/queries")[2])}["findings"]
+
+
+# ---- the page for people ----------------------------------------------------------------
+
+def test_a_browser_gets_a_page_and_scripts_get_json(server):
+    status, headers, body = get(f"{server}/", headers={"Accept": "text/html,application/xhtml+xml;q=0.9"})
+    page = body.decode("utf-8")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert 'data-name="roles-in-period"' in page and 'name="period_start" type="date"' in page
+    assert "/queries/roles-in-period.csv" in page and "/static/yasgui/yasgui.min.js" in page
+    assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+    assert json.loads(get(f"{server}/")[2])["queries"] == "/queries"
+    for asset in ("page.js", "yasgui/yasgui.min.js", "yasgui/yasgui.min.css", "yasgui/LICENSE.txt"):
+        assert get(f"{server}/static/{asset}")[0] == 200
+    assert get(f"{server}/static/../endpoint.py")[0] == 404

@@ -8,6 +8,7 @@ not, and 2 on bad input.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -686,10 +687,22 @@ def serve_command(
     max_request: Annotated[int, typer.Option(
         "--max-request", min=1, help="Largest request body or query string, in bytes.")] = 1_000_000,
     workers: Annotated[int, typer.Option(
-        "--workers", min=1, help="Query worker processes (one when writable).")] = 2,
+        "--workers", min=1, help="Query worker processes (one when writable).")] = 4,
     queries: Annotated[Path | None, typer.Option(
         "--queries", help="Folder of named queries to serve (default: the bundled queries/).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Do not log requests.")] = False,
+    validate_first: Annotated[bool, typer.Option(
+        "--validate", help="Validate the setups first and serve their reports (for the findings queries).")] = False,
+    allow_service: Annotated[list[str] | None, typer.Option(
+        "--allow-service", help="An endpoint or document IRI (prefix) that SERVICE and LOAD may call; '*' for "
+        "any. Repeatable. None by default: they would make the server fetch any address.")] = None,
+    update_token_variable: Annotated[str | None, typer.Option(
+        "--update-token", help="Name of an environment variable holding a token that updates must send "
+        "as 'Authorization: Bearer TOKEN'.")] = None,
+    memory_limit: Annotated[int, typer.Option(
+        "--memory-limit", min=0, help="Megabytes of memory per query worker (0: no limit).")] = 2048,
+    max_result: Annotated[int, typer.Option(
+        "--max-result", min=1, help="Largest result, in megabytes.")] = 200,
 ) -> None:
     """Serve a SPARQL 1.1 endpoint for BI tools, with the named queries as CSV URLs.
 
@@ -711,8 +724,16 @@ def serve_command(
     if host not in ("127.0.0.1", "localhost", "::1"):
         stderr.print(f"[yellow]warning:[/yellow] listening on {host}: the endpoint is reachable from other "
                      "machines", highlight=False)
+    update_token = None
+    if update_token_variable is not None:
+        update_token = os.environ.get(update_token_variable)
+        if not update_token:
+            raise InputError(f"--update-token: the environment variable {update_token_variable} is not set or empty",
+                             hint=f"export {update_token_variable}=A-LONG-RANDOM-TOKEN first")
     serve_data(data, store, library(queries), host=host, port=port, writable=writable, timeout=timeout,
-               max_body=max_request, workers=workers, log=not quiet,
+               max_body=max_request, workers=workers, log=not quiet, validate=validate_first,
+               allow_service=tuple(allow_service or ()), update_token=update_token,
+               memory_limit=memory_limit * 2**20 or None, max_result=max_result * 2**20,
                note=lambda line: stderr.print(line, highlight=False))
 
 

@@ -131,8 +131,11 @@ def select_one(setups: Sequence[Setup], name: str | None, purpose: str = "use") 
 
 
 def name_from_graph_iri(iri: str) -> str:
-    """A setup name from a graph IRI: its last path segment without a file extension."""
+    """A setup name from a graph IRI: its last path segment without a file extension
+    (also of a ``urn:`` whose segments are separated by colons)."""
     last = local_name(iri)
+    if iri.startswith("urn:"):
+        last = last.rpartition(":")[2]
     stem, dot, suffix = last.rpartition(".")
     return stem if dot and f".{suffix.lower()}" in FORMATS else last
 

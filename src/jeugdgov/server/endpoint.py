@@ -1,46 +1,60 @@
 """A SPARQL 1.1 Protocol endpoint for BI tools, with the named queries as plain CSV URLs.
 
-Routes::
+Routes (every GET route also answers HEAD)::
 
-    GET  /                         what is served here (JSON)
+    GET  /                         a page for people (HTML) when the client accepts it, else JSON
+    GET  /static/...               the page's script and the vendored YASGUI editor
     GET  /health                   200 when a worker answers a trivial query
     GET  /query?query=...          SPARQL 1.1 Protocol; also POST (form or application/sparql-query)
     POST /update                   only when started writable; 403 otherwise
     GET  /queries                  the named queries: name, title, description, parameters (JSON)
-    GET  /queries/{name}.csv?...   a named query with its parameters (.tsv, .json and .xml too)
+    GET  /queries/{name}.csv?...   a named query with its parameters (.tsv, .json, .xml, .xlsx too;
+                                   .csv?bom=1 for Excel; .tsv is plain tab-separated values)
     GET  /queries/{name}.rq        the text of a named query
 
 Results follow the ``format`` parameter (csv, tsv, json, xml; for graphs turtle, ntriples, xml,
-json) or else the ``Accept`` header. Every response allows cross-origin use (CORS). Queries run
-in worker processes (:mod:`jeugdgov.server.executor`) under a time limit; request bodies and query
-strings are capped in size.
+json) or else the ``Accept`` header. Reading routes allow cross-origin use (CORS); ``/update``
+does not, and takes updates only from the endpoint's own origin (:mod:`jeugdgov.server.guard`).
+Queries run in worker processes (:mod:`jeugdgov.server.executor`) under a time and memory limit;
+request bodies (whatever their framing) and query strings are capped in size. Errors are one
+line of text/plain, which BI tools show as they are.
 
-Built on the standard library's ThreadingHTTPServer: BI tools send few, simple requests, the
-real work happens in the worker processes, and no extra dependency has to be trusted or kept up.
+Built on the standard library's ThreadingHTTPServer with a deep listen backlog: the real work
+happens in the worker processes, and a request that finds every worker busy waits in a bounded
+queue or is told at once to come back (503 with Retry-After), so the server itself never stalls.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import re
 import shutil
 import signal
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from jeugdgov.errors import InputError
+from jeugdgov.server import guard, page
 from jeugdgov.server.executor import Answer, Job, PoolBusy, QueryTimeout, WorkerPool
 from jeugdgov.sparql.library import NamedQuery, ParameterError, with_values
 from jeugdgov.sparql.results import GRAPH_FORMATS, GRAPH_MEDIA, SOLUTION_FORMATS, SOLUTION_MEDIA
 from jeugdgov.sparql.store import bundled_data, load_into
 
-NAMED_ROUTE = re.compile(r"^/queries/(?P<name>[a-z0-9][a-z0-9-]*)\.(?P<ext>csv|tsv|json|xml|rq)$")
+NAMED_ROUTE = re.compile(r"^/queries/(?P<name>[a-z0-9][a-z0-9-]*)\.(?P<ext>csv|tsv|json|xml|xlsx|rq)$")
+#: the format each named-query extension is written in: .tsv is plain values for spreadsheets
+NAMED_FORMATS = {"csv": "csv", "tsv": "plain-tsv", "json": "json", "xml": "xml", "xlsx": "xlsx"}
+UTF8_BOM = b"\xef\xbb\xbf"
+#: octets that may stay as they are in a request target; the others are percent-encoded as UTF-8
+URL_SAFE = "/?&=%:+;,@!$'()*[]~#"
+FINDINGS_HEADER = "X-Jeugdgov-Warning"
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
@@ -55,6 +69,11 @@ class Settings:
     writable: bool = False
     max_body: int = 1_000_000
     log: bool = True
+    allow_service: tuple[str, ...] = ()
+    update_token: str | None = None
+    host: str = "127.0.0.1"
+    #: named queries that read stored validation reports, with why they may come back empty
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -67,14 +86,20 @@ class Handler(BaseHTTPRequestHandler):
     # ---- HTTP methods ------------------------------------------------------------------
 
     def do_OPTIONS(self) -> None:
+        if self._route_path() == "/update":  # no preflight passes: other sites' pages may not update
+            self._send(Answer(204, "text/plain"), extra={"Allow": "POST, OPTIONS"})
+            return
         self._send(Answer(204, "text/plain"), extra={
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
             "Access-Control-Allow-Headers": "Content-Type, Accept",
             "Access-Control-Max-Age": "86400",
         })
 
     def do_GET(self) -> None:
         self._dispatch("GET")
+
+    def do_HEAD(self) -> None:
+        self._dispatch("GET")  # _send leaves the body out for HEAD
 
     def do_POST(self) -> None:
         self._dispatch("POST")
@@ -86,18 +111,36 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---- routing -----------------------------------------------------------------------
 
+    def _target(self) -> str:
+        """The request target with raw non-ASCII octets percent-encoded, so that they are read as
+        UTF-8 like escaped ones (http.server decodes the request line as Latin-1)."""
+        return quote(self.path.encode("latin-1", errors="replace"), safe=URL_SAFE)
+
+    def _route_path(self) -> str:
+        if not hasattr(self, "path"):
+            return ""  # http.server refused the request line before reading a path
+        return unquote(urlsplit(self._target()).path, errors="replace")
+
     def _dispatch(self, method: str) -> None:
-        url = urlsplit(self.path)
-        path = unquote(url.path)
+        url = urlsplit(self._target())
+        path = unquote(url.path, errors="replace")
         try:
-            if path == "/query":
+            if problem := guard.foreign_host(self.headers, self.settings.host):
+                self._send(Answer.text(403, problem), close=True)
+            elif path == "/query":
                 self._send(self._protocol(method, url.query, update=False))
             elif path == "/update":
                 self._send(self._protocol(method, url.query, update=True))
             elif method != "GET":
                 self._send(Answer.text(405, "method not allowed: this resource only answers GET"))
             elif path in ("/", ""):
-                self._send(_json(200, self._index()))
+                if _wants_html(self.headers.get("Accept")):
+                    self._send(Answer(200, "text/html; charset=utf-8", page.index_page(
+                        self.settings.queries, self.settings.writable, self.settings.notes)))
+                else:
+                    self._send(_json(200, self._index()))
+            elif path.startswith("/static/"):
+                self._send(page.static(path.removeprefix("/static/")))
             elif path == "/health":
                 self._send(self._health())
             elif path in ("/queries", "/queries/"):
@@ -112,6 +155,15 @@ class Handler(BaseHTTPRequestHandler):
             self.log_error("internal error on %s: %r", path, error)
             self._send(Answer.text(500, f"internal error: {error}"), close=True)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors found by http.server itself, as one line of text like every other error; a
+        request line over its limit is 413, the status documented for a query string too long."""
+        if code == 414:
+            code, message = 413, "the URL is over the limit of 65536 bytes; send the query with POST"
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self._send(Answer.text(code, message or explain or "bad request"), close=True)
+
     def _index(self) -> dict[str, object]:
         return {
             "service": "jeugdgov SPARQL endpoint",
@@ -122,6 +174,9 @@ class Handler(BaseHTTPRequestHandler):
             "writable": self.settings.writable,
             "timeout_seconds": self.settings.pool.timeout,
             "max_request_bytes": self.settings.max_body,
+            "max_result_bytes": self.settings.pool.max_result,
+            "memory_limit_bytes": self.settings.pool.memory_limit,
+            "service_calls": list(self.settings.allow_service),
         }
 
     def _health(self) -> Answer:
@@ -155,15 +210,23 @@ class Handler(BaseHTTPRequestHandler):
             if not self.settings.writable:
                 return Answer.text(403, "this endpoint is read-only; start it with 'jeugdgov serve --writable' "
                                         "to accept updates")
+            if problem := guard.cross_site_update(self.headers):
+                return Answer.text(403, problem)
+            if problem := guard.token_mismatch(self.headers, self.settings.update_token):
+                return Answer.text(401, problem, (("WWW-Authenticate", "Bearer"),))
             if method != "POST":
                 return Answer.text(405, "updates must be sent with POST")
             text = _single(params, "update")
             if text is None or "query" in params:
                 return Answer.text(400, "give exactly one 'update' and no 'query'")
+            if problem := guard.refused_call(text, self.settings.allow_service):
+                return Answer.text(403, problem)
             return self._run(Job("update", text))
         text = _single(params, "query")
         if text is None:
             return Answer.text(400, "missing the 'query' parameter")
+        if problem := guard.refused_call(text, self.settings.allow_service):
+            return Answer.text(403, problem)
         solution_formats, graph_formats = self._formats(_single(params, "format"))
         return self._run(Job("query", text, solution_formats, graph_formats,
                              default_graphs=tuple(params.get("default-graph-uri", ())),
@@ -171,22 +234,56 @@ class Handler(BaseHTTPRequestHandler):
 
     def _body(self) -> tuple[str, str]:
         length_header = self.headers.get("Content-Length")
-        if length_header is None:
-            raise _Reject(Answer.text(411, "a POST needs a Content-Length"), close=True)
-        try:
+        chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
+        if chunked and length_header is not None:
+            raise _Reject(Answer.text(400, "give either Content-Length or Transfer-Encoding: chunked, not both"),
+                          close=True)
+        if chunked:
+            raw = self._chunked_body()
+        elif length_header is None:
+            raise _Reject(Answer.text(411, "a POST needs a Content-Length (or Transfer-Encoding: chunked)"),
+                          close=True)
+        else:
+            if not length_header.strip().isdigit():  # also refuses -1 and +5
+                raise _Reject(Answer.text(400, f"Content-Length '{length_header}' is not a length in bytes"),
+                              close=True)
             length = int(length_header)
-        except ValueError:
-            raise _Reject(Answer.text(400, "Content-Length is not a number"), close=True) from None
-        if length > self.settings.max_body:
-            raise _Reject(Answer.text(413, f"request body of {length} bytes is over the limit of "
-                                           f"{self.settings.max_body} bytes"), close=True)
-        raw = self.rfile.read(length)
+            if length > self.settings.max_body:
+                raise _Reject(self._too_large(f"request body of {length} bytes"), close=True)
+            raw = self.rfile.read(length)
         try:
             body = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise _Reject(Answer.text(400, "the request body is not UTF-8")) from None
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         return kind, body
+
+    def _too_large(self, what: str) -> Answer:
+        return Answer.text(413, f"{what} is over the limit of {self.settings.max_body} bytes; "
+                                "narrow it down or start the endpoint with a larger --max-request")
+
+    def _chunked_body(self) -> bytes:
+        """A chunked request body, refused as soon as it grows past the limit."""
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            line = self.rfile.readline(1026)
+            try:
+                chunk = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                raise _Reject(Answer.text(400, "malformed chunked body: a chunk size is not hexadecimal"),
+                              close=True) from None
+            if chunk < 0:
+                raise _Reject(Answer.text(400, "malformed chunked body: negative chunk size"), close=True)
+            if chunk == 0:
+                while self.rfile.readline(1026) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(parts)
+            size += chunk
+            if size > self.settings.max_body:
+                raise _Reject(self._too_large("the chunked request body"), close=True)
+            parts.append(self.rfile.read(chunk))
+            self.rfile.readline(3)
 
     def _formats(self, requested: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Accepted result formats, best first, from ``format=`` or else the Accept header."""
@@ -212,16 +309,29 @@ class Handler(BaseHTTPRequestHandler):
             if len(given) > 1:
                 return Answer.text(400, f"parameter '{key}': given {len(given)} times; give it once")
             values[key] = given[0]
+        bom = values.pop("bom", "0")
+        if bom not in ("0", "1") or (bom == "1" and ext != "csv"):
+            return Answer.text(400, "parameter 'bom': use bom=1 (only for .csv) to start the file with a UTF-8 "
+                                    "byte order mark for Excel")
         try:
             bindings = query.bind(values)
         except ParameterError as error:
             return Answer.text(400, str(error))
         text = with_values(query.text, bindings)
-        return self._run(Job("query", text, (ext,), (ext,) if ext in GRAPH_FORMATS else ()))
+        fmt = NAMED_FORMATS[ext]
+        answer = self._run(Job("query", text, (fmt,), (fmt,) if fmt in GRAPH_FORMATS else ()))
+        if answer.status == 200 and bom == "1":
+            answer = Answer(answer.status, answer.media_type, UTF8_BOM + answer.body, answer.headers)
+        if answer.status == 200 and name in self.settings.notes:
+            answer = Answer(answer.status, answer.media_type, answer.body,
+                            (*answer.headers, (FINDINGS_HEADER, self.settings.notes[name])))
+        return answer
 
     def _listing(self, query: NamedQuery) -> dict[str, object]:
         listing = query.as_dict()
-        listing["urls"] = {ext: f"/queries/{query.name}.{ext}" for ext in ("csv", "tsv", "json", "xml", "rq")}
+        listing["urls"] = {ext: f"/queries/{query.name}.{ext}" for ext in (*NAMED_FORMATS, "rq")}
+        if query.name in self.settings.notes:
+            listing["note"] = self.settings.notes[query.name]
         return listing
 
     # ---- running and answering ---------------------------------------------------------
@@ -232,17 +342,20 @@ class Handler(BaseHTTPRequestHandler):
         except QueryTimeout:
             return Answer.text(503, f"the request ran longer than the limit of {self.settings.pool.timeout:g} "
                                     "seconds and was stopped; narrow it down (parameters, LIMIT) or ask for a "
-                                    "longer --timeout")
+                                    "longer --timeout", (("Retry-After", str(math.ceil(self.settings.pool.timeout))),))
         except PoolBusy:
-            return Answer.text(503, "all query workers stayed busy; try again shortly")
+            return Answer.text(503, "all query workers are busy; try again in a few seconds",
+                               (("Retry-After", "2"),))
 
     def _send(self, answer: Answer, extra: Mapping[str, str] | None = None, close: bool = False) -> None:
         self.send_response(answer.status)
-        self.send_header("Access-Control-Allow-Origin", "*")
+        if self._route_path() != "/update":
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Expose-Headers", f"Retry-After, {FINDINGS_HEADER}")
         if answer.media_type:
             self.send_header("Content-Type", answer.media_type)
         self.send_header("Content-Length", str(len(answer.body)))
-        for key, value in (extra or {}).items():
+        for key, value in (*answer.headers, *(extra or {}).items()):
             self.send_header(key, value)
         if close:
             self.send_header("Connection", "close")
@@ -267,6 +380,17 @@ class _Reject(Exception):
 
 def _json(status: int, document: object) -> Answer:
     return Answer(status, "application/json", json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
+
+
+def _wants_html(accept: str | None) -> bool:
+    """A browser asks for text/html first; BI tools and scripts do not."""
+    for part in (accept or "").split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in ("text/html", "application/xhtml+xml"):
+            return True
+        if media:
+            return False
+    return False
 
 
 def _parse_qs(text: str, limit: int) -> dict[str, list[str]]:
@@ -321,8 +445,9 @@ def _negotiate(accept: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def make_server(settings: Settings, host: str = "127.0.0.1", port: int = 7878) -> ThreadingHTTPServer:
     """An HTTP server bound to host:port (not yet serving) with its own handler class."""
     handler = type("JeugdgovHandler", (Handler,), {"settings": settings})
+    server_class = type("JeugdgovServer", (ThreadingHTTPServer,), {"request_queue_size": 1024})
     try:
-        server = ThreadingHTTPServer((host, port), handler)
+        server = server_class((host, port), handler)
     except OSError as error:
         raise InputError(f"cannot listen on {host}:{port}: {error.strerror or error}",
                          hint="is the port in use? choose another with --port") from None
@@ -331,11 +456,21 @@ def make_server(settings: Settings, host: str = "127.0.0.1", port: int = 7878) -
 
 
 def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1", port: int = 7878,
-          writable: bool = False, timeout: float = 30.0, max_body: int = 1_000_000, workers: int = 2,
-          log: bool = True, announce: Callable[[str], None] | None = None) -> None:
-    """Serve a store folder until interrupted (Ctrl-C or SIGTERM), then stop every worker."""
-    pool = WorkerPool(store, size=workers, writable=writable, timeout=timeout)
-    server = make_server(Settings(pool, queries, writable, max_body, log), host, port)
+          writable: bool = False, timeout: float = 30.0, max_body: int = 1_000_000, workers: int = 4,
+          log: bool = True, announce: Callable[[str], None] | None = None, allow_service: Sequence[str] = (),
+          update_token: str | None = None, memory_limit: int | None = 2048 * 2**20,
+          max_result: int = 200 * 2**20) -> None:
+    """Serve a store folder until interrupted (Ctrl-C or SIGTERM), then stop every worker.
+
+    ``allow_service``: IRIs (or ``*``) that SERVICE and LOAD may call; none by default.
+    ``update_token``: when given, updates need ``Authorization: Bearer TOKEN``.
+    ``memory_limit``: heap bytes per worker (None: no limit); ``max_result``: bytes per result.
+    """
+    pool = WorkerPool(store, size=workers, writable=writable, timeout=timeout, memory_limit=memory_limit,
+                      max_result=max_result)
+    notes = findings_notes(store, queries)
+    settings = Settings(pool, queries, writable, max_body, log, tuple(allow_service), update_token, host, notes)
+    server = make_server(settings, host, port)
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         pool.start()
@@ -358,13 +493,57 @@ def _interrupt(_signal: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+#: the graph ``serve --validate`` stores the validation reports in
+REPORTS_GRAPH = "urn:jeugdgov:validation-reports"
+
+
+def store_validation_reports(folder: Path) -> int:
+    """Validate the setups of a store folder and store their SHACL reports in it (replacing the
+    reports of an earlier run); the number of setups validated."""
+    from pyoxigraph import NamedNode, RdfFormat, Store
+
+    from jeugdgov.validation import validate
+    from jeugdgov.validation.report import as_turtle
+
+    store = Store(str(folder))
+    graph = NamedNode(REPORTS_GRAPH)
+    store.remove_graph(graph) if store.contains_named_graph(graph) else None
+    reports = validate(store)
+    store.load(as_turtle(reports).encode("utf-8"), format=RdfFormat.TURTLE, to_graph=graph)
+    store.flush()
+    del store
+    return len(reports)
+
+
+#: named queries that read the SHACL validation reports stored beside the data
+REPORT_QUERIES = ("findings", "findings-per-defect")
+
+
+def findings_notes(store: Path, queries: Mapping[str, NamedQuery]) -> dict[str, str]:
+    """For the findings queries, a note when the store holds no validation report (their answer
+    would be an empty table that looks like 'no defects')."""
+    from pyoxigraph import Store
+
+    reader = Store.read_only(str(store))
+    has_report = bool(reader.query("ASK { ?r a <http://www.w3.org/ns/shacl#ValidationReport> }",
+                                   use_default_graph_as_union=True))
+    del reader
+    if has_report:
+        return {}
+    note = ("no validation report is stored with this data, so this query finds nothing; start the endpoint "
+            "with 'jeugdgov serve --validate' or load the reports of 'jeugdgov validate --format turtle'")
+    return {name: note for name in REPORT_QUERIES if name in queries}
+
 
 def serve_data(data: Sequence[Path] | None, store: Path | None, queries: Mapping[str, NamedQuery], *,
-               timeout: float = 30.0, note: Callable[[str], None] | None = None, **options: Any) -> None:
+               timeout: float = 30.0, note: Callable[[str], None] | None = None, validate: bool = False,
+               **options: Any) -> None:
     """Serve data files (default: the bundled data) or a store folder until interrupted.
 
     With ``store`` the data, if any, is loaded into that folder first; without it into a
-    temporary store that is removed afterwards. ``options`` are those of :func:`serve`.
+    temporary store that is removed afterwards. With ``validate`` the setups are validated
+    first and their reports stored beside them (graph :data:`REPORTS_GRAPH`), for the findings
+    queries. ``options`` are those of :func:`serve`.
     """
     if not timeout > 0:  # also refuses nan
         raise InputError(f"--timeout must be more than 0 seconds, not {timeout}")
@@ -380,6 +559,10 @@ def serve_data(data: Sequence[Path] | None, store: Path | None, queries: Mapping
         elif not (folder / "CURRENT").is_file():
             raise InputError("no store in this folder", file=folder,
                              hint=f"create one with: jeugdgov load DATA... --store {folder}")
+        if validate:
+            count = store_validation_reports(folder)
+            if note:
+                note(f"validated {count} setup(s); their reports are served with the data")
         serve(folder, queries, timeout=timeout, announce=note, **options)
     finally:
         if temporary:

@@ -5,12 +5,21 @@ process that holds the store open; when a query passes its time limit its worker
 and a fresh one takes its place, while the other workers keep serving. Every worker opens the
 store read-only (RocksDB allows many readers as long as nobody writes); a writable endpoint
 has a single worker that opens the store read-write, so that updates and queries never race.
+
+Each worker is bounded: its heap by ``memory_limit`` (``RLIMIT_DATA``; a query that needs more
+ends its worker, which is reported as such), its serialized result by ``max_result`` bytes, and
+its life by the server's: a thread in the worker waits on a pipe only the server holds open and
+ends the worker the moment that pipe closes, so a ``kill -9`` of the server leaves no worker
+running on (nor holding the store's lock).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import queue
+import resource
 import signal
 import threading
 from dataclasses import dataclass, field
@@ -20,7 +29,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Store
 
 from jeugdgov.errors import InputError
-from jeugdgov.sparql.results import GRAPH_FORMATS, SOLUTION_FORMATS, is_graph, serialize_result
+from jeugdgov.sparql.results import GRAPH_FORMATS, SOLUTION_FORMATS, is_graph, write_result
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -43,9 +52,13 @@ class Answer:
     media_type: str
     body: bytes = b""
 
+    headers: tuple[tuple[str, str], ...] = ()
+
     @staticmethod
-    def text(status: int, message: str) -> Answer:
-        return Answer(status, TEXT, (message.rstrip() + "\n").encode("utf-8"))
+    def text(status: int, message: str, headers: tuple[tuple[str, str], ...] = ()) -> Answer:
+        """A plain-text answer of one line, as BI tools show an error body."""
+        line = " ".join(message.split())
+        return Answer(status, TEXT, (line + "\n").encode("utf-8"), headers)
 
 
 class QueryTimeout(Exception):
@@ -53,25 +66,35 @@ class QueryTimeout(Exception):
 
 
 class PoolBusy(Exception):
-    """No worker became free within the time limit."""
+    """No worker became free in time, or too many requests are already waiting for one."""
+
+
+class ResultTooLarge(Exception):
+    """A serialized result grew past the limit."""
 
 
 @dataclass(eq=False)
 class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: Connection = field(repr=False)
+    lifeline: Connection = field(repr=False)
 
 
 class WorkerPool:
     """A fixed number of worker processes over one store folder."""
 
-    def __init__(self, store: Path, size: int = 2, writable: bool = False, timeout: float = 30.0,
-                 start_timeout: float = 120.0):
+    def __init__(self, store: Path, size: int = 4, writable: bool = False, timeout: float = 30.0,
+                 start_timeout: float = 120.0, memory_limit: int | None = 2048 * 2**20,
+                 max_result: int = 200 * 2**20, queue_limit: int = 64, queue_wait: float = 10.0):
         self.store = Path(store)
         self.size = 1 if writable else max(1, size)
         self.writable = writable
         self.timeout = timeout
         self.start_timeout = start_timeout
+        self.memory_limit = memory_limit
+        self.max_result = max_result
+        self.queue_wait = queue_wait
+        self._waiting = threading.BoundedSemaphore(max(1, queue_limit))
         self._context = multiprocessing.get_context("spawn")  # the server has threads: never fork
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
@@ -90,12 +113,21 @@ class WorkerPool:
         return self
 
     def run(self, job: Job, timeout: float | None = None) -> Answer:
-        """Run a job on a free worker; QueryTimeout when it takes longer than the time limit."""
+        """Run a job on a free worker; QueryTimeout when it takes longer than the time limit.
+
+        PoolBusy at once when ``queue_limit`` requests already wait for a worker, or when none
+        becomes free within ``queue_wait`` seconds: a client is better told to come back than
+        left hanging while every worker is busy.
+        """
         limit = self.timeout if timeout is None else timeout
+        if not self._waiting.acquire(blocking=False):
+            raise PoolBusy
         try:
-            worker = self._idle.get(timeout=limit)
+            worker = self._idle.get(timeout=min(limit, self.queue_wait))
         except queue.Empty:
             raise PoolBusy from None
+        finally:
+            self._waiting.release()
         try:
             worker.connection.send(job)
             if worker.connection.poll(limit):
@@ -104,9 +136,17 @@ class WorkerPool:
                 return answer
         except (EOFError, OSError):
             self._replace(worker)
-            return Answer.text(500, "the query worker stopped unexpectedly; a new one is starting")
+            return Answer.text(500, self._death_note(worker))
         self._replace(worker)
         raise QueryTimeout
+
+    def _death_note(self, worker: _Worker) -> str:
+        worker.process.join(timeout=2)
+        # a failed allocation aborts the Rust code in pyoxigraph (SIGABRT); the kernel's OOM killer sends SIGKILL
+        if self.memory_limit and worker.process.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
+            return (f"the query needed more memory than the limit of {self.memory_limit // 2**20} MB per worker "
+                    "and was stopped; narrow it down (parameters, LIMIT) or ask for a larger --memory-limit")
+        return "the query worker stopped unexpectedly; a new one is starting"
 
     def alive(self) -> int:
         with self._lock:
@@ -128,11 +168,14 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, str(self.store), self.writable),
+        life_end, life_held = self._context.Pipe(duplex=False)  # the server holds the sending end
+        limits = Limits(self.memory_limit, self.max_result)
+        process = self._context.Process(target=_serve, args=(child, str(self.store), self.writable, life_end, limits),
                                         name="jeugdgov-query-worker", daemon=True)
         process.start()
         child.close()
-        worker = _Worker(process, parent)
+        life_end.close()
+        worker = _Worker(process, parent, life_held)
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -174,14 +217,26 @@ class WorkerPool:
 
 def _stop(worker: _Worker) -> None:
     worker.connection.close()
+    worker.lifeline.close()
     if worker.process.is_alive():
         worker.process.kill()
     worker.process.join(timeout=10)
 
 
-def _serve(connection: Connection, path: str, writable: bool) -> None:
-    """The worker: open the store, then answer jobs until the pipe closes."""
+@dataclass(frozen=True)
+class Limits:
+    """What one worker may use: heap bytes (None: no limit) and bytes of a serialized result."""
+
+    memory: int | None
+    result: int
+
+
+def _serve(connection: Connection, path: str, writable: bool, lifeline: Connection, limits: Limits) -> None:
+    """The worker: open the store, then answer jobs until the pipe closes or the server dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops the workers
+    threading.Thread(target=_die_with_server, args=(lifeline,), name="jeugdgov-lifeline", daemon=True).start()
+    if limits.memory:
+        resource.setrlimit(resource.RLIMIT_DATA, (limits.memory, limits.memory))
     try:
         store = Store(path) if writable else Store.read_only(path)
     except OSError as error:
@@ -193,10 +248,44 @@ def _serve(connection: Connection, path: str, writable: bool) -> None:
             job = connection.recv()
         except (EOFError, OSError):
             return  # the server is gone
-        connection.send(answer(store, job))
+        try:
+            reply = answer(store, job, limits.result)
+        except Exception as error:  # a bug must cost one request, never the worker
+            reply = Answer.text(500, f"internal error in the query worker: {error!r}")
+        connection.send(reply)
 
 
-def answer(store: Store, job: Job) -> Answer:
+def _die_with_server(lifeline: Connection) -> None:
+    """Wait until the server is gone (its end of the pipe closes), then end this worker at once:
+    an update must not be committed for a client nobody answers, nor the store stay locked."""
+    with contextlib.suppress(EOFError, OSError):
+        lifeline.recv()
+    os._exit(0)
+
+
+class _CappedBuffer:
+    """A file-like sink that refuses to grow past a number of bytes."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise ResultTooLarge
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def answer(store: Store, job: Job, max_result: int = 200 * 2**20) -> Answer:
     """Run one job against a store and serialize its result in the best accepted format."""
     try:
         if job.kind == "update":
@@ -216,8 +305,14 @@ def answer(store: Store, job: Job) -> Answer:
         if not formats:
             offered = ", ".join(GRAPH_FORMATS if graph else SOLUTION_FORMATS)
             return Answer.text(406, f"none of the accepted media types fits this result; formats: {offered}")
-        body, media = serialize_result(result, formats[0])
-        return Answer(200, media, body)
+        sink = _CappedBuffer(max_result)
+        media = write_result(result, formats[0], sink)
+        return Answer(200, media, sink.getvalue())
+    except ResultTooLarge:
+        return Answer.text(413, f"the result is larger than the limit of {max_result} bytes; narrow the "
+                                "query down (parameters, LIMIT) or ask for a larger --max-result")
+    except MemoryError:
+        return Answer.text(500, "the query needed more memory than the worker may use; narrow it down")
     except SyntaxError as error:
         return Answer.text(400, f"SPARQL syntax error: {error}")
     except InputError as error:

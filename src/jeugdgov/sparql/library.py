@@ -60,6 +60,10 @@ _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+#: schemes of absolute IRIs that have no '//' after the colon; any other 'word:' is a prefix
+_OPAQUE_SCHEMES = ("urn", "mailto", "tag", "did", "doi", "isbn")
+#: parameters that start and end a period, which may not end before it starts
+PERIODS = (("period_start", "period_end"), ("date_from", "date_to"))
 
 
 class ParameterError(InputError):
@@ -110,12 +114,15 @@ class Parameter:
 
     def _iri(self, value: str, prefixes: Mapping[str, str]) -> str:
         prefix, _, local = value.partition(":")
+        known = ", ".join(f"{p}:" for p in sorted(prefixes))
         if _ and prefix in prefixes and not local.startswith("//"):
             value = prefixes[prefix] + local
         elif not _SCHEME.match(value):
-            known = ", ".join(f"{p}:" for p in sorted(prefixes))
             raise ParameterError(self.name, f"'{value}' is not an IRI",
                                  hint=f"give a full IRI (https://...) or a prefixed name with one of: {known}")
+        elif not local.startswith("//") and prefix.lower() not in _OPAQUE_SCHEMES:
+            raise ParameterError(self.name, f"unknown prefix '{prefix}:' in '{value}'",
+                                 hint=f"use one of: {known}; or give a full IRI (https://...)")
         try:
             NamedNode(value)
         except ValueError as error:
@@ -167,7 +174,14 @@ class NamedQuery:
                                          hint=f"give a value of type {parameter.type}")
                 else:
                     continue
+            if parameter.name == "lang" and raw not in LANGUAGES:
+                raise ParameterError("lang", f"no labels in language '{raw}'",
+                                     hint=f"use one of: {', '.join(LANGUAGES)}")
             bound[parameter.name] = parameter.term(raw, self.prefixes)
+        for start, end in PERIODS:
+            if start in bound and end in bound and bound[start].value > bound[end].value:
+                raise ParameterError(end, f"{end} {bound[end].value} is before {start} {bound[start].value}",
+                                     hint=f"give {start} first, then {end} on or after it")
         return bound
 
     def as_dict(self) -> dict[str, object]:

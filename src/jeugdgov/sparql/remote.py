@@ -47,7 +47,7 @@ from jeugdgov.sparql.store import read_files, skolemised
 #: The named graph ``push`` writes the ontology into, and in-store validation reads it from.
 ONTOLOGY_GRAPH = "https://w3id.org/jeugdgov/def"
 #: What ends the name of the graph in which ``push`` records which graphs the setup graphs of
-#: a file share (``<file URI>#layout``: pushing a file again replaces only its own records).
+#: a file share (``<file name>#layout``: pushing a file again replaces only its own records).
 LAYOUT_SUFFIX = "#layout"
 #: ``<setup graph> dct:requires <graph>``: the setup's dataset includes that graph.
 REQUIRES = "http://purl.org/dc/terms/requires"
@@ -242,16 +242,17 @@ class Pushed:
 
 def push_layout(paths: Sequence[str | Path], with_ontology: bool = True) -> dict[str, list[Triple]]:
     """Graph name -> triples, as ``push`` writes them: each setup in its named graph, a file's
-    shared triples in a named graph of their own (``<file URI>#shared``), the ontology in
-    :data:`ONTOLOGY_GRAPH`, and in ``<file URI>#layout`` which graphs each setup graph shares.
-    Blank nodes are skolemised (IRIs made from the file's URI, the same on every push): stores
+    shared triples in a named graph of their own (``<file name>#shared``, with the file's stable
+    ``urn:jeugdgov:file:`` name), the ontology in :data:`ONTOLOGY_GRAPH`, and in
+    ``<file name>#layout`` which graphs each setup graph shares.
+    Blank nodes are skolemised (IRIs made from the file's name, the same on every push): stores
     rename blank nodes, and a SPARQL Update cannot name one."""
     graphs: dict[str, list[Triple]] = {}
     layout: list[Triple] = []
     requires = NamedNode(REQUIRES)
     for parsed in map(skolemised, read_files(paths, with_ontology=with_ontology)):
         is_ontology = parsed.path.resolve().parent == _ontology_folder()
-        shared_name = ONTOLOGY_GRAPH if is_ontology else parsed.path.resolve().as_uri() + "#shared"
+        shared_name = ONTOLOGY_GRAPH if is_ontology else parsed.iri + "#shared"
         own: set[str] = set()
         for quad in parsed.quads:
             name = shared_name if isinstance(quad.graph_name, DefaultGraph) else quad.graph_name.value
@@ -263,7 +264,7 @@ def push_layout(paths: Sequence[str | Path], with_ontology: bool = True) -> dict
             if shared_name in graphs and not is_ontology:
                 layout.append(Triple(NamedNode(name), requires, NamedNode(shared_name)))
         if layout:
-            graphs[parsed.path.resolve().as_uri() + LAYOUT_SUFFIX] = layout
+            graphs[parsed.iri + LAYOUT_SUFFIX] = layout
             layout = []
     return graphs
 

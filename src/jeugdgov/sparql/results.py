@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import io
 from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 from pyoxigraph import (
     BlankNode,
@@ -34,6 +38,13 @@ GRAPH_FORMATS = {
     "xml": (RdfFormat.RDF_XML, "application/rdf+xml"),
     "json": (RdfFormat.JSON_LD, "application/ld+json"),
 }
+#: formats for people's spreadsheets (named query routes only): plain tab-separated values
+#: (no RDF syntax) and an Excel workbook with numbers and dates typed
+SHEET_FORMATS = {
+    "plain-tsv": "text/tab-separated-values; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+XSD = "http://www.w3.org/2001/XMLSchema#"
 #: media type (without parameters) -> format name, for content negotiation
 SOLUTION_MEDIA = {
     "text/csv": "csv", "text/tab-separated-values": "tsv",
@@ -64,6 +75,73 @@ def serialize_result(result: object, name: str) -> tuple[bytes, str]:
                          hint=f"use one of: {', '.join(SOLUTION_FORMATS)}")
     fmt, media = SOLUTION_FORMATS[name]
     return result.serialize(format=fmt), media
+
+
+class Sink(Protocol):
+    def write(self, data: bytes, /) -> Any: ...
+
+
+def write_result(result: object, name: str, sink: Sink) -> str:
+    """Write the result in the named format (also :data:`SHEET_FORMATS`) to a sink; its media type."""
+    if name in SHEET_FORMATS and isinstance(result, QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = ([_plain(solution[n]) for n in names] for solution in result)
+        if name == "plain-tsv":
+            sink.write(("\t".join(names) + "\n").encode("utf-8"))
+            for row in rows:
+                cells = ("" if v is None else " ".join(str(v).split("\t")).replace("\r", " ").replace("\n", " ")
+                         for v in row)
+                sink.write(("\t".join(cells) + "\n").encode("utf-8"))
+        else:
+            sink.write(_workbook(names, rows))
+        return SHEET_FORMATS[name]
+    if name in SHEET_FORMATS:
+        raise InputError(f"only a SELECT result can be written as {name}", hint="use csv or json")
+    if is_graph(result) or name not in SOLUTION_FORMATS:
+        body, media = serialize_result(result, name)
+        sink.write(body)
+        return media
+    fmt, media = SOLUTION_FORMATS[name]
+    result.serialize(sink, format=fmt)
+    return media
+
+
+def _plain(term: object) -> object:
+    """A cell value for a spreadsheet: numbers as numbers, dates as dates, the rest as text."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        datatype = term.datatype.value if term.datatype else ""
+        try:
+            if datatype in (XSD + "integer", XSD + "int", XSD + "long"):
+                return int(term.value)
+            if datatype == XSD + "decimal":
+                return decimal.Decimal(term.value)
+            if datatype in (XSD + "double", XSD + "float"):
+                return float(term.value)
+            if datatype == XSD + "date":
+                return datetime.date.fromisoformat(term.value)
+            if datatype == XSD + "boolean":
+                return term.value in ("true", "1")
+        except ValueError:
+            return term.value
+        return term.value
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return term.value if isinstance(term, NamedNode) else str(term)
+
+
+def _workbook(names: list[str], rows: Iterable[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("result")
+    sheet.append(names)
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, decimal.Decimal) else v for v in row])
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
 
 
 def _triples(result: Iterable) -> list[Triple]:

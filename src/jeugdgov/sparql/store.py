@@ -3,12 +3,14 @@
 Layout, the same as a TriG file: each setup is a named graph and the default graph holds what
 the setups share. A TriG or N-Quads file keeps its graphs; a file of triples (Turtle, N-Triples,
 JSON-LD, RDF/XML) is one setup and goes into a named graph: the IRI of its ``jg:Setup`` node
-when it describes exactly one, else the file's own ``file:`` URI. The ontology (classes,
+when it describes exactly one, else a ``urn:jeugdgov:file:`` name made from the file's path
+relative to the folder given (or from its file name), never from where the folder happens to
+lie on this machine, so graph names and the ``setup`` columns are the same everywhere. The ontology (classes,
 taxonomies and their labels) goes into the default graph, so queries can label roles and tasks.
 
 Queries read the union of all graphs (see :mod:`jeugdgov.sparql.library`).
 
-Loading is idempotent: blank nodes are replaced by IRIs made from the file's URI and the order
+Loading is idempotent: blank nodes are replaced by IRIs made from that file name and the order
 in which the node first occurs in it (the same file gives the same IRIs), and each named graph a
 file writes is replaced. The default graph is only added to: a shared triple that a file no
 longer holds stays until the store is rebuilt.
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, parse
 from rdflib import Dataset, Graph
@@ -49,6 +52,22 @@ class ParsedFile:
 
     path: Path
     quads: list[Quad]
+    #: the file's stable name (``urn:jeugdgov:file:...``), for its graph and its blank nodes
+    iri: str = ""
+
+
+FILE_URN = "urn:jeugdgov:file:"
+
+
+def file_iri(path: Path, given: Sequence[str | Path]) -> str:
+    """A name for a file that does not depend on the machine: its path relative to the folder
+    it was found in among those given, else its file name."""
+    resolved = path.resolve()
+    for root in given:
+        folder = Path(root).resolve()
+        if folder.is_dir() and resolved.is_relative_to(folder):
+            return FILE_URN + quote(resolved.relative_to(folder).as_posix(), safe="/")
+    return FILE_URN + quote(path.name, safe="")
 
 
 def bundled_data() -> list[Path]:
@@ -62,7 +81,8 @@ def read_files(paths: Sequence[str | Path], with_ontology: bool = True) -> list[
     if with_ontology:
         files += sorted(ontology_dir().glob("*.ttl"))
     ontology = ontology_dir().resolve()
-    parsed = [_parse(path, into_default=path.resolve().parent == ontology) for path in files]
+    parsed = [_parse(path, into_default=path.resolve().parent == ontology,
+                     iri=file_iri(path, [*paths, ontology])) for path in files]
     for item in parsed:
         if any(q.predicate == RDF_TYPE and q.object == SETUP and isinstance(q.subject, BlankNode) for q in item.quads):
             raise blank_setup_error(item.path)
@@ -76,7 +96,7 @@ def skolemised(parsed: ParsedFile) -> ParsedFile:
     copy of every node without a name (an interval, an instant), and a count over them would
     double. These IRIs are the same each time the same file is read.
     """
-    prefix = parsed.path.resolve().as_uri() + "#genid-"
+    prefix = (parsed.iri or file_iri(parsed.path, [])) + "#genid-"
     names: dict[BlankNode, NamedNode] = {}
 
     def named(term):  # type: ignore[no-untyped-def]
@@ -87,7 +107,7 @@ def skolemised(parsed: ParsedFile) -> ParsedFile:
         return names[term]
 
     quads = [Quad(named(q.subject), q.predicate, named(q.object), named(q.graph_name)) for q in parsed.quads]
-    return ParsedFile(parsed.path, quads)
+    return ParsedFile(parsed.path, quads, parsed.iri)
 
 
 @contextmanager
@@ -109,7 +129,7 @@ def empty_file(path: Path) -> InputError:
                       hint="an empty file is no governance setup; remove it or add data")
 
 
-def _parse(path: Path, into_default: bool) -> ParsedFile:
+def _parse(path: Path, into_default: bool, iri: str) -> ParsedFile:
     if is_workbook(path):
         fmt = RdfFormat.N_QUADS
         quads = list(parse(workbook_nquads(path), format=fmt))
@@ -124,17 +144,17 @@ def _parse(path: Path, into_default: bool) -> ParsedFile:
         check_literal_lengths(path, ((str(q.subject), len(q.object.value)) for q in quads
                                  if isinstance(q.object, Literal)))
     if into_default or (fmt.supports_datasets and any(not isinstance(q.graph_name, DefaultGraph) for q in quads)):
-        return ParsedFile(path, quads)
-    graph = _graph_for(path, quads)
-    return ParsedFile(path, [Quad(q.subject, q.predicate, q.object, graph) for q in quads])
+        return ParsedFile(path, quads, iri)
+    graph = _graph_for(iri, quads)
+    return ParsedFile(path, [Quad(q.subject, q.predicate, q.object, graph) for q in quads], iri)
 
 
-def _graph_for(path: Path, quads: Iterable[Quad]) -> NamedNode:
+def _graph_for(iri: str, quads: Iterable[Quad]) -> NamedNode:
     setups = {q.subject for q in quads if q.predicate == RDF_TYPE and q.object == SETUP}
     named = [s for s in setups if isinstance(s, NamedNode)]
     if len(named) == 1 and len(setups) == 1:
         return named[0]
-    return NamedNode(path.resolve().as_uri())
+    return NamedNode(iri)
 
 
 def open_store(directory: Path | None = None, create: bool = True) -> Store:

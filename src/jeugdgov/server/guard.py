@@ -1,0 +1,96 @@
+"""What the endpoint refuses before a query reaches a worker: calls out, foreign pages, odd hosts.
+
+pyoxigraph answers ``SERVICE <url>`` and ``LOAD <url>`` by making HTTP requests itself, so an
+endpoint that passed them on would fetch any address a client names (server-side request
+forgery) and relay the reply. They are refused unless the endpoint is started with an
+allow-list of IRIs (``--allow-service``). Updates come only from the endpoint's own origin:
+a browser always names the page's origin on a cross-origin POST, so a form on another site
+cannot empty a writable store. A loopback endpoint answers only to loopback host names, so a
+DNS name rebound to 127.0.0.1 does not turn a foreign page into a same-origin one.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
+
+from jeugdgov.sparql.text import lex
+
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+#: allow-list entry that allows every SERVICE and LOAD
+ANY = "*"
+
+
+def remote_calls(text: str) -> list[str | None]:
+    """The IRIs a query or update would fetch: after SERVICE or LOAD (SILENT allowed);
+    None where the target is a variable and so unknown before the query runs."""
+    tokens = lex(text, strict=False)
+    targets: list[str | None] = []
+    for position, token in enumerate(tokens):
+        if token.upper not in ("SERVICE", "LOAD"):
+            continue
+        following = tokens[position + 1:position + 3]
+        if following and following[0].upper == "SILENT":
+            following = following[1:]
+        target = following[0] if following else None
+        targets.append(target.text[1:-1] if target is not None and target.kind == "iri" else None)
+    return targets
+
+
+def refused_call(text: str, allowed: Sequence[str]) -> str | None:
+    """Why the text may not run here (a SERVICE or LOAD not on the allow-list), or None."""
+    for target in remote_calls(text):
+        if ANY in allowed:
+            return None
+        if target is None or not any(target == entry or target.startswith(entry.rstrip("/") + "/")
+                                     for entry in allowed):
+            shown = f"<{target}>" if target else "a variable"
+            return (f"SERVICE and LOAD calls are off on this endpoint (the request calls {shown}); "
+                    "start it with --allow-service IRI to allow that endpoint or document")
+    return None
+
+
+def host_name(host_header: str | None) -> str:
+    """The host name of a Host header or an origin's authority, without port or brackets."""
+    authority = (host_header or "").strip().lower()
+    if authority.startswith("["):
+        return authority[1:].partition("]")[0]
+    return authority.rpartition(":")[0] if authority.count(":") == 1 else authority
+
+
+def foreign_host(headers: Mapping[str, str], bound_host: str) -> str | None:
+    """Why the Host header does not name this loopback endpoint, or None when it does or the
+    endpoint listens beyond loopback (then any name that reaches it is its own)."""
+    if bound_host not in LOOPBACK_NAMES:
+        return None
+    given = headers.get("Host")
+    if given is None:
+        return None  # HTTP/1.0 clients may leave it out
+    if host_name(given) in LOOPBACK_NAMES:
+        return None
+    return f"host '{given}' is not this endpoint; use http://127.0.0.1 or http://localhost"
+
+
+def cross_site_update(headers: Mapping[str, str]) -> str | None:
+    """Why an update request comes from another site's page, or None for same-origin and
+    non-browser clients (which send no Origin)."""
+    origin = headers.get("Origin")
+    if origin is not None and (origin == "null" or
+                               urlsplit(origin).netloc.lower() != (headers.get("Host") or "").strip().lower()):
+        return f"updates are only accepted from this endpoint's own pages, not from {origin}"
+    site = (headers.get("Sec-Fetch-Site") or "").lower()
+    if site and site not in ("same-origin", "none"):
+        return f"updates are only accepted from this endpoint's own pages (Sec-Fetch-Site: {site})"
+    return None
+
+
+def token_mismatch(headers: Mapping[str, str], token: str | None) -> str | None:
+    """Why the request lacks the update token (``Authorization: Bearer TOKEN``), or None."""
+    if not token:
+        return None
+    given = headers.get("Authorization") or ""
+    scheme, _, value = given.partition(" ")
+    if scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode()):
+        return None
+    return "updates need the update token: send the header 'Authorization: Bearer TOKEN'"

@@ -1,0 +1,71 @@
+"""The endpoint's page in a real browser (headless Chromium): it loads cleanly and only from the
+endpoint, a named query runs from its form, and YASGUI runs a query and shows the table."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from browser import chromium
+from helpers import DATA
+from servers import jeugdgov_serve
+
+#: Chromium is a system package: .ci/run installs it when it is missing.
+pytestmark = pytest.mark.slow
+
+SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "img" / "endpoint.png"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def test_the_page_runs_named_queries_and_yasgui_without_outside_requests(tmp_path):
+    with jeugdgov_serve(tmp_path, str(DATA), "--quiet") as base, chromium() as page:
+        page.open(f"{base}/")
+        assert page.evaluate("document.title") == "jeugdgov SPARQL endpoint"
+        assert page.wait_for("!!window.yasgui && !!document.querySelector('#yasgui .CodeMirror')")
+
+        # a named query from its form: fill it in, submit, see the table
+        page.evaluate("""(() => {
+            const form = document.querySelector('form[data-name="roles-in-period"]');
+            form.closest('details').open = true;
+            form.querySelector('[name=period_start]').value = '2016-01-01';
+            form.querySelector('[name=period_end]').value = '2016-12-31';
+            form.querySelector('[name=lang]').value = 'en';
+            form.requestSubmit();
+        })()""")
+        rows = page.wait_for("document.querySelectorAll('#q-roles-in-period .result tbody tr').length")
+        assert rows > 0
+        header = page.evaluate("[...document.querySelectorAll('#q-roles-in-period .result th')]"
+                               ".map(th => th.textContent)")
+        assert "agent" in header and "task" in header
+        assert "roles-in-period.csv?period_start=2016-01-01" in page.evaluate(
+            "document.querySelector('#q-roles-in-period .csv-url').textContent")
+
+        # a second, short one for the screenshot, with the long table folded away
+        page.evaluate("""(() => {
+            document.querySelector('#q-roles-in-period').open = false;
+            const form = document.querySelector('form[data-name="setups"]');
+            form.closest('details').open = true;
+            form.querySelector('[name=lang]').value = 'en';
+            form.requestSubmit();
+        })()""")
+        assert page.wait_for("document.querySelectorAll('#q-setups .result tbody tr').length") == 6
+
+        # YASGUI: run its query against /query and see the table
+        page.evaluate("window.yasgui.getTab().getYasqe().query()")
+        cells = page.wait_for("document.querySelectorAll('.yasr table tbody tr td').length", timeout=60)
+        assert cells > 0
+        assert "lelystad" in page.evaluate("document.querySelector('.yasr table tbody').textContent").lower()
+
+        picture = page.screenshot()
+        assert picture.startswith(b"\x89PNG")
+        if os.environ.get("JEUGDGOV_UPDATE_SCREENSHOT"):  # the README's picture, renewed on purpose only
+            SCREENSHOT.write_bytes(picture)
+
+        assert page.errors == []
+        outside = [url for url in page.requests
+                   if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+                   and urlsplit(url).hostname not in LOOPBACK]
+        assert outside == []
+        assert any(url.endswith("/static/yasgui/yasgui.min.js") for url in page.requests)

@@ -1,0 +1,294 @@
+"""`jeugdgov serve` under attack: cross-site updates, calls out (SERVICE, LOAD), odd request
+framing, memory-hungry queries, a server killed with SIGKILL, more clients than workers."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from helpers import DATA, installed_command
+from servers import HOST, free_port, get, jeugdgov_serve, running
+from test_server import RUNAWAY, post
+
+pytestmark = pytest.mark.slow
+
+FORM = "application/x-www-form-urlencoded"
+ASK_ANY = "ASK { ?s ?p ?o }"
+
+
+def raw_request(base: str, head: str, body: bytes = b"", timeout: float = 30) -> tuple[int, bytes]:
+    """Send bytes as they are (no client fixes the framing) and read the answer until close."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as connection:
+        connection.sendall(head.replace("\n", "\r\n").encode() + b"\r\n" + body)
+        connection.shutdown(socket.SHUT_WR)
+        reply = b""
+        while chunk := connection.recv(65536):
+            reply += chunk
+    status = int(reply.split(b" ", 2)[1])
+    return status, reply.partition(b"\r\n\r\n")[2]
+
+
+def form_post(base: str, path: str, fields: dict[str, str], headers: dict[str, str]) -> tuple[int, dict, bytes]:
+    import urllib.request
+
+    request = urllib.request.Request(f"{base}{path}", data=urlencode(fields).encode(), method="POST",
+                                     headers={"Content-Type": FORM, **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def ask(base: str, query: str = ASK_ANY) -> bool:
+    return json.loads(get(f"{base}/query?{urlencode({'query': query})}")[2])["boolean"]
+
+
+class Listener:
+    """A loopback TCP listener that records whether anybody connected to it."""
+
+    def __init__(self) -> None:
+        self.socket = socket.create_server((HOST, 0))
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\nsecret")
+            connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.socket.close()
+
+
+@pytest.fixture
+def listener():
+    found = Listener()
+    yield found
+    found.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("serve")
+    with jeugdgov_serve(folder, str(DATA / "flevoland-handelingskader.ttl"), "--timeout", "4", "--workers", "2",
+                        "--max-request", "20000", "--memory-limit", "400", "--quiet") as base:
+        yield base
+
+
+@pytest.fixture
+def writable(tmp_path) -> str:
+    with jeugdgov_serve(tmp_path, str(DATA / "flevoland-handelingskader.ttl"), "--store", str(tmp_path / "store"),
+                        "--writable", "--quiet") as base:
+        yield base
+
+
+# ---- cross-site updates -----------------------------------------------------------------
+
+def test_a_foreign_page_cannot_wipe_a_writable_store(writable):
+    status, headers, body = form_post(writable, "/update", {"update": "DROP ALL"},
+                                      {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"})
+    assert status == 403 and b"evil.example" in body
+    assert "Access-Control-Allow-Origin" not in headers
+    status, _, _ = form_post(writable, "/update", {"update": "DROP ALL"}, {"Origin": "http://evil.example"})
+    assert status == 403
+    status, _, _ = form_post(writable, "/query", {"update": "DROP ALL"}, {"Origin": "null"})
+    assert status == 403
+    assert ask(writable)
+    # the endpoint's own page may update
+    same = writable.removeprefix("http://")
+    status, _, _ = form_post(writable, "/update", {"update": "DROP ALL"}, {"Origin": f"http://{same}"})
+    assert status == 204 and not ask(writable)
+
+
+def test_update_has_no_cors_preflight(writable):
+    import urllib.request
+
+    request = urllib.request.Request(f"{writable}/update", method="OPTIONS",
+                                     headers={"Origin": "http://evil.example",
+                                              "Access-Control-Request-Method": "POST"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert "Access-Control-Allow-Origin" not in response.headers
+        assert "Access-Control-Allow-Methods" not in response.headers
+
+
+def test_a_rebound_host_name_is_refused(server):
+    status, _, body = get(f"{server}/query?{urlencode({'query': ASK_ANY})}", headers={"Host": "evil.example"})
+    assert status == 403 and b"host" in body
+
+
+def test_updates_need_the_token_when_one_is_set(tmp_path):
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    command = [installed_command("jeugdgov"), "serve", str(DATA / "flevoland-handelingskader.ttl"), "--port",
+               str(port), "--writable", "--update-token", "JEUGDGOV_TEST_TOKEN", "--quiet"]
+    env_token = "a-long-test-token"
+    os.environ["JEUGDGOV_TEST_TOKEN"] = env_token
+    try:
+        with running(command, f"{base}/health", tmp_path / "serve.log"):
+            assert form_post(base, "/update", {"update": "DROP ALL"}, {})[0] == 401
+            assert form_post(base, "/update", {"update": "DROP ALL"}, {"Authorization": "Bearer wrong"})[0] == 401
+            assert ask(base)
+            assert form_post(base, "/update", {"update": "DROP ALL"},
+                             {"Authorization": f"Bearer {env_token}"})[0] == 204
+            assert not ask(base)
+    finally:
+        del os.environ["JEUGDGOV_TEST_TOKEN"]
+
+
+# ---- calls out ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("template", [
+    "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}",
+    "select * where {{ service <http://localhost:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ BIND (<http://127.0.0.1:{port}/x> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+])
+def test_service_does_not_reach_a_loopback_listener(server, listener, template):
+    query = template.format(port=listener.port)
+    status, _, body = get(f"{server}/query?{urlencode({'query': query})}")
+    assert status == 403 and b"--allow-service" in body and b"secret" not in body
+    status, body = post(f"{server}/query", query.encode(), "application/sparql-query")
+    assert status == 403
+    time.sleep(0.5)
+    assert listener.connections == 0
+
+
+def test_load_does_not_fetch(writable, listener):
+    update = f"LOAD <http://127.0.0.1:{listener.port}/data.ttl> INTO GRAPH <urn:x>"
+    same = {"Origin": f"http://{writable.removeprefix('http://')}"}
+    status, _, body = form_post(writable, "/update", {"update": update}, same)
+    assert status == 403 and b"LOAD" in body
+    time.sleep(0.5)
+    assert listener.connections == 0
+
+
+def test_allowed_service_is_called(tmp_path, listener):
+    allowed = f"http://127.0.0.1:{listener.port}/"
+    with jeugdgov_serve(tmp_path, str(DATA / "flevoland-handelingskader.ttl"), "--allow-service", allowed,
+                        "--quiet") as base:
+        query = f"SELECT * WHERE {{ SERVICE SILENT <{allowed}sparql> {{ ?s ?p ?o }} }}"
+        assert get(f"{base}/query?{urlencode({'query': query})}")[0] == 200
+        other = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+        assert get(f"{base}/query?{urlencode({'query': other})}")[0] == 403
+    assert listener.connections >= 1
+
+
+# ---- request framing ------------------------------------------------------------------------
+
+def test_negative_content_length_is_refused_without_reading(server):
+    body = b"query=ASK%7B%7D" + b"#" * 1_000_000
+    started = time.monotonic()
+    status, answer = raw_request(server, f"POST /query HTTP/1.1\nHost: {HOST}\nContent-Type: {FORM}\n"
+                                         "Content-Length: -1\n", body)
+    assert status == 400 and b"Content-Length" in answer and time.monotonic() - started < 10
+
+
+def test_missing_content_length_is_411(server):
+    status, _ = raw_request(server, f"POST /query HTTP/1.1\nHost: {HOST}\nContent-Type: {FORM}\n", b"query=ASK{}")
+    assert status == 411
+
+
+def chunked(data: bytes, size: int = 4096) -> bytes:
+    pieces = [data[i:i + size] for i in range(0, len(data), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces) + b"0\r\n\r\n"
+
+
+def test_chunked_bodies_are_read_and_capped(server):
+    head = f"POST /query HTTP/1.1\nHost: {HOST}\nContent-Type: application/sparql-query\nTransfer-Encoding: chunked\n"
+    status, answer = raw_request(server, head, chunked(b"ASK { ?s ?p ?o }"))
+    assert status == 200 and b"true" in answer
+    status, answer = raw_request(server, head, chunked(b"#" * 200_000 + b"\nASK {}"))
+    assert status == 413 and b"limit" in answer
+
+
+# ---- resources ------------------------------------------------------------------------------
+
+def test_a_query_over_the_memory_limit_is_stopped_with_a_message(server):
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g ?c ?f ?i"
+    status, _, body = get(f"{server}/query?{urlencode({'query': query, 'format': 'csv'})}", timeout=60)
+    # stopped by the memory limit (within a second), long before the time limit of 4 s
+    assert status == 500 and b"memory" in body and b"400 MB" in body
+    time.sleep(3)  # the worker's successor starts
+    assert get(f"{server}/health")[0] == 200
+
+
+def test_more_clients_than_workers_get_an_answer_or_a_retry_after(server):
+    def runaway() -> tuple[int, dict]:
+        status, headers, _ = get(f"{server}/query?{urlencode({'query': RUNAWAY})}", timeout=60)
+        return status, dict(headers)
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: runaway(), range(8)))
+    assert all(status == 503 for status, _ in answers)
+    assert all(headers.get("Retry-After", "").isdigit() for _, headers in answers)
+    time.sleep(3)
+    assert get(f"{server}/health", timeout=60)[0] == 200
+
+
+# ---- a server killed with SIGKILL ------------------------------------------------------------
+
+def worker_pids(server_pid: int) -> list[int]:
+    found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server_pid)], capture_output=True, text=True)
+    return [int(pid) for pid in found.stdout.split()]
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def unanswered(url: str) -> None:
+    """A request whose server is killed while it runs."""
+    with contextlib.suppress(OSError, http.client.HTTPException):
+        get(url, timeout=60)
+
+
+def test_workers_die_with_a_killed_server_and_free_the_store(tmp_path):
+    store = tmp_path / "store"
+    port = free_port()
+    command = [installed_command("jeugdgov"), "serve", str(DATA / "flevoland-handelingskader.ttl"), "--store",
+               str(store), "--writable", "--port", str(port), "--quiet"]
+    base = f"http://{HOST}:{port}"
+    with running(command, f"{base}/health", tmp_path / "serve.log") as process:
+        workers = [pid for pid in worker_pids(process.pid) if "jeugdgov" in Path(f"/proc/{pid}/cmdline").read_text()
+                   or "multiprocessing" in Path(f"/proc/{pid}/cmdline").read_text()]
+        assert workers
+        threading.Thread(target=unanswered, args=(f"{base}/query?{urlencode({'query': RUNAWAY})}",),
+                         daemon=True).start()
+        time.sleep(1)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(alive(pid) for pid in workers)
+    # the store's lock is free again: a new writable server opens it
+    with jeugdgov_serve(tmp_path, "--store", str(store), "--writable", "--quiet") as again:
+        assert ask(again)
