@@ -90,7 +90,7 @@ def server_software(endpoint: str, credentials: Credentials | None = None) -> st
 #: (docs/production-stores.md); jeugdgov does not run them there.
 VIRTUOSO_MISEVALUATES = frozenset({
     "actors", "cost-estimates-per-model", "decisions-and-mandates", "money-and-accountability",
-    "money-final-recipients", "money-flow-chains", "setups", "task-actor-matrix-compare"})
+    "money-flow-chains", "setups", "task-actor-matrix-compare"})
 
 
 def is_virtuoso(software: str) -> bool:

@@ -23,7 +23,6 @@ from jeugdgov.viz.views import (
     SEVERITY_RANK,
     TEXT,
     View,
-    format_amount,
     wrap_label,
 )
 
@@ -101,7 +100,7 @@ def _add_bundle(net: Network, view: View, bundle) -> None:
                      physics=False, color={"background": colour, "border": colour}, title=title)
         chain.append(bend)
     chain.append(bundle.target)
-    label = _label(view, bundle)
+    label = view.line_label(bundle) or None
     smooth = False
     if bundle.offset and len(chain) == 2:
         smooth = {"enabled": True, "type": "curvedCW" if bundle.offset > 0 else "curvedCCW",
@@ -112,17 +111,6 @@ def _add_bundle(net: Network, view: View, bundle) -> None:
         net.add_edge(a, b, title=title, color=colour, width=width,
                      dashes=_DASHES[style], smooth=smooth, shadow=halo, label=label if i == middle else None,
                      arrows={"to": {"enabled": b == bundle.target, "scaleFactor": 0.7}})
-
-
-def _label(view: View, bundle) -> str | None:
-    parts = []
-    if bundle.focus_numbers:
-        parts.append("".join(f"[{n}]" for n in bundle.focus_numbers))
-    if bundle.count > 1:
-        parts.append(f"×{bundle.count}")
-    if bundle.amount is not None:
-        parts.append(format_amount(bundle.amount, view.lang))
-    return " ".join(parts) or None
 
 
 def _decorate(page: str, view: View) -> str:

@@ -95,25 +95,21 @@ class EndpointRunner:
         return described(nodes, self.triples, self.pointing)
 
     def pointing(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
-        """The triples with these predicates whose object is one of the nodes (named nodes:
-        a query cannot name a blank node)."""
-        iris = sorted(n for n in nodes if isinstance(n, URIRef))
-        values = " ".join(p.n3() for p in predicates)
-        for start in range(0, len(iris), BATCH):
-            objects = " ".join(n.n3() for n in iris[start:start + BATCH])
-            text = f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {objects} }} VALUES ?p {{ {values} }} ?s ?p ?o }}"
-            for row in self.select(text):
-                yield row["s"], row["p"], row["o"]
+        """The triples with these predicates whose object is one of the nodes."""
+        return self._matching("?o", nodes, predicates)
 
     def triples(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
-        iris = sorted(n for n in nodes if isinstance(n, URIRef))  # blank nodes cannot be named
+        """The triples with these predicates whose subject is one of the nodes."""
+        return self._matching("?s", nodes, predicates)
+
+    def _matching(self, position: str, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
+        iris = sorted(n for n in nodes if isinstance(n, URIRef))  # a query cannot name a blank node
         values = " ".join(p.n3() for p in predicates)
         for start in range(0, len(iris), BATCH):
-            subjects = " ".join(n.n3() for n in iris[start:start + BATCH])
-            text = f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {subjects} }} VALUES ?p {{ {values} }} ?s ?p ?o }}"
+            terms = " ".join(n.n3() for n in iris[start:start + BATCH])
+            text = f"SELECT ?s ?p ?o WHERE {{ VALUES {position} {{ {terms} }} VALUES ?p {{ {values} }} ?s ?p ?o }}"
             for row in self.select(text):
                 yield row["s"], row["p"], row["o"]
-
 
 def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names: Sequence[str] | None = None,
                       shared: Sequence[str] = (), fallback: bool = False, progress: Progress | None = None,
