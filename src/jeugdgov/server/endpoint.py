@@ -32,8 +32,10 @@ import math
 import re
 import shutil
 import signal
+import socket
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -442,10 +444,34 @@ def _negotiate(accept: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(dict.fromkeys(solutions)), tuple(dict.fromkeys(graphs))
 
 
+class _Server(ThreadingHTTPServer):
+    """A threading HTTP server with a deep listen backlog and a lingering close."""
+
+    request_queue_size = 1024
+
+    def shutdown_request(self, request: Any) -> None:
+        # A request refused before its body was read (too long, bad framing) leaves that body
+        # unread; closing then makes the kernel reset the connection, and the client may lose
+        # the answer that says why. So stop writing, read what is left for a moment, then close.
+        with contextlib.suppress(OSError):
+            request.shutdown(socket.SHUT_WR)
+            request.settimeout(LINGER_SECONDS)
+            deadline = time.monotonic() + LINGER_SECONDS
+            drained = 0
+            while drained < LINGER_BYTES and time.monotonic() < deadline and (chunk := request.recv(65536)):
+                drained += len(chunk)
+        self.close_request(request)
+
+
+#: How long and how much of an unread request body the server reads before it closes.
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 16 * 1024 * 1024
+
+
 def make_server(settings: Settings, host: str = "127.0.0.1", port: int = 7878) -> ThreadingHTTPServer:
     """An HTTP server bound to host:port (not yet serving) with its own handler class."""
     handler = type("JeugdgovHandler", (Handler,), {"settings": settings})
-    server_class = type("JeugdgovServer", (ThreadingHTTPServer,), {"request_queue_size": 1024})
+    server_class = _Server
     try:
         server = server_class((host, port), handler)
     except OSError as error:
