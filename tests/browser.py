@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import websocket
-from servers import HOST, free_port
+from servers import HOST, free_port, stop
 
 
 def chromium_command() -> str | None:
@@ -124,12 +124,7 @@ def chromium(width: int = 1280, height: int = 900) -> Iterator[Page]:
         finally:
             socket.close()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
+        stop(process)
         shutil.rmtree(profile, ignore_errors=True)
 
 
