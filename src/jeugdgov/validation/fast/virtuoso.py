@@ -1,0 +1,132 @@
+"""A rewrite that lets Virtuoso Open Source 7 evaluate the shape queries correctly.
+
+Virtuoso 7.2.5 answers some standard SPARQL wrongly without an error (docs/production-stores.md).
+Its optimiser turns a comparison of a variable with a constant into a binding of that variable,
+and a path with ``*``, ``+`` or ``?`` whose end is a constant (written so, or compared so
+afterwards) is then evaluated from that end: where the start is bound from outside (a join, an
+enclosing (NOT) EXISTS) the result is wrong, missing or extra rows, for some rows, in some runs.
+
+Written with the path's end as a fresh variable and compared by its string afterwards
+(``?t rdfs:subClassOf* ?end . FILTER (isIRI(?end) && STR(?end) = STR(jg:Actor))``), the path is
+walked from its bound start and Virtuoso answers as SPARQL says. For an IRI the meaning is the
+same: ``sameTerm(?end, <c>)`` holds exactly when ``?end`` is an IRI with the same text. A
+filter applies to the whole group it stands in, so it goes at the group's end.
+
+The rewriter reads just enough SPARQL to find paths and groups; on anything it does not
+understand it returns the query unchanged.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jeugdgov.sparql.text import Token, Unreadable, lex
+
+#: Tokens a property path is made of (a variable is never part of one).
+PATH_TOKENS = {"(", ")", "|", "/", "^", "*", "+", "?", "!"}
+REPEATS = {"*", "+", "?"}
+CONSTANTS = {"iri", "pname"}
+FRESH = "?virtuosoEnd"
+
+
+@cache
+def for_virtuoso(query: str) -> str:
+    """The query with every constant end of a ``*``/``+``/``?`` path replaced by a fresh variable
+    compared by its text, and every ``sameTerm(?v, constant)`` compared so too; or unchanged."""
+    try:
+        tokens = lex(query)
+    except Unreadable:
+        return query
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in the text
+    groups: list[list[str]] = []  # per open group: the filters to add before its '}'
+    selects = _select_spans(tokens)
+    names = iter(range(1_000_000))
+    k = 0
+    while k < len(tokens):
+        token = tokens[k]
+        if token.text == "{":
+            groups.append([])
+        elif token.text == "}":
+            if not groups:
+                return query
+            added = groups.pop()
+            if added:
+                edits.append((token.start, token.start, " ".join(added) + " "))
+        elif groups and token.kind in CONSTANTS and _ends_repeated_path(tokens, k, selects):
+            fresh = f"{FRESH}{next(names)}"
+            edits.append((token.start, token.end, fresh))
+            groups[-1].append(f"FILTER (isIRI({fresh}) && STR({fresh}) = STR({token.text}))")
+        elif token.kind == "word" and token.text.lower() == "sameterm":
+            found = _same_term(tokens, k)
+            if found is not None:
+                variable, constant, end = found
+                edits.append((token.start, tokens[end].end,
+                              f"(isIRI({variable}) && STR({variable}) = STR({constant}))"))
+                k = end
+        k += 1
+    if groups:
+        return query
+    for start, end, replacement in sorted(edits, reverse=True):
+        query = query[:start] + replacement + query[end:]
+    return query
+
+
+def _select_spans(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Token positions of the WHERE group of the query and of every sub-SELECT."""
+    spans = []
+    for k, token in enumerate(tokens):
+        if token.upper == "SELECT":
+            opening = next((j for j in range(k, len(tokens)) if tokens[j].text == "{"), None)
+            if opening is None:
+                raise Unreadable("a SELECT without a group")
+            depth = 0
+            for end in range(opening, len(tokens)):
+                depth += {"{": 1, "}": -1}.get(tokens[end].text, 0)
+                if depth == 0:
+                    spans.append((opening, end))
+                    break
+            else:
+                raise Unreadable("unbalanced braces")
+    return spans
+
+
+def _ends_repeated_path(tokens: list[Token], k: int, selects: list[tuple[int, int]]) -> bool:
+    """Whether the constant at ``k`` is the object of a triple whose predicate is a path with
+    ``*``, ``+`` or ``?`` (after a ``,`` the object list's predicate counts), and whose subject
+    is a constant or a variable something else in its SELECT binds. A path from an unbound
+    start to a constant Virtuoso evaluates from the constant, and correctly; written with a
+    fresh end it refuses it ("transitive start not given")."""
+    if k + 1 < len(tokens) and not (tokens[k + 1].text in (".", ";", ",", "}") or tokens[k + 1].kind == "word"):
+        return False  # part of a path, or no object
+    j = k - 1
+    while j >= 1 and tokens[j].text == "," and tokens[j - 1].kind in CONSTANTS | {"var", "string", "number"}:
+        j -= 2  # an object list: back to its predicate
+    verb: list[Token] = []
+    while j >= 0 and (tokens[j].text in PATH_TOKENS or tokens[j].kind in CONSTANTS or tokens[j].text == "a"):
+        verb.append(tokens[j])
+        j -= 1
+    if j >= 0 and tokens[j].kind != "var" and tokens[j].text not in (";", ".", "{", "}"):
+        return False
+    if j >= 0 and tokens[j].text in (".", "{", "}") and verb:
+        verb.pop()  # the subject, a constant
+    elif j >= 0 and tokens[j].kind == "var":
+        start, end = min((s for s in selects if s[0] < k < s[1]), key=lambda s: s[1] - s[0], default=(0, 0))
+        if not any(tokens[i].text == tokens[j].text for i in range(start, end) if i != j):
+            return False
+    return any(t.kind == "punct" and t.text in REPEATS for t in verb) and any(
+        t.kind in CONSTANTS or t.text == "a" for t in verb)
+
+
+def _same_term(tokens: list[Token], k: int) -> tuple[str, str, int] | None:
+    """``sameTerm ( ?v , constant )`` (either order) at ``k``: the variable, the constant and
+    the position of the closing parenthesis; else None."""
+    if k + 5 >= len(tokens):
+        return None
+    opening, first, comma, second, closing = tokens[k + 1:k + 6]
+    if (opening.text, comma.text, closing.text) != ("(", ",", ")"):
+        return None
+    if first.kind == "var" and second.kind in CONSTANTS:
+        return first.text, second.text, k + 5
+    if second.kind == "var" and first.kind in CONSTANTS:
+        return second.text, first.text, k + 5
+    return None
