@@ -18,6 +18,7 @@ understand it returns the query unchanged.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from jeugdgov.sparql.text import Token, Unreadable, lex
@@ -27,32 +28,43 @@ PATH_TOKENS = {"(", ")", "|", "/", "^", "*", "+", "?", "!"}
 REPEATS = {"*", "+", "?"}
 CONSTANTS = {"iri", "pname"}
 FRESH = "?virtuosoEnd"
+#: The subclasses of a target class, selected first (translate._target): Virtuoso joins such a
+#: sub-SELECT wrongly with the rest of a query; joined directly the meaning is the same.
+SUBCLASSES_FIRST = re.compile(r"\{ SELECT DISTINCT (\?targetType\d+) WHERE \{ \1 (\S+) (\S+) \} \}")
+#: A target written as a sub-SELECT of distinct focus nodes (translate.Target.binding) at the
+#: start of a SELECT DISTINCT query: Virtuoso loses rows of the join with it.
+DISTINCT_TARGET = re.compile(r"(SELECT DISTINCT [^{]*\{\s*)"
+                             r"\{ SELECT DISTINCT \?this WHERE \{ ((?:[^{}]|\{[^{}]*\})*) \} \}")
 
 
 @cache
 def for_virtuoso(query: str) -> str:
     """The query with every constant end of a ``*``/``+``/``?`` path replaced by a fresh variable
     compared by its text, and every ``sameTerm(?v, constant)`` compared so too; or unchanged."""
+    query = SUBCLASSES_FIRST.sub(r"\1 \2 \3 .", query)
+    query = DISTINCT_TARGET.sub(r"\1\2", query, count=1)
     try:
         tokens = lex(query)
     except Unreadable:
         return query
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in the text
     groups: list[list[str]] = []  # per open group: the filters to add before its '}'
-    selects = _select_spans(tokens)
+    opened: list[int] = []  # positions of the open groups' braces
     names = iter(range(1_000_000))
     k = 0
     while k < len(tokens):
         token = tokens[k]
         if token.text == "{":
             groups.append([])
+            opened.append(k)
         elif token.text == "}":
             if not groups:
                 return query
             added = groups.pop()
+            opened.pop()
             if added:
                 edits.append((token.start, token.start, " ".join(added) + " "))
-        elif groups and token.kind in CONSTANTS and _ends_repeated_path(tokens, k, selects):
+        elif groups and token.kind in CONSTANTS and _ends_repeated_path(tokens, k, opened[-1]):
             fresh = f"{FRESH}{next(names)}"
             edits.append((token.start, token.end, fresh))
             groups[-1].append(f"FILTER (isIRI({fresh}) && STR({fresh}) = STR({token.text}))")
@@ -71,31 +83,22 @@ def for_virtuoso(query: str) -> str:
     return query
 
 
-def _select_spans(tokens: list[Token]) -> list[tuple[int, int]]:
-    """Token positions of the WHERE group of the query and of every sub-SELECT."""
-    spans = []
-    for k, token in enumerate(tokens):
-        if token.upper == "SELECT":
-            opening = next((j for j in range(k, len(tokens)) if tokens[j].text == "{"), None)
-            if opening is None:
-                raise Unreadable("a SELECT without a group")
-            depth = 0
-            for end in range(opening, len(tokens)):
-                depth += {"{": 1, "}": -1}.get(tokens[end].text, 0)
-                if depth == 0:
-                    spans.append((opening, end))
-                    break
-            else:
-                raise Unreadable("unbalanced braces")
-    return spans
+def _closing(tokens: list[Token], opening: int) -> int:
+    depth = 0
+    for end in range(opening, len(tokens)):
+        depth += {"{": 1, "}": -1}.get(tokens[end].text, 0)
+        if depth == 0:
+            return end
+    raise Unreadable("unbalanced braces")
 
 
-def _ends_repeated_path(tokens: list[Token], k: int, selects: list[tuple[int, int]]) -> bool:
+def _ends_repeated_path(tokens: list[Token], k: int, group: int) -> bool:
     """Whether the constant at ``k`` is the object of a triple whose predicate is a path with
     ``*``, ``+`` or ``?`` (after a ``,`` the object list's predicate counts), and whose subject
-    is a constant or a variable something else in its SELECT binds. A path from an unbound
-    start to a constant Virtuoso evaluates from the constant, and correctly; written with a
-    fresh end it refuses it ("transitive start not given")."""
+    is a constant or a variable that the group (opening at ``group``) mentions elsewhere.
+    Virtuoso evaluates a path to a constant from an unbound start (or one bound only outside
+    an EXISTS group) from the constant; written with a fresh end it refuses it ("transitive
+    start not given")."""
     if k + 1 < len(tokens) and not (tokens[k + 1].text in (".", ";", ",", "}") or tokens[k + 1].kind == "word"):
         return False  # part of a path, or no object
     j = k - 1
@@ -109,10 +112,9 @@ def _ends_repeated_path(tokens: list[Token], k: int, selects: list[tuple[int, in
         return False
     if j >= 0 and tokens[j].text in (".", "{", "}") and verb:
         verb.pop()  # the subject, a constant
-    elif j >= 0 and tokens[j].kind == "var":
-        start, end = min((s for s in selects if s[0] < k < s[1]), key=lambda s: s[1] - s[0], default=(0, 0))
-        if not any(tokens[i].text == tokens[j].text for i in range(start, end) if i != j):
-            return False
+    elif j >= 0 and tokens[j].kind == "var" and not any(
+            tokens[i].text == tokens[j].text for i in range(group, _closing(tokens, group)) if i != j):
+        return False
     return any(t.kind == "punct" and t.text in REPEATS for t in verb) and any(
         t.kind in CONSTANTS or t.text == "a" for t in verb)
 
