@@ -40,7 +40,12 @@ DISTINCT_TARGET = re.compile(r"(SELECT DISTINCT [^{]*\{\s*)"
 @cache
 def for_virtuoso(query: str) -> str:
     """The query with every constant end of a ``*``/``+``/``?`` path replaced by a fresh variable
-    compared by its text, and every ``sameTerm(?v, constant)`` compared so too; or unchanged."""
+    compared by its text, every ``sameTerm(?v, constant)`` compared so too, and the zero-length
+    case of a ``*`` path from outside a group split off; or unchanged."""
+    return _zero_length_apart(_constant_ends(query))
+
+
+def _constant_ends(query: str) -> str:
     query = SUBCLASSES_FIRST.sub(r"\1 \2 \3 .", query)
     query = DISTINCT_TARGET.sub(r"\1\2", query, count=1)
     try:
@@ -132,3 +137,70 @@ def _same_term(tokens: list[Token], k: int) -> tuple[str, str, int] | None:
     if second.kind == "var" and first.kind in CONSTANTS:
         return second.text, first.text, k + 5
     return None
+
+
+def _zero_length_apart(query: str) -> str:
+    """``?s (p)* ?o`` in a UNION branch that mentions ``?o`` elsewhere but ``?s`` nowhere else (``?s``
+    is bound outside it, an EXISTS pattern's focus node) as
+    ``FILTER (sameTerm(?s, ?o) || EXISTS { ?s (p)+ ?o })``: the same test, for a pair of bound
+    ends. Virtuoso misses the zero-length case of such a path (``?o`` the node ``?s`` itself)."""
+    try:
+        tokens = lex(query)
+    except Unreadable:
+        return query
+    found: list[tuple[int, int, str, int]] = []  # (subject, object, path, group) positions
+    opened: list[int] = []
+    for k, token in enumerate(tokens):
+        if token.text == "{":
+            opened.append(k)
+        elif token.text == "}" and opened:
+            opened.pop()
+        elif opened and token.kind == "var" and tokens[k - 1].text in ("{", ".") and _union_branch(tokens, opened[-1]):
+            triple = _zero_or_more_triple(tokens, k, opened[-1])
+            if triple is not None:
+                found.append((k, triple[0], triple[1], opened[-1]))
+    edits: list[tuple[int, int, str]] = []
+    for k, end, path, group in found:
+        # ?o must stay bound by a pattern that is not rewritten itself.
+        kept = [i for i in range(group, _closing(tokens, group))
+                if not any(start <= i <= stop for start, stop, _p, _g in found)]
+        if any(tokens[i].text == tokens[end].text for i in kept):
+            subject, obj = tokens[k].text, tokens[end].text
+            edits.append((tokens[k].start, tokens[end].end,
+                          f"FILTER (sameTerm({subject}, {obj}) || EXISTS {{ {subject} {path}+ {obj} }})"))
+    for start, end, replacement in sorted(edits, reverse=True):
+        query = query[:start] + replacement + query[end:]
+    return query
+
+
+def _union_branch(tokens: list[Token], group: int) -> bool:
+    """Whether the group opening at ``group`` is a branch of a UNION."""
+    closing = _closing(tokens, group)
+    return (group > 0 and tokens[group - 1].upper == "UNION") or (
+        closing + 1 < len(tokens) and tokens[closing + 1].upper == "UNION")
+
+
+def _zero_or_more_triple(tokens: list[Token], k: int, group: int) -> tuple[int, str] | None:
+    """For ``?s X* ?o`` at ``k`` (X one IRI or a bracketed path) ending a triple, where the group
+    opening at ``group`` mentions ``?o`` elsewhere and ``?s`` nowhere else: the position of
+    ``?o`` and X; else None."""
+    j = k + 1
+    if j < len(tokens) and tokens[j].text == "(":
+        depth = 0
+        while j < len(tokens):
+            depth += {"(": 1, ")": -1}.get(tokens[j].text, 0)
+            if depth == 0:
+                break
+            j += 1
+    elif not (j < len(tokens) and tokens[j].kind in CONSTANTS):
+        return None
+    star, end = j + 1, j + 2
+    if end + 1 >= len(tokens) or tokens[star].text != "*" or tokens[end].kind != "var":
+        return None
+    if tokens[end + 1].text not in (".", "}"):
+        return None
+    closing = _closing(tokens, group)
+    elsewhere = [tokens[i].text for i in range(group, closing) if not k <= i <= end]
+    if tokens[k].text in elsewhere or tokens[end].text not in elsewhere:
+        return None
+    return end, "".join(t.text for t in tokens[k + 1:star])
