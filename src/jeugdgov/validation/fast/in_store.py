@@ -16,7 +16,8 @@ graph. When setups declare no shared graphs and the default graph holds triples 
 (:func:`jeugdgov.sparql.remote.fetch_setups`) and validated locally, and the caller is told so.
 
 For an oxigraph server the queries get the same LATERAL rewrite as locally
-(:mod:`jeugdgov.validation.fast.rewrite`); other stores get standard SPARQL 1.1.
+(:mod:`jeugdgov.validation.fast.rewrite`); for Virtuoso, the forms it evaluates correctly
+(:mod:`jeugdgov.validation.fast.virtuoso`); other stores get standard SPARQL 1.1.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ from jeugdgov.validation.fast.engine import (
 )
 from jeugdgov.validation.fast.rewrite import for_oxigraph
 from jeugdgov.validation.fast.translate import ShapeQuery
+from jeugdgov.validation.fast.virtuoso import for_virtuoso
 from jeugdgov.validation.findings import RawResult, Report
 
 ONTOLOGY = ONTOLOGY_GRAPH
@@ -80,15 +82,18 @@ class EndpointRunner:
     """Queries over one dataset (a merge of named graphs) of a SPARQL endpoint."""
 
     def __init__(self, endpoint: str, graphs: Sequence[str], lateral: bool = False,
-                 credentials: Credentials | None = None) -> None:
+                 credentials: Credentials | None = None, virtuoso: bool = False) -> None:
         self.endpoint = endpoint
         self.graphs = list(dict.fromkeys(graphs))
         self.lateral = lateral
         self.credentials = credentials
+        self.virtuoso = virtuoso
 
     def select(self, text: str) -> Iterator[dict[str, Node]]:
         if self.lateral:
             text = for_oxigraph(text)
+        elif self.virtuoso:
+            text = for_virtuoso(text)
         return _rows(self.endpoint, text, self.graphs, self.credentials)
 
     def describe(self, nodes: set[Node]) -> list[Triple]:
@@ -157,20 +162,13 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
     software = server_software(endpoint, credentials)
     lateral = software.lower().startswith("oxigraph")
     runners = [EndpointRunner(endpoint, [s.graph, *ontology_graphs, *shared, *(s.shares or ())], lateral=lateral,
-                              credentials=credentials) for s in found]
+                              credentials=credentials, virtuoso=is_virtuoso(software)) for s in found]
     described_setups = [(_remote_setup(endpoint, s.graph, runner), runner)
                         for s, runner in zip(found, runners, strict=True)]
     refuse_duplicate_names((setup.name, setup.source) for setup, _ in described_setups)
     refuse_unknown_names(names, (setup.name for setup, _ in described_setups))
     if check_setup is not None:
         refuse_unknown_names([check_setup], (setup.name for setup, _ in described_setups))
-    if is_virtuoso(software):
-        # The store check only vouches for the setup it checks, and Virtuoso answers some shape
-        # queries wrongly on others (docs/production-stores.md): validate its triples here.
-        if note:
-            note(f"{endpoint} runs {software}, which answers some shape queries wrongly: its setups are "
-                 "fetched and validated locally")
-        return _fetched(endpoint, defects, names, fallback, graph_store, None, credentials, as_of)
     chosen = [(setup, runner) for setup, runner in described_setups if not names or setup.name in names]
 
     def dated_queries(setup: Setup, runner: EndpointRunner) -> tuple[date, list[ShapeQuery]]:
