@@ -42,16 +42,16 @@ def for_virtuoso(query: str) -> str:
     """The query with every constant end of a ``*``/``+``/``?`` path replaced by a fresh variable
     compared by its text, every ``sameTerm(?v, constant)`` compared so too, and the zero-length
     case of a ``*`` path from outside a group split off; or unchanged."""
-    return _zero_length_apart(_constant_ends(query))
+    try:
+        return _zero_length_apart(_constant_ends(query))
+    except Unreadable:
+        return query
 
 
 def _constant_ends(query: str) -> str:
     query = SUBCLASSES_FIRST.sub(r"\1 \2 \3 .", query)
     query = DISTINCT_TARGET.sub(r"\1\2", query, count=1)
-    try:
-        tokens = lex(query)
-    except Unreadable:
-        return query
+    tokens = lex(query)
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in the text
     groups: list[list[str]] = []  # per open group: the filters to add before its '}'
     opened: list[int] = []  # positions of the open groups' braces
@@ -82,7 +82,7 @@ def _constant_ends(query: str) -> str:
                 k = end
         k += 1
     if groups:
-        return query
+        raise Unreadable("unbalanced braces")
     for start, end, replacement in sorted(edits, reverse=True):
         query = query[:start] + replacement + query[end:]
     return query
@@ -144,10 +144,7 @@ def _zero_length_apart(query: str) -> str:
     is bound outside it, an EXISTS pattern's focus node) as
     ``FILTER (sameTerm(?s, ?o) || EXISTS { ?s (p)+ ?o })``: the same test, for a pair of bound
     ends. Virtuoso misses the zero-length case of such a path (``?o`` the node ``?s`` itself)."""
-    try:
-        tokens = lex(query)
-    except Unreadable:
-        return query
+    tokens = lex(query)
     found: list[tuple[int, int, str, int]] = []  # (subject, object, path, group) positions
     opened: list[int] = []
     for k, token in enumerate(tokens):
