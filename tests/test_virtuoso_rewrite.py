@@ -77,6 +77,8 @@ def test_a_target_sub_select_is_joined_directly_only_in_a_select_distinct():
     assert distinct.count("SELECT") == 1
     counted = f"SELECT ?this (COUNT(*) AS ?n) WHERE {{ {target} ?this a ?o }} GROUP BY ?this"
     assert same_solutions(counted) == counted
+    distinct_count = f"SELECT DISTINCT ?this (COUNT(*) AS ?n) WHERE {{ {target} ?this a ?o }} GROUP BY ?this"
+    assert same_solutions(distinct_count) == distinct_count
 
 
 def test_the_zero_length_case_of_a_star_path_in_a_union_branch_is_split_off():

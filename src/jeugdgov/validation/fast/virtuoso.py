@@ -32,9 +32,13 @@ FRESH = "?virtuosoEnd"
 #: sub-SELECT wrongly with the rest of a query; joined directly the meaning is the same.
 SUBCLASSES_FIRST = re.compile(r"\{ SELECT DISTINCT (\?targetType\d+) WHERE \{ \1 (\S+) (\S+) \} \}")
 #: A target written as a sub-SELECT of distinct focus nodes (translate.Target.binding) at the
-#: start of a SELECT DISTINCT query: Virtuoso loses rows of the join with it.
+#: start of a SELECT DISTINCT query: Virtuoso loses rows of the join with it. Joined directly,
+#: its solutions repeat, which changes nothing where the query keeps distinct ones and
+#: aggregates nothing.
 DISTINCT_TARGET = re.compile(r"(SELECT DISTINCT [^{]*\{\s*)"
                              r"\{ SELECT DISTINCT \?this WHERE \{ ((?:[^{}]|\{[^{}]*\})*) \} \}")
+
+AGGREGATES = re.compile(r"\bGROUP\s+BY\b|\b(COUNT|SUM|AVG|MIN|MAX|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE)
 
 
 @cache
@@ -50,7 +54,8 @@ def for_virtuoso(query: str) -> str:
 
 def _constant_ends(query: str) -> str:
     query = SUBCLASSES_FIRST.sub(r"\1 \2 \3 .", query)
-    query = DISTINCT_TARGET.sub(r"\1\2", query, count=1)
+    if not AGGREGATES.search(query):
+        query = DISTINCT_TARGET.sub(r"\1\2", query, count=1)
     tokens = lex(query)
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in the text
     groups: list[list[str]] = []  # per open group: the filters to add before its '}'
@@ -64,7 +69,7 @@ def _constant_ends(query: str) -> str:
             opened.append(k)
         elif token.text == "}":
             if not groups:
-                return query
+                raise Unreadable("unbalanced braces")
             added = groups.pop()
             opened.pop()
             if added:
