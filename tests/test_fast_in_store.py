@@ -171,3 +171,24 @@ def test_the_check_passes_a_store_that_answers_right(named_layout, local_finding
     reports = validate_endpoint(f"{named_layout}/query", shared=[SHARED], check_setup="lelystad-cooperatie")
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
     assert found == local_findings
+
+
+def test_every_bundled_setup_pushed_to_oxigraph_is_validated_in_the_store_as_locally(tmp_path):
+    """The layout `jeugdgov push` writes: each setup and shared graph named, the ontology in its own."""
+    def findings(output: str) -> set[tuple[str, str, str, str | None]]:
+        return {(f["setup"], f["defect"], f["focus"], f["value"]) for f in json.loads(output)["findings"]}
+
+    setups = {s.name for s in load(DATA) if s.node is not None}
+    local = subprocess.run([installed_command("jeugdgov"), "validate", DATA, "--format", "json"],
+                           capture_output=True, text=True, timeout=600)
+    assert local.returncode == 1, local.stderr
+    with oxigraph(tmp_path, union=False) as base:
+        pushed = subprocess.run([installed_command("jeugdgov"), "push", DATA, "--endpoint", f"{base}/update"],
+                                capture_output=True, text=True, timeout=600)
+        assert pushed.returncode == 0, pushed.stderr
+        result = subprocess.run([installed_command("jeugdgov"), "validate", "--endpoint", f"{base}/query",
+                                 "--format", "json"], capture_output=True, text=True, timeout=600)
+        assert result.returncode == 1, result.stderr
+        assert "note:" not in result.stderr  # validated in the store, not fetched
+        assert {s["name"] for s in json.loads(result.stdout)["setups"]} == setups
+        assert findings(result.stdout) == {f for f in findings(local.stdout) if f[0] in setups}
