@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from helpers import defects_found, setup_from
 from shape_cases import CASES, COLLEGE, LAWFUL, SHAPE_CASES
@@ -155,3 +157,19 @@ def test_no_shape_names_an_individual_of_a_case():
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"w3id\.org/jeugdgov/id/(?!source/)[\w-]+", text), path
         assert "identifier.overheid.nl" not in text, path
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_an_agreement_without_an_end_is_evaluated_up_to_the_reference_date(engine):
+    """no-evaluation tests an open end with BOUND: the deadline counts up to the reference date."""
+    agreement = """
+        ex:a a jg:CollaborationAgreement ; jg:evaluationWithinMonths 12 ;
+            jg:during [ a time:ProperInterval ;
+                time:hasBeginning [ a time:Instant ; time:inXSDDate "2015-01-01"^^xsd:date ] ] .
+        """
+    def found(as_of: date) -> set[str]:
+        report = validate(setup_from(agreement), defects=["no-evaluation"], engine=engine, as_of=as_of)
+        return {f.defect for f in report.findings}
+
+    assert found(date(2016, 6, 1)) == {"no-evaluation"}
+    assert found(date(2015, 6, 1)) == set()  # the twelve months have not passed yet
