@@ -37,7 +37,7 @@ SUBCLASSES_FIRST = re.compile(r"\{ SELECT DISTINCT (\?targetType\d+) WHERE \{ \1
 #: aggregates nothing.
 DISTINCT_TARGET = re.compile(r"(SELECT DISTINCT [^{]*\{\s*)"
                              r"\{ SELECT DISTINCT \?this WHERE \{ ((?:[^{}]|\{[^{}]*\})*) \} \}")
-
+#: A query that counts or groups: there repeated solutions would change the answer.
 AGGREGATES = re.compile(r"\bGROUP\s+BY\b|\b(COUNT|SUM|AVG|MIN|MAX|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE)
 
 
