@@ -535,3 +535,35 @@ def test_every_query_follows_the_column_convention(query: NamedQuery, store_with
                 assert before and (before == column.removesuffix("Label")
                                    or any(isinstance(s[before], NamedNode) for s in solutions)), (
                     f"{query.name}: '{column}' does not follow the IRI column it labels")
+
+
+LABELLED = "ASK { { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?l } UNION " \
+           "{ ?thing <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }"
+
+
+def _has_label(store: Store, iri: NamedNode) -> bool:
+    return bool(store.query(LABELLED.replace("?thing", str(iri)), use_default_graph_as_union=True))
+
+
+@pytest.mark.parametrize("query", QUERIES.values(), ids=lambda q: q.name)
+def test_every_iri_column_has_its_label_beside_it(query: NamedQuery, store_with_report: Store):
+    """A column holding IRIs of labelled things is followed by its `...Label` column, which is
+    empty exactly where the IRI is: an unbound IRI must not pick up every label in the store.
+    `graph` names a named graph, not a thing; the setup it holds is labelled in `label`."""
+    problems: list[str] = []
+    for _files, params in query_examples(query) or [([], {})]:
+        required = {name: value for name, value in params.items() if query.parameter(name).required}
+        result = run(store_with_report, query.text, query.bind(required))
+        columns = [v.value for v in result.variables]
+        solutions = list(result)
+        for position, column in enumerate(columns):
+            iris = {s[column] for s in solutions if isinstance(s[column], NamedNode)}
+            if column == "graph" or not any(_has_label(store_with_report, iri) for iri in iris):
+                continue
+            label = f"{column}Label"
+            if columns[position + 1:position + 2] != [label]:
+                problems.append(f"'{column}' has no '{label}' beside it")
+                continue
+            problems += [f"'{label}' is {s[label]} where '{column}' is {s[column]}"
+                         for s in solutions if (s[column] is None) != (s[label] is None)][:1]
+    assert not problems, f"{query.name}: " + "; ".join(dict.fromkeys(problems))
