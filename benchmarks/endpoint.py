@@ -36,6 +36,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
 
+from jeugdgov.processes import stop
 from jeugdgov.sparql.library import NamedQuery, library, with_values
 from jeugdgov.sparql.store import bundled_data, read_files
 
@@ -106,12 +107,7 @@ def server(command: list[str], ready_path: str, port: int, log: Path, startup: f
             time.sleep(0.3)
         yield
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def fetch(port: int, path: str, connection: http.client.HTTPConnection | None = None,
