@@ -17,7 +17,8 @@ def test_a_process_that_listens_ends_on_sigterm():
 
 
 def test_a_process_that_ignores_sigterm_is_killed_after_the_grace_time():
-    ignoring = "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(1, flush=True); time.sleep(60)"
+    ignoring = ("import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+                "print(1, flush=True); time.sleep(60)")
     process = subprocess.Popen([sys.executable, "-c", ignoring], stdout=subprocess.PIPE)
     assert process.stdout.readline() == b"1\n"  # SIGTERM is ignored from here on
     begin = time.monotonic()
