@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jeugdgov.server.guard import refused_call, remote_calls
+from jeugdgov.server.guard import CACHED_TEXT, refused_call, remote_calls
 
 
 @pytest.mark.parametrize(("text", "targets"), [
@@ -34,3 +34,12 @@ def test_an_allow_list_lets_its_own_targets_through():
     text = "SELECT * WHERE { SERVICE <http://a.example/sparql> { ?s ?p ?o } }"
     assert refused_call(text, ("http://a.example/",)) is None
     assert refused_call(text, ("http://b.example/",)) is not None
+
+
+def test_repeated_and_long_texts_are_judged_alike():
+    call = "SELECT * WHERE { SERVICE <http://a.example/s> { ?s ?p ?o } }"
+    quiet = "# no service here\nSELECT * WHERE { ?s ?p ?o }"
+    for _ in range(2):  # the second time from the remembered answer
+        assert remote_calls(call) == ["http://a.example/s"] and remote_calls(quiet) == []
+    padding = "#" + "x" * CACHED_TEXT + "\n"  # too long to be remembered
+    assert remote_calls(padding + call) == ["http://a.example/s"] and remote_calls(padding + quiet) == []

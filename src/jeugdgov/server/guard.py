@@ -11,6 +11,7 @@ DNS name rebound to 127.0.0.1 does not turn a foreign page into a same-origin on
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from collections.abc import Mapping, Sequence
@@ -26,11 +27,20 @@ LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 ANY = "*"
 
 
+#: texts up to this many characters have their calls remembered: BI tools and dashboards send the
+#: same queries over and over, and tokenising one costs a fair share of a quick request's time
+CACHED_TEXT = 64 * 1024
+
+
 def remote_calls(text: str) -> list[str | None]:
     """The IRIs a query or update would fetch: after SERVICE or LOAD (SILENT allowed);
     None where the target is a variable and so unknown before the query runs."""
     if not MAY_CALL_OUT.search(text):
-        return []  # tokenising costs a fair share of a quick request's time under load
+        return []
+    return list(_cached_calls(text) if len(text) <= CACHED_TEXT else _calls(text))
+
+
+def _calls(text: str) -> tuple[str | None, ...]:
     tokens = lex(text, strict=False)
     targets: list[str | None] = []
     for position, token in enumerate(tokens):
@@ -41,7 +51,10 @@ def remote_calls(text: str) -> list[str | None]:
             following = following[1:]
         target = following[0] if following else None
         targets.append(target.text[1:-1] if target is not None and target.kind == "iri" else None)
-    return targets
+    return tuple(targets)
+
+
+_cached_calls = functools.lru_cache(maxsize=256)(_calls)
 
 
 def refused_call(text: str, allowed: Sequence[str]) -> str | None:
