@@ -30,6 +30,7 @@ bounded in number and time. Run from the project folder:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -41,7 +42,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -100,7 +101,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(command: list[str], ready_path: str, port: int, log: Path, startup: float = 600) -> Iterator[None]:
+def server(command: list[str], ready_path: str, port: int, log: Path, startup: float = 600,
+           ) -> Iterator[subprocess.Popen]:
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     try:
@@ -116,7 +118,7 @@ def server(command: list[str], ready_path: str, port: int, log: Path, startup: f
             if time.monotonic() > deadline:
                 raise SystemExit(f"{command[0]} did not start in time")
             time.sleep(0.3)
-        yield
+        yield process
     finally:
         stop(process)
 
@@ -208,17 +210,43 @@ FAST = ("findings", "actors", "findings-per-defect", "cost-estimates-per-task")
 
 @dataclass(frozen=True)
 class Load:
-    """What one load run measured: latency percentiles in seconds, requests, failed requests."""
+    """What one load run measured: latency percentiles in seconds, requests, failed requests,
+    and the CPU seconds the server (with its worker processes) spent."""
 
     p50: float
     p99: float
     requests: int
     errors: int
     seconds: float
+    cpu: float = 0.0
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def cpu_per_request(self) -> float:
+        return self.cpu / max(1, self.requests)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process and its living descendants so far, from /proc:
+    the cost of a request on a machine shared with others, which wall-clock latency is not."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rpartition(")")[2].split()
+            tasks = list(Path(f"/proc/{current}/task").iterdir())
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended in the meantime
+        # utime, stime, and those of children that ended and were waited for (a replaced worker)
+        total += sum(int(fields[index]) for index in (11, 12, 13, 14)) / os.sysconf("SC_CLK_TCK")
+        for task in tasks:  # threads come and go while this reads
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+    return total
 
 
 def python_load(port: int, paths: list[str], clients: int, duration: float, limit: int) -> Load:
@@ -285,10 +313,19 @@ def wrk_load(port: int, paths: list[str], clients: int, duration: float, timeout
                 figures["microseconds"] / 1e6)
 
 
-def load(port: int, paths: list[str], clients: int, args: argparse.Namespace) -> Load:
+@dataclass(frozen=True)
+class Endpoint:
+    port: int
+    pid: int
+
+
+def load(endpoint: Endpoint, paths: list[str], clients: int, args: argparse.Namespace) -> Load:
+    before = cpu_seconds(endpoint.pid)
     if args.client == "wrk":
-        return wrk_load(port, paths, clients, args.duration, args.timeout + 30)
-    return python_load(port, paths, clients, args.duration, args.limit)
+        figures = wrk_load(endpoint.port, paths, clients, args.duration, args.timeout + 30)
+    else:
+        figures = python_load(endpoint.port, paths, clients, args.duration, args.limit)
+    return replace(figures, cpu=cpu_seconds(endpoint.pid) - before)
 
 
 def under_load(port: int, paths: list[str], clients: int, duration: float, limit: int,
@@ -321,11 +358,11 @@ def under_load(port: int, paths: list[str], clients: int, duration: float, limit
     return times, errors[0]
 
 
-def load_run(ours: int, theirs: int, args: argparse.Namespace) -> None:
+def load_run(ours: Endpoint, theirs: Endpoint, args: argparse.Namespace) -> None:
     queries = [q for q in library().values() if q.name in FAST]
     print(f"\n### load: {args.duration:g} s per run, new connection per request, client {args.client}\n")
     print(f"{'run':30} {'p50 ms':>8} {'oxi p50':>8} {'ratio':>6}  {'p99 ms':>8} {'oxi p99':>8} {'ratio':>6}"
-          f"  {'errors':>6} {'oxi err':>7}  {'req/s':>6} {'oxi':>6}")
+          f"  {'errors':>6} {'oxi err':>7}  {'req/s':>6} {'oxi':>6}  {'CPU ms/req':>10} {'oxi':>5}")
     for clients in (16, 64):
         for kind, mine_paths in (("named CSV", [jeugdgov_path(q) for q in queries]),
                                  ("ad hoc /query", [oxigraph_path(q) for q in queries])):
@@ -334,10 +371,11 @@ def load_run(ours: int, theirs: int, args: argparse.Namespace) -> None:
             p50, o50 = mine.p50 * 1000, bare.p50 * 1000
             p99, o99 = mine.p99 * 1000, bare.p99 * 1000
             print(f"{kind + f', {clients} clients':30} {p50:8.1f} {o50:8.1f} {p50 / o50:6.2f}  {p99:8.1f} {o99:8.1f}"
-                  f" {p99 / o99:6.2f}  {mine.errors:6d} {bare.errors:7d}  {mine.rate:6.0f} {bare.rate:6.0f}")
+                  f" {p99 / o99:6.2f}  {mine.errors:6d} {bare.errors:7d}  {mine.rate:6.0f} {bare.rate:6.0f}"
+                  f"  {mine.cpu_per_request * 1000:10.2f} {bare.cpu_per_request * 1000:5.2f}")
     runaway_path = f"/query?{urlencode({'query': RUNAWAY})}"
     outcomes: list[int] = []
-    runaways = [threading.Thread(target=lambda: outcomes.append(fetch(ours, runaway_path)[0])) for _ in range(2)]
+    runaways = [threading.Thread(target=lambda: outcomes.append(fetch(ours.port, runaway_path)[0])) for _ in range(2)]
     for thread in runaways:
         thread.start()
     time.sleep(0.5)
@@ -358,17 +396,17 @@ def run_dataset(label: str, copies: int, folder: Path, args: argparse.Namespace)
     ours, theirs = free_port(), free_port()
     queries = list(library().values())
     with ExitStack() as stack:
-        stack.enter_context(server(
+        ours_process = stack.enter_context(server(
             [str(Path(sys.executable).parent / "jeugdgov"), "serve", str(data), "--port", str(ours), "--quiet",
              "--timeout", str(args.timeout), "--workers", str(args.workers), "--max-request", "10000000"],
             "/health", ours, folder / f"serve-{copies}.log"))
-        stack.enter_context(server(
+        theirs_process = stack.enter_context(server(
             [str(Path(sys.executable).parent / "oxigraph"), "serve-read-only", "--location", str(oxi_store),
              "--bind", f"{HOST}:{theirs}", "--union-default-graph"],
             "/query?query=ASK%7B%7D", theirs, folder / f"oxigraph-{copies}.log"))
         print(f"\n## {label}: {quads} quads\n")
         if args.load:
-            load_run(ours, theirs, args)
+            load_run(Endpoint(ours, ours_process.pid), Endpoint(theirs, theirs_process.pid), args)
             return
         print(f"{'query':34} {'p50 ms':>9} {'oxi p50':>9} {'ratio':>6}   {'p99 ms':>9} {'oxi p99':>9} {'ratio':>6}")
         for query in queries:
