@@ -27,6 +27,7 @@ queue or is told at once to come back (503 with Retry-After), so the server itse
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import re
@@ -316,10 +317,9 @@ class Handler(BaseHTTPRequestHandler):
             return Answer.text(400, "parameter 'bom': use bom=1 (only for .csv) to start the file with a UTF-8 "
                                     "byte order mark for Excel")
         try:
-            bindings = query.bind(values)
+            text = bound_text(query, values)
         except ParameterError as error:
             return Answer.text(400, str(error))
-        text = with_values(query.text, bindings)
         fmt = NAMED_FORMATS[ext]
         answer = self._run(Job("query", text, (fmt,), (fmt,) if fmt in GRAPH_FORMATS else ()))
         if answer.status == 200 and bom == "1":
@@ -378,6 +378,25 @@ class _Reject(Exception):
         super().__init__(answer.body)
         self.answer = answer
         self.close = close
+
+
+#: parameter values up to this many characters in all have their query text remembered
+CACHED_VALUES = 4096
+
+
+def bound_text(query: NamedQuery, values: Mapping[str, str]) -> str:
+    """The text of a named query with its parameters bound (ParameterError if they do not fit).
+    Remembered for recent parameters: BI tools refresh the same URLs over and over, and binding
+    costs about as much as the HTTP handling of a quick query."""
+    items = tuple(sorted(values.items()))
+    if sum(len(key) + len(value) for key, value in items) > CACHED_VALUES:
+        return with_values(query.text, query.bind(values))
+    return _cached_text(query, items)
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_text(query: NamedQuery, items: tuple[tuple[str, str], ...]) -> str:
+    return with_values(query.text, query.bind(dict(items)))
 
 
 def _json(status: int, document: object) -> Answer:
