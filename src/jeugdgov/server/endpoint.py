@@ -124,7 +124,10 @@ class Handler(BaseHTTPRequestHandler):
     def _route_path(self) -> str:
         if not hasattr(self, "path"):
             return ""  # http.server refused the request line before reading a path
-        return unquote(urlsplit(self._target()).path, errors="replace")
+        # the part before "?" holds the whole path: no need to encode a long query string again
+        before_query = self.path.partition("?")[0]
+        return unquote(urlsplit(quote(before_query.encode("latin-1", errors="replace"), safe=URL_SAFE)).path,
+                       errors="replace")
 
     def _dispatch(self, method: str) -> None:
         url = urlsplit(self._target())
