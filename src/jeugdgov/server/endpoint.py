@@ -19,9 +19,10 @@ Queries run in worker processes (:mod:`jeugdgov.server.executor`) under a time a
 request bodies (whatever their framing) and query strings are capped in size. Errors are one
 line of text/plain, which BI tools show as they are.
 
-Built on the standard library's ThreadingHTTPServer with a deep listen backlog: the real work
-happens in the worker processes, and a request that finds every worker busy waits in a bounded
-queue or is told at once to come back (503 with Retry-After), so the server itself never stalls.
+Built on the standard library's ThreadingHTTPServer with a deep listen backlog and connection
+threads that serve one connection after another: the real work happens in the worker processes,
+and a request that finds every worker busy waits in a bounded queue or is told at once to come
+back (503 with Retry-After), so the server itself never stalls.
 """
 
 from __future__ import annotations
