@@ -160,6 +160,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(Answer.text(404, f"no such resource: {path}; see / for what is served"))
         except _Reject as reject:
             self._send(reject.answer, close=reject.close)
+        except ConnectionError:
+            self.close_connection = True  # the client left before its answer: nobody to tell
         except Exception as error:  # a bug must cost one request, never the server
             self.log_error("internal error on %s: %r", path, error)
             self._send(Answer.text(500, f"internal error: {error}"), close=True)
