@@ -18,6 +18,8 @@ from pathlib import Path
 
 from helpers import installed_command
 
+from jeugdgov.processes import stop
+
 HOST = "127.0.0.1"
 
 
@@ -141,13 +143,3 @@ def virtuoso(folder: Path, max_rows: int = 1_000_000) -> Iterator[str]:
     with running([binary, "+foreground", "+configfile", str(ini)], f"{base}/sparql?query=ASK%7B%7D",
                  folder / "virtuoso-out.log", startup=120):
         yield base
-
-
-def stop(process: subprocess.Popen) -> None:
-    """End a process started for a test: SIGTERM, then SIGKILL if it takes more than 20 s."""
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=20)

@@ -95,7 +95,7 @@ def listener():
 def server(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("serve")
     with jeugdgov_serve(folder, str(DATA / "flevoland-handelingskader.ttl"), "--timeout", "4", "--workers", "2",
-                        "--max-request", "20000", "--memory-limit", "400", "--quiet") as base:
+                        "--max-request", "20000", "--memory-limit", "400", "--max-result", "1", "--quiet") as base:
         yield base
 
 
@@ -227,13 +227,30 @@ def test_chunked_bodies_are_read_and_capped(server):
 
 # ---- resources ------------------------------------------------------------------------------
 
-def test_a_query_over_the_memory_limit_is_stopped_with_a_message(server):
+def test_a_query_over_the_memory_limit_is_422_saying_what_to_change(server):
     query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g ?c ?f ?i"
-    status, _, body = get(f"{server}/query?{urlencode({'query': query, 'format': 'csv'})}", timeout=60)
-    # stopped by the memory limit (within a second), long before the time limit of 4 s
-    assert status == 500 and b"memory" in body and b"400 MB" in body
+    status, headers, body = get(f"{server}/query?{urlencode({'query': query, 'format': 'csv'})}", timeout=60)
+    # stopped by the memory limit (within a second), long before the time limit of 4 s; a 4xx,
+    # since retrying the same query cannot help
+    assert status == 422 and headers["Content-Type"].startswith("text/plain")
+    assert b"memory" in body and b"400 MB" in body and b"--memory-limit" in body and body.count(b"\n") == 1
     time.sleep(3)  # the worker's successor starts
     assert get(f"{server}/health")[0] == 200
+
+
+def test_a_result_over_the_cap_is_413_saying_what_to_change(server):
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 50000"  # several MB of CSV, over the cap of 1 MB
+    status, headers, body = get(f"{server}/query?{urlencode({'query': query, 'format': 'csv'})}", timeout=60)
+    assert status == 413 and headers["Content-Type"].startswith("text/plain")
+    assert b"1 MB" in body and b"--max-result" in body and body.count(b"\n") == 1
+    small = "SELECT * WHERE { ?a ?b ?c } LIMIT 10"
+    assert get(f"{server}/query?{urlencode({'query': small, 'format': 'csv'})}")[0] == 200
+
+
+def test_a_query_past_the_time_limit_is_503_saying_what_to_change(server):
+    status, headers, body = get(f"{server}/query?{urlencode({'query': RUNAWAY})}", timeout=60)
+    assert status == 503 and headers["Retry-After"] == "4"
+    assert b"4 seconds" in body and b"--timeout" in body and body.count(b"\n") == 1
 
 
 def test_more_clients_than_workers_get_an_answer_or_a_retry_after(server):

@@ -19,22 +19,26 @@ Queries run in worker processes (:mod:`jeugdgov.server.executor`) under a time a
 request bodies (whatever their framing) and query strings are capped in size. Errors are one
 line of text/plain, which BI tools show as they are.
 
-Built on the standard library's ThreadingHTTPServer with a deep listen backlog: the real work
-happens in the worker processes, and a request that finds every worker busy waits in a bounded
-queue or is told at once to come back (503 with Retry-After), so the server itself never stalls.
+Built on the standard library's ThreadingHTTPServer with a deep listen backlog and connection
+threads that serve one connection after another: the real work happens in the worker processes,
+and a request that finds every worker busy waits in a bounded queue or is told at once to come
+back (503 with Retry-After), so the server itself never stalls.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
+import queue
 import re
 import shutil
 import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -121,7 +125,10 @@ class Handler(BaseHTTPRequestHandler):
     def _route_path(self) -> str:
         if not hasattr(self, "path"):
             return ""  # http.server refused the request line before reading a path
-        return unquote(urlsplit(self._target()).path, errors="replace")
+        # the part before "?" holds the whole path: no need to encode a long query string again
+        before_query = self.path.partition("?")[0]
+        return unquote(urlsplit(quote(before_query.encode("latin-1", errors="replace"), safe=URL_SAFE)).path,
+                       errors="replace")
 
     def _dispatch(self, method: str) -> None:
         url = urlsplit(self._target())
@@ -153,6 +160,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(Answer.text(404, f"no such resource: {path}; see / for what is served"))
         except _Reject as reject:
             self._send(reject.answer, close=reject.close)
+        except ConnectionError:
+            self.close_connection = True  # the client left before its answer: nobody to tell
         except Exception as error:  # a bug must cost one request, never the server
             self.log_error("internal error on %s: %r", path, error)
             self._send(Answer.text(500, f"internal error: {error}"), close=True)
@@ -316,10 +325,9 @@ class Handler(BaseHTTPRequestHandler):
             return Answer.text(400, "parameter 'bom': use bom=1 (only for .csv) to start the file with a UTF-8 "
                                     "byte order mark for Excel")
         try:
-            bindings = query.bind(values)
+            text = bound_text(query, values)
         except ParameterError as error:
             return Answer.text(400, str(error))
-        text = with_values(query.text, bindings)
         fmt = NAMED_FORMATS[ext]
         answer = self._run(Job("query", text, (fmt,), (fmt,) if fmt in GRAPH_FORMATS else ()))
         if answer.status == 200 and bom == "1":
@@ -378,6 +386,25 @@ class _Reject(Exception):
         super().__init__(answer.body)
         self.answer = answer
         self.close = close
+
+
+#: parameter values up to this many characters in all have their query text remembered
+CACHED_VALUES = 4096
+
+
+def bound_text(query: NamedQuery, values: Mapping[str, str]) -> str:
+    """The text of a named query with its parameters bound (ParameterError if they do not fit).
+    Remembered for recent parameters: BI tools refresh the same URLs over and over, and binding
+    costs about as much as the HTTP handling of a quick query."""
+    items = tuple(sorted(values.items()))
+    if sum(len(key) + len(value) for key, value in items) > CACHED_VALUES:
+        return with_values(query.text, query.bind(values))
+    return _cached_text(query, items)
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_text(query: NamedQuery, items: tuple[tuple[str, str], ...]) -> str:
+    return with_values(query.text, query.bind(dict(items)))
 
 
 def _json(status: int, document: object) -> Answer:
@@ -445,9 +472,45 @@ def _negotiate(accept: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 class _Server(ThreadingHTTPServer):
-    """A threading HTTP server with a deep listen backlog and a lingering close."""
+    """A threading HTTP server with a deep listen backlog, threads kept for later connections,
+    and a lingering close."""
 
     request_queue_size = 1024
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        self._pending: queue.SimpleQueue[tuple[Any, Any]] = queue.SimpleQueue()
+        self._idle_threads = 0
+        self._idle_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # Starting a thread per connection cost the accept loop about a quarter of the server's
+        # time under load (each start waits for the new thread to run); a thread that finished its
+        # connection waits a while for the next instead. None idle: a new one, so that connections
+        # kept open (and idle) by some clients never hold up the others.
+        with self._idle_lock:
+            if self._idle_threads:
+                self._idle_threads -= 1
+                self._pending.put((request, client_address))
+                return
+        threading.Thread(target=self._connections, args=(request, client_address), daemon=True,
+                         name="jeugdgov-connection").start()
+
+    def _connections(self, request: Any, client_address: Any) -> None:
+        """Serve a connection, then the ones handed over while idle, until none comes for a while."""
+        while True:
+            self.process_request_thread(request, client_address)
+            with self._idle_lock:
+                self._idle_threads += 1
+            try:
+                request, client_address = self._pending.get(timeout=IDLE_THREAD_SECONDS)
+            except queue.Empty:
+                with self._idle_lock:
+                    try:  # a connection handed over just as the wait ended is still ours
+                        request, client_address = self._pending.get_nowait()
+                    except queue.Empty:
+                        self._idle_threads -= 1
+                        return
 
     def shutdown_request(self, request: Any) -> None:
         # A request refused before its body was read (too long, bad framing) leaves that body
@@ -463,6 +526,8 @@ class _Server(ThreadingHTTPServer):
         self.close_request(request)
 
 
+#: How long a connection thread with nothing to do waits for the next connection before it ends.
+IDLE_THREAD_SECONDS = 30.0
 #: How long and how much of an unread request body the server reads before it closes.
 LINGER_SECONDS = 2.0
 LINGER_BYTES = 16 * 1024 * 1024

@@ -7,7 +7,8 @@ store read-only (RocksDB allows many readers as long as nobody writes); a writab
 has a single worker that opens the store read-write, so that updates and queries never race.
 
 Each worker is bounded: its heap by ``memory_limit`` (``RLIMIT_DATA``; a query that needs more
-ends its worker, which is reported as such), its serialized result by ``max_result`` bytes, and
+ends its worker, which is answered with :data:`OVER_MEMORY`), its serialized result by
+``max_result`` bytes (:data:`OVER_RESULT`), and
 its life by the server's: a thread in the worker waits on a pipe only the server holds open and
 ends the worker the moment that pipe closes, so a ``kill -9`` of the server leaves no worker
 running on (nor holding the store's lock).
@@ -32,6 +33,29 @@ from jeugdgov.errors import InputError
 from jeugdgov.sparql.results import GRAPH_FORMATS, SOLUTION_FORMATS, is_graph, write_result
 
 TEXT = "text/plain; charset=utf-8"
+#: A query that needs more memory than a worker may use. Not a 5xx: the same query fails again
+#: however often it is retried, so the client is told to change it (or the endpoint's limit).
+OVER_MEMORY = 422
+#: A result larger than a worker may send; like a request that is too large, it must be narrowed.
+OVER_RESULT = 413
+
+
+def over_memory(limit: int | None) -> Answer:
+    """The answer to a query stopped at the memory limit (``limit`` bytes, None: unknown)."""
+    size = f"the limit of {limit // 2**20} MB per worker" if limit else "what the worker may use"
+    return Answer.text(OVER_MEMORY, f"the query needs more memory than {size} and was stopped; narrow it down "
+                                    "(parameters, LIMIT, fewer joined patterns) or start the endpoint with a "
+                                    "larger --memory-limit")
+
+
+def over_result(limit: int) -> Answer:
+    """The answer to a query whose serialized result grew past ``limit`` bytes."""
+    return Answer.text(OVER_RESULT, f"the result is larger than the limit of {_megabytes(limit)} MB; narrow the "
+                                    "query down (parameters, LIMIT) or start the endpoint with a larger --max-result")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:g}" if size % 2**20 else str(size // 2**20)
 
 
 @dataclass(frozen=True)
@@ -136,17 +160,16 @@ class WorkerPool:
                 return answer
         except (EOFError, OSError):
             self._replace(worker)
-            return Answer.text(500, self._death_note(worker))
+            return self._death_note(worker)
         self._replace(worker)
         raise QueryTimeout
 
-    def _death_note(self, worker: _Worker) -> str:
+    def _death_note(self, worker: _Worker) -> Answer:
         worker.process.join(timeout=2)
         # a failed allocation aborts the Rust code in pyoxigraph (SIGABRT); the kernel's OOM killer sends SIGKILL
         if self.memory_limit and worker.process.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
-            return (f"the query needed more memory than the limit of {self.memory_limit // 2**20} MB per worker "
-                    "and was stopped; narrow it down (parameters, LIMIT) or ask for a larger --memory-limit")
-        return "the query worker stopped unexpectedly; a new one is starting"
+            return over_memory(self.memory_limit)
+        return Answer.text(500, "the query worker stopped unexpectedly; a new one is starting")
 
     def alive(self) -> int:
         with self._lock:
@@ -249,7 +272,7 @@ def _serve(connection: Connection, path: str, writable: bool, lifeline: Connecti
         except (EOFError, OSError):
             return  # the server is gone
         try:
-            reply = answer(store, job, limits.result)
+            reply = answer(store, job, limits.result, limits.memory)
         except Exception as error:  # a bug must cost one request, never the worker
             reply = Answer.text(500, f"internal error in the query worker: {error!r}")
         connection.send(reply)
@@ -285,7 +308,7 @@ class _CappedBuffer:
         return b"".join(self.parts)
 
 
-def answer(store: Store, job: Job, max_result: int = 200 * 2**20) -> Answer:
+def answer(store: Store, job: Job, max_result: int = 200 * 2**20, memory_limit: int | None = None) -> Answer:
     """Run one job against a store and serialize its result in the best accepted format."""
     try:
         if job.kind == "update":
@@ -309,10 +332,9 @@ def answer(store: Store, job: Job, max_result: int = 200 * 2**20) -> Answer:
         media = write_result(result, formats[0], sink)
         return Answer(200, media, sink.getvalue())
     except ResultTooLarge:
-        return Answer.text(413, f"the result is larger than the limit of {max_result} bytes; narrow the "
-                                "query down (parameters, LIMIT) or ask for a larger --max-result")
+        return over_result(max_result)
     except MemoryError:
-        return Answer.text(500, "the query needed more memory than the worker may use; narrow it down")
+        return over_memory(memory_limit)
     except SyntaxError as error:
         return Answer.text(400, f"SPARQL syntax error: {error}")
     except InputError as error:
