@@ -88,7 +88,7 @@ def server_software(endpoint: str, credentials: Credentials | None = None) -> st
 
 #: Named queries Virtuoso Open Source 7 answers wrongly (some only now and then) or not at all,
 #: without an error (docs/production-stores.md); jeugdgov does not run them there.
-VIRTUOSO_MISEVALUATES = frozenset({"cost-estimates-per-model", "task-actor-matrix-compare"})
+VIRTUOSO_MISEVALUATES = frozenset({"cost-estimates-per-model"})
 
 
 def is_virtuoso(software: str) -> bool:
