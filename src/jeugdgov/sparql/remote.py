@@ -11,6 +11,7 @@ and Virtuoso do so by default). The wire itself is :mod:`jeugdgov.sparql.protoco
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -64,6 +65,10 @@ GRAPH_STORE_BATCH = 50_000
 #: Write requests in flight at once while filling the fresh graphs: the store parses and indexes
 #: one while the next is on the wire (Virtuoso's test set-up serves 4 connections).
 PUSH_PARALLEL = 3
+#: How a store says that a write collided with another one and was rolled back (SQL state
+#: 40001; Virtuoso: "SR172: Transaction deadlocked"); such a write is simply sent again.
+ROLLED_BACK = ("40001", "deadlocked")
+RETRIES = 5
 
 
 def query(endpoint: str, text: str, bindings: Mapping[str, Term] | None = None, graphs: Sequence[str] = (),
@@ -358,11 +363,24 @@ def _insert_batch(endpoint: str, graph: str, triples: Sequence[Triple], credenti
                   what=what)
 
 
+def _again_if_rolled_back(write: Callable[[], object]) -> None:
+    """Send a write; again, after a short pause, when the store rolled it back for a collision
+    with a write running beside it (nothing of it was written, so sending it again is safe)."""
+    for attempt in range(RETRIES + 1):
+        try:
+            write()
+            return
+        except InputError as error:
+            if attempt == RETRIES or not any(sign in error.problem for sign in ROLLED_BACK):
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def _run_all(writes: Sequence[Callable[[], object]]) -> None:
     """Run the requests :data:`PUSH_PARALLEL` at a time; on the first failure the ones not yet
     started are cancelled, the running ones finish, and the failure is raised."""
     with ThreadPoolExecutor(max_workers=PUSH_PARALLEL) as pool:
-        futures = [pool.submit(write) for write in writes]
+        futures = [pool.submit(_again_if_rolled_back, write) for write in writes]
         finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
         failed = next((f for f in futures if f in finished and f.exception() is not None), None)
         if failed is not None:
