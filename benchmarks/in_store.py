@@ -5,9 +5,12 @@ on a fresh database on a loopback port (as the tests do, tests/servers.py), push
 with `jeugdgov.sparql.remote.push` and validates them three ways: locally from the files, in the
 store (the shape queries run there; the store check off; it is timed on one setup of its own), and locally on
 data fetched from the store (`--fetch`). Printed per store: push time, in-store time, fetch time,
-local time, in-store / local, whether the findings are the same as local ones, and where the
-in-store time goes: the number of queries and the seconds spent waiting for the store's answers
-(the rest is reading answers and building findings here). Run from the project folder:
+local time, in-store / local, whether the findings are the same as local ones and as the ones the
+generator planted (local validation is checked against the planted findings first), and where
+the in-store time goes: the number of queries and the seconds spent waiting for the store's
+answers (the rest is reading answers and building findings here). The push writes fresh graphs
+through the Graph Store Protocol and moves them into place with SPARQL Update (`--push update`:
+INSERT DATA only). Run from the project folder:
 
     .venv/bin/python benchmarks/in_store.py                       # 10,000 decisions
     .venv/bin/python benchmarks/in_store.py --sizes 100000 --stores oxigraph
@@ -33,6 +36,7 @@ import jeugdgov.sparql.protocol as protocol  # noqa: E402
 import jeugdgov.sparql.remote as remote  # noqa: E402
 from jeugdgov.errors import InputError  # noqa: E402
 from jeugdgov.sparql.protocol import Credentials  # noqa: E402
+from jeugdgov.synth import read_planted  # noqa: E402
 from jeugdgov.validation.fast.in_store import validate_endpoint  # noqa: E402
 from jeugdgov.validation.fast.parallel import validate_paths  # noqa: E402
 
@@ -46,7 +50,17 @@ def generate(decisions: int, work: Path) -> Path:
 
 
 def found(reports: list) -> Counter:
-    return Counter((f.setup, f.defect, str(f.focus), str(f.value)) for r in reports for f in r.findings)
+    return Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
+
+
+def planted(folder: Path) -> Counter:
+    return Counter((p.setup, p.defect, p.focus, p.value) for p in read_planted(folder))
+
+
+def same(got: Counter, expected: Counter) -> str:
+    """"yes", or "no" and how many findings are missing or extra."""
+    differ = sum(((got - expected) + (expected - got)).values())
+    return "yes" if not differ else f"no ({differ} differ)"
 
 
 def timed(action: Callable[[], object]) -> tuple[float, object]:
@@ -78,15 +92,17 @@ class Waiting:
         protocol.post = self.original
 
 
-def measure(store: str, base: str, files: list[Path], local: Counter, local_seconds: float) -> None:
+def measure(store: str, base: str, files: list[Path], local: Counter, expected: Counter, local_seconds: float,
+            route: str) -> None:
     if store == "virtuoso":
-        query, update = f"{base}/sparql", f"{base}/sparql-auth"
+        query, update, graph_store = f"{base}/sparql", f"{base}/sparql-auth", f"{base}/sparql-graph-crud-auth"
         credentials = Credentials("dba", servers.VIRTUOSO_PASSWORD)
     else:
-        query, update, credentials = f"{base}/query", f"{base}/update", None
-    push_seconds, _ = timed(lambda: remote.push(files, endpoint=update, credentials=credentials))
+        query, update, graph_store, credentials = f"{base}/query", f"{base}/update", f"{base}/store", None
+    push_seconds, _ = timed(lambda: remote.push(files, endpoint=update, credentials=credentials,
+                                                graph_store=graph_store if route == "graph-store" else None))
     fetch_seconds, fetched = timed(lambda: validate_endpoint(query, fetch=True))
-    fetched_same = "yes" if found(fetched) == local else "no"
+    fetched_same = same(found(fetched), local)
     try:
         with Waiting() as waiting:
             store_seconds, in_store = timed(lambda: validate_endpoint(query, check=False, with_shacl_report=False))
@@ -94,12 +110,11 @@ def measure(store: str, base: str, files: list[Path], local: Counter, local_seco
         check_seconds, _ = timed(lambda: validate_endpoint(query, names=[name], check_setup=name))
     except InputError as error:  # the store cannot: say why, with the rest of the row
         print(f"| {store} | {push_seconds:.1f} | refused: {str(error)[:160]} | | | {fetch_seconds:.1f} | "
-              f"{local_seconds:.1f} | | {fetched_same} | | |", flush=True)
+              f"{local_seconds:.1f} | | | {fetched_same} | | |", flush=True)
         return
-    differ = sum(((found(in_store) - local) + (local - found(in_store))).values())
-    same = "yes" if not differ else f"no ({differ} differ)"
     print(f"| {store} | {push_seconds:.1f} | {store_seconds:.1f} | {store_seconds / local_seconds:.1f} | "
-          f"{check_seconds:.1f} | {fetch_seconds:.1f} | {local_seconds:.1f} | {same} | {fetched_same} | "
+          f"{check_seconds:.1f} | {fetch_seconds:.1f} | {local_seconds:.1f} | {same(found(in_store), local)} | "
+          f"{same(found(in_store), expected)} | {fetched_same} | "
           f"{waiting.queries} | {waiting.seconds:.1f} |", flush=True)
 
 
@@ -107,22 +122,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000", help="decisions, comma-separated")
     parser.add_argument("--stores", default="oxigraph,virtuoso", help="oxigraph, virtuoso or both")
+    parser.add_argument("--push", choices=["graph-store", "update"], default="graph-store",
+                        help="write the fresh graphs through the Graph Store Protocol or with INSERT DATA")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "jeugdgov-bench")
     args = parser.parse_args()
     print("| store | push s | in store s | in store / local | check s | fetch s | local s | findings = local "
-          "| fetched = local | answers | waiting s |\n|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|")
+          "| findings = planted | fetched = local | answers | waiting s |\n"
+          "|---|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|")
     for decisions in (int(s) for s in args.sizes.split(",")):
         folder = generate(decisions, args.work)
         files = sorted((folder / "setups").glob("*.nt"))
         local_seconds, reports = timed(lambda: validate_paths(files, with_shacl_report=False))  # noqa: B023
-        local = found(reports)
-        print(f"| {decisions:,} decisions | | | | | | | | | | |", flush=True)
+        local, expected = found(reports), planted(folder)
+        print(f"| {decisions:,} decisions: local = planted {same(local, expected)} | | | | | | | | | | | |",
+              flush=True)
         for store in args.stores.split(","):
             with tempfile.TemporaryDirectory() as scratch:
                 launch = servers.virtuoso if store == "virtuoso" else servers.oxigraph
                 kwargs = {} if store == "virtuoso" else {"union": False}
                 with launch(Path(scratch), **kwargs) as base:
-                    measure(store, base, files, local, local_seconds)
+                    measure(store, base, files, local, expected, local_seconds, args.push)
 
 
 if __name__ == "__main__":

@@ -120,3 +120,55 @@ def test_refused_credentials_say_how_to_give_them():
     with answering(b"Unauthorized", status=401) as endpoint, pytest.raises(InputError) as caught:
         query(endpoint, "SELECT ?s WHERE { ?s ?p ?o }", credentials=Credentials("dba", "wrong"))
     assert "401" in str(caught.value) and "JEUGDGOV_PASSWORD" in str(caught.value)
+
+
+@contextmanager
+def counting_connections(keep_open: bool) -> Iterator[tuple[str, list[int]]]:
+    """A store that answers every query with no rows and counts the connections it accepts;
+    unless ``keep_open``, it closes each connection after one answer without saying so."""
+    accepted: list[int] = []
+    empty = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": []}}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keeps connections open
+
+        def setup(self) -> None:
+            super().setup()
+            accepted.append(1)
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(empty)))
+            self.end_headers()
+            self.wfile.write(empty)
+            self.wfile.flush()
+            if not keep_open:
+                self.close_connection = True
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", accepted
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_queries_reuse_one_connection():
+    with counting_connections(keep_open=True) as (endpoint, accepted):
+        for _ in range(5):
+            assert list(query(endpoint, "SELECT ?s WHERE { ?s ?p ?o }")) == []
+    assert len(accepted) == 1
+
+
+def test_a_connection_the_store_closed_is_replaced():
+    with counting_connections(keep_open=False) as (endpoint, accepted):
+        for _ in range(3):
+            assert list(query(endpoint, "SELECT ?s WHERE { ?s ?p ?o }")) == []
+    assert len(accepted) == 3

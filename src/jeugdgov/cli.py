@@ -626,7 +626,10 @@ def push_command(
         "--endpoint", help="SPARQL 1.1 Update endpoint, e.g. http://localhost:7878/update or Virtuoso's "
         "http://localhost:8890/sparql-auth.")] = None,
     graph_store: Annotated[str | None, typer.Option(
-        "--graph-store", help="Graph Store Protocol address instead, e.g. http://localhost:7878/store.")] = None,
+        "--graph-store", help="Graph Store Protocol address, e.g. http://localhost:7878/store or Virtuoso's "
+        "http://localhost:8890/sparql-graph-crud-auth. With --endpoint the fresh graphs are written through it "
+        "(much faster on large data) and still moved into place all or nothing; alone it replaces each graph "
+        "directly.")] = None,
     ontology: Annotated[bool, typer.Option("--ontology/--no-ontology", help="Also push the ontology.")] = True,
     user: Annotated[str | None, typer.Option(
         "--user", help="User for a protected endpoint (HTTP basic or digest, as the server asks); the "
@@ -638,8 +641,9 @@ def push_command(
     own (<file URI>#shared) and the ontology into <https://w3id.org/jeugdgov/def>; a layout
     graph records which graphs each setup shares, so that one store holds many cases and the
     shape queries can run in it. Blank nodes are given IRIs (the same on every push). Every file
-    is parsed before anything is sent; with SPARQL Update the graphs are written fresh and only
-    then moved over the old ones, so a failed push leaves the store as it was.
+    is parsed before anything is sent; with SPARQL Update the graphs are written fresh (through
+    the Graph Store Protocol when --graph-store is given too) and only then moved over the old
+    ones, so a failed push leaves the store as it was.
 
     Example:
 

@@ -20,14 +20,16 @@ basic and digest authentication (Virtuoso's ``/sparql-auth`` asks for digest).
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import Message
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from jeugdgov.errors import InputError
 
@@ -66,10 +68,12 @@ def describe_query(text: str) -> str:
 
 def post(url: str, form: Sequence[tuple[str, str]] | None = None, body: bytes | None = None,
          content_type: str = "", accept: str = "", method: str = "POST", credentials: Credentials | None = None,
-         timeout: float = TIMEOUT, what: str = "") -> Answer:
+         timeout: float = TIMEOUT, what: str = "", reuse_connection: bool = False) -> Answer:
     """One request; ``form`` is sent url-encoded, else ``body`` with ``content_type``.
 
-    ``what`` names the request in error messages (e.g. the query)."""
+    ``what`` names the request in error messages (e.g. the query). ``reuse_connection`` keeps
+    the connection open for the thread's next request to the same server (see
+    :func:`_kept_alive`); only for requests that are safe to send twice."""
     headers = {}
     if form is not None:
         body = urlencode(list(form)).encode("utf-8")
@@ -78,8 +82,12 @@ def post(url: str, form: Sequence[tuple[str, str]] | None = None, body: bytes | 
         headers["Content-Type"] = content_type
     if accept:
         headers["Accept"] = accept
-    request = urllib.request.Request(url, data=body, method=method, headers=headers)
     about = f" ({what})" if what else ""
+    if reuse_connection and credentials is None and not _proxied(url):
+        answer = _kept_alive(url, method, body, headers, timeout, about)
+        if answer is not None:
+            return answer
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
         with _opener(url, credentials).open(request, timeout=timeout) as response:
             raw = response.read()
@@ -97,6 +105,65 @@ def post(url: str, form: Sequence[tuple[str, str]] | None = None, body: bytes | 
             raise _timed_out(url, timeout, about) from None
         raise InputError(f"cannot reach the SPARQL endpoint {url}{about}: {reason}",
                          hint="check the URL and that the store is running") from None
+
+
+#: Per thread: open connections by (scheme, host, port, timeout).
+_connections = threading.local()
+
+
+def _proxied(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in urllib.request.getproxies() and not urllib.request.proxy_bypass(parts.hostname or "")
+
+
+def _kept_alive(url: str, method: str, body: bytes | None, headers: dict[str, str], timeout: float,
+                about: str) -> Answer | None:
+    """The request on a connection kept open from the thread's last request to that server.
+
+    A new connection per request (as urllib opens them) costs a few milliseconds, which adds
+    up over the thousands of shape queries of in-store validation. A kept connection the
+    server has closed meanwhile is replaced and the request sent again. None for an answer
+    this path does not handle (a redirect): the caller sends the request through urllib."""
+    parts = urlsplit(url)
+    key = (parts.scheme, parts.hostname, parts.port, timeout)
+    kept: dict[tuple, http.client.HTTPConnection] = _connections.__dict__.setdefault("open", {})
+    target = parts.path + (f"?{parts.query}" if parts.query else "") or "/"
+    for attempt in (1, 2):
+        connection = kept.pop(key, None)
+        reused = connection is not None
+        if connection is None:
+            kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+            connection = kind(parts.hostname or "", parts.port, timeout=timeout)
+        try:
+            connection.request(method, target, body=body, headers=headers)
+            response = connection.getresponse()
+            raw = response.read()
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as error:
+            connection.close()
+            if reused and attempt == 1:
+                continue  # the server closed the idle connection: once more on a new one
+            raise InputError(f"cannot reach the SPARQL endpoint {url}{about}: {error}",
+                             hint="check the URL and that the store is running") from None
+        except TimeoutError:
+            connection.close()
+            raise _timed_out(url, timeout, about) from None
+        except (http.client.HTTPException, OSError) as error:
+            connection.close()
+            raise InputError(f"cannot reach the SPARQL endpoint {url}{about}: {error}",
+                             hint="check the URL and that the store is running") from None
+        if response.will_close:
+            connection.close()
+        else:
+            kept[key] = connection
+        if 300 <= response.status < 400:
+            return None
+        if response.status >= 400:
+            text = re.sub(r"\s+", " ", raw.decode("utf-8", "replace").strip())[:500] or response.reason
+            hint = ("give --user and the password in $" + PASSWORD_VARIABLE + " (or at the prompt)"
+                    if response.status in (401, 403) else "")
+            raise InputError(f"the SPARQL endpoint {url} answered {response.status}{about}: {text}", hint=hint)
+        return Answer(raw, response.headers.get("Content-Type", "").lower(), response.headers)
+    return None
 
 
 def _timed_out(url: str, timeout: float, about: str) -> InputError:
@@ -129,7 +196,7 @@ def sparql_query(endpoint: str, text: str, graphs: Sequence[str] = (), accept: s
     are the protocol's ``default-graph-uri``: the store merges them into the default graph."""
     form = [("query", text), *(("default-graph-uri", g) for g in graphs)]
     answer = post(endpoint, form=form, accept=accept, credentials=credentials, timeout=timeout,
-                  what=describe_query(text))
+                  what=describe_query(text), reuse_connection=True)  # a query changes nothing: safe to resend
     refuse_partial(endpoint, text, answer)
     return answer
 
