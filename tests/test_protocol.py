@@ -27,6 +27,18 @@ ROWS = {"head": {"vars": ["s"]}, "results": {"bindings": [
 
 
 @contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A loopback HTTP server answering with ``handler``; its SPARQL endpoint URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
 def answering(body: bytes, headers: dict[str, str] | None = None, delay: float = 0,
               status: int = 200) -> Iterator[str]:
     """A store at a loopback address that answers every request with this body and headers."""
@@ -44,14 +56,8 @@ def answering(body: bytes, headers: dict[str, str] | None = None, delay: float =
         def log_message(self, *_args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 def test_virtuoso_blank_node_labels_are_read():
@@ -150,14 +156,8 @@ def counting_connections(keep_open: bool) -> Iterator[tuple[str, list[int]]]:
         def log_message(self, *_args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", accepted
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield url, accepted
 
 
 def test_queries_reuse_one_connection():
