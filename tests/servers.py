@@ -1,6 +1,7 @@
 """Real servers for tests: `jeugdgov serve`, `oxigraph serve` and Virtuoso, on free loopback ports.
 
-Each runs as a child process for the duration of a `with` block and is always stopped after.
+Each runs as a child process for the duration of a `with` block and is always stopped after;
+`serving` runs a test's own request handler in a thread the same way.
 """
 
 from __future__ import annotations
@@ -8,12 +9,14 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from helpers import installed_command
@@ -27,6 +30,18 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler], path: str = "/sparql") -> Iterator[str]:
+    """A loopback HTTP server answering with ``handler`` in a thread; the URL of ``path`` on it."""
+    server = ThreadingHTTPServer((HOST, 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://{HOST}:{server.server_address[1]}{path}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def get(url: str, timeout: float = 30, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:

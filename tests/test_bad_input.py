@@ -7,11 +7,11 @@ import json
 import signal
 import socket
 import subprocess
-import threading
 import time
 
 import pytest
 from helpers import DATA
+from servers import serving
 
 from jeugdgov.limits import Limits
 from jeugdgov.validation.fast.parallel import validate_paths
@@ -104,19 +104,12 @@ class _CountingHandler(http.server.BaseHTTPRequestHandler):
 @pytest.mark.parametrize("command", [["validate"], ["validate", "--engine", "pyshacl"],
                                      ["viz", "--kind", "roles", "--out", "roles.svg"]])
 def test_remote_json_ld_context_is_never_fetched(jeugdgov_command, tmp_path, command):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
     _CountingHandler.requests = 0
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/context.jsonld"
+    with serving(_CountingHandler, "/context.jsonld") as url:
         data = tmp_path / "remote.jsonld"
         data.write_text(json.dumps({"@context": url, "@id": "ex:s", "ex:p": "o"}))
         args = [a.replace("roles.svg", str(tmp_path / "roles.svg")) for a in command]
         result = run(jeugdgov_command, args[0], data, *args[1:], timeout=120)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert_refused(result, "@context", "inline")
     assert _CountingHandler.requests == 0
 

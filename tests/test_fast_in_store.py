@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
 from helpers import DATA, ROOT, installed_command
-from servers import oxigraph
+from servers import oxigraph, serving
 
 import jeugdgov.sparql.remote
 from jeugdgov import load
@@ -145,13 +144,8 @@ def dropping_proxy(target: str) -> Iterator[str]:
         def log_message(self, *_args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/query"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler, "/query") as url:
+        yield url
 
 
 def test_a_store_that_drops_rows_is_refused_by_the_check(named_layout, local_findings):

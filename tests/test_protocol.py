@@ -6,14 +6,14 @@ The stores here are small loopback HTTP servers that answer one fixed way."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from rdflib import BNode
+from servers import serving
 
 from jeugdgov.errors import InputError
 from jeugdgov.sparql.protocol import Credentials, standard_json, standard_ntriples
@@ -24,18 +24,6 @@ ROWS = {"head": {"vars": ["s"]}, "results": {"bindings": [
     {"s": {"type": "bnode", "value": "nodeID://b10007"}},
     {"s": {"type": "uri", "value": "https://example.org/a"}},
 ]}}
-
-
-@contextmanager
-def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """A loopback HTTP server answering with ``handler``; its SPARQL endpoint URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextmanager
