@@ -93,18 +93,18 @@ def post(url: str, form: Sequence[tuple[str, str]] | None = None, body: bytes | 
             raw = response.read()
             return Answer(raw, response.headers.get("Content-Type", "").lower(), response.headers)
     except urllib.error.HTTPError as error:
-        hint = ("give --user and the password in $" + PASSWORD_VARIABLE + " (or at the prompt)"
-                if error.code in (401, 403) else "")
-        raise InputError(f"the SPARQL endpoint {url} answered {error.code}{about}: {_body(error)}",
-                         hint=hint) from None
+        try:
+            raw = error.read()
+        except OSError:
+            raw = b""
+        raise _refused(url, error.code, about, raw, str(error.reason)) from None
     except TimeoutError:
         raise _timed_out(url, timeout, about) from None
     except (urllib.error.URLError, ConnectionError, ValueError, OSError) as error:
         reason = getattr(error, "reason", error)
         if isinstance(reason, TimeoutError):
             raise _timed_out(url, timeout, about) from None
-        raise InputError(f"cannot reach the SPARQL endpoint {url}{about}: {reason}",
-                         hint="check the URL and that the store is running") from None
+        raise _unreachable(url, about, reason) from None
 
 
 #: Per thread: open connections by (scheme, host, port, timeout).
@@ -142,15 +142,13 @@ def _kept_alive(url: str, method: str, body: bytes | None, headers: dict[str, st
             connection.close()
             if reused and attempt == 1:
                 continue  # the server closed the idle connection: once more on a new one
-            raise InputError(f"cannot reach the SPARQL endpoint {url}{about}: {error}",
-                             hint="check the URL and that the store is running") from None
+            raise _unreachable(url, about, error) from None
         except TimeoutError:
             connection.close()
             raise _timed_out(url, timeout, about) from None
         except (http.client.HTTPException, OSError) as error:
             connection.close()
-            raise InputError(f"cannot reach the SPARQL endpoint {url}{about}: {error}",
-                             hint="check the URL and that the store is running") from None
+            raise _unreachable(url, about, error) from None
         if response.will_close:
             connection.close()
         else:
@@ -158,10 +156,7 @@ def _kept_alive(url: str, method: str, body: bytes | None, headers: dict[str, st
         if 300 <= response.status < 400:
             return None
         if response.status >= 400:
-            text = re.sub(r"\s+", " ", raw.decode("utf-8", "replace").strip())[:500] or response.reason
-            hint = ("give --user and the password in $" + PASSWORD_VARIABLE + " (or at the prompt)"
-                    if response.status in (401, 403) else "")
-            raise InputError(f"the SPARQL endpoint {url} answered {response.status}{about}: {text}", hint=hint)
+            raise _refused(url, response.status, about, raw, response.reason)
         return Answer(raw, response.headers.get("Content-Type", "").lower(), response.headers)
     return None
 
@@ -182,12 +177,17 @@ def _opener(url: str, credentials: Credentials | None) -> urllib.request.OpenerD
                                        urllib.request.HTTPDigestAuthHandler(passwords))
 
 
-def _body(error: urllib.error.HTTPError) -> str:
-    try:
-        text = error.read().decode("utf-8", "replace").strip()
-    except OSError:
-        return str(error.reason)
-    return re.sub(r"\s+", " ", text)[:500] or str(error.reason)
+def _refused(url: str, status: int, about: str, body: bytes, reason: str) -> InputError:
+    """The store's error answer, its body on one line (or the status reason when it has none)."""
+    text = re.sub(r"\s+", " ", body.decode("utf-8", "replace").strip())[:500] or reason
+    hint = ("give --user and the password in $" + PASSWORD_VARIABLE + " (or at the prompt)"
+            if status in (401, 403) else "")
+    return InputError(f"the SPARQL endpoint {url} answered {status}{about}: {text}", hint=hint)
+
+
+def _unreachable(url: str, about: str, reason: object) -> InputError:
+    return InputError(f"cannot reach the SPARQL endpoint {url}{about}: {reason}",
+                      hint="check the URL and that the store is running")
 
 
 def sparql_query(endpoint: str, text: str, graphs: Sequence[str] = (), accept: str = "",
