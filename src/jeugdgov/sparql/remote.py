@@ -105,7 +105,8 @@ VIRTUOSO_MISEVALUATES = frozenset({"cost-estimates-per-model"})
 
 
 def is_virtuoso(software: str) -> bool:
-    """Whether a Server header names Virtuoso, which evaluates some shape queries wrongly."""
+    """Whether a Server header names Virtuoso, whose shape and named queries are sent in forms it
+    evaluates right (or refused, VIRTUOSO_MISEVALUATES)."""
     return software.lower().startswith("virtuoso")
 
 
