@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from jeugdgov.server.endpoint import CACHED_VALUES, bound_text
+from jeugdgov.server.app import CACHED_VALUES, bound_text
 from jeugdgov.sparql.library import ParameterError, library, with_values
 
 

@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from email.message import Message
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -40,16 +41,16 @@ def raw_request(base: str, head: str, body: bytes = b"", timeout: float = 30) ->
     return status, reply.partition(b"\r\n\r\n")[2]
 
 
-def form_post(base: str, path: str, fields: dict[str, str], headers: dict[str, str]) -> tuple[int, dict, bytes]:
+def form_post(base: str, path: str, fields: dict[str, str], headers: dict[str, str]) -> tuple[int, Message, bytes]:
     import urllib.request
 
     request = urllib.request.Request(f"{base}{path}", data=urlencode(fields).encode(), method="POST",
                                      headers={"Content-Type": FORM, **headers})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 def ask(base: str, query: str = ASK_ANY) -> bool:
@@ -254,9 +255,9 @@ def test_a_query_past_the_time_limit_is_503_saying_what_to_change(server):
 
 
 def test_more_clients_than_workers_get_an_answer_or_a_retry_after(server):
-    def runaway() -> tuple[int, dict]:
+    def runaway() -> tuple[int, Message]:
         status, headers, _ = get(f"{server}/query?{urlencode({'query': RUNAWAY})}", timeout=60)
-        return status, dict(headers)
+        return status, headers
 
     with ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(lambda _: runaway(), range(8)))

@@ -16,13 +16,14 @@ running on (nor holding the store's lock).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import multiprocessing
 import os
-import queue
 import resource
 import signal
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -105,7 +106,9 @@ class _Worker:
 
 
 class WorkerPool:
-    """A fixed number of worker processes over one store folder."""
+    """A fixed number of worker processes over one store folder, used from an asyncio event loop:
+    a request waits for a free worker and for its answer on the loop itself (the worker's pipe is
+    watched for reading), so no thread is handed each request."""
 
     def __init__(self, store: Path, size: int = 4, writable: bool = False, timeout: float = 30.0,
                  start_timeout: float = 120.0, memory_limit: int | None = 2048 * 2**20,
@@ -117,10 +120,12 @@ class WorkerPool:
         self.start_timeout = start_timeout
         self.memory_limit = memory_limit
         self.max_result = max_result
+        self.queue_limit = max(1, queue_limit)
         self.queue_wait = queue_wait
-        self._waiting = threading.BoundedSemaphore(max(1, queue_limit))
         self._context = multiprocessing.get_context("spawn")  # the server has threads: never fork
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: deque[_Worker] = deque()
+        self._waiting: deque[asyncio.Future[_Worker]] = deque()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -130,39 +135,61 @@ class WorkerPool:
         try:
             for worker in started:
                 self._await_ready(worker)
-                self._idle.put(worker)
+                self._idle.append(worker)
         except BaseException:
             self.close()
             raise
         return self
 
-    def run(self, job: Job, timeout: float | None = None) -> Answer:
+    async def run(self, job: Job, timeout: float | None = None) -> Answer:
         """Run a job on a free worker; QueryTimeout when it takes longer than the time limit.
 
         PoolBusy at once when ``queue_limit`` requests already wait for a worker, or when none
         becomes free within ``queue_wait`` seconds: a client is better told to come back than
         left hanging while every worker is busy.
         """
+        self._loop = asyncio.get_running_loop()
         limit = self.timeout if timeout is None else timeout
-        if not self._waiting.acquire(blocking=False):
-            raise PoolBusy
-        try:
-            worker = self._idle.get(timeout=min(limit, self.queue_wait))
-        except queue.Empty:
-            raise PoolBusy from None
-        finally:
-            self._waiting.release()
+        worker = await self._acquire(min(limit, self.queue_wait))
         try:
             worker.connection.send(job)
-            if worker.connection.poll(limit):
+            if await _readable(self._loop, worker.connection, limit):
                 answer = worker.connection.recv()
-                self._idle.put(worker)
+                self._release(worker)
                 return answer
         except (EOFError, OSError):
             self._replace(worker)
-            return self._death_note(worker)
+            return await self._loop.run_in_executor(None, self._death_note, worker)
+        except asyncio.CancelledError:  # the server is stopping: the worker's answer is nobody's
+            self._replace(worker)
+            raise
         self._replace(worker)
         raise QueryTimeout
+
+    async def _acquire(self, wait: float) -> _Worker:
+        if self._idle:
+            return self._idle.popleft()
+        if len(self._waiting) >= self.queue_limit:
+            raise PoolBusy
+        assert self._loop is not None
+        waiter: asyncio.Future[_Worker] = self._loop.create_future()
+        self._waiting.append(waiter)
+        try:
+            return await asyncio.wait_for(waiter, wait)
+        except asyncio.TimeoutError:
+            raise PoolBusy from None
+        finally:
+            with contextlib.suppress(ValueError):
+                self._waiting.remove(waiter)
+
+    def _release(self, worker: _Worker) -> None:
+        """Hand a free worker to the longest waiting request, or keep it idle."""
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
 
     def _death_note(self, worker: _Worker) -> Answer:
         worker.process.join(timeout=2)
@@ -212,13 +239,14 @@ class WorkerPool:
                              hint="is another process (jeugdgov load, oxigraph) using this store? stop it first")
 
     def _replace(self, worker: _Worker) -> None:
-        """Stop a worker now and start its successor in the background."""
+        """Stop a worker and start its successor, both on a thread of their own: the successor
+        takes a moment to open the store, and the loop must not wait for it."""
         with self._lock:
             self._workers.discard(worker)
-        _stop(worker)
-        threading.Thread(target=self._restart, name="jeugdgov-worker-restart", daemon=True).start()
+        threading.Thread(target=self._restart, args=(worker,), name="jeugdgov-worker-restart", daemon=True).start()
 
-    def _restart(self) -> None:
+    def _restart(self, stopped: _Worker) -> None:
+        _stop(stopped)
         with self._lock:
             if self._closed:
                 return
@@ -232,10 +260,25 @@ class WorkerPool:
             return
         with self._lock:
             closed = self._closed
-        if closed:
+        if closed or self._loop is None or self._loop.is_closed():
             _stop(worker)
         else:
-            self._idle.put(worker)
+            self._loop.call_soon_threadsafe(self._release, worker)
+
+
+async def _readable(loop: asyncio.AbstractEventLoop, connection: Connection, timeout: float) -> bool:
+    """Whether the connection has something to read (or was closed) within ``timeout`` seconds."""
+    ready: asyncio.Future[None] = loop.create_future()
+    descriptor = connection.fileno()
+    loop.add_reader(descriptor, lambda: ready.done() or ready.set_result(None))
+    try:
+        await asyncio.wait_for(ready, timeout)
+        return True
+    except asyncio.TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(descriptor)
+        os.set_blocking(descriptor, True)  # uvloop made it non-blocking; recv() reads a whole message
 
 
 def _stop(worker: _Worker) -> None:

@@ -1,0 +1,462 @@
+"""The endpoint's routes, as an ASGI application: what each request is answered with.
+
+Routes (every GET route also answers HEAD)::
+
+    GET  /                         a page for people (HTML) when the client accepts it, else JSON
+    GET  /static/...               the page's script and the vendored YASGUI editor
+    GET  /health                   200 when a worker answers a trivial query
+    GET  /query?query=...          SPARQL 1.1 Protocol; also POST (form or application/sparql-query)
+    POST /update                   only when started writable; 403 otherwise
+    GET  /queries                  the named queries: name, title, description, parameters (JSON)
+    GET  /queries/{name}.csv?...   a named query with its parameters (.tsv, .json, .xml, .xlsx too;
+                                   .csv?bom=1 for Excel; .tsv is plain tab-separated values)
+    GET  /queries/{name}.rq        the text of a named query
+
+Results follow the ``format`` parameter (csv, tsv, json, xml; for graphs turtle, ntriples, xml,
+json) or else the ``Accept`` header. Reading routes allow cross-origin use (CORS); ``/update``
+does not, and takes updates only from the endpoint's own origin (:mod:`jeugdgov.server.guard`).
+Queries run in worker processes (:mod:`jeugdgov.server.executor`) under a time and memory limit,
+awaited so that the event loop keeps serving meanwhile; request bodies
+(whatever their framing) and query strings are capped in size. Errors are one line of
+text/plain, which BI tools show as they are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import math
+import re
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import parse_qs
+
+from jeugdgov.server import guard, page
+from jeugdgov.server.executor import Answer, Job, PoolBusy, QueryTimeout
+from jeugdgov.sparql.library import NamedQuery, ParameterError, with_values
+from jeugdgov.sparql.results import GRAPH_FORMATS, GRAPH_MEDIA, SOLUTION_FORMATS, SOLUTION_MEDIA
+
+NAMED_ROUTE = re.compile(r"^/queries/(?P<name>[a-z0-9][a-z0-9-]*)\.(?P<ext>csv|tsv|json|xml|xlsx|rq)$")
+#: the format each named-query extension is written in: .tsv is plain values for spreadsheets
+NAMED_FORMATS = {"csv": "csv", "tsv": "plain-tsv", "json": "json", "xml": "xml", "xlsx": "xlsx"}
+UTF8_BOM = b"\xef\xbb\xbf"
+FINDINGS_HEADER = "X-Jeugdgov-Warning"
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+#: How long and how much of a refused request body is read (and dropped) before the answer, so
+#: that the client, still sending, is not reset before it reads why.
+DRAIN_SECONDS = 2.0
+DRAIN_BYTES = 16 * 1024 * 1024
+#: parameter values up to this many characters in all have their query text remembered
+CACHED_VALUES = 4096
+
+
+class Pool(Protocol):
+    """What the application needs of the query workers (:class:`~jeugdgov.server.executor.WorkerPool`)."""
+
+    timeout: float
+
+    async def run(self, job: Job, timeout: float | None = None) -> Answer: ...
+
+
+@dataclass
+class Settings:
+    """What one endpoint serves and how."""
+
+    pool: Pool
+    queries: Mapping[str, NamedQuery]
+    writable: bool = False
+    max_body: int = 1_000_000
+    log: bool = True
+    allow_service: tuple[str, ...] = ()
+    update_token: str | None = None
+    host: str = "127.0.0.1"
+    #: named queries that read stored validation reports, with why they may come back empty
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+class Headers(dict[str, str]):
+    """Request headers by name in any case (stored lower-case; repeated ones joined by commas)."""
+
+    @classmethod
+    def of(cls, raw: list[tuple[bytes, bytes]]) -> Headers:
+        headers = cls()
+        for name, value in raw:
+            key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+            headers[key] = f"{headers[key]}, {text}" if key in headers else text
+        return headers
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get(name.lower(), default)
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str  # HEAD is answered as GET, without its body
+    path: str
+    query_string: str
+    headers: Headers
+    receive: Callable[[], Awaitable[dict[str, Any]]]
+
+
+class Reject(Exception):
+    """Stop handling a request with this answer (optionally closing the connection)."""
+
+    def __init__(self, answer: Answer, close: bool = False):
+        super().__init__(answer.body)
+        self.answer = answer
+        self.close = close
+
+
+class EndpointApp:
+    """The ASGI application of one endpoint."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]],
+                       send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "http":
+            return
+        request = Request("GET" if scope["method"] == "HEAD" else scope["method"], scope["path"],
+                          scope["query_string"].decode("latin-1"), Headers.of(scope["headers"]), receive)
+        close = False
+        extra: dict[str, str] = {}
+        try:
+            answer, extra = await self._route(request)
+        except Reject as reject:
+            answer, close = reject.answer, reject.close
+        except Exception as error:  # a bug must cost one request, never the server
+            answer, close = Answer.text(500, f"internal error: {error}"), True
+        await _send(send, answer, head=scope["method"] == "HEAD", cors=request.path != "/update", extra=extra,
+                    close=close)
+
+    async def _route(self, request: Request) -> tuple[Answer, dict[str, str]]:
+        settings, path, method = self.settings, request.path, request.method
+        if problem := guard.foreign_host(request.headers, settings.host):
+            raise Reject(Answer.text(403, problem), close=True)
+        if method == "OPTIONS":
+            return _preflight(path)
+        if method in ("PUT", "DELETE", "PATCH"):
+            return (Answer.text(405, "method not allowed: use GET or POST"), {"Allow": "GET, POST, OPTIONS"})
+        if path == "/query":
+            return await self._protocol(request, update=False), {}
+        if path == "/update":
+            return await self._protocol(request, update=True), {}
+        if method != "GET":
+            return Answer.text(405, "method not allowed: this resource only answers GET"), {}
+        if path in ("/", ""):
+            if _wants_html(request.headers.get("Accept")):
+                return Answer(200, "text/html; charset=utf-8",
+                              page.index_page(settings.queries, settings.writable, settings.notes)), {}
+            return _json(200, self._index()), {}
+        if path.startswith("/static/"):
+            return page.static(path.removeprefix("/static/")), {}
+        if path == "/health":
+            return await self._health(), {}
+        if path in ("/queries", "/queries/"):
+            return _json(200, [self._listing(q) for q in settings.queries.values()]), {}
+        if match := NAMED_ROUTE.match(path):
+            return await self._named(match["name"], match["ext"], request.query_string), {}
+        return Answer.text(404, f"no such resource: {path}; see / for what is served"), {}
+
+    def _index(self) -> dict[str, object]:
+        settings = self.settings
+        return {
+            "service": "jeugdgov SPARQL endpoint",
+            "query": "/query",
+            "update": "/update" if settings.writable else None,
+            "queries": "/queries",
+            "health": "/health",
+            "writable": settings.writable,
+            "timeout_seconds": settings.pool.timeout,
+            "max_request_bytes": settings.max_body,
+            "max_result_bytes": getattr(settings.pool, "max_result", None),
+            "memory_limit_bytes": getattr(settings.pool, "memory_limit", None),
+            "service_calls": list(settings.allow_service),
+        }
+
+    async def _health(self) -> Answer:
+        pool = self.settings.pool
+        try:
+            result = await pool.run(Job("query", "ASK {}"), min(pool.timeout, 10))
+        except (QueryTimeout, PoolBusy):
+            result = Answer(503, "")
+        healthy = result.status == 200
+        alive = getattr(pool, "alive", None)
+        return _json(200 if healthy else 503, {
+            "status": "ok" if healthy else "unavailable",
+            "workers": alive() if alive else None,
+            "writable": self.settings.writable,
+        })
+
+    # ---- SPARQL 1.1 Protocol -----------------------------------------------------------
+
+    async def _protocol(self, request: Request, update: bool) -> Answer:
+        settings = self.settings
+        params = _parse_qs(request.query_string, settings.max_body)
+        if request.method == "POST":
+            kind, body = await self._body(request)
+            if kind == FORM:
+                params.update(_parse_qs(body, settings.max_body))
+            elif kind == SPARQL_QUERY:
+                params["query"] = [body]
+            elif kind == SPARQL_UPDATE:
+                params["update"] = [body]
+            else:
+                raise Reject(Answer.text(415, f"unsupported content type '{kind}': send {FORM}, "
+                                              f"{SPARQL_QUERY} or {SPARQL_UPDATE}"))
+        if "update" in params or update:
+            if not settings.writable:
+                return Answer.text(403, "this endpoint is read-only; start it with 'jeugdgov serve --writable' "
+                                        "to accept updates")
+            if problem := guard.cross_site_update(request.headers):
+                return Answer.text(403, problem)
+            if problem := guard.token_mismatch(request.headers, settings.update_token):
+                return Answer.text(401, problem, (("WWW-Authenticate", "Bearer"),))
+            if request.method != "POST":
+                return Answer.text(405, "updates must be sent with POST")
+            text = _single(params, "update")
+            if text is None or "query" in params:
+                return Answer.text(400, "give exactly one 'update' and no 'query'")
+            if problem := guard.refused_call(text, settings.allow_service):
+                return Answer.text(403, problem)
+            return await self._run(Job("update", text))
+        text = _single(params, "query")
+        if text is None:
+            return Answer.text(400, "missing the 'query' parameter")
+        if problem := guard.refused_call(text, settings.allow_service):
+            return Answer.text(403, problem)
+        solution_formats, graph_formats = _formats(_single(params, "format"), request.headers.get("Accept"))
+        return await self._run(Job("query", text, solution_formats, graph_formats,
+                                   default_graphs=tuple(params.get("default-graph-uri", ())),
+                                   named_graphs=tuple(params.get("named-graph-uri", ()))))
+
+    async def _body(self, request: Request) -> tuple[str, str]:
+        """The request body as text, refused past the size limit whatever its framing (the
+        HTTP parser has already refused a malformed length or chunk)."""
+        headers, limit = request.headers, self.settings.max_body
+        length = headers.get("Content-Length")
+        chunked = "chunked" in (headers.get("Transfer-Encoding") or "").lower()
+        if chunked and length is not None:
+            raise Reject(Answer.text(400, "give either Content-Length or Transfer-Encoding: chunked, not both"),
+                         close=True)
+        if length is None and not chunked:
+            raise Reject(Answer.text(411, "a POST needs a Content-Length (or Transfer-Encoding: chunked)"), close=True)
+        if length is not None and not length.strip().isdigit():  # one length, in digits: not -1, +5 or "5, 5"
+            raise Reject(Answer.text(400, f"Content-Length '{length}' is not a length in bytes"), close=True)
+        if length is not None and int(length) > limit:
+            await _drain(request.receive)
+            raise Reject(self._too_large(f"request body of {int(length)} bytes"), close=True)
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            message = await request.receive()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await _drain(request.receive)
+                raise Reject(self._too_large("the request body"), close=True)
+            parts.append(chunk)
+            if not message.get("more_body", False):
+                break
+        try:
+            body = b"".join(parts).decode("utf-8")
+        except UnicodeDecodeError:
+            raise Reject(Answer.text(400, "the request body is not UTF-8")) from None
+        kind = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        return kind, body
+
+    def _too_large(self, what: str) -> Answer:
+        return Answer.text(413, f"{what} is over the limit of {self.settings.max_body} bytes; "
+                                "narrow it down or start the endpoint with a larger --max-request")
+
+    # ---- named queries -----------------------------------------------------------------
+
+    async def _named(self, name: str, ext: str, query_string: str) -> Answer:
+        settings = self.settings
+        query = settings.queries.get(name)
+        if query is None:
+            return Answer.text(404, f"no named query '{name}'; GET /queries lists them")
+        if ext == "rq":
+            return Answer(200, "application/sparql-query; charset=utf-8", query.text.encode("utf-8"))
+        values: dict[str, str] = {}
+        for key, given in _parse_qs(query_string, settings.max_body).items():
+            if len(given) > 1:
+                return Answer.text(400, f"parameter '{key}': given {len(given)} times; give it once")
+            values[key] = given[0]
+        bom = values.pop("bom", "0")
+        if bom not in ("0", "1") or (bom == "1" and ext != "csv"):
+            return Answer.text(400, "parameter 'bom': use bom=1 (only for .csv) to start the file with a UTF-8 "
+                                    "byte order mark for Excel")
+        try:
+            text = bound_text(query, values)
+        except ParameterError as error:
+            return Answer.text(400, str(error))
+        fmt = NAMED_FORMATS[ext]
+        answer = await self._run(Job("query", text, (fmt,), (fmt,) if fmt in GRAPH_FORMATS else ()))
+        if answer.status == 200 and bom == "1":
+            answer = Answer(answer.status, answer.media_type, UTF8_BOM + answer.body, answer.headers)
+        if answer.status == 200 and name in settings.notes:
+            answer = Answer(answer.status, answer.media_type, answer.body,
+                            (*answer.headers, (FINDINGS_HEADER, settings.notes[name])))
+        return answer
+
+    def _listing(self, query: NamedQuery) -> dict[str, object]:
+        listing = query.as_dict()
+        listing["urls"] = {ext: f"/queries/{query.name}.{ext}" for ext in (*NAMED_FORMATS, "rq")}
+        if query.name in self.settings.notes:
+            listing["note"] = self.settings.notes[query.name]
+        return listing
+
+    # ---- running -----------------------------------------------------------------------
+
+    async def _run(self, job: Job) -> Answer:
+        timeout = self.settings.pool.timeout
+        try:
+            return await self.settings.pool.run(job)
+        except QueryTimeout:
+            return Answer.text(503, f"the request ran longer than the limit of {timeout:g} seconds and was "
+                                    "stopped; narrow it down (parameters, LIMIT) or ask for a longer --timeout",
+                               (("Retry-After", str(math.ceil(timeout))),))
+        except PoolBusy:
+            return Answer.text(503, "all query workers are busy; try again in a few seconds",
+                               (("Retry-After", "2"),))
+
+
+def bound_text(query: NamedQuery, values: Mapping[str, str]) -> str:
+    """The text of a named query with its parameters bound (ParameterError if they do not fit).
+    Remembered for recent parameters: BI tools refresh the same URLs over and over, and binding
+    costs about as much as the HTTP handling of a quick query."""
+    items = tuple(sorted(values.items()))
+    if sum(len(key) + len(value) for key, value in items) > CACHED_VALUES:
+        return with_values(query.text, query.bind(values))
+    return _cached_text(query, items)
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_text(query: NamedQuery, items: tuple[tuple[str, str], ...]) -> str:
+    return with_values(query.text, query.bind(dict(items)))
+
+
+async def _send(send: Callable[[dict[str, Any]], Awaitable[None]], answer: Answer, *, head: bool, cors: bool,
+                extra: Mapping[str, str], close: bool) -> None:
+    headers = [(b"content-length", str(len(answer.body)).encode())]
+    if answer.media_type:
+        headers.append((b"content-type", answer.media_type.encode()))
+    if cors:
+        headers += [(b"access-control-allow-origin", b"*"),
+                    (b"access-control-expose-headers", f"Retry-After, {FINDINGS_HEADER}".encode())]
+    headers += [(key.lower().encode(), value.encode("latin-1", errors="replace"))
+                for key, value in (*answer.headers, *extra.items())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if head else answer.body})
+
+
+async def _drain(receive: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+    """Read and drop what is left of a refused body, for a moment and up to a size."""
+    deadline, drained = time.monotonic() + DRAIN_SECONDS, 0
+    while drained < DRAIN_BYTES and (left := deadline - time.monotonic()) > 0:
+        try:
+            message = await asyncio.wait_for(receive(), left)
+        except asyncio.TimeoutError:
+            return
+        drained += len(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+
+
+def _preflight(path: str) -> tuple[Answer, dict[str, str]]:
+    if path == "/update":  # no preflight passes: other sites' pages may not update
+        return Answer(204, "text/plain"), {"Allow": "POST, OPTIONS"}
+    return Answer(204, "text/plain"), {
+        "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type, Accept",
+        "Access-Control-Max-Age": "86400",
+    }
+
+
+def _json(status: int, document: object) -> Answer:
+    return Answer(status, "application/json", json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
+
+
+def _wants_html(accept: str | None) -> bool:
+    """A browser asks for text/html first; BI tools and scripts do not."""
+    for part in (accept or "").split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in ("text/html", "application/xhtml+xml"):
+            return True
+        if media:
+            return False
+    return False
+
+
+def _parse_qs(text: str, limit: int) -> dict[str, list[str]]:
+    if len(text) > limit:
+        raise Reject(Answer.text(413, f"the query string is over the limit of {limit} bytes"))
+    try:
+        return parse_qs(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+    except UnicodeDecodeError:
+        raise Reject(Answer.text(400, "the query string is not UTF-8")) from None
+
+
+def _single(params: Mapping[str, list[str]], name: str) -> str | None:
+    values = params.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise Reject(Answer.text(400, f"'{name}' given {len(values)} times; give it once"))
+    return values[0]
+
+
+def _formats(requested: str | None, accept: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Accepted result formats, best first, from ``format=`` or else the Accept header."""
+    if requested:
+        name = requested.strip().lower()
+        if name not in SOLUTION_FORMATS and name not in GRAPH_FORMATS:
+            raise Reject(Answer.text(400, f"unknown format '{requested}': use one of "
+                                          f"{', '.join(dict.fromkeys([*SOLUTION_FORMATS, *GRAPH_FORMATS]))}"))
+        return (name,) if name in SOLUTION_FORMATS else (), (name,) if name in GRAPH_FORMATS else ()
+    return _negotiate(accept)
+
+
+def _negotiate(accept: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Result formats in the order of the Accept header's preferences."""
+    ranges = []
+    for position, part in enumerate((accept or "*/*").split(",")):
+        media, *options = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for option in options:
+            key, _, value = option.partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media and quality > 0:
+            ranges.append((-quality, position, media.lower()))
+    solutions: list[str] = []
+    graphs: list[str] = []
+    for _, _, media in sorted(ranges):
+        if media in ("*/*", "application/*"):
+            solutions.append("json")
+            graphs.append("turtle")
+        elif media == "text/*":
+            solutions.append("csv")
+            graphs.append("turtle")
+        if media in SOLUTION_MEDIA:
+            solutions.append(SOLUTION_MEDIA[media])
+        if media in GRAPH_MEDIA:
+            graphs.append(GRAPH_MEDIA[media])
+    return tuple(dict.fromkeys(solutions)), tuple(dict.fromkeys(graphs))
