@@ -35,6 +35,7 @@ import http.client
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -360,17 +361,21 @@ def under_load(port: int, paths: list[str], clients: int, duration: float, limit
 
 def load_run(ours: Endpoint, theirs: Endpoint, args: argparse.Namespace) -> None:
     queries = [q for q in library().values() if q.name in FAST]
-    print(f"\n### load: {args.duration:g} s per run, new connection per request, client {args.client}\n")
-    print(f"{'run':30} {'p50 ms':>8} {'oxi p50':>8} {'ratio':>6}  {'p99 ms':>8} {'oxi p99':>8} {'ratio':>6}"
-          f"  {'errors':>6} {'oxi err':>7}  {'req/s':>6} {'oxi':>6}  {'CPU ms/req':>10} {'oxi':>5}")
+    print(f"\n### load: {args.duration:g} s per run, {args.rounds} rounds (the servers in turn; medians), "
+          f"new connection per request, client {args.client}\n")
+    print(f"{'run':30} {'p50 ms':>8} {'oxi p50':>8} {'ratio':>6} {'rounds':>11}  {'p99 ms':>8} {'oxi p99':>8} "
+          f"{'ratio':>6}  {'errors':>6} {'oxi err':>7}  {'req/s':>6} {'oxi':>6}  {'CPU ms/req':>10} {'oxi':>5}")
     for clients in (16, 64):
         for kind, mine_paths in (("named CSV", [jeugdgov_path(q) for q in queries]),
                                  ("ad hoc /query", [oxigraph_path(q) for q in queries])):
-            mine = load(ours, mine_paths, clients, args)
-            bare = load(theirs, [oxigraph_path(q) for q in queries], clients, args)
+            pairs = [(load(ours, mine_paths, clients, args), load(theirs, [oxigraph_path(q) for q in queries],
+                                                                   clients, args)) for _ in range(args.rounds)]
+            mine, bare = _median_load([m for m, _ in pairs]), _median_load([b for _, b in pairs])
+            ratios = sorted(m.p50 / b.p50 for m, b in pairs)
             p50, o50 = mine.p50 * 1000, bare.p50 * 1000
             p99, o99 = mine.p99 * 1000, bare.p99 * 1000
-            print(f"{kind + f', {clients} clients':30} {p50:8.1f} {o50:8.1f} {p50 / o50:6.2f}  {p99:8.1f} {o99:8.1f}"
+            print(f"{kind + f', {clients} clients':30} {p50:8.1f} {o50:8.1f} {p50 / o50:6.2f} "
+                  f"{f'{ratios[0]:.2f}-{ratios[-1]:.2f}':>11}  {p99:8.1f} {o99:8.1f}"
                   f" {p99 / o99:6.2f}  {mine.errors:6d} {bare.errors:7d}  {mine.rate:6.0f} {bare.rate:6.0f}"
                   f"  {mine.cpu_per_request * 1000:10.2f} {bare.cpu_per_request * 1000:5.2f}")
     runaway_path = f"/query?{urlencode({'query': RUNAWAY})}"
@@ -385,6 +390,13 @@ def load_run(ours: Endpoint, theirs: Endpoint, args: argparse.Namespace) -> None
     print(f"\nduring two runaway queries (jeugdgov, 16 clients, named CSV): p50 {fast.p50 * 1000:.1f} ms, "
           f"p99 {fast.p99 * 1000:.1f} ms, {fast.requests} requests, {fast.errors} errors; "
           f"the runaways answered {sorted(outcomes)}")
+
+
+def _median_load(runs: list[Load]) -> Load:
+    """The rounds together: median latencies; requests, errors, seconds and CPU summed."""
+    return Load(statistics.median(r.p50 for r in runs), statistics.median(r.p99 for r in runs),
+                sum(r.requests for r in runs), sum(r.errors for r in runs), sum(r.seconds for r in runs),
+                sum(r.cpu for r in runs))
 
 
 def run_dataset(label: str, copies: int, folder: Path, args: argparse.Namespace) -> None:
@@ -431,6 +443,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=5000, help="requests of the throughput run (at most)")
     parser.add_argument("--workers", type=int, default=4, help="jeugdgov query worker processes")
     parser.add_argument("--timeout", type=float, default=300, help="jeugdgov's time limit per query")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="load runs per server and case, the servers in turn; the medians are printed")
     parser.add_argument("--load", action="store_true", help="the load run instead of per-query latencies")
     parser.add_argument("--client", choices=("wrk", "python"), default="wrk",
                         help="the load run's client: wrk (light, C) or Python threads (counts connects too)")

@@ -208,6 +208,11 @@ def test_negative_content_length_is_refused_without_reading(server):
     assert status == 400 and b"Content-Length" in answer and time.monotonic() - started < 10
 
 
+def test_header_blocks_over_64_kb_are_431(server):
+    status, answer = raw_request(server, f"GET /health HTTP/1.1\nHost: {HOST}\nX-Padding: {'x' * 70_000}\n")
+    assert status == 431 and b"over the limit" in answer
+
+
 def test_missing_content_length_is_411(server):
     status, _ = raw_request(server, f"POST /query HTTP/1.1\nHost: {HOST}\nContent-Type: {FORM}\n", b"query=ASK{}")
     assert status == 411

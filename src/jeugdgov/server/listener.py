@@ -131,9 +131,11 @@ class HttpServer:
         _quiet_uvicorn()
         if settings.log:
             _log_requests()
+        # no proxy headers: nothing stands in front of the endpoint that could vouch for them
         config = uvicorn.Config(self.app, http=_Protocol, ws="none", lifespan="off", log_config=None,
-                                access_log=settings.log, backlog=BACKLOG, timeout_keep_alive=KEEP_ALIVE_SECONDS,
-                                timeout_graceful_shutdown=3, server_header=False, headers=[("Server", "jeugdgov")])
+                                proxy_headers=False, access_log=settings.log, backlog=BACKLOG,
+                                timeout_keep_alive=KEEP_ALIVE_SECONDS, timeout_graceful_shutdown=3,
+                                server_header=False, headers=[("Server", "jeugdgov")])
         self._server = uvicorn.Server(config)
         self._stopped = threading.Event()
 
