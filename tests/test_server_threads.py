@@ -85,3 +85,24 @@ def test_a_client_that_leaves_before_its_answer_leaves_no_error_behind(address, 
     assert get(address, "/query?query=ASK%7B%7D") == (200, b"n\n1\n")
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err + captured.out
+
+
+def test_a_client_that_sends_nothing_or_too_slowly_is_told_and_let_go(address, monkeypatch):
+    from jeugdgov.server import app, listener
+
+    monkeypatch.setattr(listener, "REQUEST_SECONDS", 0.5)
+    monkeypatch.setattr(app, "BODY_SECONDS", 0.5)
+
+    def answer_to(sent: bytes) -> bytes:
+        with socket.create_connection(address, timeout=10) as connection:
+            connection.sendall(sent)
+            reply = b""
+            while chunk := connection.recv(65536):  # ends when the server closes
+                reply += chunk
+        return reply
+
+    assert answer_to(b"").startswith(b"HTTP/1.1 408")
+    assert answer_to(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n").startswith(b"HTTP/1.1 408")  # headers never end
+    slow_body = answer_to(b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                          b"Content-Length: 100\r\n\r\nASK")
+    assert slow_body.startswith(b"HTTP/1.1 408") and b"body" in slow_body

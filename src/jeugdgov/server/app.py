@@ -51,6 +51,8 @@ SPARQL_UPDATE = "application/sparql-update"
 #: that the client, still sending, is not reset before it reads why.
 DRAIN_SECONDS = 2.0
 DRAIN_BYTES = 16 * 1024 * 1024
+#: seconds a client has to send a request body
+BODY_SECONDS = 60.0
 #: parameter values up to this many characters in all have their query text remembered
 CACHED_VALUES = 4096
 
@@ -259,8 +261,15 @@ class EndpointApp:
             raise Reject(self._too_large(f"request body of {int(length)} bytes"), close=True)
         parts: list[bytes] = []
         size = 0
+        deadline = time.monotonic() + BODY_SECONDS
         while True:
-            message = await request.receive()
+            try:
+                message = await asyncio.wait_for(request.receive(), max(0.0, deadline - time.monotonic()))
+            except asyncio.TimeoutError:
+                raise Reject(Answer.text(408, f"the request body did not arrive within {BODY_SECONDS:g} s"),
+                             close=True) from None
+            if message["type"] == "http.disconnect":
+                raise Reject(Answer.text(400, "the client left before its request body was complete"), close=True)
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:

@@ -14,6 +14,7 @@ not reset before it reads why.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import sys
@@ -32,7 +33,9 @@ MAX_HEADERS = 65536
 BACKLOG = 1024
 #: seconds an idle kept-alive connection stays open; BI tools refresh in bursts
 KEEP_ALIVE_SECONDS = 30
-REASONS = {400: "Bad Request", 413: "Content Too Large", 431: "Request Header Fields Too Large"}
+#: seconds a client has for its request line and headers, from connecting or from its first byte
+REQUEST_SECONDS = 60.0
+REASONS = {400: "Bad Request", 408: "Request Timeout", 413: "Content Too Large", 431: "Request Header Fields Too Large"}
 
 
 class _Refusal(Exception):
@@ -48,10 +51,38 @@ class _Protocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self._header_bytes = 0
         self._dropping: int | None = None  # bytes dropped since a refusal; None: not refused
+        self._deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._start_deadline()  # a client that connects and sends nothing holds no connection for long
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_deadline()
+        super().connection_lost(exc)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._header_bytes = 0
+        self._start_deadline()
+
+    def on_headers_complete(self) -> None:
+        self._stop_deadline()
+        super().on_headers_complete()
+
+    def _start_deadline(self) -> None:
+        if self._deadline is None:
+            self._deadline = self.loop.call_later(REQUEST_SECONDS, self._too_slow)
+
+    def _stop_deadline(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _too_slow(self) -> None:
+        self._deadline = None
+        if not self.transport.is_closing():
+            self._refuse(408, f"the request line and headers did not arrive within {REQUEST_SECONDS:g} s")
 
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
