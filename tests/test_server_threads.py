@@ -24,10 +24,15 @@ class SlowPool:
     """Stands in for the workers: answers every query after half a second."""
 
     timeout = 30.0
+    memory_limit = None
+    max_result = 2**20
 
     async def run(self, job: Job, timeout: float | None = None) -> Answer:
         await asyncio.sleep(0.5)
         return Answer(200, "text/csv", b"n\n1\n")
+
+    def alive(self) -> int:
+        return 1
 
 
 @pytest.fixture

@@ -61,8 +61,12 @@ class Pool(Protocol):
     """What the application needs of the query workers (:class:`~jeugdgov.server.executor.WorkerPool`)."""
 
     timeout: float
+    memory_limit: int | None
+    max_result: int
 
     async def run(self, job: Job, timeout: float | None = None) -> Answer: ...
+
+    def alive(self) -> int: ...
 
 
 @dataclass
@@ -182,8 +186,8 @@ class EndpointApp:
             "writable": settings.writable,
             "timeout_seconds": settings.pool.timeout,
             "max_request_bytes": settings.max_body,
-            "max_result_bytes": getattr(settings.pool, "max_result", None),
-            "memory_limit_bytes": getattr(settings.pool, "memory_limit", None),
+            "max_result_bytes": settings.pool.max_result,
+            "memory_limit_bytes": settings.pool.memory_limit,
             "service_calls": list(settings.allow_service),
         }
 
@@ -194,10 +198,9 @@ class EndpointApp:
         except (QueryTimeout, PoolBusy):
             result = Answer(503, "")
         healthy = result.status == 200
-        alive = getattr(pool, "alive", None)
         return _json(200 if healthy else 503, {
             "status": "ok" if healthy else "unavailable",
-            "workers": alive() if alive else None,
+            "workers": pool.alive(),
             "writable": self.settings.writable,
         })
 
