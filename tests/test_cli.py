@@ -172,3 +172,9 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(monkeypatch):
     with pytest.raises(InputError, match="worker process stopped"):
         engine_files.validate_paths([DATA], workers=2)
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("option", [["--check-setup", "lelystad-jel"], ["--no-check"]])
+def test_store_check_options_need_in_store(jeugdgov_command, option):
+    result = run(jeugdgov_command, "validate", "--endpoint", "http://127.0.0.1:9/sparql", *option)
+    assert result.returncode == 2 and "--in-store" in result.stderr and "Traceback" not in result.stderr

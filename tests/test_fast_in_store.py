@@ -70,7 +70,7 @@ def test_queries_run_in_the_store_and_find_what_local_validation_finds(named_lay
         raise AssertionError("the setups were fetched instead of validated in the store")
 
     monkeypatch.setattr(jeugdgov.sparql.remote, "fetch_setups", no_fetching)
-    reports = validate_endpoint(f"{named_layout}/query", shared=[SHARED])
+    reports = validate_endpoint(f"{named_layout}/query", shared=[SHARED], fetch=False)
     assert sorted(r.setup.name for r in reports) == ["lelystad-cooperatie", "lelystad-jel", "lelystad-netwerk"]
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
     assert found == local_findings
@@ -81,7 +81,8 @@ def test_queries_run_in_the_store_and_find_what_local_validation_finds(named_lay
 
 def test_cli_validates_in_the_store(named_layout):
     result = subprocess.run([installed_command("jeugdgov"), "validate", "--endpoint", f"{named_layout}/query",
-                             "--shared-graph", SHARED, "--setup", "lelystad-cooperatie", "--format", "json"],
+                             "--in-store", "--shared-graph", SHARED, "--setup", "lelystad-cooperatie",
+                             "--format", "json"],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
@@ -97,7 +98,7 @@ def test_a_store_without_the_ontology_is_refused(tmp_path):
             if graph != ONTOLOGY:
                 put(base, graph, quads)
         result = subprocess.run([installed_command("jeugdgov"), "validate", "--endpoint", f"{base}/query",
-                                 "--shared-graph", SHARED], capture_output=True, text=True, timeout=600)
+                                 "--in-store", "--shared-graph", SHARED], capture_output=True, text=True, timeout=600)
     assert result.returncode == 2
     assert "no jeugdgov ontology" in result.stderr and result.stdout == ""
 
@@ -153,16 +154,17 @@ def test_a_store_that_drops_rows_is_refused_by_the_check(named_layout, local_fin
 
     with dropping_proxy(f"{named_layout}/query") as proxy:
         with pytest.raises(InputError, match="answers the shape queries differently") as caught:
-            validate_endpoint(proxy, shared=[SHARED], check_setup="lelystad-cooperatie")
-        assert proxy in str(caught.value) and "only locally" in str(caught.value) and "--fetch" in str(caught.value)
+            validate_endpoint(proxy, shared=[SHARED], check_setup="lelystad-cooperatie", fetch=False)
+        assert proxy in str(caught.value) and "only locally" in str(caught.value) and "--in-store" in str(caught.value)
         # Without the check the wrong answers would have been reported as findings.
-        unchecked = validate_endpoint(proxy, shared=[SHARED], check=False)
+        unchecked = validate_endpoint(proxy, shared=[SHARED], check=False, fetch=False)
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in unchecked for f in r.findings)
     assert found != local_findings
 
 
 def test_the_check_passes_a_store_that_answers_right(named_layout, local_findings):
-    reports = validate_endpoint(f"{named_layout}/query", shared=[SHARED], check_setup="lelystad-cooperatie")
+    reports = validate_endpoint(f"{named_layout}/query", shared=[SHARED], check_setup="lelystad-cooperatie",
+                                fetch=False)
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
     assert found == local_findings
 
@@ -181,8 +183,13 @@ def test_every_bundled_setup_pushed_to_oxigraph_is_validated_in_the_store_as_loc
                                 capture_output=True, text=True, timeout=600)
         assert pushed.returncode == 0, pushed.stderr
         result = subprocess.run([installed_command("jeugdgov"), "validate", "--endpoint", f"{base}/query",
-                                 "--format", "json"], capture_output=True, text=True, timeout=600)
+                                 "--in-store", "--format", "json"], capture_output=True, text=True, timeout=600)
         assert result.returncode == 1, result.stderr
         assert "note:" not in result.stderr  # validated in the store, not fetched
         assert {s["name"] for s in json.loads(result.stdout)["setups"]} == setups
         assert findings(result.stdout) == {f for f in findings(local.stdout) if f[0] in setups}
+        read = subprocess.run([installed_command("jeugdgov"), "validate", "--endpoint", f"{base}/query",
+                               "--format", "json"], capture_output=True, text=True, timeout=600)  # read, the default
+        assert read.returncode == 1, read.stderr
+        assert findings(read.stdout) == findings(result.stdout)
+        assert all(f"{base}/query <" in s["source"] for s in json.loads(read.stdout)["setups"])

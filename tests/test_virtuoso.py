@@ -85,7 +85,7 @@ def test_fetched_setups_validate_as_local_files(store, local):
 
 @pytest.mark.parametrize("name", SETUPS)
 def test_every_setup_is_validated_in_the_store_as_locally(store, local, name):
-    result = cli("validate", "--endpoint", f"{store}/sparql", "--setup", name, "--format", "json")
+    result = cli("validate", "--endpoint", f"{store}/sparql", "--in-store", "--setup", name, "--format", "json")
     expected = {f for f in local if f[0] == name}
     assert result.returncode == (1 if expected else 0), result.stderr
     assert findings(result.stdout) == expected
@@ -94,7 +94,7 @@ def test_every_setup_is_validated_in_the_store_as_locally(store, local, name):
 
 def test_all_setups_at_once_in_the_store_as_locally(store, local):
     """With the store check on the smallest setup first, and setups validated side by side."""
-    result = cli("validate", "--endpoint", f"{store}/sparql", "--format", "json")
+    result = cli("validate", "--endpoint", f"{store}/sparql", "--in-store", "--format", "json")
     assert result.returncode == 1, result.stderr
     assert findings(result.stdout) == local
     assert "fetched" not in result.stderr
@@ -105,7 +105,7 @@ def test_the_setups_are_not_fetched(store, monkeypatch):
         raise AssertionError("the setups were fetched instead of validated in the store")
 
     monkeypatch.setattr(in_store, "fetch_setups", no_fetching)
-    reports = in_store.validate_endpoint(f"{store}/sparql", names=["lelystad-cooperatie", "zhz-huidig"])
+    reports = in_store.validate_endpoint(f"{store}/sparql", names=["lelystad-cooperatie", "zhz-huidig"], fetch=False)
     assert sorted(r.setup.name for r in reports) == ["lelystad-cooperatie", "zhz-huidig"]
     assert any(f.defect == "indirect-commissioning" for r in reports for f in r.findings)
 
@@ -118,7 +118,7 @@ def test_a_named_query_virtuoso_answers_right_runs_there(store):
 
 
 def test_the_default_check_uses_the_smallest_setup(store):
-    result = cli("validate", "--endpoint", f"{store}/sparql", "--setup", "flevoland-handelingskader",
+    result = cli("validate", "--endpoint", f"{store}/sparql", "--in-store", "--setup", "flevoland-handelingskader",
                  "--check-setup", "nothing-like-this")
     assert result.returncode == 2 and "nothing-like-this" in result.stderr and "Traceback" not in result.stderr
 

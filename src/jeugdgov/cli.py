@@ -108,16 +108,16 @@ def validate_command(
         = None,
     shared_graph: Annotated[list[str] | None, typer.Option(
         "--shared-graph", help="With --endpoint and --engine fast: a named graph every setup shares "
-        "(repeatable). The shape queries then run in the store, each setup's graph merged with these "
-        "and the ontology graph.")] = None,
+        "(repeatable): each setup's graph is merged with these and the ontology graph.")] = None,
+    fetch: Annotated[bool, typer.Option(
+        "--fetch/--in-store", help="With --endpoint: read each setup's graphs from the store and validate "
+        "them here (the default: fastest, and right whatever the store's query engine does), or run the "
+        "shape queries in the store (--in-store: the data stays there; a store check comes first).")] = True,
     check: Annotated[bool, typer.Option(
-        "--check/--no-check", help="With --endpoint: first validate one setup both in the store and locally "
+        "--check/--no-check", help="With --in-store: first validate one setup both in the store and locally "
         "on its fetched triples, and refuse a store that answers differently.")] = True,
     check_setup: Annotated[str | None, typer.Option(
-        "--check-setup", help="With --endpoint: the setup the store check uses (default: the smallest).")] = None,
-    fetch: Annotated[bool, typer.Option(
-        "--fetch", help="With --endpoint: fetch each setup's triples and validate them here instead of "
-        "running the shape queries in the store.")] = False,
+        "--check-setup", help="With --in-store: the setup the store check uses (default: the smallest).")] = None,
     user: Annotated[str | None, typer.Option(
         "--user", help="With --endpoint: user for a protected endpoint (HTTP basic or digest); the password "
         "is read from $JEUGDGOV_PASSWORD or asked for.")] = None,
@@ -149,6 +149,9 @@ def validate_command(
     """
     if (bool(paths) + bool(endpoint) + bool(store)) != 1:
         raise InputError("give data files or folders, --store FOLDER or --endpoint URL (one of the three)")
+    if fetch and (check_setup or not check):
+        raise InputError("--check-setup and --no-check are about the store check, which only --in-store makes",
+                         hint="add --in-store to run the shape queries in the store, or leave them out")
     reference = parse_as_of(as_of) if as_of else None
     statuses = _split_ids(evidence)
     unknown = sorted(set(statuses or ()) - set(EVIDENCE))

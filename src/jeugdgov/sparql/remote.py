@@ -131,11 +131,15 @@ def _construct(endpoint: str, text: str, graphs: Sequence[str] = (), credentials
     return standard_ntriples(answer.body)
 
 
+def dataset_ntriples(endpoint: str, graphs: Sequence[str], credentials: Credentials | None = None) -> bytes:
+    """The merge of named graphs of a store, as N-Triples (one CONSTRUCT over them)."""
+    return _construct(endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graphs=graphs, credentials=credentials)
+
+
 def fetch_graph(endpoint: str, graphs: Sequence[str], credentials: Credentials | None = None) -> Graph:
     """The merge of named graphs of a store, fetched as N-Triples."""
     source = f"{endpoint} " + " ".join(f"<{g}>" for g in graphs)
-    return _graph(source, _construct(endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graphs=graphs,
-                                     credentials=credentials))
+    return _graph(source, dataset_ntriples(endpoint, graphs, credentials))
 
 
 def _graph(source: str, *parts: bytes) -> Graph:

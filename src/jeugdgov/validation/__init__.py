@@ -62,7 +62,7 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
              with_shacl_report: bool = True, progress: Progress | None = None,
              note: Callable[[str], None] | None = None, as_of: date | None = None,
              credentials: Credentials | None = None, check: bool = True, check_setup: str | None = None,
-             fetch: bool = False) -> Report | list[Report]:
+             fetch: bool = True) -> Report | list[Report]:
     """Validate a setup, the setups in files and folders, in a pyoxigraph store, or those of a SPARQL endpoint.
 
     ``source`` is a :class:`Setup` (the answer is its :class:`Report`), or a path, a list of
@@ -75,13 +75,13 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
     Shapes the fast engine cannot translate are an InputError naming them, unless ``fallback``
     lets pySHACL check them instead.
 
-    With the fast engine, files are validated in ``workers`` processes and an endpoint's
-    setups in the store itself (``shared`` names graphs every setup shares; ``graph_store`` is
+    With the fast engine, files are validated in ``workers`` processes, and so are an endpoint's
+    setups, read from the store (``shared`` names graphs every setup shares; ``graph_store`` is
     the Graph Store Protocol address of a store whose default graph is the union of its graphs).
-    Before an endpoint's setups are validated in the store, one of them (``check_setup``, else
-    the smallest) is validated in the store and locally on its fetched triples, and a store that
-    answers differently is refused; ``check`` False skips that, ``fetch`` validates every setup
-    locally on fetched triples instead. ``credentials`` go with every request to the endpoint.
+    ``fetch`` False runs the shape queries in the store instead: first one setup (``check_setup``,
+    else the smallest) is validated in the store and locally on its fetched triples, and a store
+    that answers differently is refused (``check`` False skips that). ``credentials`` go with
+    every request to the endpoint.
     The setups of those reports carry only their description (``Setup.complete`` is False):
     load them to draw them. Without ``with_shacl_report`` a report's SHACL graph only says
     whether it conforms. ``limits`` are the largest file and literal read.

@@ -1,10 +1,16 @@
-"""The fast engine in an external SPARQL store: the shape queries run in the store.
+"""The fast engine on an external SPARQL store: its setups read and validated here, or the shape
+queries run in the store.
 
 Each named graph of the store that holds a ``jg:Setup`` is a setup. Its dataset is the merge of
 that graph, the graph holding the jeugdgov ontology, the graphs the setup declares it shares
-(the layout ``jeugdgov push`` writes) and any graphs the user names as shared; it is sent with
-every query as the protocol's ``default-graph-uri`` parameters, so the store merges the graphs
-and does the work. Only the results (and the labels of the nodes they name) travel back.
+(the layout ``jeugdgov push`` writes) and any graphs the user names as shared.
+
+By default each dataset is read in one CONSTRUCT and validated here as a file is, in memory and
+in parallel processes: evaluating the shape queries is several times faster in memory than in
+a store on disk (docs/production-stores.md has the figures), and the findings do not depend on
+the store's query engine. In the store (``fetch`` False) the dataset is sent with every query
+as the protocol's ``default-graph-uri`` parameters, so the store merges the graphs and does the
+work; only the results (and the labels of the nodes they name) travel back.
 
 A store may answer a query wrongly without saying so (Virtuoso does, see
 docs/production-stores.md), so one setup is first validated both in the store and locally on
@@ -22,10 +28,12 @@ For an oxigraph server the queries get the same LATERAL rewrite as locally
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 
 from pyoxigraph import QuerySolutions
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Node, URIRef
@@ -44,6 +52,8 @@ from jeugdgov.setups import (
 from jeugdgov.sparql.protocol import Credentials, describe_query
 from jeugdgov.sparql.remote import (
     ONTOLOGY_GRAPH,
+    SetupGraph,
+    dataset_ntriples,
     fetch_graph,
     fetch_setups,
     is_virtuoso,
@@ -65,6 +75,7 @@ from jeugdgov.validation.fast.engine import (
     translation_for,
     validate_setup,
 )
+from jeugdgov.validation.fast.parallel import validate_paths
 from jeugdgov.validation.fast.rewrite import for_oxigraph
 from jeugdgov.validation.fast.translate import ShapeQuery
 from jeugdgov.validation.fast.virtuoso import for_virtuoso
@@ -76,6 +87,7 @@ OWN_DEFAULT = "ASK { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
 BATCH = 500  # nodes per VALUES block when fetching labels
 SHOWN = 5  # differing results named per shape when the store check fails
 PARALLEL = 2  # setups validated at the same time, each with one request open at a time
+READERS = 3  # setups read at the same time
 
 
 class EndpointRunner:
@@ -120,23 +132,27 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
                       shared: Sequence[str] = (), fallback: bool = False, progress: Progress | None = None,
                       graph_store: str | None = None, note: Callable[[str], None] | None = None,
                       with_shacl_report: bool = True, credentials: Credentials | None = None,
-                      check: bool = True, check_setup: str | None = None, fetch: bool = False,
+                      check: bool = True, check_setup: str | None = None, fetch: bool = True,
                       as_of: date | None = None) -> list[Report]:
-    """Validate every setup graph of a store (the named graphs holding a ``jg:Setup``), with the
-    queries running in the store.
+    """Validate every setup graph of a store (the named graphs holding a ``jg:Setup``).
 
     Each setup's dataset is its graph, the ontology graph, the graphs it declares it shares
-    (:func:`jeugdgov.sparql.remote.setup_graphs`) and ``shared``. Unless ``check`` is off, one
-    setup (``check_setup``, else the smallest) is first validated both in the store and locally
-    on its fetched triples; a store that answers differently is refused. ``fetch`` validates
-    every setup locally on fetched triples instead. ``as_of`` is the reference date (by default
-    the end of each setup's period, else today)."""
+    (:func:`jeugdgov.sparql.remote.setup_graphs`) and ``shared``. With ``fetch`` (the default)
+    each dataset is read from the store and validated here, in memory: the store evaluates the
+    shape queries on disk, several times slower, and may evaluate some wrongly. Without it the
+    shape queries run in the store; unless ``check`` is off, one setup (``check_setup``, else the
+    smallest) is first validated both in the store and locally on its fetched triples, and a
+    store that answers differently is refused. ``as_of`` is the reference date (by default the
+    end of each setup's period, else today)."""
     selection = frozenset(defects or ())
     translation = translation_for(selection, as_of)
     if translation.untranslatable and not fallback:
         check_translatable(translation)
+    if shared:
+        _refuse_missing_graphs(endpoint, shared, credentials)
     if fetch:
-        return _fetched(endpoint, defects, names, fallback, graph_store, None, credentials, as_of)
+        return _fetched(endpoint, defects, names, shared, fallback, graph_store, note, credentials, as_of,
+                        with_shacl_report, progress)
     found = setup_graphs(endpoint, credentials)
     if not found:
         raise InputError(f"the SPARQL endpoint {endpoint} holds no named graph with a jg:Setup",
@@ -144,7 +160,7 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
     undeclared = not shared and any(s.shares is None for s in found)
     if translation.untranslatable or (undeclared and _ask(endpoint, OWN_DEFAULT, credentials)):
         # pySHACL needs the data at hand, and so does a store whose default graph has no name.
-        return _fetched(endpoint, defects, names, fallback, graph_store, note, credentials, as_of)
+        return _fetched(endpoint, defects, names, shared, fallback, graph_store, note, credentials, as_of)
     ontology_graphs = [str(row["g"]) for row in _rows(
         endpoint, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{ONTOLOGY}> a <{OWL.Ontology}> }} }}",
         credentials=credentials)]
@@ -152,13 +168,6 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
         raise InputError(f"the SPARQL endpoint {endpoint} holds no jeugdgov ontology in a named graph",
                          hint=f"push it with `jeugdgov push` (it writes the ontology into <{ONTOLOGY}>), or "
                          f"load ontology/*.ttl into that graph yourself")
-    if shared:
-        graphs = {str(row["g"]) for row in _rows(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-                                                 credentials=credentials)}
-        missing = sorted(set(shared) - graphs)
-        if missing:
-            raise InputError(f"the SPARQL endpoint {endpoint} has no graph {', '.join(missing)}",
-                             hint="--shared-graph names a graph of the store that every setup shares")
     software = server_software(endpoint, credentials)
     lateral = software.lower().startswith("oxigraph")
     runners = [EndpointRunner(endpoint, [s.graph, *ontology_graphs, *shared, *(s.shares or ())], lateral=lateral,
@@ -227,8 +236,8 @@ def check_store(endpoint: str, setup: Setup, runner: EndpointRunner, queries: Se
                         for shape, rows in differing.items())
     raise InputError(f"the SPARQL endpoint {endpoint} answers the shape queries differently from local validation "
                      f"of the same triples (setup {setup.name}): {details}",
-                     hint="validate locally on data fetched from the store with --fetch (the store's answers "
-                     "cannot be trusted), or skip this check with --no-check")
+                     hint="validate without --in-store: the setups are then read from the store and validated "
+                     "here (the store's answers cannot be trusted), or skip this check with --no-check")
 
 
 def _comparable(result: RawResult) -> tuple[str, str, str]:
@@ -262,15 +271,56 @@ def _remote_setup(endpoint: str, graph: str, runner: EndpointRunner) -> Setup:
     return setup
 
 
-def _fetched(endpoint: str, defects: Iterable[str] | None, names: Sequence[str] | None, fallback: bool,
-             graph_store: str | None, note: Callable[[str], None] | None,
-             credentials: Credentials | None, as_of: date | None) -> list[Report]:
+def _fetched(endpoint: str, defects: Iterable[str] | None, names: Sequence[str] | None, shared: Sequence[str],
+             fallback: bool, graph_store: str | None, note: Callable[[str], None] | None,
+             credentials: Credentials | None, as_of: date | None, with_shacl_report: bool = True,
+             progress: Progress | None = None) -> list[Report]:
+    found = setup_graphs(endpoint, credentials)
+    if found and (shared or all(s.shares is not None for s in found)):  # each setup's graphs are known
+        return _read_and_validated(endpoint, found, shared, defects, names, fallback, credentials, as_of,
+                                   with_shacl_report, progress)
     if note:
-        note(f"the setups of {endpoint} are fetched and validated here: its default graph holds triples of "
-             "its own, which a SPARQL dataset cannot merge with a named graph, or some shapes need pySHACL "
-             "(put shared triples and the ontology in named graphs to validate in the store)")
+        note(f"the setups of {endpoint} are fetched as a whole and validated here: its default graph holds "
+             "triples of its own, which a SPARQL dataset cannot merge with a named graph, or some shapes need "
+             "pySHACL (put shared triples and the ontology in named graphs, as `jeugdgov push` does)")
     setups = select(fetch_setups(endpoint, graph_store=graph_store, credentials=credentials), names)
     return [validate_setup(s, defects, fallback=fallback, as_of=as_of) for s in setups]
+
+
+def _read_and_validated(endpoint: str, found: Sequence[SetupGraph], shared: Sequence[str],
+                        defects: Iterable[str] | None, names: Sequence[str] | None, fallback: bool,
+                        credentials: Credentials | None,
+                        as_of: date | None, with_shacl_report: bool, progress: Progress | None) -> list[Report]:
+    """Each setup's dataset (its graph and the graphs it shares, not the ontology, which
+    validation adds) read in one CONSTRUCT, then validated here as files are: in memory, in
+    parallel processes. The files wait in a temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="jeugdgov-read-") as folder:
+        graph_of = {Path(folder) / str(index) / f"{name_from_graph_iri(setup.graph)}.nt": setup.graph
+                    for index, setup in enumerate(found)}  # the file's name names a setup without an identifier
+
+        def read(path: Path, setup: SetupGraph) -> None:
+            if progress:
+                progress(f"reading {setup.graph}")
+            path.parent.mkdir()
+            graphs = [setup.graph, *(g for g in (*(setup.shares or ()), *shared) if g != ONTOLOGY)]
+            path.write_bytes(dataset_ntriples(endpoint, list(dict.fromkeys(graphs)), credentials))
+
+        with ThreadPoolExecutor(max_workers=READERS) as readers:
+            list(readers.map(read, graph_of, found))
+        reports = validate_paths(list(graph_of), defects, names=names, fallback=fallback, progress=progress,
+                                 with_shacl_report=with_shacl_report, as_of=as_of)
+    for report in reports:
+        report.setup.source = f"{endpoint} <{graph_of[Path(report.setup.source)]}>"
+    return reports
+
+
+def _refuse_missing_graphs(endpoint: str, shared: Sequence[str], credentials: Credentials | None) -> None:
+    graphs = {str(row["g"]) for row in _rows(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                             credentials=credentials)}
+    missing = sorted(set(shared) - graphs)
+    if missing:
+        raise InputError(f"the SPARQL endpoint {endpoint} has no graph {', '.join(missing)}",
+                         hint="--shared-graph names a graph of the store that every setup shares")
 
 
 def _ask(endpoint: str, text: str, credentials: Credentials | None) -> bool:
