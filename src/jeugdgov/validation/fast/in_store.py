@@ -75,7 +75,7 @@ from jeugdgov.validation.fast.engine import (
     translation_for,
     validate_setup,
 )
-from jeugdgov.validation.fast.parallel import validate_paths
+from jeugdgov.validation.fast.parallel import validate_in_turn
 from jeugdgov.validation.fast.rewrite import for_oxigraph
 from jeugdgov.validation.fast.translate import ShapeQuery
 from jeugdgov.validation.fast.virtuoso import for_virtuoso
@@ -292,24 +292,31 @@ def _read_and_validated(endpoint: str, found: Sequence[SetupGraph], shared: Sequ
                         credentials: Credentials | None,
                         as_of: date | None, with_shacl_report: bool, progress: Progress | None) -> list[Report]:
     """Each setup's dataset (its graph and the graphs it shares, not the ontology, which
-    validation adds) read in one CONSTRUCT, then validated here as files are: in memory, in
-    parallel processes. The files wait in a temporary folder, removed afterwards."""
+    validation adds) read in one CONSTRUCT and validated here as files are: in memory, in
+    parallel processes, each as soon as it is read. The files wait in a temporary folder,
+    removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="jeugdgov-read-") as folder:
         graph_of = {Path(folder) / str(index) / f"{name_from_graph_iri(setup.graph)}.nt": setup.graph
                     for index, setup in enumerate(found)}  # the file's name names a setup without an identifier
 
-        def read(path: Path, setup: SetupGraph) -> None:
+        def read(path: Path, setup: SetupGraph) -> Path:
             if progress:
                 progress(f"reading {setup.graph}")
-            path.parent.mkdir()
             graphs = [setup.graph, *(g for g in (*(setup.shares or ()), *shared) if g != ONTOLOGY)]
+            path.parent.mkdir()
             path.write_bytes(dataset_ntriples(endpoint, list(dict.fromkeys(graphs)), credentials))
+            return path
 
-        with ThreadPoolExecutor(max_workers=READERS) as readers:
-            list(readers.map(read, graph_of, found))
-        reports = validate_paths(list(graph_of), defects, names=names, fallback=fallback, progress=progress,
-                                 with_shacl_report=with_shacl_report, as_of=as_of)
-    for report in reports:
+        def arriving() -> Iterator[Path]:
+            paths = list(graph_of)
+            # the first before any reading thread starts: the validation workers are forked at the first file
+            yield read(paths[0], found[0])
+            with ThreadPoolExecutor(max_workers=READERS) as readers:
+                yield from readers.map(read, paths[1:], found[1:])
+
+        reports = validate_in_turn(arriving(), len(found), defects, names=names, fallback=fallback,
+                                   progress=progress, with_shacl_report=with_shacl_report, as_of=as_of)
+    for report in reports:  # in the order of the setups' graphs, as they were read
         report.setup.source = f"{endpoint} <{graph_of[Path(report.setup.source)]}>"
     return reports
 

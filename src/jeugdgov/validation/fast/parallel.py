@@ -19,7 +19,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
@@ -172,59 +172,80 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
     largest file and literal read. ``as_of`` is the reference date (by default the end of each
     setup's period, else today).
     """
+    files = list(rdf_files(paths))
+    # Largest files first, so that no worker is left with a large one while the others idle;
+    # the reports in the order of the files.
+    largest_first = sorted(files, key=lambda f: -f.stat().st_size)
+    reports = validate_in_turn(largest_first, len(files), defects, names, fallback, progress, workers,
+                               with_shacl_report, limits, as_of)
+    position = {str(f): index for index, f in enumerate(files)}
+    return sorted(reports, key=lambda report: position[str(report.setup.source)])
+
+
+def validate_in_turn(files: Iterable[Path], count: int, defects: Iterable[str] | None = None,
+                     names: Sequence[str] | None = None, fallback: bool = False,
+                     progress: Progress | None = None, workers: int | None = None,
+                     with_shacl_report: bool = True, limits: Limits = DEFAULT_LIMITS,
+                     as_of: date | None = None) -> list[Report]:
+    """As :func:`validate_paths`, for ``count`` files validated in the order given, each as soon
+    as ``files`` yields it: the caller may still be writing the later ones (reading them from a
+    store, say) while the workers validate the first."""
     selection = tuple(sorted(defects or ()))
     translation = translation_for(frozenset(selection), as_of)
     if not fallback:
         check_translatable(translation)
-    files = list(rdf_files(paths))
-    jobs = [_Job(str(f), selection, tuple(names or ()), fallback, with_shacl_report, limits, as_of) for f in files]
-    workers = min(workers or default_workers(), len(jobs))
-    by_file: dict[str, list[_Done]] = {}
+    jobs = (_Job(str(f), selection, tuple(names or ()), fallback, with_shacl_report, limits, as_of) for f in files)
+    workers = min(workers or default_workers(), count)
+    done: list[_Done] = []
     if workers <= 1:
         for job in jobs:
             if progress:
                 progress(f"validating {Path(job.path).name}")
-            by_file[job.path] = _unpack(_validate_file(job))
-    else:
-        # fork where there is one: workers then need no import of the caller's script (spawn
-        # re-runs a script without a __main__ guard). The parent holds no store when forking.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        if context.get_start_method() == "fork":  # what every worker needs, made once for all
-            ontology_quads()
-            for query in translation.queries:  # the text evaluate() runs first
-                for_oxigraph(query.focus_first.query if query.focus_first else query_text(query))
-        # Largest files first, so that no worker is left with a large one while the others idle.
-        largest_first = sorted(jobs, key=lambda job: -Path(job.path).stat().st_size)
-        # An executor, not a multiprocessing.Pool: a Pool waits forever for the result of a
-        # worker that died (killed, out of memory, a crash in native code); the executor
-        # raises BrokenProcessPool.
-        others = set(multiprocessing.active_children())
-        threads = set(threading.enumerate())
-        executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
-        try:
-            # The workers are forked while the jobs are submitted. A Ctrl-C that reaches the parent
-            # during a fork is run by an at-fork hook, which swallows the KeyboardInterrupt; held
-            # back until every worker is started, it interrupts as it should.
+            done.extend(_unpack(_validate_file(job)))
+        return _reports(done, names)
+    # fork where there is one: workers then need no import of the caller's script (spawn
+    # re-runs a script without a __main__ guard). The parent holds no store when forking.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if context.get_start_method() == "fork":  # what every worker needs, made once for all
+        ontology_quads()
+        for query in translation.queries:  # the text evaluate() runs first
+            for_oxigraph(query.focus_first.query if query.focus_first else query_text(query))
+    # An executor, not a multiprocessing.Pool: a Pool waits forever for the result of a
+    # worker that died (killed, out of memory, a crash in native code); the executor
+    # raises BrokenProcessPool.
+    others = set(multiprocessing.active_children())
+    threads = set(threading.enumerate())
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+    try:
+        submitted: list[tuple[_Job, Future[list[_Done] | InputError]]] = []
+        for job in jobs:
+            if submitted:
+                submitted.append((job, executor.submit(_validate_file, job)))
+                continue
+            # The workers are forked at the first job. A Ctrl-C that reaches the parent during a
+            # fork is run by an at-fork hook, which swallows the KeyboardInterrupt; held back
+            # until every worker is started, it interrupts as it should.
             signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
             try:
-                results = executor.map(_validate_file, largest_first)
+                submitted.append((job, executor.submit(_validate_file, job)))
             finally:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
-            for job, batch in zip(largest_first, results, strict=True):
-                if progress:
-                    progress(f"validated {Path(job.path).name}")
-                by_file[job.path] = _unpack(batch)
-        except BrokenProcessPool:
-            _stop(executor, others, threads)
-            raise InputError("a validation worker process stopped without an answer (killed, or out of memory)",
-                             hint="validate the files one at a time, or with fewer workers, to find the one "
-                             "that stops it") from None
-        except BaseException:
-            _stop(executor, others, threads)  # Ctrl-C or an error: stop the workers now, report nothing
-            raise
-        executor.shutdown()
-    return _reports([item for job in jobs for item in by_file[job.path]], names)
+        for job, future in submitted:
+            batch = future.result()
+            if progress:
+                progress(f"validated {Path(job.path).name}")
+            done.extend(_unpack(batch))
+    except BrokenProcessPool:
+        _stop(executor, others, threads)
+        raise InputError("a validation worker process stopped without an answer (killed, or out of memory)",
+                         hint="validate the files one at a time, or with fewer workers, to find the one "
+                         "that stops it") from None
+    except BaseException:
+        _stop(executor, others, threads)  # Ctrl-C or an error: stop the workers now, report nothing
+        raise
+    executor.shutdown()
+    return _reports(done, names)
 
 
 def _stop(executor: ProcessPoolExecutor, others: set[multiprocessing.process.BaseProcess],
