@@ -45,7 +45,7 @@ AGGREGATES = re.compile(r"\bGROUP\s+BY\b|\b(COUNT|SUM|AVG|MIN|MAX|SAMPLE|GROUP_C
 def for_virtuoso(query: str) -> str:
     """The query with every constant end of a ``*``/``+``/``?`` path replaced by a fresh variable
     compared by its text, every ``sameTerm(?v, constant)`` compared so too, and the zero-length
-    case of a ``*`` path from outside a group split off; or unchanged."""
+    case of a ``*`` path from outside a group split off into a branch of its own; or unchanged."""
     try:
         return _zero_length_apart(_constant_ends(query))
     except Unreadable:
@@ -145,34 +145,48 @@ def _same_term(tokens: list[Token], k: int) -> tuple[str, str, int] | None:
 
 
 def _zero_length_apart(query: str) -> str:
-    """``?s (p)* ?o`` in a UNION branch that mentions ``?o`` elsewhere but ``?s`` nowhere else (``?s``
-    is bound outside it, an EXISTS pattern's focus node) as
-    ``FILTER (sameTerm(?s, ?o) || EXISTS { ?s (p)+ ?o })``: the same test, for a pair of bound
-    ends. Virtuoso misses the zero-length case of such a path (``?o`` the node ``?s`` itself)."""
+    """A UNION branch inside a (NOT) EXISTS with ``?s (p)* ?o``, where the branch mentions ``?o``
+    elsewhere but ``?s`` nowhere else (``?s`` is bound outside it, an EXISTS pattern's focus
+    node), as two branches: the zero-length case, the rest of the branch with ``?o`` replaced by
+    ``?s``, and the branch with ``(p)+``. The same test: a (NOT) EXISTS asks only whether some
+    solution exists. Virtuoso misses the zero-length case of such a path (``?o`` the node ``?s``
+    itself); and a test of it per solution (``FILTER (sameTerm(?s, ?o) || EXISTS { ?s (p)+ ?o })``)
+    it evaluates for every solution of the rest of the branch, a municipality's hundreds of
+    agreements, where the split branches join from ``?s``'s few organisations."""
     tokens = lex(query)
-    found: list[tuple[int, int, str, int]] = []  # (subject, object, path, group) positions
+    found: list[tuple[int, int, int, int]] = []  # (subject, star, object, group) positions
     opened: list[int] = []
     for k, token in enumerate(tokens):
         if token.text == "{":
             opened.append(k)
         elif token.text == "}" and opened:
             opened.pop()
-        elif opened and token.kind == "var" and tokens[k - 1].text in ("{", ".") and _union_branch(tokens, opened[-1]):
+        elif (opened and token.kind == "var" and tokens[k - 1].text in ("{", ".")
+              and _union_branch(tokens, opened[-1]) and _inside_exists(tokens, opened)):
             triple = _zero_or_more_triple(tokens, k, opened[-1])
             if triple is not None:
-                found.append((k, triple[0], triple[1], opened[-1]))
+                found.append((k, triple[0] - 1, triple[0], opened[-1]))
     edits: list[tuple[int, int, str]] = []
-    for k, end, path, group in found:
-        # ?o must stay bound by a pattern that is not rewritten itself.
-        kept = [i for i in range(group, _closing(tokens, group))
-                if not any(start <= i <= stop for start, stop, _p, _g in found)]
-        if any(tokens[i].text == tokens[end].text for i in kept):
-            subject, obj = tokens[k].text, tokens[end].text
-            edits.append((tokens[k].start, tokens[end].end,
-                          f"FILTER (sameTerm({subject}, {obj}) || EXISTS {{ {subject} {path}+ {obj} }})"))
+    rewritten: list[tuple[int, int]] = []  # the branches rewritten, one path each
+    for k, star, end, group in found:
+        closing = _closing(tokens, group)
+        if any(start <= closing and group <= stop for start, stop in rewritten):
+            continue
+        rewritten.append((group, closing))
+        subject, obj = tokens[k].text, tokens[end].text
+        after = end + 1 if tokens[end + 1].text == "." else end
+        zero_text = "".join(query[tokens[i - 1].end:tokens[i].start] + (subject if tokens[i].text == obj else tokens[i].text)
+                            for i in range(group + 1, closing) if not k <= i <= after)
+        inner = query[tokens[group + 1].start:tokens[star].start] + "+" + query[tokens[star].end:tokens[closing].start]
+        edits.append((tokens[group].start, tokens[closing].end, f"{{ {{ {zero_text} }} UNION {{ {inner} }} }}"))
     for start, end, replacement in sorted(edits, reverse=True):
         query = query[:start] + replacement + query[end:]
     return query
+
+
+def _inside_exists(tokens: list[Token], opened: list[int]) -> bool:
+    """Whether one of the open groups (positions of their braces) is an EXISTS pattern."""
+    return any(group > 0 and tokens[group - 1].upper == "EXISTS" for group in opened)
 
 
 def _union_branch(tokens: list[Token], group: int) -> bool:
