@@ -96,6 +96,24 @@ def test_a_star_path_in_a_union_branch_outside_an_exists_is_left_alone():
     assert same_solutions(query) == query
 
 
+def test_an_exists_sharing_no_variable_with_the_query_is_joined_as_a_one_row_sub_select():
+    for present in ("ex:Top", "ex:Nowhere"):
+        query = (f"SELECT ?x WHERE {{ ?x a ?t . "
+                 f"FILTER EXISTS {{ ?c ex:sub ?end . ?any a ?c FILTER (?end = {present}) }} }}")
+        rewritten = same_solutions(query)
+        assert "{ SELECT (1 AS ?virtuosoOnce0) WHERE { ?c ex:sub ?end" in rewritten and "LIMIT 1 }" in rewritten
+    assert solutions(for_virtuoso("SELECT ?x WHERE { ?x a ?t . FILTER EXISTS { ?c ex:sub ex:Nowhere } }")) == Counter()
+
+
+def test_an_exists_sharing_a_variable_or_under_select_star_is_left_alone():
+    correlated = "SELECT ?x WHERE { ?x a ?t . FILTER EXISTS { ?t ex:sub ?up } }"
+    assert same_solutions(correlated) == correlated
+    star = "SELECT * WHERE { ?x a ?t . FILTER EXISTS { ?c ex:sub ?up } }"
+    assert same_solutions(star) == star
+    negated = "SELECT ?x WHERE { ?x a ?t . FILTER NOT EXISTS { ?c ex:sub ex:Nowhere } }"
+    assert same_solutions(negated) == negated
+
+
 def test_what_it_cannot_read_is_left_alone():
     assert for_virtuoso("SELECT ?x WHERE { ?x ex:p* ex:q ") == "SELECT ?x WHERE { ?x ex:p* ex:q "
 

@@ -28,6 +28,7 @@ PATH_TOKENS = {"(", ")", "|", "/", "^", "*", "+", "?", "!"}
 REPEATS = {"*", "+", "?"}
 CONSTANTS = {"iri", "pname"}
 FRESH = "?virtuosoEnd"
+ONCE = "?virtuosoOnce"
 #: The subclasses of a target class, selected first (translate._target): Virtuoso joins such a
 #: sub-SELECT wrongly with the rest of a query; joined directly the meaning is the same.
 SUBCLASSES_FIRST = re.compile(r"\{ SELECT DISTINCT (\?targetType\d+) WHERE \{ \1 (\S+) (\S+) \} \}")
@@ -45,9 +46,11 @@ AGGREGATES = re.compile(r"\bGROUP\s+BY\b|\b(COUNT|SUM|AVG|MIN|MAX|SAMPLE|GROUP_C
 def for_virtuoso(query: str) -> str:
     """The query with every constant end of a ``*``/``+``/``?`` path replaced by a fresh variable
     compared by its text, every ``sameTerm(?v, constant)`` compared so too, and the zero-length
-    case of a ``*`` path from outside a group split off into a branch of its own; or unchanged."""
+    case of a ``*`` path from outside a group split off into a branch of its own, and every
+    ``FILTER EXISTS`` that shares no variable with the rest of the query joined as a one-row
+    sub-SELECT; or unchanged."""
     try:
-        return _zero_length_apart(_constant_ends(query))
+        return _uncorrelated_once(_zero_length_apart(_constant_ends(query)))
     except Unreadable:
         return query
 
@@ -175,7 +178,8 @@ def _zero_length_apart(query: str) -> str:
         rewritten.append((group, closing))
         subject, obj = tokens[k].text, tokens[end].text
         after = end + 1 if tokens[end + 1].text == "." else end
-        zero_text = "".join(query[tokens[i - 1].end:tokens[i].start] + (subject if tokens[i].text == obj else tokens[i].text)
+        zero_text = "".join(query[tokens[i - 1].end:tokens[i].start]
+                            + (subject if tokens[i].text == obj else tokens[i].text)
                             for i in range(group + 1, closing) if not k <= i <= after)
         inner = query[tokens[group + 1].start:tokens[star].start] + "+" + query[tokens[star].end:tokens[closing].start]
         edits.append((tokens[group].start, tokens[closing].end, f"{{ {{ {zero_text} }} UNION {{ {inner} }} }}"))
@@ -220,3 +224,32 @@ def _zero_or_more_triple(tokens: list[Token], k: int, group: int) -> tuple[int, 
     if tokens[k].text in elsewhere or tokens[end].text not in elsewhere:
         return None
     return end, "".join(t.text for t in tokens[k + 1:star])
+
+
+def _uncorrelated_once(query: str) -> str:
+    """``FILTER EXISTS { P }`` where ``P`` shares no variable with the rest of the query, as a
+    join with ``{ SELECT (1 AS ?fresh) WHERE { P } LIMIT 1 }``: one row if ``P`` has a solution,
+    none if not, the same test. Virtuoso evaluates such an EXISTS again for every solution of
+    its group (a national setup's every typed node, walked up its classes, per municipality);
+    the sub-SELECT it evaluates once. Not where a ``SELECT *`` would show the fresh variable."""
+    tokens = lex(query)
+    if any(t.upper == "SELECT" and "*" in (tokens[i + 1].text, tokens[i + 2].text)
+           for i, t in enumerate(tokens[:-2])):
+        return query
+    edits: list[tuple[int, int, str]] = []
+    names = iter(range(1_000_000))
+    k = 0
+    while k + 2 < len(tokens):
+        if tokens[k].upper == "FILTER" and tokens[k + 1].upper == "EXISTS" and tokens[k + 2].text == "{":
+            closing = _closing(tokens, k + 2)
+            inside = {t.text for t in tokens[k + 3:closing] if t.kind == "var"}
+            outside = {t.text for i, t in enumerate(tokens) if t.kind == "var" and not k < i < closing}
+            if not inside & outside:
+                pattern = query[tokens[k + 2].start:tokens[closing].end]
+                edits.append((tokens[k].start, tokens[closing].end,
+                              f"{{ SELECT (1 AS {ONCE}{next(names)}) WHERE {pattern} LIMIT 1 }}"))
+                k = closing
+        k += 1
+    for start, end, replacement in sorted(edits, reverse=True):
+        query = query[:start] + replacement + query[end:]
+    return query
