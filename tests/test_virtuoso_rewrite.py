@@ -43,9 +43,9 @@ def test_a_constant_end_of_a_path_from_a_bound_start_becomes_a_fresh_variable_co
     assert "STR(?virtuosoEnd0) = STR(ex:Top)" in rewritten
 
 
-def test_a_path_from_a_start_bound_only_outside_its_group_is_left_alone():
+def test_a_path_from_a_start_bound_only_outside_its_group_beside_other_patterns_is_left_alone():
     """Virtuoso would refuse the fresh end there ("transitive start not given")."""
-    query = "SELECT ?c WHERE { ?x a ?c . FILTER EXISTS { ?c ex:sub* ex:Top } }"
+    query = "SELECT ?c WHERE { ?x a ?c . FILTER EXISTS { ?c ex:sub* ex:Top . ?y a ?t } }"
     assert same_solutions(query) == query
 
 
@@ -112,6 +112,14 @@ def test_an_exists_sharing_a_variable_or_under_select_star_is_left_alone():
     assert same_solutions(star) == star
     negated = "SELECT ?x WHERE { ?x a ?t . FILTER NOT EXISTS { ?c ex:sub ex:Nowhere } }"
     assert same_solutions(negated) == negated
+
+
+def test_an_exists_holding_only_a_path_to_a_constant_gets_the_path_twice_with_a_fresh_end():
+    rewritten = same_solutions("SELECT ?x WHERE { ?x a ?c . FILTER EXISTS { ?c ex:sub* ex:Top } }")
+    assert ("{ ?c ex:sub* ?virtuosoTwice0 . ?c ex:sub* ?virtuosoTwice0 . "
+            "FILTER (isIRI(?virtuosoTwice0) && STR(?virtuosoTwice0) = STR(ex:Top)) }") in rewritten
+    plain = "SELECT ?x WHERE { ?x a ?c . FILTER EXISTS { ?c ex:sub ex:Top } }"  # no repeated path
+    assert same_solutions(plain) == plain
 
 
 def test_what_it_cannot_read_is_left_alone():
