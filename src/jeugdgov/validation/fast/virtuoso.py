@@ -12,6 +12,10 @@ walked from its bound start and Virtuoso answers as SPARQL says. For an IRI the 
 same: ``sameTerm(?end, <c>)`` holds exactly when ``?end`` is an IRI with the same text. A
 filter applies to the whole group it stands in, so it goes at the group's end.
 
+Other forms Virtuoso answers right but evaluates again for every solution around them, far too
+slowly on national data (a test of a path's zero-length case, an EXISTS sharing no variable
+with the query), are written so that it evaluates them once or joins them from a bound start.
+
 The rewriter reads just enough SPARQL to find paths and groups; on anything it does not
 understand it returns the query unchanged.
 """
