@@ -490,7 +490,7 @@ def query_command(
         refuse_remote_calls(query.text, query.path)
     if endpoint:
         credentials = _credentials(user)
-        refuse_misevaluated(endpoint, query.name, credentials)
+        refuse_misevaluated(endpoint, query.name, credentials, given=bindings)
         result = remote_query(endpoint, query.text, bindings, credentials=credentials)
     else:
         try:
