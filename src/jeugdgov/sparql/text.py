@@ -59,6 +59,16 @@ def lex(text: str, strict: bool = True) -> list[Token]:
     return tokens
 
 
+def closing_brace(tokens: list[Token], opening: int) -> int:
+    """Position of the brace that closes the one at ``opening`` (Unreadable when none does)."""
+    depth = 0
+    for end in range(opening, len(tokens)):
+        depth += {"{": 1, "}": -1}.get(tokens[end].text, 0)
+        if depth == 0:
+            return end
+    raise Unreadable("unbalanced braces")
+
+
 def where_brace(query: str, keyword_required: bool = False) -> int | None:
     """Offset of the brace that opens the query's top-level WHERE group: the first top-level
     brace after the keyword WHERE, or (the keyword is optional in SPARQL) unless

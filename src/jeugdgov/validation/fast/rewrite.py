@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from jeugdgov.sparql.text import Token, Unreadable, lex
+from jeugdgov.sparql.text import Token, Unreadable, closing_brace, lex
 
 GROUP_KEYWORDS = {"OPTIONAL", "MINUS", "LATERAL"}
 #: What a group may not hold to be joined laterally: a lateral join would let these see the
@@ -80,7 +80,7 @@ def _order(triples: list[tuple[str, str, str, bool]], bound: set[str]) -> list[t
 
 def _exists_spans(tokens: list[Token]) -> list[tuple[int, int]]:
     """Token positions of the braces of every EXISTS pattern."""
-    return [(k + 1, _closing(tokens, k + 1)) for k, token in enumerate(tokens)
+    return [(k + 1, closing_brace(tokens, k + 1)) for k, token in enumerate(tokens)
             if token.upper == "EXISTS" and k + 1 < len(tokens) and tokens[k + 1].text == "{"]
 
 
@@ -89,7 +89,7 @@ def _union_branch_spans(tokens: list[Token]) -> list[tuple[int, int]]:
     spans = set()
     for k, token in enumerate(tokens):
         if token.upper == "UNION" and k + 1 < len(tokens) and tokens[k + 1].text == "{":
-            spans.add((k + 1, _closing(tokens, k + 1)))
+            spans.add((k + 1, closing_brace(tokens, k + 1)))
             spans.add((_opening(tokens, k - 1), k - 1))
     return sorted(spans)
 
@@ -135,11 +135,11 @@ def _distinct_first(head: list[str], parts: list[str]) -> str:
 def _union_branches(group: str) -> list[str]:
     """The branches of a group that is one UNION of groups (``{ {A} UNION {B} }``), else []."""
     tokens = lex(group)
-    if len(tokens) < 2 or tokens[0].text != "{" or _closing(tokens, 0) != len(tokens) - 1:
+    if len(tokens) < 2 or tokens[0].text != "{" or closing_brace(tokens, 0) != len(tokens) - 1:
         return []
     branches, k = [], 1
     while tokens[k].text == "{":
-        end = _closing(tokens, k)
+        end = closing_brace(tokens, k)
         branches.append(group[tokens[k].start:tokens[end].end])
         k = end + 1
         if tokens[k].upper != "UNION":
@@ -208,15 +208,6 @@ def _variables(part: str) -> set[str]:
 
 def _braced(parts: list[str]) -> str:
     return "{ " + " ".join(parts) + " }"
-
-
-def _closing(tokens: list[Token], start: int) -> int:
-    depth = 0
-    for end in range(start, len(tokens)):
-        depth += {"{": 1, "}": -1}.get(tokens[end].text, 0)
-        if depth == 0:
-            return end
-    raise GiveUp("unbalanced braces")
 
 
 def _opening(tokens: list[Token], end: int) -> int:
@@ -340,7 +331,7 @@ class _Rewriter:
     def holds_select(self, start: int) -> bool:
         """Whether the group from ``start`` holds a sub-SELECT (which a lateral join would let
         see the variables bound before it)."""
-        return any(t.upper == "SELECT" for t in self.t[start:_closing(self.t, start)])
+        return any(t.upper == "SELECT" for t in self.t[start:closing_brace(self.t, start)])
 
     def exists_group(self) -> str:
         """An EXISTS pattern; the variables used outside it count as bound inside it."""
@@ -404,7 +395,7 @@ class _Rewriter:
 
     def values(self) -> str:
         head = self.copy(lambda token: token.text == "{")
-        end = _closing(self.t, self.i)
+        end = closing_brace(self.t, self.i)
         return f"{head} {self.copy(lambda token: self.i > end)}"
 
     def triples(self) -> str:

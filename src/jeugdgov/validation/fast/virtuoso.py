@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from jeugdgov.sparql.text import Token, Unreadable, lex
+from jeugdgov.sparql.text import Token, Unreadable, closing_brace, lex
 
 #: Tokens a property path is made of (a variable is never part of one).
 PATH_TOKENS = {"(", ")", "|", "/", "^", "*", "+", "?", "!"}
@@ -102,15 +102,6 @@ def _constant_ends(query: str) -> str:
     return query
 
 
-def _closing(tokens: list[Token], opening: int) -> int:
-    depth = 0
-    for end in range(opening, len(tokens)):
-        depth += {"{": 1, "}": -1}.get(tokens[end].text, 0)
-        if depth == 0:
-            return end
-    raise Unreadable("unbalanced braces")
-
-
 def _ends_repeated_path(tokens: list[Token], k: int, group: int) -> bool:
     """Whether the constant at ``k`` is the object of a triple whose predicate is a path with
     ``*``, ``+`` or ``?`` (after a ``,`` the object list's predicate counts), and whose subject
@@ -132,7 +123,7 @@ def _ends_repeated_path(tokens: list[Token], k: int, group: int) -> bool:
     if j >= 0 and tokens[j].text in (".", "{", "}") and verb:
         verb.pop()  # the subject, a constant
     elif j >= 0 and tokens[j].kind == "var" and not any(
-            tokens[i].text == tokens[j].text for i in range(group, _closing(tokens, group)) if i != j):
+            tokens[i].text == tokens[j].text for i in range(group, closing_brace(tokens, group)) if i != j):
         return False
     return any(t.kind == "punct" and t.text in REPEATS for t in verb) and any(
         t.kind in CONSTANTS or t.text == "a" for t in verb)
@@ -178,7 +169,7 @@ def _zero_length_apart(query: str) -> str:
     edits: list[tuple[int, int, str]] = []
     rewritten: list[tuple[int, int]] = []  # the branches rewritten, one path each
     for k, star, end, group in found:
-        closing = _closing(tokens, group)
+        closing = closing_brace(tokens, group)
         if any(start <= closing and group <= stop for start, stop in rewritten):
             continue
         rewritten.append((group, closing))
@@ -201,7 +192,7 @@ def _inside_exists(tokens: list[Token], opened: list[int]) -> bool:
 
 def _union_branch(tokens: list[Token], group: int) -> bool:
     """Whether the group opening at ``group`` is a branch of a UNION."""
-    closing = _closing(tokens, group)
+    closing = closing_brace(tokens, group)
     return (group > 0 and tokens[group - 1].upper == "UNION") or (
         closing + 1 < len(tokens) and tokens[closing + 1].upper == "UNION")
 
@@ -225,7 +216,7 @@ def _zero_or_more_triple(tokens: list[Token], k: int, group: int) -> tuple[int, 
         return None
     if tokens[end + 1].text not in (".", "}"):
         return None
-    closing = _closing(tokens, group)
+    closing = closing_brace(tokens, group)
     elsewhere = [tokens[i].text for i in range(group, closing) if not k <= i <= end]
     if tokens[k].text in elsewhere or tokens[end].text not in elsewhere:
         return None
@@ -247,7 +238,7 @@ def _uncorrelated_once(query: str) -> str:
     k = 0
     while k + 2 < len(tokens):
         if tokens[k].upper == "FILTER" and tokens[k + 1].upper == "EXISTS" and tokens[k + 2].text == "{":
-            closing = _closing(tokens, k + 2)
+            closing = closing_brace(tokens, k + 2)
             inside = {t.text for t in tokens[k + 3:closing] if t.kind == "var"}
             outside = {t.text for i, t in enumerate(tokens) if t.kind == "var" and not k < i < closing}
             if not inside & outside:
@@ -274,7 +265,7 @@ def _lone_path_twice(query: str) -> str:
     for k, token in enumerate(tokens[:-3]):
         if token.upper != "EXISTS" or tokens[k + 1].text != "{" or tokens[k + 2].kind != "var":
             continue
-        closing = _closing(tokens, k + 1)
+        closing = closing_brace(tokens, k + 1)
         path, end = tokens[k + 3:closing - 1], tokens[closing - 1]
         if not (path and end.kind in CONSTANTS and any(t.text in REPEATS for t in path)
                 and all(t.text in PATH_TOKENS or t.kind in CONSTANTS for t in path)):
