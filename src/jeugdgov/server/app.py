@@ -126,12 +126,7 @@ class EndpointApp:
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]],
                        send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
-        if scope["type"] == "lifespan":
-            while (await receive())["type"] != "lifespan.shutdown":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
-            return
-        if scope["type"] != "http":
+        if scope["type"] != "http":  # served with lifespan events off and no websockets
             return
         request = Request("GET" if scope["method"] == "HEAD" else scope["method"], scope["path"],
                           scope["query_string"].decode("latin-1"), Headers.of(scope["headers"]), receive)

@@ -150,17 +150,17 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
         check_translatable(translation)
     if shared:
         _refuse_missing_graphs(endpoint, shared, credentials)
-    if fetch:
-        return _fetched(endpoint, defects, names, shared, fallback, graph_store, note, credentials, as_of,
-                        with_shacl_report, progress)
     found = setup_graphs(endpoint, credentials)
+    if fetch:
+        return _fetched(endpoint, found, defects, names, shared, fallback, graph_store, note, credentials, as_of,
+                        with_shacl_report, progress)
     if not found:
         raise InputError(f"the SPARQL endpoint {endpoint} holds no named graph with a jg:Setup",
                          hint="push data to it first: jeugdgov push DATA... --endpoint URL")
     undeclared = not shared and any(s.shares is None for s in found)
     if translation.untranslatable or (undeclared and _ask(endpoint, OWN_DEFAULT, credentials)):
         # pySHACL needs the data at hand, and so does a store whose default graph has no name.
-        return _fetched(endpoint, defects, names, shared, fallback, graph_store, note, credentials, as_of)
+        return _fetched(endpoint, found, defects, names, shared, fallback, graph_store, note, credentials, as_of)
     ontology_graphs = [str(row["g"]) for row in _rows(
         endpoint, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{ONTOLOGY}> a <{OWL.Ontology}> }} }}",
         credentials=credentials)]
@@ -271,11 +271,10 @@ def _remote_setup(endpoint: str, graph: str, runner: EndpointRunner) -> Setup:
     return setup
 
 
-def _fetched(endpoint: str, defects: Iterable[str] | None, names: Sequence[str] | None, shared: Sequence[str],
-             fallback: bool, graph_store: str | None, note: Callable[[str], None] | None,
-             credentials: Credentials | None, as_of: date | None, with_shacl_report: bool = True,
-             progress: Progress | None = None) -> list[Report]:
-    found = setup_graphs(endpoint, credentials)
+def _fetched(endpoint: str, found: Sequence[SetupGraph], defects: Iterable[str] | None,
+             names: Sequence[str] | None, shared: Sequence[str], fallback: bool, graph_store: str | None,
+             note: Callable[[str], None] | None, credentials: Credentials | None, as_of: date | None,
+             with_shacl_report: bool = True, progress: Progress | None = None) -> list[Report]:
     if found and (shared or all(s.shares is not None for s in found)):  # each setup's graphs are known
         return _read_and_validated(endpoint, found, shared, defects, names, fallback, credentials, as_of,
                                    with_shacl_report, progress)
