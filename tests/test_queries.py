@@ -160,6 +160,40 @@ def test_values_go_first_in_the_where_group(text):
     Store().query(injected)  # valid SPARQL
 
 
+BOUND_INSIDE = """# @title nl Iets
+# @title en Something
+# @param kind iri
+# @param lang xsd:string = nl
+# @param other iri?
+SELECT ?s ?lang WHERE {
+  { SELECT ?s ?kind WHERE {
+      # @bind kind
+      # @bind other
+      ?s a ?kind } }
+}
+"""
+
+
+def test_a_bind_line_puts_its_parameter_there_and_the_rest_first(tmp_path, store: Store):
+    path = tmp_path / "inside.rq"
+    path.write_text(BOUND_INSIDE)
+    query = read_query(path)
+    text = with_values(query.text, query.bind({"kind": "https://w3id.org/jeugdgov/def#Setup"}))
+    assert "      VALUES ?kind { <https://w3id.org/jeugdgov/def#Setup> }\n" in text
+    assert '{\n  VALUES (?lang) { ("nl") }' in text  # the other parameter where it always goes
+    assert "# @bind other" in text  # absent: the line stays a comment
+    found = list(run(store, text))
+    assert found and all(row["lang"].value == "nl" for row in found)
+
+
+def test_a_bind_line_must_name_a_parameter(tmp_path):
+    path = tmp_path / "typo.rq"
+    path.write_text(BOUND_INSIDE.replace("# @bind other", "# @bind othr"))
+    with pytest.raises(InputError) as caught:
+        read_query(path)
+    assert caught.value.line == 9 and "othr" in str(caught.value) and caught.value.file == path
+
+
 # ---- what the queries answer ------------------------------------------------------------
 
 def _overlaps(graph: Graph, node, start: str, end: str) -> bool:

@@ -28,7 +28,7 @@ from jeugdgov.errors import InputError
 from jeugdgov.resources import local_name
 from jeugdgov.sparql.library import library, run
 from jeugdgov.sparql.protocol import Credentials, sparql_update
-from jeugdgov.sparql.remote import VIRTUOSO_MISEVALUATES, fetch_graph, push, query, setup_graphs
+from jeugdgov.sparql.remote import fetch_graph, push, query, setup_graphs
 from jeugdgov.sparql.store import memory_store
 from jeugdgov.validation.fast.engine import LocalRunner, store_for, translation_for
 from jeugdgov.validation.fast.translate import query_text
@@ -110,8 +110,7 @@ def test_the_setups_are_not_fetched(store, monkeypatch):
     assert any(f.defect == "indirect-commissioning" for r in reports for f in r.findings)
 
 
-def test_a_named_query_virtuoso_answers_right_runs_there(store):
-    assert "competences" not in VIRTUOSO_MISEVALUATES
+def test_a_named_query_runs_there(store):
     result = cli("query", "competences", "--endpoint", f"{store}/sparql", "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) > 1
@@ -144,34 +143,25 @@ def _plain(term) -> str:
     return term.value
 
 
-@pytest.mark.parametrize("name", sorted(set(QUERIES) - {n for n, p in VIRTUOSO_MISEVALUATES.items() if not p}))
+@pytest.mark.parametrize("name", sorted(QUERIES))
 def test_every_named_query_answers_as_locally(store, name):
-    """Every example call (the call without parameters if none) but those it is refused."""
+    """Every example call (the call without parameters if none)."""
     local_store = memory_store()
     named = QUERIES[name]
-    refused = VIRTUOSO_MISEVALUATES.get(name, frozenset())
-    calls = [params for _files, params in query_examples(named) if not refused & set(params)] or [{}]
-    for params in calls:
+    for params in [params for _files, params in query_examples(named)] or [{}]:
         bindings = named.bind(params)
         remote_rows = solutions(query(f"{store}/sparql", named.text, bindings, timeout=20))
         assert remote_rows == solutions(run(local_store, named.text, bindings)), params
 
 
-@pytest.mark.parametrize("name", sorted(VIRTUOSO_MISEVALUATES))
-def test_every_named_query_virtuoso_answers_wrongly_is_refused_there(store, name):
-    """Some of these Virtuoso answers wrongly only now and then, so their rows prove nothing
-    either way; the command must not run them there (with the parameters that cause it)."""
-    refused = sorted(VIRTUOSO_MISEVALUATES[name])
-    examples = [p for _files, p in query_examples(QUERIES[name]) if set(refused) & set(p)] or [{}]
-    params = [arg for k, v in examples[0].items() for arg in ("--param", f"{k}={v}")]
-    result = cli("query", name, *params, "--endpoint", f"{store}/sparql")
-    assert result.returncode == 2 and result.stdout == ""
-    assert f"answers the named query '{name}'" in result.stderr and "wrongly" in result.stderr
-    assert all(p in result.stderr for p in refused) and "Traceback" not in result.stderr
-    if refused:  # without those parameters it runs there
-        result = cli("query", name, "--endpoint", f"{store}/sparql", "--format", "csv")
-        assert result.returncode == 0, result.stderr
-        assert len(result.stdout.splitlines()) > 1
+def test_costs_per_model_answer_as_locally_for_every_model_and_organisation_left_out(store):
+    """The parameters Virtuoso once ran on without end (model) or summed wrongly (without) for."""
+    named, local_store = QUERIES["cost-estimates-per-model"], memory_store()
+    for model in ("mdl:huidig", "mdl:alles-lokaal", "mdl:alles-samen"):
+        for without in ("zhz:aanbieders", "zhz:sjt"):
+            bindings = named.bind({"model": model, "without": without})
+            remote_rows = solutions(query(f"{store}/sparql", named.text, bindings, timeout=20))
+            assert remote_rows == solutions(run(local_store, named.text, bindings)) != [], (model, without)
 
 
 def test_push_without_credentials_is_refused_with_a_hint(store):

@@ -18,7 +18,10 @@ it has a default (``= value``). Types: ``xsd:date``, ``xsd:decimal``, ``xsd:inte
 ``xsd:boolean``, ``xsd:string`` and ``iri`` (a full IRI, or a prefixed name using a prefix the
 query declares). Values are turned into typed RDF terms and bound to the query variable of the
 same name through a ``VALUES`` block written from those terms (:func:`with_values`), never by
-pasting the raw values into the query text. The same block is used for the embedded store, the
+pasting the raw values into the query text. The block comes first in the WHERE clause, unless
+a line ``# @bind NAME`` in the body puts a parameter's block elsewhere, for example inside the
+sub-SELECT that finds the variable, where some stores evaluate it much faster (a comment, so the
+file still runs as it is). The same block is used for the embedded store, the
 endpoint and external stores, so a query means the same everywhere. (pyoxigraph's own
 ``substitutions`` would do locally, but in 0.5 ``BOUND(?param)`` stays false for a substituted
 variable, which breaks the optional-parameter idiom ``FILTER (!BOUND(?p) || ...)``.)
@@ -56,6 +59,8 @@ _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z:]+)(?P<optional>\?)?"
     r"(?:\s*=\s*(?P<default>\S+))?\s*(?:(?:—|--)\s*(?P<doc>.*))?$")
 _PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+#: ``# @bind NAME`` on a line of its own in the body: that parameter's VALUES block goes there
+_BIND = re.compile(r"^(?P<indent>[ \t]*)#\s?@bind\s+(?P<name>\w+)[ \t]*$", re.MULTILINE)
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -233,6 +238,12 @@ def read_query(path: Path, name: str | None = None) -> NamedQuery:
     if not titles:
         raise InputError("the query has no @title in its header", file=path, line=1,
                          hint="start the file with '# @title nl ...' and '# @title en ...'")
+    declared = {p.name for p in parameters}
+    for marker in _BIND.finditer(text):
+        if marker["name"] not in declared:
+            raise InputError(f"@bind names no parameter: {marker['name']}", file=path,
+                             line=text.count("\n", 0, marker.start()) + 1,
+                             hint=f"declare it with @param, or bind one of: {', '.join(sorted(declared)) or 'none'}")
     prefixes = {prefix or "": iri for prefix, iri in _PREFIX.findall(text)}
     return NamedQuery(name=name or path.stem, path=path, text=text, titles=titles, descriptions=descriptions,
                       parameters=tuple(parameters), examples=tuple(examples), prefixes=prefixes)
@@ -297,8 +308,16 @@ def with_values(query: str, bindings: Mapping[str, Term]) -> str:
 
     For endpoints that take no bindings beside the query. The block is written from typed
     terms in N-Triples syntax (which escapes every literal), never from the raw values, and
-    at the start of the WHERE group so that every pattern and filter of the group sees it.
+    at the start of the WHERE group so that every pattern and filter of the group sees it. A
+    term whose parameter has a ``# @bind NAME`` line gets a block of its own on that line.
     """
+    bindings = dict(bindings)
+
+    def bound_here(marker: re.Match[str]) -> str:
+        term = bindings.pop(marker["name"], None)
+        return marker[0] if term is None else f"{marker['indent']}VALUES ?{marker['name']} {{ {term} }}"
+
+    query = _BIND.sub(bound_here, query)
     if not bindings:
         return query
     brace = where_brace(query)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
@@ -99,38 +99,10 @@ def server_software(endpoint: str, credentials: Credentials | None = None) -> st
     return answer.headers.get("Server", "")
 
 
-#: Named queries Virtuoso Open Source 7 answers wrongly (some only now and then) or not at all,
-#: without an error (docs/production-stores.md), each with the parameters that make it so (none
-#: named: whatever is given); jeugdgov does not run them so there.
-#: ``cost-estimates-per-model`` with ``model`` runs until the time limit: every form tried that
-#: keeps its rows (distinct estimates over the union of graphs, a row per label) ran as long.
-VIRTUOSO_MISEVALUATES: dict[str, frozenset[str]] = {"cost-estimates-per-model": frozenset({"model"})}
-
-
 def is_virtuoso(software: str) -> bool:
-    """Whether a Server header names Virtuoso, whose shape and named queries are sent in forms it
-    evaluates right (or refused, VIRTUOSO_MISEVALUATES)."""
+    """Whether a Server header names Virtuoso, whose shape queries are sent in forms it evaluates
+    right."""
     return software.lower().startswith("virtuoso")
-
-
-def refuse_misevaluated(endpoint: str, name: str, credentials: Credentials | None = None,
-                        given: Iterable[str] = ()) -> None:
-    """An InputError for a named query, called with the parameters ``given``, that the endpoint's
-    store is known to answer wrongly."""
-    if name not in VIRTUOSO_MISEVALUATES:
-        return
-    culprits = VIRTUOSO_MISEVALUATES[name]
-    used = sorted(culprits & set(given))
-    if culprits and not used:
-        return
-    software = server_software(endpoint, credentials)
-    if is_virtuoso(software):
-        called = f" with the parameter {', '.join(used)}" if used else ""
-        without = f" or leave {', '.join(used)} out (then it answers right there)" if used else ""
-        raise InputError(f"the SPARQL endpoint {endpoint} runs {software}, which answers the named query "
-                         f"'{name}'{called} wrongly without an error (docs/production-stores.md)",
-                         hint=f"run it on the data itself (jeugdgov query {name} DATA...) or on an oxigraph "
-                         f"store{without}")
 
 
 def _construct(endpoint: str, text: str, graphs: Sequence[str] = (), credentials: Credentials | None = None) -> bytes:
