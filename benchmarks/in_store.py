@@ -10,6 +10,9 @@ national size). Printed per store: push time, local time, each route's time and 
 local, whether each route's findings are the same as local ones and as the ones the generator
 planted (local validation is checked against the planted findings first), and where the
 in-store time goes: the number of queries and the seconds spent waiting for the store's answers.
+Local and read validation take turns (`--rounds`, medians), once with the store and this
+process sharing every CPU, and once with the store's threads on one CPU and this process and
+its workers on the others, as a store on a machine of its own (Linux only: CPU affinity).
 The push writes fresh graphs through the Graph Store Protocol and moves them into place with
 SPARQL Update (`--push update`: INSERT DATA only). Run from the project folder:
 
@@ -20,6 +23,8 @@ SPARQL Update (`--push update`: INSERT DATA only). Run from the project folder:
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -93,8 +98,30 @@ class Waiting:
         protocol.post = self.original
 
 
-def measure(store: str, base: str, files: list[Path], local: Counter, expected: Counter, local_seconds: float,
-            route: str, in_store_too: bool) -> None:
+def pinned(store_folder: Path, cpus: set[int] | None) -> None:
+    """This process (and the workers it forks later) on ``cpus``, the store's threads on the
+    other CPUs; None: all on every CPU."""
+    every = set(range(os.cpu_count() or 1))
+    os.sched_setaffinity(0, cpus or every)
+    found = subprocess.run(["pgrep", "-f", str(store_folder)], capture_output=True, text=True).stdout.split()
+    for pid in found:
+        for thread in Path(f"/proc/{pid}/task").iterdir():
+            os.sched_setaffinity(int(thread.name), every - cpus if cpus else every)
+
+
+def local_and_read(files: list[Path], query: str, rounds: int) -> tuple[float, float, list]:
+    """Median seconds of local validation and of reading from the store, over rounds that take
+    turns; and the last read's reports."""
+    local_times, read_times = [], []
+    for _ in range(rounds):
+        local_times.append(timed(lambda: validate_paths(files, with_shacl_report=False))[0])
+        seconds, read = timed(lambda: validate_endpoint(query, with_shacl_report=False))
+        read_times.append(seconds)
+    return statistics.median(local_times), statistics.median(read_times), read
+
+
+def measure(store: str, base: str, store_folder: Path, files: list[Path], local: Counter, expected: Counter,
+            route: str, in_store_too: bool, rounds: int) -> None:
     if store == "virtuoso":
         query, update, graph_store = f"{base}/sparql", f"{base}/sparql-auth", f"{base}/sparql-graph-crud-auth"
         credentials = Credentials("dba", servers.VIRTUOSO_PASSWORD)
@@ -102,9 +129,17 @@ def measure(store: str, base: str, files: list[Path], local: Counter, expected: 
         query, update, graph_store, credentials = f"{base}/query", f"{base}/update", f"{base}/store", None
     push_seconds, _ = timed(lambda: remote.push(files, endpoint=update, credentials=credentials,
                                                 graph_store=graph_store if route == "graph-store" else None))
-    read_seconds, read = timed(lambda: validate_endpoint(query, with_shacl_report=False))
+    local_seconds, read_seconds, read = local_and_read(files, query, rounds)
+    own = "–"
+    if (os.cpu_count() or 1) > 1:  # as a store on a machine of its own: one CPU for it, the rest here
+        pinned(store_folder, set(range((os.cpu_count() or 2) - 1)))
+        try:
+            alone_local, alone_read, _ = local_and_read(files, query, rounds)
+        finally:
+            pinned(store_folder, None)
+        own = f"{alone_local:.1f} / {alone_read:.1f} = {alone_read / alone_local:.2f}"
     row = (f"| {store} | {push_seconds:.1f} | {local_seconds:.1f} | {read_seconds:.1f} | "
-           f"{read_seconds / local_seconds:.1f} | {same(found(read), local)} | {same(found(read), expected)} |")
+           f"{read_seconds / local_seconds:.2f} | {own} | {same(found(read), local)} | {same(found(read), expected)} |")
     if not in_store_too:
         print(f"{row} not run | | | | | | |", flush=True)
         return
@@ -131,25 +166,26 @@ def main() -> None:
                         "a setup at national size)")
     parser.add_argument("--push", choices=["graph-store", "update"], default="graph-store",
                         help="write the fresh graphs through the Graph Store Protocol or with INSERT DATA")
+    parser.add_argument("--rounds", type=int, default=3, help="local and read validation take turns this often")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "jeugdgov-bench")
     args = parser.parse_args()
-    print("| store | push s | local s | read s | read / local | read = local | read = planted | in store s "
-          "| in store / local | in store = local | in store = planted | check s | answers | waiting s |\n"
-          "|---|---:|---:|---:|---:|---|---|---:|---:|---|---|---:|---:|---:|")
+    print("| store | push s | local s | read s | read / local | the store on a CPU of its own: local s / read s "
+          "= ratio | read = local | read = planted | in store s | in store / local | in store = local "
+          "| in store = planted | check s | answers | waiting s |\n"
+          "|---|---:|---:|---:|---:|---:|---|---|---:|---:|---|---|---:|---:|---:|")
     for decisions in (int(s) for s in args.sizes.split(",")):
         folder = generate(decisions, args.work)
         files = sorted((folder / "setups").glob("*.nt"))
-        local_seconds, reports = timed(lambda: validate_paths(files, with_shacl_report=False))  # noqa: B023
-        local, expected = found(reports), planted(folder)
-        print(f"| {decisions:,} decisions: local = planted {same(local, expected)} | | | | | | | | | | | | | |",
+        local, expected = found(validate_paths(files, with_shacl_report=False)), planted(folder)
+        print(f"| {decisions:,} decisions: local = planted {same(local, expected)} | | | | | | | | | | | | | | |",
               flush=True)
         for store in args.stores.split(","):
             with tempfile.TemporaryDirectory() as scratch:
                 launch = servers.virtuoso if store == "virtuoso" else servers.oxigraph
                 kwargs = {} if store == "virtuoso" else {"union": False}
                 with launch(Path(scratch), **kwargs) as base:
-                    measure(store, base, files, local, expected, local_seconds, args.push,
-                            store in args.in_store.split(","))
+                    measure(store, base, Path(scratch), files, local, expected, args.push,
+                            store in args.in_store.split(","), args.rounds)
 
 
 if __name__ == "__main__":
