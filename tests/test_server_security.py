@@ -238,7 +238,7 @@ def test_a_query_over_the_memory_limit_is_422_saying_what_to_change(server):
     status, headers, body = get(f"{server}/query?{urlencode({'query': query, 'format': 'csv'})}", timeout=60)
     # stopped by the memory limit (within a second), long before the time limit of 4 s; a 4xx,
     # since retrying the same query cannot help
-    assert status == 422 and headers["Content-Type"].startswith("text/plain")
+    assert status == 422 and headers["Content-Type"].startswith("text/plain"), body
     assert b"memory" in body and b"400 MB" in body and b"--memory-limit" in body and body.count(b"\n") == 1
     time.sleep(3)  # the worker's successor starts
     assert get(f"{server}/health")[0] == 200

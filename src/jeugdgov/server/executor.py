@@ -158,8 +158,11 @@ class WorkerPool:
                 self._release(worker)
                 return answer
         except (EOFError, OSError):
+            # why it died first, then its successor: stopping it reaps it too, and a second
+            # wait for the same process would find no exit status
+            note = await self._loop.run_in_executor(None, self._death_note, worker)
             self._replace(worker)
-            return await self._loop.run_in_executor(None, self._death_note, worker)
+            return note
         except asyncio.CancelledError:  # the server is stopping: the worker's answer is nobody's
             self._replace(worker)
             raise
