@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from helpers import setup_from
 from rdflib import Literal, URIRef
-from shape_cases import COLLEGE
+from shape_cases import CASES, COLLEGE, PREFIXES
 
 from jeugdgov import validate
 from jeugdgov.resources import JG
@@ -136,6 +136,24 @@ def test_a_claimed_decision_gives_an_alleged_finding_naming_the_claimant(engine)
     unclaimed = turtle.replace("jg:claimedBy ex:p ;", "")
     (plain,) = findings_of(unclaimed, "decision-without-mandate", engine)
     assert plain.evidence == "established" and "Zorgaanbieder" not in plain.message("en")
+
+
+DUAL_ROLE = PREFIXES + "@prefix prov: <http://www.w3.org/ns/prov#> .\n" + CASES["dual-role"][1] + """
+    ex:p a jg:CareProvider ; rdfs:label "Zorgaanbieder Zuid" .
+    ex:r3 a jg:RoleAssignment ; jg:agent ex:team ; jg:role jgr:commissioner ; jg:task jgt:procurement .
+    """
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_claimed_role_assignment_for_the_task_gives_an_alleged_dual_role(engine):
+    """The team's own commission for the task rests on the provider's word; a claim on its
+    commission for another task leaves the finding established."""
+    claimed = DUAL_ROLE + "ex:r1 jg:claimedBy ex:p ; prov:hadPrimarySource ex:letter ."
+    (finding,) = findings_of(claimed, "dual-role", engine)
+    assert finding.evidence == "alleged" and "Zorgaanbieder Zuid" in finding.message("en")
+    assert finding.sources == ("https://w3id.org/jeugdgov/id/example/letter",)
+    (other,) = findings_of(DUAL_ROLE + "ex:r3 jg:claimedBy ex:p .", "dual-role", engine)
+    assert other.evidence == "established" and "Zorgaanbieder" not in other.message("en")
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -1,7 +1,9 @@
 """What a finding rests on: established facts, an unrecorded absence, or a party's claim.
 
 Decided here, once, for both engines, from the facts about the nodes a finding rests on (its
-focus node, its value and the nodes the shape's ``jg:evidenceVia`` leads to):
+focus node, its value, the nodes the shape's ``jg:evidenceVia`` leads to and the facts its
+``jg:evidenceLink`` names: those pointing at the focus node and at the value, such as the
+party's role assignments for the task of a dual role):
 
 - *alleged* when one of them is a claim of a party (``jg:claimedBy``);
 - *unrecorded* when the shape reads an absence (``jg:readsAbsenceOf``,
@@ -51,6 +53,8 @@ class EvidenceRule:
     absences: tuple[tuple[URIRef, bool], ...] = ()
     #: Properties from the focus node to further nodes the finding rests on.
     via: tuple[URIRef, ...] = ()
+    #: (to the focus node, to the value): the facts with both that the finding also rests on.
+    links: tuple[tuple[URIRef, URIRef], ...] = ()
     #: The message templates of an unrecorded finding, by language.
     questions: tuple[tuple[str, str], ...] = ()
 
@@ -74,26 +78,42 @@ def evidence_rule(shape: Node, shapes_graph: Graph) -> EvidenceRule:
     via = [p for p in shapes_graph.objects(shape, JG.evidenceVia) if isinstance(p, URIRef)]
     questions = [(lang, str(m)) for lang in LANGUAGES for m in shapes_graph.objects(shape, JG.unrecordedMessage)
                  if isinstance(m, Literal) and m.language == lang]
-    return EvidenceRule(tuple(sorted(absences)), tuple(sorted(set(via))), tuple(questions))
+    return EvidenceRule(absences=tuple(sorted(absences)), via=tuple(sorted(set(via))),
+                        links=tuple(sorted(_links(shapes_graph, shape))), questions=tuple(questions))
+
+
+def _links(shapes_graph: Graph, shape: Node | None) -> set[tuple[URIRef, URIRef]]:
+    """The (to focus, to value) property pairs of a shape's jg:evidenceLink (None: of every shape)."""
+    pairs = set()
+    for link in shapes_graph.objects(shape, JG.evidenceLink):
+        to_focus, to_value = shapes_graph.value(link, JG.linksFocusBy), shapes_graph.value(link, JG.linksValueBy)
+        if isinstance(to_focus, URIRef) and isinstance(to_value, URIRef):
+            pairs.add((to_focus, to_value))
+    return pairs
 
 
 @cache
 def lookups() -> tuple[frozenset[URIRef], frozenset[URIRef], frozenset[URIRef]]:
     """What deciding needs beyond a node's own evidence predicates, over all shapes: the
-    properties read on a node, those read pointing at it, and those leading to further nodes."""
+    properties read on a node (with those by which a linking fact names the value), those read
+    pointing at it (with those by which a linking fact names the focus node), and those leading
+    to further nodes."""
     graph = shapes()
+    links = _links(graph, None)
     forward = frozenset(p for p in graph.objects(None, JG.readsAbsenceOf) if isinstance(p, URIRef))
     inverse = frozenset(p for p in graph.objects(None, JG.readsAbsenceOfInverse) if isinstance(p, URIRef))
     via = frozenset(p for p in graph.objects(None, JG.evidenceVia) if isinstance(p, URIRef))
-    return forward, inverse, via
+    return forward | {v for _f, v in links}, inverse | {f for f, _v in links}, via
 
 
 def judge(rule: EvidenceRule, facts: Facts, focus: Node, value: Node | None) -> Judgement:
     """The evidence status of a finding on ``focus`` (and ``value``) under a shape's rule."""
     via = [o for p, o in facts.predicate_objects(focus) if p in rule.via and not isinstance(o, Literal)]
     absence_nodes = [focus, *via]
+    linking = [fact for to_focus, to_value in rule.links if value is not None
+               for fact in facts.pointing(focus, to_focus) if (to_value, value) in facts.predicate_objects(fact)]
     resting = [*absence_nodes, *([value] if value is not None and value != focus
-                                 and not isinstance(value, Literal) else [])]
+                                 and not isinstance(value, Literal) else []), *linking]
     claimants: list[Node] = []
     sources: set[str] = set()
     for node in resting:

@@ -242,7 +242,9 @@ def described(nodes: set[Node], triples: TriplesOf, pointing: TriplesOf) -> list
     further = {o for _s, p, o in found if p in via and not isinstance(o, Literal)} - nodes
     found += triples(further, [*FACT_PREDICATES, *forward])
     if inverse:
-        found += pointing(nodes | further, sorted(inverse))
+        pointed = list(pointing(nodes | further, sorted(inverse)))
+        # the facts pointing here (a meeting, a linking role assignment) with their own evidence
+        found += pointed + list(triples({s for s, _p, _o in pointed} - nodes - further, [*FACT_PREDICATES, *forward]))
     named = set(involving) | {JG.claimedBy}
     parties = {o for _s, p, o in found if p in named}
     return found + list(triples(parties - nodes, LABELS))
