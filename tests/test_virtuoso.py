@@ -219,6 +219,20 @@ def test_virtuoso_blank_nodes_are_read(store):
         sparql_update(f"{store}/sparql-auth", f"DROP SILENT GRAPH <{graph}>", credentials=ADMIN)
 
 
+def test_shared_triples_are_not_read_through_virtuosos_graph_store(store):
+    """A setup that declares no shared graphs needs the default graph's own triples, read through
+    the Graph Store Protocol, which Virtuoso cuts at ResultSetMaxRows without saying so."""
+    graph = "https://example.org/test/undeclared-setup"
+    sparql_update(f"{store}/sparql-auth", f"INSERT DATA {{ GRAPH <{graph}> {{ <{graph}#s> a "
+                  "<https://w3id.org/jeugdgov/def#Setup> } }", credentials=ADMIN)
+    try:
+        result = cli("validate", "--endpoint", f"{store}/sparql", "--graph-store", f"{store}/sparql-graph-crud")
+        assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+        assert "ResultSetMaxRows" in result.stderr and "jeugdgov push" in result.stderr
+    finally:
+        sparql_update(f"{store}/sparql-auth", f"DROP SILENT GRAPH <{graph}>", credentials=ADMIN)
+
+
 #################################################################
 # The forms Virtuoso answered wrongly, and those written instead
 #################################################################

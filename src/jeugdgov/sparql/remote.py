@@ -197,8 +197,13 @@ def fetch_setups(endpoint: str, graph_store: str | None = None, credentials: Cre
                          hint="give --graph-store URL (its Graph Store Protocol address, for oxigraph "
                          "http://HOST:PORT/store), push with `jeugdgov push` (which records the shared graphs), "
                          "or serve the store without a union default graph")
-    shared = _get(graph_store_url(graph_store, None), credentials) if undeclared and not separate and graph_store \
-        else b""
+    through_graph_store = undeclared and not separate and graph_store
+    if through_graph_store and is_virtuoso(server_software(endpoint, credentials)):
+        raise InputError(f"the setups of {endpoint} declare no shared graphs, and the shared triples cannot be read "
+                         f"through {graph_store}: Virtuoso's Graph Store Protocol cuts a graph at ResultSetMaxRows "
+                         "without saying so",
+                         hint="push the setups with `jeugdgov push`, which records the graphs each setup shares")
+    shared = _get(graph_store_url(graph_store, None), credentials) if through_graph_store else b""
     setups = []
     for setup in found:
         source = f"{endpoint} <{setup.graph}>"
