@@ -16,7 +16,7 @@ import pytest
 
 from jeugdgov.server.app import Settings
 from jeugdgov.server.executor import Answer, Job
-from jeugdgov.server.listener import make_server
+from jeugdgov.server.listener import HttpServer
 from jeugdgov.sparql.library import library
 
 
@@ -38,7 +38,7 @@ class SlowPool:
 @pytest.fixture
 def address() -> Iterator[tuple[str, int]]:
     queries = {name: query for name, query in library().items() if name == "setups"}
-    server = make_server(Settings(SlowPool(), queries, log=False), "127.0.0.1", 0)
+    server = HttpServer(Settings(SlowPool(), queries, log=False), "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield server.server_address

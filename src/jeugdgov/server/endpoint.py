@@ -16,7 +16,7 @@ from typing import Any
 from jeugdgov.errors import InputError
 from jeugdgov.server.app import Settings
 from jeugdgov.server.executor import WorkerPool
-from jeugdgov.server.listener import make_server
+from jeugdgov.server.listener import HttpServer
 from jeugdgov.sparql.library import NamedQuery
 from jeugdgov.sparql.store import bundled_data, load_into
 
@@ -36,7 +36,7 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
                       max_result=max_result)
     notes = findings_notes(store, queries)
     settings = Settings(pool, queries, writable, max_body, log, tuple(allow_service), update_token, host, notes)
-    server = make_server(settings, host, port)
+    server = HttpServer(settings, host, port)
     try:
         pool.start()
         if announce:

@@ -189,11 +189,6 @@ class HttpServer:
         self._socket.close()
 
 
-def make_server(settings: Settings, host: str = "127.0.0.1", port: int = 7878) -> HttpServer:
-    """An HTTP server bound to host:port (not yet serving)."""
-    return HttpServer(settings, host, port)
-
-
 def _quiet_uvicorn() -> None:
     """uvicorn warns of every malformed request; here the client is told instead."""
     logging.getLogger("uvicorn.error").setLevel(logging.ERROR)
