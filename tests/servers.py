@@ -6,6 +6,7 @@ Each runs as a child process for the duration of a `with` block and is always st
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -158,3 +159,15 @@ def virtuoso(folder: Path, max_rows: int = 1_000_000) -> Iterator[str]:
     with running([binary, "+foreground", "+configfile", str(ini)], f"{base}/sparql?query=ASK%7B%7D",
                  folder / "virtuoso-out.log", startup=120):
         yield base
+
+
+def virtuoso_indexes(folder: Path, text: str, graphs: Sequence[str] = ()) -> list[str]:
+    """The indexes of RDF_QUAD that the Virtuoso in ``folder`` plans to read for a SPARQL query
+    over ``graphs`` (its SQL ``explain``, through isql-vt from the same Debian package)."""
+    sql_port = re.search(r"ServerPort = [^:\n]+:(\d+)", (folder / "virtuoso.ini").read_text()).group(1)
+    defines = "".join(f"define input:default-graph-uri <{g}> " for g in graphs)
+    statement = "explain('sparql " + (defines + text).replace("'", "''") + "');"
+    plan = subprocess.run(["isql-vt", f"{HOST}:{sql_port}", "dba", VIRTUOSO_PASSWORD, f"exec={statement}"],
+                          capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "RDF_QUAD" in plan, plan  # an explain that failed prints its error instead
+    return re.findall(r"\b(RDF_QUAD\w*)\s+[-+.\de]+ rows", plan)

@@ -222,7 +222,7 @@ def check_store(endpoint: str, setup: Setup, runner: EndpointRunner, queries: Se
     results in the store, or an InputError naming the shapes whose results differ."""
     in_store = evaluate(runner, queries, progress)
     data = [g for g in runner.graphs if g not in ontology_graphs]
-    fetched = fetch_graph(endpoint, data, runner.credentials)
+    fetched = fetch_graph(endpoint, data, runner.credentials, runner.virtuoso)
     local = evaluate(LocalRunner(store_for(fetched)), queries)
     store_keys, local_keys = Counter(map(_comparable, in_store)), Counter(map(_comparable, local))
     if store_keys == local_keys:
@@ -294,6 +294,7 @@ def _read_and_validated(endpoint: str, found: Sequence[SetupGraph], shared: Sequ
     validation adds) read in one CONSTRUCT and validated here as files are: in memory, in
     parallel processes, each as soon as it is read. The files wait in a temporary folder,
     removed afterwards."""
+    virtuoso = is_virtuoso(server_software(endpoint, credentials))
     with tempfile.TemporaryDirectory(prefix="jeugdgov-read-") as folder:
         graph_of = {Path(folder) / str(index) / f"{name_from_graph_iri(setup.graph)}.nt": setup.graph
                     for index, setup in enumerate(found)}  # the file's name names a setup without an identifier
@@ -303,7 +304,7 @@ def _read_and_validated(endpoint: str, found: Sequence[SetupGraph], shared: Sequ
                 progress(f"reading {setup.graph}")
             graphs = [setup.graph, *(g for g in (*(setup.shares or ()), *shared) if g != ONTOLOGY)]
             path.parent.mkdir()
-            path.write_bytes(dataset_ntriples(endpoint, list(dict.fromkeys(graphs)), credentials))
+            path.write_bytes(dataset_ntriples(endpoint, list(dict.fromkeys(graphs)), credentials, virtuoso))
             return path
 
         def arriving() -> Iterator[Path]:
