@@ -24,6 +24,7 @@ def test_the_page_runs_named_queries_and_yasgui_without_outside_requests(tmp_pat
         page.open(f"{base}/")
         assert page.evaluate("document.title") == "jeugdgov SPARQL endpoint"
         assert page.wait_for("!!window.yasgui && !!document.querySelector('#yasgui .CodeMirror')")
+        assert page.evaluate("window.scrollY") == 0  # the page opens at its introduction, not at the editor
 
         # a named query from its form: fill it in, submit, see the table
         page.evaluate("""(() => {

@@ -64,6 +64,7 @@ if (window.Yasgui) {
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: () => [{ endpoint: new URL("/query", window.location.href).href }] },
     persistenceId: null,
+    autofocus: false, // focusing the editor would scroll the page past its introduction
     yasqe: {
       autocompleters: ["variables"],
       value: "PREFIX jg: <https://w3id.org/jeugdgov/def#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\n" +
