@@ -70,7 +70,7 @@ PUSH_PARALLEL = 3
 ROLLED_BACK = ("40001", "deadlocked")
 #: Virtuoso reads whole graphs by this index, named: left to choose, its optimiser picks, after
 #: some bulk writes and not others, a plan that looks every triple up again in its POGS index
-#: with the object unknown, 30 to 40 times the work (docs/production-stores.md, reading).
+#: with the object unknown, 30 to 40 times the work (docs/production-stores.md).
 VIRTUOSO_WHOLE_GRAPH_INDEX = "RDF_QUAD"
 RETRIES = 5
 
