@@ -121,8 +121,9 @@ def _construct(endpoint: str, text: str, graphs: Sequence[str] = (), credentials
 
 def dataset_ntriples(endpoint: str, graphs: Sequence[str], credentials: Credentials | None = None,
                      virtuoso: bool = False) -> bytes:
-    """The merge of named graphs of a store, as N-Triples (one CONSTRUCT over them); for
-    Virtuoso (:func:`is_virtuoso`) with the index it reads them by named."""
+    """The merge of named graphs of a store, as N-Triples (one CONSTRUCT over them); to
+    Virtuoso (:func:`is_virtuoso`) naming the index to read them by
+    (:data:`VIRTUOSO_WHOLE_GRAPH_INDEX`)."""
     index = f' OPTION (TABLE_OPTION "index {VIRTUOSO_WHOLE_GRAPH_INDEX}")' if virtuoso else ""
     return _construct(endpoint, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o{index} }}", graphs=graphs,
                       credentials=credentials)
