@@ -103,8 +103,8 @@ def pinned(store_folder: Path, cpus: set[int] | None) -> None:
     other CPUs; None: all on every CPU."""
     every = set(range(os.cpu_count() or 1))
     os.sched_setaffinity(0, cpus or every)
-    found = subprocess.run(["pgrep", "-f", str(store_folder)], capture_output=True, text=True).stdout.split()
-    for pid in found:
+    store_pids = subprocess.run(["pgrep", "-f", str(store_folder)], capture_output=True, text=True).stdout.split()
+    for pid in store_pids:
         for thread in Path(f"/proc/{pid}/task").iterdir():
             os.sched_setaffinity(int(thread.name), every - cpus if cpus else every)
 

@@ -104,8 +104,8 @@ def server_software(endpoint: str, credentials: Credentials | None = None) -> st
 
 
 def is_virtuoso(software: str) -> bool:
-    """Whether a Server header names Virtuoso, whose shape queries are sent in forms it evaluates
-    right."""
+    """Whether a Server header names Virtuoso, which is sent its shape queries in forms it
+    evaluates right and its whole-graph reads with the index named (:func:`dataset_ntriples`)."""
     return software.lower().startswith("virtuoso")
 
 
