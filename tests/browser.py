@@ -94,7 +94,7 @@ def chromium(width: int = 1280, height: int = 900) -> Iterator[Page]:
     """A headless Chromium on a loopback DevTools port; yields its first tab, recording."""
     command = chromium_command()
     if command is None:
-        raise RuntimeError("Chromium is not installed: run `apt-get install -y chromium` (as .ci/run does)")
+        raise RuntimeError("Chromium is not installed: run `apt-get install -y chromium` (scripts/setup does)")
     port = free_port()
     profile = tempfile.mkdtemp(prefix="jeugdgov-chromium-")
     process = subprocess.Popen(

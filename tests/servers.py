@@ -149,7 +149,7 @@ def virtuoso(folder: Path, max_rows: int = 1_000_000) -> Iterator[str]:
     reads, …/sparql-auth writes with digest authentication as dba)."""
     binary = shutil.which("virtuoso-t")
     assert binary, ("virtuoso-t is not installed: the Virtuoso tests need the Debian package "
-                    "virtuoso-opensource-7-bin (apt-get install -y virtuoso-opensource-7-bin; .ci/run installs it)")
+                    "virtuoso-opensource-7-bin (scripts/setup installs it)")
     folder.mkdir(parents=True, exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"

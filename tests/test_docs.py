@@ -162,8 +162,17 @@ def test_readme_stays_a_front_door():
     assert len(README.read_text(encoding="utf-8").splitlines()) < README_MAX_LINES
 
 
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```sh\n(.*?)\n```", readme.split("## On a fresh machine", 1)[1], re.S)
+    test_command = next(c for c in commands if "pytest" in c)
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test_command in ci_lines, f".ci/run must call the README's test command {test_command}"
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--update"]:
         README.write_text(with_table(README.read_text(encoding="utf-8"), catalogue_table()), encoding="utf-8")
     else:
         print(catalogue_table())
+

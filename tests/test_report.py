@@ -237,7 +237,7 @@ def test_compare_command_prints_csv_and_exits_0(jeugdgov_command):
 
 @pytest.mark.slow
 def test_the_report_opens_in_chromium_without_errors_or_requests(reports, tmp_path):
-    assert chromium_command(), "Chromium is not installed: `apt-get install -y chromium` (.ci/run installs it)"
+    assert chromium_command(), "Chromium is not installed: `apt-get install -y chromium` (scripts/setup installs it)"
     out = write([reports[n] for n in LELYSTAD], tmp_path / "rapport.html", lang="nl")
     run_ = open_page(out)
     assert run_.errors == []

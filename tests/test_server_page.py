@@ -12,7 +12,7 @@ from browser import chromium
 from helpers import DATA
 from servers import jeugdgov_serve
 
-#: Chromium is a system package: .ci/run installs it when it is missing.
+#: Chromium is a system package: scripts/setup installs it when it is missing.
 pytestmark = pytest.mark.slow
 
 SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "img" / "endpoint.png"
