@@ -53,7 +53,11 @@ class Finding:
     value: str | None
     parties: tuple[Party, ...]
     messages: dict[str, str] = field(hash=False, compare=False)
+    #: The norm: law articles or public norm frameworks (a report section only where no general
+    #: source exists).
     basis: tuple[str, ...] = ()
+    #: Report sections where the norm was seen applied: examples, not its ground ("see also").
+    seen_in: tuple[str, ...] = ()
     #: What the finding rests on: "established" (recorded facts, explicit absences included),
     #: "unrecorded" (a fact the data neither state nor deny) or "alleged" (a party's claim).
     evidence: str = "established"
@@ -74,6 +78,7 @@ class Finding:
             "parties": [{"iri": p.iri, "label": p.label(lang)} for p in self.parties],
             "message": self.message(lang),
             "basis": list(self.basis),
+            "seen_in": list(self.seen_in),
             "evidence": self.evidence,
             "sources": list(self.sources),
         }
@@ -166,7 +171,7 @@ class _Described:
 
 
 def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Graph) -> Finding:
-    shape, templates, defect, basis, rule = _shape_facts(result.source, shapes_graph)
+    shape, templates, defect, basis, seen_in, rule = _shape_facts(result.source, shapes_graph)
     focus = result.focus
     value = result.value
     path = result.path
@@ -193,6 +198,7 @@ def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Grap
         parties=parties,
         messages=messages,
         basis=basis,
+        seen_in=seen_in,
         evidence=judgement.evidence,
         sources=judgement.sources,
     )
@@ -203,7 +209,7 @@ CLAIM_NOTE = {"nl": " Dit berust op een bewering van {claimants}, niet op een va
               "en": " This rests on a claim of {claimants}, not on an established fact."}
 
 
-ShapeFacts = tuple[Node, dict[str, str], str, tuple[str, ...], EvidenceRule]
+ShapeFacts = tuple[Node, dict[str, str], str, tuple[str, ...], tuple[str, ...], EvidenceRule]
 
 #: Per shapes graph (held, so that its id is not reused), the facts of each source shape.
 _SHAPE_FACTS: dict[int, tuple[Graph, dict[Node, ShapeFacts]]] = {}
@@ -222,7 +228,8 @@ def _shape_facts(source: Node, shapes_graph: Graph) -> ShapeFacts:
         concept = shapes_graph.value(shape, JG.detects)
         templates = {lang: _template(shape, source, shapes_graph, lang) for lang in LANGUAGES}
         basis = tuple(sorted(str(b) for b in shapes_graph.objects(shape, RDFS.seeAlso)))
-        known[source] = (shape, templates, notation(concept) if concept is not None else "shacl", basis,
+        seen_in = tuple(sorted(str(b) for b in shapes_graph.objects(shape, JG.seenIn)))
+        known[source] = (shape, templates, notation(concept) if concept is not None else "shacl", basis, seen_in,
                          evidence_rule(shape, shapes_graph))
     return known[source]
 
