@@ -30,7 +30,7 @@ from jeugdgov.sparql.store import open_read_only
 from jeugdgov.validation import Report, defect_ids, validate
 from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.validation.reference_date import parse_as_of
-from jeugdgov.validation.report import as_json, as_turtle, print_text, with_evidence
+from jeugdgov.validation.report import print_text, with_evidence, write_json, write_turtle
 from jeugdgov.validation.rule_pages import rule_page
 
 app = typer.Typer(
@@ -182,13 +182,15 @@ def _spinner(label: str) -> Iterator[Callable[[str], None]]:
 
 
 def _print_reports(reports: list[Report], output_format: OutputFormat, lang: Language) -> None:
-    # Only complete reports are printed: an interrupted validation prints nothing.
+    # Only complete reports are printed: an interrupted validation prints nothing. Machine-readable
+    # output goes straight to the stream, a piece at a time: rich would wrap every line of it.
     if output_format is OutputFormat.json:
-        stdout.out(as_json(reports, lang.value), highlight=False)
+        write_json(reports, lang.value, sys.stdout)
     elif output_format is OutputFormat.turtle:
-        stdout.out(as_turtle(reports), highlight=False)
+        write_turtle(reports, sys.stdout)
     else:
         print_text(reports, lang.value, stdout)
+    sys.stdout.flush()
 
 
 @app.command("explain")
@@ -478,7 +480,7 @@ def query_command(
     """
     from jeugdgov.sparql.library import refuse_remote_calls, resolve, run
     from jeugdgov.sparql.remote import query as remote_query
-    from jeugdgov.sparql.results import print_table, serialize_result
+    from jeugdgov.sparql.results import print_table, write_result
     from jeugdgov.sparql.store import memory_store
 
     if endpoint and data:
@@ -497,8 +499,7 @@ def query_command(
     if output_format is QueryFormat.table:
         print_table(result, stdout, query.prefixes, hidden=[p.name for p in query.parameters])
         return
-    body, _media = serialize_result(result, output_format.value)
-    sys.stdout.buffer.write(body)
+    write_result(result, output_format.value, sys.stdout.buffer)
     sys.stdout.buffer.flush()
 
 
