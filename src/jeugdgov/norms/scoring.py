@@ -21,15 +21,16 @@ from datetime import date
 
 from rdflib import Graph
 
+from jeugdgov.errors import InputError
 from jeugdgov.norms.framework import Framework, Norm
 from jeugdgov.norms.patterns import compile_framework, population
 from jeugdgov.resources import ontology
-from jeugdgov.setups import Setup
+from jeugdgov.setups import Setup, load
 from jeugdgov.validation import validate
 from jeugdgov.validation.evidence import ALLEGED, ESTABLISHED, UNRECORDED
 from jeugdgov.validation.fast.engine import LocalRunner, check_translatable, evaluate, store_for
 from jeugdgov.validation.fast.translate import translate
-from jeugdgov.validation.findings import Finding, findings_from
+from jeugdgov.validation.findings import Finding, Report, findings_from
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
 from jeugdgov.validation.reference_date import dated, default_as_of
 
@@ -115,6 +116,28 @@ def score_setups(setups: Sequence[Setup], framework: Framework, engine: str = "f
             mine = tuple(f for f in found if f.defect == key)
             scores[(setup.name, norm.id)] = _score(setup.name, norm, mine, counts.get(norm.id))
     return NormTable(framework, [(s.name, dict(s.labels)) for s in setups], scores)
+
+
+def score_reports(reports: Sequence[Report], framework: Framework, engine: str = "fast") -> NormTable:
+    """Score the setups of validation reports, on each report's reference date. A setup validated
+    in a worker process carries only its description: it is read again from its file."""
+    loaded: dict[str, list[Setup]] = {}
+    setups = []
+    for report in reports:
+        setup = report.setup
+        if not setup.complete:
+            if isinstance(setup.source, str) and setup.source.startswith(("http://", "https://")):
+                raise InputError("norms are scored on setups read from files or a store, not from an endpoint",
+                                 hint="give the setup files, or a store folder with --store, with --norms")
+            source = str(setup.source)
+            if source not in loaded:
+                loaded[source] = load(source)
+            setup = next(s for s in loaded[source] if s.name == setup.name)
+        setups.append(setup)
+    days = {r.setup.name: r.as_of for r in reports}
+    tables = [score_setups([s], framework, engine, days.get(s.name)) for s in setups]
+    return NormTable(framework, [row for t in tables for row in t.setups],
+                     {key: score for t in tables for key, score in t.scores.items()})
 
 
 def norm_findings(setup: Setup, shapes: Graph, engine: str, as_of: date) -> list[Finding]:
