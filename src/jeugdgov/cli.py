@@ -8,6 +8,7 @@ not, and 2 on bad input.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -213,9 +214,11 @@ def validate_command(
     if norm_table is not None:
         rendering.write_table(table, norm_table, lang.value)
     if output_format is OutputFormat.json:
-        document = json.loads(as_json(reports, lang.value))
+        findings_json = io.StringIO()
+        write_json(reports, lang.value, findings_json)
+        document = json.loads(findings_json.getvalue())
         document["norm_table"] = json.loads(rendering.as_json(table, lang.value))
-        stdout.out(json.dumps(document, ensure_ascii=False, indent=2), highlight=False)
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
         _print_reports(reports, output_format, lang)
         if output_format is OutputFormat.text:
