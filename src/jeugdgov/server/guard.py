@@ -3,7 +3,9 @@
 pyoxigraph answers ``SERVICE <url>`` and ``LOAD <url>`` by making HTTP requests itself, so an
 endpoint that passed them on would fetch any address a client names (server-side request
 forgery) and relay the reply. They are refused unless the endpoint is started with an
-allow-list of IRIs (``--allow-service``). Updates come only from the endpoint's own origin:
+allow-list of IRIs (``--allow-service``), as :mod:`jeugdgov.sparql.calls` finds them; the workers
+of an endpoint without one run where no connection can be opened at all
+(:mod:`jeugdgov.server.isolation`). Updates come only from the endpoint's own origin:
 a browser always names the page's origin on a cross-origin POST, so a form on another site
 cannot empty a writable store. A loopback endpoint answers only to loopback host names, so a
 DNS name rebound to 127.0.0.1 does not turn a foreign page into a same-origin one.
@@ -11,63 +13,15 @@ DNS name rebound to 127.0.0.1 does not turn a foreign page into a same-origin on
 
 from __future__ import annotations
 
-import functools
 import hmac
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from jeugdgov.sparql.text import lex
+from jeugdgov.sparql.calls import refused_call
 
-#: a SERVICE or LOAD keyword cannot occur in a text without these letters (keywords are ASCII,
-#: matched regardless of case); most queries lack both, and need no tokenising to be let through
-MAY_CALL_OUT = re.compile("service|load", re.IGNORECASE)
+__all__ = ["cross_site_update", "foreign_host", "host_name", "refused_call", "token_mismatch"]
+
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
-#: allow-list entry that allows every SERVICE and LOAD
-ANY = "*"
-
-
-#: texts up to this many characters have their calls remembered: BI tools and dashboards send the
-#: same queries over and over, and tokenising one costs a fair share of a quick request's time
-CACHED_TEXT = 64 * 1024
-
-
-def remote_calls(text: str) -> list[str | None]:
-    """The IRIs a query or update would fetch: after SERVICE or LOAD (SILENT allowed);
-    None where the target is a variable and so unknown before the query runs."""
-    if not MAY_CALL_OUT.search(text):
-        return []
-    return list(_cached_calls(text) if len(text) <= CACHED_TEXT else _calls(text))
-
-
-def _calls(text: str) -> tuple[str | None, ...]:
-    tokens = lex(text, strict=False)
-    targets: list[str | None] = []
-    for position, token in enumerate(tokens):
-        if token.upper not in ("SERVICE", "LOAD"):
-            continue
-        following = tokens[position + 1:position + 3]
-        if following and following[0].upper == "SILENT":
-            following = following[1:]
-        target = following[0] if following else None
-        targets.append(target.text[1:-1] if target is not None and target.kind == "iri" else None)
-    return tuple(targets)
-
-
-_cached_calls = functools.lru_cache(maxsize=256)(_calls)
-
-
-def refused_call(text: str, allowed: Sequence[str]) -> str | None:
-    """Why the text may not run here (a SERVICE or LOAD not on the allow-list), or None."""
-    for target in remote_calls(text):
-        if ANY in allowed:
-            return None
-        if target is None or not any(target == entry or target.startswith(entry.rstrip("/") + "/")
-                                     for entry in allowed):
-            shown = f"<{target}>" if target else "a variable"
-            return (f"SERVICE and LOAD calls are off on this endpoint (the request calls {shown}); "
-                    "start it with --allow-service IRI to allow that endpoint or document")
-    return None
 
 
 def host_name(host_header: str | None) -> str:
