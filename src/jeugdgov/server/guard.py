@@ -45,12 +45,20 @@ def foreign_host(headers: Mapping[str, str], bound_host: str) -> str | None:
     return f"host '{given}' is not this endpoint; use http://127.0.0.1 or http://localhost"
 
 
-def cross_site_update(headers: Mapping[str, str]) -> str | None:
-    """Why an update request comes from another site's page, or None for same-origin and
-    non-browser clients (which send no Origin)."""
+def cross_site_update(headers: Mapping[str, str], token_required: bool = False) -> str | None:
+    """Why an update request may come from another site's page, or None.
+
+    Browsers name the page's origin on every cross-origin POST, and pages cannot forge it; a
+    Referer is no such proof (a page can suppress it, and proxies rewrite it). So an update
+    needs an Origin naming this endpoint, unless the endpoint requires the update token (which
+    no foreign page knows)."""
     origin = headers.get("Origin")
-    if origin is not None and (origin == "null" or
-                               urlsplit(origin).netloc.lower() != (headers.get("Host") or "").strip().lower()):
+    if origin is None:
+        if token_required:
+            return None
+        return ("updates need an Origin header naming this endpoint (browsers send it on their own; a script "
+                "adds 'Origin: http://HOST:PORT'), or an endpoint started with --update-token")
+    if origin == "null" or urlsplit(origin).netloc.lower() != (headers.get("Host") or "").strip().lower():
         return f"updates are only accepted from this endpoint's own pages, not from {origin}"
     site = (headers.get("Sec-Fetch-Site") or "").lower()
     if site and site not in ("same-origin", "none"):
