@@ -86,7 +86,7 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         COLLEGE + """
         ex:d a jg:IndividualDecision ; jg:decidedBy ex:o ; jg:competence ex:comp ;
-            jg:date "2020-01-01"^^xsd:date .
+            jg:date "2020-01-01"^^xsd:date ; jg:noValue jg:underMandate .
         """,
     ),
     "external-mandate-without-consent": (
@@ -109,7 +109,8 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         COLLEGE + """
         ex:ab a jg:GeneralBoard .
-        ex:del a jg:Delegation ; jg:delegator ex:c ; jg:delegate ex:ab ; jg:competence ex:comp .
+        ex:del a jg:Delegation ; jg:delegator ex:c ; jg:delegate ex:ab ; jg:competence ex:comp ;
+            jg:noValue jg:legalBasis .
         """,
     ),
     "provider-decides-extension": (
@@ -121,7 +122,7 @@ CASES: dict[str, tuple[str, str]] = {
         """
         ex:p a jg:CareProvider .
         ex:hk a jg:HandlingFramework ; jg:hasExtensionClause ex:clause .
-        ex:clause a jg:ExtensionClause ; jg:extensionRequestedBy ex:p .
+        ex:clause a jg:ExtensionClause ; jg:extensionRequestedBy ex:p ; jg:requiresMunicipalDecision false .
         """,
     ),
     "subsidy-passed-on": (
@@ -133,7 +134,7 @@ CASES: dict[str, tuple[str, str]] = {
         """,
         """
         ex:m a jg:Municipality . ex:p a jg:CareProvider . ex:coop a jg:Cooperative .
-        ex:sd a jg:SubsidyDecision ; jg:budgetCeiling 100.0 .
+        ex:sd a jg:SubsidyDecision ; jg:budgetCeiling 100.0 ; jg:passOnPermitted false .
         ex:s a jg:Subsidy ; jg:payer ex:m ; jg:payee ex:p ; jg:basis ex:sd .
         ex:pt a jg:PassThrough ; jg:payer ex:p ; jg:payee ex:coop ; jg:passesOn ex:s .
         """,
