@@ -389,3 +389,73 @@ def test_stating_none_next_to_a_value_is_a_contradiction(defect, engine):
         assert report.findings == [] or {f.defect for f in report.findings} == {"contradictory-absence"}
     else:
         assert {f.defect for f in report.findings} == {"contradictory-absence"}
+
+
+STATEMENT = """
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+ex:partners a jg:SafeAtHomeOrganisation ; rdfs:label "Ketenpartners" .
+ex:m rdfs:label "Gemeente Voorbeeld" .
+ex:said a rdf:Statement ; rdf:subject ex:m ; rdf:predicate {predicate} ; rdf:object {object} ;
+    jg:claimedBy ex:partners ; jg:disputedBy ex:m ; prov:hadPrimarySource ex:section-3-2 .
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_statement_carries_its_own_claim_dispute_and_source(engine):
+    """"According to the partners X has no contact point; X says it has one (section 3.2)"."""
+    silent, none, _recorded = THREE_WAYS["no-contact-point"]
+    said = STATEMENT.format(predicate="jg:noValue", object="jgr:contact-point")
+    (finding,) = findings_of(silent + none + said, "no-contact-point", engine)
+    assert finding.evidence == "alleged"
+    assert finding.sources == ("https://w3id.org/jeugdgov/id/example/section-3-2",)
+    assert "Ketenpartners" in finding.message("en") and "Gemeente Voorbeeld disputes" in finding.message("en")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_claim_on_a_statement_the_finding_does_not_rest_on_leaves_it_established(engine):
+    silent, none, _recorded = THREE_WAYS["no-contact-point"]
+    said = STATEMENT.format(predicate="rdfs:label", object='"Gemeente Voorbeeld"')
+    (finding,) = findings_of(silent + none + said, "no-contact-point", engine)
+    assert finding.evidence == "established" and finding.sources == ()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_statement_linking_the_findings_nodes_gives_its_source(engine):
+    silent, _none, _recorded = THREE_WAYS["subsidy-passed-on"]
+    linked = silent + """
+        ex:sd jg:passOnPermitted false .
+        [] a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> ;
+            <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ex:pt ;
+            <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> jg:passesOn ;
+            <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ex:s ;
+            <http://www.w3.org/ns/prov#hadPrimarySource> ex:bank-statement .
+        """
+    (finding,) = findings_of(linked, "subsidy-passed-on", engine)
+    assert finding.evidence == "established"
+    assert finding.sources == ("https://w3id.org/jeugdgov/id/example/bank-statement",)
+
+
+def test_the_statement_forms_the_design_notes_measured():
+    """docs/design.md chose rdf:Statement reification: the libraries read it, rdflib and pySHACL
+    cannot read RDF 1.2 triple terms (pyoxigraph can). When that changes, revisit the choice."""
+    import pyoxigraph as ox
+    from pyshacl import validate as shacl
+    from rdflib import Graph
+
+    prefixes = "@prefix ex: <http://example.org/> .\n"
+    star = prefixes + "ex:s ex:p ex:o . << ex:s ex:p ex:o >> ex:claimedBy ex:x ."
+    reified = prefixes + ("ex:s ex:p ex:o . [ a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> ;"
+                          " <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ex:s ; ex:claimedBy ex:x ] .")
+    store = ox.Store()
+    store.load(star.encode(), ox.RdfFormat.TURTLE)
+    assert len(store) == 3  # the triple, its reifier and the claim
+    with pytest.raises(Exception):  # noqa: B017 - rdflib raises its parser's own exception
+        Graph().parse(data=star, format="turtle")
+    data = Graph().parse(data=reified, format="turtle")
+    assert len(data) == 4
+    query = "SELECT $this WHERE { ?r <http://www.w3.org/1999/02/22-rdf-syntax-ns#reifies> <<( $this ?p ?o )>> }"
+    shapes_text = prefixes + ('@prefix sh: <http://www.w3.org/ns/shacl#> . ex:shape a sh:NodeShape ;'
+                              ' sh:targetNode ex:s ; sh:sparql [ sh:select """' + query + '""" ] .')
+    with pytest.raises(Exception):  # noqa: B017
+        shacl(data, shacl_graph=Graph().parse(data=shapes_text, format="turtle"))

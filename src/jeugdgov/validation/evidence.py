@@ -18,6 +18,12 @@ party's role assignments for the task of a dual role):
 
 The sources of a finding are the documents those nodes cite (``prov:hadPrimarySource``,
 ``jg:source``).
+
+A mark on a node means every statement about it. A single statement carries its own marks
+through standard RDF reification: a node ``a rdf:Statement`` naming the triple by
+``rdf:subject``, ``rdf:predicate`` and ``rdf:object`` (docs/design.md says why this form). A
+finding rests on the statements about its nodes that link them to each other or state what it
+reads: whose object is one of its nodes or a property the shape reads, or whose predicate is one.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from functools import cache
 from typing import Protocol
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import PROV, RDF
 
 from jeugdgov.resources import JG, LANGUAGES, shapes
 
@@ -113,10 +119,10 @@ def lookups() -> tuple[frozenset[URIRef], frozenset[URIRef], frozenset[URIRef]]:
     graph = shapes()
     links = _links(graph, None)
     read = [*graph.objects(None, JG.readsAbsenceOf), *graph.objects(None, JG.referenceNeeds)]
-    forward = frozenset(p for p in read if isinstance(p, URIRef))
+    forward = frozenset(p for p in read if isinstance(p, URIRef)) | {RDF.predicate, RDF.object}
     inverse = frozenset(p for p in graph.objects(None, JG.readsAbsenceOfInverse) if isinstance(p, URIRef))
     via = frozenset(p for p in graph.objects(None, JG.evidenceVia) if isinstance(p, URIRef))
-    return forward | {v for _f, v in links}, inverse | {f for f, _v in links}, via
+    return forward | {v for _f, v in links}, inverse | {f for f, _v in links} | {RDF.subject}, via
 
 
 def judge(rule: EvidenceRule, facts: Facts, focus: Node, value: Node | None) -> Judgement:
@@ -128,7 +134,7 @@ def judge(rule: EvidenceRule, facts: Facts, focus: Node, value: Node | None) -> 
                                  and not isinstance(value, Literal) else []), *linking]
     parties: dict[Node, list[Node]] = {p: [] for p in CLAIM_PREDICATES}
     sources: set[str] = set()
-    for node in resting:
+    for node in [*resting, *_statements(rule, facts, resting)]:
         for p, o in facts.predicate_objects(node):
             if p in parties:
                 parties[p].append(o)
@@ -142,6 +148,20 @@ def judge(rule: EvidenceRule, facts: Facts, focus: Node, value: Node | None) -> 
     else:
         evidence = UNRECORDED
     return Judgement(evidence, claimants, tuple(sorted(sources)), disputants)
+
+
+def _statements(rule: EvidenceRule, facts: Facts, resting: list[Node]) -> list[Node]:
+    """The reified statements about the nodes a finding rests on that it rests on too."""
+    nodes = set(resting)
+    read = {term for term, _inverse in rule.absences} | set(rule.needs) | set(rule.via)
+    found = []
+    for node in resting:
+        for statement in facts.pointing(node, RDF.subject):
+            own = facts.predicate_objects(statement)
+            if any((p == RDF.predicate and o in read) or (p == RDF.object and (o in nodes or o in read))
+                   for p, o in own):
+                found.append(statement)
+    return found
 
 
 def _via(rule: EvidenceRule, facts: Facts, focus: Node) -> list[Node]:

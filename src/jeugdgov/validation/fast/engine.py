@@ -248,7 +248,11 @@ def described(nodes: set[Node], triples: TriplesOf, pointing: TriplesOf) -> list
     if inverse:
         pointed = list(pointing(nodes | further, sorted(inverse)))
         # the facts pointing here (a meeting, a linking role assignment) with their own evidence
-        found += pointed + list(triples({s for s, _p, _o in pointed} - nodes - further, [*FACT_PREDICATES, *forward]))
+        linking = {s for s, _p, _o in pointed} - nodes - further
+        found += pointed + list(triples(linking, [*FACT_PREDICATES, *forward]))
+        # the statements about the facts pointing here (a claim on one role assignment)
+        about = list(pointing(linking, [RDF.subject]))
+        found += about + list(triples({s for s, _p, _o in about}, [*FACT_PREDICATES, *forward]))
     named = set(involving) | set(CLAIM_PREDICATES)
     parties = {o for _s, p, o in found if p in named}
     return found + list(triples(parties - nodes, LABELS))
