@@ -41,7 +41,8 @@ OVERLAP = """
                 OPTIONAL { ?second jg:during/time:hasBeginning/time:inXSDDate ?s2 }
                 OPTIONAL { ?second jg:during/time:hasEnd/time:inXSDDate ?e2 }
                 FILTER ((!BOUND(?s1) || !BOUND(?e2) || ?s1 <= ?e2) && (!BOUND(?s2) || !BOUND(?e1) || ?s2 <= ?e1))"""
-#: Patterns whose norm applies to each node of a class: some may meet it while others do not.
+#: Patterns whose norm applies to each node of a class on its own: some may meet it while others
+#: do not (partly met). A forbidden combination or path is not met wherever it occurs.
 PER_NODE = ("required-fact", "path-exists", "threshold", "sparql")
 
 
@@ -189,8 +190,13 @@ def _on(condition: str, node: str) -> str:
 
 
 def population(norm: Norm) -> str | None:
-    """A SELECT of the nodes a per-node norm applies to (``?this``); None for other patterns."""
-    if norm.pattern not in PER_NODE or norm.klass is None:
+    """A SELECT of the nodes a norm is about (``?this``): without them it cannot be assessed.
+    None for a ``defect`` norm, which the catalogue's shape decides."""
+    if norm.pattern == "forbidden-roles":
+        roles = ", ".join(r.n3() for r in (*norm.roles_a, *norm.roles_b))
+        return f"{_prefixes()}SELECT DISTINCT ?this WHERE {{ ?held jg:agent ?this ; jg:role ?role . " \
+               f"FILTER (?role IN ({roles})) }}"
+    if norm.klass is None:
         return None
     condition = _on(f"{{ {norm.condition} }}", "?this") if norm.condition else ""
     if norm.minimum is not None and norm.minimum.per_year:  # counted over the node's own period

@@ -66,6 +66,7 @@ def as_csv(table: NormTable, lang: str = "en") -> str:
 def write_xlsx(table: NormTable, out: Path, lang: str = "en") -> None:
     """The rows as one sheet of an .xlsx workbook, every text cell stored as text."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
@@ -74,7 +75,7 @@ def write_xlsx(table: NormTable, out: Path, lang: str = "en") -> None:
     for row in rows(table, lang):
         sheet.append([neutralised(row[c]) for c in ROW_COLUMNS])
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     book.save(out)
 

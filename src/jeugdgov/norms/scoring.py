@@ -23,7 +23,7 @@ from rdflib import Graph
 
 from jeugdgov.errors import InputError
 from jeugdgov.norms.framework import Framework, Norm
-from jeugdgov.norms.patterns import compile_framework, population
+from jeugdgov.norms.patterns import PER_NODE, compile_framework, population
 from jeugdgov.resources import ontology
 from jeugdgov.setups import Setup, load
 from jeugdgov.validation import validate
@@ -74,7 +74,7 @@ class Score:
         parts += [f"{n} {words[e][0 if nl else 1]}" for e, n in counts.items() if n]
         if self.norm.pattern == "defect" and not self.findings:
             parts.append(f"geen bevinding '{self.norm.defect}'" if nl else f"no '{self.norm.defect}' finding")
-        return "; ".join(parts)
+        return "; ".join(parts) or ("geen bevinding" if nl else "no finding")
 
     def missing_facts(self, lang: str = "en") -> list[str]:
         """What to record before the norm can be assessed: the questions of unrecorded findings."""
@@ -155,7 +155,7 @@ def norm_findings(setup: Setup, shapes: Graph, engine: str, as_of: date) -> list
 
 
 def _populations(graph: Graph, framework: Framework) -> dict[str, int]:
-    """For each per-node norm, the number of nodes it applies to in the setup."""
+    """For each norm but a ``defect`` one, the number of nodes it is about in the setup."""
     queries = {n.id: q for n in framework.norms if (q := population(n))}
     if not queries:
         return {}
@@ -164,9 +164,11 @@ def _populations(graph: Graph, framework: Framework) -> dict[str, int]:
 
 
 def _score(setup: str, norm: Norm, findings: tuple[Finding, ...], applies: int | None) -> Score:
-    """``applies``: the nodes the norm is about (None: the pattern does not count them)."""
-    # A share is one verdict on the whole setup: no node meets it while another does not.
-    assessed = None if norm.minimum is not None and norm.minimum.share else applies
+    """``applies``: the number of nodes the norm is about (None: the catalogue's shape decides)."""
+    # Only a norm on each node on its own is partly met where some nodes fail; a share is one
+    # verdict on the whole setup.
+    per_node = norm.pattern in PER_NODE and not (norm.minimum is not None and norm.minimum.share)
+    assessed = applies if per_node else None
     failing = len({f.focus for f in findings if f.evidence == ESTABLISHED})
     if failing:
         partly = assessed is not None and assessed > failing
