@@ -414,7 +414,7 @@ def _term(token: str, fail: Fail, kind: str) -> URIRef:
                  and str(s).startswith(VOCABULARY_PREFIX)]
         close = difflib.get_close_matches(iri, known, n=1, cutoff=0.8)
         fail(f"the ontology defines no {kind} '{token}'",
-             f"did you mean {_short(close[0])}?" if close else f"write a {kind} the ontology defines")
+             f"did you mean {short_name(close[0])}?" if close else f"write a {kind} the ontology defines")
     return URIRef(iri)
 
 
@@ -472,7 +472,8 @@ def is_class(term: URIRef) -> bool:
         or (term, RDFS.subClassOf, None) in graph
 
 
-def _short(iri: str) -> str:
+def short_name(iri: str) -> str:
+    """An IRI as a CURIE of the norm prefixes, else in angle brackets."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace):]}"

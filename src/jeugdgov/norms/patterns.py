@@ -28,7 +28,7 @@ import re
 
 from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
 
-from jeugdgov.norms.framework import PREFIXES, Framework, Norm, is_class
+from jeugdgov.norms.framework import PREFIXES, Framework, Norm, is_class, short_name
 from jeugdgov.resources import JG
 
 NORM = "urn:jeugdgov:norm:"
@@ -241,8 +241,7 @@ def _message(norm: Norm) -> dict[str, str]:
 
 
 def _question(norm: Norm, prop: URIRef) -> dict[str, str]:
-    name = next((f"{p}:{str(prop)[len(ns):]}" for p, ns in PREFIXES.items() if str(prop).startswith(ns)),
-                f"<{prop}>")
+    name = short_name(str(prop))
     return {"nl": f"Voor '{{$this}}' is niet vastgelegd wat norm {norm.id} toetst ({name}): leg het vast, of "
                   f"leg vast dat het er niet is (jg:noValue {name}).",
             "en": f"What norm {norm.id} checks is not recorded for '{{$this}}' ({name}): record it, or record "

@@ -15,14 +15,14 @@ finding keeps its evidence status, so a score says what it rests on:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rdflib import Graph
 
 from jeugdgov.errors import InputError
-from jeugdgov.norms.framework import Framework, Norm
+from jeugdgov.norms.framework import Framework, Norm, short_name
 from jeugdgov.norms.patterns import PER_NODE, compile_framework, population
 from jeugdgov.resources import ontology
 from jeugdgov.setups import Setup, load
@@ -63,8 +63,9 @@ class Score:
         counts = {e: sum(1 for f in self.findings if f.evidence == e) for e in (ESTABLISHED, UNRECORDED, ALLEGED)}
         nl = lang == "nl"
         if self.score == NOT_ASSESSABLE and not self.findings:
-            return "de inrichting kent geen knoop waarover de norm gaat" if nl \
-                else "the setup holds no node the norm is about"
+            about = short_name(self.norm.klass) if self.norm.klass else ("rol" if nl else "role")
+            return f"de inrichting kent geen {about} waarover de norm gaat" if nl \
+                else f"the setup holds no {about} the norm is about"
         parts = []
         if self.assessed is not None:
             meeting = self.assessed - len({f.focus for f in self.findings})
@@ -118,11 +119,13 @@ def score_setups(setups: Sequence[Setup], framework: Framework, engine: str = "f
     return NormTable(framework, [(s.name, dict(s.labels)) for s in setups], scores)
 
 
-def score_reports(reports: Sequence[Report], framework: Framework, engine: str = "fast") -> NormTable:
-    """Score the setups of validation reports, on each report's reference date. A setup validated
-    in a worker process carries only its description: it is read again from its file."""
+def score_reports(reports: Sequence[Report], framework: Framework, engine: str = "fast",
+                  order: Callable[[list[Report]], list[Report]] | None = None) -> NormTable:
+    """Score the setups of validation reports, on each report's reference date, in the order
+    ``order`` puts the reports in (e.g. the phases of a case by period). A setup validated in a
+    worker process carries only its description: it is read again from its file."""
     loaded: dict[str, list[Setup]] = {}
-    setups = []
+    complete = []
     for report in reports:
         setup = report.setup
         if not setup.complete:
@@ -133,9 +136,10 @@ def score_reports(reports: Sequence[Report], framework: Framework, engine: str =
             if source not in loaded:
                 loaded[source] = load(source)
             setup = next(s for s in loaded[source] if s.name == setup.name)
-        setups.append(setup)
-    days = {r.setup.name: r.as_of for r in reports}
-    tables = [score_setups([s], framework, engine, days.get(s.name)) for s in setups]
+        complete.append(replace(report, setup=setup))
+    if order is not None:
+        complete = order(complete)
+    tables = [score_setups([r.setup], framework, engine, r.as_of) for r in complete]
     return NormTable(framework, [row for t in tables for row in t.setups],
                      {key: score for t in tables for key, score in t.scores.items()})
 
