@@ -8,6 +8,7 @@ not, and 2 on bad input.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -31,7 +32,7 @@ from jeugdgov.sparql.store import open_read_only
 from jeugdgov.validation import Report, defect_ids, validate
 from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.validation.reference_date import parse_as_of
-from jeugdgov.validation.report import as_json, as_turtle, print_text, with_evidence
+from jeugdgov.validation.report import print_text, with_evidence, write_json, write_turtle
 from jeugdgov.validation.rule_pages import rule_page
 
 if TYPE_CHECKING:
@@ -213,9 +214,11 @@ def validate_command(
     if norm_table is not None:
         rendering.write_table(table, norm_table, lang.value)
     if output_format is OutputFormat.json:
-        document = json.loads(as_json(reports, lang.value))
+        findings_json = io.StringIO()
+        write_json(reports, lang.value, findings_json)
+        document = json.loads(findings_json.getvalue())
         document["norm_table"] = json.loads(rendering.as_json(table, lang.value))
-        stdout.out(json.dumps(document, ensure_ascii=False, indent=2), highlight=False)
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
         _print_reports(reports, output_format, lang)
         if output_format is OutputFormat.text:
@@ -233,13 +236,15 @@ def _spinner(label: str) -> Iterator[Callable[[str], None]]:
 
 
 def _print_reports(reports: list[Report], output_format: OutputFormat, lang: Language) -> None:
-    # Only complete reports are printed: an interrupted validation prints nothing.
+    # Only complete reports are printed: an interrupted validation prints nothing. Machine-readable
+    # output goes straight to the stream, a piece at a time: rich would wrap every line of it.
     if output_format is OutputFormat.json:
-        stdout.out(as_json(reports, lang.value), highlight=False)
+        write_json(reports, lang.value, sys.stdout)
     elif output_format is OutputFormat.turtle:
-        stdout.out(as_turtle(reports), highlight=False)
+        write_turtle(reports, sys.stdout)
     else:
         print_text(reports, lang.value, stdout)
+    sys.stdout.flush()
 
 
 @app.command("explain")
@@ -557,7 +562,7 @@ def query_command(
     """
     from jeugdgov.sparql.library import refuse_remote_calls, resolve, run
     from jeugdgov.sparql.remote import query as remote_query
-    from jeugdgov.sparql.results import print_table, serialize_result
+    from jeugdgov.sparql.results import print_table, write_result
     from jeugdgov.sparql.store import memory_store
 
     if endpoint and data:
@@ -576,8 +581,7 @@ def query_command(
     if output_format is QueryFormat.table:
         print_table(result, stdout, query.prefixes, hidden=[p.name for p in query.parameters])
         return
-    body, _media = serialize_result(result, output_format.value)
-    sys.stdout.buffer.write(body)
+    write_result(result, output_format.value, sys.stdout.buffer)
     sys.stdout.buffer.flush()
 
 
