@@ -319,7 +319,10 @@ def _shape_facts(source: Node, shapes_graph: Graph) -> ShapeFacts:
         concept = shapes_graph.value(shape, JG.detects)
         templates = {lang: _template(shape, source, shapes_graph, lang) for lang in LANGUAGES}
         basis = tuple(sorted(str(b) for b in shapes_graph.objects(shape, RDFS.seeAlso)))
-        known[source] = (shape, templates, notation(concept) if concept is not None else "shacl", basis,
+        # a concept of the catalogue, or one a shapes graph declares itself (a norm's, jeugdgov.norms)
+        own = shapes_graph.value(concept, SKOS.notation) if concept is not None else None
+        defect = str(own) if own is not None else notation(concept) if concept is not None else "shacl"
+        known[source] = (shape, templates, defect, basis,
                          evidence_rule(shape, shapes_graph))
     return known[source]
 

@@ -25,6 +25,8 @@ from jeugdgov.errors import InputError
 WORKBOOK_SUFFIXES = (".xlsx", ".ods")
 #: A folder of CSV files is a workbook when it holds the sheet naming its template version.
 ABOUT_FILES = ("werkboek.csv", "workbook.csv")
+#: The sheet of a norm framework (jeugdgov.norms), which a setup workbook may hold beside its facts.
+NORM_SHEETS = ("normen", "norms")
 #: The error values spreadsheets show in a cell whose formula failed.
 _ERROR_TEXT = re.compile(r"^#(DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|SPILL!|CALC!|GETTING_DATA)$")
 Cell = str | int | float | bool | date | datetime | None
