@@ -32,13 +32,11 @@ def test_term_has_label_and_definition_in_dutch_and_english(term):
     assert {"nl", "en"} <= languages(term, SKOS.definition, DCTERMS.description), "definition nl and en"
 
 
-#: The example of the undefined-term rule: it misspells a term on purpose.
-MISSPELT = ROOT / "shapes" / "examples" / "undefined-term" / "violating.ttl"
-
-
 def product_files() -> list[Path]:
+    # The undefined-term example misspells a term on purpose: it is what that shape must catch.
+    misspelt = ROOT / "shapes" / "examples" / "undefined-term"
     return sorted(p for folder in ("data", "shapes", "ontology", "queries") for p in (ROOT / folder).rglob("*")
-                  if p.suffix in {".ttl", ".trig", ".rq"} and p != MISSPELT)
+                  if p.suffix in {".ttl", ".trig", ".rq"} and misspelt not in p.parents)
 
 
 def test_no_undefined_terms_anywhere():
