@@ -285,6 +285,7 @@ class RegionWriter:
         w.add(delegation, JG + "competence", iri(procurement))
         if self.plan.municipalities.get(m) == "delegation-without-basis":
             self.plant("delegation-without-basis", delegation, ab)
+            w.add(delegation, JG + "noValue", iri(JG + "legalBasis"))
         else:
             w.add(delegation, JG + "legalBasis", iri(WGR_8))
         mandate = f"{r.iri}mandaat-db-gm{m + 1:04d}"
@@ -377,6 +378,7 @@ class RegionWriter:
         w.add(clause, JG + "extensionRequestedBy", iri(who))
         if defect == "provider-decides-extension":
             self.plant(defect, node, who)
+            w.add(clause, JG + "requiresMunicipalDecision", typed("false", "boolean"))
         else:
             w.add(clause, JG + "requiresMunicipalDecision", typed("true", "boolean"))
         self.role(node + "/opdrachtnemer", who, JGR + "contractor", CARE, inContextOf=node)
@@ -440,8 +442,7 @@ class RegionWriter:
         w.add(node, JG + "assignsTask", iri(task))
         w.add(node, JG + "hasGoal", iri(self.goal()))
         w.add(node, JG + "budgetCeiling", typed(euros(self.rng.randrange(50_000, 500_000) * 100), "decimal"))
-        if permitted:
-            w.add(node, JG + "passOnPermitted", typed("true", "boolean"))
+        w.add(node, JG + "passOnPermitted", typed("true" if permitted else "false", "boolean"))
 
     def subsidy(self, m: int) -> None:
         """A subsidy for basic care, passed on to a second provider, as the decision permits."""
