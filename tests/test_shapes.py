@@ -9,12 +9,20 @@ from helpers import ENGINES, defects_found, setup_from
 from shape_cases import CASES, COLLEGE, LAWFUL, SHAPE_CASES
 
 from jeugdgov import validate
-from jeugdgov.validation import defect_ids
+from jeugdgov.validation.catalogue import defects
 
 
 def test_every_catalogue_defect_has_a_case():
-    leaves = {d for d in defect_ids() if d not in {"roles", "mandates", "money", "steering", "data-quality"}}
-    assert leaves == set(CASES)
+    assert set(defects()) == set(CASES)
+
+
+def test_every_example_folder_is_a_defect_or_a_shape():
+    from rdflib import URIRef
+
+    from jeugdgov.resources import JGS, shapes
+
+    for name in SHAPE_CASES:
+        assert (URIRef(JGS[name]), None, None) in shapes(), f"shapes/examples/{name}/ names no defect or shape"
 
 
 @pytest.mark.parametrize("defect", sorted(CASES))

@@ -84,8 +84,9 @@ COOPERATIVE = {
          "partijen": "gm:gm0995; zorgorganisaties-leden; zorgorganisaties-overig",
          "taken": "besluit over toegang tot jeugdhulp; verlenen van jeugdhulp", "doelen": "doelen-2018",
          "stelt orgaan in": "bestuurlijk-overleg", **NO_BUDGET},
+        # L 2.2.6 note 2: no basis for passing the subsidy on (reading: the decisions do not permit it).
         {"id": "subsidiebeschikking-leden-2018", "soort": "subsidiebeschikking",
-         "partijen": "gm:gm0995; zorgorganisaties-leden", **NO_BUDGET},
+         "partijen": "gm:gm0995; zorgorganisaties-leden", "doorgeven toegestaan": "nee", **NO_BUDGET},
         {"id": "subsidiebeschikking-overig-2018", "soort": "subsidiebeschikking",
          "partijen": "gm:gm0995; zorgorganisaties-overig", **NO_BUDGET},
     ],
