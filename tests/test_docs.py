@@ -1,107 +1,62 @@
-"""The documentation stays true: the README's defect catalogue is the one the shapes define, and
-every relative link in README.md and docs/ leads to a file that exists.
+"""The documentation stays true: what the catalogue generates (rule pages, the README's
+catalogue table, counts) is current, and every relative link in README.md and docs/ leads to a
+file that exists. After changing a defect's concept, shape or examples:
 
-Regenerate the catalogue table after changing a shape or its defect concept:
-
-    .venv/bin/python tests/test_docs.py --update
+    .venv/bin/python -m jeugdgov.validation.generate
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from helpers import ROOT
-from rdflib import RDFS, SH, SKOS, Graph, Literal, Node
+from rdflib import SKOS
 
-from jeugdgov.resources import JG, ontology
+from jeugdgov.resources import JG, ontology, shapes
+from jeugdgov.validation import generate
+from jeugdgov.validation.generate import catalogue_table, governance_defects, short_source, stale, with_counts
 
 README = ROOT / "README.md"
-DEFECT_SHAPES = ROOT / "shapes" / "defects.ttl"
-START, END = "<!-- catalogue:start -->", "<!-- catalogue:end -->"
 README_MAX_LINES = 200
 
 
-def english(graph: Graph, node: Node, *predicates: Node) -> str | None:
-    for predicate in predicates:
-        for value in graph.objects(node, predicate):
-            if isinstance(value, Literal) and value.language == "en":
-                return str(value)
-    return None
+def test_everything_generated_from_the_catalogue_is_current():
+    assert stale(ROOT) == [], "run .venv/bin/python -m jeugdgov.validation.generate"
+    assert generate.main(["--check", "--root", str(ROOT)]) == 0
 
 
-def short_source(label: str) -> tuple[str, str]:
-    """(work, part) of a source's label: "Lelystad 2.1.3 Roles and ... (network)" is
-    ("Lelystad", "2.1.3"), "Youth Act art. 2.3 (the executive ...)" is ("Youth Act art.", "2.3").
-    A label without a numbered part (a letter) is the work itself, with no part."""
-    words = label.split(" (", 1)[0].split()
-    while words and not any(c.isdigit() for c in words[-1]):
-        words.pop()
-    if not words:
-        return label, ""
-    return " ".join(words[:-1]), words[-1]
+def test_check_names_a_stale_file_and_write_mends_it(tmp_path: Path, capsys):
+    (tmp_path / "docs" / "defects").mkdir(parents=True)
+    readme = "# x\n<!-- catalogue:start -->\nold\n<!-- catalogue:end -->\n<!-- count:governance -->1<!-- /count -->\n"
+    (tmp_path / "README.md").write_text(readme, encoding="utf-8")
+    (tmp_path / "docs" / "defects" / "gone.md").write_text("a rule that no longer exists", encoding="utf-8")
+    assert generate.main(["--check", "--root", str(tmp_path)]) == 1
+    assert "stale: README.md" in capsys.readouterr().err
+    assert generate.main(["--root", str(tmp_path)]) == 0
+    assert stale(tmp_path) == []
+    assert not (tmp_path / "docs" / "defects" / "gone.md").exists()
+    assert (tmp_path / "docs" / "defects" / "open-budget.md").exists()
+    text = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "[`open-budget`](docs/defects/open-budget.md)" in text and "old" not in text
 
 
-def natural(text: str) -> list[object]:
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text)]
+def test_check_outside_a_checkout_is_refused(tmp_path: Path, capsys):
+    assert generate.main(["--check", "--root", str(tmp_path)]) == 2
+    assert "not a checkout" in capsys.readouterr().err
 
 
-def basis_text(sources: set[Node]) -> str:
-    """The basis of a defect, parts of one work together: "Lelystad 2.1.3, 3.1.2; Awb art. 4:41"."""
-    parts: dict[str, list[str]] = {}
-    for source in sources:
-        label = english(ontology(), source, RDFS.label)
-        assert label, f"the basis {source} has no English rdfs:label in ontology/sources.ttl"
-        work, part = short_source(label)
-        parts.setdefault(work, []).append(part)
-    return "; ".join(f"{work} {', '.join(sorted(p, key=natural))}".strip()
-                     for work, p in sorted(parts.items(), key=lambda item: natural(item[0])))
-
-
-def catalogue_table() -> str:
-    """The Markdown table of the governance defects in shapes/defects.ttl, by group and id, each
-    id linking its rule page (docs/defects/ID.md, see tests/test_rule_pages.py)."""
-    shapes_graph = Graph().parse(DEFECT_SHAPES, format="turtle")
-    vocabulary = ontology()
-    shapes_of: dict[Node, list[Node]] = {}
-    for shape, concept in shapes_graph.subject_objects(JG.detects):
-        shapes_of.setdefault(concept, []).append(shape)
-    rows = []
-    for concept, shapes in shapes_of.items():
-        defect = vocabulary.value(concept, SKOS.notation)
-        group = vocabulary.value(vocabulary.value(concept, SKOS.broader), SKOS.notation)
-        assert defect and group, f"{concept} has no notation or broader group in ontology/taxonomies.ttl"
-        severities = sorted({str(shapes_graph.value(s, SH.severity)).rsplit("#", 1)[-1] for s in shapes})
-        sources = {b for s in shapes for b in shapes_graph.objects(s, RDFS.seeAlso)}
-        rows.append((str(group), str(defect), "/".join(severities),
-                     english(vocabulary, concept, SKOS.prefLabel) or "", basis_text(sources)))
-    lines = ["| id | group | severity | defect | basis |", "|---|---|---|---|---|"]
-    lines += [f"| [`{defect}`](docs/defects/{defect}.md) | {group} | {severity} | {name} | {basis} |"
-              for group, defect, severity, name, basis in sorted(rows)]
-    return "\n".join(lines)
-
-
-def readme_table(text: str) -> str:
-    assert START in text and END in text, f"README.md lacks the markers {START} and {END}"
-    return text.split(START, 1)[1].split(END, 1)[0].strip()
-
-
-def with_table(text: str, table: str) -> str:
-    before, rest = text.split(START, 1)
-    return f"{before}{START}\n{table}\n{END}{rest.split(END, 1)[1]}"
-
-
-def test_readme_catalogue_is_the_one_the_shapes_define():
-    assert readme_table(README.read_text(encoding="utf-8")) == catalogue_table(), (
-        "the catalogue in README.md is out of date: run .venv/bin/python tests/test_docs.py --update")
+def test_counts_are_the_catalogue_s():
+    governance = len({c for c in shapes().objects(None, JG.detects)
+                      if not any(str(ontology().value(g, SKOS.notation)) == "data-quality"
+                                 for g in ontology().objects(c, SKOS.broader))})
+    assert with_counts("<!-- count:governance -->0<!-- /count -->") == (
+        f"<!-- count:governance -->{governance}<!-- /count -->")
 
 
 def test_catalogue_lists_every_governance_defect_with_its_basis():
     table = catalogue_table()
-    detected = {str(ontology().value(c, SKOS.notation))
-                for c in Graph().parse(DEFECT_SHAPES, format="turtle").objects(None, JG.detects)}
-    assert {row.split("`")[1] for row in table.splitlines()[2:]} == detected
+    assert {row.split("`")[1] for row in table.splitlines()[2:]} == set(governance_defects())
     assert "| [`subsidy-passed-on`](docs/defects/subsidy-passed-on.md) | money | Violation |" in table
     assert "General Administrative Law Act art. 4:41; Lelystad 2.2.1, 2.2.6 |" in table
 
@@ -168,11 +123,3 @@ def test_ci_runs_the_readme_test_command() -> None:
     test_command = next(c for c in commands if "pytest" in c)
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test_command in ci_lines, f".ci/run must call the README's test command {test_command}"
-
-
-if __name__ == "__main__":
-    if sys.argv[1:] == ["--update"]:
-        README.write_text(with_table(README.read_text(encoding="utf-8"), catalogue_table()), encoding="utf-8")
-    else:
-        print(catalogue_table())
-

@@ -13,15 +13,17 @@ from pathlib import Path
 import pytest
 from helpers import DATA, query_examples
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Store
-from rdflib import RDF, SKOS, Graph, URIRef
+from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from jeugdgov import load, validate
 from jeugdgov.errors import InputError
+from jeugdgov.norms import read_framework, score_setups
+from jeugdgov.norms.rendering import write_table
 from jeugdgov.resources import JG, JGR, JGT, ontology
 from jeugdgov.sparql.library import NamedQuery, ParameterError, library, read_query, resolve, run, with_values
 from jeugdgov.sparql.store import memory_store
-from jeugdgov.validation.report import as_turtle
+from jeugdgov.validation.report import EVIDENCE_WORD, SEVERITY_WORD, as_turtle
 
 ID = "https://w3id.org/jeugdgov/id/"
 LEL = ID + "lelystad/"
@@ -89,8 +91,17 @@ def report_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def store_with_report(report_file: Path) -> Store:
-    return memory_store([DATA, report_file])
+def norm_table_file(tmp_path_factory) -> Path:
+    """The norm table of the example framework on the Lelystad phases, for the query norm-table."""
+    path = tmp_path_factory.mktemp("norms") / "scores.ttl"
+    framework = read_framework(DATA.parent / "examples" / "normenkader.yaml")
+    write_table(score_setups(load(DATA / "lelystad.trig"), framework), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def store_with_report(report_file: Path, norm_table_file: Path) -> Store:
+    return memory_store([DATA, report_file, norm_table_file])
 
 
 @pytest.mark.parametrize("query", QUERIES.values(), ids=lambda q: q.name)
@@ -469,6 +480,26 @@ def test_findings_carry_messages_in_the_asked_language(report_file):
     assert "subsidie" in found[0]["message"].lower()
 
 
+def test_findings_carry_evidence_severity_and_sources(report_file):
+    """What a BI table needs to tell an established finding from a question to verify."""
+    setup = next(s for s in load(DATA / "lelystad.trig") if s.name == "lelystad-cooperatie")
+    expected = {(f.defect, f.focus, f.value or f.focus): f for f in validate(setup).findings}
+    store = memory_store([DATA / "lelystad.trig", report_file])
+    found = rows(store, "findings", lang="en")
+    assert len(found) == len(expected)
+    sources = {str(s): str(label) for s, label in ontology().subject_objects(RDFS.label)
+               if getattr(label, "language", None) == "en"}
+    for row in found:
+        finding = expected[(row["defect"], row["focus"], row.get("value", row["focus"]))]
+        assert (row["evidence"], row["severity"]) == (finding.evidence, finding.severity)
+        assert row["severityLabel"] == SEVERITY_WORD["en"][finding.severity]
+        assert row.get("sources", "") == " | ".join(sorted(sources[s] for s in finding.sources))
+    in_dutch = rows(store, "findings", lang="nl")
+    assert {r["evidenceLabel"] for r in in_dutch} == {EVIDENCE_WORD["nl"]["established"]}
+    assert {r["severityLabel"] for r in in_dutch} == {SEVERITY_WORD["nl"][f.severity] for f in expected.values()}
+    assert any(r.get("sources") for r in found)
+
+
 def test_setups_match_the_loader(store):
     loaded = {s.name: s for s in load(DATA) if s.node is not None}
     found = {r["setup"]: r for r in rows(store, "setups")}
@@ -571,28 +602,35 @@ def test_every_query_follows_the_column_convention(query: NamedQuery, store_with
                     f"{query.name}: '{column}' does not follow the IRI column it labels")
 
 
-LABELLED = "ASK { { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?l } UNION " \
-           "{ ?thing <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }"
+LABELS = "SELECT ?l WHERE { { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?l } UNION " \
+         "{ ?thing <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }"
 
 
-def _has_label(store: Store, iri: NamedNode) -> bool:
-    return bool(store.query(LABELLED.replace("?thing", str(iri)), use_default_graph_as_union=True))
+def _labels(store: Store, iri: NamedNode, lang: str) -> set[str]:
+    """The rdfs:label and skos:prefLabel texts of a thing in a language or untagged."""
+    found = store.query(LABELS.replace("?thing", str(iri)), use_default_graph_as_union=True)
+    return {s["l"].value for s in found if s["l"].language in (lang, None)}
 
 
 @pytest.mark.parametrize("query", QUERIES.values(), ids=lambda q: q.name)
 def test_every_iri_column_has_its_label_beside_it(query: NamedQuery, store_with_report: Store):
     """A column holding IRIs of labelled things is followed by its `...Label` column, which is
-    empty exactly where the IRI is: an unbound IRI must not pick up every label in the store.
-    `graph` names a named graph, not a thing; the setup it holds is labelled in `label`."""
+    empty exactly where the IRI is (an unbound IRI must not pick up every label in the store)
+    and holds one of the thing's labels in the language asked for, rdfs:label or, as the
+    taxonomies have them, skos:prefLabel. `graph` names a named graph, not a thing; the setup it
+    holds is labelled in `label`."""
     problems: list[str] = []
     for _files, params in query_examples(query) or [([], {})]:
         required = {name: value for name, value in params.items() if query.parameter(name).required}
-        result = run(store_with_report, query.text, query.bind(required))
+        lang = params.get("lang", "nl") if query.parameter("lang") else "nl"
+        bound = {**required, **({"lang": lang} if query.parameter("lang") else {})}
+        result = run(store_with_report, query.text, query.bind(bound))
         columns = [v.value for v in result.variables]
         solutions = list(result)
         for position, column in enumerate(columns):
-            iris = {s[column] for s in solutions if isinstance(s[column], NamedNode)}
-            if column == "graph" or not any(_has_label(store_with_report, iri) for iri in iris):
+            labels = {s[column]: _labels(store_with_report, s[column], lang)
+                      for s in solutions if isinstance(s[column], NamedNode)}
+            if column == "graph" or not any(labels.values()):
                 continue
             label = f"{column}Label"
             if columns[position + 1:position + 2] != [label]:
@@ -600,4 +638,32 @@ def test_every_iri_column_has_its_label_beside_it(query: NamedQuery, store_with_
                 continue
             problems += [f"'{label}' is {s[label]} where '{column}' is {s[column]}"
                          for s in solutions if (s[column] is None) != (s[label] is None)][:1]
+            problems += [f"'{label}' is '{s[label].value}', not a {lang} label of {s[column]}"
+                         for s in solutions if labels.get(s[column]) and s[label].value not in labels[s[column]]][:1]
     assert not problems, f"{query.name}: " + "; ".join(dict.fromkeys(problems))
+
+
+#: a cell joining several values: GROUP_CONCAT(... ; separator="...") AS ?column
+LIST_CELL = re.compile(r'GROUP_CONCAT\((?:DISTINCT\s+)?[^;]+;\s*separator\s*=\s*"([^"]+)"\)\s+AS\s+\?(\w+)', re.I)
+
+
+def test_list_cells_are_found():
+    lists = {name: LIST_CELL.findall(q.text) for name, q in QUERIES.items()}
+    assert (" | ", "sources") in lists["findings"] and (", ", "tasks") in lists["agreements"]
+
+
+@pytest.mark.parametrize("query", [q for q in QUERIES.values() if LIST_CELL.search(q.text)], ids=lambda q: q.name)
+def test_list_cells_are_sorted(query: NamedQuery, store_with_report: Store):
+    """GROUP_CONCAT joins in no order the standard defines: each list cell must come sorted,
+    so that a cell means the same on every run and every store."""
+    lists = {column: separator for separator, column in LIST_CELL.findall(query.text)}
+    several = 0
+    for _files, params in query_examples(query) or [([], {})]:
+        for bound in ({}, params):  # the whole data, and the example's narrower call
+            for solution in run(store_with_report, query.text, query.bind(bound)):
+                for column, separator in lists.items():
+                    if solution[column] is not None and separator in solution[column].value:
+                        parts = solution[column].value.split(separator)
+                        several += 1
+                        assert parts == sorted(parts), f"{query.name}: '{column}' is {parts}"
+    assert several or query.name == "money-final-recipients", f"{query.name}: no list of several values to check"

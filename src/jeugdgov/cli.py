@@ -8,6 +8,8 @@ not, and 2 on bad input.
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import signal
 import sys
@@ -16,7 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -30,8 +32,11 @@ from jeugdgov.sparql.store import open_read_only
 from jeugdgov.validation import Report, defect_ids, validate
 from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.validation.reference_date import parse_as_of
-from jeugdgov.validation.report import as_json, as_turtle, print_text, with_evidence
+from jeugdgov.validation.report import print_text, with_evidence, write_json, write_turtle
 from jeugdgov.validation.rule_pages import rule_page
+
+if TYPE_CHECKING:
+    from jeugdgov.norms import Framework
 
 app = typer.Typer(
     help="Check how Dutch municipalities govern youth care: validate governance setups "
@@ -70,6 +75,21 @@ def _split_ids(values: list[str] | None) -> list[str] | None:
 AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", help="Reference date YYYY-MM-DD: the 'today' of every check that needs one "
     "(default: the end of the setup's period, else today). Same date, same report.", show_default=False)]
+
+
+NormsOption = Annotated[Path | None, typer.Option(
+    "--norms", help="A norm framework (a workbook with a sheet 'normen', a CSV or YAML file): also score "
+    "every setup on each norm (met, partly met, not met, not assessable). `jeugdgov template --norms` writes "
+    "one to copy.", show_default=False)]
+
+
+def _read_norms(path: Path | None) -> Framework | None:
+    """The norm framework given, read (and refused when bad) before any validation."""
+    if path is None:
+        return None
+    from jeugdgov.norms import read_framework
+
+    return read_framework(path)
 
 
 @app.command("validate")
@@ -132,6 +152,10 @@ def validate_command(
         "--evidence", help="Only report findings with this evidence status (comma-separated or repeated): "
         "established (recorded facts), unrecorded (to verify: a fact the data neither state nor deny), "
         "alleged (a party's claim).", show_default=False)] = None,
+    norms: NormsOption = None,
+    norm_table: Annotated[Path | None, typer.Option(
+        "--norm-table", help="With --norms: also write the norm table, one row per setup and norm, as .csv, "
+        ".xlsx or .json (for BI tools).", show_default=False)] = None,
 ) -> None:
     """Validate governance setups against the defect and data-quality shapes.
 
@@ -146,7 +170,16 @@ def validate_command(
       jeugdgov validate mysetup.ttl --shapes subsidy-passed-on,money-vs-accountability
 
       jeugdgov validate data/ --as-of 2021-06-30 --evidence established
+
+      jeugdgov validate data/lelystad.trig --norms examples/normenkader.xlsx --norm-table scores.csv
     """
+    framework = _read_norms(norms)
+    if norm_table is not None:
+        from jeugdgov.norms.rendering import check_table_output
+
+        if framework is None:
+            raise InputError("--norm-table writes the scores of a norm framework", hint="add --norms FILE")
+        check_table_output(norm_table)
     if (bool(paths) + bool(endpoint) + bool(store)) != 1:
         raise InputError("give data files or folders, --store FOLDER or --endpoint URL (one of the three)")
     if fetch and (check_setup or not check):
@@ -169,8 +202,29 @@ def validate_command(
             credentials=_credentials(user), check=check, check_setup=check_setup, fetch=fetch)
     if statuses:
         reports = with_evidence(reports, statuses)
-    _print_reports(reports, output_format, lang)
-    raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
+    if framework is None:
+        _print_reports(reports, output_format, lang)
+        raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
+    from jeugdgov.norms import rendering
+    from jeugdgov.norms.scoring import score_reports
+    from jeugdgov.report.comparison import chronological
+
+    with _spinner("scoring the norms"):
+        table = score_reports(reports, framework, engine.value, order=chronological)
+    if norm_table is not None:
+        rendering.write_table(table, norm_table, lang.value)
+    if output_format is OutputFormat.json:
+        findings_json = io.StringIO()
+        write_json(reports, lang.value, findings_json)
+        document = json.loads(findings_json.getvalue())
+        document["norm_table"] = json.loads(rendering.as_json(table, lang.value))
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_reports(reports, output_format, lang)
+        if output_format is OutputFormat.text:
+            rendering.print_table(table, lang.value, stdout)
+    findings = any(not r.conforms for r in reports) or any(s.findings for s in table.scores.values())
+    raise typer.Exit(1 if findings else 0)
 
 
 @contextmanager
@@ -182,13 +236,15 @@ def _spinner(label: str) -> Iterator[Callable[[str], None]]:
 
 
 def _print_reports(reports: list[Report], output_format: OutputFormat, lang: Language) -> None:
-    # Only complete reports are printed: an interrupted validation prints nothing.
+    # Only complete reports are printed: an interrupted validation prints nothing. Machine-readable
+    # output goes straight to the stream, a piece at a time: rich would wrap every line of it.
     if output_format is OutputFormat.json:
-        stdout.out(as_json(reports, lang.value), highlight=False)
+        write_json(reports, lang.value, sys.stdout)
     elif output_format is OutputFormat.turtle:
-        stdout.out(as_turtle(reports), highlight=False)
+        write_turtle(reports, sys.stdout)
     else:
         print_text(reports, lang.value, stdout)
+    sys.stdout.flush()
 
 
 @app.command("explain")
@@ -318,6 +374,7 @@ def report_command(
         "--setup", help="Only report on the setup(s) with this name.")] = None,
     lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of the report.")] = Language.nl,
     as_of: AsOfOption = None,
+    norms: NormsOption = None,
 ) -> None:
     """Write a report for a council: one self-contained HTML file (CSS and pictures inline).
 
@@ -332,19 +389,29 @@ def report_command(
       jeugdgov report data/lelystad.trig --out rapport.html
 
       jeugdgov report data/ --out report.html --lang en
+
+      jeugdgov report data/lelystad.trig --norms examples/normenkader.xlsx --out rapport.html
     """
     from jeugdgov.report.html import check_output, write
     from jeugdgov.setups import select
 
     check_output(out)
+    framework = _read_norms(norms)
     reference = parse_as_of(as_of) if as_of else None
     with _spinner("validating") as step:
         reports = []
         for chosen in select(load(*paths), setup):
             step(f"validating {chosen.name}")
             reports.append(validate(chosen, as_of=reference))
+        table = None
+        if framework is not None:
+            from jeugdgov.norms import score_setups
+            from jeugdgov.report.comparison import chronological
+
+            step("scoring the norms")
+            table = score_setups([r.setup for r in chronological(reports)], framework, as_of=reference)
         step("drawing")
-        write(reports, out, lang=lang.value)
+        write(reports, out, lang=lang.value, norms=table)
     stderr.print(f"wrote {out} ({len(reports)} setups)", highlight=False)
 
 
@@ -369,8 +436,10 @@ def compare_command(
     lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of labels and messages.")]
         = Language.nl,
     as_of: AsOfOption = None,
+    norms: NormsOption = None,
 ) -> None:
-    """Compare the findings of two setups: which defects appear, persist and disappear.
+    """Compare the findings of two setups: which defects appear, persist and disappear; with
+    --norms also each norm's score before and after (csv: one row per norm instead).
 
     Setups are compared by defect: phases of a case rest on different facts, so the same
     defect is found on different nodes. Exits 0 when the comparison is printed, whatever it
@@ -385,6 +454,8 @@ def compare_command(
     from jeugdgov.report.comparison import as_csv, as_json, as_text, compare_reports
     from jeugdgov.setups import select
 
+    framework = _read_norms(norms)
+
     if data:
         loaded = load(*data)
         earlier, later = (select(loaded, [name])[0] for name in (before, after))
@@ -397,7 +468,20 @@ def compare_command(
     reference = parse_as_of(as_of) if as_of else None
     comparison = compare_reports(validate(earlier, as_of=reference), validate(later, as_of=reference))
     render = {CompareFormat.text: as_text, CompareFormat.json: as_json, CompareFormat.csv: as_csv}[output_format]
-    sys.stdout.write(render(comparison, lang.value))
+    text = render(comparison, lang.value)
+    if framework is not None:
+        from jeugdgov.norms import rendering, score_setups
+
+        table = score_setups([earlier, later], framework, as_of=reference)
+        changes = rendering.compare_scores(table, earlier.name, later.name, lang.value)
+        if output_format is CompareFormat.text:
+            text += "\n" + rendering.changes_as_text(changes, lang.value)
+        elif output_format is CompareFormat.json:
+            text = json.dumps({**json.loads(text), "norms": rendering.changes_as_dicts(changes)},
+                              ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = rendering.changes_as_csv(changes)
+    sys.stdout.write(text)
     sys.stdout.flush()
 
 
@@ -478,7 +562,7 @@ def query_command(
     """
     from jeugdgov.sparql.library import refuse_remote_calls, resolve, run
     from jeugdgov.sparql.remote import query as remote_query
-    from jeugdgov.sparql.results import print_table, serialize_result
+    from jeugdgov.sparql.results import print_table, write_result
     from jeugdgov.sparql.store import memory_store
 
     if endpoint and data:
@@ -497,8 +581,7 @@ def query_command(
     if output_format is QueryFormat.table:
         print_table(result, stdout, query.prefixes, hidden=[p.name for p in query.parameters])
         return
-    body, _media = serialize_result(result, output_format.value)
-    sys.stdout.buffer.write(body)
+    write_result(result, output_format.value, sys.stdout.buffer)
     sys.stdout.buffer.flush()
 
 
@@ -514,6 +597,9 @@ def template_command(
                                       "for CSV files.", show_default=False)],
     lang: Annotated[Language, typer.Option("--lang", help="Language of sheet names, first header row, lists "
                                            "and instructions.")] = Language.nl,
+    norms: Annotated[bool, typer.Option("--norms", help="Write instead the catalogue's own norm framework "
+                                        "(its defects grouped under research questions) to copy and edit: "
+                                        ".xlsx, .csv or .yaml.")] = False,
 ) -> None:
     """Write the empty workbook for describing a setup: one sheet per kind of fact, headers in
     Dutch and English, drop-down lists from the taxonomies and an instructions sheet.
@@ -523,7 +609,15 @@ def template_command(
     Example:
 
       jeugdgov template --out mijn-regio.xlsx && jeugdgov validate mijn-regio.xlsx
+
+      jeugdgov template --norms --out normenkader.xlsx
     """
+    if norms:
+        from jeugdgov.norms.catalogue import write_framework
+
+        write_framework(out, lang.value)
+        stderr.print(f"wrote the catalogue's norm framework to {out}", highlight=False)
+        return
     from jeugdgov.workbook import write_template
 
     write_template(out, lang.value)
@@ -707,6 +801,7 @@ def serve_command(
         "--memory-limit", min=0, help="Megabytes of memory per query worker (0: no limit).")] = 2048,
     max_result: Annotated[int, typer.Option(
         "--max-result", min=1, help="Largest result, in megabytes.")] = 200,
+    norms: NormsOption = None,
 ) -> None:
     """Serve a SPARQL 1.1 endpoint for BI tools, with the named queries as CSV URLs.
 
@@ -734,8 +829,11 @@ def serve_command(
         if not update_token:
             raise InputError(f"--update-token: the environment variable {update_token_variable} is not set or empty",
                              hint=f"export {update_token_variable}=A-LONG-RANDOM-TOKEN first")
+    if norms is not None and not validate_first:
+        raise InputError("--norms scores the setups validated first", hint="add --validate")
     serve_data(data, store, library(queries), host=host, port=port, writable=writable, timeout=timeout,
                max_body=max_request, workers=workers, log=not quiet, validate=validate_first,
+               norms=_read_norms(norms),
                allow_service=tuple(allow_service or ()), update_token=update_token,
                memory_limit=memory_limit * 2**20 or None, max_result=max_result * 2**20,
                note=lambda line: stderr.print(line, highlight=False))

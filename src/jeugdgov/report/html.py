@@ -15,13 +15,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from jeugdgov.errors import InputError
+from jeugdgov.norms.scoring import SCORE_LABELS, NormTable
 from jeugdgov.report.comparison import STATUS_LABELS, STATUSES, chronological
 from jeugdgov.report.content import build
 from jeugdgov.report.pictures import pictures
 from jeugdgov.validation.catalogue import defect_label
 from jeugdgov.validation.findings import EVIDENCE, Report
 from jeugdgov.viz.static import atomic_write
-from jeugdgov.viz.views import SEVERITY_COLOURS, SEVERITY_LABELS
+from jeugdgov.viz.views import SEVERITY_COLOURS, SEVERITY_LABELS, finding_numbers
 
 #: The words of the page, in each language.
 TEXT = {
@@ -44,6 +45,10 @@ TEXT = {
         "from_to": "Van {a} naar {b}", "defect": "Gebrek", "change": "Verandering", "before": "eerder",
         "after": "later", "question": "Vast te leggen",
         "established": "vastgesteld", "unrecorded": "niet vastgelegd", "alleged_status": "bewering",
+        "norm_table": "Normentabel", "norm": "Norm", "see_findings": "Zie de bevindingen bij dit gebrek",
+        "norm_intro": "Per norm en inrichting: voldaan, deels voldaan (sommige knopen voldoen, andere niet; of "
+                      "alleen beweringen), niet voldaan, of niet te beoordelen (een feit ontbreekt, of er is niets "
+                      "om te toetsen). Elke cel verwijst naar wat zij vaststelt.",
         "generated": "Gemaakt met jeugdgov. Bevindingen zijn genummerd per inrichting; dezelfde nummers staan in "
                      "de beelden.",
     },
@@ -66,14 +71,19 @@ TEXT = {
         "from_to": "From {a} to {b}", "defect": "Defect", "change": "Change", "before": "before",
         "after": "after", "question": "To record",
         "established": "established", "unrecorded": "unrecorded", "alleged_status": "claim",
+        "norm_table": "Norm table", "norm": "Norm", "see_findings": "See the findings of this defect",
+        "norm_intro": "Per norm and setup: met, partly met (some nodes meet it, others do not; or only claims), "
+                      "not met, or not assessable (a fact is missing, or there is nothing to assess). Each cell "
+                      "links to what it rests on.",
         "generated": "Made with jeugdgov. Findings are numbered per setup; the pictures use the same numbers.",
     },
 }
 _EVIDENCE_WORD = {"established": "established", "unrecorded": "unrecorded", "alleged": "alleged_status"}
 
 
-def render(reports: Sequence[Report], lang: str = "nl") -> str:
-    """The report on these validation reports as an HTML page (a string)."""
+def render(reports: Sequence[Report], lang: str = "nl", norms: NormTable | None = None) -> str:
+    """The report on these validation reports as an HTML page (a string); with ``norms``, the
+    norm table comes first."""
     if lang not in TEXT:
         raise InputError(f"unknown language '{lang}'", hint=f"choose from: {', '.join(TEXT)}")
     reports = chronological(reports)
@@ -88,14 +98,17 @@ def render(reports: Sequence[Report], lang: str = "nl") -> str:
         evidence=EVIDENCE, evidence_words={e: TEXT[lang][_EVIDENCE_WORD[e]] for e in EVIDENCE},
         statuses=STATUSES, status_words={s: STATUS_LABELS[s][lang] for s in STATUSES},
         defect_name=lambda defect: defect_label(defect, lang),
+        norms=norms, score_words={s: SCORE_LABELS[s][lang] for s in SCORE_LABELS},
+        defect_anchors={r.setup.name: {d: f"defect-{n}-{d}" for d, n in finding_numbers(r.findings).items()}
+                        for r in reports},
     )
 
 
-def write(reports: Sequence[Report], out: str | Path, lang: str = "nl") -> Path:
+def write(reports: Sequence[Report], out: str | Path, lang: str = "nl", norms: NormTable | None = None) -> Path:
     """Write the report to ``out`` atomically: a failure leaves no half-written file."""
     out = Path(out)
     check_output(out)
-    page = render(reports, lang)
+    page = render(reports, lang, norms)
     atomic_write(out, lambda path: path.write_text(page, encoding="utf-8"))
     return out
 

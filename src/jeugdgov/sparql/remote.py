@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pyoxigraph import (
     DefaultGraph,
+    Literal,
     NamedNode,
     QueryResultsFormat,
     RdfFormat,
@@ -360,9 +361,43 @@ def _post_batch(url: str, triples: Sequence[Triple], credentials: Credentials | 
 
 def _insert_batch(endpoint: str, graph: str, triples: Sequence[Triple], credentials: Credentials | None,
                   what: str) -> None:
-    lines = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-    sparql_update(endpoint, f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}", credentials=credentials,
-                  what=what)
+    _insert_graphs(endpoint, {graph: triples}, credentials, what)
+
+
+def _insert_graphs(endpoint: str, graphs: Mapping[str, Sequence[Triple]], credentials: Credentials | None,
+                   what: str) -> None:
+    """One INSERT DATA of triples into several graphs."""
+    blocks = "".join(f"GRAPH <{graph}> {{\n" + "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
+                     + "}\n" for graph, triples in graphs.items())
+    sparql_update(endpoint, f"INSERT DATA {{\n{blocks}}}", credentials=credentials, what=what)
+
+
+def _first_of_each_tag(graphs: Mapping[str, list[Triple]]) -> tuple[dict[str, list[Triple]], dict[str, list[Triple]]]:
+    """The graphs split in two: the first triple with each language tag and each datatype, and
+    all the others.
+
+    Virtuoso numbers a language tag (and a datatype) the first time it stores one, in a table of
+    its own; two writes side by side that bring the same new tag can both try to add it, and one
+    fails with "SR197: Non unique primary key on DB.DBA.RDF_LANGUAGE" (openlink/virtuoso-opensource
+    issue 1329). Written first, in one write of their own, these triples introduce every tag
+    before the writes that run side by side."""
+    seen: set[str] = set()
+    first: dict[str, list[Triple]] = {}
+    rest: dict[str, list[Triple]] = {}
+    for name, triples in graphs.items():
+        others = rest[name] = []
+        for triple in triples:
+            term = triple.object
+            if not isinstance(term, Literal):
+                others.append(triple)
+                continue
+            tag = f"@{term.language}" if term.language else term.datatype.value
+            if tag in seen:
+                others.append(triple)
+            else:
+                seen.add(tag)
+                first.setdefault(name, []).append(triple)
+    return first, rest
 
 
 def _again_if_rolled_back(write: Callable[[], object]) -> None:
@@ -396,8 +431,12 @@ def _push_update(endpoint: str, graphs: Mapping[str, list[Triple]], credentials:
                  graph_store: str | None = None) -> None:
     suffix = "-push-" + secrets.token_hex(6)
     fresh = [name + suffix for name in graphs]
+    first, rest = _first_of_each_tag(graphs)
     try:
-        _run_all(_fresh_writes(graphs, suffix, endpoint, graph_store, credentials))
+        if first:
+            _again_if_rolled_back(partial(_insert_graphs, endpoint, {n + suffix: t for n, t in first.items()},
+                                          credentials, "write the language tags and datatypes"))
+        _run_all(_fresh_writes(rest, suffix, endpoint, graph_store, credentials))
     except InputError as error:
         left = _drop_quietly(endpoint, fresh, credentials)
         raise InputError(f"{error.problem}; nothing was replaced" +

@@ -30,9 +30,7 @@ from pathlib import Path
 from jeugdgov.errors import InputError
 from jeugdgov.synth.country import (
     BYTES_PER_TRIPLE,
-    DATA_QUALITY_DEFECTS,
     DECISION_TRIPLES,
-    GOVERNANCE_DEFECTS,
     NOT_PLANTED,
     PLANTED,
     SETUPS,
@@ -42,11 +40,12 @@ from jeugdgov.synth.country import (
     decisions_of,
     layout,
     plan,
+    planted_defects,
 )
 from jeugdgov.synth.writer import RegionWriter, Writer
 
-__all__ = ["DATA_QUALITY_DEFECTS", "GOVERNANCE_DEFECTS", "NOT_PLANTED", "Estimate", "Parameters", "Planted",
-           "Summary", "check_room", "estimate", "generate", "planted_counts", "read_planted"]
+__all__ = ["NOT_PLANTED", "Estimate", "Parameters", "Planted", "Summary", "check_room", "estimate",
+           "generate", "planted_counts", "planted_defects", "read_planted"]
 
 
 @dataclass

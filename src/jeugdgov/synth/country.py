@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 
 from jeugdgov.errors import InputError
+from jeugdgov.validation.catalogue import defects, in_group
 
 BASE = "https://w3id.org/jeugdgov/id/synth/"
 JG = "https://w3id.org/jeugdgov/def#"
@@ -23,21 +24,11 @@ WGR_8 = "https://wetten.overheid.nl/jci1.3:c:BWBR0003740&artikel=8"
 CARE = JGT + "specialist-care"
 BASIC_CARE = JGT + "basic-care"
 
-GOVERNANCE_DEFECTS = (
-    "dual-role", "access-and-delivery", "advises-and-decides", "no-contact-point",
-    "decision-without-mandate", "external-mandate-without-consent", "delegation-without-basis",
-    "provider-decides-extension", "subsidy-passed-on", "money-vs-accountability",
-    "double-financing", "open-budget", "goals-not-measurable", "no-stake",
-    "indirect-commissioning", "inactive-body", "no-evaluation",
-)
-DATA_QUALITY_DEFECTS = (
-    "required-property", "wrong-datatype", "interval-order", "unknown-concept",
-    "dangling-reference", "undefined-term", "contradictory-absence",
-)
 #: Catalogue defects synth does not plant, each with the reason (none today: every defect of
 #: jeugdgov.validation.catalogue.defects() is planted).
 NOT_PLANTED: dict[str, str] = {}
-#: What each defect is planted on.
+#: What each defect is planted on: a defect of the catalogue is planted when the writer knows how
+#: (a pool here and its facts in writer.py), or excused in NOT_PLANTED.
 POOLS = {
     "advises-and-decides": "decision", "decision-without-mandate": "decision",
     "required-property": "decision", "wrong-datatype": "decision", "dangling-reference": "decision",
@@ -62,6 +53,14 @@ MAX_PROVIDERS = 100_000
 #: Inside the output folder: the setups (what to validate) and the planted findings beside them.
 SETUPS = "setups"
 PLANTED = "planted.json"
+
+
+def planted_defects(data_quality: bool = True) -> tuple[str, ...]:
+    """The catalogue's defects synth plants: governance defects first, then (with ``data_quality``)
+    the data-quality ones, each in the catalogue's order."""
+    governance = [d for d in defects() if not in_group(d, "data-quality")]
+    quality = [d for d in defects() if in_group(d, "data-quality")] if data_quality else []
+    return tuple(d for d in governance + quality if d not in NOT_PLANTED)
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ class Parameters:
             raise InputError("--providers must be at least 2")
 
     def defects(self) -> tuple[str, ...]:
-        return GOVERNANCE_DEFECTS + (DATA_QUALITY_DEFECTS if self.data_quality else ())
+        return planted_defects(self.data_quality)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from typing import TextIO
 
 from rdflib import RDF, SH, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV
@@ -63,7 +65,9 @@ def evidence_order(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: EVIDENCE.index(f.evidence))
 
 
-def as_json(reports: Sequence[Report], lang: str) -> str:
+def write_json(reports: Sequence[Report], lang: str, out: TextIO) -> None:
+    """The setups and their findings as one JSON document (indented by two), written in pieces
+    of some 16 kB as the findings are encoded: the document is never held whole."""
     document = {
         "setups": [
             {
@@ -76,24 +80,56 @@ def as_json(reports: Sequence[Report], lang: str) -> str:
             }
             for r in reports
         ],
-        "findings": [f.as_dict(lang) for r in reports for f in r.findings],
+        "findings": _Lazy(lambda: (f.as_dict(lang) for r in reports for f in r.findings),
+                          any(r.findings for r in reports)),
     }
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    pending: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(document):
+        pending.append(chunk)
+        size += len(chunk)
+        if size > 1 << 14:
+            out.write("".join(pending))
+            pending.clear()
+            size = 0
+    pending.append("\n")
+    out.write("".join(pending))
+
+
+class _Lazy(list):
+    """A list to json's encoder (which encodes only lists as arrays) whose items are made as it
+    reads them, and dropped once encoded."""
+
+    def __init__(self, items: Callable[[], Iterator[object]], nonempty: bool) -> None:
+        super().__init__()
+        self._items = items
+        self._nonempty = nonempty
+
+    def __iter__(self) -> Iterator[object]:
+        return self._items()
+
+    def __bool__(self) -> bool:
+        return self._nonempty
+
+
+def write_turtle(reports: Sequence[Report], out: TextIO) -> None:
+    """All SHACL validation reports as one Turtle document, each tagged with its setup, written
+    a report at a time (each with the prefixes it uses; blank node labels stay distinct)."""
+    for report in reports:
+        graph = Graph()
+        for prefix, namespace in (("sh", SH), ("dct", DCTERMS), ("jg", JG), ("prov", PROV)):
+            graph.bind(prefix, namespace)
+        graph += report.shacl_report
+        for node in report.shacl_report.subjects(RDF.type, SH.ValidationReport):
+            graph.add((node, DCTERMS.identifier, Literal(report.setup.name)))
+        out.write(graph.serialize(format="turtle"))
 
 
 def as_turtle(reports: Sequence[Report]) -> str:
-    """All SHACL validation reports in one Turtle document, each tagged with its setup."""
-    merged = Graph()
-    merged.bind("sh", SH)
-    merged.bind("dct", DCTERMS)
-    merged.bind("jg", JG)
-    merged.bind("prov", PROV)
-    for report in reports:
-        graph = report.shacl_report
-        for node in graph.subjects(RDF.type, SH.ValidationReport):
-            graph.add((node, DCTERMS.identifier, Literal(report.setup.name)))
-        merged += graph
-    return merged.serialize(format="turtle")
+    """:func:`write_turtle` into a string."""
+    text = io.StringIO()
+    write_turtle(reports, text)
+    return text.getvalue()
 
 
 def print_text(reports: Sequence[Report], lang: str, console: Console) -> None:

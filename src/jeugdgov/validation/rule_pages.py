@@ -1,7 +1,7 @@
 """A page per rule of the catalogue, from one source: the shapes, the defect taxonomy, the law
 articles and report sections of ``ontology/sources.ttl`` and the example graphs of
-:mod:`jeugdgov.validation.examples`. ``jeugdgov explain ID`` prints it; ``docs/defects/ID.md`` is
-the same text, written by ``tests/test_rule_pages.py --update`` and checked to be current.
+``shapes/examples/``. ``jeugdgov explain ID`` prints it; ``docs/defects/ID.md`` is the same text,
+written by ``python -m jeugdgov.validation.generate`` and checked to be current.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rdflib import RDFS, SH, SKOS, Graph, Literal, Node, URIRef
 from jeugdgov.resources import JG, JGD, LANGUAGES, ontology, shapes
 from jeugdgov.validation.catalogue import TARGETS, defect_ids, notation, refuse_unknown_defects
 from jeugdgov.validation.evidence import evidence_rule
-from jeugdgov.validation.examples import CASES, LAWFUL, PREFIXES
+from jeugdgov.validation.examples import PREFIXES, examples, without_prefixes
 
 #: Where a bundled vocabulary term is written as a CURIE on a page.
 CURIES = {
@@ -55,13 +55,13 @@ def rule_page(defect: str) -> str:
     lines += [f"- {_basis_line(b)}" for b in sorted(basis, key=str)]
     lines += ["", "## Example", "", "A minimal setup with the defect (with these prefixes):", ""]
     lines += _turtle(PREFIXES)
-    conforming, violating = CASES[defect]
-    lines += _turtle(violating)
+    example = examples()[defect]
+    lines += _turtle(without_prefixes(example.violating))
     lines += ["## Use instead", "", "The same setup without it:", ""]
-    lines += _turtle(conforming)
-    if defect in LAWFUL:
+    lines += _turtle(without_prefixes(example.conforming))
+    if example.lookalike:
         lines += ["A lawful case the rule leaves alone:", ""]
-        lines += _turtle(LAWFUL[defect])
+        lines += _turtle(without_prefixes(example.lookalike))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -123,8 +123,7 @@ def _basis_line(source: Node) -> str:
 
 
 def _turtle(body: str) -> list[str]:
-    text = "\n".join(line.strip() for line in body.strip().splitlines())
-    return ["```turtle", text, "```", ""]
+    return ["```turtle", body.strip(), "```", ""]
 
 
 @cache

@@ -63,8 +63,9 @@ def place(layout: Layout, lines: Sequence[tuple[Hashable, Hashable]], badge_size
     for node, size in sorted(badge_sizes.items(), key=lambda item: repr(item[0])):
         placement.badges[node] = _badge(layout.box(node), size, boxes + list(placement.badges.values()))
     taken = boxes + list(placement.badges.values())
+    bounds = {index: bounding_box(route) for index, route in placement.routes.items()}
     for index in sorted(label_sizes):
-        others = [route for i, route in placement.routes.items() if i != index]
+        others = [(bounds[i], route) for i, route in placement.routes.items() if i != index]
         box = _label(placement.routes[index], label_sizes[index], taken, others)
         placement.labels[index] = box
         taken.append(box)
@@ -96,15 +97,38 @@ def overlaps(a: Box, b: Box) -> bool:
 
 
 def crosses(box: Box, route: Sequence[Point]) -> bool:
-    """Whether a polyline passes through a box (sampled finely enough for labels and badges)."""
-    for (x1, y1), (x2, y2) in itertools.pairwise(route):
-        steps = max(2, int(max(abs(x2 - x1), abs(y2 - y1)) / 0.02))
-        for k in range(steps + 1):
-            t = k / steps
-            x, y = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
-            if box[0] < x < box[2] and box[1] < y < box[3]:
-                return True
+    """Whether a polyline passes through the inside of a box; running along an edge or touching
+    a corner does not count."""
+    left, bottom, right, top = box
+    for a, b in itertools.pairwise(route):
+        beside = ((a[0] <= left and b[0] <= left) or (a[0] >= right and b[0] >= right)
+                  or (a[1] <= bottom and b[1] <= bottom) or (a[1] >= top and b[1] >= top))
+        if not beside and segment_crosses(box, a, b):
+            return True
     return False
+
+
+def bounding_box(points: Sequence[Point]) -> Box:
+    """The smallest box around the points; a line crosses a box only if this box overlaps it."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def segment_crosses(box: Box, a: Point, b: Point) -> bool:
+    """Whether the segment from ``a`` to ``b`` has a point strictly inside ``box``: the range of
+    the segment's parameter t (0 at ``a``, 1 at ``b``) that is inside the box on both axes, as
+    open intervals (Liang-Barsky clipping), is not empty."""
+    low, high = 0.0, 1.0
+    for start, delta, lower, upper in ((a[0], b[0] - a[0], box[0], box[2]), (a[1], b[1] - a[1], box[1], box[3])):
+        if delta == 0:
+            if not lower < start < upper:
+                return False
+            continue
+        enter, leave = (lower - start) / delta, (upper - start) / delta
+        if enter > leave:
+            enter, leave = leave, enter
+        low, high = max(low, enter), min(high, leave)
+    return low < high
 
 
 def _column_half_widths(layout: Layout) -> dict[int, float]:
@@ -186,8 +210,10 @@ def _badge(node_box: Box, size: tuple[float, float], taken: list[Box]) -> Box:
     return min(candidates, key=lambda c: sum(_overlap_area(c, other) for other in taken))
 
 
-def _label(route: list[Point], size: tuple[float, float], taken: list[Box], others: list[list[Point]]) -> Box:
-    """The first free place along the middle of a line, preferring places no other line crosses."""
+def _label(route: list[Point], size: tuple[float, float], taken: list[Box],
+           others: list[tuple[Box, list[Point]]]) -> Box:
+    """The first free place along the middle of a line, preferring places no other line crosses
+    (``others``: the other lines, each with its bounding box)."""
     middle = route
     width, height = size
     best: tuple[tuple[float, int, int], Box] | None = None
@@ -195,7 +221,7 @@ def _label(route: list[Point], size: tuple[float, float], taken: list[Box], othe
         x, y = _along(middle, fraction)
         box = (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
         overlap = sum(_overlap_area(box, other) for other in taken)
-        crossing = sum(crosses(box, other) for other in others)
+        crossing = sum(overlaps(box, bounds) and crosses(box, other) for bounds, other in others)
         score = (overlap, crossing, rank)
         if best is None or score < best[0]:
             best = (score, box)

@@ -39,7 +39,7 @@ from jeugdgov.workbook.mapping import (
     mapping,
     text,
 )
-from jeugdgov.workbook.tables import Cell, CellError, Table, column_letter, read_tables
+from jeugdgov.workbook.tables import NORM_SHEETS, Cell, CellError, Table, column_letter, read_tables
 
 #: Characters RFC 3987 forbids in an IRI.
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
@@ -162,6 +162,7 @@ class _Reader:
         for name in self.mapping.about["name"].values():
             known[name.lower()] = "about"
         skipped = {n.lower() for n in [*self.mapping.instructions.values(), *self.mapping.lists.values()]}
+        skipped |= set(NORM_SHEETS)  # a norm framework, read by jeugdgov.norms
         found: dict[str, Table] = {}
         for table in read_tables(self.path):
             name = table.name.strip().lower()

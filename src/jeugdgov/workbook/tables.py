@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from jeugdgov.errors import InputError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".ods")
 #: A folder of CSV files is a workbook when it holds the sheet naming its template version.
 ABOUT_FILES = ("werkboek.csv", "workbook.csv")
+#: The sheet of a norm framework (jeugdgov.norms), which a setup workbook may hold beside its facts.
+NORM_SHEETS = ("normen", "norms")
 #: The error values spreadsheets show in a cell whose formula failed.
 _ERROR_TEXT = re.compile(r"^#(DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|SPILL!|CALC!|GETTING_DATA)$")
 Cell = str | int | float | bool | date | datetime | None
@@ -54,6 +54,8 @@ def is_workbook(path: Path) -> bool:
 
 def column_letter(index: int) -> str:
     """The spreadsheet letter of a 0-based column index (0 is A)."""
+    from openpyxl.utils import get_column_letter  # openpyxl only where a workbook is at hand
+
     return get_column_letter(index + 1)
 
 
