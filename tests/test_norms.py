@@ -345,12 +345,35 @@ def test_a_header_that_is_no_column_is_refused_with_the_columns(tmp_path):
         read_framework(path)
 
 
-def test_a_framework_in_english_headers_and_yaml_reads_alike(tmp_path, typed):
+def test_a_framework_in_english_headers_yaml_and_turtle_reads_alike(tmp_path, typed):
     english = tmp_path / "norms.xlsx"
     type_workbook(english, TYPED, lang="en")
-    yaml_file = tmp_path / "norms.yaml"
+    yaml_file, turtle = tmp_path / "norms.yaml", tmp_path / "norms.ttl"
     write_rows(TYPED, yaml_file)
+    write_rows(TYPED, turtle)
     assert read_framework(english).norms == read_framework(typed).norms == read_framework(yaml_file).norms
+    by_id = sorted(read_framework(typed).norms, key=lambda n: n.id)
+    assert read_framework(turtle).norms == by_id  # a graph has no order of its own: by id
+
+
+def test_a_bad_norm_in_turtle_is_named_by_its_node_and_property(tmp_path):
+    path = tmp_path / "norms.ttl"
+    path.write_text(PREFIXES + """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        ex:n1 a jg:Norm ; jg:normId "N1" ; rdfs:label "x"@nl ; jg:normPattern "defect" ; jg:normDefect "dual-rol" .
+        ex:n2 a jg:Norm ; jg:normId "N2" ; rdfs:label "y"@nl ; jg:normPattern "defect" ; jg:defect "dual-role" .
+        """, encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        read_framework(path)
+    text = str(refused.value)
+    assert "norm <https://w3id.org/jeugdgov/id/test/n1>, property jg:normDefect: 'dual-rol' is no defect" in text
+    assert "norm <https://w3id.org/jeugdgov/id/test/n2>: unknown properties jg:defect" in text
+
+
+def test_turtle_that_does_not_parse_is_refused_with_the_parser_s_words(tmp_path):
+    path = tmp_path / "norms.ttl"
+    path.write_text(PREFIXES + "ex:n1 a jg:Norm ; jg:normId .\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"not valid Turtle: .*line 9"):
+        read_framework(path)
 
 
 # -- the table as files ------------------------------------------------------------------------

@@ -78,7 +78,7 @@ AsOfOption = Annotated[str | None, typer.Option(
 
 
 NormsOption = Annotated[Path | None, typer.Option(
-    "--norms", help="A norm framework (a workbook with a sheet 'normen', a CSV or YAML file): also score "
+    "--norms", help="A norm framework (a workbook with a sheet 'normen', a CSV, YAML or Turtle file): also score "
     "every setup on each norm (met, partly met, not met, not assessable). `jeugdgov template --norms` writes "
     "one to copy.", show_default=False)]
 
@@ -599,7 +599,7 @@ def template_command(
                                            "and instructions.")] = Language.nl,
     norms: Annotated[bool, typer.Option("--norms", help="Write instead the catalogue's own norm framework "
                                         "(its defects grouped under research questions) to copy and edit: "
-                                        ".xlsx, .csv or .yaml.")] = False,
+                                        ".xlsx, .csv, .yaml or .ttl.")] = False,
 ) -> None:
     """Write the empty workbook for describing a setup: one sheet per kind of fact, headers in
     Dutch and English, drop-down lists from the taxonomies and an instructions sheet.

@@ -1,6 +1,6 @@
 """The auditor's own norm framework (normenkader) and the norm table (scorecard).
 
-:mod:`.framework` reads the norms (a workbook sheet ``normen``, CSV or YAML) and refuses bad
+:mod:`.framework` reads the norms (a workbook sheet ``normen``, CSV, YAML or Turtle) and refuses bad
 rows, all at once; :mod:`.patterns` compiles them into SHACL shapes that both validation
 engines evaluate like the catalogue's; :mod:`.scoring` scores each setup on each norm (met,
 partly met, not met, not assessable) with the findings behind each score; :mod:`.rendering`

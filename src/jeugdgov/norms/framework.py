@@ -1,5 +1,5 @@
-"""Reading a norm framework (normenkader): the sheet ``normen`` of a workbook, a CSV file, or
-YAML; every row checked, and every bad row refused at once with its sheet, row, column and fix.
+"""Reading a norm framework (normenkader): the sheet ``normen`` of a workbook, a CSV file, YAML
+or Turtle; every row checked, and every bad row refused at once with its sheet, row, column and fix.
 
 A row holds a norm's id, its text in Dutch and English, the research question it belongs to,
 severity, source, basis, and the check: one of the patterns of :mod:`jeugdgov.norms.patterns`
@@ -16,11 +16,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
-from rdflib import OWL, RDF, RDFS, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from jeugdgov.errors import InputError
-from jeugdgov.resources import VOCABULARY_PREFIX, is_vocabulary_term, ontology
+from jeugdgov.resources import JG, VOCABULARY_PREFIX, is_vocabulary_term, ontology
 from jeugdgov.validation.catalogue import defects
 from jeugdgov.workbook.tables import NORM_SHEETS, CellError, Table, column_letter, is_workbook, read_tables
 
@@ -132,7 +132,7 @@ class Framework:
 
 
 def read_framework(path: str | Path) -> Framework:
-    """The framework in a workbook (its sheet ``normen`` or ``norms``), a CSV file or YAML.
+    """The framework in a workbook (its sheet ``normen`` or ``norms``), a CSV, YAML or Turtle file.
 
     Raises an InputError listing every bad row, each with where it is and how to fix it."""
     path = Path(path)
@@ -142,6 +142,8 @@ def read_framework(path: str | Path) -> Framework:
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         rows = _yaml_rows(path)
+    elif suffix in (".ttl", ".turtle"):
+        rows = _turtle_rows(path)
     elif suffix == ".csv":
         rows = _table_rows(Table(path.stem, _csv_table(path)), path)
     elif is_workbook(path) or path.is_dir():
@@ -151,7 +153,7 @@ def read_framework(path: str | Path) -> Framework:
                              hint="add the sheet: jeugdgov template --norms --out normen.xlsx writes one to copy")
         rows = _table_rows(tables[0], path)
     else:
-        raise InputError(f"a norm framework is a workbook (.xlsx, .ods), a CSV file or YAML, not '{suffix}'",
+        raise InputError(f"a norm framework is a workbook (.xlsx, .ods), a CSV, YAML or Turtle file, not '{suffix}'",
                          file=path, hint="write one with: jeugdgov template --norms --out normen.xlsx")
     return framework_from_rows(rows, path)
 
@@ -280,6 +282,46 @@ def _yaml_rows(path: Path) -> list[Row]:
     return rows
 
 
+#: A framework in Turtle: each jg:Norm with the columns as properties (its text: rdfs:label).
+TURTLE = {"id": JG.normId, "question": JG.researchQuestion, "severity": JG.normSeverity, "source": JG.normSource,
+          "basis": RDFS.seeAlso, "pattern": JG.normPattern, "class": JG.normClass, "property": JG.normProperty,
+          "condition": JG.normCondition, "value": JG.normValue, "role_a": JG.roleA, "role_b": JG.roleB,
+          "minimum": JG.normMinimum, "defect": JG.normDefect, "sparql": JG.normQuery}
+
+
+def _turtle_rows(path: Path) -> list[Row]:
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as error:  # rdflib raises parser errors of several kinds
+        raise InputError(f"not valid Turtle: {' '.join(str(error).split())[:300]}", file=path,
+                         hint="see docs/norm-frameworks.md for a framework in Turtle") from None
+    keys = {predicate: key for key, predicate in TURTLE.items()}
+    rows = []
+    for node in sorted(graph.subjects(RDF.type, JG.Norm), key=lambda n: str(graph.value(n, JG.normId) or n)):
+        cells: dict[str, list[str]] = {}
+        unknown = []
+        for predicate, value in graph.predicate_objects(node):
+            if predicate == RDFS.label:
+                lang = getattr(value, "language", None) or "nl"
+                cells.setdefault(f"norm_{lang}", []).append(str(value))
+            elif predicate in keys:
+                written = f"<{value}>" if isinstance(value, URIRef) else str(value)
+                cells.setdefault(keys[predicate], []).append(written)
+            elif predicate != RDF.type:
+                unknown.append(short_name(str(predicate)))
+        row = Row({k: " ".join(sorted(v)) for k, v in cells.items()}, f"norm {short_name(str(node))}",
+                  {k: f"property {short_name(str(p))}" for k, p in TURTLE.items()}
+                  | {"norm_nl": "property rdfs:label@nl", "norm_en": "property rdfs:label@en"})
+        if unknown:
+            row.cells["_bad"] = f"unknown properties {', '.join(sorted(unknown))}"
+        rows.append(row)
+    if not rows:
+        raise InputError("the Turtle file holds no jg:Norm", file=path,
+                         hint="describe each norm as [] a jg:Norm ; jg:normId \"N1\" ; ... (docs/norm-frameworks.md)")
+    return rows
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -386,20 +428,21 @@ def _header(row: Row, key: str) -> str:
     return column.split("'")[1] if "'" in column else column
 
 
-def _expand(token: str) -> str | None:
+def expand(token: str) -> str | None:
+    """A CURIE of the norm prefixes, an <IRI> or a web address as an IRI; None for anything else."""
     token = token.strip()
     if token.startswith("<") and token.endswith(">"):
         return token[1:-1]
     if re.match(r"^https?://\S+$", token):
         return token
     prefix, _, local = token.partition(":")
-    if local and prefix in PREFIXES:
+    if local and prefix in PREFIXES and not re.search(r"\s", local):
         return PREFIXES[prefix] + local
     return None
 
 
 def _iri(token: str, fail: Fail) -> str:
-    iri = _expand(token)
+    iri = expand(token)
     if iri is None:
         fail(f"'{token}' is not an IRI", f"write a full IRI (https://...) or a CURIE with one of the prefixes "
              f"{', '.join(PREFIXES)}")
@@ -430,7 +473,7 @@ def _role(token: str, fail: Fail) -> URIRef:
 
 
 def _value(token: str, pattern: str, fail: Fail) -> URIRef | str:
-    if _expand(token) is not None:
+    if expand(token) is not None:
         return _term(token, fail, "term")
     if pattern == "required-fact" or pattern == "threshold":
         return token  # a literal such as true or 3, written as SPARQL writes it
