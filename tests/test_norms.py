@@ -20,6 +20,7 @@ from jeugdgov.errors import InputError
 from jeugdgov.norms import read_framework, score_setups
 from jeugdgov.norms.catalogue import catalogue_rows, write_rows
 from jeugdgov.norms.framework import COLUMNS, HEADERS, framework_from_rows, rows_from_mappings
+from jeugdgov.norms.pages import norm_page
 from jeugdgov.norms.rendering import as_csv, as_json, compare_scores, write_table
 from jeugdgov.setups import Setup, load
 from jeugdgov.validation import validate
@@ -374,6 +375,17 @@ def test_turtle_that_does_not_parse_is_refused_with_the_parser_s_words(tmp_path)
     path.write_text(PREFIXES + "ex:n1 a jg:Norm ; jg:normId .\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"not valid Turtle: .*line 9"):
         read_framework(path)
+
+
+def test_explain_prints_a_norm_s_page_with_the_shape_it_compiles_to():
+    framework = read_framework(EXAMPLE)
+    page = norm_page(framework, "S1")
+    assert "Pattern `required-fact`" in page and "- condition: `$this jg:assignsTask jgt:care-delivery .`" in page
+    assert "(`jg:noValue jg:hasGoal`" in page
+    assert "<urn:jeugdgov:norm-shape:S1> a sh:NodeShape" in page and "jg:readsAbsenceOf jg:hasGoal" in page
+    assert "jeugdgov explain open-budget" in norm_page(framework, "G4")
+    with pytest.raises(InputError, match=r"(?s)no norm 'X9'.*choose from: R1, R2"):
+        norm_page(framework, "X9")
 
 
 # -- the table as files ------------------------------------------------------------------------

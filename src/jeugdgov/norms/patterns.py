@@ -89,7 +89,7 @@ def _compile(norm: Norm, graph: Graph, prefixes: Node) -> None:
     else:
         graph.add((shape, SH.targetClass, norm.klass))
     if norm.pattern in ("required-fact", "path-exists", "threshold") and not (norm.minimum and norm.minimum.share):
-        absence = _absence(norm.path or "")
+        absence = absence_read(norm.path or "")
         if absence is not None:
             prop, inverse = absence
             graph.add((shape, JG.readsAbsenceOfInverse if inverse else JG.readsAbsenceOf, prop))
@@ -210,7 +210,7 @@ def _prefixes() -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
-def _absence(path: str) -> tuple[URIRef, bool] | None:
+def absence_read(path: str) -> tuple[URIRef, bool] | None:
     """The property whose absence a path reads first, and whether it is read inversely."""
     first = re.split(r"[/|*+?()]", path.strip(), maxsplit=1)[0].strip()
     inverse = first.startswith("^")
