@@ -339,6 +339,16 @@ def test_a_malformed_framework_lists_every_bad_row_with_sheet_row_column_and_fix
     assert f"{len(expected)} problem(s)" in text
 
 
+def test_a_norm_that_would_call_out_over_the_network_is_refused():
+    rows = [{"id": "N1", "norm_nl": "x", "pattern": "sparql", "class": "jg:Agreement",
+             "sparql": "SELECT $this WHERE { SERVICE <http://example.org/sparql> { $this ?p ?o } }"},
+            {"id": "N2", "norm_nl": "x", "pattern": "required-fact", "class": "jg:Agreement", "property": "jg:party",
+             "condition": "$this jg:party ?p . service <http://example.org/sparql> { ?p ?q ?r }"}]
+    with pytest.raises(InputError) as refused:
+        framework_from_rows(rows_from_mappings(rows))
+    assert str(refused.value).count("calls another SPARQL endpoint (SERVICE)") == 2
+
+
 def test_a_header_that_is_no_column_is_refused_with_the_columns(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("id,norm (nl),patroon,klas\nN1,x,defect,jg:Agreement\n", encoding="utf-8")

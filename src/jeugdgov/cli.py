@@ -88,8 +88,11 @@ def _read_norms(path: Path | None) -> Framework | None:
     if path is None:
         return None
     from jeugdgov.norms import read_framework
+    from jeugdgov.norms.patterns import compile_framework
 
-    return read_framework(path)
+    framework = read_framework(path)
+    compile_framework(framework)  # a check its cells only show together is refused now, not after validating
+    return framework
 
 
 @app.command("validate")

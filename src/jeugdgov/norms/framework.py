@@ -21,6 +21,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, VOCABULARY_PREFIX, is_vocabulary_term, ontology
+from jeugdgov.sparql.text import lex
 from jeugdgov.validation.catalogue import defects
 from jeugdgov.workbook.tables import NORM_SHEETS, CellError, Table, column_letter, is_workbook, read_tables
 
@@ -475,8 +476,9 @@ def _role(token: str, fail: Fail) -> URIRef:
 def _value(token: str, pattern: str, fail: Fail) -> URIRef | str:
     if expand(token) is not None:
         return _term(token, fail, "term")
-    if pattern == "required-fact" or pattern == "threshold":
-        return token  # a literal such as true or 3, written as SPARQL writes it
+    if pattern == "required-fact" or pattern == "threshold":  # a literal such as true or 3, as SPARQL writes it
+        _check_sparql(f"SELECT * WHERE {{ ?s ?p {token} }}", fail, 'write a value as SPARQL does: true, 3, "text"')
+        return token
     fail(f"'{token}' is not an IRI", "write the node or class the path must (not) reach, e.g. jg:Agreement")
     return token
 
@@ -497,6 +499,10 @@ def _minimum(text: str, fail: Fail) -> Minimum | None:
 
 
 def _check_sparql(text: str, fail: Fail, fix: str) -> None:
+    if any(token.upper == "SERVICE" for token in lex(text, strict=False)):
+        fail("the query calls another SPARQL endpoint (SERVICE)", "a norm reads only the setup: remove the "
+             "SERVICE clause (checking a norm makes no network requests)")
+        return
     try:
         prepareQuery(SPARQL_PREFIXES + text)
     except Exception as error:  # pyparsing and rdflib errors alike mean: not SPARQL

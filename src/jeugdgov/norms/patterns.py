@@ -27,7 +27,9 @@ from __future__ import annotations
 import re
 
 from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
+from rdflib.plugins.sparql import prepareQuery
 
+from jeugdgov.errors import InputError
 from jeugdgov.norms.framework import PREFIXES, Framework, Norm, is_class, short_name
 from jeugdgov.resources import JG
 
@@ -98,7 +100,14 @@ def _compile(norm: Norm, graph: Graph, prefixes: Node) -> None:
     graph.add((shape, SH.sparql, constraint))
     graph.add((constraint, RDF.type, SH.SPARQLConstraint))
     graph.add((constraint, SH.prefixes, prefixes))
-    graph.add((constraint, SH.select, Literal(select(norm))))
+    query = select(norm)
+    try:  # each part was checked on reading; this catches what only their combination breaks
+        prepareQuery(_prefixes() + query)
+    except Exception as error:  # pyparsing and rdflib errors alike
+        raise InputError(f"{norm.origin}: the check of norm {norm.id} is no valid SPARQL once its cells are "
+                         f"put together ({' '.join(str(error).split())[:160]})",
+                         hint="check the cells 'eigenschap', 'voorwaarde' and 'waarde' together") from None
+    graph.add((constraint, SH.select, Literal(query)))
     for lang, text in _message(norm).items():
         graph.add((constraint, SH.message, Literal(text, lang=lang)))
 
