@@ -11,7 +11,8 @@ framework, for ``jeugdgov template --norms``, and writes frameworks.
 
 from __future__ import annotations
 
-from jeugdgov.norms.framework import Framework, Norm, read_framework
+from jeugdgov.norms.framework import Framework, Norm
+from jeugdgov.norms.reading import read_framework
 from jeugdgov.norms.scoring import SCORES, NormTable, Score, score_setups
 
 __all__ = ["SCORES", "Framework", "Norm", "NormTable", "Score", "read_framework", "score_setups"]

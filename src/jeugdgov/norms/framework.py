@@ -1,9 +1,10 @@
-"""Reading a norm framework (normenkader): the sheet ``normen`` of a workbook, a CSV file, YAML
-or Turtle; every row checked, and every bad row refused at once with its sheet, row, column and fix.
+"""A norm framework (normenkader) and the checks of its rows: every row checked, and every bad
+row refused at once with where it is (sheet, row, column) and the fix.
 
 A row holds a norm's id, its text in Dutch and English, the research question it belongs to,
 severity, source, basis, and the check: one of the patterns of :mod:`jeugdgov.norms.patterns`
-with its parameters in the columns that pattern reads.
+with its parameters in the columns that pattern reads. :mod:`jeugdgov.norms.reading` reads the
+rows from a workbook, CSV, YAML or Turtle.
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, VOCABULARY_PREFIX, is_vocabulary_term, ontology
 from jeugdgov.sparql.text import lex
 from jeugdgov.validation.catalogue import defects
-from jeugdgov.workbook.tables import NORM_SHEETS, CellError, Table, column_letter, is_workbook, read_tables
 
 #: The prefixes a norm may use in CURIEs, paths, conditions and SPARQL.
 PREFIXES = {
@@ -132,33 +131,6 @@ class Framework:
         return list(dict.fromkeys(n.question for n in self.norms))
 
 
-def read_framework(path: str | Path) -> Framework:
-    """The framework in a workbook (its sheet ``normen`` or ``norms``), a CSV, YAML or Turtle file.
-
-    Raises an InputError listing every bad row, each with where it is and how to fix it."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError("no such file or folder", file=path,
-                         hint="write one with: jeugdgov template --norms --out normen.xlsx")
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        rows = _yaml_rows(path)
-    elif suffix in (".ttl", ".turtle"):
-        rows = _turtle_rows(path)
-    elif suffix == ".csv":
-        rows = _table_rows(Table(path.stem, _csv_table(path)), path)
-    elif is_workbook(path) or path.is_dir():
-        tables = [t for t in read_tables(path) if t.name.strip().lower() in NORM_SHEETS]
-        if not tables:
-            raise InputError(f"no sheet '{NORM_SHEETS[0]}' (or '{NORM_SHEETS[1]}') with norms", file=path,
-                             hint="add the sheet: jeugdgov template --norms --out normen.xlsx writes one to copy")
-        rows = _table_rows(tables[0], path)
-    else:
-        raise InputError(f"a norm framework is a workbook (.xlsx, .ods), a CSV, YAML or Turtle file, not '{suffix}'",
-                         file=path, hint="write one with: jeugdgov template --norms --out normen.xlsx")
-    return framework_from_rows(rows, path)
-
-
 @dataclass
 class Row:
     """One row as written: its cells by column key, and how to name its place in a message."""
@@ -198,91 +170,6 @@ def framework_from_rows(rows: Iterable[Row], file: Path | str | None = None) -> 
     return Framework(norms, str(file or ""))
 
 
-# -- reading the rows ------------------------------------------------------------------------
-
-def _table_rows(table: Table, file: Path) -> list[Row]:
-    if not table.rows:
-        return []
-    known = {header.lower(): key for lang in HEADERS for key, header in HEADERS[lang].items()}
-    header = table.rows[0]
-    positions: dict[str, int] = {}
-    problems = []
-    for index, cell in enumerate(header):
-        title = str(cell).strip() if cell not in (None, "") else ""
-        if not title:
-            continue
-        key = known.get(title.lower())
-        if key is None:
-            close = difflib.get_close_matches(title.lower(), list(known), n=1, cutoff=0.6)
-            problems.append(f"sheet '{table.name}', row 1, column {column_letter(index)}: '{title}' is not a "
-                            "column of a norm framework — fix: " + (f"did you mean '{close[0]}'? " if close else "")
-                            + f"the columns are: {', '.join(HEADERS['nl'].values())}")
-        elif key in positions:
-            problems.append(f"sheet '{table.name}', row 1, column {column_letter(index)}: the column '{title}' "
-                            "appears twice — fix: keep one of them")
-        else:
-            positions[key] = index
-    if "id" not in positions and not problems:
-        problems.append(f"sheet '{table.name}', row 1: no column 'id' — fix: start from the header row that "
-                        "jeugdgov template --norms writes")
-    if problems:
-        raise InputError(f"{len(problems)} problem(s) in the norm framework's header:\n  - " + "\n  - ".join(problems),
-                         file=file, hint="copy the header row of jeugdgov template --norms")
-    columns = {key: f"column '{table.rows[0][i]}' ({column_letter(i)})" for key, i in positions.items()}
-    rows = []
-    for number, cells in enumerate(table.rows[1:], start=2):
-        values: dict[str, str] = {}
-        for key, index in positions.items():
-            value = cells[index] if index < len(cells) else None
-            if isinstance(value, CellError):
-                value = f"#ERROR {value.shown}"
-            text = _text(value)
-            if text:
-                values[key] = text
-        if values:
-            rows.append(Row(values, f"sheet '{table.name}', row {number}", columns))
-    return rows
-
-
-def _csv_table(path: Path) -> list[list[object]]:
-    import csv
-
-    try:
-        content = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"the file is not UTF-8 text (byte {error.start})", file=path,
-                         hint="save the CSV file as UTF-8") from None
-    first = content.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [list(row) for row in csv.reader(content.splitlines(), delimiter=delimiter)]
-
-
-def _yaml_rows(path: Path) -> list[Row]:
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise InputError(f"not valid YAML: {error}", file=path,
-                         hint="see docs/norm-frameworks.md for a framework in YAML") from None
-    norms = loaded.get("norms") if isinstance(loaded, dict) else loaded
-    if not isinstance(norms, list):
-        raise InputError("the YAML holds no list of norms", file=path,
-                         hint="write 'norms:' followed by one '- id: ...' mapping per norm")
-    rows = []
-    keys = {key for key, _nl, _en in COLUMNS}
-    for number, item in enumerate(norms, start=1):
-        where = f"norm {number}"
-        if not isinstance(item, dict):
-            rows.append(Row({"_bad": "not a mapping"}, where))
-            continue
-        cells = {str(k): _text(v) for k, v in item.items() if _text(v)}
-        unknown = sorted(set(cells) - keys)
-        row = Row({k: v for k, v in cells.items() if k in keys}, where, {k: f"key '{k}'" for k in keys})
-        if unknown:
-            row.cells["_bad"] = f"unknown key(s) {', '.join(unknown)}; the keys are: {', '.join(sorted(keys))}"
-        rows.append(row)
-    return rows
-
-
 #: A framework in Turtle: each jg:Norm with the columns as properties (its text: rdfs:label).
 TURTLE = {"id": JG.normId, "question": JG.researchQuestion, "severity": JG.normSeverity, "source": JG.normSource,
           "basis": RDFS.seeAlso, "pattern": JG.normPattern, "class": JG.normClass, "property": JG.normProperty,
@@ -290,46 +177,14 @@ TURTLE = {"id": JG.normId, "question": JG.researchQuestion, "severity": JG.normS
           "minimum": JG.normMinimum, "defect": JG.normDefect, "sparql": JG.normQuery}
 
 
-def _turtle_rows(path: Path) -> list[Row]:
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as error:  # rdflib raises parser errors of several kinds
-        raise InputError(f"not valid Turtle: {' '.join(str(error).split())[:300]}", file=path,
-                         hint="see docs/norm-frameworks.md for a framework in Turtle") from None
-    keys = {predicate: key for key, predicate in TURTLE.items()}
-    rows = []
-    for node in sorted(graph.subjects(RDF.type, JG.Norm), key=lambda n: str(graph.value(n, JG.normId) or n)):
-        cells: dict[str, list[str]] = {}
-        unknown = []
-        for predicate, value in graph.predicate_objects(node):
-            if predicate == RDFS.label:
-                lang = getattr(value, "language", None) or "nl"
-                cells.setdefault(f"norm_{lang}", []).append(str(value))
-            elif predicate in keys:
-                written = f"<{value}>" if isinstance(value, URIRef) else str(value)
-                cells.setdefault(keys[predicate], []).append(written)
-            elif predicate != RDF.type:
-                unknown.append(short_name(str(predicate)))
-        row = Row({k: " ".join(sorted(v)) for k, v in cells.items()}, f"norm {short_name(str(node))}",
-                  {k: f"property {short_name(str(p))}" for k, p in TURTLE.items()}
-                  | {"norm_nl": "property rdfs:label@nl", "norm_en": "property rdfs:label@en"})
-        if unknown:
-            row.cells["_bad"] = f"unknown properties {', '.join(sorted(unknown))}"
-        rows.append(row)
-    if not rows:
-        raise InputError("the Turtle file holds no jg:Norm", file=path,
-                         hint="describe each norm as [] a jg:Norm ; jg:normId \"N1\" ; ... (docs/norm-frameworks.md)")
-    return rows
-
-
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell as the text it shows: empty for nothing, 3 for 3.0, a list joined by spaces."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, list):
-        return " ".join(_text(v) for v in value)
+        return " ".join(cell_text(v) for v in value)
     return str(value).strip()
 
 
@@ -530,7 +385,13 @@ def short_name(iri: str) -> str:
 
 
 def rows_from_mappings(items: Iterable[Mapping[str, object]], where: str = "norm") -> list[Row]:
-    """Rows from mappings keyed by column key (as YAML writes them), for the Python API."""
+    """Rows from mappings keyed by column key (as YAML writes them); an unknown key is a problem."""
     keys = {key for key, _nl, _en in COLUMNS}
-    return [Row({k: _text(v) for k, v in item.items() if k in keys and _text(v)}, f"{where} {n}",
-                {k: f"key '{k}'" for k in keys}) for n, item in enumerate(items, start=1)]
+    rows = []
+    for number, item in enumerate(items, start=1):
+        cells = {str(k): cell_text(v) for k, v in item.items() if cell_text(v)}
+        row = Row({k: v for k, v in cells.items() if k in keys}, f"{where} {number}", {k: f"key '{k}'" for k in keys})
+        if unknown := sorted(set(cells) - keys):
+            row.cells["_bad"] = f"unknown key(s) {', '.join(unknown)}; the keys are: {', '.join(sorted(keys))}"
+        rows.append(row)
+    return rows

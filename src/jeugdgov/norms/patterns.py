@@ -30,7 +30,7 @@ from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from jeugdgov.errors import InputError
-from jeugdgov.norms.framework import PREFIXES, Framework, Norm, is_class, short_name
+from jeugdgov.norms.framework import PREFIXES, SPARQL_PREFIXES, Framework, Norm, is_class, short_name
 from jeugdgov.resources import JG
 
 NORM = "urn:jeugdgov:norm:"
@@ -102,7 +102,7 @@ def _compile(norm: Norm, graph: Graph, prefixes: Node) -> None:
     graph.add((constraint, SH.prefixes, prefixes))
     query = select(norm)
     try:  # each part was checked on reading; this catches what only their combination breaks
-        prepareQuery(_prefixes() + query)
+        prepareQuery(SPARQL_PREFIXES + query)
     except Exception as error:  # pyparsing and rdflib errors alike
         raise InputError(f"{norm.origin}: the check of norm {norm.id} is no valid SPARQL once its cells are "
                          f"put together ({' '.join(str(error).split())[:160]})",
@@ -203,7 +203,7 @@ def population(norm: Norm) -> str | None:
     None for a ``defect`` norm, which the catalogue's shape decides."""
     if norm.pattern == "forbidden-roles":
         roles = ", ".join(r.n3() for r in (*norm.roles_a, *norm.roles_b))
-        return f"{_prefixes()}SELECT DISTINCT ?this WHERE {{ ?held jg:agent ?this ; jg:role ?role . " \
+        return f"{SPARQL_PREFIXES}SELECT DISTINCT ?this WHERE {{ ?held jg:agent ?this ; jg:role ?role . " \
                f"FILTER (?role IN ({roles})) }}"
     if norm.klass is None:
         return None
@@ -211,12 +211,8 @@ def population(norm: Norm) -> str | None:
     if norm.minimum is not None and norm.minimum.per_year:  # counted over the node's own period
         condition += (" ?this jg:during/time:hasBeginning/time:inXSDDate ?from ;"
                       " jg:during/time:hasEnd/time:inXSDDate ?until .")
-    return (f"{_prefixes()}SELECT DISTINCT ?this WHERE {{ ?this rdf:type ?type . "
+    return (f"{SPARQL_PREFIXES}SELECT DISTINCT ?this WHERE {{ ?this rdf:type ?type . "
             f"?type rdfs:subClassOf* {norm.klass.n3()} . {condition} }}")
-
-
-def _prefixes() -> str:
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
 def absence_read(path: str) -> tuple[URIRef, bool] | None:
