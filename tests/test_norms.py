@@ -275,6 +275,16 @@ def test_pyshacl_scores_each_pattern_alike(norm, turtle, expected):
     assert score(norm, turtle, "pyshacl") == expected
 
 
+def test_sparql_the_fast_engine_cannot_rewrite_is_checked_by_pyshacl_and_bad_shacl_is_refused():
+    goals = "ex:a a jg:Agreement ; jg:hasGoal ex:g . ex:b a jg:Agreement . ex:g a jg:Goal ."
+    nested = ("SELECT $this WHERE { { SELECT $this ?goal WHERE { ?goal a jg:Goal } } "
+              "FILTER NOT EXISTS { $this jg:hasGoal ?goal } }")
+    assert score(dict(SPARQL, **{"class": "jg:Agreement", "sparql": nested}), goals) == "partly-met"
+    unselected = nested.replace("SELECT $this ?goal", "SELECT ?goal")  # SHACL wants $this selected
+    with pytest.raises(InputError, match=r"pySHACL cannot evaluate the shapes: .*include variable `\$this`"):
+        score(dict(SPARQL, **{"class": "jg:Agreement", "sparql": unselected}), goals)
+
+
 def test_a_partly_met_cell_says_how_many_nodes_meet_the_norm():
     graph = Graph().parse(data=PREFIXES + GOOD_AGREEMENT + "ex:b a jg:Agreement ; jg:noValue jg:hasGoal .",
                           format="turtle")

@@ -114,7 +114,7 @@ def _compile(norm: Norm, graph: Graph, prefixes: Node) -> None:
 
 def select(norm: Norm) -> str:
     """The SELECT whose solutions are the nodes (``$this``, with ``?value``) that fail the norm."""
-    condition = f"{{ {norm.condition} }}" if norm.condition else ""
+    condition = norm.condition or ""
     if norm.pattern == "required-fact":
         wanted = _wanted(norm.value)
         return f"SELECT $this WHERE {{ {condition} FILTER NOT EXISTS {{ $this {norm.path} {wanted} }} }}"
