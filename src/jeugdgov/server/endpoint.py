@@ -36,7 +36,7 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
     ``memory_limit``: heap bytes per worker (None: no limit); ``max_result``: bytes per result.
     """
     pool = WorkerPool(store, size=workers, writable=writable, timeout=timeout, memory_limit=memory_limit,
-                      max_result=max_result)
+                      max_result=max_result, network=bool(allow_service))
     notes = findings_notes(store, queries)
     settings = Settings(pool, queries, writable, max_body, log, tuple(allow_service), update_token, host, notes)
     server = HttpServer(settings, host, port)
@@ -48,6 +48,9 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
             mode = "read-write" if writable else "read-only"
             announce(f"SPARQL endpoint {base}/query ({mode}, {pool.size} worker(s), {timeout:g} s timeout); "
                      f"named queries at {base}/queries; Ctrl-C stops")
+            if pool.network_left_open:
+                announce(f"note: the query workers could not be cut off from the network "
+                         f"({pool.network_left_open}); SERVICE and LOAD are refused by reading the query alone")
         server.serve_forever()  # in the main thread uvicorn stops at Ctrl-C or SIGTERM, then raises it again
     except KeyboardInterrupt:
         pass
