@@ -435,6 +435,20 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(lelystad, tmp
     assert cells["'=HYPERLINK(\"http://evil\")"] == "s"
 
 
+def test_the_text_table_prints_the_norms_words_as_written(lelystad):
+    from rich.console import Console
+
+    from jeugdgov.norms.rendering import print_table
+
+    rows = [{"id": "N1", "norm_nl": "[/bold] geen [red]opmaak[/red]", "question": "[vraag]", "pattern": "defect",
+             "defect": "open-budget"}]
+    table = score_setups(lelystad[:1], framework_from_rows(rows_from_mappings(rows)))
+    console = Console(record=True, width=200)
+    print_table(table, "nl", console)
+    text = console.export_text()
+    assert "N1 [/bold] geen [red]opmaak[/red]" in text and "[vraag]" in text and "niet voldaan" in text
+
+
 def test_comparing_phases_compares_scores(typed, lelystad):
     table = score_setups(lelystad, read_framework(typed))
     changes = {c.norm: (c.before, c.after, c.change) for c in compare_scores(table, *LELYSTAD[:2])}
