@@ -78,7 +78,7 @@ AsOfOption = Annotated[str | None, typer.Option(
 
 
 NormsOption = Annotated[Path | None, typer.Option(
-    "--norms", help="A norm framework (a workbook with a sheet 'normen', a CSV or YAML file): also score "
+    "--norms", help="A norm framework (a workbook with a sheet 'normen', a CSV, YAML or Turtle file): also score "
     "every setup on each norm (met, partly met, not met, not assessable). `jeugdgov template --norms` writes "
     "one to copy.", show_default=False)]
 
@@ -88,8 +88,11 @@ def _read_norms(path: Path | None) -> Framework | None:
     if path is None:
         return None
     from jeugdgov.norms import read_framework
+    from jeugdgov.norms.patterns import compile_framework
 
-    return read_framework(path)
+    framework = read_framework(path)
+    compile_framework(framework)  # a check its cells only show together is refused now, not after validating
+    return framework
 
 
 @app.command("validate")
@@ -249,11 +252,19 @@ def _print_reports(reports: list[Report], output_format: OutputFormat, lang: Lan
 
 @app.command("explain")
 def explain_command(
-    defect: Annotated[str, typer.Argument(help="A catalogue id or group, as `jeugdgov defects` lists them.",
-                                          show_default=False)],
+    defect: Annotated[str, typer.Argument(help="A catalogue id or group, as `jeugdgov defects` lists them "
+                                          "(with --norms: a norm's id).", show_default=False)],
+    norms: NormsOption = None,
 ) -> None:
     """Print the page of a rule: what it checks (nl and en), what it reads, what makes a finding
-    established or unrecorded, its basis and a minimal example (as docs/defects/ID.md)."""
+    established or unrecorded, its basis and a minimal example (as docs/defects/ID.md); with
+    --norms, the page of a norm of that framework and the SHACL shape it compiles to."""
+    framework = _read_norms(norms)
+    if framework is not None:
+        from jeugdgov.norms.pages import norm_page
+
+        stdout.out(norm_page(framework, defect), highlight=False, end="")
+        return
     stdout.out(rule_page(defect), highlight=False, end="")
 
 
@@ -599,7 +610,7 @@ def template_command(
                                            "and instructions.")] = Language.nl,
     norms: Annotated[bool, typer.Option("--norms", help="Write instead the catalogue's own norm framework "
                                         "(its defects grouped under research questions) to copy and edit: "
-                                        ".xlsx, .csv or .yaml.")] = False,
+                                        ".xlsx, .csv, .yaml or .ttl.")] = False,
 ) -> None:
     """Write the empty workbook for describing a setup: one sheet per kind of fact, headers in
     Dutch and English, drop-down lists from the taxonomies and an instructions sheet.
