@@ -275,6 +275,9 @@ def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Grap
         if judgement.claimants:
             claimants = ", ".join(data.label(c, lang) for c in judgement.claimants)
             messages[lang] += CLAIM_NOTE[lang].format(claimants=claimants)
+        if judgement.disputants:
+            disputants = ", ".join(data.label(d, lang) for d in judgement.disputants)
+            messages[lang] += DISPUTE_NOTE[lang].format(disputants=disputants)
     if defect == "undefined-term" and value is not None:
         for lang, hint in _suggestion(value).items():
             messages[lang] += hint
@@ -298,6 +301,9 @@ def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Grap
 #: What an alleged finding adds to its message: whose claim it rests on.
 CLAIM_NOTE = {"nl": " Dit berust op een bewering van {claimants}, niet op een vastgesteld feit.",
               "en": " This rests on a claim of {claimants}, not on an established fact."}
+#: What a finding resting on a contested fact adds: who contests it.
+DISPUTE_NOTE = {"nl": " {disputants} betwist een feit waarop dit berust.",
+                "en": " {disputants} disputes a fact this rests on."}
 
 
 ShapeFacts = tuple[Node, dict[str, str], str, tuple[str, ...], EvidenceRule]
