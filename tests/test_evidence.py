@@ -347,9 +347,10 @@ def test_evidence_option_filters_findings(tmp_path, monkeypatch):
     path = tmp_path / "goals.ttl"
     path.write_text(PREFIXES + silent + silent.replace("ex:a", "ex:b") + none, encoding="utf-8")
     import json
-    everything = json.loads(_json_on(date(2021, 3, 1), path, monkeypatch))
+    rule = ("--shapes", "goals-not-measurable")
+    everything = json.loads(_json_on(date(2021, 3, 1), path, monkeypatch, *rule))
     assert sorted(f["evidence"] for f in everything["findings"]) == ["established", "unrecorded"]
-    only = json.loads(_json_on(date(2021, 3, 1), path, monkeypatch, "--evidence", "established"))
+    only = json.loads(_json_on(date(2021, 3, 1), path, monkeypatch, *rule, "--evidence", "established"))
     assert [(f["focus"], f["evidence"]) for f in only["findings"]] == [
         ("https://w3id.org/jeugdgov/id/example/a", "established")]
 

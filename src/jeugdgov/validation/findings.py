@@ -58,7 +58,11 @@ class Finding:
     value: str | None
     parties: tuple[Party, ...]
     messages: dict[str, str] = field(hash=False, compare=False)
+    #: The norm: law articles or public norm frameworks (a report section only where no general
+    #: source exists).
     basis: tuple[str, ...] = ()
+    #: Report sections where the norm was seen applied: examples, not its ground ("see also").
+    seen_in: tuple[str, ...] = ()
     #: What the finding rests on: "established" (recorded facts, explicit absences included),
     #: "unrecorded" (a fact the data neither state nor deny) or "alleged" (a party's claim).
     evidence: str = "established"
@@ -87,6 +91,7 @@ class Finding:
             "parties": [{"iri": p.iri, "label": p.label(lang)} for p in self.parties],
             "message": self.message(lang),
             "basis": list(self.basis),
+            "seen_in": list(self.seen_in),
             "evidence": self.evidence,
             "sources": list(self.sources),
         }
@@ -262,7 +267,7 @@ class _Described:
 
 
 def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Graph) -> Finding:
-    shape, templates, defect, basis, rule = _shape_facts(result.source, shapes_graph)
+    shape, templates, defect, basis, seen_in, rule = _shape_facts(result.source, shapes_graph)
     focus = result.focus
     value = result.value
     path = result.path
@@ -292,6 +297,7 @@ def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Grap
         parties=parties,
         messages=messages,
         basis=basis,
+        seen_in=seen_in,
         evidence=judgement.evidence,
         sources=judgement.sources,
         focus_labels=dict(data.labels(focus)) if isinstance(focus, URIRef) else {},
@@ -306,7 +312,7 @@ DISPUTE_NOTE = {"nl": " {disputants} betwist een feit waarop dit berust.",
                 "en": " {disputants} disputes a fact this rests on."}
 
 
-ShapeFacts = tuple[Node, dict[str, str], str, tuple[str, ...], EvidenceRule]
+ShapeFacts = tuple[Node, dict[str, str], str, tuple[str, ...], tuple[str, ...], EvidenceRule]
 
 #: Per shapes graph (held, so that its id is not reused), the facts of each source shape.
 _SHAPE_FACTS: dict[int, tuple[Graph, dict[Node, ShapeFacts]]] = {}
@@ -325,11 +331,12 @@ def _shape_facts(source: Node, shapes_graph: Graph) -> ShapeFacts:
         concept = shapes_graph.value(shape, JG.detects)
         templates = {lang: _template(shape, source, shapes_graph, lang) for lang in LANGUAGES}
         basis = tuple(sorted(str(b) for b in shapes_graph.objects(shape, RDFS.seeAlso)))
+        seen_in = tuple(sorted(str(b) for b in shapes_graph.objects(shape, JG.seenIn)))
         # a concept of the catalogue, or one a shapes graph declares itself (a norm's, jeugdgov.norms)
         own = shapes_graph.value(concept, SKOS.notation) if concept is not None else None
         defect = str(own) if own is not None else notation(concept) if concept is not None \
             else local_name(shape) if isinstance(shape, URIRef) else "shacl"  # a user's shape: its name
-        known[source] = (shape, templates, defect, basis,
+        known[source] = (shape, templates, defect, basis, seen_in,
                          evidence_rule(shape, shapes_graph))
     return known[source]
 
