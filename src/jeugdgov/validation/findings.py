@@ -14,7 +14,7 @@ from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from jeugdgov.display import frame, html_table, severity_badge
-from jeugdgov.resources import JG, LANGUAGES, is_vocabulary_term, ontology, shapes
+from jeugdgov.resources import JG, LANGUAGES, is_vocabulary_term, local_name, ontology, shapes
 from jeugdgov.setups import Setup
 from jeugdgov.validation.catalogue import defect_label, notation
 from jeugdgov.validation.evidence import EVIDENCE as EVIDENCE  # the statuses, re-exported with the Finding
@@ -334,7 +334,8 @@ def _shape_facts(source: Node, shapes_graph: Graph) -> ShapeFacts:
         seen_in = tuple(sorted(str(b) for b in shapes_graph.objects(shape, JG.seenIn)))
         # a concept of the catalogue, or one a shapes graph declares itself (a norm's, jeugdgov.norms)
         own = shapes_graph.value(concept, SKOS.notation) if concept is not None else None
-        defect = str(own) if own is not None else notation(concept) if concept is not None else "shacl"
+        defect = str(own) if own is not None else notation(concept) if concept is not None \
+            else local_name(shape) if isinstance(shape, URIRef) else "shacl"  # a user's shape: its name
         known[source] = (shape, templates, defect, basis, seen_in,
                          evidence_rule(shape, shapes_graph))
     return known[source]
@@ -350,10 +351,11 @@ def detecting_shape(source: Node, shapes_graph: Graph) -> Node:
 
 def _template(shape: Node, source: Node, shapes_graph: Graph, lang: str) -> str:
     candidates = [source, shape, *shapes_graph.objects(shape, SH.sparql)]
-    for node in candidates:
-        for message in shapes_graph.objects(node, SH.message):
-            if isinstance(message, Literal) and message.language == lang:
-                return str(message)
+    for language in (lang, None):  # a message in the language, else one without language tag
+        for node in candidates:
+            for message in shapes_graph.objects(node, SH.message):
+                if isinstance(message, Literal) and message.language == language:
+                    return str(message)
     return "{$this}: " + str(shapes_graph.value(shape, RDFS.label) or shape)
 
 
@@ -430,9 +432,11 @@ def _node_id(node: Node | None) -> str:
     return str(node)
 
 
-def attach_messages(results: Graph, findings: list[Finding], as_of: date | None = None) -> None:
+def attach_messages(results: Graph, findings: list[Finding], as_of: date | None = None,
+                    shapes_graph: Graph | None = None) -> None:
     """Replace pySHACL's messages in the SHACL report by the rendered nl and en messages, and
-    give each result its evidence status and sources, and the report its reference date."""
+    give each result its evidence status and sources, and the report its reference date.
+    ``shapes_graph`` is where the results' shapes are (the catalogue's by default)."""
     if as_of is not None:
         for report in list(results.subjects(RDF.type, SH.ValidationReport)):
             results.add((report, JG.asOf, Literal(as_of.isoformat(), datatype=XSD.date)))
@@ -442,7 +446,7 @@ def attach_messages(results: Graph, findings: list[Finding], as_of: date | None 
         source = results.value(result, SH.sourceShape)
         value = results.value(result, SH.value)
         value_id = _node_id(value) if value is not None and _node_id(value) != focus else None
-        shape = _node_id(detecting_shape(source, shapes()))
+        shape = _node_id(detecting_shape(source, shapes() if shapes_graph is None else shapes_graph))
         finding = by_key.get((focus, shape, value_id))
         if finding is None:
             continue
