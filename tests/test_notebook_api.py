@@ -86,7 +86,7 @@ def test_findings_read_from_a_workbook_name_their_sheet_and_row():
     placed = frame[frame["sheet"].notna()]
     assert len(placed) == len(frame) > 0
     assert set(placed["sheet"]) <= {"actoren", "afspraken", "geldstromen", "verantwoording", "rollen", "mandaten",
-                                    "besluiten", "bijeenkomsten", "lidmaatschappen"}
+                                    "besluiten", "bijeenkomsten", "lidmaatschappen", "aandelen"}
     assert (placed["row"] >= 3).all()  # below the two header rows
 
 
@@ -125,7 +125,7 @@ def test_reports_findings_and_setups_show_as_tables_in_the_severity_colours(repo
 
 
 def test_a_conforming_report_says_so():
-    report = next(r for r in jeugdgov.validate(LELYSTAD) if r.conforms)
+    report = next(r for r in jeugdgov.validate(LELYSTAD, defects=["roles"]) if r.conforms)  # JEL
     assert "conforms" in report._repr_html_() and "Findings(0)" in repr(report)
 
 
