@@ -106,8 +106,21 @@ def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:
                 setups.append(setup)
         else:
             setups.extend(_setups_in(file, parse_file(file, limits)))
+    refuse_without_setup(setups)
     refuse_duplicate_names((s.name, s.source) for s in setups)
     return setups
+
+
+def refuse_without_setup(setups: Sequence[Setup]) -> None:
+    """No silent "conforms": an InputError when nothing that was read declares a jg:Setup,
+    since then no shape has a setup to check, and every check would pass unasked."""
+    if not setups or any(s.node is not None for s in setups):
+        return
+    sources = sorted({str(s.source) for s in setups})
+    shown = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+    raise InputError(f"no jg:Setup in {shown}: it describes no governance setup, so nothing would be checked",
+                     hint="declare the setup the data describes, e.g. <https://w3id.org/jeugdgov/id/NAME/setup> "
+                     'a jg:Setup ; dcterms:identifier "NAME" (the workbook of jeugdgov template has a sheet for it)')
 
 
 def refuse_duplicate_names(named: Iterable[tuple[str, Path | str]]) -> None:
