@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jeugdgov.errors import InputError
+from jeugdgov.formulas import neutralised
 from jeugdgov.norms.scoring import MET, NOT_ASSESSABLE, NOT_MET, PARTLY, SCORE_LABELS, NormTable, Score
 from jeugdgov.resources import JG
 from jeugdgov.validation.evidence import ALLEGED, ESTABLISHED, UNRECORDED
@@ -24,8 +25,6 @@ from jeugdgov.viz.static import atomic_write
 ROW_COLUMNS = ("setup", "setup_label", "question", "norm", "norm_text", "pattern", "severity", "score",
                "score_label", "assessed", "failing", "established", "unrecorded", "alleged", "reason",
                "findings", "missing_facts")
-#: What a spreadsheet would run as a formula (and CSV injection uses): neutralised by a quote.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 STYLE = {MET: "green", PARTLY: "yellow", NOT_MET: "red", NOT_ASSESSABLE: "bright_black"}
 RANK = {MET: 0, PARTLY: 1, NOT_MET: 2}
 HEADINGS = {"nl": ("Norm", "Normenkader"), "en": ("Norm", "Norm framework")}
@@ -47,13 +46,6 @@ def rows(table: NormTable, lang: str = "en") -> list[dict[str, object]]:
                 "missing_facts": " | ".join(score.missing_facts(lang)),
             })
     return found
-
-
-def neutralised(value: object) -> object:
-    """A text that a spreadsheet would take for a formula, made plain text by a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def as_csv(table: NormTable, lang: str = "en") -> str:

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jeugdgov.errors import InputError
+from jeugdgov.formulas import as_text, neutralised
 from jeugdgov.workbook.mapping import (
     FALSE_WORDS,
     TRUE_WORDS,
@@ -132,7 +133,8 @@ def _csv_files(contents: Contents, folder: Path, lang: str) -> None:
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as stream:
             writer = csv.writer(stream)
             for row in rows:
-                writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
+                writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else neutralised(v)
+                                 for v in row])
 
     write(text(wb_mapping.about["name"], lang), _about_rows(contents, wb_mapping, lang))
     for sheet in [*wb_mapping.sheets, wb_mapping.other]:
@@ -154,6 +156,7 @@ def _xlsx(contents: Contents, lang: str) -> Workbook:
     about = book.create_sheet(text(wb_mapping.about["name"], lang))
     for row in _about_rows(contents, wb_mapping, lang):
         about.append(row)
+    as_text(cell for row_cells in about.iter_rows() for cell in row_cells)
     about.column_dimensions["A"].width = 20
     about.column_dimensions["B"].width = 50
     about.column_dimensions["C"].width = 50
@@ -239,6 +242,7 @@ def _data_sheet(sheet: Worksheet, spec: Sheet, rows: list[list[Cell]], list_rang
     for row in rows:
         sheet.append(row)
     for row_cells in sheet.iter_rows(min_row=3):
+        as_text(row_cells)  # a text from the data is never a formula
         for cell in row_cells:
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
