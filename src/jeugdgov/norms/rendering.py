@@ -71,7 +71,9 @@ def write_xlsx(table: NormTable, out: Path, lang: str = "en") -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    book.save(out)
+    buffer = io.BytesIO()  # in memory first: a zip file that fails half-way complains again
+    book.save(buffer)
+    Path(out).write_bytes(buffer.getvalue())
 
 
 def as_json(table: NormTable, lang: str = "en") -> str:

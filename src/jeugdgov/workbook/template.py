@@ -10,6 +10,7 @@ Files are written to a temporary name and moved into place whole, so a failure l
 from __future__ import annotations
 
 import csv
+import io
 import os
 import shutil
 import tempfile
@@ -24,7 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jeugdgov.errors import InputError
+from jeugdgov.errors import InputError, cannot_write
 from jeugdgov.formulas import as_text, neutralised
 from jeugdgov.workbook.mapping import (
     FALSE_WORDS,
@@ -55,7 +56,10 @@ def write_workbook(contents: Contents, out: Path, lang: str = "nl") -> None:
     """Write the contents as .xlsx, or as a folder of CSV files when ``out`` has no .xlsx suffix."""
     if out.suffix.lower() == ".xlsx":
         with _replacing_file(out) as temporary:
-            _xlsx(contents, lang).save(temporary)
+            # saved in memory first: a zip file that fails half-way complains again when collected
+            buffer = io.BytesIO()
+            _xlsx(contents, lang).save(buffer)
+            temporary.write_bytes(buffer.getvalue())
     elif out.suffix:
         raise InputError(f"cannot write a workbook as '{out.suffix}'", file=out,
                          hint="write an .xlsx file, or give a folder name for CSV files")
@@ -75,13 +79,18 @@ def _replacing_file(out: Path) -> Iterator[Path]:
         raise InputError("a folder has this name", file=out, hint="choose another file name")
     if not out.parent.is_dir():
         raise InputError("the folder does not exist", file=out.parent, hint="create it first")
-    handle, name = tempfile.mkstemp(suffix=out.suffix, prefix=f".{out.stem}-", dir=out.parent)
+    try:
+        handle, name = tempfile.mkstemp(suffix=out.suffix, prefix=f".{out.stem}-", dir=out.parent)
+    except OSError as error:
+        raise cannot_write(out, error) from None
     os.close(handle)
     temporary = Path(name)
     try:
         yield temporary
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; the user's umask decides
         os.replace(temporary, out)
+    except OSError as error:
+        raise cannot_write(out, error) from None
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -95,13 +104,18 @@ def _replacing_folder(out: Path) -> Iterator[Path]:
                          hint="choose a new folder name; jeugdgov replaces only a folder it wrote")
     if not out.parent.is_dir():
         raise InputError("the folder does not exist", file=out.parent, hint="create it first")
-    temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    except OSError as error:
+        raise cannot_write(out, error) from None
     try:
         yield temporary
         os.chmod(temporary, 0o777 & ~_umask())
         if out.exists():
             shutil.rmtree(out)
         os.replace(temporary, out)
+    except OSError as error:
+        raise cannot_write(out, error) from None
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
 
