@@ -161,3 +161,11 @@ def test_a_named_pipe_is_refused_not_read(tmp_path, command, suffix):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert "named pipe" in str(error) and error.file == pipe
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_an_iri_longer_than_the_parser_reads_is_refused_by_every_command(tmp_path, command):
+    data = tmp_path / "long.ttl"
+    data.write_text(f'<http://example.org/{"x" * (17 * 1024**2)}> a <https://w3id.org/jeugdgov/def#Setup> .\n')
+    error = refusal(COMMANDS[command](data, tmp_path))
+    assert "longer than the parser can read" in str(error) and error.file == data

@@ -25,6 +25,7 @@ from jeugdgov.display import html_table
 from jeugdgov.errors import InputError
 from jeugdgov.limits import (
     DEFAULT_LIMITS,
+    PARSER_TOKEN_BYTES,
     Limits,
     check_file,
     check_literal_lengths,
@@ -260,6 +261,8 @@ def _check_iris(dataset: Dataset, path: Path) -> None:
             if isinstance(term, Literal) and term.datatype is not None:
                 term = term.datatype
             if isinstance(term, URIRef) and term not in checked:
+                if len(term) > PARSER_TOKEN_BYTES:  # what pyoxigraph's parser cannot read, nor validate
+                    raise too_long_token(path)
                 if problem := iri_problem(term):
                     raise InputError(f"<{term}> is not a valid IRI: {problem}", file=path, hint=IRI_HINT)
                 checked.add(term)
