@@ -16,8 +16,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat
-from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
+from pyoxigraph import BlankNode as OxBlankNode
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse
+from pyoxigraph import Literal as OxLiteral
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -227,7 +229,13 @@ def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     check_file(path, limits)
     dataset = Dataset()
     try:
-        dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
+        if fmt in ("nt", "nquads"):
+            _parse_lines(path, dataset)
+        else:
+            dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
+    except SyntaxError as err:
+        raise InputError(f"syntax error: {err.args[0] if err.args else err}", file=path, line=err.lineno,
+                         hint="fix the statement on this line") from None
     except BadSyntax as err:
         raise InputError(f"syntax error: {err._why}", file=path, line=err.lines + 1,
                          hint="fix the statement on or just before this line") from None
@@ -236,8 +244,7 @@ def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     except MemoryError:
         raise too_long_token(path) from None
     except Exception as err:  # rdflib's parsers raise many types; all mean bad input here
-        raise InputError(f"cannot parse as {fmt}: {err}", file=path,
-                         line=_first_bad_line(path, fmt)) from None
+        raise InputError(f"cannot parse as {fmt}: {err}", file=path) from None
     if len(dataset) == 0:
         raise InputError("the file holds no triples", file=path,
                          hint="an empty file is no governance setup; remove it or add data")
@@ -288,17 +295,30 @@ def iri_problem(iri: str) -> str | None:
     return None
 
 
-def _first_bad_line(path: Path, fmt: str) -> int | None:
-    """Line-based formats have no line in their errors: find the first line that fails alone."""
-    if fmt not in ("nt", "nquads"):
-        return None
-    for number, line in enumerate(path.read_bytes().decode("utf-8", "replace").splitlines(), start=1):
-        if line.strip() and not line.lstrip().startswith("#"):
-            try:
-                Dataset().parse(data=line, format=fmt)
-            except Exception:
-                return number
-    return None
+def _parse_lines(path: Path, dataset: Dataset) -> None:
+    """N-Triples and N-Quads read by pyoxigraph (the parser validation uses; rdflib's takes time
+    quadratic in a literal's length, minutes for a few megabytes)."""
+    for quad in parse(path=str(path), format=FORMATS[path.suffix.lower()].oxigraph):
+        triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+        if isinstance(quad.graph_name, DefaultGraph):
+            dataset.add(triple)
+        else:
+            dataset.add((*triple, to_rdflib(quad.graph_name)))
+
+
+def to_rdflib(term: object) -> Node:
+    """A pyoxigraph term as an rdflib term."""
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, OxBlankNode):
+        return BNode(term.value)
+    if isinstance(term, OxLiteral):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def _setups_in(path: Path, dataset: Dataset) -> Iterator[Setup]:
