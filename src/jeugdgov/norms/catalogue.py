@@ -128,7 +128,9 @@ def _xlsx(headers: list[str], table: list[list[str]], path: Path, lang: str) -> 
         for cell in column[1:]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "B2"
-    book.save(path)
+    buffer = io.BytesIO()  # in memory first: a zip file that fails half-way complains again
+    book.save(buffer)
+    Path(path).write_bytes(buffer.getvalue())
 
 
 def _label(iri: str, lang: str) -> str:
