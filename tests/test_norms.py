@@ -18,10 +18,11 @@ from rdflib import Graph, URIRef
 
 from jeugdgov.errors import InputError
 from jeugdgov.norms import read_framework, score_setups
-from jeugdgov.norms.catalogue import catalogue_rows, write_rows
+from jeugdgov.norms.catalogue import catalogue_rows
 from jeugdgov.norms.framework import COLUMNS, HEADERS, framework_from_rows, rows_from_mappings
 from jeugdgov.norms.pages import norm_page
 from jeugdgov.norms.rendering import as_csv, as_json, compare_scores, write_table
+from jeugdgov.norms.writing import write_rows
 from jeugdgov.setups import Setup, load
 from jeugdgov.validation import validate
 from jeugdgov.validation.catalogue import defects
