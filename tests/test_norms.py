@@ -487,6 +487,8 @@ def test_a_malformed_framework_exits_2_before_any_validation(jeugdgov_command, t
     assert result.returncode == 2
     assert "11 problem(s)" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "scores.csv").exists()
+    served = run(jeugdgov_command, "serve", DATA / "lelystad.trig", "--norms", EXAMPLE, "--port", "0")
+    assert served.returncode == 2 and "add --validate" in served.stderr
 
 
 @pytest.mark.slow
