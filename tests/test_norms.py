@@ -506,14 +506,16 @@ def test_template_norms_and_compare_norms(jeugdgov_command, tmp_path):
 def test_serve_validate_stores_the_norm_table_for_the_named_query(typed, tmp_path):
     from pyoxigraph import Store
 
-    from jeugdgov.server.endpoint import store_validation_reports
+    from jeugdgov.server.endpoint import findings_notes, store_validation_reports
     from jeugdgov.sparql.library import library
     from jeugdgov.sparql.library import run as run_query
     from jeugdgov.sparql.store import load_into
 
     _count, opened = load_into(tmp_path / "store", [DATA / "lelystad.trig"])
     del opened
+    assert "no norm table is stored" in findings_notes(tmp_path / "store", library())["norm-table"]
     assert store_validation_reports(tmp_path / "store", read_framework(typed)) == 3
+    assert "norm-table" not in findings_notes(tmp_path / "store", library())
     query = library()["norm-table"]
     store = Store.read_only(str(tmp_path / "store"))
     found = {(s["setup"].value, s["norm"].value): s["score"].value
