@@ -8,11 +8,10 @@ import csv
 import io
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import DATA, ROOT
+from helpers import DATA, ROOT, jeugdgov
 from openpyxl import Workbook, load_workbook
 from rdflib import Graph, URIRef
 
@@ -462,14 +461,11 @@ def test_comparing_phases_compares_scores(typed, lelystad):
 
 # -- the command -------------------------------------------------------------------------------
 
-def run(command: str, *args: object) -> subprocess.CompletedProcess:
-    return subprocess.run([command, *map(str, args)], capture_output=True, text=True, timeout=600)
-
 
 @pytest.mark.slow
-def test_validate_with_norms_prints_the_table_writes_csv_and_exits_1(jeugdgov_command, typed, tmp_path):
+def test_validate_with_norms_prints_the_table_writes_csv_and_exits_1(typed, tmp_path):
     out = tmp_path / "scores.csv"
-    result = run(jeugdgov_command, "validate", DATA / "lelystad.trig", "--norms", typed, "--norm-table", out,
+    result = jeugdgov("validate", DATA / "lelystad.trig", "--norms", typed, "--norm-table", out,
                  "--lang", "en", "--format", "json")
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
@@ -479,10 +475,10 @@ def test_validate_with_norms_prints_the_table_writes_csv_and_exits_1(jeugdgov_co
 
 
 @pytest.mark.slow
-def test_a_malformed_framework_exits_2_before_any_validation(jeugdgov_command, tmp_path):
+def test_a_malformed_framework_exits_2_before_any_validation(tmp_path):
     path = tmp_path / "bad.xlsx"
     type_workbook(path, BAD)
-    result = run(jeugdgov_command, "validate", DATA / "lelystad.trig", "--norms", path,
+    result = jeugdgov("validate", DATA / "lelystad.trig", "--norms", path,
                  "--norm-table", tmp_path / "scores.csv")
     assert result.returncode == 2
     assert "11 problem(s)" in result.stderr and "Traceback" not in result.stderr
@@ -492,11 +488,11 @@ def test_a_malformed_framework_exits_2_before_any_validation(jeugdgov_command, t
 
 
 @pytest.mark.slow
-def test_template_norms_and_compare_norms(jeugdgov_command, tmp_path):
+def test_template_norms_and_compare_norms(tmp_path):
     out = tmp_path / "normenkader.xlsx"
-    assert run(jeugdgov_command, "template", "--norms", "--out", out).returncode == 0
+    assert jeugdgov("template", "--norms", "--out", out).returncode == 0
     assert len(read_framework(out).norms) == len(catalogue_rows())
-    result = run(jeugdgov_command, "compare", "lelystad-netwerk", "lelystad-cooperatie", "--data",
+    result = jeugdgov("compare", "lelystad-netwerk", "lelystad-cooperatie", "--data",
                  DATA / "lelystad.trig", "--norms", EXAMPLE, "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = {r["norm"]: r["change"] for r in csv.DictReader(io.StringIO(result.stdout))}

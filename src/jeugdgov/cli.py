@@ -105,6 +105,9 @@ def validate_command(
         "--shapes", "-s",
         help="Only check these defect ids or groups (comma-separated or repeated), "
         "e.g. 'dual-role,money'. `jeugdgov defects` lists them.")] = None,
+    shapes_file: Annotated[list[Path] | None, typer.Option(
+        "--shapes-file", help="A file of your own SHACL shapes to check as well (repeatable): the fast engine "
+        "runs those it can translate, pySHACL the others, which are named.", show_default=False)] = None,
     setup: Annotated[list[str] | None, typer.Option(
         "--setup", help="Only validate the setup(s) with this name.")] = None,
     output_format: Annotated[OutputFormat, typer.Option(
@@ -172,6 +175,8 @@ def validate_command(
 
       jeugdgov validate mysetup.ttl --shapes subsidy-passed-on,money-vs-accountability
 
+      jeugdgov validate mysetup.ttl --shapes-file my-shapes.ttl
+
       jeugdgov validate data/ --as-of 2021-06-30 --evidence established
 
       jeugdgov validate data/lelystad.trig --norms examples/normenkader.xlsx --norm-table scores.csv
@@ -202,7 +207,8 @@ def validate_command(
             setups=setup, limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
             graph_store=graph_store, shared=shared_graph or (), with_shacl_report=turtle, progress=step,
             note=lambda text: stderr.print(f"note: {text}", highlight=False), as_of=reference,
-            credentials=_credentials(user), check=check, check_setup=check_setup, fetch=fetch)
+            credentials=_credentials(user), check=check, check_setup=check_setup, fetch=fetch,
+            shapes_files=shapes_file or ())
     if statuses:
         reports = with_evidence(reports, statuses)
     if framework is None:
