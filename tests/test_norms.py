@@ -466,7 +466,7 @@ def test_comparing_phases_compares_scores(typed, lelystad):
 def test_validate_with_norms_prints_the_table_writes_csv_and_exits_1(typed, tmp_path):
     out = tmp_path / "scores.csv"
     result = jeugdgov("validate", DATA / "lelystad.trig", "--norms", typed, "--norm-table", out,
-                 "--lang", "en", "--format", "json")
+                      "--lang", "en", "--format", "json")
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
     assert {(s["setup"], s["norm"]): s["score"] for s in document["norm_table"]["scores"]} == \
@@ -479,11 +479,11 @@ def test_a_malformed_framework_exits_2_before_any_validation(tmp_path):
     path = tmp_path / "bad.xlsx"
     type_workbook(path, BAD)
     result = jeugdgov("validate", DATA / "lelystad.trig", "--norms", path,
-                 "--norm-table", tmp_path / "scores.csv")
+                      "--norm-table", tmp_path / "scores.csv")
     assert result.returncode == 2
     assert "11 problem(s)" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "scores.csv").exists()
-    served = run(jeugdgov_command, "serve", DATA / "lelystad.trig", "--norms", EXAMPLE, "--port", "0")
+    served = jeugdgov("serve", DATA / "lelystad.trig", "--norms", EXAMPLE, "--port", "0")
     assert served.returncode == 2 and "add --validate" in served.stderr
 
 
