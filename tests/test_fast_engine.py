@@ -132,6 +132,7 @@ DECISION = """
 @prefix jg: <https://w3id.org/jeugdgov/def#> .
 @prefix ex: <https://w3id.org/jeugdgov/id/example/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:setup a jg:Setup .
 ex:college a jg:MunicipalExecutive .
 ex:d a jg:IndividualDecision ; rdfs:label "d" ; jg:decidedBy ex:college .
 """
