@@ -1,8 +1,9 @@
-"""Data-quality findings on a setup read from a workbook name the sheet and row they came from.
+"""Findings on a setup read from a workbook name the sheet and row they came from.
 
 A person fixes a workbook, not a graph: "required property missing on <…/mandaat-3>" helps
 only once it also says "(sheet 'mandaten', row 5)". The reader records where each node was
-first described (:class:`jeugdgov.workbook.Origin`); this adds it to the messages.
+first described (:class:`jeugdgov.workbook.Origin`); this adds it to the messages, and to a
+question (a finding to verify) the column to fill in instead of the RDF term to record.
 """
 
 from __future__ import annotations
@@ -13,10 +14,16 @@ from pathlib import Path
 
 from rdflib import SKOS, URIRef
 
-from jeugdgov.resources import JGD, ontology
+from jeugdgov.resources import JGD, ontology, shapes
 from jeugdgov.setups import Setup
-from jeugdgov.validation.findings import Report
+from jeugdgov.validation.evidence import UNRECORDED, evidence_rule
+from jeugdgov.validation.findings import Finding, Report
 from jeugdgov.workbook import Origin, is_workbook, read_workbook
+from jeugdgov.workbook.mapping import mapping
+
+#: What a question on a workbook's setup adds: the cells that answer it.
+FILL_IN = {"nl": "vul in: {cells}", "en": "fill in: {cells}"}
+CELL = {"nl": "blad '{sheet}', kolom '{column}'", "en": "sheet '{sheet}', column '{column}'"}
 
 
 @cache
@@ -29,19 +36,37 @@ def data_quality_defects() -> frozenset[str]:
 
 
 def point_back(reports: Iterable[Report]) -> None:
-    """Add "(sheet X, row N)" to the messages of data-quality findings on nodes a workbook row describes."""
+    """Add "(sheet X, row N)" to the messages of findings on nodes a workbook row describes, and
+    to a question the sheet and column that answer it."""
     for report in reports:
         origins = _origins(report.setup)
         if not origins:
             continue
         for finding in report.findings:
             origin = origins.get(finding.focus)
-            if origin is None or finding.defect not in data_quality_defects():
+            if origin is None:
                 continue
             for lang in list(finding.messages):
                 where = origin.describe(lang)
+                if finding.evidence == UNRECORDED and (cells := _cells_to_fill(finding, origin, lang)):
+                    where += "; " + FILL_IN[lang].format(cells=cells)
                 if where not in finding.messages[lang]:
                     finding.messages[lang] = f"{finding.messages[lang]} ({where})"
+
+
+def _cells_to_fill(finding: Finding, origin: Origin, lang: str) -> str:
+    """The columns holding what the finding's rule reads the absence of: on the focus node's
+    sheet first, else wherever a column holds it (the subsidy decision of a pass-through)."""
+    wb_mapping = mapping()
+    own = next((s for s in wb_mapping.sheets if origin.sheet in s.name.values()), None)
+    # the workbook's own language names its sheets and columns
+    book = next((language for language, name in own.name.items() if name == origin.sheet), lang) if own else lang
+    cells = []
+    for term, _inverse in evidence_rule(URIRef(finding.shape), shapes()).absences:
+        holding = [(s, c) for s in wb_mapping.sheets for c in s.columns if c.property == term]
+        holding = [(s, c) for s, c in holding if s is own] or holding
+        cells += [CELL[lang].format(sheet=s.title(book), column=c.title(book)) for s, c in holding[:1]]
+    return "; ".join(dict.fromkeys(cells))
 
 
 def _origins(setup: Setup) -> dict[str, Origin]:

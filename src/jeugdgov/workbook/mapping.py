@@ -22,7 +22,7 @@ from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, LANGUAGES, mapping_dir, ontology
 
 #: Column kinds the interpreter knows (see the header of mapping/workbook.yaml).
-KINDS = ("id", "setup", "types", "literal", "ref", "concept", "source", "start", "end")
+KINDS = ("id", "setup", "types", "literal", "ref", "concept", "source", "start", "end", "absence")
 DATATYPES = {"string": XSD.string, "date": XSD.date, "decimal": XSD.decimal, "integer": XSD.integer,
              "boolean": XSD.boolean}
 #: Words for "established: there is none" and "there is one, but unknown", per language.

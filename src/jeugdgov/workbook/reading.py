@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -49,6 +49,8 @@ _THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}([.,]\d{3})+$")  # 1.234 is 1234 in Dut
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _OTHER_REFERENCE = {"verwijzing", "reference", "iri"}
 DEFAULT_BASE = "https://w3id.org/jeugdgov/id/werkboek/"
+#: How many bad cells one run lists: enough to fix a workbook in one go, few enough to read.
+MAX_PROBLEMS = 25
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class _Reader:
         self.defined: dict[URIRef, tuple[str, _Row]] = {}  # node -> (sheet key, first row)
         self.setups: dict[str, URIRef] = {}
         self.blank: dict[str, BNode] = {}
+        self.problems: list[InputError] = []  # bad cells, all reported together at the end
 
     # -- messages ------------------------------------------------------------------------------
 
@@ -150,17 +153,19 @@ class _Reader:
         rows = {key: list(self._rows(self.mapping.sheet(key), table)) for key, table in tables.items()}
         dataset = Dataset()
         for row in rows.get("setups", []):
-            self._define_setup(row)
+            self._noting(self._define_setup, row)
         for sheet in self.mapping.sheets:
             if sheet.key != "setups":
                 for row in rows.get(sheet.key, []):
-                    self._define(row)
+                    self._noting(self._define, row)
         for sheet in self.mapping.sheets:
             for row in rows.get(sheet.key, []):
-                self._facts(row, dataset)
-        self._check_required(rows, dataset)
+                if row.node is not None:
+                    self._facts(row, dataset)
+        self._noting(self._check_required, rows, dataset)
         for row in rows.get("other", []):
-            self._other_fact(row, dataset)
+            self._noting(self._other_fact, row, dataset)
+        self._refuse_problems()
         if not any(True for _ in dataset.quads()):
             raise InputError("the workbook describes nothing: every sheet is empty", file=self.path,
                              hint="fill in at least the sheets 'inrichtingen' and 'actoren'")
@@ -168,6 +173,24 @@ class _Reader:
         for prefix, namespace in self.prefixes.items():
             dataset.bind(prefix, namespace, override=False)
         return WorkbookData(dataset, origins, self.base, self.prefixes, version)
+
+    def _noting(self, step: Callable[..., None], *args: object) -> None:
+        """Run one step of reading; a bad cell is noted, so that one run reports them all."""
+        try:
+            step(*args)
+        except InputError as problem:
+            self.problems.append(problem)
+
+    def _refuse_problems(self) -> None:
+        if len(self.problems) == 1:
+            raise self.problems[0]
+        if self.problems:
+            shown = self.problems[:MAX_PROBLEMS]
+            lines = [f"- {p.problem}" + (f"\n    {p.hint}" if p.hint else "") for p in shown]
+            if len(self.problems) > MAX_PROBLEMS:
+                lines.append(f"- and {len(self.problems) - MAX_PROBLEMS} more")
+            raise InputError(f"{len(self.problems)} cells need fixing:\n" + "\n".join(lines), file=self.path,
+                             hint="fix each cell listed (sheet, row, column), then run again")
 
     def _tables(self) -> dict[str, Table]:
         known: dict[str, str] = {}
@@ -371,26 +394,36 @@ class _Reader:
         if (implied := implied_type(row.sheet)) is not None:
             graph.add((node, RDF.type, implied))
         for column in row.sheet.columns:
-            value = self.cell(row, column.key)
-            if column.kind in ("id", "setup") or not _text(value):
-                continue
-            if column.key == "setup_name":
-                graph.add((node, DCTERMS.identifier, Literal(_text(value))))
-                continue
-            assert column.property is not None
-            word = _text(value).lower()
-            if column.kind != "types" and column.property != RDF.type and word in (*NONE_WORDS.values(),
-                                                                                   *UNKNOWN_WORDS.values()):
-                marker = JG.noValue if word in NONE_WORDS.values() else JG.unknownValue
-                graph.add((node, marker, column.property))
-                continue
-            if column.kind in ("start", "end"):
-                periods.setdefault(column.property, {})[column.kind] = (column, self._date(row, column, value))
-                continue
-            for item in self._items(row, column, value):
-                graph.add((node, column.property, self._term(row, column, item)))
+            self._noting(self._cell_facts, row, column, graph, periods)
         for prop, ends in periods.items():
-            self._period(row, graph, node, prop, ends)
+            self._noting(self._period, row, graph, node, prop, ends)
+
+    def _cell_facts(self, row: _Row, column: Column, graph: Graph,
+                    periods: dict[URIRef, dict[str, tuple[Column, date]]]) -> None:
+        node = row.node
+        assert node is not None
+        value = self.cell(row, column.key)
+        if column.kind in ("id", "setup") or not _text(value):
+            return
+        if column.key == "setup_name":
+            graph.add((node, DCTERMS.identifier, Literal(_text(value))))
+            return
+        assert column.property is not None
+        word = _text(value).lower()
+        if column.kind != "types" and column.property != RDF.type and word in (*NONE_WORDS.values(),
+                                                                               *UNKNOWN_WORDS.values()):
+            marker = JG.noValue if word in NONE_WORDS.values() else JG.unknownValue
+            graph.add((node, marker, column.property))
+            return
+        if column.kind == "absence":
+            raise self.fail(row, column, f"'{_text(value)}' cannot be read here: the column only says none or unknown",
+                            f"write {NONE_WORDS[self.lang]} or {UNKNOWN_WORDS[self.lang]}: "
+                            f"{text(column.help, self.lang)}")
+        if column.kind in ("start", "end"):
+            periods.setdefault(column.property, {})[column.kind] = (column, self._date(row, column, value))
+            return
+        for item in self._items(row, column, value):
+            graph.add((node, column.property, self._term(row, column, item)))
 
     def _items(self, row: _Row, column: Column, value: Cell) -> list[Cell]:
         if not isinstance(value, str):
@@ -408,11 +441,15 @@ class _Reader:
             return self._literal(row, column, item)
         if column.vocabulary is not None:
             found = column.vocabulary.lookup(token)
+            if found is None and column.kind == "source":
+                found = self._own_source(token)
             if found is None:
                 close = column.vocabulary.closest(token, self.lang)
+                own = (f"; or add it to the sheet '{self.mapping.sheet('sources').title(self.lang)}'"
+                       if column.kind == "source" else "")
                 raise self.fail(row, column, f"'{token}' is not in the list of this column",
                                 f"closest: {', '.join(close)} (see the sheet "
-                                f"'{text(self.mapping.lists, self.lang)}' for every choice)")
+                                f"'{text(self.mapping.lists, self.lang)}' for every choice){own}")
             return found
         iri = self.resolve(token, row, column)
         if column.external or (iri in self.defined and self.defined[iri][0] in column.sheets):
@@ -425,6 +462,11 @@ class _Reader:
             f"add a row for '{token}' to '{targets[0]}' or correct the id"
         raise self.fail(row, column, f"'{token}' is not defined by any row of the sheet "
                         f"{' or '.join(repr(t) for t in targets)}", hint)
+
+    def _own_source(self, token: str) -> URIRef | None:
+        """A report or section a row of the sheet of sources defines, by its id as written."""
+        node = self.ids.get(token.strip())
+        return node if node is not None and self.defined.get(node, ("",))[0] == "sources" else None
 
     def _literal(self, row: _Row, column: Column, item: Cell) -> Literal:
         datatype = column.datatype
@@ -522,9 +564,9 @@ class _Reader:
                         True for marker in (JG.noValue, JG.unknownValue)
                         for _ in dataset.quads((node, marker, column.property, None)))
                     if not has_value:
-                        raise self.fail(row, column, "the required cell is empty",
+                        self.problems.append(self.fail(row, column, "the required cell is empty",
                                         f"fill in {column.title(self.lang)}: {text(column.help, self.lang)} "
-                                        "(or write onbekend/unknown if it is not known)")
+                                        "(or write onbekend/unknown if it is not known)"))
 
     def _other_fact(self, row: _Row, dataset: Dataset) -> None:
         sheet = row.sheet

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jeugdgov.errors import InputError
 from jeugdgov.workbook.mapping import (
     FALSE_WORDS,
+    NONE_WORDS,
     TRUE_WORDS,
     UNKNOWN_WORDS,
     Column,
@@ -168,10 +169,14 @@ def _list_name(column: Column, sheet: Sheet, lang: str) -> str:
         return f"{sheet.title(lang)}: {column.title(lang)}"
     if column.kind == "literal":
         return "ja/nee" if lang == "nl" else "yes/no"
+    if column.kind == "absence":
+        return f"{NONE_WORDS[lang]}/{UNKNOWN_WORDS[lang]}"
     return column.title(lang) if column.kind == "concept" else ("bronnen" if lang == "nl" else "sources")
 
 
 def _choices(column: Column, lang: str) -> list[str] | None:
+    if column.kind == "absence":
+        return [NONE_WORDS[lang], UNKNOWN_WORDS[lang]]
     if column.vocabulary is not None:
         extra = [] if column.kind == "types" else [UNKNOWN_WORDS[lang]]
         return column.vocabulary.choices(lang) + extra
@@ -294,13 +299,33 @@ def _instructions(sheet: Worksheet, wb_mapping: Mapping, lang: str) -> None:
         sheet.append([])
         sheet.append([spec.title(lang), text(spec.about, lang)])
         sheet.cell(row=sheet.max_row, column=1).font = _HEADER
-        sheet.append(["kolom" if nl else "column", "verplicht" if nl else "required", "uitleg" if nl else "help"])
+        sheet.append(["kolom" if nl else "column", "verplicht" if nl else "required", "uitleg" if nl else "help",
+                      "geen / onbekend" if nl else "none / unknown"])
         for column in spec.columns:
             sheet.append([column.title(lang), ("ja" if nl else "yes") if column.required else "",
-                          text(column.help, lang)])
+                          text(column.help, lang), _absence_help(column, lang)])
     sheet.column_dimensions["A"].width = 32
     sheet.column_dimensions["B"].width = 14
     sheet.column_dimensions["C"].width = 100
+    sheet.column_dimensions["D"].width = 60
     for row_cells in sheet.iter_rows():
         for cell in row_cells:
-            cell.alignment = Alignment(wrap_text=cell.column == 3, vertical="top")
+            cell.alignment = Alignment(wrap_text=cell.column in (3, 4), vertical="top")
+
+
+def _absence_help(column: Column, lang: str) -> str:
+    """How a cell of the column says "there is none" and "there is one, but unknown"."""
+    nl = lang == "nl"
+    none, unknown = NONE_WORDS[lang], UNKNOWN_WORDS[lang]
+    if column.kind in ("id", "setup", "types", "start", "end") or column.property is None:
+        return ""
+    if column.kind == "absence":
+        return f"{none} / {unknown}"
+    if column.kind == "literal" and column.datatype is not None and column.datatype.endswith("boolean"):
+        return (f"{FALSE_WORDS[lang]} = vastgesteld van niet; {unknown} = niet bekend; leeg = niet vastgelegd" if nl
+                else f"{FALSE_WORDS[lang]} = established it is not so; {unknown} = not known; empty = not recorded")
+    title = column.title(lang)
+    return (f"{none} = vastgesteld dat er geen '{title}' is; {unknown} = er is er een, niet bekend welke; "
+            "leeg = niet vastgelegd" if nl else
+            f"{none} = established that there is no '{title}'; {unknown} = there is one, not known which; "
+            "empty = not recorded")
