@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers import setup_from
+from helpers import ENGINES, setup_from
 from rdflib import Literal, URIRef
 from shape_cases import CASES, COLLEGE, PREFIXES
 
 from jeugdgov import validate
 from jeugdgov.resources import JG
-
-ENGINES = ["fast", "pyshacl"]
 
 #: defect -> (the setup saying nothing, the fact that says there is none, the fact that
 #: records one). Each fact is added to the setup that says nothing.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import jeugdgov.validation.fast.query_check as query_check
 import jeugdgov.validation.fast.translate as engine_sparql
 from jeugdgov.validation.fast.cache import DiskMemo
 from jeugdgov.validation.fast.translate import Untranslatable, checked
@@ -24,7 +25,7 @@ def test_a_check_is_read_back_by_the_next_run_instead_of_parsing_again(fresh_cac
     fresh_cache.save()
     next_run = DiskMemo("sparql-checks", "test")
     monkeypatch.setattr(engine_sparql, "CHECKS", next_run)
-    monkeypatch.setattr(engine_sparql, "parseQuery", lambda text: pytest.fail("parsed again"))
+    monkeypatch.setattr(query_check, "parseQuery", lambda text: pytest.fail("parsed again"))
     assert checked(QUERY, {}, target=False) is True
     # Another query is parsed, whatever the cache holds.
     with pytest.raises(pytest.fail.Exception):

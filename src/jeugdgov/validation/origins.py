@@ -9,15 +9,16 @@ question (a finding to verify) the column to fill in instead of the RDF term to 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from rdflib import SKOS, URIRef
+from rdflib import URIRef
 
-from jeugdgov.resources import JGD, ontology, shapes
+from jeugdgov.resources import shapes
 from jeugdgov.setups import Setup
 from jeugdgov.validation.evidence import UNRECORDED, evidence_rule
-from jeugdgov.validation.findings import Finding, Report
+from jeugdgov.validation.findings import Finding, Findings, Report
 from jeugdgov.workbook import Origin, is_workbook, read_workbook
 from jeugdgov.workbook.mapping import mapping
 
@@ -26,32 +27,26 @@ FILL_IN = {"nl": "vul in: {cells}", "en": "fill in: {cells}"}
 CELL = {"nl": "blad '{sheet}', kolom '{column}'", "en": "sheet '{sheet}', column '{column}'"}
 
 
-@cache
-def data_quality_defects() -> frozenset[str]:
-    """The catalogue ids of the data-quality defects (those under jgd:data-quality)."""
-    group = URIRef(JGD["data-quality"])
-    graph = ontology()
-    return frozenset(str(graph.value(concept, SKOS.notation)) for concept in graph.subjects(SKOS.inScheme, URIRef(JGD))
-                     if group in graph.transitive_objects(concept, SKOS.broader) and concept != group)
-
-
 def point_back(reports: Iterable[Report]) -> None:
-    """Add "(sheet X, row N)" to the messages of findings on nodes a workbook row describes, and
-    to a question the sheet and column that answer it."""
+    """Give findings on nodes a workbook row describes that sheet and row, also in their
+    messages ("(sheet X, row N)"), and to a question the sheet and column that answer it."""
     for report in reports:
         origins = _origins(report.setup)
         if not origins:
             continue
-        for finding in report.findings:
-            origin = origins.get(finding.focus)
-            if origin is None:
-                continue
-            for lang in list(finding.messages):
-                where = origin.describe(lang)
-                if finding.evidence == UNRECORDED and (cells := _cells_to_fill(finding, origin, lang)):
-                    where += "; " + FILL_IN[lang].format(cells=cells)
-                if where not in finding.messages[lang]:
-                    finding.messages[lang] = f"{finding.messages[lang]} ({where})"
+        report.findings = Findings(_pointed(finding, origins.get(finding.focus)) for finding in report.findings)
+
+
+def _pointed(finding: Finding, origin: Origin | None) -> Finding:
+    if origin is None:
+        return finding
+    for lang in list(finding.messages):
+        where = origin.describe(lang)
+        if finding.evidence == UNRECORDED and (cells := _cells_to_fill(finding, origin, lang)):
+            where += "; " + FILL_IN[lang].format(cells=cells)
+        if where not in finding.messages[lang]:
+            finding.messages[lang] = f"{finding.messages[lang]} ({where})"
+    return replace(finding, sheet=origin.sheet, row=origin.row)
 
 
 def _cells_to_fill(finding: Finding, origin: Origin, lang: str) -> str:

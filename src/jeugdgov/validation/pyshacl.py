@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-import pyshacl
 from rdflib import RDF, SH, Graph, Node
 
 from jeugdgov.resources import ontology
@@ -24,6 +23,8 @@ def validate_with_pyshacl(setup: Setup, defects: Iterable[str] | None,
     data = Graph()
     data += setup.graph
     data += ontology()
+    import pyshacl  # when used: its import takes longer than the fast engine's whole start
+
     _conforms, results, _text = pyshacl.validate(
         data, shacl_graph=shapes_graph, inference="none", advanced=True, inplace=True,
         allow_warnings=False, allow_infos=False)

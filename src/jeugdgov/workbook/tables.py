@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from jeugdgov.errors import InputError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".ods")
@@ -56,6 +54,8 @@ def is_workbook(path: Path) -> bool:
 
 def column_letter(index: int) -> str:
     """The spreadsheet letter of a 0-based column index (0 is A)."""
+    from openpyxl.utils import get_column_letter  # openpyxl only where a workbook is at hand
+
     return get_column_letter(index + 1)
 
 

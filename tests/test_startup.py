@@ -1,0 +1,36 @@
+"""Start-up of the command: validating RDF files to JSON imports only what it uses."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+DATA = Path(__file__).parents[1] / "data"
+#: What validating RDF input with the fast engine has no use for: workbooks, pictures, the
+#: server, the HTML report, the reference engine and rdflib's SPARQL parser (the query checks
+#: are kept from an earlier run).
+UNUSED = ("openpyxl", "matplotlib", "uvicorn", "starlette", "jinja2", "pyshacl", "pyparsing", "numpy",
+          "networkx", "owlready2", "SPARQLWrapper")
+
+
+def _imported(*args: str, cache: Path) -> tuple[set[str], subprocess.CompletedProcess]:
+    environment = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "jeugdgov", *args], capture_output=True,
+                            text=True, env=environment, timeout=300)
+    modules = set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)$", result.stderr, re.MULTILINE))
+    return {name.split(".")[0] for name in modules}, result
+
+
+def test_validate_to_json_imports_only_what_it_uses(tmp_path):
+    command = ("validate", str(DATA / "lelystad.trig"), "--format", "json")
+    first, _ = _imported(*command, cache=tmp_path)  # fills the cache of query checks
+    assert "pyparsing" in first  # the checks were made: the parser is only skipped when kept
+    imported, result = _imported(*command, cache=tmp_path)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert json.loads(result.stdout)["findings"]
+    assert {"jeugdgov", "pyoxigraph", "typer"} <= imported  # the measurement sees imports at all
+    assert imported.isdisjoint(UNUSED), sorted(imported & set(UNUSED))
