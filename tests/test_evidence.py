@@ -288,7 +288,7 @@ def test_the_default_reference_date_is_the_end_of_the_setups_period():
         """
     setup = setup_from(turtle)
     setup.node = URIRef("https://w3id.org/jeugdgov/id/example/setup")
-    for engine in ENGINES:
+    for engine in ("fast", "pyshacl"):
         report = validate(setup, defects=["no-evaluation"], engine=engine)
         assert report.as_of == date(2021, 6, 30) and report.findings == []
 
