@@ -36,6 +36,7 @@ from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding, validate
 from jeugdgov.viz.layout import Layout, layered, longest_path_layers
 from jeugdgov.viz.placement import BADGE_GAP, Placement, place
+from jeugdgov.words import SEVERITY_WORDS
 
 FONT_SIZE = 8.0
 BADGE_FONT_SIZE = 6.5
@@ -45,11 +46,7 @@ LINE_LABEL_FONT_SIZE = 6.5
 TASK_ORDER = ("policy", "procurement", "contract-management", "monitoring", "business-operations", "financing",
               "access-decision", "care-delivery", "basic-care", "specialist-care", "child-protection")
 SEVERITY_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
-SEVERITY_LABELS = {
-    "Violation": {"nl": "overtreding", "en": "violation"},
-    "Warning": {"nl": "waarschuwing", "en": "warning"},
-    "Info": {"nl": "advies", "en": "advice"},
-}
+SEVERITY_LABELS = SEVERITY_WORDS
 KIND_COLOURS = {
     "municipality": "#6baed6",
     "municipal-body": "#9ecae1",
