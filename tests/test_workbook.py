@@ -224,7 +224,7 @@ def test_csv_folder_round_trip(tmp_path, capsys, monkeypatch, trig_findings):
     folder = tmp_path / "lelystad"
     code, err = jeugdgov(capsys, monkeypatch, "convert", DATA / "lelystad.trig", "--to", "csv", "--out", folder)
     assert code == 0, err
-    assert "6 labels of periods are not kept" in err
+    assert "6 namen van perioden worden niet in het werkboek bewaard" in err
     assert (folder / "werkboek.csv").is_file() and (folder / "rollen.csv").is_file()
     assert evidence(validate(folder)) == trig_findings
     code, err = jeugdgov(capsys, monkeypatch, "convert", folder, "--to", "trig", "--out", tmp_path / "back.trig")

@@ -16,10 +16,14 @@ class InputError(Exception):
     hint: str | None = None
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, hint_word: str = "hint") -> str:
+        """The message, its hint introduced by ``hint_word`` (the word in the reader's language)."""
         where = ""
         if self.file is not None:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         text = f"{where}{self.problem}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  {hint_word}: {self.hint}"
         return text
