@@ -28,6 +28,7 @@ from jeugdgov.limits import (
     Limits,
     check_file,
     check_literal_lengths,
+    check_regular,
     may_hold_long_literal,
     too_long_token,
 )
@@ -179,6 +180,7 @@ def _named_files(paths: Iterable[str | Path]) -> Iterator[Path]:
         if not path.exists():
             raise InputError("no such file or folder", file=path,
                              hint="check the path; give a .ttl, .trig, .jsonld or .nt file or a folder")
+        check_regular(path)
         if is_workbook(path):
             yield path
         elif path.is_dir():

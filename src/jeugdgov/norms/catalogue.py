@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
-from rdflib import RDFS, SH, URIRef
+from rdflib import RDF, RDFS, SH, Graph, Literal, URIRef
 
 from jeugdgov.errors import InputError
-from jeugdgov.norms.framework import COLUMNS, HEADERS, short_name
+from jeugdgov.norms.framework import COLUMNS, HEADERS, PREFIXES, TURTLE, expand, short_name
+from jeugdgov.norms.patterns import NORM
 from jeugdgov.resources import JG, ontology, shapes
 from jeugdgov.validation.catalogue import defect_label, defects, in_group
 from jeugdgov.validation.findings import SEVERITIES
@@ -33,6 +34,8 @@ QUESTIONS = {
     "steering": {"nl": "Kan de gemeente sturen op de uitvoering?",
                  "en": "Can the municipality steer what is delivered?"},
 }
+#: The columns whose cells are IRIs (a value may be a literal too).
+IRI_KEYS = ("basis", "role_a", "role_b", "class", "value")
 NO = {"nl": "Het gebrek '{label}' doet zich niet voor.", "en": "The defect '{label}' does not occur."}
 
 
@@ -61,9 +64,9 @@ def write_framework(out: Path, lang: str = "nl") -> None:
 def write_rows(rows: Sequence[dict[str, str]], out: Path, lang: str = "nl") -> None:
     """Norm rows (keyed by column key) as a sheet ``normen`` (.xlsx), a CSV file or YAML."""
     suffix = out.suffix.lower()
-    if suffix not in (".xlsx", ".csv", ".yaml", ".yml"):
-        raise InputError(f"a norm framework is written as .xlsx, .csv or .yaml, not '{out.suffix or out.name}'",
-                         file=out, hint="end the file name in .xlsx, .csv or .yaml")
+    if suffix not in (".xlsx", ".csv", ".yaml", ".yml", ".ttl"):
+        raise InputError(f"a norm framework is written as .xlsx, .csv, .yaml or .ttl, not '{out.suffix or out.name}'",
+                         file=out, hint="end the file name in .xlsx, .csv, .yaml or .ttl")
     if out.is_dir() or not out.parent.is_dir():
         where = "a folder has this name" if out.is_dir() else "the folder does not exist"
         raise InputError(f"cannot write here: {where}", file=out, hint="give a file in an existing folder")
@@ -77,10 +80,34 @@ def write_rows(rows: Sequence[dict[str, str]], out: Path, lang: str = "nl") -> N
         writer.writerow(headers)
         writer.writerows(table)
         atomic_write(out, lambda path: path.write_text(text.getvalue(), encoding="utf-8"))
+    elif suffix == ".ttl":
+        turtle = as_turtle(rows)
+        atomic_write(out, lambda path: path.write_text(turtle, encoding="utf-8"))
     else:
         document = {"norms": [{k: v for k, v in row.items() if v} for row in rows]}
         text_yaml = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
         atomic_write(out, lambda path: path.write_text(text_yaml, encoding="utf-8"))
+
+
+def as_turtle(rows: Sequence[dict[str, str]]) -> str:
+    """Norm rows as Turtle: a jg:Norm each, the columns as the properties of ``TURTLE``."""
+    graph = Graph()
+    graph.bind("jg", JG)
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for row in rows:
+        node = URIRef(NORM + row["id"])
+        graph.add((node, RDF.type, JG.Norm))
+        for lang in ("nl", "en"):
+            if row.get(f"norm_{lang}"):
+                graph.add((node, RDFS.label, Literal(row[f"norm_{lang}"], lang=lang)))
+        for key, predicate in TURTLE.items():
+            text = row.get(key, "")
+            terms = text.split() if key in IRI_KEYS else [text]
+            for term in filter(None, terms):
+                iri = expand(term) if key in IRI_KEYS else None
+                graph.add((node, predicate, URIRef(iri) if iri else Literal(term)))
+    return graph.serialize(format="turtle")
 
 
 def _xlsx(headers: list[str], table: list[list[str]], path: Path, lang: str) -> None:

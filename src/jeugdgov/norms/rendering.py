@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from jeugdgov.errors import InputError
@@ -104,16 +105,16 @@ def print_table(table: NormTable, lang: str, console: Console) -> None:
     grid = Table(title=HEADINGS[lang][1], show_lines=False)
     grid.add_column(HEADINGS[lang][0], overflow="fold")
     for name, _labels in table.setups:
-        grid.add_column(table.setup_label(name, lang), overflow="fold")
+        grid.add_column(escape(table.setup_label(name, lang)), overflow="fold")
     for question in table.framework.questions():
         if question:
-            grid.add_row(f"[bold]{question}[/bold]", *["" for _ in table.setups])
+            grid.add_row(f"[bold]{escape(question)}[/bold]", *["" for _ in table.setups])
         for norm in (n for n in table.framework.norms if n.question == question):
             cells = []
             for name, _labels in table.setups:
                 score = table.score(name, norm.id).score
                 cells.append(f"[{STYLE[score]}]{SCORE_LABELS[score][lang]}[/{STYLE[score]}]")
-            grid.add_row(f"{norm.id} {norm.label(lang)}", *cells)
+            grid.add_row(escape(f"{norm.id} {norm.label(lang)}"), *cells)
     console.print(grid)
     for name, _labels in table.setups:
         for norm in table.framework.norms:
