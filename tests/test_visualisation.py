@@ -333,3 +333,11 @@ def test_a_caption_leads_with_the_established_finding_and_names_the_others_by_la
     assert caption.index("Overeenkomst B") < caption.index("Overeenkomst A")  # the established one leads
     assert "(waarschuwing)" in caption and "na te gaan" not in caption
     assert caption.endswith("(1): Overeenkomst A")  # by its label, not its id
+
+
+def test_the_interactive_page_names_no_file_it_does_not_ship(tmp_path):
+    out = tmp_path / "roles.html"
+    result = jeugdgov("viz", DATA / "flevoland-handelingskader.ttl", "--kind", "roles", "--out", out)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "vis.Network" in page and "node_modules" not in page
