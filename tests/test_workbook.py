@@ -200,6 +200,17 @@ def test_none_unknown_claims_and_sources_become_the_evidence_vocabulary(tmp_path
                        f"<{jg}status> <https://w3id.org/jeugdgov/status/signed> }}").askAnswer
 
 
+def test_unclear_disputed_and_signed_are_sayable_in_cells(tmp_path):
+    rows = cooperative_rows()
+    rows["afspraken"][1].update({"doorgeven toegestaan": "onduidelijk", "betwist door": "zorgorganisaties-leden",
+                                 "ondertekend door": "gm:gm0995"})
+    graph = load(filled_template(tmp_path / "lelystad.xlsx", rows))[0].graph
+    base, jg = "https://w3id.org/jeugdgov/id/lelystad/", "https://w3id.org/jeugdgov/def#"
+    assert graph.query(f"ASK {{ <{base}subsidiebeschikking-leden-2018> <{jg}unclearValue> <{jg}passOnPermitted> ;"
+                       f" <{jg}disputedBy> <{base}zorgorganisaties-leden> ;"
+                       f" <{jg}signedBy> <https://identifier.overheid.nl/tooi/id/gemeente/gm0995> }}").askAnswer
+
+
 # -- the bundled cases, converted and read back --------------------------------------------------
 
 @pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW_CASES else c for c in CASES])

@@ -28,6 +28,7 @@ from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_le
 from jeugdgov.resources import JG, TIME
 from jeugdgov.workbook.mapping import (
     FALSE_WORDS,
+    MARKERS,
     NONE_WORDS,
     SEPARATOR,
     TRUE_WORDS,
@@ -395,10 +396,8 @@ class _Reader:
             return
         assert column.property is not None
         word = _text(value).lower()
-        if column.kind != "types" and column.property != RDF.type and word in (*NONE_WORDS.values(),
-                                                                               *UNKNOWN_WORDS.values()):
-            marker = JG.noValue if word in NONE_WORDS.values() else JG.unknownValue
-            graph.add((node, marker, column.property))
+        if column.kind != "types" and column.property != RDF.type and word in MARKERS:
+            graph.add((node, MARKERS[word], column.property))
             return
         if column.kind == "absence":
             raise self.fail(row, column, f"'{_text(value)}' cannot be read here: the column only says none or unknown",

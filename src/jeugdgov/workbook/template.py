@@ -281,13 +281,15 @@ def _instructions(sheet: Worksheet, wb_mapping: Mapping, lang: str) -> None:
         ("Meerdere waarden in één cel scheiden met ';'. Datums als datum (2021-06-30), bedragen als getal." if nl else
          "Separate several values in one cell with ';'. Dates as dates (2021-06-30), amounts as numbers."),
         ("'geen' betekent: vastgesteld dat er geen is (bijvoorbeeld geen doelen); 'onbekend': er is er een, maar "
-         "welke is niet bekend. Een lege cel betekent: niet vastgelegd." if nl else
-         "'none' means: established that there is none (e.g. no goals); 'unknown': there is one, but which is not "
-         "known. An empty cell means: not recorded."),
-        ("'bron' noemt het rapportonderdeel waaraan een rij is ontleend (bijvoorbeeld 'Lelystad 2.2.1'); "
-         "'bewering van' de partij op wier uitspraak de rij alleen berust." if nl else
-         "'source' names the report section a row is taken from (e.g. 'Lelystad 2.2.1'); 'claim of' the party "
-         "whose statement alone the row rests on."),
+         "welke is niet bekend; 'onduidelijk': de bron laat het open. Een lege cel betekent: niet vastgelegd." if nl
+         else "'none' means: established that there is none (e.g. no goals); 'unknown': there is one, but which is "
+         "not known; 'unclear': the source leaves it open. An empty cell means: not recorded."),
+        ("'bron' noemt het rapportonderdeel waaraan een rij is ontleend (bijvoorbeeld 'Lelystad 2.2.1', of een "
+         "eigen bron van het blad 'bronnen'); 'bewering van' de partij op wier uitspraak de rij alleen berust; "
+         "'betwist door' een partij die de rij betwist." if nl else
+         "'source' names the report section a row is taken from (e.g. 'Lelystad 2.2.1', or a source of your own "
+         "on the sheet 'sources'); 'claim of' the party whose statement alone the row rests on; 'disputed by' a "
+         "party that disputes the row."),
         ("Controleer het werkboek met: jeugdgov validate dit-bestand.xlsx" if nl else
          "Check the workbook with: jeugdgov validate this-file.xlsx"),
         "",
