@@ -348,7 +348,7 @@ CELL_CASES = {
 
 def assert_refused_and_nothing_written(book: Path, tmp_path: Path, capsys, monkeypatch, expected: list[str]) -> None:
     out = tmp_path / "out.trig"
-    code, err = jeugdgov(capsys, monkeypatch, "convert", book, "--to", "trig", "--out", out)
+    code, err = jeugdgov(capsys, monkeypatch, "convert", book, "--to", "trig", "--out", out, "--lang", "en")
     assert code == 2, err
     message = " ".join(err.split())
     for fragment in expected:
@@ -376,6 +376,19 @@ def test_every_bad_cell_is_reported_in_one_run(tmp_path, capsys, monkeypatch):
     expected = ["cells need fixing", *(fragment for _change, fragments in CELL_CASES.values()
                                        for fragment in fragments if fragment.startswith(("column", "'")))]
     assert_refused_and_nothing_written(book, tmp_path, capsys, monkeypatch, expected)
+
+
+def test_bad_cells_are_reported_in_dutch_by_default(tmp_path, capsys, monkeypatch):
+    rows = cooperative_rows()
+    unknown_role(rows)
+    date_not_a_date(rows)
+    book = filled_template(tmp_path / "bad.xlsx", rows)
+    code, err = jeugdgov(capsys, monkeypatch, "validate", book)
+    said = " ".join(err.split())
+    assert code == 2 and said.startswith("fout:") and "2 cellen moeten worden verbeterd" in said, said
+    assert "blad 'rollen', rij 4, kolom 'rol' (D): 'besluitnemr' staat niet in de lijst van deze kolom" in said
+    assert "dichtstbij: besluitnemer" in said and "'juni 2019' is geen datum" in said and "tip:" in said
+    assert "closest" not in said and "is not" not in said
 
 
 def test_the_list_of_bad_cells_is_capped(tmp_path):

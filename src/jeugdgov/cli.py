@@ -880,7 +880,7 @@ def main() -> None:
         stderr.print(say("terminated", lang), highlight=False)
         sys.exit(128 + signal.SIGTERM)
     except InputError as error:
-        stderr.print(f"[bold red]{say('error', lang)}:[/bold red] {error.text(say('hint', lang))}",
+        stderr.print(f"[bold red]{say('error', lang)}:[/bold red] {error.text(say('hint', lang), lang)}",
                      highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt as interrupt:

@@ -113,18 +113,29 @@ class _Reader:
     # -- messages ------------------------------------------------------------------------------
 
     def fail(self, row: _Row | None, column: Column | None, problem: str, hint: str, *,
-             table: str | None = None, index: int | None = None) -> InputError:
+             table: str | None = None, index: int | None = None,
+             nl: tuple[str, str] | None = None) -> InputError:
+        """A bad cell: where it is, what is wrong and how to fix it, in English and (``nl``) Dutch."""
+        if column is not None and row is not None and column.key in row.cells:
+            index = row.cells[column.key][0]
+        said = {lang: self._where(lang, row, column, table, index) for lang in ("en", "nl")}
+        message = InputError(f"{said['en']}{problem}", file=self.path, hint=hint)
+        if nl is not None:
+            message.said["nl"] = (f"{said['nl']}{nl[0]}", nl[1])
+        return message
+
+    def _where(self, lang: str, row: _Row | None, column: Column | None, table: str | None,
+               index: int | None) -> str:
+        words = {"sheet": "blad", "row": "rij", "column": "kolom"} if lang == "nl" else {}
         where = []
         if row is not None or table:
-            where.append(f"sheet '{row.table if row else table}'")
+            where.append(f"{words.get('sheet', 'sheet')} '{row.table if row else table}'")
         if row is not None:
-            where.append(f"row {row.number}")
+            where.append(f"{words.get('row', 'row')} {row.number}")
         if column is not None:
-            if row is not None and column.key in row.cells:
-                index = row.cells[column.key][0]
             letter = f" ({column_letter(index)})" if index is not None else ""
-            where.append(f"column '{column.title(self.lang)}'{letter}")
-        return InputError(f"{', '.join(where)}: {problem}" if where else problem, file=self.path, hint=hint)
+            where.append(f"{words.get('column', 'column')} '{column.title(self.lang)}'{letter}")
+        return f"{', '.join(where)}: " if where else ""
 
     # -- the whole workbook -------------------------------------------------------------------
 
@@ -171,12 +182,23 @@ class _Reader:
         if len(self.problems) == 1:
             raise self.problems[0]
         if self.problems:
-            shown = self.problems[:MAX_PROBLEMS]
-            lines = [f"- {p.problem}" + (f"\n    {p.hint}" if p.hint else "") for p in shown]
-            if len(self.problems) > MAX_PROBLEMS:
-                lines.append(f"- and {len(self.problems) - MAX_PROBLEMS} more")
-            raise InputError(f"{len(self.problems)} cells need fixing:\n" + "\n".join(lines), file=self.path,
-                             hint="fix each cell listed (sheet, row, column), then run again")
+            refusal = InputError(self._listing("en"), file=self.path,
+                                 hint="fix each cell listed (sheet, row, column), then run again")
+            refusal.said["nl"] = (self._listing("nl"),
+                                  "verbeter elke genoemde cel (blad, rij, kolom) en probeer opnieuw")
+            raise refusal
+
+    def _listing(self, lang: str) -> str:
+        """The bad cells, at most MAX_PROBLEMS of them, each with its fix."""
+        lines = []
+        for problem in self.problems[:MAX_PROBLEMS]:
+            said, hint = problem.said.get(lang, (problem.problem, problem.hint))
+            lines.append(f"- {said}" + (f"\n    {hint}" if hint else ""))
+        more = len(self.problems) - MAX_PROBLEMS
+        if more > 0:
+            lines.append(f"- en nog {more}" if lang == "nl" else f"- and {more} more")
+        heading = "cellen moeten worden verbeterd" if lang == "nl" else "cells need fixing"
+        return f"{len(self.problems)} {heading}:\n" + "\n".join(lines)
 
     def _tables(self) -> dict[str, Table]:
         known: dict[str, str] = {}
@@ -342,7 +364,9 @@ class _Reader:
         written = _text(self.cell(row, "id"))
         if not written:
             raise self.fail(row, id_column, "the required cell is empty",
-                            "give the row a short unique id, e.g. college or mandaat-teamleider")
+                            "give the row a short unique id, e.g. college or mandaat-teamleider",
+                            nl=("de verplichte cel is leeg",
+                                "geef de rij een korte unieke id, bijvoorbeeld college of mandaat-teamleider"))
         row.scope = self._scope(row)
         row.node = self.resolve(written, row, id_column)
         self._record(row.node, row, id_column, written)
@@ -353,7 +377,10 @@ class _Reader:
             if sheet_key != row.sheet.key or first.scope == row.scope:
                 raise self.fail(row, column, f"duplicate id '{written}': sheet '{first.table}' row {first.number} "
                                 "already defines it", "give each row its own id (a row in another setup may "
-                                "add facts about the same id on the same sheet)")
+                                "add facts about the same id on the same sheet)",
+                                nl=(f"dubbele id '{written}': blad '{first.table}' rij {first.number} definieert hem "
+                                    "al", "geef elke rij een eigen id (een rij van een andere inrichting mag feiten "
+                                    "over dezelfde id toevoegen op hetzelfde blad)"))
         else:
             self.defined[node] = (row.sheet.key, row)
         self.ids[written] = node
@@ -402,7 +429,9 @@ class _Reader:
         if column.kind == "absence":
             raise self.fail(row, column, f"'{_text(value)}' cannot be read here: the column only says none or unknown",
                             f"write {NONE_WORDS[self.lang]} or {UNKNOWN_WORDS[self.lang]}: "
-                            f"{text(column.help, self.lang)}")
+                            f"{text(column.help, self.lang)}",
+                            nl=(f"'{_text(value)}' kan hier niet staan: de kolom zegt alleen geen of onbekend",
+                                f"schrijf geen of onbekend: {text(column.help, 'nl')}"))
         if column.kind in ("start", "end"):
             periods.setdefault(column.property, {})[column.kind] = (column, self._date(row, column, value))
             return
@@ -416,7 +445,9 @@ class _Reader:
             return [part.strip() for part in value.split(SEPARATOR) if part.strip()]
         if SEPARATOR in value and column.kind in ("ref", "concept", "types", "source"):
             raise self.fail(row, column, f"'{value}' holds several values, but the column takes one",
-                            "keep one value, or add a row for each")
+                            "keep one value, or add a row for each",
+                            nl=(f"'{value}' bevat meerdere waarden, maar de kolom neemt er één",
+                                "houd één waarde, of voeg voor elke waarde een rij toe"))
         return [value.strip()]
 
     def _term(self, row: _Row, column: Column, item: Cell) -> URIRef | Literal:
@@ -431,9 +462,14 @@ class _Reader:
                 close = column.vocabulary.closest(token, self.lang)
                 own = (f"; or add it to the sheet '{self.mapping.sheet('sources').title(self.lang)}'"
                        if column.kind == "source" else "")
+                own_nl = f"; of voeg hem toe aan het blad '{self.mapping.sheet('sources').title(self.lang)}'" \
+                    if own else ""
                 raise self.fail(row, column, f"'{token}' is not in the list of this column",
                                 f"closest: {', '.join(close)} (see the sheet "
-                                f"'{text(self.mapping.lists, self.lang)}' for every choice){own}")
+                                f"'{text(self.mapping.lists, self.lang)}' for every choice){own}",
+                                nl=(f"'{token}' staat niet in de lijst van deze kolom",
+                                    f"dichtstbij: {', '.join(close)} (elke keuze staat op het blad "
+                                    f"'{text(self.mapping.lists, self.lang)}'){own_nl}"))
             return found
         iri = self.resolve(token, row, column)
         if column.external or (iri in self.defined and self.defined[iri][0] in column.sheets):
@@ -444,8 +480,12 @@ class _Reader:
         close = difflib.get_close_matches(token, candidates, n=3, cutoff=0.5)
         hint = (f"closest: {', '.join(close)}; " if close else "") + \
             f"add a row for '{token}' to '{targets[0]}' or correct the id"
+        hint_nl = (f"dichtstbij: {', '.join(close)}; " if close else "") + \
+            f"voeg een rij voor '{token}' toe aan '{targets[0]}' of verbeter de id"
         raise self.fail(row, column, f"'{token}' is not defined by any row of the sheet "
-                        f"{' or '.join(repr(t) for t in targets)}", hint)
+                        f"{' or '.join(repr(t) for t in targets)}", hint,
+                        nl=(f"'{token}' wordt door geen rij van het blad {' of '.join(repr(t) for t in targets)} "
+                            "gedefinieerd", hint_nl))
 
     def _own_source(self, token: str) -> URIRef | None:
         """A report or section a row of the sheet of sources defines, by its id as written."""
@@ -479,7 +519,9 @@ class _Reader:
             except ValueError:
                 pass
         raise self.fail(row, column, f"'{written}' is not a date",
-                        "type a date such as 2021-06-30 (or 30-06-2021), or format the cell as a date")
+                        "type a date such as 2021-06-30 (or 30-06-2021), or format the cell as a date",
+                        nl=(f"'{written}' is geen datum",
+                            "typ een datum zoals 2021-06-30 (of 30-06-2021), of maak van de cel een datumcel"))
 
     def _boolean(self, row: _Row, column: Column, value: Cell) -> bool:
         if isinstance(value, bool):
@@ -490,7 +532,9 @@ class _Reader:
         if word in (*FALSE_WORDS.values(), "false", "onwaar", "0"):
             return False
         raise self.fail(row, column, f"'{_text(value)}' is not yes or no",
-                        "write ja or nee (yes or no); geen or onbekend (none or unknown) if it is not established")
+                        "write ja or nee (yes or no); geen or onbekend (none or unknown) if it is not established",
+                        nl=(f"'{_text(value)}' is geen ja of nee",
+                            "schrijf ja of nee; geen of onbekend als het niet vaststaat"))
 
     def _number(self, row: _Row, column: Column, value: Cell, integer: bool) -> Decimal | int:
         if isinstance(value, bool):
@@ -504,7 +548,10 @@ class _Reader:
             if _THOUSANDS.match(written):
                 raise self.fail(row, column,
                                 f"'{_text(value)}' is ambiguous: a thousands separator or a decimal point?",
-                                "type the number without thousands separators (1234 or 1234,5), or as a number cell")
+                                "type the number without thousands separators (1234 or 1234,5), or as a number cell",
+                                nl=(f"'{_text(value)}' is dubbelzinnig: een scheidingsteken voor duizendtallen of "
+                                    "een decimaalteken?", "typ het getal zonder scheidingstekens voor duizendtallen "
+                                    "(1234 of 1234,5), of als getalcel"))
             if "," in written and "." not in written:
                 written = written.replace(",", ".")
             try:
@@ -513,10 +560,13 @@ class _Reader:
                 number = None
         if number is None or not number.is_finite():
             raise self.fail(row, column, f"'{_text(value)}' is not a number",
-                            "type a number such as 1250000 or 12.5, without units")
+                            "type a number such as 1250000 or 12.5, without units",
+                            nl=(f"'{_text(value)}' is geen getal",
+                                "typ een getal zoals 1250000 of 12,5, zonder eenheid"))
         if integer:
             if number != number.to_integral_value():
-                raise self.fail(row, column, f"'{_text(value)}' is not a whole number", "type a whole number such as 2")
+                raise self.fail(row, column, f"'{_text(value)}' is not a whole number", "type a whole number such as 2",
+                                nl=(f"'{_text(value)}' is geen geheel getal", "typ een geheel getal zoals 2"))
             return int(number)
         return number
 
@@ -524,7 +574,9 @@ class _Reader:
                 ends: dict[str, tuple[Column, date]]) -> None:
         if "start" in ends and "end" in ends and ends["end"][1] < ends["start"][1]:
             raise self.fail(row, ends["end"][0], f"the end {ends['end'][1].isoformat()} lies before the start "
-                            f"{ends['start'][1].isoformat()}", "swap the dates, or correct the one that is wrong")
+                            f"{ends['start'][1].isoformat()}", "swap the dates, or correct the one that is wrong",
+                            nl=(f"het einde {ends['end'][1].isoformat()} ligt voor het begin "
+                                f"{ends['start'][1].isoformat()}", "verwissel de datums, of verbeter de verkeerde"))
         interval = BNode()
         graph.add((node, prop, interval))
         graph.add((interval, RDF.type, TIME.ProperInterval))
@@ -547,10 +599,13 @@ class _Reader:
                     has_value = any(True for _ in dataset.quads((node, column.property, None, None))) or any(
                         True for marker in (JG.noValue, JG.unknownValue)
                         for _ in dataset.quads((node, marker, column.property, None)))
-                    if not has_value:
-                        self.problems.append(self.fail(row, column, "the required cell is empty",
-                                        f"fill in {column.title(self.lang)}: {text(column.help, self.lang)} "
-                                        "(or write onbekend/unknown if it is not known)"))
+                    if not has_value and not _text(self.cell(row, column.key)):  # else its value was refused
+                        self.problems.append(self.fail(
+                            row, column, "the required cell is empty",
+                            f"fill in {column.title(self.lang)}: {text(column.help, self.lang)} "
+                            "(or write onbekend/unknown if it is not known)",
+                            nl=("de verplichte cel is leeg", f"vul {column.title(self.lang)} in: "
+                                f"{text(column.help, 'nl')} (of schrijf onbekend als het niet bekend is)")))
 
     def _other_fact(self, row: _Row, dataset: Dataset) -> None:
         sheet = row.sheet
