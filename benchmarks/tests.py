@@ -4,7 +4,8 @@ Each run is a fresh `python -m pytest -q -p no:cacheprovider` in the project fol
 from here; printed per run are the wall-clock time, the CPU time of pytest and every process it
 started (user + system), and pytest's own summary line, then the median of each suite over the
 runs. On a machine others share, the wall-clock figure moves with their load and the CPU figure
-much less: read both. A suite with a failing run is reported as failed (exit code 1).
+much less: read both. A suite with a failing run is reported as failed, with the tests that
+failed (exit code 1).
 
     .venv/bin/python benchmarks/tests.py                  # 3 runs of each suite
     .venv/bin/python benchmarks/tests.py --runs 1 --loop-only
@@ -31,6 +32,7 @@ class Run:
     cpu: float
     passed: bool
     summary: str
+    failures: list[str]
 
 
 def children_cpu() -> float:
@@ -45,7 +47,8 @@ def run_suite(arguments: list[str]) -> Run:
                           capture_output=True, text=True)
     wall = time.monotonic() - started
     lines = [line for line in done.stdout.splitlines() if line.strip()]
-    return Run(wall, children_cpu() - cpu, done.returncode == 0, lines[-1] if lines else done.stderr.strip())
+    return Run(wall, children_cpu() - cpu, done.returncode == 0, lines[-1] if lines else done.stderr.strip(),
+               [line for line in lines if line.startswith(("FAILED ", "ERROR "))])
 
 
 def main() -> int:
@@ -61,6 +64,8 @@ def main() -> int:
             run = run_suite(SUITES[name])
             runs.append(run)
             print(f"{name:8} run {number}: {run.wall:7.1f} s wall, {run.cpu:7.1f} s CPU  {run.summary}", flush=True)
+            for failure in run.failures:
+                print(f"    {failure}", flush=True)
         failed |= not all(r.passed for r in runs)
         print(f"{name:8} median of {len(runs)}: {statistics.median(r.wall for r in runs):7.1f} s wall, "
               f"{statistics.median(r.cpu for r in runs):7.1f} s CPU"

@@ -118,6 +118,7 @@ def test_ill_typed_literal_is_a_finding_without_traceback(tmp_path):
     data = tmp_path / "date.ttl"
     data.write_text("""@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix time: <http://www.w3.org/2006/time#> .
+<http://example.org/setup> a <https://w3id.org/jeugdgov/def#Setup> .
 <http://example.org/i> a time:Instant ; time:inXSDDate "2020-13-45"^^xsd:date .
 """)
     for engine in ("fast", "pyshacl"):

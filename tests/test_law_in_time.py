@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from helpers import setup_from
+from helpers import ENGINES, setup_from
 from rdflib import SH, Graph, Literal, URIRef
 from shape_cases import CASES
 
@@ -26,7 +26,7 @@ def test_the_new_norms_and_the_law_based_old_ones_carry_a_date():
             "subsidy-passed-on", "decision-without-mandate"} <= dated
 
 
-@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize(("defect", "start", "shape"), DATED, ids=[d for d, _s, _x in DATED])
 def test_a_dated_norm_before_on_and_after_its_date(defect, start, shape, engine):
     severity = str(shapes().value(shape, SH.severity)).rsplit("#", 1)[-1]

@@ -17,10 +17,11 @@ from rdflib import Graph, URIRef
 
 from jeugdgov.errors import InputError
 from jeugdgov.norms import read_framework, score_setups
-from jeugdgov.norms.catalogue import catalogue_rows, write_rows
+from jeugdgov.norms.catalogue import catalogue_rows
 from jeugdgov.norms.framework import COLUMNS, HEADERS, framework_from_rows, rows_from_mappings
 from jeugdgov.norms.pages import norm_page
 from jeugdgov.norms.rendering import as_csv, as_json, compare_scores, write_table
+from jeugdgov.norms.writing import write_rows
 from jeugdgov.setups import Setup, load
 from jeugdgov.validation import validate
 from jeugdgov.validation.catalogue import defects
@@ -465,7 +466,7 @@ def test_comparing_phases_compares_scores(typed, lelystad):
 def test_validate_with_norms_prints_the_table_writes_csv_and_exits_1(typed, tmp_path):
     out = tmp_path / "scores.csv"
     result = jeugdgov("validate", DATA / "lelystad.trig", "--norms", typed, "--norm-table", out,
-                 "--lang", "en", "--format", "json")
+                      "--lang", "en", "--format", "json")
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
     assert {(s["setup"], s["norm"]): s["score"] for s in document["norm_table"]["scores"]} == \
@@ -478,10 +479,12 @@ def test_a_malformed_framework_exits_2_before_any_validation(tmp_path):
     path = tmp_path / "bad.xlsx"
     type_workbook(path, BAD)
     result = jeugdgov("validate", DATA / "lelystad.trig", "--norms", path,
-                 "--norm-table", tmp_path / "scores.csv")
+                      "--norm-table", tmp_path / "scores.csv")
     assert result.returncode == 2
     assert "11 problem(s)" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "scores.csv").exists()
+    served = jeugdgov("serve", DATA / "lelystad.trig", "--norms", EXAMPLE, "--port", "0")
+    assert served.returncode == 2 and "add --validate" in served.stderr
 
 
 @pytest.mark.slow
@@ -499,14 +502,16 @@ def test_template_norms_and_compare_norms(tmp_path):
 def test_serve_validate_stores_the_norm_table_for_the_named_query(typed, tmp_path):
     from pyoxigraph import Store
 
-    from jeugdgov.server.endpoint import store_validation_reports
+    from jeugdgov.server.endpoint import findings_notes, store_validation_reports
     from jeugdgov.sparql.library import library
     from jeugdgov.sparql.library import run as run_query
     from jeugdgov.sparql.store import load_into
 
     _count, opened = load_into(tmp_path / "store", [DATA / "lelystad.trig"])
     del opened
+    assert "no norm table is stored" in findings_notes(tmp_path / "store", library())["norm-table"]
     assert store_validation_reports(tmp_path / "store", read_framework(typed)) == 3
+    assert "norm-table" not in findings_notes(tmp_path / "store", library())
     query = library()["norm-table"]
     store = Store.read_only(str(tmp_path / "store"))
     found = {(s["setup"].value, s["norm"].value): s["score"].value

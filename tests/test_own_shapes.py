@@ -4,11 +4,10 @@ the same findings, and a shape the fast engine cannot translate is named and lef
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import DATA
+from helpers import DATA, jeugdgov
 from pyoxigraph import Store
 from rdflib import RDF, RDFS, URIRef
 
@@ -148,13 +147,10 @@ def test_own_shapes_are_refused_for_an_endpoint(shapes_file):
         validate("http://127.0.0.1:9/query", shapes_files=[shapes_file])
 
 
-def test_the_command_takes_shapes_files(jeugdgov_command, shapes_file, odd_file, tmp_path):
-    result = subprocess.run([jeugdgov_command, "validate", str(LELYSTAD), "--shapes-file", str(shapes_file),
-                             "--shapes-file", str(odd_file), "--format", "json"],
-                            capture_output=True, text=True, timeout=300)
+def test_the_command_takes_shapes_files(shapes_file, odd_file, tmp_path):
+    result = jeugdgov("validate", LELYSTAD, "--shapes-file", shapes_file, "--shapes-file", odd_file, "--format", "json")
     assert result.returncode == 1, result.stderr
     assert set(OWN) <= {f["defect"] for f in json.loads(result.stdout)["findings"]}
     assert "two-municipal-parties" in result.stderr and "Traceback" not in result.stderr
-    missing = subprocess.run([jeugdgov_command, "validate", str(LELYSTAD), "--shapes-file", str(tmp_path / "no.ttl")],
-                             capture_output=True, text=True, timeout=300)
+    missing = jeugdgov("validate", LELYSTAD, "--shapes-file", tmp_path / "no.ttl")
     assert missing.returncode == 2 and "no.ttl" in missing.stderr and "Traceback" not in missing.stderr

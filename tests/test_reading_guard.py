@@ -161,3 +161,32 @@ def test_a_named_pipe_is_refused_not_read(tmp_path, command, suffix):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert "named pipe" in str(error) and error.file == pipe
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_an_iri_longer_than_the_parser_reads_is_refused_by_every_command(tmp_path, command):
+    data = tmp_path / "long.ttl"
+    data.write_text(f'<http://example.org/{"x" * (17 * 1024**2)}> a <https://w3id.org/jeugdgov/def#Setup> .\n')
+    error = refusal(COMMANDS[command](data, tmp_path))
+    assert "longer than the parser can read" in str(error) and error.file == data
+
+
+def test_n_triples_are_read_in_time_linear_in_a_literals_length(tmp_path):
+    """Every reader, not only validation's: rdflib's N-Triples parser took quadratic time (1 MiB: 7 s)."""
+    import time
+
+    from jeugdgov.limits import Limits
+    from jeugdgov.setups import parse_file
+
+    def timed(length: int) -> float:
+        data = tmp_path / f"long-{length}.nt"
+        data.write_text(f'<http://example.org/s> <http://example.org/p> "{"x" * length}" .\n'
+                        '<http://example.org/s> <http://example.org/q> "a\\nb"@nl .\n')
+        started = time.process_time()
+        dataset = parse_file(data, Limits(max_literal_chars=10 * length))
+        assert len(dataset) == 2
+        return time.process_time() - started
+
+    timed(1000)
+    short, long = timed(100_000), timed(1_600_000)
+    assert long < 32 * short + 0.5, (short, long)  # sixteen times the length; quadratic took 256 times

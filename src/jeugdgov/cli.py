@@ -677,7 +677,10 @@ def convert_command(
                          hint=f"name the output {'without a suffix' if not expected else 'with ' + expected}")
     dataset = parse_file(files[0])
     if to is WorkbookTarget.trig:
-        _write_atomically(out, dataset.serialize(format="trig", encoding="utf-8"))
+        from jeugdgov.viz.static import atomic_write
+
+        trig = dataset.serialize(format="trig", encoding="utf-8")
+        atomic_write(out, lambda path: path.write_bytes(trig))
     else:
         contents = contents_from(dataset, lang.value)
         write_workbook(contents, out, lang.value)
@@ -685,24 +688,6 @@ def convert_command(
             words = DROPPED.get(what, {}).get(lang.value, what)
             stderr.print(say("not_kept", lang.value, count=count, what=words), highlight=False)
     stderr.print(say("wrote", lang.value, out=out), highlight=False)
-
-
-def _write_atomically(out: Path, data: bytes) -> None:
-    import os
-    import tempfile
-
-    if not out.parent.is_dir():
-        raise InputError("the folder does not exist", file=out.parent, hint="create it first")
-    handle, name = tempfile.mkstemp(prefix=f".{out.name}-", dir=out.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(name, 0o666 & ~umask)  # mkstemp makes the file private; the user's umask decides
-        os.replace(name, out)
-    finally:
-        Path(name).unlink(missing_ok=True)
 
 
 @app.command("load")
@@ -882,6 +867,9 @@ def main() -> None:
     except InputError as error:
         stderr.print(f"[bold red]{say('error', lang)}:[/bold red] {error.text(say('hint', lang), lang)}",
                      highlight=False, soft_wrap=True)
+        # What a failed write left behind (openpyxl's half-written temporary sheets) fails once
+        # more when collected at exit; the message above already said what happened.
+        sys.unraisablehook = lambda _unraisable: None
         sys.exit(2)
     except KeyboardInterrupt as interrupt:
         from jeugdgov.sparql.store import LoadInterrupted

@@ -18,15 +18,12 @@ from rdflib import RDF, SH, Graph, Literal, Node
 from jeugdgov.errors import InputError
 from jeugdgov.resources import local_name, ontology
 from jeugdgov.setups import Setup, parse_file
-from jeugdgov.validation.catalogue import only_shapes
+from jeugdgov.validation.catalogue import TARGETS, only_shapes
 from jeugdgov.validation.fast.engine import LocalRunner, evaluate, shacl_report, store_for
 from jeugdgov.validation.fast.translate import translate
 from jeugdgov.validation.findings import Findings, Report, attach_messages, finding_order, findings_from
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
 from jeugdgov.validation.reference_date import dated
-
-#: The SHACL target predicates: a file without them checks nothing.
-_SHAPE_MARKS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ def read_shapes_files(paths: Sequence[str | Path]) -> OwnShapes:
         if not path.is_file():
             raise InputError(f"no shapes file {path}", hint="give the path of a Turtle (or other RDF) file of shapes")
         parsed = parse_file(path)
-        if not any((None, mark, None) in parsed for mark in _SHAPE_MARKS):
+        if not any((None, target, None) in parsed for target in TARGETS):
             raise InputError("the file holds no SHACL shape with a target (sh:targetClass, sh:targetNode, ...)",
                              file=path, hint="a shape without a target checks nothing")
         for prefix, namespace in parsed.namespaces():
@@ -82,6 +79,6 @@ def add_own_findings(report: Report, setup: Setup, shapes: OwnShapes, engine: st
     report.findings = Findings(sorted([*report.findings, *findings], key=finding_order))
     report.shacl_report += results
     if findings:
-        for node in report.shacl_report.subjects(RDF.type, SH.ValidationReport):
+        for node in list(report.shacl_report.subjects(RDF.type, SH.ValidationReport)):
             report.shacl_report.set((node, SH.conforms, Literal(False)))
     return report
