@@ -496,7 +496,7 @@ def test_findings_carry_evidence_severity_and_sources(report_file):
         assert row["severityLabel"] == severity_word(finding.severity, "en")
         assert row.get("sources", "") == " | ".join(sorted(sources[s] for s in finding.sources))
     in_dutch = rows(store, "findings", lang="nl")
-    assert {r["evidenceLabel"] for r in in_dutch} == {evidence_word("established", "nl")}
+    assert {r["evidenceLabel"] for r in in_dutch} == {evidence_word(f.evidence, "nl") for f in expected.values()}
     assert {r["severityLabel"] for r in in_dutch} == {severity_word(f.severity, "nl") for f in expected.values()}
     assert any(r.get("sources") for r in found)
 
