@@ -451,6 +451,16 @@ def test_data_quality_findings_name_the_sheet_and_row(tmp_path):
     assert governance and all("(sheet '" in f.message("en") and ", row " in f.message("en") for f in governance)
 
 
+def test_an_undefined_term_on_the_sheet_of_other_facts_is_reported_at_that_row(tmp_path):
+    rows = cooperative_rows()
+    rows["overige feiten"] = [{"onderwerp": "samenwerkingsovereenkomst-2018", "eigenschap": "jg:noValue",
+                               "waarde": "jg:hasGaol", "soort waarde": "verwijzing"}]
+    (report,) = validate(filled_template(tmp_path / "lelystad.xlsx", rows))
+    (undefined,) = [f for f in report.findings if f.defect == "undefined-term"]
+    assert (undefined.sheet, undefined.row) == ("overige feiten", 3)
+    assert undefined.message("nl").endswith("(blad 'overige feiten', rij 3)")
+
+
 def test_dates_typed_as_text_in_dutch_order_are_read(tmp_path):
     rows = cooperative_rows()
     _row(rows, "besluiten", "beschikking-cooperatie")["datum"] = "01-06-2019"  # text, not a date cell

@@ -34,7 +34,15 @@ def point_back(reports: Iterable[Report]) -> None:
         origins = _origins(report.setup)
         if not origins:
             continue
-        report.findings = Findings(_pointed(finding, origins.get(finding.focus)) for finding in report.findings)
+        report.findings = Findings(_pointed(finding, _origin(finding, origins)) for finding in report.findings)
+
+
+def _origin(finding: Finding, origins: dict[str, Origin]) -> Origin | None:
+    """The row a finding comes from: that of its focus node, but for a term the ontology lacks,
+    the row of the sheet of other facts that used it."""
+    if finding.defect == "undefined-term" and finding.value in origins:
+        return origins[finding.value]
+    return origins.get(finding.focus)
 
 
 def _pointed(finding: Finding, origin: Origin | None) -> Finding:

@@ -109,6 +109,7 @@ class _Reader:
         self.setups: dict[str, URIRef] = {}
         self.blank: dict[str, BNode] = {}
         self.problems: list[InputError] = []  # bad cells, all reported together at the end
+        self.terms_used: dict[str, Origin] = {}  # a property of the sheet of other facts -> its first row
 
     # -- messages ------------------------------------------------------------------------------
 
@@ -166,7 +167,8 @@ class _Reader:
         if not any(True for _ in dataset.quads()):
             raise InputError("the workbook describes nothing: every sheet is empty", file=self.path,
                              hint="fill in at least the sheets 'inrichtingen' and 'actoren'")
-        origins = {str(node): Origin(row.table, row.number) for node, (_, row) in self.defined.items()}
+        origins = {**self.terms_used,
+                   **{str(node): Origin(row.table, row.number) for node, (_, row) in self.defined.items()}}
         for prefix, namespace in self.prefixes.items():
             dataset.bind(prefix, namespace, override=False)
         return WorkbookData(dataset, origins, self.base, self.prefixes, version)
@@ -617,12 +619,14 @@ class _Reader:
             raise self.fail(row, sheet.column("property"), "the required cell is empty",
                             "name the property, e.g. rdfs:comment")
         predicate = self.resolve(predicate_text, row, sheet.column("property"))
+        self.terms_used.setdefault(str(predicate), Origin(row.table, row.number))
         value = self.cell(row, "value")
         kind = _text(self.cell(row, "value_type")).lower()
         language = _text(self.cell(row, "language")) or None
         obj: URIRef | BNode | Literal
         if kind in _OTHER_REFERENCE:
             obj = self._other_node(row, sheet.column("value"), _text(value))
+            self.terms_used.setdefault(str(obj), Origin(row.table, row.number))  # jg:noValue names a term
         else:
             written = value.isoformat() if isinstance(value, (date, datetime)) else _text(value)
             if isinstance(value, float) and value.is_integer() and kind in ("xsd:integer", str(XSD.integer)):
