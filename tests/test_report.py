@@ -179,7 +179,8 @@ def test_report_and_every_picture_share_the_numbers_of_a_setup(reports):
     report = reports["lelystad-cooperatie"]
     numbers = finding_numbers(report.findings)
     section = build([report], "en").setups[0]
-    assert {d.defect: d.number for d in section.defects} == {d: n for d, n in numbers.items()}
+    established = {f.defect for f in report.findings if f.evidence == "established"}
+    assert {d.defect: d.number for d in section.defects} == {d: n for d, n in numbers.items() if d in established}
     seen: dict[str, set[int]] = {}
     for kind in KINDS:
         if project(report.setup, kind).number_of_edges():
@@ -279,3 +280,9 @@ def test_a_fact_names_its_subject_property_and_value_by_their_labels(reports):
     assert item.facts[0].subject == "Coöperatie JGT"
     assert item.facts[0].property == "bedrag (EUR)"
     assert item.facts[0].value == "12 500 euro", "a literal value is shown as it is"
+
+
+def test_the_report_shows_where_a_norm_was_seen_apart_from_its_basis(reports):
+    page = render([reports["lelystad-cooperatie"]], "en")
+    assert "Seen in:" in page and "Lelystad 2.2.1" in page
+    assert "artikel=4:41&amp;g=2021-06-30" in page or "artikel=4:41&g=2021-06-30" in page
