@@ -51,6 +51,7 @@ _OTHER_REFERENCE = {"verwijzing", "reference", "iri"}
 DEFAULT_BASE = "https://w3id.org/jeugdgov/id/werkboek/"
 #: How many bad cells one run lists: enough to fix a workbook in one go, few enough to read.
 MAX_PROBLEMS = 25
+_WHERE_WORDS = {"en": ("sheet", "row", "column"), "nl": ("blad", "rij", "kolom")}
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class _Reader:
         self.setups: dict[str, URIRef] = {}
         self.blank: dict[str, BNode] = {}
         self.problems: list[InputError] = []  # bad cells, all reported together at the end
-        self.terms_used: dict[str, Origin] = {}  # a property of the sheet of other facts -> its first row
+        self.terms_used: dict[str, Origin] = {}  # a term the sheet of other facts names -> its first row
 
     # -- messages ------------------------------------------------------------------------------
 
@@ -127,15 +128,15 @@ class _Reader:
 
     def _where(self, lang: str, row: _Row | None, column: Column | None, table: str | None,
                index: int | None) -> str:
-        words = {"sheet": "blad", "row": "rij", "column": "kolom"} if lang == "nl" else {}
+        sheet_word, row_word, column_word = _WHERE_WORDS[lang]
         where = []
         if row is not None or table:
-            where.append(f"{words.get('sheet', 'sheet')} '{row.table if row else table}'")
+            where.append(f"{sheet_word} '{row.table if row else table}'")
         if row is not None:
-            where.append(f"{words.get('row', 'row')} {row.number}")
+            where.append(f"{row_word} {row.number}")
         if column is not None:
             letter = f" ({column_letter(index)})" if index is not None else ""
-            where.append(f"{words.get('column', 'column')} '{column.title(self.lang)}'{letter}")
+            where.append(f"{column_word} '{column.title(self.lang)}'{letter}")
         return f"{', '.join(where)}: " if where else ""
 
     # -- the whole workbook -------------------------------------------------------------------
