@@ -1,8 +1,8 @@
 """The words jeugdgov shows for a finding's severity and evidence status, in Dutch and English.
 
-One vocabulary for every output a person reads: the terminal, the report, pictures, compare
-and the endpoint. JSON and CSV keep the identifiers (``Violation``, ``unrecorded``) that
-programs read, and add these words beside them where a person reads the file too.
+One vocabulary for every output a person reads: the terminal, the report, the norm table,
+pictures, compare and the endpoint's findings query. JSON and CSV keep the identifiers
+(``Violation``, ``unrecorded``) that programs read.
 """
 
 from __future__ import annotations

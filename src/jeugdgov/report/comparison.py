@@ -5,8 +5,8 @@ nodes, so the same defect in two phases is rarely the same focus node. The compa
 therefore by defect id: a defect *persists* when both setups have it, *changes* when both have
 it but on other evidence (a question to verify became established, a claim was confirmed),
 *appears* when only the later one has it and *disappears* when only the earlier one has it;
-each change keeps the
-findings of both sides, so their messages and parties can be read next to each other.
+each change keeps the findings of both sides, so their messages and parties can be read next
+to each other.
 ``jeugdgov compare`` prints a comparison and ``jeugdgov report`` shows one per pair of
 consecutive phases.
 """
