@@ -76,6 +76,26 @@ def test_advises_and_decides_disappears_from_network_to_cooperative(reports):
     assert passed_on.before == () and {f.setup for f in passed_on.after} == {"lelystad-cooperatie"}
 
 
+def test_a_question_that_becomes_established_is_a_change():
+    from dataclasses import replace
+
+    from helpers import setup_from
+
+    from jeugdgov import validate
+    silent = "ex:a a jg:CollaborationAgreement ; jg:assignsTask jgt:care-delivery ."
+    before = validate(setup_from(silent), defects=["goals-not-measurable"])
+    after = validate(setup_from(silent + " ex:a jg:noValue jg:hasGoal ."), defects=["goals-not-measurable"])
+    after = replace(after, setup=replace(after.setup, name="later"))
+    (change,) = compare_reports(before, after).changes
+    assert change.status == "changes"
+    assert change.as_dict()["evidence_before"] == {"unrecorded": 1}
+    assert change.as_dict()["evidence_after"] == {"established": 1}
+    text = as_text(compare_reports(before, after), "nl")
+    assert "ander bewijs (1)" in text and "1 na te gaan → 1 vastgesteld" in text and "waarschuwing" in text
+    (same,) = compare_reports(after, after).changes
+    assert same.status == "persists"
+
+
 def test_the_recommended_zhz_model_resolves_indirect_commissioning(reports):
     comparison = compare_reports(reports["zhz-huidig"], reports["zhz-aanbevolen"])
     assert {c.defect: c.status for c in comparison.changes}["indirect-commissioning"] == "disappears"
