@@ -260,3 +260,9 @@ def test_a_fact_names_its_subject_property_and_value_by_their_labels(reports):
     assert item.facts[0].subject == "Coöperatie JGT"
     assert item.facts[0].property == "bedrag (EUR)"
     assert item.facts[0].value == "12 500 euro", "a literal value is shown as it is"
+
+
+def test_the_report_shows_where_a_norm_was_seen_apart_from_its_basis(reports):
+    page = render([reports["lelystad-cooperatie"]], "en")
+    assert "Seen in:" in page and "Lelystad 2.2.1" in page
+    assert "artikel=4:41&amp;g=2021-06-30" in page or "artikel=4:41&g=2021-06-30" in page
