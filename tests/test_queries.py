@@ -23,6 +23,7 @@ from jeugdgov.norms.rendering import write_table
 from jeugdgov.resources import JG, JGR, JGT, ontology
 from jeugdgov.sparql.library import NamedQuery, ParameterError, library, read_query, resolve, run, with_values
 from jeugdgov.sparql.store import memory_store
+from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.validation.report import as_turtle
 from jeugdgov.words import evidence_word, severity_word
 
@@ -473,6 +474,13 @@ def test_findings_per_defect_count_the_validation_report(report_file):
     assert {r["setup"] for r in found} == {"lelystad-cooperatie"}
     labels = {r["defect"]: r["defectLabel"] for r in found}
     assert labels["subsidy-passed-on"] == "subsidy passed on"
+    # how many rest on established facts, on facts to verify and on claims
+    by_evidence = {(f.defect, f.evidence): 0 for f in validate(setup).findings}
+    for finding in validate(setup).findings:
+        by_evidence[(finding.defect, finding.evidence)] += 1
+    assert {(r["defect"], e): int(r[e]) for r in found for e in EVIDENCE if int(r[e])} == by_evidence
+    assert {EVIDENCE[0], EVIDENCE[1]} <= {e for _d, e in by_evidence}, "both kinds occur in this setup"
+    assert all(r["severityLabel"] == severity_word(r["severity"], "en") for r in found)
 
 
 def test_findings_carry_messages_in_the_asked_language(report_file):
