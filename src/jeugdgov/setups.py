@@ -233,7 +233,7 @@ def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
             _parse_lines(path, dataset)
         else:
             dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
-    except BadSyntax as err:  # rdflib's, a SyntaxError too
+    except BadSyntax as err:  # first: rdflib's Turtle error is a SyntaxError without its line
         raise InputError(f"syntax error: {err._why}", file=path, line=err.lines + 1,
                          hint="fix the statement on or just before this line") from None
     except SyntaxError as err:  # pyoxigraph's
