@@ -124,11 +124,22 @@ class Reject(Exception):
         self.close = close
 
 
+#: answers up to this size are always sent: the page, /health, errors, most named queries
+SMALL_ANSWER = 256 * 1024
+#: bytes of answers the endpoint holds at once for clients still reading them, in results of
+#: the largest size (--max-result): slow readers of large results cannot pin more memory
+HELD_RESULTS = 4
+#: an answer goes to the connection in pieces of this size, each sent when the client has read
+#: the one before (uvicorn's flow control), not all at once into its write buffer
+BODY_PIECE = 1024 * 1024
+
+
 class EndpointApp:
     """The ASGI application of one endpoint."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
+        self._held = 0  # bytes of answers being sent
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]],
                        send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
@@ -144,8 +155,18 @@ class EndpointApp:
             answer, close = reject.answer, reject.close
         except Exception as error:  # a bug must cost one request, never the server
             answer, close = Answer.text(500, f"internal error: {error}"), True
-        await _send(send, answer, head=scope["method"] == "HEAD", cors=request.path != "/update", extra=extra,
-                    close=close)
+        size = len(answer.body)
+        if size > SMALL_ANSWER and self._held + size > HELD_RESULTS * self.settings.pool.max_result:
+            answer, extra, close = Answer.text(
+                503, "the endpoint holds as many large answers for clients still reading them as it may; "
+                     "try again shortly", (("Retry-After", "5"),)), {}, False
+            size = len(answer.body)
+        self._held += size
+        try:
+            await _send(send, answer, head=scope["method"] == "HEAD", cors=request.path != "/update", extra=extra,
+                        close=close)
+        finally:
+            self._held -= size
 
     async def _route(self, request: Request) -> tuple[Answer, dict[str, str]]:
         settings, path, method = self.settings, request.path, request.method
@@ -378,7 +399,10 @@ async def _send(send: Callable[[dict[str, Any]], Awaitable[None]], answer: Answe
     if close:
         headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-    await send({"type": "http.response.body", "body": b"" if head else answer.body})
+    body = b"" if head else answer.body
+    for start in range(0, max(len(body), 1), BODY_PIECE):
+        await send({"type": "http.response.body", "body": body[start:start + BODY_PIECE],
+                    "more_body": start + BODY_PIECE < len(body)})
 
 
 async def _drain(receive: Callable[[], Awaitable[dict[str, Any]]]) -> None:
