@@ -11,6 +11,7 @@ engines share. The same queries can run in an external SPARQL store instead
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import cache, lru_cache
 from typing import Protocol
@@ -21,10 +22,17 @@ from rdflib import RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Node, URIRef
 from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, TIME, local_name, ontology
 from jeugdgov.setups import IRI_HINT, Setup, iri_problem
-from jeugdgov.validation.catalogue import only_shapes, selected_shapes
+from jeugdgov.validation.catalogue import only_shapes, selected_shapes, undated_shapes
 from jeugdgov.validation.evidence import FACT_PREDICATES, lookups
 from jeugdgov.validation.fast.rewrite import for_oxigraph
-from jeugdgov.validation.fast.translate import FOCUS_NODES, ShapeQuery, Translation, query_text, translate
+from jeugdgov.validation.fast.translate import (
+    FOCUS_NODES,
+    FocusFirst,
+    ShapeQuery,
+    Translation,
+    query_text,
+    translate,
+)
 from jeugdgov.validation.findings import (
     RawResult,
     Report,
@@ -34,7 +42,7 @@ from jeugdgov.validation.findings import (
     involving_properties,
 )
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
-from jeugdgov.validation.reference_date import default_as_of
+from jeugdgov.validation.reference_date import AS_OF, date_term, default_as_of
 
 LABELS = (RDFS.label, SKOS.prefLabel)
 Triple = tuple[Node, Node, Node]
@@ -60,8 +68,24 @@ class Runner(Protocol):
 @lru_cache(maxsize=32)
 def translation_for(selection: frozenset[str], as_of: date | None = None) -> Translation:
     """The queries for all shapes (empty selection) or for a selection of defect ids, on the
-    reference date ``as_of`` (today for None)."""
-    return translate(selected_shapes(selection or None, as_of))
+    reference date ``as_of`` (today for None): translated once, the date written into the text."""
+    undated = _undated_translation(selection)
+    term = date_term(as_of or date.today())
+    return Translation([_dated(query, term) for query in undated.queries], undated.untranslatable)
+
+
+@cache
+def _undated_translation(selection: frozenset[str]) -> Translation:
+    return translate(undated_shapes(selection))
+
+
+def _dated(query: ShapeQuery, term: str) -> ShapeQuery:
+    first = query.focus_first
+    if AS_OF not in query.text and (first is None or AS_OF not in first.query + first.text):
+        return query
+    if first is not None:
+        first = FocusFirst(first.query.replace(AS_OF, term), first.text.replace(AS_OF, term))
+    return replace(query, text=query.text.replace(AS_OF, term), focus_first=first)
 
 
 def check_translatable(translation: Translation) -> None:
@@ -131,11 +155,10 @@ def report_for(setup: Setup, raw: list[RawResult], runner: Runner, defects: Iter
 
     Without ``with_shacl_report`` the report graph only says whether the setup conforms:
     building it costs as much as the findings, and only Turtle output shows it."""
-    shapes_graph = selected_shapes(defects, as_of)
     nodes = {n for r in raw for n in (r.focus, r.value) if n is not None}
-    findings = findings_from(setup.name, raw, runner.describe(nodes), shapes_graph)
+    findings = findings_from(setup.name, raw, runner.describe(nodes), undated_shapes(defects))
     if with_shacl_report:
-        results = shacl_report(raw, shapes_graph)
+        results = shacl_report(raw, selected_shapes(defects, as_of))
         attach_messages(results, findings, as_of)
     else:  # without prefixes too: binding one costs more than the rest (rdflib binds its defaults)
         results = Graph(bind_namespaces="none")
