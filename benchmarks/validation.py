@@ -193,6 +193,33 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def watch_latency(path: Path, rounds: int) -> list[float]:
+    """Seconds from saving the file to the new findings printed by `jeugdgov validate --watch
+    PATH --format json`: the file is written again (same content) once the previous document is out."""
+    command = [str(Path(sys.executable).parent / "jeugdgov"), "validate", "--watch", str(path), "--format", "json"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    content = path.read_bytes()
+
+    def next_document() -> None:
+        for line in process.stdout:
+            if line == "}\n":
+                return
+        raise SystemExit(f"jeugdgov validate --watch {path} stopped")
+
+    try:
+        next_document()
+        latencies = []
+        for _ in range(rounds):
+            saved = time.perf_counter()
+            path.write_bytes(content)
+            next_document()
+            latencies.append(time.perf_counter() - saved)
+        return latencies
+    finally:
+        process.terminate()
+        process.wait()
+
+
 def print_phases(folder: Path, decisions: int, rounds: int) -> None:
     region = folder / "setups" / "synth-r01.nt"
     process = subprocess.run([sys.executable, __file__, "--child", "phases", str(region), "--rounds", str(rounds)],
@@ -202,9 +229,17 @@ def print_phases(folder: Path, decisions: int, rounds: int) -> None:
     first = "  ".join(f"{name} {t:.3f}" for name, t in result["first"].items())
     warm = "  ".join(f"{name} {t:.3f}" for name, t in result["warm"].items())
     slowest = ", ".join(f"{name} {t:.3f}" for name, t in result["slowest_shapes"])
+    workbook = folder / "synth-r01.xlsx"
+    if not workbook.exists():
+        subprocess.run([str(Path(sys.executable).parent / "jeugdgov"), "convert", str(region), "--to", "xlsx",
+                        "--out", str(workbook)], check=True, capture_output=True)
+    watched = {name: median(watch_latency(file, max(rounds, 3))) for name, file in
+               (("N-Triples", region), ("workbook", workbook))}
     print(f"{decisions:>10,} region 1: whole command {wall:.2f} s ({cpu:.2f} CPU s), {result['findings']:,} findings\n"
           f"{'':>10} first run, phases (CPU s): {first}\n{'':>10} warm (median), phases (CPU s): {warm}\n"
-          f"{'':>10} slowest shape queries (CPU s): {slowest}", flush=True)
+          f"{'':>10} slowest shape queries (CPU s): {slowest}\n"
+          f"{'':>10} --watch, save to new findings (median s): "
+          f"{', '.join(f'{name} {t:.2f}' for name, t in watched.items())}", flush=True)
 
 
 # ---- the comparison --------------------------------------------------------------------------

@@ -46,10 +46,17 @@ class Vocabulary:
     labels: dict[URIRef, dict[str, str]]
     names: dict[URIRef, list[str]]  # every accepted spelling of a term, labels included
     prefix_match: bool = False  # report sections: a unique start of a label ("Lelystad 2.2.1") is enough
+    #: normalised spelling -> the terms so spelt, made at the first lookup (a workbook has thousands)
+    _spelt: dict[str, set[URIRef]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def lookup(self, value: str) -> URIRef | None:
         wanted = _normal(value)
-        found = {term for term, names in self.names.items() if wanted in {_normal(n) for n in names}}
+        if self._spelt is None:
+            self._spelt = {}
+            for term, names in self.names.items():
+                for name in names:
+                    self._spelt.setdefault(_normal(name), set()).add(term)
+        found = set(self._spelt.get(wanted, ()))
         if len(found) == 1:
             return found.pop()
         if not found and self.prefix_match and wanted:
