@@ -1,22 +1,30 @@
 """What tests share: paths, Turtle snippets parsed into setups, the bundled setups, the example
-calls of named queries, installed commands."""
+calls of named queries, installed commands, the command run in this process."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
+from click.testing import CliRunner
 from rdflib import Graph
 from shape_cases import PREFIXES
 
-from jeugdgov import Setup, load, validate
+from jeugdgov import Setup, cli, load, validate
 from jeugdgov.sparql.library import NamedQuery
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+#: The two engines, for tests that must hold for both; pySHACL takes seconds where the fast
+#: engine takes milliseconds, so its cases run in the full suite only (marked slow).
+ENGINES = ["fast", pytest.param("pyshacl", marks=pytest.mark.slow)]
 
 
 def setup_from(turtle: str, name: str = "example") -> Setup:
@@ -56,3 +64,29 @@ def query_examples(query: NamedQuery) -> list[tuple[list[str], dict[str, str]]]:
         files = [w for w in command[3:] if w.endswith((".ttl", ".trig"))]
         found.append((files, params))
     return found
+
+
+def jeugdgov(*args: object, cwd: str | Path | None = None, env: Mapping[str, str | None] | None = None,
+             input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``jeugdgov ARGS`` run in this process through the entry point's own ``main`` (its messages
+    and exit codes), as the installed command runs it but without starting Python and importing
+    every library again (a second or more a call). ``env`` changes variables (None removes one);
+    stdin is ``input`` and never a terminal."""
+    arguments = [str(a) for a in args]
+    before, previous = sys.argv, Path.cwd()
+    with CliRunner().isolation(input=input, env=env) as (stdout, stderr, _):
+        sys.argv = ["jeugdgov", *arguments]
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            cli.main()
+            code = 0
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        finally:
+            sys.argv = before
+            os.chdir(previous)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return subprocess.CompletedProcess(["jeugdgov", *arguments], code, stdout.getvalue().decode(),
+                                           stderr.getvalue().decode())

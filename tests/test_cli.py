@@ -1,4 +1,7 @@
-"""The jeugdgov command as a user runs it: exit codes, formats and messages for bad input."""
+"""The jeugdgov command as a user runs it: exit codes, formats and messages for bad input.
+
+Run in this process through the entry point's ``main`` (helpers.jeugdgov); the first test runs
+the installed command as a process, as the README does."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import json
 import subprocess
 
 import pytest
-from helpers import DATA
+from helpers import DATA, jeugdgov
 
 
 def run(command: str, *args: str, cwd=None) -> subprocess.CompletedProcess:
@@ -23,8 +26,8 @@ def test_readme_main_job_prints_cooperative_findings(jeugdgov_command):
 
 
 @pytest.mark.slow
-def test_json_lists_findings_per_setup(jeugdgov_command):
-    result = run(jeugdgov_command, "validate", DATA / "lelystad.trig", "--format", "json")
+def test_json_lists_findings_per_setup():
+    result = jeugdgov("validate", DATA / "lelystad.trig", "--format", "json")
     assert result.returncode == 1
     document = json.loads(result.stdout)
     assert {s["name"] for s in document["setups"]} == {
@@ -36,17 +39,17 @@ def test_json_lists_findings_per_setup(jeugdgov_command):
 
 
 @pytest.mark.slow
-def test_conforming_setup_exits_zero(jeugdgov_command):
-    result = run(jeugdgov_command, "validate", DATA / "lelystad.trig", "--setup", "lelystad-jel")
+def test_conforming_setup_exits_zero():
+    result = jeugdgov("validate", DATA / "lelystad.trig", "--setup", "lelystad-jel")
     assert result.returncode == 0
 
 
 @pytest.mark.slow
-def test_turtle_output_is_a_shacl_report(jeugdgov_command):
+def test_turtle_output_is_a_shacl_report():
     from rdflib import SH, Graph
 
     from jeugdgov.resources import JG
-    result = run(jeugdgov_command, "validate", DATA / "flevoland-handelingskader.ttl", "-f", "turtle")
+    result = jeugdgov("validate", DATA / "flevoland-handelingskader.ttl", "-f", "turtle")
     assert result.returncode == 1
     report = Graph().parse(data=result.stdout, format="turtle")
     # The provider's 317 route; the medical referral route is one the law provides (Jeugdwet 2.6).
@@ -58,10 +61,10 @@ def test_turtle_output_is_a_shacl_report(jeugdgov_command):
 
 
 @pytest.mark.slow
-def test_syntax_error_names_file_and_line(jeugdgov_command, tmp_path):
+def test_syntax_error_names_file_and_line(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "open\n')
-    result = run(jeugdgov_command, "validate", bad)
+    result = jeugdgov("validate", bad)
     assert result.returncode == 2
     assert f"{bad}:3:" in result.stderr
     assert "Traceback" not in result.stderr
@@ -88,68 +91,67 @@ def _folder_without_rdf(folder):
     (_empty_file, "no triples"),
     (_folder_without_rdf, "no RDF files"),
 ])
-def test_unusable_paths_exit_2(jeugdgov_command, tmp_path, make, expected):
-    result = run(jeugdgov_command, "validate", make(tmp_path))
+def test_unusable_paths_exit_2(tmp_path, make, expected):
+    result = jeugdgov("validate", make(tmp_path))
     assert result.returncode == 2
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
 
 
 @pytest.mark.slow
-def test_unknown_shape_id_lists_valid_ones(jeugdgov_command):
-    result = run(jeugdgov_command, "validate", DATA, "--shapes", "dual-rol")
+def test_unknown_shape_id_lists_valid_ones():
+    result = jeugdgov("validate", DATA, "--shapes", "dual-rol")
     assert result.returncode == 2
     assert "dual-rol" in result.stderr and "dual-role" in result.stderr
 
 
 @pytest.mark.slow
-def test_unknown_format_lists_valid_ones(jeugdgov_command):
-    result = run(jeugdgov_command, "validate", DATA, "--format", "xml")
+def test_unknown_format_lists_valid_ones():
+    result = jeugdgov("validate", DATA, "--format", "xml")
     assert result.returncode == 2
     assert "'text', 'json', 'turtle'" in result.stderr
 
 
 @pytest.mark.slow
-def test_misspelt_term_is_reported_with_closest_term(jeugdgov_command, tmp_path):
+def test_misspelt_term_is_reported_with_closest_term(tmp_path):
     data = tmp_path / "typo.ttl"
     data.write_text("""@prefix jg: <https://w3id.org/jeugdgov/def#> .
 <https://w3id.org/jeugdgov/id/x/m> a jg:Municipalty .
 """)
-    result = run(jeugdgov_command, "validate", data, "--format", "json", "--lang", "en")
+    result = jeugdgov("validate", data, "--format", "json", "--lang", "en")
     assert result.returncode == 1
     (finding,) = json.loads(result.stdout)["findings"]
     assert finding["defect"] == "undefined-term"
     assert "jg:Municipality" in finding["message"]
 
 
-def test_a_file_named_twice_is_validated_once(jeugdgov_command):
-    once = run(jeugdgov_command, "validate", DATA / "zhz.trig", "--format", "json")
-    twice = run(jeugdgov_command, "validate", DATA / "zhz.trig", DATA / ".." / "data" / "zhz.trig",
+def test_a_file_named_twice_is_validated_once():
+    once = jeugdgov("validate", DATA / "zhz.trig", "--format", "json")
+    twice = jeugdgov("validate", DATA / "zhz.trig", DATA / ".." / "data" / "zhz.trig",
                 "--format", "json")
     assert twice.returncode == once.returncode == 1, twice.stderr
     assert json.loads(twice.stdout) == json.loads(once.stdout)
 
 
-def test_a_synth_folder_validates_without_reading_planted_json(jeugdgov_command, tmp_path):
+def test_a_synth_folder_validates_without_reading_planted_json(tmp_path):
     out = tmp_path / "out"
-    made = run(jeugdgov_command, "synth", "--decisions", "40", "--regions", "2", "--municipalities", "4",
+    made = jeugdgov("synth", "--decisions", "40", "--regions", "2", "--municipalities", "4",
                "--providers", "10", "--out", out)
     assert made.returncode == 0, made.stderr
     assert (out / "planted.json").is_file()
-    result = run(jeugdgov_command, "validate", out, "--format", "json")
+    result = jeugdgov("validate", out, "--format", "json")
     assert result.returncode in (0, 1), result.stderr
     assert {s["name"] for s in json.loads(result.stdout)["setups"]}
-    named = run(jeugdgov_command, "validate", out / "planted.json")  # named: still read as JSON-LD
+    named = jeugdgov("validate", out / "planted.json")  # named: still read as JSON-LD
     assert named.returncode == 2 and "planted.json" in named.stderr
 
 
-def test_a_folder_of_junk_fails_fast_with_a_message(jeugdgov_command, tmp_path):
+def test_a_folder_of_junk_fails_fast_with_a_message(tmp_path):
     for name in ("lelystad.trig", "zhz.trig"):
         (tmp_path / name).write_bytes((DATA / name).read_bytes())
     (tmp_path / "junk.jsonld").write_bytes(bytes(range(256)) * 64)
     (tmp_path / "dangling.ttl").symlink_to(tmp_path / "gone.ttl")
-    result = subprocess.run([jeugdgov_command, "validate", str(tmp_path)], capture_output=True, text=True,
-                            timeout=60)
+    result = jeugdgov("validate", tmp_path)
     assert result.returncode == 2
     assert "junk.jsonld" in result.stderr and "Traceback" not in result.stderr
 
@@ -175,6 +177,6 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(monkeypatch):
 
 
 @pytest.mark.parametrize("option", [["--check-setup", "lelystad-jel"], ["--no-check"]])
-def test_store_check_options_need_in_store(jeugdgov_command, option):
-    result = run(jeugdgov_command, "validate", "--endpoint", "http://127.0.0.1:9/sparql", *option)
+def test_store_check_options_need_in_store(option):
+    result = jeugdgov("validate", "--endpoint", "http://127.0.0.1:9/sparql", *option)
     assert result.returncode == 2 and "--in-store" in result.stderr and "Traceback" not in result.stderr

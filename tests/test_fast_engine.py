@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from helpers import DATA, ROOT, bundled_setups, setup_from
+from helpers import DATA, ENGINES, ROOT, bundled_setups, setup_from
 from rdflib import Graph
 
 from jeugdgov import InputError, validate
@@ -158,7 +158,7 @@ def test_unknown_engine_is_bad_input():
         validate(SETUPS["lelystad-jel"], engine="turbo")
 
 
-@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_validate_takes_a_setup_or_paths_and_gives_the_same_findings(setups, engine):
     setup = setups["lelystad-cooperatie"]
     one = validate(setup, engine=engine)

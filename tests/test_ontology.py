@@ -33,8 +33,10 @@ def test_term_has_label_and_definition_in_dutch_and_english(term):
 
 
 def product_files() -> list[Path]:
+    # The undefined-term example misspells a term on purpose: it is what that shape must catch.
+    misspelt = ROOT / "shapes" / "examples" / "undefined-term"
     return sorted(p for folder in ("data", "shapes", "ontology", "queries") for p in (ROOT / folder).rglob("*")
-                  if p.suffix in {".ttl", ".trig", ".rq"})
+                  if p.suffix in {".ttl", ".trig", ".rq"} and misspelt not in p.parents)
 
 
 def test_no_undefined_terms_anywhere():

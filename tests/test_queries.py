@@ -18,6 +18,8 @@ from rdflib.namespace import DCTERMS
 
 from jeugdgov import load, validate
 from jeugdgov.errors import InputError
+from jeugdgov.norms import read_framework, score_setups
+from jeugdgov.norms.rendering import write_table
 from jeugdgov.resources import JG, JGR, JGT, ontology
 from jeugdgov.sparql.library import NamedQuery, ParameterError, library, read_query, resolve, run, with_values
 from jeugdgov.sparql.store import memory_store
@@ -89,8 +91,17 @@ def report_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def store_with_report(report_file: Path) -> Store:
-    return memory_store([DATA, report_file])
+def norm_table_file(tmp_path_factory) -> Path:
+    """The norm table of the example framework on the Lelystad phases, for the query norm-table."""
+    path = tmp_path_factory.mktemp("norms") / "scores.ttl"
+    framework = read_framework(DATA.parent / "examples" / "normenkader.yaml")
+    write_table(score_setups(load(DATA / "lelystad.trig"), framework), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def store_with_report(report_file: Path, norm_table_file: Path) -> Store:
+    return memory_store([DATA, report_file, norm_table_file])
 
 
 @pytest.mark.parametrize("query", QUERIES.values(), ids=lambda q: q.name)

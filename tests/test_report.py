@@ -7,13 +7,12 @@ import csv
 import dataclasses
 import io
 import json
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from browser import chromium_command, open_page
-from helpers import DATA
+from helpers import DATA, jeugdgov
 
 from jeugdgov import validate
 from jeugdgov.analysis.projection import KINDS, project
@@ -181,14 +180,11 @@ def test_an_english_report_is_in_english(reports):
 
 # --- commands --------------------------------------------------------------------------------
 
-def run(command: str, *args: object) -> subprocess.CompletedProcess:
-    return subprocess.run([command, *map(str, args)], capture_output=True, text=True, timeout=300)
-
 
 @pytest.mark.slow
-def test_report_command_writes_the_page_and_exits_0(jeugdgov_command, tmp_path):
+def test_report_command_writes_the_page_and_exits_0(tmp_path):
     out = tmp_path / "rapport.html"
-    result = run(jeugdgov_command, "report", DATA / "lelystad.trig", "--out", out)
+    result = jeugdgov("report", DATA / "lelystad.trig", "--out", out)
     assert result.returncode == 0, result.stderr
     page = out.read_text(encoding="utf-8")
     assert "Vergelijking van de fasen" in page
@@ -196,9 +192,9 @@ def test_report_command_writes_the_page_and_exits_0(jeugdgov_command, tmp_path):
 
 
 @pytest.mark.slow
-def test_report_on_a_reference_date_says_it_and_judges_on_it(jeugdgov_command, tmp_path):
+def test_report_on_a_reference_date_says_it_and_judges_on_it(tmp_path):
     out = tmp_path / "rapport.html"
-    result = run(jeugdgov_command, "report", DATA / "lelystad.trig", "--out", out, "--as-of", "2016-01-01",
+    result = jeugdgov("report", DATA / "lelystad.trig", "--out", out, "--as-of", "2016-01-01",
                  "--setup", "lelystad-netwerk", "--lang", "en")
     assert result.returncode == 0, result.stderr
     page = out.read_text(encoding="utf-8")
@@ -217,16 +213,16 @@ def test_report_on_a_reference_date_says_it_and_judges_on_it(jeugdgov_command, t
     (["compare", "missing.ttl", DATA / "zhz.trig"], "no file or folder 'missing.ttl'"),
     (["report", DATA / "lelystad.trig", "--out", "{tmp}/rapport.html", "--as-of", "2020-13-01"], "--as-of"),
 ])
-def test_bad_input_exits_2_with_a_message_and_writes_nothing(jeugdgov_command, tmp_path, args, message):
-    result = run(jeugdgov_command, *(str(a).replace("{tmp}", str(tmp_path)) for a in args))
+def test_bad_input_exits_2_with_a_message_and_writes_nothing(tmp_path, args, message):
+    result = jeugdgov(*(str(a).replace("{tmp}", str(tmp_path)) for a in args))
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.slow
-def test_compare_command_prints_csv_and_exits_0(jeugdgov_command):
-    result = run(jeugdgov_command, "compare", "lelystad-netwerk", "lelystad-cooperatie", "--data",
+def test_compare_command_prints_csv_and_exits_0():
+    result = jeugdgov("compare", "lelystad-netwerk", "lelystad-cooperatie", "--data",
                  DATA / "lelystad.trig", "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = {r["defect"]: r["status"] for r in csv.DictReader(io.StringIO(result.stdout))}

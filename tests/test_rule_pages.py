@@ -4,10 +4,8 @@ current)."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
-from helpers import ROOT
+from helpers import ROOT, jeugdgov
 
 from jeugdgov.validation import defect_ids
 from jeugdgov.validation.examples import cases, without_prefixes
@@ -37,12 +35,10 @@ def test_law_articles_link_to_wetten_overheid_nl():
     assert "**unrecorded**" in page and "jg:consentGiven false" in page
 
 
-def test_explain_prints_the_page_and_refuses_an_unknown_id(jeugdgov_command):
-    shown = subprocess.run([jeugdgov_command, "explain", "open-budget"], capture_output=True, text=True,
-                           timeout=120)
+def test_explain_prints_the_page_and_refuses_an_unknown_id():
+    shown = jeugdgov("explain", "open-budget")
     assert shown.returncode == 0 and shown.stdout == rule_page("open-budget")
-    unknown = subprocess.run([jeugdgov_command, "explain", "open-budgets"], capture_output=True, text=True,
-                             timeout=120)
+    unknown = jeugdgov("explain", "open-budgets")
     assert unknown.returncode == 2 and "unknown defect id" in unknown.stderr and "Traceback" not in unknown.stderr
 
 

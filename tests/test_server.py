@@ -260,6 +260,7 @@ def test_writable_store_persists_updates(tmp_path):
         client = SPARQLWrapper(f"{base}/update")
         client.setMethod(POST)
         client.setQuery(insert)
+        client.addCustomHttpHeader("Origin", base)  # updates name the endpoint's own origin
         client.query()
         assert sparql(base, ask).queryAndConvert()["boolean"] is True
         assert json.loads(get(f"{base}/health")[2])["writable"] is True

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser import chromium
 from helpers import DATA
-from servers import jeugdgov_serve
+from servers import get, jeugdgov_serve
 
 #: Chromium is a system package: scripts/setup installs it when it is missing.
 pytestmark = pytest.mark.slow
@@ -70,3 +70,36 @@ def test_the_page_runs_named_queries_and_yasgui_without_outside_requests(tmp_pat
                    and urlsplit(url).hostname not in LOOPBACK]
         assert outside == []
         assert any(url.endswith("/static/yasgui/yasgui.min.js") for url in page.requests)
+
+
+HOSTILE = """
+<http://x.example/'onmouseover='window.pwned=1> <http://x.example/p> <javascript:window.pwned=2> .
+<http://x.example/s'%3E%3Cimg%20src=x%20onerror='window.pwned=3'> <http://x.example/p>
+    <data:text/html,%3Cscript%3Ewindow.pwned=4%3C/script%3E> .
+<http://x.example/t> <http://x.example/p> "<img src=x onerror='window.pwned=5'>" .
+<http://x.example/u> <http://x.example/p> "x"^^<http://x.example/'onmouseover='window.pwned=6> .
+"""
+
+
+def test_hostile_iris_in_the_data_run_nothing_on_the_page(tmp_path):
+    data = tmp_path / "hostile.ttl"
+    data.write_text(HOSTILE, encoding="utf-8")
+    with jeugdgov_serve(tmp_path, str(data), "--quiet") as base, chromium() as page:
+        status, headers, _ = get(f"{base}/", headers={"Accept": "text/html"})
+        policy = headers["Content-Security-Policy"]
+        assert status == 200 and "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+        page.open(f"{base}/")
+        assert page.wait_for("!!window.yasgui && !!document.querySelector('#yasgui .CodeMirror')")
+        page.evaluate("(() => { const yasqe = window.yasgui.getTab().getYasqe();"
+                      " yasqe.setValue('SELECT * WHERE { ?s <http://x.example/p> ?o }'); yasqe.query(); })()")
+        assert page.wait_for("document.querySelectorAll('.yasr table tbody tr').length", timeout=60) == 4
+        handlers = page.evaluate("[...document.querySelectorAll('.yasr *')].flatMap(e => [...e.attributes])"
+                                 ".filter(a => a.name.startsWith('on')).map(a => a.name)")
+        assert handlers == []
+        hrefs = page.evaluate("[...document.querySelectorAll('.yasr a[href]')].map(a => a.href)")
+        assert hrefs and all(href.startswith(("http://", "https://")) for href in hrefs)
+        page.evaluate("document.querySelectorAll('.yasr a, .yasr span').forEach(e => {"
+                      " e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); })")
+        assert page.evaluate("window.pwned === undefined")
+        assert "'onmouseover='window.pwned=1" in page.evaluate("document.querySelector('.yasr tbody').textContent")
+        assert page.errors == []

@@ -118,11 +118,22 @@ def test_a_foreign_page_cannot_wipe_a_writable_store(writable):
     assert status == 403
     status, _, _ = form_post(writable, "/query", {"update": "DROP ALL"}, {"Origin": "null"})
     assert status == 403
+    # a Referer is no proof of the page: without an Origin an update is refused
+    status, _, body = form_post(writable, "/update", {"update": "DROP ALL"},
+                                {"Referer": "http://evil.example/page.html"})
+    assert status == 403 and b"Origin" in body
+    same_referer = {"Referer": f"{writable}/"}
+    assert form_post(writable, "/update", {"update": "DROP ALL"}, same_referer)[0] == 403
     assert ask(writable)
     # the endpoint's own page may update
     same = writable.removeprefix("http://")
     status, _, _ = form_post(writable, "/update", {"update": "DROP ALL"}, {"Origin": f"http://{same}"})
     assert status == 204 and not ask(writable)
+    # as do jeugdgov's own updates (push), which name the endpoint's origin
+    from jeugdgov.sparql.protocol import sparql_update
+
+    sparql_update(f"{writable}/update", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert ask(writable)
 
 
 def test_update_has_no_cors_preflight(writable):
@@ -167,6 +178,10 @@ def test_updates_need_the_token_when_one_is_set(tmp_path):
     "SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}",
     "select * where {{ service <http://localhost:{port}/sparql> {{ ?s ?p ?o }} }}",
     "SELECT * WHERE {{ BIND (<http://127.0.0.1:{port}/x> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+    # a comment the engine ends at CR, an escaped # in a prefixed name, other names of loopback
+    "SELECT * WHERE {{ #\rSERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}",
+    "PREFIX e: <urn:e:> SELECT * WHERE {{ BIND(e:a\\# AS ?v) SERVICE <http://127.1:{port}/x> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE <http://2130706433:{port}/x> {{ ?s ?p ?o }} }}",
 ])
 def test_service_does_not_reach_a_loopback_listener(server, listener, template):
     query = template.format(port=listener.port)
@@ -196,6 +211,54 @@ def test_allowed_service_is_called(tmp_path, listener):
         other = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
         assert get(f"{base}/query?{urlencode({'query': other})}")[0] == 403
     assert listener.connections >= 1
+    entry = f"http://127.0.0.1:{listener.port}/sparql"
+    beside = f"SELECT * WHERE {{ SERVICE <{entry}/../admin> {{ ?s ?p ?o }} }}"
+    (tmp_path / "second").mkdir()
+    with jeugdgov_serve(tmp_path / "second", str(DATA / "flevoland-handelingskader.ttl"), "--allow-service",
+                        entry, "--quiet") as base:
+        before = listener.connections
+        assert get(f"{base}/query?{urlencode({'query': beside})}")[0] == 403
+        time.sleep(0.5)
+        assert listener.connections == before
+
+
+def _connect_without_network(port: int, answer) -> None:
+    from jeugdgov.server.isolation import cut_off_network
+
+    problem = cut_off_network()
+    try:
+        socket.create_connection((HOST, port), timeout=5).close()
+        answer.send((problem, "connected"))
+    except OSError as error:
+        answer.send((problem, str(error)))
+
+
+def test_a_worker_cannot_connect_even_where_a_call_slips_past_the_reading(tmp_path, listener):
+    import asyncio
+    import multiprocessing
+
+    from pyoxigraph import Store
+
+    from jeugdgov.server.executor import Job, WorkerPool
+
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.get_context("spawn").Process(target=_connect_without_network,
+                                                           args=(listener.port, sending))
+    process.start()
+    problem, outcome = receiving.recv()
+    process.join()
+    assert problem is None and outcome != "connected", (problem, outcome)
+
+    store = Store(str(tmp_path / "store"))  # an empty store folder
+    del store
+    call = Job("query", f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/x> {{ ?s ?p ?o }} }}")
+    with WorkerPool(tmp_path / "store", size=1) as pool:  # the server's reading is not asked here
+        assert asyncio.run(pool.run(call)).status >= 400
+    time.sleep(0.5)
+    assert listener.connections == 0
+    with WorkerPool(tmp_path / "store", size=1, network=True) as pool:  # as with --allow-service
+        asyncio.run(pool.run(call))
+    assert listener.connections == 1
 
 
 # ---- request framing ------------------------------------------------------------------------

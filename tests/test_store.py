@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 
 import pytest
-from helpers import DATA
+from helpers import DATA, jeugdgov
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store
 
 from jeugdgov.errors import InputError
@@ -22,9 +21,9 @@ PREFIXES = """@prefix jg: <https://w3id.org/jeugdgov/def#> .
 """
 
 
-def run(command: str, *args: object, width: int = 80) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "COLUMNS": str(width)}
-    return subprocess.run([command, *map(str, args)], capture_output=True, text=True, timeout=300, env=environment)
+def run(*args: object, width: int = 80) -> subprocess.CompletedProcess:
+    """The command in this process, its tables ``width`` characters wide."""
+    return jeugdgov(*args, env={"COLUMNS": str(width)})
 
 
 def test_setups_keep_their_graphs_and_shared_facts_go_to_the_default_graph():
@@ -59,23 +58,23 @@ def test_a_bad_file_creates_no_store_folder(tmp_path):
 
 
 @pytest.mark.slow
-def test_load_command_is_all_or_nothing(jeugdgov_command, tmp_path):
+def test_load_command_is_all_or_nothing(tmp_path):
     folder = tmp_path / "store"
-    result = run(jeugdgov_command, "load", DATA / "lelystad.trig", "--store", folder)
+    result = run("load", DATA / "lelystad.trig", "--store", folder)
     assert result.returncode == 0, result.stderr
     assert "named graphs" in result.stderr
     size = len(Store.read_only(str(folder)))
     bad = tmp_path / "bad.trig"
     bad.write_text("<http://example.org/g> { <http://example.org/a> <http://example.org/b> }\n")
-    result = run(jeugdgov_command, "load", DATA / "zhz.trig", bad, "--store", folder)
+    result = run("load", DATA / "zhz.trig", bad, "--store", folder)
     assert result.returncode == 2
     assert str(bad) in result.stderr and "Traceback" not in result.stderr
     assert len(Store.read_only(str(folder))) == size
 
 
 @pytest.mark.slow
-def test_query_command_writes_csv(jeugdgov_command):
-    result = run(jeugdgov_command, "query", "cost-estimates-per-model", "--format", "csv",
+def test_query_command_writes_csv():
+    result = run("query", "cost-estimates-per-model", "--format", "csv",
                  "-p", "model=mdl:alles-samen")
     assert result.returncode == 0, result.stderr
     (row,) = csv.DictReader(io.StringIO(result.stdout))
@@ -83,23 +82,23 @@ def test_query_command_writes_csv(jeugdgov_command):
 
 
 @pytest.mark.slow
-def test_query_command_writes_sparql_json_over_given_data(jeugdgov_command):
-    result = run(jeugdgov_command, "query", "setups", DATA / "lelystad.trig", "--format", "json")
+def test_query_command_writes_sparql_json_over_given_data():
+    result = run("query", "setups", DATA / "lelystad.trig", "--format", "json")
     assert result.returncode == 0, result.stderr
     bindings = json.loads(result.stdout)["results"]["bindings"]
     assert {b["setup"]["value"] for b in bindings} == {"lelystad-netwerk", "lelystad-cooperatie", "lelystad-jel"}
 
 
 @pytest.mark.slow
-def test_query_command_prints_a_table(jeugdgov_command):
-    result = run(jeugdgov_command, "query", "roles-of-party", "-p", "party=lel:jel", "-p", "lang=en", width=250)
+def test_query_command_prints_a_table():
+    result = run("query", "roles-of-party", "-p", "party=lel:jel", "-p", "lang=en", width=250)
     assert result.returncode == 0, result.stderr
     assert "access and needs assessment" in result.stdout and "4 row(s)" in result.stdout
 
 
 @pytest.mark.slow
-def test_unknown_query_name_lists_the_names(jeugdgov_command):
-    result = run(jeugdgov_command, "query", "roles-in-perod")
+def test_unknown_query_name_lists_the_names():
+    result = run("query", "roles-in-perod")
     assert result.returncode == 2
     assert "unknown query 'roles-in-perod'" in result.stderr and "roles-in-period" in result.stderr
 
@@ -110,30 +109,30 @@ def test_unknown_query_name_lists_the_names(jeugdgov_command):
     ("period_start", "'period_start'"),              # no value
     ("colour=red", "'colour'"),                      # no such parameter
 ])
-def test_bad_param_exits_2_naming_it(jeugdgov_command, param, named):
-    result = run(jeugdgov_command, "query", "roles-in-period", "-p", param, "-p", "period_end=2016-12-31")
+def test_bad_param_exits_2_naming_it(param, named):
+    result = run("query", "roles-in-period", "-p", param, "-p", "period_end=2016-12-31")
     assert result.returncode == 2
     assert named in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.slow
-def test_missing_param_exits_2_naming_it(jeugdgov_command):
-    result = run(jeugdgov_command, "query", "roles-in-period", "-p", "period_start=2016-01-01")
+def test_missing_param_exits_2_naming_it():
+    result = run("query", "roles-in-period", "-p", "period_start=2016-01-01")
     assert result.returncode == 2 and "'period_end'" in result.stderr
 
 
 @pytest.mark.slow
-def test_a_query_file_with_bad_sparql_names_the_file(jeugdgov_command, tmp_path):
+def test_a_query_file_with_bad_sparql_names_the_file(tmp_path):
     query = tmp_path / "mine.rq"
     query.write_text("# @title nl Mijn query\n# @title en My query\nSELECT ?s WHERE { ?s ?p }\n")
-    result = run(jeugdgov_command, "query", query)
+    result = run("query", query)
     assert result.returncode == 2
     assert str(query) in result.stderr and "syntax error" in result.stderr
 
 
 @pytest.mark.slow
-def test_queries_command_lists_the_library(jeugdgov_command):
-    result = run(jeugdgov_command, "queries", "--lang", "en")
+def test_queries_command_lists_the_library():
+    result = run("queries", "--lang", "en")
     assert result.returncode == 0
     assert "money-final-recipients" in result.stdout and "Final recipients" in result.stdout
 
@@ -170,19 +169,20 @@ def test_reloading_replaces_the_blank_nodes_an_earlier_load_left(tmp_path):
     assert not any(isinstance(term, BlankNode) for q in store for term in (q.subject, q.object))
 
 
-def test_a_store_loaded_three_times_validates_as_the_files_do(jeugdgov_command, tmp_path):
+@pytest.mark.slow  # starts an oxigraph server
+def test_a_store_loaded_three_times_validates_as_the_files_do(tmp_path):
     from servers import oxigraph
 
     folder = tmp_path / "oxigraph"  # where oxigraph() serves from
     counts = []
     for _ in range(3):
-        result = run(jeugdgov_command, "load", DATA, "--store", folder)
+        result = run("load", DATA, "--store", folder)
         assert result.returncode == 0, result.stderr
         counts.append(len(Store.read_only(str(folder))))
     assert len(set(counts)) == 1
-    files = run(jeugdgov_command, "validate", DATA, "--format", "json")
+    files = run("validate", DATA, "--format", "json")
     with oxigraph(tmp_path, union=False) as base:
-        stored = run(jeugdgov_command, "validate", "--endpoint", f"{base}/query", "--format", "json")
+        stored = run("validate", "--endpoint", f"{base}/query", "--format", "json")
     assert stored.returncode == files.returncode == 1, stored.stderr
 
     def found(output: str) -> set[tuple[str, str, str]]:
@@ -223,7 +223,7 @@ def test_interrupt_during_the_write_says_what_the_store_holds(monkeypatch):
     assert len(empty) == 0
 
 
-def test_a_blank_setup_node_is_refused_everywhere(jeugdgov_command, tmp_path):
+def test_a_blank_setup_node_is_refused_everywhere(tmp_path):
     blank = tmp_path / "blank.ttl"
     blank.write_text(PREFIXES + '[] a jg:Setup ; dct:identifier "mine" .\n'
                      'ex:m a jg:Municipality .\n')
@@ -231,7 +231,7 @@ def test_a_blank_setup_node_is_refused_everywhere(jeugdgov_command, tmp_path):
         load([blank], Store())
     assert caught.value.file == blank
     for engine in ("fast", "pyshacl"):
-        result = run(jeugdgov_command, "validate", blank, "--engine", engine)
+        result = run("validate", blank, "--engine", engine)
         assert result.returncode == 2, result.stderr
         assert "give the setup an IRI" in result.stderr and "Traceback" not in result.stderr
 
@@ -261,12 +261,12 @@ def test_a_store_validates_with_pyshacl_too():
     assert finding_keys(validate(store, engine="pyshacl")) == finding_keys(validate(store))
 
 
-def test_validate_command_reads_a_store_folder(jeugdgov_command, tmp_path):
+def test_validate_command_reads_a_store_folder(tmp_path):
     folder = tmp_path / "store"
-    assert run(jeugdgov_command, "load", DATA / "lelystad.trig", "--store", folder).returncode == 0
-    result = run(jeugdgov_command, "validate", "--store", folder, "--setup", "lelystad-cooperatie", "--format", "json")
+    assert run("load", DATA / "lelystad.trig", "--store", folder).returncode == 0
+    result = run("validate", "--store", folder, "--setup", "lelystad-cooperatie", "--format", "json")
     assert result.returncode == 1, result.stderr
     assert len(json.loads(result.stdout)["findings"]) == 11
-    missing = run(jeugdgov_command, "validate", "--store", tmp_path / "nothing-here")
+    missing = run("validate", "--store", tmp_path / "nothing-here")
     assert missing.returncode == 2
     assert "no store in this folder" in missing.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import xml.etree.ElementTree as ET
 from datetime import date
 from itertools import combinations
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import DATA, setup_from
+from helpers import DATA, jeugdgov, setup_from
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 from rdflib import Graph
@@ -31,9 +30,6 @@ SETUPS = ["lelystad-netwerk", "lelystad-cooperatie", "lelystad-jel", "zhz-huidig
 def findings(setups) -> dict[str, list]:
     return {name: validate(setups[name]).findings for name in SETUPS}
 
-
-def run(command: str, *args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([command, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
 @pytest.mark.parametrize("suffix", FORMATS)
@@ -161,19 +157,19 @@ def test_a_failed_write_leaves_the_old_file_and_no_half_written_one(setups, tmp_
 
 
 @pytest.mark.slow
-def test_viz_command_writes_each_format(jeugdgov_command, tmp_path):
+def test_viz_command_writes_each_format(tmp_path):
     for suffix in FORMATS:
         out = tmp_path / f"money{suffix}"
-        result = run(jeugdgov_command, "viz", DATA / "lelystad.trig", "--setup", "lelystad-cooperatie",
+        result = jeugdgov("viz", DATA / "lelystad.trig", "--setup", "lelystad-cooperatie",
                      "--kind", "money", "--out", out, "--lang", "en")
         assert result.returncode == 0, result.stderr
         assert out.stat().st_size > 2000
 
 
 @pytest.mark.slow
-def test_viz_command_restricts_to_a_date(jeugdgov_command, tmp_path):
+def test_viz_command_restricts_to_a_date(tmp_path):
     out = tmp_path / "mandates.svg"
-    result = run(jeugdgov_command, "viz", DATA / "lelystad.trig", "--setup", "lelystad-netwerk", "--kind",
+    result = jeugdgov("viz", DATA / "lelystad.trig", "--setup", "lelystad-netwerk", "--kind",
                  "mandates", "--date", "2018-01-15", "--out", out, "--no-findings", "--lang", "en")
     assert result.returncode == 0, result.stderr
     text = "".join(ET.parse(out).getroot().itertext())
@@ -192,8 +188,8 @@ def test_viz_command_restricts_to_a_date(jeugdgov_command, tmp_path):
       "--out", "x.png"], "not both"),
     (["--kind", "roles", "--setup", "nowhere", "--out", "x.png"], "no setup named"),
 ])
-def test_viz_command_bad_input_exits_2_and_writes_nothing(jeugdgov_command, tmp_path, args, message):
-    result = run(jeugdgov_command, "viz", DATA / "lelystad.trig", *args, cwd=tmp_path)
+def test_viz_command_bad_input_exits_2_and_writes_nothing(tmp_path, args, message):
+    result = jeugdgov("viz", DATA / "lelystad.trig", *args, cwd=tmp_path)
     assert result.returncode == 2
     assert message in " ".join((result.stderr + result.stdout).split())
     assert "Traceback" not in result.stderr

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import tempfile
 import zipfile
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -82,8 +84,9 @@ COOPERATIVE = {
          "partijen": "gm:gm0995; zorgorganisaties-leden; zorgorganisaties-overig",
          "taken": "besluit over toegang tot jeugdhulp; verlenen van jeugdhulp", "doelen": "doelen-2018",
          "stelt orgaan in": "bestuurlijk-overleg", **NO_BUDGET},
+        # L 2.2.6 note 2: no basis for passing the subsidy on (reading: the decisions do not permit it).
         {"id": "subsidiebeschikking-leden-2018", "soort": "subsidiebeschikking",
-         "partijen": "gm:gm0995; zorgorganisaties-leden", **NO_BUDGET},
+         "partijen": "gm:gm0995; zorgorganisaties-leden", "doorgeven toegestaan": "nee", **NO_BUDGET},
         {"id": "subsidiebeschikking-overig-2018", "soort": "subsidiebeschikking",
          "partijen": "gm:gm0995; zorgorganisaties-overig", **NO_BUDGET},
     ],
@@ -168,7 +171,7 @@ def set_about(book: Workbook, key: str, value: object) -> None:
 def filled_template(path: Path, rows: dict[str, list[dict[str, object]]],
                     base: str = "https://w3id.org/jeugdgov/id/lelystad/") -> Path:
     """The template written by jeugdgov, filled with the rows and saved at ``path``."""
-    write_template(path)
+    path.write_bytes(_template())
     book = load_workbook(path)
     set_about(book, "basis-IRI", base)
     for sheet_name, sheet_rows in rows.items():
@@ -176,6 +179,15 @@ def filled_template(path: Path, rows: dict[str, list[dict[str, object]]],
             fill(book, sheet_name, row)
     book.save(path)
     return path
+
+
+@cache
+def _template() -> bytes:
+    """The Dutch template as jeugdgov writes it, written once per test run."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "template.xlsx"
+        write_template(path)
+        return path.read_bytes()
 
 
 def write_ods(path: Path, sheets: dict[str, list[tuple[object, ...]]]) -> Path:

@@ -2,17 +2,26 @@
 
 The library surface is small on purpose::
 
-    from jeugdgov import load, validate
+    import jeugdgov
 
-    for setup in load("data/lelystad.trig"):
-        report = validate(setup)
+    reports = jeugdgov.validate("data/lelystad.trig")    # one report per setup
+    reports.findings                                     # the findings of all setups
+    reports["lelystad-cooperatie"].findings              # those of one setup
+    reports.to_frame()                                   # a pandas DataFrame, a row per finding
+    jeugdgov.query("findings", reports, lang="en")       # a named query's rows as a DataFrame
+
+    for setup in jeugdgov.load("data/lelystad.trig"):
+        report = jeugdgov.validate(setup)
         for finding in report.findings:
             print(finding.defect, finding.message("en"))
+
+DataFrames need pandas (``pip install 'jeugdgov[notebook]'``).
 """
 
 from jeugdgov.errors import InputError
+from jeugdgov.notebook import query
 from jeugdgov.setups import Setup, load
-from jeugdgov.validation import Finding, Report, validate
+from jeugdgov.validation import Finding, Findings, Report, Reports, validate
 
-__all__ = ["Finding", "InputError", "Report", "Setup", "load", "validate"]
+__all__ = ["Finding", "Findings", "InputError", "Report", "Reports", "Setup", "load", "query", "validate"]
 __version__ = "0.1.0"

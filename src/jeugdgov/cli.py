@@ -231,7 +231,7 @@ def _print_with_norms(reports: list[Report], framework: Framework, norm_table: P
     from jeugdgov.report.comparison import chronological
 
     with _spinner("scoring the norms"):
-        table = score_reports(chronological(reports), framework, engine.value)
+        table = score_reports(reports, framework, engine.value, order=chronological)
     if norm_table is not None:
         rendering.write_table(table, norm_table, lang.value)
     if output_format is OutputFormat.json:
@@ -840,6 +840,7 @@ def serve_command(
         "--memory-limit", min=0, help="Megabytes of memory per query worker (0: no limit).")] = 2048,
     max_result: Annotated[int, typer.Option(
         "--max-result", min=1, help="Largest result, in megabytes.")] = 200,
+    norms: NormsOption = None,
 ) -> None:
     """Serve a SPARQL 1.1 endpoint for BI tools, with the named queries as CSV URLs.
 
@@ -867,8 +868,11 @@ def serve_command(
         if not update_token:
             raise InputError(f"--update-token: the environment variable {update_token_variable} is not set or empty",
                              hint=f"export {update_token_variable}=A-LONG-RANDOM-TOKEN first")
+    if norms is not None and not validate_first:
+        raise InputError("--norms scores the setups validated first", hint="add --validate")
     serve_data(data, store, library(queries), host=host, port=port, writable=writable, timeout=timeout,
                max_body=max_request, workers=workers, log=not quiet, validate=validate_first,
+               norms=_read_norms(norms),
                allow_service=tuple(allow_service or ()), update_token=update_token,
                memory_limit=memory_limit * 2**20 or None, max_result=max_result * 2**20,
                note=lambda line: stderr.print(line, highlight=False))

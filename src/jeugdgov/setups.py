@@ -21,6 +21,7 @@ from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from jeugdgov.display import html_table
 from jeugdgov.errors import InputError
 from jeugdgov.limits import (
     DEFAULT_LIMITS,
@@ -74,6 +75,23 @@ class Setup:
 
     def label(self, lang: str = "en") -> str:
         return self.labels.get(lang) or self.labels.get("") or next(iter(self.labels.values()), self.name)
+
+    def __repr__(self) -> str:
+        return f"Setup({self.name}: {self.label()!r}, {len(self.graph)} triples, from {self.source})"
+
+    def _repr_html_(self, lang: str = "en") -> str:
+        """The setup as a small table: what it is, where it comes from, and how much it holds."""
+        graph = self.graph
+        rows = [("setup", self.name), ("label", self.label(lang)), ("source", str(self.source)),
+                ("triples", len(graph))]
+        if self.complete:  # the counts of the 'setups' named query
+            rows += [("role assignments", len(set(graph.subjects(RDF.type, JG.RoleAssignment)))),
+                     ("money flows", len(set(graph.subjects(JG.payer, None)))),
+                     ("mandates", len(set(graph.subjects(JG.mandatary, None)))),
+                     ("agreements", len(set(graph.subjects(JG.party, None))))]
+        else:
+            rows.append(("graph", "its description only (validated in a store or a worker): load it to draw it"))
+        return html_table((), rows)
 
 
 def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:

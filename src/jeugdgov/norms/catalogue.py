@@ -16,7 +16,7 @@ import yaml
 from rdflib import RDFS, SH, URIRef
 
 from jeugdgov.errors import InputError
-from jeugdgov.norms.framework import COLUMNS, HEADERS, PREFIXES
+from jeugdgov.norms.framework import COLUMNS, HEADERS, short_name
 from jeugdgov.resources import JG, ontology, shapes
 from jeugdgov.validation.catalogue import defect_label, defects, in_group
 from jeugdgov.validation.findings import SEVERITIES
@@ -48,7 +48,7 @@ def catalogue_rows(lang: str = "nl") -> list[dict[str, str]]:
                 "id": defect, "norm_nl": NO["nl"].format(label=defect_label(defect, "nl")),
                 "norm_en": NO["en"].format(label=defect_label(defect, "en")), "question": question[lang],
                 "severity": severity, "source": "; ".join(_label(b, lang) for b in basis),
-                "basis": " ".join(_curie(b) for b in basis), "pattern": "defect", "defect": defect,
+                "basis": " ".join(short_name(b) for b in basis), "pattern": "defect", "defect": defect,
             })
     return found
 
@@ -107,10 +107,3 @@ def _xlsx(headers: list[str], table: list[list[str]], path: Path, lang: str) -> 
 def _label(iri: str, lang: str) -> str:
     labels = {getattr(o, "language", None): str(o) for o in ontology().objects(URIRef(iri), RDFS.label)}
     return labels.get(lang) or next(iter(labels.values()), iri)
-
-
-def _curie(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri

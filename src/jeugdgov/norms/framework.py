@@ -98,7 +98,7 @@ class Norm:
     """One norm of a framework, checked and with its terms as IRIs."""
 
     id: str
-    text: dict[str, str] = field(hash=False, compare=False)
+    text: dict[str, str] = field(hash=False)
     question: str
     severity: str
     pattern: str
@@ -114,7 +114,7 @@ class Norm:
     defect: str | None = None
     sparql: str | None = None
     #: Where it was written, for messages: "sheet 'normen', row 3".
-    origin: str = ""
+    origin: str = field(default="", compare=False)
 
     def label(self, lang: str = "en") -> str:
         return self.text.get(lang) or self.text.get("nl") or self.text.get("en") or self.id
@@ -175,11 +175,12 @@ def framework_from_rows(rows: Iterable[Row], file: Path | str | None = None) -> 
     seen: dict[str, str] = {}
     for row in rows:
         norm, found = _norm(row)
-        if norm is not None and norm.id in seen:
-            found.append(f"{row.at('id')}: the id '{norm.id}' is already used ({seen[norm.id]}) — "
+        written = row.cells.get("id", "")
+        if written in seen:
+            found.insert(0, f"{row.at('id')}: the id '{written}' is already used ({seen[written]}) — "
                          "fix: give every norm an id of its own")
-        if norm is not None:
-            seen.setdefault(norm.id, row.where)
+        elif written:
+            seen[written] = row.where
         problems.extend(found)
         if norm is not None and not found:
             norms.append(norm)
@@ -413,7 +414,7 @@ def _term(token: str, fail: Fail, kind: str) -> URIRef:
                  and str(s).startswith(VOCABULARY_PREFIX)]
         close = difflib.get_close_matches(iri, known, n=1, cutoff=0.8)
         fail(f"the ontology defines no {kind} '{token}'",
-             f"did you mean {_short(close[0])}?" if close else f"write a {kind} the ontology defines")
+             f"did you mean {short_name(close[0])}?" if close else f"write a {kind} the ontology defines")
     return URIRef(iri)
 
 
@@ -471,7 +472,8 @@ def is_class(term: URIRef) -> bool:
         or (term, RDFS.subClassOf, None) in graph
 
 
-def _short(iri: str) -> str:
+def short_name(iri: str) -> str:
+    """An IRI as a CURIE of the norm prefixes, else in angle brackets."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace):]}"

@@ -28,7 +28,7 @@ import re
 
 from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
 
-from jeugdgov.norms.framework import PREFIXES, Framework, Norm, is_class
+from jeugdgov.norms.framework import PREFIXES, Framework, Norm, is_class, short_name
 from jeugdgov.resources import JG
 
 NORM = "urn:jeugdgov:norm:"
@@ -41,7 +41,8 @@ OVERLAP = """
                 OPTIONAL { ?second jg:during/time:hasBeginning/time:inXSDDate ?s2 }
                 OPTIONAL { ?second jg:during/time:hasEnd/time:inXSDDate ?e2 }
                 FILTER ((!BOUND(?s1) || !BOUND(?e2) || ?s1 <= ?e2) && (!BOUND(?s2) || !BOUND(?e1) || ?s2 <= ?e1))"""
-#: Patterns whose norm applies to each node of a class: some may meet it while others do not.
+#: Patterns whose norm applies to each node of a class on its own: some may meet it while others
+#: do not (partly met). A forbidden combination or path is not met wherever it occurs.
 PER_NODE = ("required-fact", "path-exists", "threshold", "sparql")
 
 
@@ -189,8 +190,13 @@ def _on(condition: str, node: str) -> str:
 
 
 def population(norm: Norm) -> str | None:
-    """A SELECT of the nodes a per-node norm applies to (``?this``); None for other patterns."""
-    if norm.pattern not in PER_NODE or norm.klass is None:
+    """A SELECT of the nodes a norm is about (``?this``): without them it cannot be assessed.
+    None for a ``defect`` norm, which the catalogue's shape decides."""
+    if norm.pattern == "forbidden-roles":
+        roles = ", ".join(r.n3() for r in (*norm.roles_a, *norm.roles_b))
+        return f"{_prefixes()}SELECT DISTINCT ?this WHERE {{ ?held jg:agent ?this ; jg:role ?role . " \
+               f"FILTER (?role IN ({roles})) }}"
+    if norm.klass is None:
         return None
     condition = _on(f"{{ {norm.condition} }}", "?this") if norm.condition else ""
     if norm.minimum is not None and norm.minimum.per_year:  # counted over the node's own period
@@ -235,8 +241,7 @@ def _message(norm: Norm) -> dict[str, str]:
 
 
 def _question(norm: Norm, prop: URIRef) -> dict[str, str]:
-    name = next((f"{p}:{str(prop)[len(ns):]}" for p, ns in PREFIXES.items() if str(prop).startswith(ns)),
-                f"<{prop}>")
+    name = short_name(str(prop))
     return {"nl": f"Voor '{{$this}}' is niet vastgelegd wat norm {norm.id} toetst ({name}): leg het vast, of "
                   f"leg vast dat het er niet is (jg:noValue {name}).",
             "en": f"What norm {norm.id} checks is not recorded for '{{$this}}' ({name}): record it, or record "

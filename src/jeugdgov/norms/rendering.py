@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rich.console import Console
 from rich.table import Table
 
 from jeugdgov.errors import InputError
 from jeugdgov.norms.scoring import MET, NOT_ASSESSABLE, NOT_MET, PARTLY, SCORE_LABELS, NormTable, Score
+from jeugdgov.resources import JG
 from jeugdgov.validation.evidence import ALLEGED, ESTABLISHED, UNRECORDED
 from jeugdgov.viz.static import atomic_write
 
@@ -66,6 +68,7 @@ def as_csv(table: NormTable, lang: str = "en") -> str:
 def write_xlsx(table: NormTable, out: Path, lang: str = "en") -> None:
     """The rows as one sheet of an .xlsx workbook, every text cell stored as text."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
@@ -74,7 +77,7 @@ def write_xlsx(table: NormTable, out: Path, lang: str = "en") -> None:
     for row in rows(table, lang):
         sheet.append([neutralised(row[c]) for c in ROW_COLUMNS])
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     book.save(out)
 
@@ -178,14 +181,14 @@ def changes_as_csv(changes: Sequence[ScoreChange]) -> str:
 
 
 #: The files a norm table is written to, by suffix.
-TABLE_SUFFIXES = (".csv", ".xlsx", ".json")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".json", ".ttl")
 
 
 def check_table_output(out: Path) -> None:
     """An InputError when the norm table cannot be written to ``out``, before any work is done."""
     if out.suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(f"a norm table is written as {', '.join(TABLE_SUFFIXES)}, not '{out.suffix or out.name}'",
-                         file=out, hint="end the file name in .csv, .xlsx or .json")
+                         file=out, hint="end the file name in .csv, .xlsx, .json or .ttl (for the query norm-table)")
     if out.is_dir() or not out.parent.exists():
         where = "it is a folder" if out.is_dir() else "the folder does not exist"
         raise InputError(f"cannot write the norm table here: {where}", file=out,
@@ -193,11 +196,30 @@ def check_table_output(out: Path) -> None:
 
 
 def write_table(table: NormTable, out: Path, lang: str = "en") -> None:
-    """Write the norm table as CSV, XLSX or JSON (by the suffix of ``out``), atomically."""
+    """Write the norm table as CSV, XLSX, JSON or Turtle (by the suffix of ``out``), atomically."""
     check_table_output(out)
     suffix = out.suffix.lower()
     if suffix == ".xlsx":
         atomic_write(out, lambda path: write_xlsx(table, path, lang))
     else:
-        text = as_csv(table, lang) if suffix == ".csv" else as_json(table, lang)
+        render = {".csv": as_csv, ".json": as_json, ".ttl": lambda t, _lang: as_graph(t).serialize(format="turtle")}
+        text = render[suffix](table, lang)
         atomic_write(out, lambda path: path.write_text(text, encoding="utf-8"))
+
+
+def as_graph(table: NormTable) -> Graph:
+    """The scores as RDF (a ``jg:NormScore`` per setup and norm), for the named query norm-table."""
+    graph = Graph()
+    for number, row in enumerate(rows(table, "nl")):
+        node = URIRef(f"urn:jeugdgov:norm-score:{number}")
+        graph.add((node, RDF.type, JG.NormScore))
+        graph.add((node, JG.scoredSetup, Literal(row["setup"])))
+        graph.add((node, JG.normId, Literal(row["norm"])))
+        graph.add((node, JG.score, Literal(row["score"])))
+        if row["question"]:
+            graph.add((node, JG.researchQuestion, Literal(row["question"])))
+        score = table.score(str(row["setup"]), str(row["norm"]))
+        for lang in ("nl", "en"):
+            graph.add((node, RDFS.label, Literal(score.norm.label(lang), lang=lang)))
+            graph.add((node, RDFS.comment, Literal(score.reason(lang), lang=lang)))
+    return graph

@@ -15,15 +15,15 @@ finding keeps its evidence status, so a score says what it rests on:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rdflib import Graph
 
 from jeugdgov.errors import InputError
-from jeugdgov.norms.framework import Framework, Norm
-from jeugdgov.norms.patterns import compile_framework, population
+from jeugdgov.norms.framework import Framework, Norm, short_name
+from jeugdgov.norms.patterns import PER_NODE, compile_framework, population
 from jeugdgov.resources import ontology
 from jeugdgov.setups import Setup, load
 from jeugdgov.validation import validate
@@ -63,8 +63,9 @@ class Score:
         counts = {e: sum(1 for f in self.findings if f.evidence == e) for e in (ESTABLISHED, UNRECORDED, ALLEGED)}
         nl = lang == "nl"
         if self.score == NOT_ASSESSABLE and not self.findings:
-            return "de inrichting kent geen knoop waarover de norm gaat" if nl \
-                else "the setup holds no node the norm is about"
+            about = short_name(self.norm.klass) if self.norm.klass else ("rol" if nl else "role")
+            return f"de inrichting kent geen {about} waarover de norm gaat" if nl \
+                else f"the setup holds no {about} the norm is about"
         parts = []
         if self.assessed is not None:
             meeting = self.assessed - len({f.focus for f in self.findings})
@@ -74,7 +75,7 @@ class Score:
         parts += [f"{n} {words[e][0 if nl else 1]}" for e, n in counts.items() if n]
         if self.norm.pattern == "defect" and not self.findings:
             parts.append(f"geen bevinding '{self.norm.defect}'" if nl else f"no '{self.norm.defect}' finding")
-        return "; ".join(parts)
+        return "; ".join(parts) or ("geen bevinding" if nl else "no finding")
 
     def missing_facts(self, lang: str = "en") -> list[str]:
         """What to record before the norm can be assessed: the questions of unrecorded findings."""
@@ -118,11 +119,13 @@ def score_setups(setups: Sequence[Setup], framework: Framework, engine: str = "f
     return NormTable(framework, [(s.name, dict(s.labels)) for s in setups], scores)
 
 
-def score_reports(reports: Sequence[Report], framework: Framework, engine: str = "fast") -> NormTable:
-    """Score the setups of validation reports, on each report's reference date. A setup validated
-    in a worker process carries only its description: it is read again from its file."""
+def score_reports(reports: Sequence[Report], framework: Framework, engine: str = "fast",
+                  order: Callable[[list[Report]], list[Report]] | None = None) -> NormTable:
+    """Score the setups of validation reports, on each report's reference date, in the order
+    ``order`` puts the reports in (e.g. the phases of a case by period). A setup validated in a
+    worker process carries only its description: it is read again from its file."""
     loaded: dict[str, list[Setup]] = {}
-    setups = []
+    complete = []
     for report in reports:
         setup = report.setup
         if not setup.complete:
@@ -133,9 +136,10 @@ def score_reports(reports: Sequence[Report], framework: Framework, engine: str =
             if source not in loaded:
                 loaded[source] = load(source)
             setup = next(s for s in loaded[source] if s.name == setup.name)
-        setups.append(setup)
-    days = {r.setup.name: r.as_of for r in reports}
-    tables = [score_setups([s], framework, engine, days.get(s.name)) for s in setups]
+        complete.append(replace(report, setup=setup))
+    if order is not None:
+        complete = order(complete)
+    tables = [score_setups([r.setup], framework, engine, r.as_of) for r in complete]
     return NormTable(framework, [row for t in tables for row in t.setups],
                      {key: score for t in tables for key, score in t.scores.items()})
 
@@ -155,7 +159,7 @@ def norm_findings(setup: Setup, shapes: Graph, engine: str, as_of: date) -> list
 
 
 def _populations(graph: Graph, framework: Framework) -> dict[str, int]:
-    """For each per-node norm, the number of nodes it applies to in the setup."""
+    """For each norm but a ``defect`` one, the number of nodes it is about in the setup."""
     queries = {n.id: q for n in framework.norms if (q := population(n))}
     if not queries:
         return {}
@@ -164,9 +168,11 @@ def _populations(graph: Graph, framework: Framework) -> dict[str, int]:
 
 
 def _score(setup: str, norm: Norm, findings: tuple[Finding, ...], applies: int | None) -> Score:
-    """``applies``: the nodes the norm is about (None: the pattern does not count them)."""
-    # A share is one verdict on the whole setup: no node meets it while another does not.
-    assessed = None if norm.minimum is not None and norm.minimum.share else applies
+    """``applies``: the number of nodes the norm is about (None: the catalogue's shape decides)."""
+    # Only a norm on each node on its own is partly met where some nodes fail; a share is one
+    # verdict on the whole setup.
+    per_node = norm.pattern in PER_NODE and not (norm.minimum is not None and norm.minimum.share)
+    assessed = applies if per_node else None
     failing = len({f.focus for f in findings if f.evidence == ESTABLISHED})
     if failing:
         partly = assessed is not None and assessed > failing

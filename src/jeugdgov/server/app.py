@@ -44,6 +44,11 @@ NAMED_ROUTE = re.compile(r"^/queries/(?P<name>[a-z0-9][a-z0-9-]*)\.(?P<ext>csv|t
 NAMED_FORMATS = {"csv": "csv", "tsv": "plain-tsv", "json": "json", "xml": "xml", "xlsx": "xlsx"}
 UTF8_BOM = b"\xef\xbb\xbf"
 FINDINGS_HEADER = "X-Jeugdgov-Warning"
+#: every HTML answer: scripts only from this endpoint's own files (no inline script, no event
+#: handler attribute, no eval), so a hostile IRI or literal that reaches the page cannot run;
+#: inline styles stay allowed (the editor sets them), which run nothing
+PAGE_POLICY = (b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+               b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
@@ -219,7 +224,7 @@ class EndpointApp:
             if not settings.writable:
                 return Answer.text(403, "this endpoint is read-only; start it with 'jeugdgov serve --writable' "
                                         "to accept updates")
-            if problem := guard.cross_site_update(request.headers):
+            if problem := guard.cross_site_update(request.headers, bool(settings.update_token)):
                 return Answer.text(403, problem)
             if problem := guard.token_mismatch(request.headers, settings.update_token):
                 return Answer.text(401, problem, (("WWW-Authenticate", "Bearer"),))
@@ -360,6 +365,9 @@ async def _send(send: Callable[[dict[str, Any]], Awaitable[None]], answer: Answe
     headers = [(b"content-length", str(len(answer.body)).encode())]
     if answer.media_type:
         headers.append((b"content-type", answer.media_type.encode()))
+    if answer.media_type.startswith("text/html"):
+        headers.append((b"content-security-policy", PAGE_POLICY))
+    headers.append((b"x-content-type-options", b"nosniff"))
     if cors:
         headers += [(b"access-control-allow-origin", b"*"),
                     (b"access-control-expose-headers", f"Retry-After, {FINDINGS_HEADER}".encode())]

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jeugdgov.errors import InputError
 from jeugdgov.server.app import Settings
@@ -19,6 +19,9 @@ from jeugdgov.server.executor import WorkerPool
 from jeugdgov.server.listener import HttpServer
 from jeugdgov.sparql.library import NamedQuery
 from jeugdgov.sparql.store import bundled_data, load_into
+
+if TYPE_CHECKING:
+    from jeugdgov.norms import Framework
 
 
 def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1", port: int = 7878,
@@ -33,7 +36,7 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
     ``memory_limit``: heap bytes per worker (None: no limit); ``max_result``: bytes per result.
     """
     pool = WorkerPool(store, size=workers, writable=writable, timeout=timeout, memory_limit=memory_limit,
-                      max_result=max_result)
+                      max_result=max_result, network=bool(allow_service))
     notes = findings_notes(store, queries)
     settings = Settings(pool, queries, writable, max_body, log, tuple(allow_service), update_token, host, notes)
     server = HttpServer(settings, host, port)
@@ -45,6 +48,9 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
             mode = "read-write" if writable else "read-only"
             announce(f"SPARQL endpoint {base}/query ({mode}, {pool.size} worker(s), {timeout:g} s timeout); "
                      f"named queries at {base}/queries; Ctrl-C stops")
+            if pool.network_left_open:
+                announce(f"note: the query workers could not be cut off from the network "
+                         f"({pool.network_left_open}); SERVICE and LOAD are refused by reading the query alone")
         server.serve_forever()  # in the main thread uvicorn stops at Ctrl-C or SIGTERM, then raises it again
     except KeyboardInterrupt:
         pass
@@ -57,9 +63,10 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
 REPORTS_GRAPH = "urn:jeugdgov:validation-reports"
 
 
-def store_validation_reports(folder: Path) -> int:
+def store_validation_reports(folder: Path, norms: Framework | None = None) -> int:
     """Validate the setups of a store folder and store their SHACL reports in it (replacing the
-    reports of an earlier run); the number of setups validated."""
+    reports of an earlier run), with ``norms`` also their norm table (graph
+    :data:`NORM_TABLE_GRAPH`); the number of setups validated."""
     from pyoxigraph import NamedNode, RdfFormat, Store
 
     from jeugdgov.validation import validate
@@ -70,9 +77,21 @@ def store_validation_reports(folder: Path) -> int:
     store.remove_graph(graph) if store.contains_named_graph(graph) else None
     reports = validate(store)
     store.load(as_turtle(reports).encode("utf-8"), format=RdfFormat.TURTLE, to_graph=graph)
+    if norms is not None:
+        from jeugdgov.norms.rendering import as_graph
+        from jeugdgov.norms.scoring import score_reports
+
+        scores = NamedNode(NORM_TABLE_GRAPH)
+        store.remove_graph(scores) if store.contains_named_graph(scores) else None
+        table = as_graph(score_reports(reports, norms))
+        store.load(table.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES, to_graph=scores)
     store.flush()
     del store
     return len(reports)
+
+
+#: the graph ``serve --validate --norms`` stores the norm table in
+NORM_TABLE_GRAPH = "urn:jeugdgov:norm-table"
 
 
 #: named queries that read the SHACL validation reports stored beside the data
@@ -97,13 +116,14 @@ def findings_notes(store: Path, queries: Mapping[str, NamedQuery]) -> dict[str, 
 
 def serve_data(data: Sequence[Path] | None, store: Path | None, queries: Mapping[str, NamedQuery], *,
                timeout: float = 30.0, note: Callable[[str], None] | None = None, validate: bool = False,
-               **options: Any) -> None:
+               norms: Framework | None = None, **options: Any) -> None:
     """Serve data files (default: the bundled data) or a store folder until interrupted.
 
     With ``store`` the data, if any, is loaded into that folder first; without it into a
     temporary store that is removed afterwards. With ``validate`` the setups are validated
     first and their reports stored beside them (graph :data:`REPORTS_GRAPH`), for the findings
-    queries. ``options`` are those of :func:`serve`.
+    queries, with ``norms`` also the norm table (for the query norm-table). ``options`` are
+    those of :func:`serve`.
     """
     if not timeout > 0:  # also refuses nan
         raise InputError(f"--timeout must be more than 0 seconds, not {timeout}")
@@ -120,7 +140,7 @@ def serve_data(data: Sequence[Path] | None, store: Path | None, queries: Mapping
             raise InputError("no store in this folder", file=folder,
                              hint=f"create one with: jeugdgov load DATA... --store {folder}")
         if validate:
-            count = store_validation_reports(folder)
+            count = store_validation_reports(folder, norms)
             if note:
                 note(f"validated {count} setup(s); their reports are served with the data")
         serve(folder, queries, timeout=timeout, announce=note, **options)

@@ -11,7 +11,8 @@ ends its worker, which is answered with :data:`OVER_MEMORY`), its serialized res
 ``max_result`` bytes (:data:`OVER_RESULT`), and
 its life by the server's: a thread in the worker waits on a pipe only the server holds open and
 ends the worker the moment that pipe closes, so a ``kill -9`` of the server leaves no worker
-running on (nor holding the store's lock).
+running on (nor holding the store's lock). Unless ``network`` is allowed, a worker cannot open a
+connection at all (:mod:`jeugdgov.server.isolation`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Store
 
 from jeugdgov.errors import InputError
+from jeugdgov.server.isolation import cut_off_network
 from jeugdgov.sparql.results import GRAPH_FORMATS, SOLUTION_FORMATS, is_graph, write_result
 
 TEXT = "text/plain; charset=utf-8"
@@ -112,7 +114,8 @@ class WorkerPool:
 
     def __init__(self, store: Path, size: int = 4, writable: bool = False, timeout: float = 30.0,
                  start_timeout: float = 120.0, memory_limit: int | None = 2048 * 2**20,
-                 max_result: int = 200 * 2**20, queue_limit: int = 64, queue_wait: float = 10.0):
+                 max_result: int = 200 * 2**20, queue_limit: int = 64, queue_wait: float = 10.0,
+                 network: bool = False):
         self.store = Path(store)
         self.size = 1 if writable else max(1, size)
         self.writable = writable
@@ -120,6 +123,9 @@ class WorkerPool:
         self.start_timeout = start_timeout
         self.memory_limit = memory_limit
         self.max_result = max_result
+        self.network = network
+        #: why the workers could not be cut off from the network (None: they are, or need not be)
+        self.network_left_open: str | None = None
         self.queue_limit = max(1, queue_limit)
         self.queue_wait = queue_wait
         self._context = multiprocessing.get_context("spawn")  # the server has threads: never fork
@@ -222,7 +228,7 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         life_end, life_held = self._context.Pipe(duplex=False)  # the server holds the sending end
-        limits = Limits(self.memory_limit, self.max_result)
+        limits = Limits(self.memory_limit, self.max_result, self.network)
         process = self._context.Process(target=_serve, args=(child, str(self.store), self.writable, life_end, limits),
                                         name="jeugdgov-query-worker", daemon=True)
         process.start()
@@ -237,7 +243,9 @@ class WorkerPool:
         if not worker.connection.poll(self.start_timeout):
             raise InputError("the query worker did not start in time", file=self.store)
         status, message = worker.connection.recv()
-        if status != "ready":
+        if status == "ready":
+            self.network_left_open = message
+        else:
             raise InputError(f"cannot open the store: {message}", file=self.store,
                              hint="is another process (jeugdgov load, oxigraph) using this store? stop it first")
 
@@ -298,10 +306,12 @@ class Limits:
 
     memory: int | None
     result: int
+    network: bool = False  # False: the worker runs where it can open no connection
 
 
 def _serve(connection: Connection, path: str, writable: bool, lifeline: Connection, limits: Limits) -> None:
     """The worker: open the store, then answer jobs until the pipe closes or the server dies."""
+    left_open = None if limits.network else cut_off_network()  # while this process has one thread
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops the workers
     threading.Thread(target=_die_with_server, args=(lifeline,), name="jeugdgov-lifeline", daemon=True).start()
     if limits.memory:
@@ -311,7 +321,7 @@ def _serve(connection: Connection, path: str, writable: bool, lifeline: Connecti
     except OSError as error:
         connection.send(("failed", str(error)))
         return
-    connection.send(("ready", None))
+    connection.send(("ready", left_open))
     while True:
         try:
             job = connection.recv()

@@ -3,7 +3,9 @@
 pyoxigraph answers ``SERVICE <url>`` and ``LOAD <url>`` by making HTTP requests itself, so an
 endpoint that passed them on would fetch any address a client names (server-side request
 forgery) and relay the reply. They are refused unless the endpoint is started with an
-allow-list of IRIs (``--allow-service``). Updates come only from the endpoint's own origin:
+allow-list of IRIs (``--allow-service``), as :mod:`jeugdgov.sparql.calls` finds them; the workers
+of an endpoint without one run where no connection can be opened at all
+(:mod:`jeugdgov.server.isolation`). Updates come only from the endpoint's own origin:
 a browser always names the page's origin on a cross-origin POST, so a form on another site
 cannot empty a writable store. A loopback endpoint answers only to loopback host names, so a
 DNS name rebound to 127.0.0.1 does not turn a foreign page into a same-origin one.
@@ -11,63 +13,15 @@ DNS name rebound to 127.0.0.1 does not turn a foreign page into a same-origin on
 
 from __future__ import annotations
 
-import functools
 import hmac
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from jeugdgov.sparql.text import lex
+from jeugdgov.sparql.calls import refused_call
 
-#: a SERVICE or LOAD keyword cannot occur in a text without these letters (keywords are ASCII,
-#: matched regardless of case); most queries lack both, and need no tokenising to be let through
-MAY_CALL_OUT = re.compile("service|load", re.IGNORECASE)
+__all__ = ["cross_site_update", "foreign_host", "host_name", "refused_call", "token_mismatch"]
+
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
-#: allow-list entry that allows every SERVICE and LOAD
-ANY = "*"
-
-
-#: texts up to this many characters have their calls remembered: BI tools and dashboards send the
-#: same queries over and over, and tokenising one costs a fair share of a quick request's time
-CACHED_TEXT = 64 * 1024
-
-
-def remote_calls(text: str) -> list[str | None]:
-    """The IRIs a query or update would fetch: after SERVICE or LOAD (SILENT allowed);
-    None where the target is a variable and so unknown before the query runs."""
-    if not MAY_CALL_OUT.search(text):
-        return []
-    return list(_cached_calls(text) if len(text) <= CACHED_TEXT else _calls(text))
-
-
-def _calls(text: str) -> tuple[str | None, ...]:
-    tokens = lex(text, strict=False)
-    targets: list[str | None] = []
-    for position, token in enumerate(tokens):
-        if token.upper not in ("SERVICE", "LOAD"):
-            continue
-        following = tokens[position + 1:position + 3]
-        if following and following[0].upper == "SILENT":
-            following = following[1:]
-        target = following[0] if following else None
-        targets.append(target.text[1:-1] if target is not None and target.kind == "iri" else None)
-    return tuple(targets)
-
-
-_cached_calls = functools.lru_cache(maxsize=256)(_calls)
-
-
-def refused_call(text: str, allowed: Sequence[str]) -> str | None:
-    """Why the text may not run here (a SERVICE or LOAD not on the allow-list), or None."""
-    for target in remote_calls(text):
-        if ANY in allowed:
-            return None
-        if target is None or not any(target == entry or target.startswith(entry.rstrip("/") + "/")
-                                     for entry in allowed):
-            shown = f"<{target}>" if target else "a variable"
-            return (f"SERVICE and LOAD calls are off on this endpoint (the request calls {shown}); "
-                    "start it with --allow-service IRI to allow that endpoint or document")
-    return None
 
 
 def host_name(host_header: str | None) -> str:
@@ -91,12 +45,20 @@ def foreign_host(headers: Mapping[str, str], bound_host: str) -> str | None:
     return f"host '{given}' is not this endpoint; use http://127.0.0.1 or http://localhost"
 
 
-def cross_site_update(headers: Mapping[str, str]) -> str | None:
-    """Why an update request comes from another site's page, or None for same-origin and
-    non-browser clients (which send no Origin)."""
+def cross_site_update(headers: Mapping[str, str], token_required: bool = False) -> str | None:
+    """Why an update request may come from another site's page, or None.
+
+    Browsers name the page's origin on every cross-origin POST, and pages cannot forge it; a
+    Referer is no such proof (a page can suppress it, and proxies rewrite it). So an update
+    needs an Origin naming this endpoint, unless the endpoint requires the update token (which
+    no foreign page knows)."""
     origin = headers.get("Origin")
-    if origin is not None and (origin == "null" or
-                               urlsplit(origin).netloc.lower() != (headers.get("Host") or "").strip().lower()):
+    if origin is None:
+        if token_required:
+            return None
+        return ("updates need an Origin header naming this endpoint (browsers send it on their own; a script "
+                "adds 'Origin: http://HOST:PORT'), or an endpoint started with --update-token")
+    if origin == "null" or urlsplit(origin).netloc.lower() != (headers.get("Host") or "").strip().lower():
         return f"updates are only accepted from this endpoint's own pages, not from {origin}"
     site = (headers.get("Sec-Fetch-Site") or "").lower()
     if site and site not in ("same-origin", "none"):

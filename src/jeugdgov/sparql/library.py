@@ -43,7 +43,8 @@ from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTr
 
 from jeugdgov.errors import InputError
 from jeugdgov.resources import LANGUAGES, queries_dir
-from jeugdgov.sparql.text import lex, where_brace
+from jeugdgov.sparql.calls import remote_calls
+from jeugdgov.sparql.text import where_brace
 
 Term = NamedNode | Literal
 Result = QuerySolutions | QueryBoolean | QueryTriples
@@ -290,11 +291,10 @@ def resolve(name_or_file: str, folder: Path | None = None) -> NamedQuery:
 
 def refuse_remote_calls(query: str, file: Path | None = None) -> None:
     """A query over local data reads only local data: SERVICE would call a server on the network."""
-    for token in lex(query, strict=False):
-        if token.upper == "SERVICE":
-            raise InputError("the query calls another SPARQL endpoint (SERVICE); a query over local data "
-                             "makes no network requests", file=file,
-                             hint="remove the SERVICE clause, or run the query on that endpoint with --endpoint")
+    if remote_calls(query):
+        raise InputError("the query calls another SPARQL endpoint (SERVICE); a query over local data "
+                         "makes no network requests", file=file,
+                         hint="remove the SERVICE clause, or run the query on that endpoint with --endpoint")
 
 
 def run(store: Store, query: str, bindings: Mapping[str, Term] | None = None) -> Result:

@@ -68,13 +68,18 @@ def describe_query(text: str) -> str:
 
 def post(url: str, form: Sequence[tuple[str, str]] | None = None, body: bytes | None = None,
          content_type: str = "", accept: str = "", method: str = "POST", credentials: Credentials | None = None,
-         timeout: float = TIMEOUT, what: str = "", reuse_connection: bool = False) -> Answer:
+         timeout: float = TIMEOUT, what: str = "", reuse_connection: bool = False,
+         origin: bool = False) -> Answer:
     """One request; ``form`` is sent url-encoded, else ``body`` with ``content_type``.
 
     ``what`` names the request in error messages (e.g. the query). ``reuse_connection`` keeps
     the connection open for the thread's next request to the same server (see
-    :func:`_kept_alive`); only for requests that are safe to send twice."""
+    :func:`_kept_alive`); only for requests that are safe to send twice. ``origin`` names the
+    endpoint's own origin in an Origin header, which a writable ``jeugdgov serve`` asks of updates."""
     headers = {}
+    if origin:
+        parts = urlsplit(url)
+        headers["Origin"] = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
     if form is not None:
         body = urlencode(list(form)).encode("utf-8")
         content_type = "application/x-www-form-urlencoded"
@@ -204,7 +209,7 @@ def sparql_query(endpoint: str, text: str, graphs: Sequence[str] = (), accept: s
 def sparql_update(endpoint: str, text: str, credentials: Credentials | None = None,
                   timeout: float = TIMEOUT, what: str = "") -> Answer:
     return post(endpoint, body=text.encode("utf-8"), content_type="application/sparql-update",
-                credentials=credentials, timeout=timeout, what=what or describe_query(text))
+                credentials=credentials, timeout=timeout, what=what or describe_query(text), origin=True)
 
 
 def refuse_partial(endpoint: str, text: str, answer: Answer) -> None:

@@ -85,7 +85,7 @@ def write_result(result: object, name: str, sink: Sink) -> str:
     """Write the result in the named format (also :data:`SHEET_FORMATS`) to a sink; its media type."""
     if name in SHEET_FORMATS and isinstance(result, QuerySolutions):
         names = [v.value for v in result.variables]
-        rows = ([_plain(solution[n]) for n in names] for solution in result)
+        rows = ([plain_value(solution[n]) for n in names] for solution in result)
         if name == "plain-tsv":
             sink.write(("\t".join(names) + "\n").encode("utf-8"))
             for row in rows:
@@ -106,8 +106,8 @@ def write_result(result: object, name: str, sink: Sink) -> str:
     return media
 
 
-def _plain(term: object) -> object:
-    """A cell value for a spreadsheet: numbers as numbers, dates as dates, the rest as text."""
+def plain_value(term: object) -> object:
+    """A cell value for a spreadsheet or a DataFrame: numbers as numbers, dates as dates, the rest as text."""
     if term is None:
         return None
     if isinstance(term, Literal):

@@ -9,17 +9,33 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-LEXER = re.compile(r"""
-    (?P<skip>\s+|\#[^\n]*)
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+# Terminals of the SPARQL 1.1 grammar (section 19.8) as pyoxigraph's parser reads them: a comment
+# ends at CR as well as LF, a prefixed name may hold escapes (``e:a\#``) and %-escapes, a short
+# string holds no line break, and only space, tab, CR and LF are white space. A reading that ends
+# a comment, string or name elsewhere than the engine does would hide words from whoever looks.
+_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
+         "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_CHARS_U = _BASE + "_"
+_CHARS = _CHARS_U + "\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_LOCAL = f"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+_VARNAME = f"[{_CHARS_U}0-9][{_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"
+_ECHAR = rf"\\[tbnrf\"'\\]|{_UCHAR}"
+
+LEXER = re.compile(rf"""
+    (?P<skip>[ \t\r\n]+|\#[^\r\n]*)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+  | (?P<string>\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*\"\"\"|'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''
+              |"(?:[^"\\\n\r]|{_ECHAR})*"|'(?:[^'\\\n\r]|{_ECHAR})*')
+  | (?P<var>[?$]{_VARNAME})
   | (?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
-  | (?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w%-](?:[\w.%-]*[\w%-])?)?)
-  | (?P<word>[A-Za-z_][\w-]*)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<punct>\^\^|\|\||&&|!=|<=|>=|[{}()\[\].;,|/^*+?!=<>-])
+  | (?P<bnode>_:[{_CHARS_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
+  | (?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[a-z]+)?)
+  | (?P<punct>\^\^|\|\||&&|!=|<=|>=|<<\(|<<|>>|\)>>|\{{\||\|}}|[{{}}()\[\].;,|/^*+?!=<>~-])
 """, re.VERBOSE)
 
 

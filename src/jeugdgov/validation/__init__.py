@@ -26,12 +26,13 @@ from jeugdgov.validation.catalogue import defect_ids, refuse_unknown_defects, se
 from jeugdgov.validation.fast.engine import Progress, validate_setup
 from jeugdgov.validation.fast.in_store import validate_endpoint
 from jeugdgov.validation.fast.parallel import validate_paths
-from jeugdgov.validation.findings import Finding, Party, RawResult, Report
+from jeugdgov.validation.findings import Finding, Findings, Party, RawResult, Report
 from jeugdgov.validation.origins import point_back
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
+from jeugdgov.validation.reports import Reports
 
-__all__ = ["DEFAULT_ENGINE", "ENGINES", "Finding", "Party", "RawResult", "Report", "defect_ids",
-           "selected_shapes", "validate"]
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "Finding", "Findings", "Party", "RawResult", "Report", "Reports",
+           "defect_ids", "selected_shapes", "validate"]
 
 #: Validation engines: the fast SPARQL engine and pySHACL, the reference.
 ENGINES = ("fast", "pyshacl")
@@ -53,7 +54,7 @@ def validate(source: Store | str | Path | Sequence[str | Path], defects: Iterabl
              shared: Sequence[str] = (), with_shacl_report: bool = True, progress: Progress | None = None,
              note: Callable[[str], None] | None = None, as_of: date | None = None,
              credentials: Credentials | None = None, check: bool = True, check_setup: str | None = None,
-             fetch: bool = False) -> list[Report]: ...
+             fetch: bool = False) -> Reports: ...
 
 
 def validate(source: Source, defects: Iterable[str] | None = None, *, engine: str = DEFAULT_ENGINE,
@@ -62,14 +63,15 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
              with_shacl_report: bool = True, progress: Progress | None = None,
              note: Callable[[str], None] | None = None, as_of: date | None = None,
              credentials: Credentials | None = None, check: bool = True, check_setup: str | None = None,
-             fetch: bool = True) -> Report | list[Report]:
+             fetch: bool = True) -> Report | Reports:
     """Validate a setup, the setups in files and folders, in a pyoxigraph store, or those of a SPARQL endpoint.
 
     ``source`` is a :class:`Setup` (the answer is its :class:`Report`), or a path, a list of
     paths, a :class:`pyoxigraph.Store` (each named graph a setup, the default graph shared, as
     ``jeugdgov load`` writes it) or an ``http(s)://`` endpoint URL (the answer is a list of
-    reports, one per setup, and ``setups`` limits it to the setups so named). ``defects`` limits the check to these
-    catalogue ids or groups.
+    reports, one per setup, as :class:`Reports`: a list that also answers by setup name, with the
+    ``findings`` of all setups and ``to_frame()``; ``setups`` limits it to the setups so named).
+    ``defects`` limits the check to these catalogue ids or groups.
 
     ``engine`` is "fast" (set-at-a-time SPARQL over pyoxigraph) or "pyshacl" (the reference).
     Shapes the fast engine cannot translate are an InputError naming them, unless ``fallback``
@@ -100,15 +102,15 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
             report = validate_setup(source, defects, fallback=fallback, as_of=as_of)
         return _pointed_back([report])[0]
     if isinstance(source, Store):
-        return [validate(setup, defects, engine=engine, fallback=fallback, as_of=as_of)
-                for setup in _progressing(select(setups_in_store(source), setups), progress)]
+        return Reports(validate(setup, defects, engine=engine, fallback=fallback, as_of=as_of)
+                       for setup in _progressing(select(setups_in_store(source), setups), progress))
     endpoint = source if isinstance(source, str) and source.startswith(("http://", "https://")) else None
     if engine == "fast":
         if endpoint:
-            return validate_endpoint(endpoint, defects, names=setups, shared=shared, fallback=fallback,
-                                     progress=progress, graph_store=graph_store, note=note,
-                                     with_shacl_report=with_shacl_report, credentials=credentials,
-                                     check=check, check_setup=check_setup, fetch=fetch, as_of=as_of)
+            return Reports(validate_endpoint(endpoint, defects, names=setups, shared=shared, fallback=fallback,
+                                             progress=progress, graph_store=graph_store, note=note,
+                                             with_shacl_report=with_shacl_report, credentials=credentials,
+                                             check=check, check_setup=check_setup, fetch=fetch, as_of=as_of))
         return _pointed_back(validate_paths(_paths(source), defects, names=setups, fallback=fallback,
                                             progress=progress, workers=workers, with_shacl_report=with_shacl_report,
                                             limits=limits, as_of=as_of))
@@ -118,10 +120,10 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
                           for setup in _progressing(select(found, setups), progress)])
 
 
-def _pointed_back(reports: list[Report]) -> list[Report]:
-    """Data-quality findings on a setup read from a workbook name the sheet and row to fix."""
+def _pointed_back(reports: list[Report]) -> Reports:
+    """Findings on a setup read from a workbook name the sheet and row to fix."""
     point_back(reports)
-    return reports
+    return Reports(reports)
 
 
 def _progressing(setups: list[Setup], progress: Progress | None) -> Iterator[Setup]:

@@ -1,19 +1,29 @@
 """What a finding rests on: established facts, an unrecorded absence, or a party's claim.
 
 Decided here, once, for both engines, from the facts about the nodes a finding rests on (its
-focus node, its value, the nodes the shape's ``jg:evidenceVia`` leads to and the facts its
+focus node, its value, the nodes the shape's ``jg:evidenceVia`` properties lead to, step by
+step, and the facts its
 ``jg:evidenceLink`` names: those pointing at the focus node and at the value, such as the
 party's role assignments for the task of a dual role):
 
-- *alleged* when one of them is a claim of a party (``jg:claimedBy``);
+- *alleged* when one of them is a claim of a party (``jg:claimedBy``) or contested by one
+  (``jg:disputedBy``);
 - *unrecorded* when the shape reads an absence (``jg:readsAbsenceOf``,
   ``jg:readsAbsenceOfInverse``) that the data neither state nor deny: no value for the
-  property, no ``jg:noValue`` naming it (``jg:unknownValue`` says a value exists, so the
-  absence is not established either);
+  property, no ``jg:noValue`` naming it (``jg:unknownValue`` says a value exists and
+  ``jg:unclearValue`` that the source leaves it open, so the absence is not established
+  either), or only facts pointing here that lack what the shape needs of them
+  (``jg:referenceNeeds``: an evaluation without a date);
 - *established* otherwise: recorded facts, explicit absences included.
 
 The sources of a finding are the documents those nodes cite (``prov:hadPrimarySource``,
 ``jg:source``).
+
+A mark on a node means every statement about it. A single statement carries its own marks
+through standard RDF reification: a node ``a rdf:Statement`` naming the triple by
+``rdf:subject``, ``rdf:predicate`` and ``rdf:object`` (docs/design.md says why this form). A
+finding rests on the statements about its nodes that link them to each other or state what it
+reads: whose object is one of its nodes or a property the shape reads, or whose predicate is one.
 """
 
 from __future__ import annotations
@@ -23,7 +33,7 @@ from functools import cache
 from typing import Protocol
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import PROV, RDF
 
 from jeugdgov.resources import JG, LANGUAGES, shapes
 
@@ -31,9 +41,11 @@ ESTABLISHED, UNRECORDED, ALLEGED = "established", "unrecorded", "alleged"
 #: The evidence statuses, strongest first: the order a report lists findings in.
 EVIDENCE = (ESTABLISHED, UNRECORDED, ALLEGED)
 #: What a fact node says about its own evidence.
-CLAIM_PREDICATES = (JG.claimedBy,)
+CLAIM_PREDICATES = (JG.claimedBy, JG.disputedBy)
 SOURCE_PREDICATES = (PROV.hadPrimarySource, JG.source)
-ABSENCE_PREDICATES = (JG.noValue, JG.unknownValue)
+ABSENCE_PREDICATES = (JG.noValue, JG.unknownValue, JG.unclearValue)
+#: What says a value may exist although none is recorded: the absence is then not established.
+OPEN_PREDICATES = (JG.unknownValue, JG.unclearValue)
 FACT_PREDICATES = (*ABSENCE_PREDICATES, *CLAIM_PREDICATES, *SOURCE_PREDICATES)
 
 
@@ -57,6 +69,8 @@ class EvidenceRule:
     links: tuple[tuple[URIRef, URIRef], ...] = ()
     #: The message templates of an unrecorded finding, by language.
     questions: tuple[tuple[str, str], ...] = ()
+    #: What a fact pointing here must record to state an inverse absence (an evaluation's date).
+    needs: tuple[URIRef, ...] = ()
 
     def question(self, lang: str) -> str | None:
         return dict(self.questions).get(lang)
@@ -69,6 +83,8 @@ class Judgement:
     evidence: str
     claimants: tuple[Node, ...]
     sources: tuple[str, ...]
+    #: The parties contesting a fact the finding rests on.
+    disputants: tuple[Node, ...] = ()
 
 
 def evidence_rule(shape: Node, shapes_graph: Graph) -> EvidenceRule:
@@ -78,8 +94,10 @@ def evidence_rule(shape: Node, shapes_graph: Graph) -> EvidenceRule:
     via = [p for p in shapes_graph.objects(shape, JG.evidenceVia) if isinstance(p, URIRef)]
     questions = [(lang, str(m)) for lang in LANGUAGES for m in shapes_graph.objects(shape, JG.unrecordedMessage)
                  if isinstance(m, Literal) and m.language == lang]
+    needs = {p for p in shapes_graph.objects(shape, JG.referenceNeeds) if isinstance(p, URIRef)}
     return EvidenceRule(absences=tuple(sorted(absences)), via=tuple(sorted(set(via))),
-                        links=tuple(sorted(_links(shapes_graph, shape))), questions=tuple(questions))
+                        links=tuple(sorted(_links(shapes_graph, shape))), questions=tuple(questions),
+                        needs=tuple(sorted(needs)))
 
 
 def _links(shapes_graph: Graph, shape: Node | None) -> set[tuple[URIRef, URIRef]]:
@@ -95,55 +113,90 @@ def _links(shapes_graph: Graph, shape: Node | None) -> set[tuple[URIRef, URIRef]
 @cache
 def lookups() -> tuple[frozenset[URIRef], frozenset[URIRef], frozenset[URIRef]]:
     """What deciding needs beyond a node's own evidence predicates, over all shapes: the
-    properties read on a node (with those by which a linking fact names the value), those read
-    pointing at it (with those by which a linking fact names the focus node), and those leading
-    to further nodes."""
+    properties read on a node (with those by which a linking fact names the value and those a
+    fact pointing here needs), those read pointing at it (with those by which a linking fact
+    names the focus node), and those leading to further nodes."""
     graph = shapes()
     links = _links(graph, None)
-    forward = frozenset(p for p in graph.objects(None, JG.readsAbsenceOf) if isinstance(p, URIRef))
+    read = [*graph.objects(None, JG.readsAbsenceOf), *graph.objects(None, JG.referenceNeeds)]
+    forward = frozenset(p for p in read if isinstance(p, URIRef)) | {RDF.predicate, RDF.object}
     inverse = frozenset(p for p in graph.objects(None, JG.readsAbsenceOfInverse) if isinstance(p, URIRef))
     via = frozenset(p for p in graph.objects(None, JG.evidenceVia) if isinstance(p, URIRef))
-    return forward | {v for _f, v in links}, inverse | {f for f, _v in links}, via
+    return forward | {v for _f, v in links}, inverse | {f for f, _v in links} | {RDF.subject}, via
 
 
 def judge(rule: EvidenceRule, facts: Facts, focus: Node, value: Node | None) -> Judgement:
     """The evidence status of a finding on ``focus`` (and ``value``) under a shape's rule."""
-    via = [o for p, o in facts.predicate_objects(focus) if p in rule.via and not isinstance(o, Literal)]
-    absence_nodes = [focus, *via]
+    absence_nodes = [focus, *_via(rule, facts, focus)]
     linking = [fact for to_focus, to_value in rule.links if value is not None
                for fact in facts.pointing(focus, to_focus) if (to_value, value) in facts.predicate_objects(fact)]
     resting = [*absence_nodes, *([value] if value is not None and value != focus
                                  and not isinstance(value, Literal) else []), *linking]
-    claimants: list[Node] = []
+    parties: dict[Node, list[Node]] = {p: [] for p in CLAIM_PREDICATES}
     sources: set[str] = set()
-    for node in resting:
+    for node in [*resting, *_statements(rule, facts, resting)]:
         for p, o in facts.predicate_objects(node):
-            if p in CLAIM_PREDICATES:
-                claimants.append(o)
+            if p in parties:
+                parties[p].append(o)
             elif p in SOURCE_PREDICATES and not isinstance(o, BNode):
                 sources.add(str(o))
-    if claimants:
+    claimants, disputants = (tuple(sorted(dict.fromkeys(parties[p]), key=str)) for p in CLAIM_PREDICATES)
+    if claimants or disputants:
         evidence = ALLEGED
-    elif all(_stated(facts, absence_nodes, term, inverse) for term, inverse in rule.absences):
+    elif all(_stated(facts, absence_nodes, term, inverse, rule.needs) for term, inverse in rule.absences):
         evidence = ESTABLISHED
     else:
         evidence = UNRECORDED
-    unique = tuple(sorted(dict.fromkeys(claimants), key=str))
-    return Judgement(evidence, unique, tuple(sorted(sources)))
+    return Judgement(evidence, claimants, tuple(sorted(sources)), disputants)
 
 
-def _stated(facts: Facts, nodes: list[Node], term: URIRef, inverse: bool) -> bool:
+def _statements(rule: EvidenceRule, facts: Facts, resting: list[Node]) -> list[Node]:
+    """The reified statements about the nodes a finding rests on that it rests on too."""
+    nodes = set(resting)
+    read = {term for term, _inverse in rule.absences} | set(rule.needs) | set(rule.via)
+    found = []
+    for node in resting:
+        for statement in facts.pointing(node, RDF.subject):
+            own = facts.predicate_objects(statement)
+            if any((p == RDF.predicate and o in read) or (p == RDF.object and (o in nodes or o in read))
+                   for p, o in own):
+                found.append(statement)
+    return found
+
+
+def _via(rule: EvidenceRule, facts: Facts, focus: Node) -> list[Node]:
+    """The nodes the rule's jg:evidenceVia properties lead to from the focus node, step by step
+    (a pass-through, its subsidy, the subsidy's decision)."""
+    found: list[Node] = []
+    frontier = [focus]
+    while frontier:
+        node = frontier.pop()
+        for p, o in facts.predicate_objects(node):
+            if p in rule.via and not isinstance(o, Literal) and o != focus and o not in found:
+                found.append(o)
+                frontier.append(o)
+    return found
+
+
+def _stated(facts: Facts, nodes: list[Node], term: URIRef, inverse: bool, needs: tuple[URIRef, ...]) -> bool:
     """Whether the data state the absence of ``term`` on one of the nodes: jg:noValue names
-    it, or a value is recorded (which the shape then found wanting, e.g. false)."""
+    it, or a value is recorded (which the shape then found wanting, e.g. false); a fact
+    pointing here states it only with everything the shape needs of it (a date)."""
     for node in nodes:
         own = facts.predicate_objects(node)
         if (JG.noValue, term) in own:
             return True
-        if (JG.unknownValue, term) in own:
+        if any((p, term) in own for p in OPEN_PREDICATES):
             continue
         if inverse:
-            if facts.pointing(node, term):
+            if any(_complete(facts, fact, needs) for fact in facts.pointing(node, term)):
                 return True
         elif any(p == term for p, _o in own):
             return True
     return False
+
+
+def _complete(facts: Facts, fact: Node, needs: tuple[URIRef, ...]) -> bool:
+    own = facts.predicate_objects(fact)
+    recorded = {p for p, _o in own}
+    return all(p in recorded and not any((o, p) in own for o in OPEN_PREDICATES) for p in needs)

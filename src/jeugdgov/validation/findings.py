@@ -8,15 +8,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
+from jeugdgov.display import frame, html_table, severity_badge
 from jeugdgov.resources import JG, LANGUAGES, is_vocabulary_term, ontology, shapes
 from jeugdgov.setups import Setup
-from jeugdgov.validation.catalogue import notation
+from jeugdgov.validation.catalogue import defect_label, notation
 from jeugdgov.validation.evidence import EVIDENCE as EVIDENCE  # the statuses, re-exported with the Finding
 from jeugdgov.validation.evidence import UNRECORDED, EvidenceRule, evidence_rule, judge, lookups
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label)  # rdflib namespace attributes are slow to look up
 TYPE = RDF.type
@@ -59,9 +64,17 @@ class Finding:
     evidence: str = "established"
     #: The documents or report sections the facts it rests on cite.
     sources: tuple[str, ...] = ()
+    #: The labels of the focus node, by language ("" for an untagged one).
+    focus_labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    #: For a setup read from a workbook: the sheet and row that describe the focus node.
+    sheet: str | None = None
+    row: int | None = None
 
     def message(self, lang: str = "en") -> str:
         return self.messages.get(lang) or next(iter(self.messages.values()), self.defect)
+
+    def focus_label(self, lang: str = "en") -> str:
+        return self.focus_labels.get(lang) or self.focus_labels.get("") or _curie(self.focus)
 
     def as_dict(self, lang: str = "en") -> dict[str, object]:
         return {
@@ -77,6 +90,69 @@ class Finding:
             "evidence": self.evidence,
             "sources": list(self.sources),
         }
+
+    def as_row(self, lang: str = "en") -> dict[str, object]:
+        """One row of a findings table: ids and labels in ``lang``, parties and sources as tuples."""
+        return {
+            "setup": self.setup, "defect": self.defect, "label": defect_label(self.defect, lang),
+            "severity": self.severity, "evidence": self.evidence, "focus": self.focus,
+            "focus_label": self.focus_label(lang), "parties": tuple(p.label(lang) for p in self.parties),
+            "sources": tuple(source_label(s, lang) for s in self.sources), "message": self.message(lang),
+            "sheet": self.sheet, "row": self.row,
+        }
+
+    def __repr__(self) -> str:
+        return (f"Finding({self.setup}: {self.defect}, {self.severity}, {self.evidence}, "
+                f"focus={_curie(self.focus)})")
+
+    def _repr_html_(self) -> str:
+        return Findings([self])._repr_html_()
+
+
+#: The columns of a findings table (Findings.to_frame), in order.
+FRAME_COLUMNS = ("setup", "defect", "label", "severity", "evidence", "focus", "focus_label", "parties", "sources",
+                 "message", "sheet", "row")
+
+
+class Findings(list[Finding]):
+    """A list of findings that shows as a table in a notebook and turns into a DataFrame."""
+
+    def to_frame(self, lang: str = "en") -> DataFrame:
+        """One row per finding (pandas, the extra ``notebook``): the columns of FRAME_COLUMNS."""
+        return frame([f.as_row(lang) for f in self], FRAME_COLUMNS)
+
+    def counts(self) -> dict[str, int]:
+        """How many findings of each severity, the gravest first."""
+        found = [f.severity for f in self]
+        return {s: found.count(s) for s in SEVERITIES.values() if s in found}
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n} {s}" for s, n in self.counts().items())
+        return f"Findings({len(self)}{': ' + counts if counts else ''})"
+
+    def _repr_html_(self, lang: str = "en") -> str:
+        return findings_table(self, lang)
+
+
+def findings_table(findings: Iterable[Finding], lang: str = "en", caption: str = "") -> str:
+    """Findings as a compact HTML table, the severity in its colour."""
+    return html_table(("severity", "evidence", "setup", "defect", "focus", "message"),
+                      ((severity_badge(f.severity), f.evidence, f.setup, defect_label(f.defect, lang),
+                        f.focus_label(lang), f.message(lang)) for f in findings), caption)
+
+
+@cache
+def _source_labels() -> dict[str, dict[str, str]]:
+    labels: dict[str, dict[str, str]] = {}
+    for source, label in ontology().subject_objects(RDFS.label):
+        labels.setdefault(str(source), {})[getattr(label, "language", None) or ""] = str(label)
+    return labels
+
+
+def source_label(source: str, lang: str = "en") -> str:
+    """The label of a source (a report section, a law article) in a language; its IRI when it has none."""
+    labels = _source_labels().get(source, {})
+    return labels.get(lang) or labels.get("") or source
 
 
 @dataclass(frozen=True)
@@ -102,9 +178,29 @@ class Report:
     #: The reference date: the "today" of every check that needs one.
     as_of: date | None = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.findings, Findings):
+            self.findings = Findings(self.findings)
+
     @property
     def conforms(self) -> bool:
         return not self.findings
+
+    def to_frame(self, lang: str = "en") -> DataFrame:
+        """The findings as a DataFrame, one row per finding (see Findings.to_frame)."""
+        return self.findings.to_frame(lang)
+
+    def __repr__(self) -> str:
+        dated = f", as of {self.as_of.isoformat()}" if self.as_of else ""
+        return f"Report({self.setup.name}: {self.findings!r}{dated})"
+
+    def _repr_html_(self, lang: str = "en") -> str:
+        dated = f", as of {self.as_of.isoformat()}" if self.as_of else ""
+        caption = f"{self.setup.label(lang)} ({self.setup.name}{dated}): "
+        if self.conforms:
+            return html_table((), (), caption + "conforms, no defects found")
+        counts = ", ".join(f"{n} {s}" for s, n in self.findings.counts().items())
+        return findings_table(self.findings, lang, caption + counts)
 
 
 def finding_order(finding: Finding) -> tuple[str, str, str, str]:
@@ -179,6 +275,9 @@ def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Grap
         if judgement.claimants:
             claimants = ", ".join(data.label(c, lang) for c in judgement.claimants)
             messages[lang] += CLAIM_NOTE[lang].format(claimants=claimants)
+        if judgement.disputants:
+            disputants = ", ".join(data.label(d, lang) for d in judgement.disputants)
+            messages[lang] += DISPUTE_NOTE[lang].format(disputants=disputants)
     if defect == "undefined-term" and value is not None:
         for lang, hint in _suggestion(value).items():
             messages[lang] += hint
@@ -195,12 +294,16 @@ def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Grap
         basis=basis,
         evidence=judgement.evidence,
         sources=judgement.sources,
+        focus_labels=dict(data.labels(focus)) if isinstance(focus, URIRef) else {},
     )
 
 
 #: What an alleged finding adds to its message: whose claim it rests on.
 CLAIM_NOTE = {"nl": " Dit berust op een bewering van {claimants}, niet op een vastgesteld feit.",
               "en": " This rests on a claim of {claimants}, not on an established fact."}
+#: What a finding resting on a contested fact adds: who contests it.
+DISPUTE_NOTE = {"nl": " {disputants} betwist een feit waarop dit berust.",
+                "en": " {disputants} disputes a fact this rests on."}
 
 
 ShapeFacts = tuple[Node, dict[str, str], str, tuple[str, ...], EvidenceRule]

@@ -8,6 +8,7 @@ first described (:class:`jeugdgov.workbook.Origin`); this adds it to the message
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from rdflib import SKOS, URIRef
 
 from jeugdgov.resources import JGD, ontology
 from jeugdgov.setups import Setup
-from jeugdgov.validation.findings import Report
+from jeugdgov.validation.findings import Finding, Findings, Report
 from jeugdgov.workbook import Origin, is_workbook, read_workbook
 
 
@@ -29,19 +30,24 @@ def data_quality_defects() -> frozenset[str]:
 
 
 def point_back(reports: Iterable[Report]) -> None:
-    """Add "(sheet X, row N)" to the messages of data-quality findings on nodes a workbook row describes."""
+    """Give findings on nodes a workbook row describes that sheet and row, and add "(sheet X,
+    row N)" to the messages of the data-quality findings among them."""
     for report in reports:
         origins = _origins(report.setup)
         if not origins:
             continue
-        for finding in report.findings:
-            origin = origins.get(finding.focus)
-            if origin is None or finding.defect not in data_quality_defects():
-                continue
-            for lang in list(finding.messages):
-                where = origin.describe(lang)
-                if where not in finding.messages[lang]:
-                    finding.messages[lang] = f"{finding.messages[lang]} ({where})"
+        report.findings = Findings(_pointed(finding, origins.get(finding.focus)) for finding in report.findings)
+
+
+def _pointed(finding: Finding, origin: Origin | None) -> Finding:
+    if origin is None:
+        return finding
+    if finding.defect in data_quality_defects():
+        for lang in list(finding.messages):
+            where = origin.describe(lang)
+            if where not in finding.messages[lang]:
+                finding.messages[lang] = f"{finding.messages[lang]} ({where})"
+    return replace(finding, sheet=origin.sheet, row=origin.row)
 
 
 def _origins(setup: Setup) -> dict[str, Origin]:

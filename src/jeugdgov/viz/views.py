@@ -30,6 +30,7 @@ from jeugdgov.analysis.projection import (
     require_edges,
 )
 from jeugdgov.analysis.projection import aggregate as merge_equivalent
+from jeugdgov.display import SEVERITY_COLOURS as SEVERITY_COLOURS  # the colours of report, pictures, tables
 from jeugdgov.resources import LANGUAGES, local_name
 from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding, validate
@@ -44,7 +45,6 @@ LINE_LABEL_FONT_SIZE = 6.5
 TASK_ORDER = ("policy", "procurement", "contract-management", "monitoring", "business-operations", "financing",
               "access-decision", "care-delivery", "basic-care", "specialist-care", "child-protection")
 SEVERITY_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
-SEVERITY_COLOURS = {"Violation": "#d7191c", "Warning": "#f07b00", "Info": "#2c7fb8"}
 SEVERITY_LABELS = {
     "Violation": {"nl": "overtreding", "en": "violation"},
     "Warning": {"nl": "waarschuwing", "en": "warning"},

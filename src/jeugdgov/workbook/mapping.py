@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 import yaml
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
@@ -46,19 +46,21 @@ class Vocabulary:
     labels: dict[URIRef, dict[str, str]]
     names: dict[URIRef, list[str]]  # every accepted spelling of a term, labels included
     prefix_match: bool = False  # report sections: a unique start of a label ("Lelystad 2.2.1") is enough
-    #: normalised spelling -> the terms so spelt, made at the first lookup (a workbook has thousands)
-    _spelt: dict[str, set[URIRef]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @cached_property
+    def _terms_by_spelling(self) -> dict[str, set[URIRef]]:
+        """Every accepted spelling, normalised, and the terms it names (a workbook has thousands of cells)."""
+        index: dict[str, set[URIRef]] = {}
+        for term, names in self.names.items():
+            for name in names:
+                index.setdefault(_normal(name), set()).add(term)
+        return index
 
     def lookup(self, value: str) -> URIRef | None:
         wanted = _normal(value)
-        if self._spelt is None:
-            self._spelt = {}
-            for term, names in self.names.items():
-                for name in names:
-                    self._spelt.setdefault(_normal(name), set()).add(term)
-        found = set(self._spelt.get(wanted, ()))
+        found = self._terms_by_spelling.get(wanted, set())
         if len(found) == 1:
-            return found.pop()
+            return next(iter(found))
         if not found and self.prefix_match and wanted:
             starts = {term for term, labels in self.labels.items()
                       if any(_normal(label).startswith(wanted + " ") for label in labels.values())}

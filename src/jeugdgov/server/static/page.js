@@ -55,7 +55,56 @@ async function runNamed(event) {
 
 for (const form of document.querySelectorAll("form.named")) form.addEventListener("submit", runNamed);
 
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"'`]/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+// YASR's table writes an IRI from the data into href='…' unescaped: an IRI holding a quote then
+// adds attributes (event handlers), and a javascript: IRI becomes a link that runs. This
+// rendering escapes every character that can end an attribute or start a tag, and links only
+// http(s) IRIs; any other IRI is shown as text.
+function safeIriLink(binding, prefixes) {
+  const iri = binding.value;
+  let shown = iri;
+  let prefixed = false;
+  for (const [prefix, namespace] of Object.entries(prefixes || {})) {
+    if (iri.startsWith(namespace)) {
+      shown = `${prefix}:${iri.substring(namespace.length)}`;
+      prefixed = true;
+      break;
+    }
+  }
+  let href = null;
+  try {
+    const url = new URL(iri);
+    if (url.protocol === "http:" || url.protocol === "https:") href = url.href;
+  } catch {
+    href = null;
+  }
+  const target = this.config.openIriInNewWindow ? "_blank" : "_self";
+  const label = escapeHtml(shown);
+  const link = href
+    ? `<a class="iri" target="${target}" rel="noopener noreferrer" href="${escapeHtml(href)}">${label}</a>`
+    : `<span class="iri">${label}</span>`;
+  const bracketed = !(prefixed || this.persistentConfig.compact);
+  return bracketed ? `&lt;${link}&gt;` : link;
+}
+
+// The literal's language tag is written unescaped too.
+function safeLiteral(binding, prefixes) {
+  const value = escapeHtml(binding.value);
+  if (this.persistentConfig.compact) return value;
+  if (binding["xml:lang"]) return `"${value}"<sup>@${escapeHtml(binding["xml:lang"])}</sup>`;
+  if (binding.datatype) {
+    return `"${value}"<sup>^^${this.getUriLinkFromBinding({ type: "uri", value: binding.datatype }, prefixes)}</sup>`;
+  }
+  return value;
+}
+
 if (window.Yasgui) {
+  const table = Yasgui.Yasr.plugins.table.prototype;
+  table.getUriLinkFromBinding = safeIriLink;
+  table.formatLiteral = safeLiteral;
   // Only the variable autocompleter: the others look up prefix.cc and LOV on the internet.
   Yasgui.Yasqe.defaults.autocompleters = ["variables"];
   for (const name of ["prefixes", "property", "class"]) delete Yasgui.Yasqe.Autocompleters[name];

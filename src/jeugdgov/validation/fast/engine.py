@@ -23,7 +23,7 @@ from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, TIME, local_name, ontology
 from jeugdgov.setups import IRI_HINT, Setup, iri_problem
 from jeugdgov.validation.catalogue import only_shapes, selected_shapes, undated_shapes
-from jeugdgov.validation.evidence import FACT_PREDICATES, lookups
+from jeugdgov.validation.evidence import CLAIM_PREDICATES, FACT_PREDICATES, lookups
 from jeugdgov.validation.fast.rewrite import for_oxigraph
 from jeugdgov.validation.fast.translate import (
     FOCUS_NODES,
@@ -262,13 +262,21 @@ def described(nodes: set[Node], triples: TriplesOf, pointing: TriplesOf) -> list
     involving = set(involving_properties())
     forward, inverse, via = lookups()
     found = list(triples(nodes, [RDF.type, *LABELS, *involving, *FACT_PREDICATES, *forward, *via]))
-    further = {o for _s, p, o in found if p in via and not isinstance(o, Literal)} - nodes
-    found += triples(further, [*FACT_PREDICATES, *forward])
+    further: set[Node] = set()
+    step = list(found)
+    while new := {o for _s, p, o in step if p in via and not isinstance(o, Literal)} - nodes - further:
+        further |= new  # step by step: a pass-through, its subsidy, the subsidy's decision
+        step = list(triples(new, [*FACT_PREDICATES, *forward, *via]))
+        found += step
     if inverse:
         pointed = list(pointing(nodes | further, sorted(inverse)))
         # the facts pointing here (a meeting, a linking role assignment) with their own evidence
-        found += pointed + list(triples({s for s, _p, _o in pointed} - nodes - further, [*FACT_PREDICATES, *forward]))
-    named = set(involving) | {JG.claimedBy}
+        linking = {s for s, _p, _o in pointed} - nodes - further
+        found += pointed + list(triples(linking, [*FACT_PREDICATES, *forward]))
+        # the statements about the facts pointing here (a claim on one role assignment)
+        about = list(pointing(linking, [RDF.subject]))
+        found += about + list(triples({s for s, _p, _o in about}, [*FACT_PREDICATES, *forward]))
+    named = set(involving) | set(CLAIM_PREDICATES)
     parties = {o for _s, p, o in found if p in named}
     return found + list(triples(parties - nodes, LABELS))
 
