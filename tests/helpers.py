@@ -66,15 +66,15 @@ def query_examples(query: NamedQuery) -> list[tuple[list[str], dict[str, str]]]:
     return found
 
 
-def jeugdgov(*args: object, cwd: str | Path | None = None, env: Mapping[str, str | None] | None = None,
-             input: str | None = None) -> subprocess.CompletedProcess[str]:
+def jeugdgov(*args: object, cwd: str | Path | None = None,
+             env: Mapping[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
     """``jeugdgov ARGS`` run in this process through the entry point's own ``main`` (its messages
     and exit codes), as the installed command runs it but without starting Python and importing
     every library again (a second or more a call). ``env`` changes variables (None removes one);
-    stdin is ``input`` and never a terminal."""
+    stdin is empty and never a terminal."""
     arguments = [str(a) for a in args]
     before, previous = sys.argv, Path.cwd()
-    with CliRunner().isolation(input=input, env=env) as (stdout, stderr, _):
+    with CliRunner().isolation(env=env) as (stdout, stderr, _):
         sys.argv = ["jeugdgov", *arguments]
         try:
             if cwd is not None:

@@ -1,7 +1,8 @@
 """Real servers for tests: `jeugdgov serve`, `oxigraph serve` and Virtuoso, on free loopback ports.
 
-Each runs as a child process for the duration of a `with` block and is always stopped after;
-`serving` runs a test's own request handler in a thread the same way.
+Each runs as a child process for the duration of a `with` block and is always stopped after
+(politely first, then for certain: no server outlives the run that started it); `serving` runs
+a test's own request handler in a thread the same way. The benchmarks start their stores here too.
 """
 
 from __future__ import annotations
@@ -22,9 +23,17 @@ from pathlib import Path
 
 from helpers import installed_command
 
-from jeugdgov.processes import stop
-
 HOST = "127.0.0.1"
+
+
+def stop(process: subprocess.Popen, grace: float = 20.0) -> None:
+    """End a child process: SIGTERM, then SIGKILL if it takes more than ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=grace)
 
 
 def free_port() -> int:

@@ -28,7 +28,7 @@ def test_everything_generated_from_the_catalogue_is_current():
 
 def test_check_names_a_stale_file_and_write_mends_it(tmp_path: Path, capsys):
     (tmp_path / "docs" / "defects").mkdir(parents=True)
-    readme = "# x\n<!-- catalogue:start -->\nold\n<!-- catalogue:end -->\n<!-- count:governance -->1<!-- /count -->\n"
+    readme = "# x\n<!-- groups:start -->\nold\n<!-- groups:end -->\n<!-- count:governance -->1<!-- /count -->\n"
     (tmp_path / "README.md").write_text(readme, encoding="utf-8")
     (tmp_path / "docs" / "defects" / "gone.md").write_text("a rule that no longer exists", encoding="utf-8")
     assert generate.main(["--check", "--root", str(tmp_path)]) == 1
@@ -58,7 +58,7 @@ def test_catalogue_lists_every_governance_defect_with_its_basis():
     table = catalogue_table()
     assert {row.split("`")[1] for row in table.splitlines()[2:]} == set(governance_defects())
     assert "| [`subsidy-passed-on`](docs/defects/subsidy-passed-on.md) | money | Violation |" in table
-    assert "General Administrative Law Act art. 4:41; Lelystad 2.2.1, 2.2.6 |" in table
+    assert "| General Administrative Law Act art. 4:41 | Lelystad 2.2.1, 2.2.6 | 1998-01-01 |" in table
 
 
 def test_basis_groups_the_parts_of_one_work():

@@ -333,7 +333,8 @@ def _json_on(day: date, path, monkeypatch, *options: str) -> str:
 def test_same_as_of_on_different_days_gives_byte_identical_json(tmp_path, monkeypatch):
     from shape_cases import PREFIXES
     path = tmp_path / "running.ttl"
-    path.write_text(PREFIXES + RUNNING.replace("jg:noValue jg:evaluates ;", ""), encoding="utf-8")
+    path.write_text(PREFIXES + RUNNING.replace("jg:noValue jg:evaluates ;", "") + "ex:setup a jg:Setup .\n",
+                    encoding="utf-8")
     first = _json_on(date(2021, 3, 1), path, monkeypatch, "--as-of", "2023-01-01")
     second = _json_on(date(2031, 3, 1), path, monkeypatch, "--as-of", "2023-01-01")
     assert first == second and '"as_of": "2023-01-01"' in first and "no-evaluation" in first
@@ -345,11 +346,13 @@ def test_evidence_option_filters_findings(tmp_path, monkeypatch):
     from shape_cases import PREFIXES
     silent, none, _recorded = THREE_WAYS["goals-not-measurable"]
     path = tmp_path / "goals.ttl"
-    path.write_text(PREFIXES + silent + silent.replace("ex:a", "ex:b") + none, encoding="utf-8")
+    path.write_text(PREFIXES + silent + silent.replace("ex:a", "ex:b") + none + "ex:setup a jg:Setup .\n",
+                    encoding="utf-8")
     import json
-    everything = json.loads(_json_on(date(2021, 3, 1), path, monkeypatch))
+    rule = ("--shapes", "goals-not-measurable")
+    everything = json.loads(_json_on(date(2021, 3, 1), path, monkeypatch, *rule))
     assert sorted(f["evidence"] for f in everything["findings"]) == ["established", "unrecorded"]
-    only = json.loads(_json_on(date(2021, 3, 1), path, monkeypatch, "--evidence", "established"))
+    only = json.loads(_json_on(date(2021, 3, 1), path, monkeypatch, *rule, "--evidence", "established"))
     assert [(f["focus"], f["evidence"]) for f in only["findings"]] == [
         ("https://w3id.org/jeugdgov/id/example/a", "established")]
 

@@ -8,19 +8,20 @@ import csv
 import io
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import DATA, ROOT
+from helpers import DATA, ROOT, jeugdgov
 from openpyxl import Workbook, load_workbook
 from rdflib import Graph, URIRef
 
 from jeugdgov.errors import InputError
 from jeugdgov.norms import read_framework, score_setups
-from jeugdgov.norms.catalogue import catalogue_rows, write_rows
+from jeugdgov.norms.catalogue import catalogue_rows
 from jeugdgov.norms.framework import COLUMNS, HEADERS, framework_from_rows, rows_from_mappings
+from jeugdgov.norms.pages import norm_page
 from jeugdgov.norms.rendering import as_csv, as_json, compare_scores, write_table
+from jeugdgov.norms.writing import write_rows
 from jeugdgov.setups import Setup, load
 from jeugdgov.validation import validate
 from jeugdgov.validation.catalogue import defects
@@ -274,6 +275,16 @@ def test_pyshacl_scores_each_pattern_alike(norm, turtle, expected):
     assert score(norm, turtle, "pyshacl") == expected
 
 
+def test_sparql_the_fast_engine_cannot_rewrite_is_checked_by_pyshacl_and_bad_shacl_is_refused():
+    goals = "ex:a a jg:Agreement ; jg:hasGoal ex:g . ex:b a jg:Agreement . ex:g a jg:Goal ."
+    nested = ("SELECT $this WHERE { { SELECT $this ?goal WHERE { ?goal a jg:Goal } } "
+              "FILTER NOT EXISTS { $this jg:hasGoal ?goal } }")
+    assert score(dict(SPARQL, **{"class": "jg:Agreement", "sparql": nested}), goals) == "partly-met"
+    unselected = nested.replace("SELECT $this ?goal", "SELECT ?goal")  # SHACL wants $this selected
+    with pytest.raises(InputError, match=r"pySHACL cannot evaluate the shapes: .*include variable `\$this`"):
+        score(dict(SPARQL, **{"class": "jg:Agreement", "sparql": unselected}), goals)
+
+
 def test_a_partly_met_cell_says_how_many_nodes_meet_the_norm():
     graph = Graph().parse(data=PREFIXES + GOOD_AGREEMENT + "ex:b a jg:Agreement ; jg:noValue jg:hasGoal .",
                           format="turtle")
@@ -338,6 +349,16 @@ def test_a_malformed_framework_lists_every_bad_row_with_sheet_row_column_and_fix
     assert f"{len(expected)} problem(s)" in text
 
 
+def test_a_norm_that_would_call_out_over_the_network_is_refused():
+    rows = [{"id": "N1", "norm_nl": "x", "pattern": "sparql", "class": "jg:Agreement",
+             "sparql": "SELECT $this WHERE { SERVICE <http://example.org/sparql> { $this ?p ?o } }"},
+            {"id": "N2", "norm_nl": "x", "pattern": "required-fact", "class": "jg:Agreement", "property": "jg:party",
+             "condition": "$this jg:party ?p . service <http://example.org/sparql> { ?p ?q ?r }"}]
+    with pytest.raises(InputError) as refused:
+        framework_from_rows(rows_from_mappings(rows))
+    assert str(refused.value).count("calls another SPARQL endpoint (SERVICE)") == 2
+
+
 def test_a_header_that_is_no_column_is_refused_with_the_columns(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("id,norm (nl),patroon,klas\nN1,x,defect,jg:Agreement\n", encoding="utf-8")
@@ -345,12 +366,46 @@ def test_a_header_that_is_no_column_is_refused_with_the_columns(tmp_path):
         read_framework(path)
 
 
-def test_a_framework_in_english_headers_and_yaml_reads_alike(tmp_path, typed):
+def test_a_framework_in_english_headers_yaml_and_turtle_reads_alike(tmp_path, typed):
     english = tmp_path / "norms.xlsx"
     type_workbook(english, TYPED, lang="en")
-    yaml_file = tmp_path / "norms.yaml"
+    yaml_file, turtle = tmp_path / "norms.yaml", tmp_path / "norms.ttl"
     write_rows(TYPED, yaml_file)
+    write_rows(TYPED, turtle)
     assert read_framework(english).norms == read_framework(typed).norms == read_framework(yaml_file).norms
+    by_id = sorted(read_framework(typed).norms, key=lambda n: n.id)
+    assert read_framework(turtle).norms == by_id  # a graph has no order of its own: by id
+
+
+def test_a_bad_norm_in_turtle_is_named_by_its_node_and_property(tmp_path):
+    path = tmp_path / "norms.ttl"
+    path.write_text(PREFIXES + """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        ex:n1 a jg:Norm ; jg:normId "N1" ; rdfs:label "x"@nl ; jg:normPattern "defect" ; jg:normDefect "dual-rol" .
+        ex:n2 a jg:Norm ; jg:normId "N2" ; rdfs:label "y"@nl ; jg:normPattern "defect" ; jg:defect "dual-role" .
+        """, encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        read_framework(path)
+    text = str(refused.value)
+    assert "norm <https://w3id.org/jeugdgov/id/test/n1>, property jg:normDefect: 'dual-rol' is no defect" in text
+    assert "norm <https://w3id.org/jeugdgov/id/test/n2>: unknown properties jg:defect" in text
+
+
+def test_turtle_that_does_not_parse_is_refused_with_the_parser_s_words(tmp_path):
+    path = tmp_path / "norms.ttl"
+    path.write_text(PREFIXES + "ex:n1 a jg:Norm ; jg:normId .\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"not valid Turtle: .*line 9"):
+        read_framework(path)
+
+
+def test_explain_prints_a_norm_s_page_with_the_shape_it_compiles_to():
+    framework = read_framework(EXAMPLE)
+    page = norm_page(framework, "S1")
+    assert "Pattern `required-fact`" in page and "- condition: `$this jg:assignsTask jgt:care-delivery .`" in page
+    assert "(`jg:noValue jg:hasGoal`" in page
+    assert "<urn:jeugdgov:norm-shape:S1> a sh:NodeShape" in page and "jg:readsAbsenceOf jg:hasGoal" in page
+    assert "jeugdgov explain open-budget" in norm_page(framework, "G4")
+    with pytest.raises(InputError, match=r"(?s)no norm 'X9'.*choose from: R1, R2"):
+        norm_page(framework, "X9")
 
 
 # -- the table as files ------------------------------------------------------------------------
@@ -380,6 +435,20 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(lelystad, tmp
     assert cells["'=HYPERLINK(\"http://evil\")"] == "s"
 
 
+def test_the_text_table_prints_the_norms_words_as_written(lelystad):
+    from rich.console import Console
+
+    from jeugdgov.norms.rendering import print_table
+
+    rows = [{"id": "N1", "norm_nl": "[/bold] geen [red]opmaak[/red]", "question": "[vraag]", "pattern": "defect",
+             "defect": "open-budget"}]
+    table = score_setups(lelystad[:1], framework_from_rows(rows_from_mappings(rows)))
+    console = Console(record=True, width=200)
+    print_table(table, "nl", console)
+    text = console.export_text()
+    assert "N1 [/bold] geen [red]opmaak[/red]" in text and "[vraag]" in text and "niet voldaan" in text
+
+
 def test_comparing_phases_compares_scores(typed, lelystad):
     table = score_setups(lelystad, read_framework(typed))
     changes = {c.norm: (c.before, c.after, c.change) for c in compare_scores(table, *LELYSTAD[:2])}
@@ -392,15 +461,12 @@ def test_comparing_phases_compares_scores(typed, lelystad):
 
 # -- the command -------------------------------------------------------------------------------
 
-def run(command: str, *args: object) -> subprocess.CompletedProcess:
-    return subprocess.run([command, *map(str, args)], capture_output=True, text=True, timeout=600)
-
 
 @pytest.mark.slow
-def test_validate_with_norms_prints_the_table_writes_csv_and_exits_1(jeugdgov_command, typed, tmp_path):
+def test_validate_with_norms_prints_the_table_writes_csv_and_exits_1(typed, tmp_path):
     out = tmp_path / "scores.csv"
-    result = run(jeugdgov_command, "validate", DATA / "lelystad.trig", "--norms", typed, "--norm-table", out,
-                 "--lang", "en", "--format", "json")
+    result = jeugdgov("validate", DATA / "lelystad.trig", "--norms", typed, "--norm-table", out,
+                      "--lang", "en", "--format", "json")
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
     assert {(s["setup"], s["norm"]): s["score"] for s in document["norm_table"]["scores"]} == \
@@ -409,22 +475,24 @@ def test_validate_with_norms_prints_the_table_writes_csv_and_exits_1(jeugdgov_co
 
 
 @pytest.mark.slow
-def test_a_malformed_framework_exits_2_before_any_validation(jeugdgov_command, tmp_path):
+def test_a_malformed_framework_exits_2_before_any_validation(tmp_path):
     path = tmp_path / "bad.xlsx"
     type_workbook(path, BAD)
-    result = run(jeugdgov_command, "validate", DATA / "lelystad.trig", "--norms", path,
-                 "--norm-table", tmp_path / "scores.csv")
+    result = jeugdgov("validate", DATA / "lelystad.trig", "--norms", path,
+                      "--norm-table", tmp_path / "scores.csv")
     assert result.returncode == 2
     assert "11 problem(s)" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "scores.csv").exists()
+    served = jeugdgov("serve", DATA / "lelystad.trig", "--norms", EXAMPLE, "--port", "0")
+    assert served.returncode == 2 and "add --validate" in served.stderr
 
 
 @pytest.mark.slow
-def test_template_norms_and_compare_norms(jeugdgov_command, tmp_path):
+def test_template_norms_and_compare_norms(tmp_path):
     out = tmp_path / "normenkader.xlsx"
-    assert run(jeugdgov_command, "template", "--norms", "--out", out).returncode == 0
+    assert jeugdgov("template", "--norms", "--out", out).returncode == 0
     assert len(read_framework(out).norms) == len(catalogue_rows())
-    result = run(jeugdgov_command, "compare", "lelystad-netwerk", "lelystad-cooperatie", "--data",
+    result = jeugdgov("compare", "lelystad-netwerk", "lelystad-cooperatie", "--data",
                  DATA / "lelystad.trig", "--norms", EXAMPLE, "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = {r["norm"]: r["change"] for r in csv.DictReader(io.StringIO(result.stdout))}
@@ -434,14 +502,16 @@ def test_template_norms_and_compare_norms(jeugdgov_command, tmp_path):
 def test_serve_validate_stores_the_norm_table_for_the_named_query(typed, tmp_path):
     from pyoxigraph import Store
 
-    from jeugdgov.server.endpoint import store_validation_reports
+    from jeugdgov.server.endpoint import findings_notes, store_validation_reports
     from jeugdgov.sparql.library import library
     from jeugdgov.sparql.library import run as run_query
     from jeugdgov.sparql.store import load_into
 
     _count, opened = load_into(tmp_path / "store", [DATA / "lelystad.trig"])
     del opened
+    assert "no norm table is stored" in findings_notes(tmp_path / "store", library())["norm-table"]
     assert store_validation_reports(tmp_path / "store", read_framework(typed)) == 3
+    assert "norm-table" not in findings_notes(tmp_path / "store", library())
     query = library()["norm-table"]
     store = Store.read_only(str(tmp_path / "store"))
     found = {(s["setup"].value, s["norm"].value): s["score"].value

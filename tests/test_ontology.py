@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,11 @@ def test_reasoner_detects_inconsistency():
         <https://w3id.org/jeugdgov/id/x> a jg:Network , jg:Foundation .""", format="turtle")
     with pytest.raises(Inconsistent):
         check_consistency(graph)
+
+
+def test_without_owlready2_the_check_says_what_to_install(monkeypatch):
+    from jeugdgov.reasoning import ReasonerUnavailable
+
+    monkeypatch.setitem(sys.modules, "owlready2", None)  # what `import owlready2` meets when it is not installed
+    with pytest.raises(ReasonerUnavailable, match=r"needs owlready2.*pip install"):
+        check_consistency()

@@ -8,6 +8,7 @@ import json
 import tracemalloc
 from pathlib import Path
 
+import pytest
 from rdflib import Graph
 
 from jeugdgov import Setup
@@ -61,6 +62,7 @@ def _peak_while_writing(reports: list[Report]) -> tuple[int, _Counting]:
         tracemalloc.stop()
 
 
+@pytest.mark.slow  # tracemalloc over 21,000 findings
 def test_json_output_memory_does_not_grow_with_the_findings():
     small = [_report(f"r{k}", 200) for k in range(5)]
     large = [_report(f"r{k}", 4000) for k in range(5)]  # twenty times the findings

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from jeugdgov.processes import stop
+from servers import stop
 
 
 def test_a_process_that_listens_ends_on_sigterm():

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers import DATA, query_examples
+from helpers import DATA, bundled_setups, query_examples
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Store
 from rdflib import RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS
@@ -46,7 +46,7 @@ def rows(store: Store, name: str, **values: str) -> list[dict[str, str]]:
 
 
 def setups_by_name() -> dict[str, Graph]:
-    return {s.name: s.graph for s in load(DATA)}
+    return {name: s.graph for name, s in bundled_setups().items()}
 
 
 # ---- the library and its headers --------------------------------------------------------
@@ -501,7 +501,7 @@ def test_findings_carry_evidence_severity_and_sources(report_file):
 
 
 def test_setups_match_the_loader(store):
-    loaded = {s.name: s for s in load(DATA) if s.node is not None}
+    loaded = {name: s for name, s in bundled_setups().items() if s.node is not None}
     found = {r["setup"]: r for r in rows(store, "setups")}
     assert set(found) == set(loaded)
     for name, row in found.items():
@@ -550,7 +550,7 @@ def test_results_serialise_as_csv(store):
 
 def test_every_setup_in_the_store_is_a_named_graph(store):
     graphs = {str(g.value) for g in store.named_graphs()}
-    for setup in load(DATA):
+    for setup in bundled_setups().values():
         if setup.node is not None:
             assert str(setup.node) in graphs
     # a file without one setup is named from its path in the folder given, not where it lies on this machine

@@ -6,11 +6,10 @@ import csv
 import io
 import json
 import re
-import subprocess
 import urllib.request
 
 import pytest
-from helpers import DATA, query_examples
+from helpers import DATA, jeugdgov, query_examples
 from rdflib import BNode, Literal
 from servers import free_port, get, oxigraph
 from SPARQLWrapper import JSON, SPARQLWrapper
@@ -26,16 +25,12 @@ pytestmark = pytest.mark.slow
 QUERIES = library()
 
 
-def cli(command: str, *args: object) -> subprocess.CompletedProcess:
-    return subprocess.run([command, *map(str, args)], capture_output=True, text=True, timeout=600)
-
-
 @pytest.fixture(scope="module")
-def union_store(tmp_path_factory, jeugdgov_command) -> str:
+def union_store(tmp_path_factory) -> str:
     """oxigraph with the bundled data pushed by `jeugdgov push` (SPARQL Update), default graph = union."""
     folder = tmp_path_factory.mktemp("oxigraph-union")
     with oxigraph(folder, union=True) as base:
-        pushed = cli(jeugdgov_command, "push", DATA, "--endpoint", f"{base}/update")
+        pushed = jeugdgov("push", DATA, "--endpoint", f"{base}/update")
         assert pushed.returncode == 0, pushed.stderr
         yield base
 
@@ -66,8 +61,8 @@ def test_every_named_query_answers_the_same_on_the_external_store(union_store, n
             solutions(run(local, named.text, bindings)), params
 
 
-def test_query_command_on_an_endpoint(jeugdgov_command, union_store):
-    result = cli(jeugdgov_command, "query", "cost-estimates-per-model", "--endpoint", f"{union_store}/query",
+def test_query_command_on_an_endpoint(union_store):
+    result = jeugdgov("query", "cost-estimates-per-model", "--endpoint", f"{union_store}/query",
                  "--format", "csv", "-p", "model=mdl:huidig")
     assert result.returncode == 0, result.stderr
     (row,) = csv.DictReader(io.StringIO(result.stdout))
@@ -138,12 +133,12 @@ def test_union_store_needs_the_graph_store_for_shared_triples(tmp_path):
     assert not any(str(s).endswith("/lelystad/jgt-cooperatie") for s in jel.subjects())
 
 
-def test_push_with_the_graph_store_protocol(tmp_path, jeugdgov_command):
+def test_push_with_the_graph_store_protocol(tmp_path):
     with oxigraph(tmp_path, union=False) as base:
-        result = cli(jeugdgov_command, "push", DATA / "flevoland-handelingskader.ttl", "--graph-store",
+        result = jeugdgov("push", DATA / "flevoland-handelingskader.ttl", "--graph-store",
                      f"{base}/store", "--no-ontology")
         assert result.returncode == 0, result.stderr
-        again = cli(jeugdgov_command, "push", DATA / "flevoland-handelingskader.ttl", "--graph-store",
+        again = jeugdgov("push", DATA / "flevoland-handelingskader.ttl", "--graph-store",
                     f"{base}/store", "--no-ontology")  # replaces the graph: nothing doubles
         assert again.returncode == 0
         (setup,) = fetch_setups(f"{base}/query")
@@ -155,23 +150,23 @@ def _findings(output: str) -> set[tuple[str, str, str, str | None]]:
     return {(f["setup"], f["defect"], f["focus"], f["value"]) for f in json.loads(output)["findings"]}
 
 
-def test_validate_an_external_store(tmp_path, jeugdgov_command):
+def test_validate_an_external_store(tmp_path):
     selection = "roles,money"
     with oxigraph(tmp_path, union=False) as base:
-        pushed = cli(jeugdgov_command, "push", DATA / "lelystad.trig", "--endpoint", f"{base}/update")
+        pushed = jeugdgov("push", DATA / "lelystad.trig", "--endpoint", f"{base}/update")
         assert pushed.returncode == 0, pushed.stderr
-        remote = cli(jeugdgov_command, "validate", "--endpoint", f"{base}/query", "--shapes", selection,
+        remote = jeugdgov("validate", "--endpoint", f"{base}/query", "--shapes", selection,
                      "--format", "json")
-    local = cli(jeugdgov_command, "validate", DATA / "lelystad.trig", "--shapes", selection, "--format", "json")
+    local = jeugdgov("validate", DATA / "lelystad.trig", "--shapes", selection, "--format", "json")
     assert remote.returncode == local.returncode == 1, remote.stderr
     assert _findings(remote.stdout) == _findings(local.stdout)
     assert {"subsidy-passed-on", "money-vs-accountability"} <= {f[1] for f in _findings(remote.stdout)}
 
 
-def test_validate_a_union_store_through_its_graph_store(union_store, jeugdgov_command):
-    remote = cli(jeugdgov_command, "validate", "--endpoint", f"{union_store}/query", "--graph-store",
+def test_validate_a_union_store_through_its_graph_store(union_store):
+    remote = jeugdgov("validate", "--endpoint", f"{union_store}/query", "--graph-store",
                  f"{union_store}/store", "--setup", "flevoland-handelingskader", "--format", "json")
-    local = cli(jeugdgov_command, "validate", DATA / "flevoland-handelingskader.ttl", "--format", "json")
+    local = jeugdgov("validate", DATA / "flevoland-handelingskader.ttl", "--format", "json")
     assert remote.returncode == local.returncode == 1, remote.stderr
     assert _findings(remote.stdout) == _findings(local.stdout)
 
@@ -181,9 +176,9 @@ def test_validate_a_union_store_through_its_graph_store(union_store, jeugdgov_co
     ("validate", "--endpoint"),
     ("push", str(DATA / "flevoland-handelingskader.ttl"), "--endpoint"),
 ])
-def test_unreachable_endpoint_exits_2(jeugdgov_command, command):
+def test_unreachable_endpoint_exits_2(command):
     url = f"http://127.0.0.1:{free_port()}/sparql"
-    result = cli(jeugdgov_command, *command, url)
+    result = jeugdgov(*command, url)
     assert result.returncode == 2
     assert "cannot reach" in result.stderr and url in result.stderr
     assert "Traceback" not in result.stderr

@@ -31,7 +31,9 @@ def test_a_defect_page_shows_its_example_pair_and_basis(defect):
 
 def test_law_articles_link_to_wetten_overheid_nl():
     page = rule_page("external-mandate-without-consent")
-    assert "(https://wetten.overheid.nl/jci1.3:c:BWBR0005537&artikel=10:4)" in page
+    # The link carries the date of the version cited (Juriconnect &g=), and the page the period.
+    assert "(https://wetten.overheid.nl/jci1.3:c:BWBR0005537&artikel=10:4&g=1994-01-01)" in page
+    assert "## When it applies" in page and "from 1994-01-01" in page
     assert "**unrecorded**" in page and "jg:consentGiven false" in page
 
 
@@ -40,6 +42,14 @@ def test_explain_prints_the_page_and_refuses_an_unknown_id():
     assert shown.returncode == 0 and shown.stdout == rule_page("open-budget")
     unknown = jeugdgov("explain", "open-budgets")
     assert unknown.returncode == 2 and "unknown defect id" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_a_page_keeps_the_basis_apart_from_where_the_norm_was_seen():
+    page = rule_page("subsidy-passed-on")
+    basis, seen = page.split("## Why it matters: the basis", 1)[1].split("## When it applies", 1)[0].split(
+        "Seen applied in", 1)
+    assert "artikel=4:41" in basis and "Lelystad" not in basis
+    assert "Lelystad 2.2.1" in seen
 
 
 def test_every_catalogue_id_explains():

@@ -58,6 +58,11 @@ UNLAWFUL = {
     "provider-decides-extension": ("ex:gp a jg:GeneralPractitioner", "ex:gp a jg:CareProvider"),
     "money-vs-accountability": ("jg:accountTo ex:raad", "jg:accountTo ex:m"),
     "open-budget": ("; jg:withinBudget ex:begroting", ""),
+    "affiliated-party-not-in-budget": ("jg:shareholder ex:p", "jg:shareholder ex:m"),
+    "participation-without-council-views": ("a jg:JointArrangementParticipation", "a jg:CooperativeMembership"),
+    "subsidy-without-regulation": (" ;\n    jg:namedInBudget ex:begroting", ""),
+    "no-outcome-indicators": ("jgt:procurement", "jgt:basic-care"),
+    "no-regional-arrangement": ("a jg:CentralMunicipalityArrangement", "a jg:IntentionAgreement"),
 }
 
 

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 DATA = Path(__file__).parents[1] / "data"
 #: What validating RDF input with the fast engine has no use for: workbooks, pictures, the
 #: server, the HTML report, the reference engine and rdflib's SPARQL parser (the query checks
@@ -25,6 +27,7 @@ def _imported(*args: str, cache: Path) -> tuple[set[str], subprocess.CompletedPr
     return {name.split(".")[0] for name in modules}, result
 
 
+@pytest.mark.slow  # the installed command, twice, with -X importtime
 def test_validate_to_json_imports_only_what_it_uses(tmp_path):
     command = ("validate", str(DATA / "lelystad.trig"), "--format", "json")
     first, _ = _imported(*command, cache=tmp_path)  # fills the cache of query checks

@@ -12,6 +12,12 @@ from pathlib import Path
 
 EXAMPLES = Path(__file__).parents[1] / "shapes" / "examples" / "undefined-term"
 WAIT = 120  # seconds for one validation on a busy machine
+SETUP = '\n<https://w3id.org/jeugdgov/id/example/setup> a jg:Setup ; <http://purl.org/dc/terms/identifier> "regio" .\n'
+
+
+def _example(name: str) -> str:
+    """A minimal example of the catalogue, declared as a setup."""
+    return (EXAMPLES / name).read_text() + SETUP
 
 
 def _documents(stream, found: queue.Queue) -> None:
@@ -26,16 +32,17 @@ def _documents(stream, found: queue.Queue) -> None:
 
 def test_each_save_is_validated_again_and_bad_input_does_not_end_the_watch(tmp_path):
     setup = tmp_path / "regio.ttl"
-    setup.write_text((EXAMPLES / "conforming.ttl").read_text())
-    process = subprocess.Popen([sys.executable, "-m", "jeugdgov", "validate", "--watch", str(setup), "--format",
-                                "json", "--lang", "en"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    setup.write_text(_example("conforming.ttl"))
+    command = ["validate", "--watch", str(setup), "--shapes", "undefined-term", "--format", "json", "--lang", "en"]
+    process = subprocess.Popen([sys.executable, "-m", "jeugdgov", *command], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
     documents: queue.Queue = queue.Queue()
     messages: queue.Queue = queue.Queue()
     threading.Thread(target=_documents, args=(process.stdout, documents), daemon=True).start()
     threading.Thread(target=lambda: [messages.put(line) for line in process.stderr], daemon=True).start()
     try:
         assert documents.get(timeout=WAIT)["findings"] == []
-        setup.write_text((EXAMPLES / "violating.ttl").read_text())  # a misspelt property
+        setup.write_text(_example("violating.ttl"))  # a misspelt property
         found = documents.get(timeout=WAIT)["findings"]
         assert [f["defect"] for f in found] == ["undefined-term"]
         assert "advisedBy" in found[0]["message"]
@@ -43,7 +50,7 @@ def test_each_save_is_validated_again_and_bad_input_does_not_end_the_watch(tmp_p
         while "error:" not in (line := messages.get(timeout=WAIT)):
             assert "Traceback" not in line
         assert "regio.ttl" in line
-        setup.write_text((EXAMPLES / "conforming.ttl").read_text() + "\n")  # fixed again
+        setup.write_text(_example("conforming.ttl") + "\n")  # fixed again
         assert documents.get(timeout=WAIT)["findings"] == []
         assert documents.empty()
     finally:

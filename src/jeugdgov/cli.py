@@ -79,7 +79,7 @@ AsOfOption = Annotated[str | None, typer.Option(
 
 
 NormsOption = Annotated[Path | None, typer.Option(
-    "--norms", help="A norm framework (a workbook with a sheet 'normen', a CSV or YAML file): also score "
+    "--norms", help="A norm framework (a workbook with a sheet 'normen', a CSV, YAML or Turtle file): also score "
     "every setup on each norm (met, partly met, not met, not assessable). `jeugdgov template --norms` writes "
     "one to copy.", show_default=False)]
 
@@ -89,8 +89,11 @@ def _read_norms(path: Path | None) -> Framework | None:
     if path is None:
         return None
     from jeugdgov.norms import read_framework
+    from jeugdgov.norms.patterns import compile_framework
 
-    return read_framework(path)
+    framework = read_framework(path)
+    compile_framework(framework)  # a check its cells only show together is refused now, not after validating
+    return framework
 
 
 @app.command("validate")
@@ -103,6 +106,9 @@ def validate_command(
         "--shapes", "-s",
         help="Only check these defect ids or groups (comma-separated or repeated), "
         "e.g. 'dual-role,money'. `jeugdgov defects` lists them.")] = None,
+    shapes_file: Annotated[list[Path] | None, typer.Option(
+        "--shapes-file", help="A file of your own SHACL shapes to check as well (repeatable): the fast engine "
+        "runs those it can translate, pySHACL the others, which are named.", show_default=False)] = None,
     setup: Annotated[list[str] | None, typer.Option(
         "--setup", help="Only validate the setup(s) with this name.")] = None,
     output_format: Annotated[OutputFormat, typer.Option(
@@ -173,6 +179,8 @@ def validate_command(
 
       jeugdgov validate mysetup.ttl --shapes subsidy-passed-on,money-vs-accountability
 
+      jeugdgov validate mysetup.ttl --shapes-file my-shapes.ttl
+
       jeugdgov validate data/ --as-of 2021-06-30 --evidence established
 
       jeugdgov validate data/lelystad.trig --norms examples/normenkader.xlsx --norm-table scores.csv
@@ -211,7 +219,8 @@ def validate_command(
                 setups=setup, limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
                 graph_store=graph_store, shared=shared_graph or (), with_shacl_report=turtle, progress=step,
                 note=lambda text: stderr.print(f"note: {text}", highlight=False), as_of=reference,
-                credentials=_credentials(user), check=check, check_setup=check_setup, fetch=fetch)
+                credentials=_credentials(user), check=check, check_setup=check_setup, fetch=fetch,
+                shapes_files=shapes_file or ())
         if statuses:
             reports = with_evidence(reports, statuses)
         if framework is None:
@@ -288,11 +297,19 @@ def _print_reports(reports: list[Report], output_format: OutputFormat, lang: Lan
 
 @app.command("explain")
 def explain_command(
-    defect: Annotated[str, typer.Argument(help="A catalogue id or group, as `jeugdgov defects` lists them.",
-                                          show_default=False)],
+    defect: Annotated[str, typer.Argument(help="A catalogue id or group, as `jeugdgov defects` lists them "
+                                          "(with --norms: a norm's id).", show_default=False)],
+    norms: NormsOption = None,
 ) -> None:
     """Print the page of a rule: what it checks (nl and en), what it reads, what makes a finding
-    established or unrecorded, its basis and a minimal example (as docs/defects/ID.md)."""
+    established or unrecorded, its basis and a minimal example (as docs/defects/ID.md); with
+    --norms, the page of a norm of that framework and the SHACL shape it compiles to."""
+    framework = _read_norms(norms)
+    if framework is not None:
+        from jeugdgov.norms.pages import norm_page
+
+        stdout.out(norm_page(framework, defect), highlight=False, end="")
+        return
     stdout.out(rule_page(defect), highlight=False, end="")
 
 
@@ -638,7 +655,7 @@ def template_command(
                                            "and instructions.")] = Language.nl,
     norms: Annotated[bool, typer.Option("--norms", help="Write instead the catalogue's own norm framework "
                                         "(its defects grouped under research questions) to copy and edit: "
-                                        ".xlsx, .csv or .yaml.")] = False,
+                                        ".xlsx, .csv, .yaml or .ttl.")] = False,
 ) -> None:
     """Write the empty workbook for describing a setup: one sheet per kind of fact, headers in
     Dutch and English, drop-down lists from the taxonomies and an instructions sheet.
@@ -698,31 +715,16 @@ def convert_command(
                          hint=f"name the output {'without a suffix' if not expected else 'with ' + expected}")
     dataset = parse_file(files[0])
     if to is WorkbookTarget.trig:
-        _write_atomically(out, dataset.serialize(format="trig", encoding="utf-8"))
+        from jeugdgov.viz.static import atomic_write
+
+        trig = dataset.serialize(format="trig", encoding="utf-8")
+        atomic_write(out, lambda path: path.write_bytes(trig))
     else:
         contents = contents_from(dataset, lang.value)
         write_workbook(contents, out, lang.value)
         for what, count in contents.dropped.items():
             stderr.print(f"note: {count} {what} are not kept in the workbook", highlight=False)
     stderr.print(f"wrote {out}", highlight=False)
-
-
-def _write_atomically(out: Path, data: bytes) -> None:
-    import os
-    import tempfile
-
-    if not out.parent.is_dir():
-        raise InputError("the folder does not exist", file=out.parent, hint="create it first")
-    handle, name = tempfile.mkstemp(prefix=f".{out.name}-", dir=out.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(name, 0o666 & ~umask)  # mkstemp makes the file private; the user's umask decides
-        os.replace(name, out)
-    finally:
-        Path(name).unlink(missing_ok=True)
 
 
 @app.command("load")
@@ -900,6 +902,9 @@ def main() -> None:
         sys.exit(128 + signal.SIGTERM)
     except InputError as error:
         stderr.print(f"[bold red]error:[/bold red] {error}", highlight=False, soft_wrap=True)
+        # What a failed write left behind (openpyxl's half-written temporary sheets) fails once
+        # more when collected at exit; the message above already said what happened.
+        sys.unraisablehook = lambda _unraisable: None
         sys.exit(2)
     except KeyboardInterrupt as interrupt:
         from jeugdgov.sparql.store import LoadInterrupted

@@ -23,3 +23,10 @@ class InputError(Exception):
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
+
+
+def cannot_write(path: Path, error: OSError) -> InputError:
+    """What a failed write of an output (a folder missing or read-only, a full disk) means for
+    the user; nothing was written in its place."""
+    return InputError(f"cannot write it: {error.strerror or error}; nothing was written", file=path,
+                      hint="check that the folder exists and may be written to, and that the disk has room")

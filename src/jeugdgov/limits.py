@@ -2,15 +2,21 @@
 
 Both parsers trust their input more than a validator of other people's files can: an RDF/XML
 document type declaration can expand a kilobyte into gigabytes of entities, a JSON-LD
-``@context`` given as a URL makes rdflib fetch it from the network, and a huge file or literal
+``@context`` given as a URL (or an ``@import``) makes rdflib fetch it from the network, JSON
+nested some thousands of levels deep overflows the parser's stack, a small workbook can unpack
+to millions of cells, a named pipe blocks its reader for ever, and a huge file or literal
 takes memory and time out of proportion to any governance setup. Each is refused with a
-message saying what to change, before the parser sees the file.
+message saying what to change, before the parser sees the file: every command reads its files
+through :func:`check_file` (and workbooks through :func:`check_workbook`).
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
+import stat
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +30,14 @@ DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
 DEFAULT_MAX_LITERAL_CHARS = 1024**2
 #: pyoxigraph's parsers keep one token (an IRI or a literal) in a buffer of at most this size.
 PARSER_TOKEN_BYTES = 16 * 1024**2
+
+#: JSON-LD of a governance setup nests a dozen levels; rdflib's parser recurses per level (3,000
+#: levels took 1.9 GB, 4,000 overflowed the stack)
+MAX_JSON_DEPTH = 100
+#: a setup's workbook has some thousands of cells; openpyxl holds each (twice) in memory
+MAX_WORKBOOK_CELLS = 1_000_000
+#: and unpacks to a few megabytes: its sheets are read whole
+MAX_WORKBOOK_UNPACKED = 256 * 1024**2
 
 XML_SUFFIXES = (".rdf", ".owl")
 JSON_LD_SUFFIXES = (".jsonld", ".json")
@@ -47,7 +61,9 @@ DEFAULT_LIMITS = Limits()
 
 
 def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Refuse a file that is too large, an RDF/XML file with a DTD, or JSON-LD with a remote context."""
+    """Refuse what is no regular file, a file that is too large, an RDF/XML file with a DTD, or
+    JSON-LD nested too deep or with a remote context."""
+    check_regular(path)
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise InputError(f"the file has {size:,} bytes, more than the limit of {limits.max_file_bytes:,}",
@@ -59,7 +75,16 @@ def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
                          "does not expand entities", file=path,
                          hint="expand the entities in the file, or convert it to Turtle")
     if suffix in JSON_LD_SUFFIXES:
-        _refuse_remote_contexts(path)
+        _check_json_ld(path)
+
+
+def check_regular(path: Path) -> None:
+    """Refuse a named pipe, device or socket: reading one may block for ever or never end."""
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise InputError(f"the path is {kind}, not a file", file=path,
+                         hint="save the data to a file and give its path")
 
 
 def may_hold_long_literal(path: Path, limits: Limits = DEFAULT_LIMITS) -> bool:
@@ -86,48 +111,86 @@ def too_long_token(path: Path) -> InputError:
                       file=path, hint="shorten it: no IRI or text of a governance setup is that long")
 
 
-_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
-_PROLOG_CHUNK = 1 << 20
+_DTD = re.compile("<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_CHUNK = 1 << 20
+#: byte patterns of "<" or "<?" at the start of an XML file without a byte order mark (XML 1.0, appendix F)
+_UNMARKED = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"), (b"\x00<", "utf-16-be"),
+             (b"<\x00", "utf-16-le"))
+_DECLARED = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
 def declares_dtd(path: Path) -> bool:
-    """Whether an XML file declares a document type: in its prolog, before the root element."""
+    """Whether an XML file declares a document type or an entity anywhere, in the text as an
+    XML parser decodes it (a byte order mark, UTF-16 or UTF-32 without one, the declared
+    encoding), and as UTF-8 and UTF-16 besides: whatever a parser takes the bytes for."""
     with path.open("rb") as stream:
-        head = stream.read(_PROLOG_CHUNK)
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            head = head.decode("utf-16", errors="replace").encode("utf-8")
-        head = head.removeprefix(b"\xef\xbb\xbf")
-        position = 0
-        while match := _PROLOG_ITEM.match(head, position):
-            if match.end() == position:
-                break
-            position = match.end()
-        rest = head[position:].lstrip()
-        if rest.upper().startswith((b"<!DOCTYPE", b"<!ENTITY")):
-            return True
-        if rest:
-            return False
-        # The prolog is longer than the first chunk (a very long comment): look through the file.
-        tail = head[-16:]
-        while chunk := stream.read(_PROLOG_CHUNK):
-            window = (tail + chunk).upper()
-            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+        head = stream.read(256)
+    encodings = {_encoding_of(head), "utf-8", "utf-16-le", "utf-16-be"}
+    return any(_holds_dtd(path, encoding) for encoding in encodings)
+
+
+def _encoding_of(head: bytes) -> str:
+    for mark, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                           (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                           (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(mark):
+            return encoding
+    stripped = head.lstrip(b" \t\r\n")
+    for start, encoding in _UNMARKED:
+        if head.startswith(start) or stripped.startswith(start):
+            return encoding
+    if (declared := _DECLARED.match(stripped)) is not None:
+        try:
+            return codecs.lookup(declared[1].decode("ascii")).name
+        except LookupError:
+            pass
+    return "utf-8"
+
+
+def _holds_dtd(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    tail = ""
+    with path.open("rb") as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            text = tail + decoder.decode(chunk, final=not chunk)
+            if _DTD.search(text):
                 return True
-            tail = chunk[-16:]
-    return False
+            if not chunk:
+                return False
+            tail = text[-16:]
 
 
-def _refuse_remote_contexts(path: Path) -> None:
+def _check_json_ld(path: Path) -> None:
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise InputError(f"the JSON nests more than {MAX_JSON_DEPTH} levels deep", file=path,
+                         hint="flatten it: a governance setup needs a dozen levels at most")
     try:
-        document = json.loads(path.read_bytes())
-        references = [r for r in map(_reference_in, _contexts(document)) if r is not None]
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        document = json.loads(text)
+    except json.JSONDecodeError:
         return  # the parser names the syntax error
-    for reference in references[:1]:
+    for reference in [r for context in _contexts(document) for r in _references_in(context)][:1]:
         raise InputError(f"the JSON-LD @context refers to another document ({reference}); jeugdgov "
                          "reads no documents from the network or other files", file=path,
                          hint="inline the context: put the JSON of that context in the file as the "
                          "value of @context")
+
+
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_depth(text: str) -> int:
+    """How deep a JSON text nests arrays and objects (brackets in strings not counted)."""
+    depth = deepest = 0
+    for match in _JSON_NESTING.finditer(text):
+        bracket = match.group()
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif bracket in "]}":
+            depth -= 1
+    return deepest
 
 
 def _contexts(value: object) -> Iterator[object]:
@@ -141,12 +204,47 @@ def _contexts(value: object) -> Iterator[object]:
             yield from _contexts(item)
 
 
-def _reference_in(context: object) -> str | None:
-    """A context given by reference: a string, a string in a list, or an @import."""
+def _references_in(context: object) -> list[str]:
+    """Contexts given by reference: a string, strings in a list, an @import (also in a list)."""
     if isinstance(context, str):
-        return context
+        return [context]
     if isinstance(context, list):
-        return next((item for item in context if isinstance(item, str)), None)
+        return [reference for item in context for reference in _references_in(item)]
     if isinstance(context, dict) and isinstance(context.get("@import"), str):
-        return context["@import"]
-    return None
+        return [context["@import"]]
+    return []
+
+
+def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse an .xlsx or .ods file that unpacks to more than :data:`MAX_WORKBOOK_UNPACKED` bytes
+    (or the file limit) or holds more than :data:`MAX_WORKBOOK_CELLS` cells, counted in its
+    sheets before any is read."""
+    most = min(MAX_WORKBOOK_UNPACKED, limits.max_file_bytes)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > most:
+                raise InputError(f"the workbook unpacks to {unpacked:,} bytes, more than the limit of {most:,}",
+                                 file=path, hint="a governance setup's workbook unpacks to a few megabytes; split "
+                                 "it into several workbooks, or raise the limit with --max-file-size BYTES")
+            cells = sum(_cells_in(archive, info) for info in archive.infolist()
+                        if info.filename.startswith("xl/worksheets/") or info.filename == "content.xml")
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise InputError("the file is not a spreadsheet (not a zip archive, as .xlsx and .ods files are)",
+                         file=path, hint="save it again from the spreadsheet program as .xlsx or .ods") from None
+    if cells > MAX_WORKBOOK_CELLS:
+        raise InputError(f"the workbook has {cells:,} cells, more than the limit of {MAX_WORKBOOK_CELLS:,}",
+                         file=path, hint="a governance setup's workbook has some thousands; remove the rest")
+
+
+_CELL = re.compile(rb"<(?:[A-Za-z]\w*:)?(?:c|table-cell)[\s/>]")
+
+
+def _cells_in(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    count, tail = 0, b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            count += len(_CELL.findall(window)) - len(_CELL.findall(tail))
+            tail = window[-32:]
+    return count

@@ -16,7 +16,7 @@ from jeugdgov.resources import ontology
 
 
 class ReasonerUnavailable(RuntimeError):
-    """The reasoner cannot run on this machine (no Java)."""
+    """The reasoner cannot run on this machine (no owlready2, or no Java)."""
 
 
 class Inconsistent(Exception):
@@ -24,8 +24,15 @@ class Inconsistent(Exception):
 
 
 def check_consistency(data: Graph | None = None) -> None:
-    """Raise :class:`Inconsistent` if the ontology (plus ``data``) is inconsistent under HermiT."""
-    import owlready2
+    """Raise :class:`Inconsistent` if the ontology (plus ``data``) is inconsistent under HermiT.
+
+    owlready2 (which ships HermiT) is installed with the test extra only: the check serves the
+    ontology's tests, no command runs it."""
+    try:
+        import owlready2
+    except ImportError:
+        raise ReasonerUnavailable("the consistency check needs owlready2, which ships the HermiT reasoner: "
+                                  "pip install 'jeugdgov[test]' (or pip install owlready2)") from None
 
     if shutil.which(owlready2.JAVA_EXE) is None and shutil.which("java") is None:
         raise ReasonerUnavailable(

@@ -16,8 +16,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat
-from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
+from pyoxigraph import BlankNode as OxBlankNode
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse
+from pyoxigraph import Literal as OxLiteral
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -25,9 +27,11 @@ from jeugdgov.display import html_table
 from jeugdgov.errors import InputError
 from jeugdgov.limits import (
     DEFAULT_LIMITS,
+    PARSER_TOKEN_BYTES,
     Limits,
     check_file,
     check_literal_lengths,
+    check_regular,
     may_hold_long_literal,
     too_long_token,
 )
@@ -105,8 +109,21 @@ def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:
                 setups.append(setup)
         else:
             setups.extend(_setups_in(file, parse_file(file, limits)))
+    refuse_without_setup(setups)
     refuse_duplicate_names((s.name, s.source) for s in setups)
     return setups
+
+
+def refuse_without_setup(setups: Sequence[Setup]) -> None:
+    """No silent "conforms": an InputError when nothing that was read declares a jg:Setup,
+    since then no shape has a setup to check, and every check would pass unasked."""
+    if not setups or any(s.node is not None for s in setups):
+        return
+    sources = sorted({str(s.source) for s in setups})
+    shown = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+    raise InputError(f"no jg:Setup in {shown}: it describes no governance setup, so nothing would be checked",
+                     hint="declare the setup the data describes, e.g. <https://w3id.org/jeugdgov/id/NAME/setup> "
+                     'a jg:Setup ; dcterms:identifier "NAME" (the workbook of jeugdgov template has a sheet for it)')
 
 
 def refuse_duplicate_names(named: Iterable[tuple[str, Path | str]]) -> None:
@@ -179,6 +196,7 @@ def _named_files(paths: Iterable[str | Path]) -> Iterator[Path]:
         if not path.exists():
             raise InputError("no such file or folder", file=path,
                              hint="check the path; give a .ttl, .trig, .jsonld or .nt file or a folder")
+        check_regular(path)
         if is_workbook(path):
             yield path
         elif path.is_dir():
@@ -211,7 +229,13 @@ def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     check_file(path, limits)
     dataset = Dataset()
     try:
-        dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
+        if fmt in ("nt", "nquads"):
+            _parse_lines(path, dataset)
+        else:
+            dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
+    except SyntaxError as err:
+        raise InputError(f"syntax error: {err.args[0] if err.args else err}", file=path, line=err.lineno,
+                         hint="fix the statement on this line") from None
     except BadSyntax as err:
         raise InputError(f"syntax error: {err._why}", file=path, line=err.lines + 1,
                          hint="fix the statement on or just before this line") from None
@@ -220,8 +244,7 @@ def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     except MemoryError:
         raise too_long_token(path) from None
     except Exception as err:  # rdflib's parsers raise many types; all mean bad input here
-        raise InputError(f"cannot parse as {fmt}: {err}", file=path,
-                         line=_first_bad_line(path, fmt)) from None
+        raise InputError(f"cannot parse as {fmt}: {err}", file=path) from None
     if len(dataset) == 0:
         raise InputError("the file holds no triples", file=path,
                          hint="an empty file is no governance setup; remove it or add data")
@@ -245,6 +268,8 @@ def _check_iris(dataset: Dataset, path: Path) -> None:
             if isinstance(term, Literal) and term.datatype is not None:
                 term = term.datatype
             if isinstance(term, URIRef) and term not in checked:
+                if len(term) > PARSER_TOKEN_BYTES:  # what pyoxigraph's parser cannot read, nor validate
+                    raise too_long_token(path)
                 if problem := iri_problem(term):
                     raise InputError(f"<{term}> is not a valid IRI: {problem}", file=path, hint=IRI_HINT)
                 checked.add(term)
@@ -270,17 +295,30 @@ def iri_problem(iri: str) -> str | None:
     return None
 
 
-def _first_bad_line(path: Path, fmt: str) -> int | None:
-    """Line-based formats have no line in their errors: find the first line that fails alone."""
-    if fmt not in ("nt", "nquads"):
-        return None
-    for number, line in enumerate(path.read_bytes().decode("utf-8", "replace").splitlines(), start=1):
-        if line.strip() and not line.lstrip().startswith("#"):
-            try:
-                Dataset().parse(data=line, format=fmt)
-            except Exception:
-                return number
-    return None
+def _parse_lines(path: Path, dataset: Dataset) -> None:
+    """N-Triples and N-Quads read by pyoxigraph (the parser validation uses; rdflib's takes time
+    quadratic in a literal's length, minutes for a few megabytes)."""
+    for quad in parse(path=str(path), format=FORMATS[path.suffix.lower()].oxigraph):
+        triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+        if isinstance(quad.graph_name, DefaultGraph):
+            dataset.add(triple)
+        else:
+            dataset.add((*triple, to_rdflib(quad.graph_name)))
+
+
+def to_rdflib(term: object) -> Node:
+    """A pyoxigraph term as an rdflib term."""
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, OxBlankNode):
+        return BNode(term.value)
+    if isinstance(term, OxLiteral):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def _setups_in(path: Path, dataset: Dataset) -> Iterator[Setup]:

@@ -1,9 +1,10 @@
-"""Reading a norm framework (normenkader): the sheet ``normen`` of a workbook, a CSV file, or
-YAML; every row checked, and every bad row refused at once with its sheet, row, column and fix.
+"""A norm framework (normenkader) and the checks of its rows: every row checked, and every bad
+row refused at once with where it is (sheet, row, column) and the fix.
 
 A row holds a norm's id, its text in Dutch and English, the research question it belongs to,
 severity, source, basis, and the check: one of the patterns of :mod:`jeugdgov.norms.patterns`
-with its parameters in the columns that pattern reads.
+with its parameters in the columns that pattern reads. :mod:`jeugdgov.norms.reading` reads the
+rows from a workbook, CSV, YAML or Turtle.
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
 from rdflib import OWL, RDF, RDFS, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from jeugdgov.errors import InputError
-from jeugdgov.resources import VOCABULARY_PREFIX, is_vocabulary_term, ontology
+from jeugdgov.resources import JG, VOCABULARY_PREFIX, is_vocabulary_term, ontology
+from jeugdgov.sparql.text import lex
 from jeugdgov.validation.catalogue import defects
-from jeugdgov.workbook.tables import NORM_SHEETS, CellError, Table, column_letter, is_workbook, read_tables
 
 #: The prefixes a norm may use in CURIEs, paths, conditions and SPARQL.
 PREFIXES = {
@@ -131,31 +131,6 @@ class Framework:
         return list(dict.fromkeys(n.question for n in self.norms))
 
 
-def read_framework(path: str | Path) -> Framework:
-    """The framework in a workbook (its sheet ``normen`` or ``norms``), a CSV file or YAML.
-
-    Raises an InputError listing every bad row, each with where it is and how to fix it."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError("no such file or folder", file=path,
-                         hint="write one with: jeugdgov template --norms --out normen.xlsx")
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        rows = _yaml_rows(path)
-    elif suffix == ".csv":
-        rows = _table_rows(Table(path.stem, _csv_table(path)), path)
-    elif is_workbook(path) or path.is_dir():
-        tables = [t for t in read_tables(path) if t.name.strip().lower() in NORM_SHEETS]
-        if not tables:
-            raise InputError(f"no sheet '{NORM_SHEETS[0]}' (or '{NORM_SHEETS[1]}') with norms", file=path,
-                             hint="add the sheet: jeugdgov template --norms --out normen.xlsx writes one to copy")
-        rows = _table_rows(tables[0], path)
-    else:
-        raise InputError(f"a norm framework is a workbook (.xlsx, .ods), a CSV file or YAML, not '{suffix}'",
-                         file=path, hint="write one with: jeugdgov template --norms --out normen.xlsx")
-    return framework_from_rows(rows, path)
-
-
 @dataclass
 class Row:
     """One row as written: its cells by column key, and how to name its place in a message."""
@@ -195,98 +170,21 @@ def framework_from_rows(rows: Iterable[Row], file: Path | str | None = None) -> 
     return Framework(norms, str(file or ""))
 
 
-# -- reading the rows ------------------------------------------------------------------------
-
-def _table_rows(table: Table, file: Path) -> list[Row]:
-    if not table.rows:
-        return []
-    known = {header.lower(): key for lang in HEADERS for key, header in HEADERS[lang].items()}
-    header = table.rows[0]
-    positions: dict[str, int] = {}
-    problems = []
-    for index, cell in enumerate(header):
-        title = str(cell).strip() if cell not in (None, "") else ""
-        if not title:
-            continue
-        key = known.get(title.lower())
-        if key is None:
-            close = difflib.get_close_matches(title.lower(), list(known), n=1, cutoff=0.6)
-            problems.append(f"sheet '{table.name}', row 1, column {column_letter(index)}: '{title}' is not a "
-                            "column of a norm framework — fix: " + (f"did you mean '{close[0]}'? " if close else "")
-                            + f"the columns are: {', '.join(HEADERS['nl'].values())}")
-        elif key in positions:
-            problems.append(f"sheet '{table.name}', row 1, column {column_letter(index)}: the column '{title}' "
-                            "appears twice — fix: keep one of them")
-        else:
-            positions[key] = index
-    if "id" not in positions and not problems:
-        problems.append(f"sheet '{table.name}', row 1: no column 'id' — fix: start from the header row that "
-                        "jeugdgov template --norms writes")
-    if problems:
-        raise InputError(f"{len(problems)} problem(s) in the norm framework's header:\n  - " + "\n  - ".join(problems),
-                         file=file, hint="copy the header row of jeugdgov template --norms")
-    columns = {key: f"column '{table.rows[0][i]}' ({column_letter(i)})" for key, i in positions.items()}
-    rows = []
-    for number, cells in enumerate(table.rows[1:], start=2):
-        values: dict[str, str] = {}
-        for key, index in positions.items():
-            value = cells[index] if index < len(cells) else None
-            if isinstance(value, CellError):
-                value = f"#ERROR {value.shown}"
-            text = _text(value)
-            if text:
-                values[key] = text
-        if values:
-            rows.append(Row(values, f"sheet '{table.name}', row {number}", columns))
-    return rows
+#: A framework in Turtle: each jg:Norm with the columns as properties (its text: rdfs:label).
+TURTLE = {"id": JG.normId, "question": JG.researchQuestion, "severity": JG.normSeverity, "source": JG.normSource,
+          "basis": RDFS.seeAlso, "pattern": JG.normPattern, "class": JG.normClass, "property": JG.normProperty,
+          "condition": JG.normCondition, "value": JG.normValue, "role_a": JG.roleA, "role_b": JG.roleB,
+          "minimum": JG.normMinimum, "defect": JG.normDefect, "sparql": JG.normQuery}
 
 
-def _csv_table(path: Path) -> list[list[object]]:
-    import csv
-
-    try:
-        content = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"the file is not UTF-8 text (byte {error.start})", file=path,
-                         hint="save the CSV file as UTF-8") from None
-    first = content.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [list(row) for row in csv.reader(content.splitlines(), delimiter=delimiter)]
-
-
-def _yaml_rows(path: Path) -> list[Row]:
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise InputError(f"not valid YAML: {error}", file=path,
-                         hint="see docs/norm-frameworks.md for a framework in YAML") from None
-    norms = loaded.get("norms") if isinstance(loaded, dict) else loaded
-    if not isinstance(norms, list):
-        raise InputError("the YAML holds no list of norms", file=path,
-                         hint="write 'norms:' followed by one '- id: ...' mapping per norm")
-    rows = []
-    keys = {key for key, _nl, _en in COLUMNS}
-    for number, item in enumerate(norms, start=1):
-        where = f"norm {number}"
-        if not isinstance(item, dict):
-            rows.append(Row({"_bad": "not a mapping"}, where))
-            continue
-        cells = {str(k): _text(v) for k, v in item.items() if _text(v)}
-        unknown = sorted(set(cells) - keys)
-        row = Row({k: v for k, v in cells.items() if k in keys}, where, {k: f"key '{k}'" for k in keys})
-        if unknown:
-            row.cells["_bad"] = f"unknown key(s) {', '.join(unknown)}; the keys are: {', '.join(sorted(keys))}"
-        rows.append(row)
-    return rows
-
-
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell as the text it shows: empty for nothing, 3 for 3.0, a list joined by spaces."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, list):
-        return " ".join(_text(v) for v in value)
+        return " ".join(cell_text(v) for v in value)
     return str(value).strip()
 
 
@@ -386,20 +284,21 @@ def _header(row: Row, key: str) -> str:
     return column.split("'")[1] if "'" in column else column
 
 
-def _expand(token: str) -> str | None:
+def expand(token: str) -> str | None:
+    """A CURIE of the norm prefixes, an <IRI> or a web address as an IRI; None for anything else."""
     token = token.strip()
     if token.startswith("<") and token.endswith(">"):
         return token[1:-1]
     if re.match(r"^https?://\S+$", token):
         return token
     prefix, _, local = token.partition(":")
-    if local and prefix in PREFIXES:
+    if local and prefix in PREFIXES and not re.search(r"\s", local):
         return PREFIXES[prefix] + local
     return None
 
 
 def _iri(token: str, fail: Fail) -> str:
-    iri = _expand(token)
+    iri = expand(token)
     if iri is None:
         fail(f"'{token}' is not an IRI", f"write a full IRI (https://...) or a CURIE with one of the prefixes "
              f"{', '.join(PREFIXES)}")
@@ -430,10 +329,11 @@ def _role(token: str, fail: Fail) -> URIRef:
 
 
 def _value(token: str, pattern: str, fail: Fail) -> URIRef | str:
-    if _expand(token) is not None:
+    if expand(token) is not None:
         return _term(token, fail, "term")
-    if pattern == "required-fact" or pattern == "threshold":
-        return token  # a literal such as true or 3, written as SPARQL writes it
+    if pattern == "required-fact" or pattern == "threshold":  # a literal such as true or 3, as SPARQL writes it
+        _check_sparql(f"SELECT * WHERE {{ ?s ?p {token} }}", fail, 'write a value as SPARQL does: true, 3, "text"')
+        return token
     fail(f"'{token}' is not an IRI", "write the node or class the path must (not) reach, e.g. jg:Agreement")
     return token
 
@@ -454,6 +354,10 @@ def _minimum(text: str, fail: Fail) -> Minimum | None:
 
 
 def _check_sparql(text: str, fail: Fail, fix: str) -> None:
+    if any(token.upper == "SERVICE" for token in lex(text, strict=False)):
+        fail("the query calls another SPARQL endpoint (SERVICE)", "a norm reads only the setup: remove the "
+             "SERVICE clause (checking a norm makes no network requests)")
+        return
     try:
         prepareQuery(SPARQL_PREFIXES + text)
     except Exception as error:  # pyparsing and rdflib errors alike mean: not SPARQL
@@ -481,7 +385,13 @@ def short_name(iri: str) -> str:
 
 
 def rows_from_mappings(items: Iterable[Mapping[str, object]], where: str = "norm") -> list[Row]:
-    """Rows from mappings keyed by column key (as YAML writes them), for the Python API."""
+    """Rows from mappings keyed by column key (as YAML writes them); an unknown key is a problem."""
     keys = {key for key, _nl, _en in COLUMNS}
-    return [Row({k: _text(v) for k, v in item.items() if k in keys and _text(v)}, f"{where} {n}",
-                {k: f"key '{k}'" for k in keys}) for n, item in enumerate(items, start=1)]
+    rows = []
+    for number, item in enumerate(items, start=1):
+        cells = {str(k): cell_text(v) for k, v in item.items() if cell_text(v)}
+        row = Row({k: v for k, v in cells.items() if k in keys}, f"{where} {number}", {k: f"key '{k}'" for k in keys})
+        if unknown := sorted(set(cells) - keys):
+            row.cells["_bad"] = f"unknown key(s) {', '.join(unknown)}; the keys are: {', '.join(sorted(keys))}"
+        rows.append(row)
+    return rows

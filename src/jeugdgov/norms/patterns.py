@@ -27,8 +27,10 @@ from __future__ import annotations
 import re
 
 from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
+from rdflib.plugins.sparql import prepareQuery
 
-from jeugdgov.norms.framework import PREFIXES, Framework, Norm, is_class, short_name
+from jeugdgov.errors import InputError
+from jeugdgov.norms.framework import PREFIXES, SPARQL_PREFIXES, Framework, Norm, is_class, short_name
 from jeugdgov.resources import JG
 
 NORM = "urn:jeugdgov:norm:"
@@ -89,7 +91,7 @@ def _compile(norm: Norm, graph: Graph, prefixes: Node) -> None:
     else:
         graph.add((shape, SH.targetClass, norm.klass))
     if norm.pattern in ("required-fact", "path-exists", "threshold") and not (norm.minimum and norm.minimum.share):
-        absence = _absence(norm.path or "")
+        absence = absence_read(norm.path or "")
         if absence is not None:
             prop, inverse = absence
             graph.add((shape, JG.readsAbsenceOfInverse if inverse else JG.readsAbsenceOf, prop))
@@ -98,14 +100,21 @@ def _compile(norm: Norm, graph: Graph, prefixes: Node) -> None:
     graph.add((shape, SH.sparql, constraint))
     graph.add((constraint, RDF.type, SH.SPARQLConstraint))
     graph.add((constraint, SH.prefixes, prefixes))
-    graph.add((constraint, SH.select, Literal(select(norm))))
+    query = select(norm)
+    try:  # each part was checked on reading; this catches what only their combination breaks
+        prepareQuery(SPARQL_PREFIXES + query)
+    except Exception as error:  # pyparsing and rdflib errors alike
+        raise InputError(f"{norm.origin}: the check of norm {norm.id} is no valid SPARQL once its cells are "
+                         f"put together ({' '.join(str(error).split())[:160]})",
+                         hint="check the cells 'eigenschap', 'voorwaarde' and 'waarde' together") from None
+    graph.add((constraint, SH.select, Literal(query)))
     for lang, text in _message(norm).items():
         graph.add((constraint, SH.message, Literal(text, lang=lang)))
 
 
 def select(norm: Norm) -> str:
     """The SELECT whose solutions are the nodes (``$this``, with ``?value``) that fail the norm."""
-    condition = f"{{ {norm.condition} }}" if norm.condition else ""
+    condition = norm.condition or ""
     if norm.pattern == "required-fact":
         wanted = _wanted(norm.value)
         return f"SELECT $this WHERE {{ {condition} FILTER NOT EXISTS {{ $this {norm.path} {wanted} }} }}"
@@ -194,7 +203,7 @@ def population(norm: Norm) -> str | None:
     None for a ``defect`` norm, which the catalogue's shape decides."""
     if norm.pattern == "forbidden-roles":
         roles = ", ".join(r.n3() for r in (*norm.roles_a, *norm.roles_b))
-        return f"{_prefixes()}SELECT DISTINCT ?this WHERE {{ ?held jg:agent ?this ; jg:role ?role . " \
+        return f"{SPARQL_PREFIXES}SELECT DISTINCT ?this WHERE {{ ?held jg:agent ?this ; jg:role ?role . " \
                f"FILTER (?role IN ({roles})) }}"
     if norm.klass is None:
         return None
@@ -202,15 +211,11 @@ def population(norm: Norm) -> str | None:
     if norm.minimum is not None and norm.minimum.per_year:  # counted over the node's own period
         condition += (" ?this jg:during/time:hasBeginning/time:inXSDDate ?from ;"
                       " jg:during/time:hasEnd/time:inXSDDate ?until .")
-    return (f"{_prefixes()}SELECT DISTINCT ?this WHERE {{ ?this rdf:type ?type . "
+    return (f"{SPARQL_PREFIXES}SELECT DISTINCT ?this WHERE {{ ?this rdf:type ?type . "
             f"?type rdfs:subClassOf* {norm.klass.n3()} . {condition} }}")
 
 
-def _prefixes() -> str:
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-
-
-def _absence(path: str) -> tuple[URIRef, bool] | None:
+def absence_read(path: str) -> tuple[URIRef, bool] | None:
     """The property whose absence a path reads first, and whether it is read inversely."""
     first = re.split(r"[/|*+?()]", path.strip(), maxsplit=1)[0].strip()
     inverse = first.startswith("^")

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from jeugdgov.errors import InputError
+from jeugdgov.formulas import neutralised
 from jeugdgov.norms.scoring import MET, NOT_ASSESSABLE, NOT_MET, PARTLY, SCORE_LABELS, NormTable, Score
 from jeugdgov.resources import JG
 from jeugdgov.validation.evidence import ALLEGED, ESTABLISHED, UNRECORDED
@@ -24,8 +26,6 @@ from jeugdgov.viz.static import atomic_write
 ROW_COLUMNS = ("setup", "setup_label", "question", "norm", "norm_text", "pattern", "severity", "score",
                "score_label", "assessed", "failing", "established", "unrecorded", "alleged", "reason",
                "findings", "missing_facts")
-#: What a spreadsheet would run as a formula (and CSV injection uses): neutralised by a quote.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 STYLE = {MET: "green", PARTLY: "yellow", NOT_MET: "red", NOT_ASSESSABLE: "bright_black"}
 RANK = {MET: 0, PARTLY: 1, NOT_MET: 2}
 HEADINGS = {"nl": ("Norm", "Normenkader"), "en": ("Norm", "Norm framework")}
@@ -47,13 +47,6 @@ def rows(table: NormTable, lang: str = "en") -> list[dict[str, object]]:
                 "missing_facts": " | ".join(score.missing_facts(lang)),
             })
     return found
-
-
-def neutralised(value: object) -> object:
-    """A text that a spreadsheet would take for a formula, made plain text by a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def as_csv(table: NormTable, lang: str = "en") -> str:
@@ -79,7 +72,9 @@ def write_xlsx(table: NormTable, out: Path, lang: str = "en") -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    book.save(out)
+    buffer = io.BytesIO()  # in memory first: a zip file that fails half-way complains again
+    book.save(buffer)
+    Path(out).write_bytes(buffer.getvalue())
 
 
 def as_json(table: NormTable, lang: str = "en") -> str:
@@ -104,16 +99,16 @@ def print_table(table: NormTable, lang: str, console: Console) -> None:
     grid = Table(title=HEADINGS[lang][1], show_lines=False)
     grid.add_column(HEADINGS[lang][0], overflow="fold")
     for name, _labels in table.setups:
-        grid.add_column(table.setup_label(name, lang), overflow="fold")
+        grid.add_column(escape(table.setup_label(name, lang)), overflow="fold")
     for question in table.framework.questions():
         if question:
-            grid.add_row(f"[bold]{question}[/bold]", *["" for _ in table.setups])
+            grid.add_row(f"[bold]{escape(question)}[/bold]", *["" for _ in table.setups])
         for norm in (n for n in table.framework.norms if n.question == question):
             cells = []
             for name, _labels in table.setups:
                 score = table.score(name, norm.id).score
                 cells.append(f"[{STYLE[score]}]{SCORE_LABELS[score][lang]}[/{STYLE[score]}]")
-            grid.add_row(f"{norm.id} {norm.label(lang)}", *cells)
+            grid.add_row(escape(f"{norm.id} {norm.label(lang)}"), *cells)
     console.print(grid)
     for name, _labels in table.setups:
         for norm in table.framework.norms:

@@ -27,8 +27,9 @@ from jeugdgov.norms.patterns import PER_NODE, compile_framework, population
 from jeugdgov.resources import ontology
 from jeugdgov.setups import Setup, load
 from jeugdgov.validation import validate
+from jeugdgov.validation.catalogue import only_shapes
 from jeugdgov.validation.evidence import ALLEGED, ESTABLISHED, UNRECORDED
-from jeugdgov.validation.fast.engine import LocalRunner, check_translatable, evaluate, store_for
+from jeugdgov.validation.fast.engine import LocalRunner, evaluate, store_for
 from jeugdgov.validation.fast.translate import translate
 from jeugdgov.validation.findings import Finding, Report, findings_from
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
@@ -150,12 +151,15 @@ def norm_findings(setup: Setup, shapes: Graph, engine: str, as_of: date) -> list
     if engine == "pyshacl":
         return validate_with_pyshacl(setup, None, shapes_graph=shapes, as_of=as_of).findings
     translation = translate(shapes)
-    check_translatable(translation)
     raw = evaluate(LocalRunner(store_for(setup.graph)), translation.queries)
     data = Graph()
     data += setup.graph
     data += ontology()
-    return findings_from(setup.name, raw, data, shapes)
+    found = findings_from(setup.name, raw, data, shapes)
+    if translation.untranslatable:  # a norm's own SPARQL the fast engine cannot rewrite: pySHACL checks it
+        only = only_shapes(shapes, set(translation.untranslatable))
+        found += validate_with_pyshacl(setup, None, shapes_graph=only, as_of=as_of).findings
+    return found
 
 
 def _populations(graph: Graph, framework: Framework) -> dict[str, int]:

@@ -22,6 +22,7 @@ from itertools import pairwise
 from rdflib import URIRef
 
 from jeugdgov.analysis.projection import Period, setup_period
+from jeugdgov.formulas import neutralised
 from jeugdgov.resources import JG
 from jeugdgov.setups import Setup
 from jeugdgov.validation.findings import Finding, Report
@@ -166,8 +167,9 @@ def as_csv(comparison: Comparison, lang: str = "en") -> str:
                      "message"])
     for change in comparison.changes:
         shown = change.after or change.before
-        writer.writerow([comparison.before.name, comparison.after.name, change.defect, change.status,
-                         change.severity, len(change.before), len(change.after), shown[0].message(lang)])
+        writer.writerow([neutralised(v) for v in (
+            comparison.before.name, comparison.after.name, change.defect, change.status, change.severity,
+            len(change.before), len(change.after), shown[0].message(lang))])
     return buffer.getvalue()
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from rdflib import RDFS, SKOS, Graph, URIRef
 
@@ -21,6 +22,7 @@ from jeugdgov.report.comparison import Comparison, chronological, compare_report
 from jeugdgov.resources import JG, local_name, ontology
 from jeugdgov.validation.catalogue import defect_label, in_group
 from jeugdgov.validation.findings import EVIDENCE, SEVERITIES, Finding, Report
+from jeugdgov.validation.law_in_time import versioned
 from jeugdgov.viz.views import finding_numbers
 
 #: Links that may be followed from a report: the official Dutch law site only. Anything else
@@ -65,6 +67,7 @@ class DefectSection:
     label: str
     severity: str
     basis: tuple[Reference, ...]
+    seen_in: tuple[Reference, ...] = ()
     items: list[FindingItem] = field(default_factory=list)
 
 
@@ -103,12 +106,12 @@ def build(reports: Sequence[Report], lang: str = "nl") -> Document:
     return Document(lang, sections, comparisons)
 
 
-def reference(iri: str, lang: str) -> Reference:
+def reference(iri: str, lang: str, as_of: date | None = None) -> Reference:
     """A basis or source IRI as a reference: labelled from the ontology's sources, linked when
-    it is on the law site."""
+    it is on the law site (to the text in force on ``as_of``, when given)."""
     labels = {getattr(o, "language", None) or "": str(o) for o in ontology().objects(URIRef(iri), RDFS.label)}
     label = labels.get(lang) or labels.get("") or next(iter(labels.values()), None) or iri
-    return Reference(label, iri if iri.startswith(LINKABLE) else None)
+    return Reference(label, versioned(iri, as_of) if iri.startswith(LINKABLE) else None)
 
 
 def _setup_section(report: Report, lang: str) -> SetupSection:
@@ -129,7 +132,8 @@ def _setup_section(report: Report, lang: str) -> SetupSection:
             if section is None:
                 section = sections[finding.defect] = DefectSection(
                     numbers[finding.defect], finding.defect, defect_label(finding.defect, lang), finding.severity,
-                    tuple(reference(b, lang) for b in finding.basis))
+                    tuple(reference(b, lang, report.as_of) for b in finding.basis),
+                    tuple(reference(b, lang) for b in finding.seen_in))
             section.items.append(item)
     ordered = sorted(sections.values(), key=lambda s: s.number)
     setup_sources = tuple(reference(str(s), lang) for s in graph.objects(setup.node, JG.source)) \

@@ -30,7 +30,7 @@ TEXT = {
         "title": "Rapport governance jeugdzorg", "contents": "Inhoud", "summary": "Samenvatting",
         "period": "Periode", "as_of": "Peildatum",
         "sources": "Bronnen", "severity": "Ernst", "evidence": "Bewijs", "count": "Aantal",
-        "findings": "Bevindingen", "no_findings": "Geen gebreken gevonden.", "basis": "Grondslag",
+        "findings": "Bevindingen", "no_findings": "Geen gebreken gevonden.", "basis": "Grondslag", "seen_in": "Zie ook",
         "parties": "Betrokken partijen", "facts": "Feiten", "fact_sources": "Bronnen van de feiten",
         "no_sources": "geen bron vastgelegd", "to_verify": "Te verifiëren",
         "to_verify_intro": "Deze bevindingen steunen op een feit dat de gegevens niet vastleggen: een vraag om "
@@ -56,7 +56,7 @@ TEXT = {
         "title": "Youth-care governance report", "contents": "Contents", "summary": "Summary",
         "period": "Period", "as_of": "Reference date",
         "sources": "Sources", "severity": "Severity", "evidence": "Evidence", "count": "Count",
-        "findings": "Findings", "no_findings": "No defects found.", "basis": "Basis",
+        "findings": "Findings", "no_findings": "No defects found.", "basis": "Basis", "seen_in": "Seen in",
         "parties": "Parties involved", "facts": "Facts", "fact_sources": "Sources of the facts",
         "no_sources": "no source recorded", "to_verify": "To verify",
         "to_verify_intro": "These findings rest on a fact the data do not record: a question to check, "

@@ -100,18 +100,26 @@ REPORT_QUERIES = ("findings", "findings-per-defect")
 
 def findings_notes(store: Path, queries: Mapping[str, NamedQuery]) -> dict[str, str]:
     """For the findings queries, a note when the store holds no validation report (their answer
-    would be an empty table that looks like 'no defects')."""
+    would be an empty table that looks like 'no defects'); for norm-table, when it holds no norm
+    table."""
     from pyoxigraph import Store
 
     reader = Store.read_only(str(store))
     has_report = bool(reader.query("ASK { ?r a <http://www.w3.org/ns/shacl#ValidationReport> }",
                                    use_default_graph_as_union=True))
+    has_scores = bool(reader.query("ASK { ?s a <https://w3id.org/jeugdgov/def#NormScore> }",
+                                   use_default_graph_as_union=True))
     del reader
-    if has_report:
-        return {}
-    note = ("no validation report is stored with this data, so this query finds nothing; start the endpoint "
-            "with 'jeugdgov serve --validate' or load the reports of 'jeugdgov validate --format turtle'")
-    return {name: note for name in REPORT_QUERIES if name in queries}
+    notes = {}
+    if not has_report:
+        note = ("no validation report is stored with this data, so this query finds nothing; start the endpoint "
+                "with 'jeugdgov serve --validate' or load the reports of 'jeugdgov validate --format turtle'")
+        notes = {name: note for name in REPORT_QUERIES if name in queries}
+    if not has_scores and "norm-table" in queries:
+        notes["norm-table"] = ("no norm table is stored with this data, so this query finds nothing; start the "
+                               "endpoint with 'jeugdgov serve --validate --norms FRAMEWORK' or load the table of "
+                               "'jeugdgov validate --norms FRAMEWORK --norm-table scores.ttl'")
+    return notes
 
 
 def serve_data(data: Sequence[Path] | None, store: Path | None, queries: Mapping[str, NamedQuery], *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import decimal
 import io
@@ -23,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jeugdgov.errors import InputError
+from jeugdgov.formulas import as_text, neutralised
 
 #: format name -> (results format, media type) for SELECT and ASK results
 SOLUTION_FORMATS = {
@@ -74,6 +76,8 @@ def serialize_result(result: object, name: str) -> tuple[bytes, str]:
         raise InputError(f"a SELECT or ASK result cannot be written as {name}",
                          hint=f"use one of: {', '.join(SOLUTION_FORMATS)}")
     fmt, media = SOLUTION_FORMATS[name]
+    if name == "csv" and isinstance(result, QuerySolutions):
+        return _csv(result), media
     return result.serialize(format=fmt), media
 
 
@@ -89,7 +93,8 @@ def write_result(result: object, name: str, sink: Sink) -> str:
         if name == "plain-tsv":
             sink.write(("\t".join(names) + "\n").encode("utf-8"))
             for row in rows:
-                cells = ("" if v is None else " ".join(str(v).split("\t")).replace("\r", " ").replace("\n", " ")
+                cells = ("" if v is None else str(neutralised(" ".join(str(v).split("\t")).replace("\r", " ")
+                                                              .replace("\n", " ")))
                          for v in row)
                 sink.write(("\t".join(cells) + "\n").encode("utf-8"))
         else:
@@ -102,8 +107,31 @@ def write_result(result: object, name: str, sink: Sink) -> str:
         sink.write(body)
         return media
     fmt, media = SOLUTION_FORMATS[name]
-    result.serialize(sink, format=fmt)
+    if name == "csv" and isinstance(result, QuerySolutions):
+        sink.write(_csv(result))
+    else:
+        result.serialize(sink, format=fmt)
     return media
+
+
+def _csv(result: QuerySolutions) -> bytes:
+    """SPARQL 1.1 CSV results (a header of names, then terms as plain text, CRLF), except that a
+    text a spreadsheet would run as a formula gets a leading apostrophe (:mod:`jeugdgov.formulas`)."""
+    names = [v.value for v in result.variables]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    for solution in result:
+        writer.writerow([_csv_cell(solution[name]) for name in names])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_cell(term: object) -> object:
+    if term is None:
+        return ""
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return neutralised(term.value) if isinstance(term, (NamedNode, Literal)) else str(term)
 
 
 def plain_value(term: object) -> object:
@@ -133,12 +161,15 @@ def plain_value(term: object) -> object:
 
 def _workbook(names: list[str], rows: Iterable[list[object]]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("result")
     sheet.append(names)
     for row in rows:
-        sheet.append([float(v) if isinstance(v, decimal.Decimal) else v for v in row])
+        cells = [WriteOnlyCell(sheet, float(v) if isinstance(v, decimal.Decimal) else v) for v in row]
+        as_text(cells)  # a text from the data is never a formula
+        sheet.append(cells)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

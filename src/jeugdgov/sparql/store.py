@@ -38,6 +38,7 @@ from jeugdgov.setups import (
     name_from_graph_iri,
     rdf_files,
     refuse_duplicate_names,
+    refuse_without_setup,
     setup_from_graph,
     workbook_nquads,
 )
@@ -302,5 +303,6 @@ def setups_in_store(store: Store, source: str = "the store") -> list[Setup]:
     if not setups:
         raise InputError(f"{source} holds no setups (no named graphs)",
                          hint="load setups into it first: jeugdgov load DATA... --store FOLDER")
+    refuse_without_setup(setups)
     refuse_duplicate_names((s.name, s.source) for s in setups)
     return setups

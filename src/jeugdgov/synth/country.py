@@ -40,7 +40,21 @@ POOLS = {
     "external-mandate-without-consent": "gr-municipality", "delegation-without-basis": "gr-municipality",
     "inactive-body": "region", "no-evaluation": "region",
     "no-stake": "outsider",
+    "no-outcome-indicators": "contract",
+    # The council's documents and participations: several per municipality, as they do not meet.
+    "no-youth-policy-plan": "council", "plan-without-measurable-results": "council", "no-youth-by-law": "council",
+    "subsidy-without-regulation": "council", "participation-without-council-views": "council",
+    "affiliated-party-not-in-budget": "gr-council", "arrangement-without-council-consent": "gr-council",
+    # The clauses of the regional arrangement, its vision and a municipality outside it.
+    "arrangement-without-evaluation-clause": "region", "arrangement-without-participation-clause": "region",
+    "arrangement-without-views-clause": "region", "arrangement-without-exit-clause": "region",
+    "no-regional-vision": "region", "no-regional-arrangement": "region",
+    "arrangement-budget-without-views": "gr-region",
 }
+#: Pools whose objects may carry several defects at once: the defects of one pool do not meet.
+SHARED_POOLS = ("region", "gr-region", "council", "gr-council")
+#: A defect that cannot be planted where another is (a plan without results needs a plan).
+EXCLUDES = {"plan-without-measurable-results": "no-youth-policy-plan"}
 DECISION_TRIPLES = 7
 #: Measured averages, for the size check before anything is written.
 BYTES_PER_TRIPLE = 150
@@ -177,6 +191,7 @@ class Plan:
     contracts: dict[tuple[int, int], str] = field(default_factory=dict)
     municipalities: dict[int, str] = field(default_factory=dict)
     regions: dict[int, set[str]] = field(default_factory=dict)
+    councils: dict[int, set[str]] = field(default_factory=dict)
     outsiders: dict[tuple[int, int], str] = field(default_factory=dict)
     removed_party: dict[tuple[int, int], int] = field(default_factory=dict)
 
@@ -196,12 +211,20 @@ def plan(params: Parameters, regions: list[Region]) -> Plan:
     }
     draw = {kind: _Draw(rng, pool) for kind, pool in pools.items()}
     draw["gr-municipality"].taken = draw["municipality"].taken  # one defect per municipality
+    shared: dict[str, tuple[list[int], dict[int, set[str]]]] = {
+        "region": ([r.index for r in regions], result.regions),
+        "gr-region": ([r.index for r in regions if r.joint_arrangement], result.regions),
+        "council": (pools["municipality"], result.councils),
+        "gr-council": (pools["gr-municipality"], result.councils),
+    }
     for defect in params.defects():
-        if POOLS[defect] == "region":  # regions may carry both region defects: they do not meet
-            count = min(len(regions), _wanted(params.rate, len(regions)))
-            for r in rng.sample(range(len(regions)), count):
-                result.regions.setdefault(r, set()).add(defect)
-    turns = {d: _wanted(params.rate, len(pools[POOLS[d]])) for d in params.defects() if POOLS[d] != "region"}
+        if POOLS[defect] in SHARED_POOLS:
+            candidates, chosen = shared[POOLS[defect]]
+            candidates = [c for c in candidates if EXCLUDES.get(defect) not in chosen.get(c, set())]
+            count = min(len(candidates), _wanted(params.rate, len(candidates)))
+            for item in rng.sample(candidates, count):
+                chosen.setdefault(item, set()).add(defect)
+    turns = {d: _wanted(params.rate, len(pools[POOLS[d]])) for d in params.defects() if POOLS[d] not in SHARED_POOLS}
     removed: set[tuple[int, int]] = set()
     for turn in range(max(turns.values(), default=0)):
         for defect, wanted in turns.items():

@@ -211,6 +211,43 @@ class RegionWriter:
         if self.plan.municipalities.get(m) == "unknown-concept":
             self.role(node + "/beleidsrol", node + "/o3", JGT + "policy", JGT + "policy")
             self.plant("unknown-concept", node + "/beleidsrol", JGT + "policy")
+        self.council(node, self.plan.councils.get(m, set()))
+
+    def council(self, node: str, defects: set[str]) -> None:
+        """The council's policy plan and by-law, and a company the municipality holds shares in."""
+        w, raad = self.w, node + "/raad"
+        if "no-youth-policy-plan" in defects:
+            w.add(node, JG + "noValue", iri(JG + "planOf"))
+            self.plant("no-youth-policy-plan", node, None)
+        else:
+            plan = node + "/beleidsplan"
+            w.typed(plan, JG + "PolicyPlan")
+            w.add(plan, JG + "planOf", iri(node))
+            w.add(plan, JG + "adoptedBy", iri(raad))
+            w.add(plan, JG + "during", iri(self.period("2022-01-01")))
+            if "plan-without-measurable-results" in defects:
+                w.add(plan, JG + "noValue", iri(JG + "hasGoal"))
+                self.plant("plan-without-measurable-results", plan, None)
+            else:
+                w.add(plan, JG + "hasGoal", iri(self.goal()))
+        if "no-youth-by-law" in defects:
+            w.add(node, JG + "noValue", iri(JG + "byLawOf"))
+            self.plant("no-youth-by-law", node, None)
+        else:
+            by_law = node + "/verordening-jeugdhulp"
+            w.typed(by_law, JG + "YouthCareByLaw")
+            w.add(by_law, JG + "byLawOf", iri(node))
+            w.add(by_law, JG + "adoptedBy", iri(raad))
+        if "participation-without-council-views" in defects:
+            company, shares = node + "/jeugd-bv", node + "/aandelen-jeugd-bv"
+            w.typed(company, JG + "PrivateCompany")
+            w.labels(company, "Jeugd BV", "Youth company")
+            w.typed(shares, JG + "Shareholding")
+            w.add(shares, JG + "shareholder", iri(node))
+            w.add(shares, JG + "heldIn", iri(company))
+            w.add(shares, JG + "listedAsAffiliatedParty", typed("true", "boolean"))
+            w.add(shares, JG + "councilViewsInvited", typed("false", "boolean"))
+            self.plant("participation-without-council-views", shares, node)
 
     def mandate(self, node: str, giver: str, mandatary: str, competence: str, period: str,
                 permitted: bool = False, sub_of: str | None = None, consent: bool | None = None) -> None:
@@ -247,6 +284,14 @@ class RegionWriter:
             for member in members:
                 w.add(text_node, JG + "party", iri(member))
             w.add(text_node, JG + "during", iri(self.period("2015-01-01")))
+            self.arrangement_terms(text_node)
+            budget = r.iri + "gr-begroting"
+            w.typed(budget, JG + "JointArrangementBudget")
+            w.add(budget, JG + "budgetOf", iri(gr))
+            views = "arrangement-budget-without-views" not in self.plan.regions.get(r.index, set())
+            w.add(budget, JG + "councilViewsInvited", typed("true" if views else "false", "boolean"))
+            if not views:
+                self.plant("arrangement-budget-without-views", budget, None)
             for m, member in zip(r.municipalities, members, strict=True):
                 self.gr_member(m, member, gr, ab, db)
         else:
@@ -257,10 +302,45 @@ class RegionWriter:
             for member in members:
                 w.add(arrangement, JG + "party", iri(member))
             w.add(arrangement, JG + "during", iri(self.period("2015-01-01")))
+            self.arrangement_terms(arrangement)
+        if "no-regional-arrangement" in self.plan.regions.get(r.index, set()):
+            self.outside_municipality()
         on_behalf = members if r.joint_arrangement else members[1:]
         contracts = [self.contract_iri(p) for p in r.contracted]
         self.role(r.iri + "opdrachtgeverschap", r.commissioner(), JGR + "commissioner", CARE,
                   onBehalfOf=on_behalf, inContextOf=contracts, during=self.period("2022-01-01", "2024-12-31"))
+
+    def arrangement_terms(self, node: str) -> None:
+        """What the Wgr asks the arrangement to regulate (since 2022), and the regional vision."""
+        w, defects = self.w, self.plan.regions.get(self.r.index, set())
+        for defect, prop in (("arrangement-without-evaluation-clause", "regulatesEvaluation"),
+                             ("arrangement-without-participation-clause", "regulatesParticipation"),
+                             ("arrangement-without-views-clause", "regulatesCouncilViews"),
+                             ("arrangement-without-exit-clause", "regulatesExit")):
+            w.add(node, JG + prop, typed("false" if defect in defects else "true", "boolean"))
+            if defect in defects:
+                self.plant(defect, node, None)
+        if "no-regional-vision" in defects:
+            w.add(node, JG + "noValue", iri(JG + "hasRegionalVision"))
+            self.plant("no-regional-vision", node, None)
+        else:
+            vision = self.r.iri + "regiovisie"
+            w.typed(vision, JG + "RegionalVision")
+            w.add(node, JG + "hasRegionalVision", iri(vision))
+
+    def outside_municipality(self) -> None:
+        """A municipality of the region that takes part in no regional arrangement, its council's
+        documents and its contact point in order."""
+        w, node = self.w, self.r.iri + "gemeente-buiten-regeling"
+        w.typed(node, JG + "Municipality")
+        w.labels(node, f"Gemeente buiten de regeling, regio {self.r.index + 1:02d}",
+                 f"Municipality outside the arrangement, region {self.r.index + 1:02d}")
+        w.typed(node + "/raad", JG + "MunicipalCouncil")
+        w.add(node + "/raad", JG + "bodyOf", iri(node))
+        self.role(node + "/aanspreekpunt", node, JGR + "contact-point", JGT + "child-protection", onBehalfOf=node)
+        self.council(node, set())
+        w.add(node, JG + "noValue", iri(JG + "regionalArrangement"))
+        self.plant("no-regional-arrangement", node, None)
 
     def gr_member(self, m: int, member: str, gr: str, ab: str, db: str) -> None:
         w, r = self.w, self.r
@@ -268,6 +348,12 @@ class RegionWriter:
         w.typed(participation, JG + "JointArrangementParticipation")
         w.add(participation, ORG + "member", iri(member))
         w.add(participation, ORG + "organization", iri(gr))
+        council = self.plan.councils.get(m, set())
+        for defect, prop in (("arrangement-without-council-consent", "councilConsentGiven"),
+                             ("affiliated-party-not-in-budget", "listedAsAffiliatedParty")):
+            w.add(participation, JG + prop, typed("false" if defect in council else "true", "boolean"))
+            if defect in council:
+                self.plant(defect, participation, member)
         contribution = f"{r.iri}bijdrage-gm{m + 1:04d}"
         w.typed(contribution, JG + "JointArrangementContribution")
         w.add(contribution, JG + "payer", iri(member))
@@ -284,6 +370,7 @@ class RegionWriter:
         w.add(delegation, JG + "delegate", iri(ab))
         w.add(delegation, JG + "competence", iri(procurement))
         if self.plan.municipalities.get(m) == "delegation-without-basis":
+            w.add(delegation, JG + "noValue", iri(JG + "legalBasis"))
             self.plant("delegation-without-basis", delegation, ab)
         else:
             w.add(delegation, JG + "legalBasis", iri(WGR_8))
@@ -351,6 +438,10 @@ class RegionWriter:
         if gone is not None:
             self.plant("indirect-commissioning", municipality(gone), commissioner)
         w.add(node, JG + "assignsTask", iri(CARE))
+        outcome = defect != "no-outcome-indicators"
+        w.add(node, JG + "harmonisedOutcomeIndicators", typed("true" if outcome else "false", "boolean"))
+        if not outcome:
+            self.plant(defect, node, CARE)
         if defect == "goals-not-measurable":
             w.add(node, JG + "noValue", iri(JG + "hasGoal"))
             self.plant(defect, node, CARE)
@@ -375,10 +466,11 @@ class RegionWriter:
         w.add(node, JG + "hasExtensionClause", iri(clause))
         w.typed(clause, JG + "ExtensionClause")
         w.add(clause, JG + "extensionRequestedBy", iri(who))
-        if defect == "provider-decides-extension":
+        # stated either way, so that the finding is established
+        decides = defect != "provider-decides-extension"
+        w.add(clause, JG + "requiresMunicipalDecision", typed("true" if decides else "false", "boolean"))
+        if not decides:
             self.plant(defect, node, who)
-        else:
-            w.add(clause, JG + "requiresMunicipalDecision", typed("true", "boolean"))
         self.role(node + "/opdrachtnemer", who, JGR + "contractor", CARE, inContextOf=node)
         self.role(node + "/uitvoering", who, JGR + "delivery", CARE, inContextOf=node)
         if defect == "dual-role":
@@ -432,16 +524,25 @@ class RegionWriter:
         w.add(node, JG + "accountTo", iri(to))
         w.add(node, JG + "aboutFlow", iri(flow))
 
-    def subsidy_decision(self, node: str, giver: str, receiver: str, task: str, permitted: bool = True) -> None:
+    def subsidy_decision(self, node: str, giver: str, receiver: str, task: str, permitted: bool = True,
+                         regulated: bool = True) -> None:
         w = self.w
+        if regulated:  # the giver's subsidy by-law (Awb 4:23)
+            regulation = giver + "/subsidieverordening"
+            if regulation not in self.written:
+                self.written.add(regulation)
+                w.typed(regulation, JG + "SubsidyRegulation")
+            w.add(node, JG + "subsidyRegulation", iri(regulation))
+        else:
+            w.add(node, JG + "noValue", iri(JG + "subsidyRegulation"))
         w.typed(node, JG + "SubsidyDecision")
         w.add(node, JG + "party", iri(giver))
         w.add(node, JG + "party", iri(receiver))
         w.add(node, JG + "assignsTask", iri(task))
         w.add(node, JG + "hasGoal", iri(self.goal()))
+        w.add(node, JG + "harmonisedOutcomeIndicators", typed("true", "boolean"))
         w.add(node, JG + "budgetCeiling", typed(euros(self.rng.randrange(50_000, 500_000) * 100), "decimal"))
-        if permitted:
-            w.add(node, JG + "passOnPermitted", typed("true", "boolean"))
+        w.add(node, JG + "passOnPermitted", typed("true" if permitted else "false", "boolean"))
 
     def subsidy(self, m: int) -> None:
         """A subsidy for basic care, passed on to a second provider, as the decision permits."""
@@ -453,7 +554,10 @@ class RegionWriter:
         receiver, third = self.provider(first), self.provider(second)
         decision_node, flow = node + "/subsidiebeschikking", node + "/subsidie"
         passed_on = self.plan.municipalities.get(m) == "subsidy-passed-on"
-        self.subsidy_decision(decision_node, node, receiver, BASIC_CARE, permitted=not passed_on)
+        regulated = "subsidy-without-regulation" not in self.plan.councils.get(m, set())
+        self.subsidy_decision(decision_node, node, receiver, BASIC_CARE, permitted=not passed_on, regulated=regulated)
+        if not regulated:
+            self.plant("subsidy-without-regulation", decision_node, None)
         self.flow(flow, "Subsidy", node, receiver, BASIC_CARE, decision_node)
         self.line(node + "/verantwoording-subsidie", receiver, node, flow)
         through = node + "/doorbetaling"

@@ -9,6 +9,7 @@ the conversion into a :class:`Finding` (:mod:`jeugdgov.validation.findings`).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,7 @@ from jeugdgov.validation.fast.in_store import validate_endpoint
 from jeugdgov.validation.fast.parallel import validate_paths
 from jeugdgov.validation.findings import Finding, Findings, Party, RawResult, Report
 from jeugdgov.validation.origins import point_back
+from jeugdgov.validation.own_shapes import OwnShapes, add_own_findings, read_shapes_files
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
 from jeugdgov.validation.reports import Reports
 
@@ -44,7 +46,8 @@ Source = Setup | Store | str | Path | Sequence[str | Path]
 
 @overload
 def validate(source: Setup, defects: Iterable[str] | None = None, *, engine: str = DEFAULT_ENGINE,
-             fallback: bool = False, as_of: date | None = None) -> Report: ...
+             fallback: bool = False, as_of: date | None = None, shapes_files: Sequence[str | Path] = (),
+             note: Callable[[str], None] | None = None) -> Report: ...
 
 
 @overload
@@ -54,7 +57,7 @@ def validate(source: Store | str | Path | Sequence[str | Path], defects: Iterabl
              shared: Sequence[str] = (), with_shacl_report: bool = True, progress: Progress | None = None,
              note: Callable[[str], None] | None = None, as_of: date | None = None,
              credentials: Credentials | None = None, check: bool = True, check_setup: str | None = None,
-             fetch: bool = False) -> Reports: ...
+             fetch: bool = False, shapes_files: Sequence[str | Path] = ()) -> Reports: ...
 
 
 def validate(source: Source, defects: Iterable[str] | None = None, *, engine: str = DEFAULT_ENGINE,
@@ -63,7 +66,7 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
              with_shacl_report: bool = True, progress: Progress | None = None,
              note: Callable[[str], None] | None = None, as_of: date | None = None,
              credentials: Credentials | None = None, check: bool = True, check_setup: str | None = None,
-             fetch: bool = True) -> Report | Reports:
+             fetch: bool = True, shapes_files: Sequence[str | Path] = ()) -> Report | Reports:
     """Validate a setup, the setups in files and folders, in a pyoxigraph store, or those of a SPARQL endpoint.
 
     ``source`` is a :class:`Setup` (the answer is its :class:`Report`), or a path, a list of
@@ -90,21 +93,36 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
 
     ``as_of`` is the reference date, the "today" of every check that needs one (by default the
     end of the setup's period, else today); each report carries it (``Report.as_of``).
+
+    ``shapes_files`` are files of the user's own SHACL shapes, checked beside the catalogue's on
+    setups from files or a store (:mod:`jeugdgov.validation.own_shapes`); the fast engine
+    leaves the shapes it cannot translate to pySHACL and ``note`` (else a warning) names them.
     """
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine '{engine}'", hint=f"choose from: {', '.join(ENGINES)}")
     defects = list(defects) if defects else None
     refuse_unknown_defects(defects)
+    endpoint = source if isinstance(source, str) and source.startswith(("http://", "https://")) else None
+    own = _own_shapes(shapes_files, engine, bool(endpoint), note)
     if isinstance(source, Setup):
         if engine == "pyshacl":
             report = validate_with_pyshacl(source, defects, as_of=as_of)
         else:
             report = validate_setup(source, defects, fallback=fallback, as_of=as_of)
+        if own is not None:
+            report = add_own_findings(report, source, own, engine)
         return _pointed_back([report])[0]
     if isinstance(source, Store):
-        return Reports(validate(setup, defects, engine=engine, fallback=fallback, as_of=as_of)
+        return Reports(validate(setup, defects, engine=engine, fallback=fallback, as_of=as_of,
+                                shapes_files=shapes_files, note=lambda _text: None)
                        for setup in _progressing(select(setups_in_store(source), setups), progress))
-    endpoint = source if isinstance(source, str) and source.startswith(("http://", "https://")) else None
+    if own is not None:
+        reports = validate(source, defects, engine=engine, fallback=fallback, setups=setups, workers=workers,
+                           limits=limits, with_shacl_report=with_shacl_report, progress=progress, as_of=as_of)
+        loaded = {s.name: s for s in load(*_paths(source), limits=limits)} \
+            if not all(r.setup.complete for r in reports) else {}
+        return _pointed_back([add_own_findings(r, r.setup if r.setup.complete else loaded[r.setup.name], own,
+                                               engine) for r in reports])
     if engine == "fast":
         if endpoint:
             return Reports(validate_endpoint(endpoint, defects, names=setups, shared=shared, fallback=fallback,
@@ -118,6 +136,24 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
         else load(*_paths(source), limits=limits)
     return _pointed_back([validate_with_pyshacl(setup, defects, as_of=as_of)
                           for setup in _progressing(select(found, setups), progress)])
+
+
+def _own_shapes(files: Sequence[str | Path], engine: str, endpoint: bool,
+                note: Callable[[str], None] | None) -> OwnShapes | None:
+    """The user's shapes, read and checked before any validating; the shapes pySHACL will check named."""
+    if not files:
+        return None
+    if endpoint:
+        raise InputError("own shapes files are checked on setups from files or a store, not from an endpoint",
+                         hint="validate the setup files, or a store folder, with --shapes-file")
+    own = read_shapes_files(files)
+    if own.untranslatable and engine == "fast":
+        text = f"pySHACL checks the shapes the fast engine cannot translate: {own.describe_untranslatable()}"
+        if note:
+            note(text)
+        else:
+            warnings.warn(text, stacklevel=3)
+    return own
 
 
 def _pointed_back(reports: list[Report]) -> Reports:

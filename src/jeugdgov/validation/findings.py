@@ -14,7 +14,7 @@ from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from jeugdgov.display import frame, html_table, severity_badge
-from jeugdgov.resources import JG, LANGUAGES, is_vocabulary_term, ontology, shapes
+from jeugdgov.resources import JG, LANGUAGES, is_vocabulary_term, local_name, ontology, shapes
 from jeugdgov.setups import Setup
 from jeugdgov.validation.catalogue import defect_label, notation
 from jeugdgov.validation.evidence import EVIDENCE as EVIDENCE  # the statuses, re-exported with the Finding
@@ -58,7 +58,11 @@ class Finding:
     value: str | None
     parties: tuple[Party, ...]
     messages: dict[str, str] = field(hash=False, compare=False)
+    #: The norm: law articles or public norm frameworks (a report section only where no general
+    #: source exists).
     basis: tuple[str, ...] = ()
+    #: Report sections where the norm was seen applied: examples, not its ground ("see also").
+    seen_in: tuple[str, ...] = ()
     #: What the finding rests on: "established" (recorded facts, explicit absences included),
     #: "unrecorded" (a fact the data neither state nor deny) or "alleged" (a party's claim).
     evidence: str = "established"
@@ -87,6 +91,7 @@ class Finding:
             "parties": [{"iri": p.iri, "label": p.label(lang)} for p in self.parties],
             "message": self.message(lang),
             "basis": list(self.basis),
+            "seen_in": list(self.seen_in),
             "evidence": self.evidence,
             "sources": list(self.sources),
         }
@@ -262,7 +267,7 @@ class _Described:
 
 
 def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Graph) -> Finding:
-    shape, templates, defect, basis, rule = _shape_facts(result.source, shapes_graph)
+    shape, templates, defect, basis, seen_in, rule = _shape_facts(result.source, shapes_graph)
     focus = result.focus
     value = result.value
     path = result.path
@@ -292,6 +297,7 @@ def _finding(setup: str, result: RawResult, data: _Described, shapes_graph: Grap
         parties=parties,
         messages=messages,
         basis=basis,
+        seen_in=seen_in,
         evidence=judgement.evidence,
         sources=judgement.sources,
         focus_labels=dict(data.labels(focus)) if isinstance(focus, URIRef) else {},
@@ -306,7 +312,7 @@ DISPUTE_NOTE = {"nl": " {disputants} betwist een feit waarop dit berust.",
                 "en": " {disputants} disputes a fact this rests on."}
 
 
-ShapeFacts = tuple[Node, dict[str, str], str, tuple[str, ...], EvidenceRule]
+ShapeFacts = tuple[Node, dict[str, str], str, tuple[str, ...], tuple[str, ...], EvidenceRule]
 
 #: Per shapes graph (held, so that its id is not reused), the facts of each source shape.
 _SHAPE_FACTS: dict[int, tuple[Graph, dict[Node, ShapeFacts]]] = {}
@@ -325,10 +331,12 @@ def _shape_facts(source: Node, shapes_graph: Graph) -> ShapeFacts:
         concept = shapes_graph.value(shape, JG.detects)
         templates = {lang: _template(shape, source, shapes_graph, lang) for lang in LANGUAGES}
         basis = tuple(sorted(str(b) for b in shapes_graph.objects(shape, RDFS.seeAlso)))
+        seen_in = tuple(sorted(str(b) for b in shapes_graph.objects(shape, JG.seenIn)))
         # a concept of the catalogue, or one a shapes graph declares itself (a norm's, jeugdgov.norms)
         own = shapes_graph.value(concept, SKOS.notation) if concept is not None else None
-        defect = str(own) if own is not None else notation(concept) if concept is not None else "shacl"
-        known[source] = (shape, templates, defect, basis,
+        defect = str(own) if own is not None else notation(concept) if concept is not None \
+            else local_name(shape) if isinstance(shape, URIRef) else "shacl"  # a user's shape: its name
+        known[source] = (shape, templates, defect, basis, seen_in,
                          evidence_rule(shape, shapes_graph))
     return known[source]
 
@@ -343,10 +351,11 @@ def detecting_shape(source: Node, shapes_graph: Graph) -> Node:
 
 def _template(shape: Node, source: Node, shapes_graph: Graph, lang: str) -> str:
     candidates = [source, shape, *shapes_graph.objects(shape, SH.sparql)]
-    for node in candidates:
-        for message in shapes_graph.objects(node, SH.message):
-            if isinstance(message, Literal) and message.language == lang:
-                return str(message)
+    for language in (lang, None):  # a message in the language, else one without language tag
+        for node in candidates:
+            for message in shapes_graph.objects(node, SH.message):
+                if isinstance(message, Literal) and message.language == language:
+                    return str(message)
     return "{$this}: " + str(shapes_graph.value(shape, RDFS.label) or shape)
 
 
@@ -423,9 +432,11 @@ def _node_id(node: Node | None) -> str:
     return str(node)
 
 
-def attach_messages(results: Graph, findings: list[Finding], as_of: date | None = None) -> None:
+def attach_messages(results: Graph, findings: list[Finding], as_of: date | None = None,
+                    shapes_graph: Graph | None = None) -> None:
     """Replace pySHACL's messages in the SHACL report by the rendered nl and en messages, and
-    give each result its evidence status and sources, and the report its reference date."""
+    give each result its evidence status and sources, and the report its reference date.
+    ``shapes_graph`` is where the results' shapes are (the catalogue's by default)."""
     if as_of is not None:
         for report in list(results.subjects(RDF.type, SH.ValidationReport)):
             results.add((report, JG.asOf, Literal(as_of.isoformat(), datatype=XSD.date)))
@@ -435,7 +446,7 @@ def attach_messages(results: Graph, findings: list[Finding], as_of: date | None 
         source = results.value(result, SH.sourceShape)
         value = results.value(result, SH.value)
         value_id = _node_id(value) if value is not None and _node_id(value) != focus else None
-        shape = _node_id(detecting_shape(source, shapes()))
+        shape = _node_id(detecting_shape(source, shapes() if shapes_graph is None else shapes_graph))
         finding = by_key.get((focus, shape, value_id))
         if finding is None:
             continue

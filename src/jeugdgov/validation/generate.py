@@ -2,8 +2,9 @@
 
 A defect is its concept (``ontology/taxonomies.ttl``), its shape (``shapes/*.ttl``) and its
 examples (``shapes/examples/ID/``). From those this command writes the rule pages
-(``docs/defects/ID.md``), the catalogue table in ``README.md`` and the counts in the docs
-(``<!-- count:KEY -->N<!-- /count -->``, KEY one of :data:`COUNTS`)::
+(``docs/defects/ID.md``), the catalogue tables (``<!-- NAME:start -->`` blocks, NAME one of
+:data:`BLOCKS`: the groups in ``README.md``, the full table in ``docs/catalogue.md``) and the
+counts in the docs (``<!-- count:KEY -->N<!-- /count -->``, KEY one of :data:`COUNTS`)::
 
     python -m jeugdgov.validation.generate          # write
     python -m jeugdgov.validation.generate --check  # exit 1 and name the stale files
@@ -23,21 +24,29 @@ from rdflib import RDFS, SH, SKOS, Literal, Node
 
 from jeugdgov.resources import JG, ontology, project_root, shapes
 from jeugdgov.validation.catalogue import defects, in_group
+from jeugdgov.validation.law_in_time import period
 from jeugdgov.validation.rule_pages import rule_pages
 
-START, END = "<!-- catalogue:start -->", "<!-- catalogue:end -->"
+#: Generated blocks: ``<!-- NAME:start -->`` ... ``<!-- NAME:end -->``, by name (see BLOCKS below).
+BLOCK = re.compile(r"(<!-- ([\w-]+):start -->).*?(<!-- \2:end -->)", re.DOTALL)
 COUNT = re.compile(r"(<!-- count:([\w-]+) -->)\d+(<!-- /count -->)")
 #: What a count marker can count.
 COUNTS: dict[str, Callable[[], int]] = {
     "governance": lambda: len(governance_defects()),
     "data-quality": lambda: len(defects()) - len(governance_defects()),
     "defects": lambda: len(defects()),
+    "groups": lambda: len({g for d in governance_defects() for g in _groups(d)}),
 }
 DOCS = ("README.md", "docs/*.md")
 
 
 def governance_defects() -> list[str]:
     return [d for d in defects() if not in_group(d, "data-quality")]
+
+
+def _groups(defect: str) -> set[str]:
+    concept = next(ontology().subjects(SKOS.notation, Literal(defect)))
+    return {str(ontology().value(g, SKOS.notation)) for g in ontology().objects(concept, SKOS.broader)}
 
 
 def english(node: Node, predicate: Node) -> str | None:
@@ -86,17 +95,43 @@ def catalogue_table() -> str:
         group = vocabulary.value(vocabulary.value(concept, SKOS.broader), SKOS.notation)
         severities = sorted({str(graph.value(s, SH.severity)).rsplit("#", 1)[-1] for s in detecting})
         sources = {b for s in detecting for b in graph.objects(s, RDFS.seeAlso)}
+        seen = {b for s in detecting for b in graph.objects(s, JG.seenIn)}
+        starts = sorted({str(period(graph, s).start or "") for s in detecting})
         rows.append((str(group), defect, "/".join(severities), english(concept, SKOS.prefLabel) or "",
-                     basis_text(sources)))
-    lines = ["| id | group | severity | defect | basis |", "|---|---|---|---|---|"]
-    lines += [f"| [`{defect}`](docs/defects/{defect}.md) | {group} | {severity} | {name} | {basis} |"
-              for group, defect, severity, name, basis in sorted(rows)]
+                     basis_text(sources), basis_text(seen), "/".join(starts)))
+    lines = ["| id | group | severity | defect | basis | seen in | in force from |", "|---|---|---|---|---|---|---|"]
+    lines += [f"| [`{defect}`](docs/defects/{defect}.md) | {group} | {severity} | {name} | {basis} | {seen} | {since} |"
+              for group, defect, severity, name, basis, seen, since in sorted(rows)]
     return "\n".join(lines)
 
 
-def with_table(text: str, table: str) -> str:
-    before, rest = text.split(START, 1)
-    return f"{before}{START}\n{table}\n{END}{rest.split(END, 1)[1]}"
+def groups_table() -> str:
+    """The catalogue in short: each group with its defects, each linking its rule page."""
+    groups: dict[str, list[str]] = {}
+    for defect in governance_defects():
+        concept = next(ontology().subjects(SKOS.notation, Literal(defect)))
+        group = str(ontology().value(ontology().value(concept, SKOS.broader), SKOS.notation))
+        groups.setdefault(group, []).append(f"[`{defect}`](docs/defects/{defect}.md)")
+    lines = ["| group | defects |", "|---|---|"]
+    lines += [f"| [`{g}`](docs/defects/{g}.md) | {', '.join(ids)} |" for g, ids in sorted(groups.items())]
+    return "\n".join(lines)
+
+
+def catalogue_page_table() -> str:
+    """The full table as docs/catalogue.md shows it (links relative to docs/)."""
+    return catalogue_table().replace("](docs/defects/", "](defects/")
+
+
+#: What each generated block holds.
+BLOCKS: dict[str, Callable[[], str]] = {"catalogue": catalogue_page_table, "groups": groups_table}
+
+
+def with_blocks(text: str) -> str:
+    def block(match: re.Match[str]) -> str:
+        if match.group(2) not in BLOCKS:
+            raise ValueError(f"unknown generated block '{match.group(2)}': use one of {', '.join(BLOCKS)}")
+        return f"{match.group(1)}\n{BLOCKS[match.group(2)]()}\n{match.group(3)}"
+    return BLOCK.sub(block, text)
 
 
 def with_counts(text: str) -> str:
@@ -114,8 +149,7 @@ def generated(root: Path) -> dict[Path, str | None]:
     files.update({pages / f"{defect}.md": page for defect, page in rule_pages().items()})
     for pattern in DOCS:
         for document in sorted(root.glob(pattern)):
-            text = with_counts(document.read_text(encoding="utf-8"))
-            files[document] = with_table(text, catalogue_table()) if START in text else text
+            files[document] = with_blocks(with_counts(document.read_text(encoding="utf-8")))
     return files
 
 

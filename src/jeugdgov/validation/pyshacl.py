@@ -7,6 +7,7 @@ from datetime import date
 
 from rdflib import RDF, SH, Graph, Node
 
+from jeugdgov.errors import InputError
 from jeugdgov.resources import ontology
 from jeugdgov.setups import Setup
 from jeugdgov.validation.catalogue import selected_shapes
@@ -25,9 +26,12 @@ def validate_with_pyshacl(setup: Setup, defects: Iterable[str] | None,
     data += ontology()
     import pyshacl  # when used: its import takes longer than the fast engine's whole start
 
-    _conforms, results, _text = pyshacl.validate(
+    _conforms, results, text = pyshacl.validate(
         data, shacl_graph=shapes_graph, inference="none", advanced=True, inplace=True,
         allow_warnings=False, allow_infos=False)
+    if not isinstance(results, Graph):  # a shape SHACL does not allow, e.g. a norm's own SPARQL
+        raise InputError(f"pySHACL cannot evaluate the shapes: {' '.join(str(text).split())}",
+                         hint="correct the SPARQL of the shape or norm it names")
     # Only the report's own results: a failed sh:node also nests the inner results (sh:detail).
     raw = [_raw_result(results, result) for report in results.subjects(RDF.type, SH.ValidationReport)
            for result in results.objects(report, SH.result)]

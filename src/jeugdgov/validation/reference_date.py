@@ -14,6 +14,7 @@ from rdflib import SH, XSD, Graph, Literal, Node
 
 from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, TIME
+from jeugdgov.validation.law_in_time import in_time
 
 #: What a shape writes where it needs the reference date.
 AS_OF = "$asOf"
@@ -45,7 +46,8 @@ def date_term(as_of: date) -> str:
 
 
 def dated(shapes_graph: Graph, as_of: date) -> Graph:
-    """A copy of a shapes graph whose SPARQL constraints read ``as_of`` for ``$asOf``."""
+    """A copy of a shapes graph whose SPARQL constraints read ``as_of`` for ``$asOf``, with the
+    law in force on that date (:mod:`jeugdgov.validation.law_in_time`)."""
     graph = Graph()
     for prefix, namespace in shapes_graph.namespaces():
         graph.bind(prefix, namespace, override=False)
@@ -54,4 +56,4 @@ def dated(shapes_graph: Graph, as_of: date) -> Graph:
         if p == SH.select and AS_OF in str(o):
             o = Literal(str(o).replace(AS_OF, term))
         graph.add((s, p, o))
-    return graph
+    return in_time(graph, as_of)

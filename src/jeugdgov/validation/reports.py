@@ -26,7 +26,7 @@ class Reports(list[Report]):
     @overload
     def __getitem__(self, key: str) -> Report: ...
 
-    def __getitem__(self, key):  # type: ignore[no-untyped-def]
+    def __getitem__(self, key: SupportsIndex | slice | str) -> Report | list[Report]:
         if not isinstance(key, str):
             return super().__getitem__(key)
         for report in self:

@@ -15,6 +15,7 @@ from jeugdgov.resources import JG, JGD, LANGUAGES, ontology, shapes
 from jeugdgov.validation.catalogue import TARGETS, defect_ids, notation, refuse_unknown_defects
 from jeugdgov.validation.evidence import evidence_rule
 from jeugdgov.validation.examples import PREFIXES, examples, without_prefixes
+from jeugdgov.validation.law_in_time import period, versioned
 
 #: Where a bundled vocabulary term is written as a CURIE on a page.
 CURIES = {
@@ -53,6 +54,19 @@ def rule_page(defect: str) -> str:
     lines += ["## Why it matters: the basis", ""]
     basis = {b for s in detecting for b in shapes().objects(s, RDFS.seeAlso)}
     lines += [f"- {_basis_line(b)}" for b in sorted(basis, key=str)]
+    seen = {b for s in detecting for b in shapes().objects(s, JG.seenIn)}
+    if seen:
+        lines += ["", "Seen applied in (an example, not the ground):", ""]
+        lines += [f"- {_basis_line(b)}" for b in sorted(seen, key=str)]
+    lines += ["", "## When it applies", ""]
+    for shape in detecting:
+        norm = period(shapes(), shape)
+        lines += [f"- **en**: {norm.describe('en')}; **nl**: {norm.describe('nl')}."]
+        if norm.start or norm.date_not_set:
+            lines += ["", "On a reference date before that, a finding is at most an Info that begins "
+                      f"\"{norm.prefix('en').rstrip(': ')}\"; never a Violation."]
+        if norm.end:
+            lines += ["", "After that date the rule finds nothing: the norm no longer applies."]
     lines += ["", "## Example", "", "A minimal setup with the defect (with these prefixes):", ""]
     lines += _turtle(PREFIXES)
     example = examples()[defect]
@@ -113,12 +127,14 @@ def _basis_line(source: Node) -> str:
     label_nl = _text(source, RDFS.label, "nl")
     juriconnect = ontology().value(source, JG.juriconnect)
     if juriconnect is not None:
-        return f"[{label}]({LAW_SITE}{juriconnect}) ({label_nl})"
+        version = period(ontology(), source).start
+        text = f" (text in force from {version.isoformat()})" if version else ""
+        return f"[{label}]({versioned(LAW_SITE + str(juriconnect), version)}){text} ({label_nl})"
     report = ontology().value(source, JG.partOfReport)
     if report is not None:
         return f"{label} ({label_nl}), report section of: {_text(report, RDFS.label, 'en')}"
-    if str(source).startswith(LAW_SITE):
-        return f"[{label}]({source})"
+    if str(source).startswith("https://"):
+        return f"[{label}]({source})" + (f" ({label_nl})" if label_nl and label_nl != label else "")
     return f"{label} ({label_nl})" if label_nl and label_nl != label else label
 
 

@@ -101,6 +101,7 @@ def crosses(box: Box, route: Sequence[Point]) -> bool:
     a corner does not count."""
     left, bottom, right, top = box
     for a, b in itertools.pairwise(route):
+        # Most segments lie wholly to one side of the box: a cheap test before the clipping.
         beside = ((a[0] <= left and b[0] <= left) or (a[0] >= right and b[0] >= right)
                   or (a[1] <= bottom and b[1] <= bottom) or (a[1] >= top and b[1] >= top))
         if not beside and segment_crosses(box, a, b):

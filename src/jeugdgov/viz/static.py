@@ -36,7 +36,7 @@ from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.path import Path as MplPath
 
 from jeugdgov.analysis.projection import KIND_LABELS, KINDS, NODE_KINDS, Period
-from jeugdgov.errors import InputError
+from jeugdgov.errors import InputError, cannot_write
 from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding
 from jeugdgov.viz.views import (
@@ -192,7 +192,12 @@ def check_output(out: Path) -> str:
 
 
 def atomic_write(out: Path, writer: Callable[[Path], object]) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    """Write a file beside ``out``, then put it in its place: ``out`` is whole or untouched. A
+    failed write (no such folder, read-only, disk full) is an InputError naming ``out``."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    except OSError as error:
+        raise cannot_write(out, error) from None
     os.close(handle)
     try:
         writer(Path(temporary))
@@ -201,6 +206,9 @@ def atomic_write(out: Path, writer: Callable[[Path], object]) -> None:
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, out)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise cannot_write(out, error) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,7 +24,7 @@ from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from jeugdgov.errors import InputError
-from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths
+from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths, check_workbook
 from jeugdgov.resources import JG, TIME
 from jeugdgov.workbook.mapping import (
     FALSE_WORDS,
@@ -86,27 +85,13 @@ class _Row:
 def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> WorkbookData:
     """Read an .xlsx or .ods workbook or a folder of CSV files; an InputError for anything it cannot use."""
     path = Path(path)
-    if path.is_file():
+    if not path.is_dir():
         check_file(path, limits)
-        _check_unpacked_size(path, limits)
+        check_workbook(path, limits)
     data = _Reader(path, mapping()).read()
     check_literal_lengths(path, ((str(s), len(o)) for s, _, o, _ in data.dataset.quads() if isinstance(o, Literal)),
                           limits)
     return data
-
-
-def _check_unpacked_size(path: Path, limits: Limits) -> None:
-    """An .xlsx or .ods file is a zip archive: refuse one that unpacks to more than the file limit."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        raise InputError("the file is not a spreadsheet (not a zip archive, as .xlsx and .ods files are)",
-                         file=path, hint="save it again from the spreadsheet program as .xlsx or .ods") from None
-    if unpacked > limits.max_file_bytes:
-        raise InputError(f"the workbook unpacks to {unpacked:,} bytes, more than the limit of "
-                         f"{limits.max_file_bytes:,}", file=path,
-                         hint="split it into several workbooks, or raise the limit with --max-file-size BYTES")
 
 
 class _Reader:

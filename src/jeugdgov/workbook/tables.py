@@ -13,6 +13,7 @@ further dependencies), which gives the cell values; it cannot see merged or hidd
 from __future__ import annotations
 
 import csv
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from jeugdgov.errors import InputError
+from jeugdgov.formulas import restored
 
 WORKBOOK_SUFFIXES = (".xlsx", ".ods")
 #: A folder of CSV files is a workbook when it holds the sheet naming its template version.
@@ -161,8 +163,9 @@ def _csv_tables(folder: Path) -> list[Table]:
                              hint="save the CSV file as UTF-8") from None
         first = content.split("\n", 1)[0]
         delimiter = ";" if first.count(";") > first.count(",") else ","
-        rows = [[cell if cell.strip() else None for cell in row]
-                for row in csv.reader(content.splitlines(), delimiter=delimiter)]
+        # read as a stream, not line by line: a quoted cell may hold line breaks
+        rows = [[restored(cell) if cell.strip() else None for cell in row]
+                for row in csv.reader(io.StringIO(content), delimiter=delimiter)]
         for row in rows:
             for index, cell in enumerate(row):
                 if isinstance(cell, str) and _ERROR_TEXT.match(cell.strip()):

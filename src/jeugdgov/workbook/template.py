@@ -10,6 +10,7 @@ Files are written to a temporary name and moved into place whole, so a failure l
 from __future__ import annotations
 
 import csv
+import io
 import os
 import shutil
 import tempfile
@@ -24,7 +25,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jeugdgov.errors import InputError
+from jeugdgov.errors import InputError, cannot_write
+from jeugdgov.formulas import as_text, neutralised
 from jeugdgov.workbook.mapping import (
     FALSE_WORDS,
     TRUE_WORDS,
@@ -54,7 +56,10 @@ def write_workbook(contents: Contents, out: Path, lang: str = "nl") -> None:
     """Write the contents as .xlsx, or as a folder of CSV files when ``out`` has no .xlsx suffix."""
     if out.suffix.lower() == ".xlsx":
         with _replacing_file(out) as temporary:
-            _xlsx(contents, lang).save(temporary)
+            # saved in memory first: a zip file that fails half-way complains again when collected
+            buffer = io.BytesIO()
+            _xlsx(contents, lang).save(buffer)
+            temporary.write_bytes(buffer.getvalue())
     elif out.suffix:
         raise InputError(f"cannot write a workbook as '{out.suffix}'", file=out,
                          hint="write an .xlsx file, or give a folder name for CSV files")
@@ -74,13 +79,18 @@ def _replacing_file(out: Path) -> Iterator[Path]:
         raise InputError("a folder has this name", file=out, hint="choose another file name")
     if not out.parent.is_dir():
         raise InputError("the folder does not exist", file=out.parent, hint="create it first")
-    handle, name = tempfile.mkstemp(suffix=out.suffix, prefix=f".{out.stem}-", dir=out.parent)
+    try:
+        handle, name = tempfile.mkstemp(suffix=out.suffix, prefix=f".{out.stem}-", dir=out.parent)
+    except OSError as error:
+        raise cannot_write(out, error) from None
     os.close(handle)
     temporary = Path(name)
     try:
         yield temporary
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; the user's umask decides
         os.replace(temporary, out)
+    except OSError as error:
+        raise cannot_write(out, error) from None
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -94,13 +104,18 @@ def _replacing_folder(out: Path) -> Iterator[Path]:
                          hint="choose a new folder name; jeugdgov replaces only a folder it wrote")
     if not out.parent.is_dir():
         raise InputError("the folder does not exist", file=out.parent, hint="create it first")
-    temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    except OSError as error:
+        raise cannot_write(out, error) from None
     try:
         yield temporary
         os.chmod(temporary, 0o777 & ~_umask())
         if out.exists():
             shutil.rmtree(out)
         os.replace(temporary, out)
+    except OSError as error:
+        raise cannot_write(out, error) from None
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
 
@@ -132,7 +147,8 @@ def _csv_files(contents: Contents, folder: Path, lang: str) -> None:
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as stream:
             writer = csv.writer(stream)
             for row in rows:
-                writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
+                writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else neutralised(v)
+                                 for v in row])
 
     write(text(wb_mapping.about["name"], lang), _about_rows(contents, wb_mapping, lang))
     for sheet in [*wb_mapping.sheets, wb_mapping.other]:
@@ -154,6 +170,7 @@ def _xlsx(contents: Contents, lang: str) -> Workbook:
     about = book.create_sheet(text(wb_mapping.about["name"], lang))
     for row in _about_rows(contents, wb_mapping, lang):
         about.append(row)
+    as_text(cell for row_cells in about.iter_rows() for cell in row_cells)
     about.column_dimensions["A"].width = 20
     about.column_dimensions["B"].width = 50
     about.column_dimensions["C"].width = 50
@@ -239,6 +256,7 @@ def _data_sheet(sheet: Worksheet, spec: Sheet, rows: list[list[Cell]], list_rang
     for row in rows:
         sheet.append(row)
     for row_cells in sheet.iter_rows(min_row=3):
+        as_text(row_cells)  # a text from the data is never a formula
         for cell in row_cells:
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"

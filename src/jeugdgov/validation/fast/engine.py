@@ -17,11 +17,11 @@ from functools import cache, lru_cache
 from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, Node, URIRef
+from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
 
 from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, TIME, local_name, ontology
-from jeugdgov.setups import IRI_HINT, Setup, iri_problem
+from jeugdgov.setups import IRI_HINT, Setup, iri_problem, to_rdflib
 from jeugdgov.validation.catalogue import only_shapes, selected_shapes, undated_shapes
 from jeugdgov.validation.evidence import CLAIM_PREDICATES, FACT_PREDICATES, lookups
 from jeugdgov.validation.fast.rewrite import for_oxigraph
@@ -295,20 +295,6 @@ def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(node), datatype=to_ox(node.datatype))
         return ox.Literal(str(node))
     raise TypeError(f"not an RDF term: {node!r}")
-
-
-def to_rdflib(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 @cache

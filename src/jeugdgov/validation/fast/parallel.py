@@ -39,6 +39,7 @@ from jeugdgov.setups import (
     rdf_files,
     refuse_duplicate_names,
     refuse_unknown_names,
+    refuse_without_setup,
     setup_from_graph,
 )
 from jeugdgov.sparql.store import empty_file, reading
@@ -185,6 +186,7 @@ def validate_paths(paths: Sequence[str | Path], defects: Iterable[str] | None = 
     largest_first = sorted(files, key=lambda f: -f.stat().st_size)
     reports = validate_in_turn(largest_first, len(files), defects, names, fallback, progress, workers,
                                with_shacl_report, limits, as_of)
+    refuse_without_setup([report.setup for report in reports])
     position = {str(f): index for index, f in enumerate(files)}
     return sorted(reports, key=lambda report: position[str(report.setup.source)])
 

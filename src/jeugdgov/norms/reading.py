@@ -1,0 +1,156 @@
+"""Reading a norm framework's rows: the sheet ``normen`` (or ``norms``) of a workbook (.xlsx,
+.ods, a folder of CSV files), a CSV file, YAML (a mapping per norm, keyed by column key) or
+Turtle (a ``jg:Norm`` per norm, the columns as properties). :mod:`jeugdgov.norms.framework`
+checks them.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from pathlib import Path
+
+import yaml
+from rdflib import RDF, RDFS, Graph, URIRef
+
+from jeugdgov.errors import InputError
+from jeugdgov.norms.framework import (
+    HEADERS,
+    TURTLE,
+    Framework,
+    Row,
+    cell_text,
+    framework_from_rows,
+    rows_from_mappings,
+    short_name,
+)
+from jeugdgov.resources import JG
+from jeugdgov.workbook.tables import NORM_SHEETS, CellError, Table, column_letter, is_workbook, read_tables
+
+
+def read_framework(path: str | Path) -> Framework:
+    """The framework in a workbook (its sheet ``normen`` or ``norms``), a CSV, YAML or Turtle file.
+
+    Raises an InputError listing every bad row, each with where it is and how to fix it."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file or folder", file=path,
+                         hint="write one with: jeugdgov template --norms --out normen.xlsx")
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        rows = _yaml_rows(path)
+    elif suffix in (".ttl", ".turtle"):
+        rows = _turtle_rows(path)
+    elif suffix == ".csv":
+        rows = _table_rows(Table(path.stem, _csv_table(path)), path)
+    elif is_workbook(path) or path.is_dir():
+        tables = [t for t in read_tables(path) if t.name.strip().lower() in NORM_SHEETS]
+        if not tables:
+            raise InputError(f"no sheet '{NORM_SHEETS[0]}' (or '{NORM_SHEETS[1]}') with norms", file=path,
+                             hint="add the sheet: jeugdgov template --norms --out normen.xlsx writes one to copy")
+        rows = _table_rows(tables[0], path)
+    else:
+        raise InputError(f"a norm framework is a workbook (.xlsx, .ods), a CSV, YAML or Turtle file, not '{suffix}'",
+                         file=path, hint="write one with: jeugdgov template --norms --out normen.xlsx")
+    return framework_from_rows(rows, path)
+
+
+def _table_rows(table: Table, file: Path) -> list[Row]:
+    if not table.rows:
+        return []
+    known = {header.lower(): key for lang in HEADERS for key, header in HEADERS[lang].items()}
+    header = table.rows[0]
+    positions: dict[str, int] = {}
+    problems = []
+    for index, cell in enumerate(header):
+        title = str(cell).strip() if cell not in (None, "") else ""
+        if not title:
+            continue
+        key = known.get(title.lower())
+        if key is None:
+            close = difflib.get_close_matches(title.lower(), list(known), n=1, cutoff=0.6)
+            problems.append(f"sheet '{table.name}', row 1, column {column_letter(index)}: '{title}' is not a "
+                            "column of a norm framework — fix: " + (f"did you mean '{close[0]}'? " if close else "")
+                            + f"the columns are: {', '.join(HEADERS['nl'].values())}")
+        elif key in positions:
+            problems.append(f"sheet '{table.name}', row 1, column {column_letter(index)}: the column '{title}' "
+                            "appears twice — fix: keep one of them")
+        else:
+            positions[key] = index
+    if "id" not in positions and not problems:
+        problems.append(f"sheet '{table.name}', row 1: no column 'id' — fix: start from the header row that "
+                        "jeugdgov template --norms writes")
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) in the norm framework's header:\n  - " + "\n  - ".join(problems),
+                         file=file, hint="copy the header row of jeugdgov template --norms")
+    columns = {key: f"column '{table.rows[0][i]}' ({column_letter(i)})" for key, i in positions.items()}
+    rows = []
+    for number, cells in enumerate(table.rows[1:], start=2):
+        values: dict[str, str] = {}
+        for key, index in positions.items():
+            value = cells[index] if index < len(cells) else None
+            if isinstance(value, CellError):
+                value = f"#ERROR {value.shown}"
+            text = cell_text(value)
+            if text:
+                values[key] = text
+        if values:
+            rows.append(Row(values, f"sheet '{table.name}', row {number}", columns))
+    return rows
+
+
+def _csv_table(path: Path) -> list[list[object]]:
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"the file is not UTF-8 text (byte {error.start})", file=path,
+                         hint="save the CSV file as UTF-8") from None
+    first = content.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return [list(row) for row in csv.reader(content.splitlines(), delimiter=delimiter)]
+
+
+def _yaml_rows(path: Path) -> list[Row]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise InputError(f"not valid YAML: {error}", file=path,
+                         hint="see docs/norm-frameworks.md for a framework in YAML") from None
+    norms = loaded.get("norms") if isinstance(loaded, dict) else loaded
+    if not isinstance(norms, list) or not all(isinstance(item, dict) for item in norms):
+        raise InputError("the YAML holds no list of norms", file=path,
+                         hint="write 'norms:' followed by one '- id: ...' mapping per norm")
+    return rows_from_mappings(norms)
+
+
+def _turtle_rows(path: Path) -> list[Row]:
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as error:  # rdflib raises parser errors of several kinds
+        raise InputError(f"not valid Turtle: {' '.join(str(error).split())[:300]}", file=path,
+                         hint="see docs/norm-frameworks.md for a framework in Turtle") from None
+    keys = {predicate: key for key, predicate in TURTLE.items()}
+    rows = []
+    for node in sorted(graph.subjects(RDF.type, JG.Norm), key=lambda n: str(graph.value(n, JG.normId) or n)):
+        cells: dict[str, list[str]] = {}
+        unknown = []
+        for predicate, value in graph.predicate_objects(node):
+            if predicate == RDFS.label:
+                lang = getattr(value, "language", None) or "nl"
+                cells.setdefault(f"norm_{lang}", []).append(str(value))
+            elif predicate in keys:
+                written = f"<{value}>" if isinstance(value, URIRef) else str(value)
+                cells.setdefault(keys[predicate], []).append(written)
+            elif predicate != RDF.type:
+                unknown.append(short_name(str(predicate)))
+        row = Row({k: " ".join(sorted(v)) for k, v in cells.items()}, f"norm {short_name(str(node))}",
+                  {k: f"property {short_name(str(p))}" for k, p in TURTLE.items()}
+                  | {"norm_nl": "property rdfs:label@nl", "norm_en": "property rdfs:label@en"})
+        if unknown:
+            row.cells["_bad"] = f"unknown properties {', '.join(sorted(unknown))}"
+        rows.append(row)
+    if not rows:
+        raise InputError("the Turtle file holds no jg:Norm", file=path,
+                         hint="describe each norm as [] a jg:Norm ; jg:normId \"N1\" ; ... (docs/norm-frameworks.md)")
+    return rows
