@@ -85,7 +85,7 @@ def _parse_all(folder: Path) -> Graph:
     for path in sorted(folder.glob("*.ttl")):
         parser = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
         try:
-            graph.addN((_term(q.subject), _term(q.predicate), _term(q.object), graph) for q in parser)
+            graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph) for q in parser)
         except SyntaxError as error:
             raise InputError(f"a bundled file does not parse: {error}", file=path,
                              hint="reinstall jeugdgov, or fix the file in JEUGDGOV_HOME") from None
@@ -97,16 +97,19 @@ def _parse_all(folder: Path) -> Graph:
     return graph
 
 
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def to_rdflib(term: object) -> Node:
+    """A pyoxigraph term as an rdflib term."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
