@@ -37,10 +37,12 @@ from jeugdgov.validation.findings import (
     RawResult,
     Report,
     attach_messages,
+    detecting_shape,
     finding_order,
     findings_from,
     involving_properties,
 )
+from jeugdgov.validation.law_in_time import ENDED, NOT_YET_IN_FORCE, period
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
 from jeugdgov.validation.reference_date import AS_OF, date_term, default_as_of
 
@@ -68,15 +70,30 @@ class Runner(Protocol):
 @lru_cache(maxsize=32)
 def translation_for(selection: frozenset[str], as_of: date | None = None) -> Translation:
     """The queries for all shapes (empty selection) or for a selection of defect ids, on the
-    reference date ``as_of`` (today for None): translated once, the date written into the text."""
+    reference date ``as_of`` (today for None): translated once, then the date written into the
+    text and the law in force on it applied, as :func:`jeugdgov.validation.law_in_time.in_time`
+    applies it to the shapes (a repealed norm checks nothing, one not yet in force gives Info)."""
+    on = as_of or date.today()
     undated = _undated_translation(selection)
-    term = date_term(as_of or date.today())
-    return Translation([_dated(query, term) for query in undated.queries], undated.untranslatable)
+    graph = undated_shapes(selection or None)
+    term = date_term(on)
+    queries = []
+    for query in undated.queries:
+        shape = detecting_shape(query.source, graph)
+        status = period(graph, shape).status(on)
+        if status == ENDED:
+            continue
+        if status == NOT_YET_IN_FORCE and query.source == shape:
+            query = replace(query, severity=SH.Info)
+        queries.append(_dated(query, term))
+    untranslatable = {shape: why for shape, why in undated.untranslatable.items()
+                      if period(graph, shape).status(on) != ENDED}
+    return Translation(queries, untranslatable)
 
 
 @cache
 def _undated_translation(selection: frozenset[str]) -> Translation:
-    return translate(undated_shapes(selection))
+    return translate(undated_shapes(selection or None))
 
 
 def _dated(query: ShapeQuery, term: str) -> ShapeQuery:
@@ -156,9 +173,10 @@ def report_for(setup: Setup, raw: list[RawResult], runner: Runner, defects: Iter
     Without ``with_shacl_report`` the report graph only says whether the setup conforms:
     building it costs as much as the findings, and only Turtle output shows it."""
     nodes = {n for r in raw for n in (r.focus, r.value) if n is not None}
-    findings = findings_from(setup.name, raw, runner.describe(nodes), undated_shapes(defects))
+    shapes_graph = selected_shapes(defects, as_of)
+    findings = findings_from(setup.name, raw, runner.describe(nodes), shapes_graph)
     if with_shacl_report:
-        results = shacl_report(raw, selected_shapes(defects, as_of))
+        results = shacl_report(raw, shapes_graph)
         attach_messages(results, findings, as_of)
     else:  # without prefixes too: binding one costs more than the rest (rdflib binds its defaults)
         results = Graph(bind_namespaces="none")
