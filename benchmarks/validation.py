@@ -1,5 +1,11 @@
 """Benchmark: the fast engine against pySHACL on the same synthetic national data, in one run.
 
+First, for region 1 of each size: where the time of `jeugdgov validate FILE --format json`
+goes, phase by phase (start, parse/load, shapes, queries with the slowest shapes, evidence,
+findings, output; in CPU seconds, the first run and warm runs), and how soon `validate --watch`
+prints new findings after the file, or the same region as a workbook, is saved
+(`--phases-only` stops there).
+
 For each size (decisions) the script generates the data with `jeugdgov synth` (42 regions,
 342 municipalities, about 4,000 providers; defects planted at --rate) and validates it with
 both engines, each in a child process of its own so that its peak memory can be read:
