@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import DATA
+from helpers import DATA, ENGINES
 from typer.testing import CliRunner
 
 from jeugdgov import cli
@@ -16,7 +16,7 @@ def outcome(args: list[str]):
     return CliRunner().invoke(cli.app, args)
 
 
-@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_file_without_a_setup_is_an_error_naming_the_file(tmp_path, engine):
     data = tmp_path / "nothing.ttl"
     data.write_text(NO_SETUP)
@@ -41,7 +41,7 @@ def test_a_file_without_a_setup_beside_setups_is_read_with_them(tmp_path):
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
 
 
-@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_turtle_file_cut_inside_a_statement_is_a_syntax_error(tmp_path, engine):
     whole = (DATA / "flevoland-handelingskader.ttl").read_text(encoding="utf-8")
     cut = tmp_path / "cut.ttl"

@@ -73,18 +73,20 @@ def test_a_write_the_store_rolled_back_is_sent_again_and_other_errors_are_not(st
 
     def colliding(endpoint, text, **kwargs):
         sent.append(text)
-        if len(sent) == 1:
+        if len(sent) == 2:  # the first write after the removal of what an interrupted push left
             raise InputError(f"the SPARQL endpoint {endpoint} answered 500: Error 40001 SR172: Transaction deadlocked")
         return original(endpoint, text, **kwargs)
 
     monkeypatch.setattr(remote, "PUSH_PARALLEL", 1)
     monkeypatch.setattr(remote, "sparql_update", colliding)
     push([SOURCE], endpoint=f"{store}/update")
-    assert sent[0] == sent[1] and sent[0].startswith("INSERT DATA")  # the same write, sent again
+    assert sent[1] == sent[2] and sent[1].startswith("INSERT DATA")  # the same write, sent again
     assert sum(graph_sizes(f"{store}/query").values()) > 0
 
     def refusing(endpoint, text, **kwargs):
         sent.append(text)
+        if not text.startswith("INSERT"):
+            return original(endpoint, text, **kwargs)
         raise InputError(f"the SPARQL endpoint {endpoint} answered 400: bad request")
 
     sent.clear()
@@ -128,3 +130,39 @@ def test_planted_national_data_pushed_into_each_store_validates_to_the_planted_f
         # that it answers right, in about a minute.
         in_store = findings(validate_endpoint(reading, with_shacl_report=False, fetch=False))
     assert read == local and in_store == local
+
+
+def test_fresh_graphs_a_killed_push_left_are_not_setups_and_the_next_push_removes_them(store):
+    push([SOURCE], endpoint=f"{store}/update")
+    before = graph_sizes(f"{store}/query")
+    setups_before = {g.graph for g in remote.setup_graphs(f"{store}/query")}
+    # what a push killed between writing its fresh graphs and moving them leaves behind
+    leftovers = [f"{name}-push-0123456789ab" for name in before]
+    remote.sparql_update(f"{store}/update", " ; ".join(
+        f"COPY GRAPH <{name}> TO GRAPH <{left}>" for name, left in zip(before, leftovers, strict=True)))
+    assert {g.graph for g in remote.setup_graphs(f"{store}/query")} == setups_before  # not listed twice
+    assert set(graph_sizes(f"{store}/query")) == {*before, *leftovers}
+    push([SOURCE], endpoint=f"{store}/update")
+    assert graph_sizes(f"{store}/query") == before
+
+
+def test_ctrl_c_while_a_push_writes_replaces_nothing_and_leaves_no_fresh_graph(store, monkeypatch):
+    from jeugdgov.sparql.store import LoadInterrupted
+
+    push([SOURCE], endpoint=f"{store}/update")
+    before = graph_sizes(f"{store}/query")
+    monkeypatch.setattr(remote, "UPDATE_BATCH", 50)
+    calls = []
+    original = remote.sparql_update
+
+    def interrupted(endpoint, text, **kwargs):
+        calls.append(text)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return original(endpoint, text, **kwargs)
+
+    monkeypatch.setattr(remote, "sparql_update", interrupted)
+    with pytest.raises(LoadInterrupted, match="nothing was replaced") as caught:
+        push([SOURCE], endpoint=f"{store}/update")
+    assert caught.value.exit_code == 130
+    assert graph_sizes(f"{store}/query") == before

@@ -495,7 +495,7 @@ def test_findings_carry_evidence_severity_and_sources(report_file):
         assert row["severityLabel"] == SEVERITY_WORD["en"][finding.severity]
         assert row.get("sources", "") == " | ".join(sorted(sources[s] for s in finding.sources))
     in_dutch = rows(store, "findings", lang="nl")
-    assert {r["evidenceLabel"] for r in in_dutch} == {EVIDENCE_WORD["nl"]["established"]}
+    assert {r["evidenceLabel"] for r in in_dutch} == {EVIDENCE_WORD["nl"][f.evidence] for f in expected.values()}
     assert {r["severityLabel"] for r in in_dutch} == {SEVERITY_WORD["nl"][f.severity] for f in expected.values()}
     assert any(r.get("sources") for r in found)
 

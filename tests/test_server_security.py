@@ -378,3 +378,29 @@ def test_workers_die_with_a_killed_server_and_free_the_store(tmp_path):
     # the store's lock is free again: a new writable server opens it
     with jeugdgov_serve(tmp_path, "--store", str(store), "--writable", "--quiet") as again:
         assert ask(again)
+
+
+# ---- file descriptors ------------------------------------------------------------------------
+
+def test_idle_connections_past_the_file_limit_do_not_lock_others_out(tmp_path):
+    """Past its budget (the descriptor limit less a reserve) the endpoint closes the longest-idle
+    connection for a newcomer; it never runs out of descriptors and stops accepting."""
+    import sys
+
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256)); "
+              f"sys.argv = ['jeugdgov', 'serve', {str(DATA / 'flevoland-handelingskader.ttl')!r}, '--port', "
+              f"'{port}', '--workers', '1', '--quiet']; from jeugdgov.cli import main; main()")
+    with running([sys.executable, "-c", script], f"{base}/health", tmp_path / "serve.log"):
+        idle = []
+        try:
+            for _ in range(400):  # well past 256 descriptors
+                idle.append(socket.create_connection((HOST, port), timeout=10))
+            time.sleep(0.5)
+            for _ in range(3):
+                status, _, body = get(f"{base}/health", timeout=10)
+                assert status == 200, body
+        finally:
+            for connection in idle:
+                connection.close()

@@ -192,7 +192,7 @@ def test_a_store_loaded_three_times_validates_as_the_files_do(tmp_path):
     assert any(f[1] == "inactive-body" and f[0].startswith("lelystad") for f in found(stored.stdout))
 
 
-def test_interrupt_during_the_write_says_what_the_store_holds(monkeypatch):
+def test_interrupt_during_the_write_says_what_the_store_holds(tmp_path):
     # Ctrl-C is acted on after pyoxigraph returns: the transaction may already have committed.
     store = Store()
 
@@ -211,6 +211,11 @@ def test_interrupt_during_the_write_says_what_the_store_holds(monkeypatch):
                 store.extend(quads)
             raise KeyboardInterrupt
 
+        def update(self, text):
+            if self.commit:
+                store.update(text)
+            raise KeyboardInterrupt
+
     with pytest.raises(LoadInterrupted) as caught:
         load([DATA / "flevoland-handelingskader.ttl"], Interrupting(commit=True))
     assert "everything was written" in caught.value.state and caught.value.exit_code == 0
@@ -221,6 +226,24 @@ def test_interrupt_during_the_write_says_what_the_store_holds(monkeypatch):
         load([DATA / "flevoland-handelingskader.ttl"], Interrupting(commit=False))
     assert "nothing was written" in caught.value.state and caught.value.exit_code == 130
     assert len(empty) == 0
+    # replacing what an earlier load wrote: one transaction too
+    load([DATA / "flevoland-handelingskader.ttl"], store)
+    before = set(store)
+    changed = _changed_copy(tmp_path)
+    with pytest.raises(LoadInterrupted) as caught:
+        load([changed], Interrupting(commit=False))
+    assert caught.value.exit_code == 130 and set(store) == before
+    with pytest.raises(LoadInterrupted) as caught:
+        load([changed], Interrupting(commit=True))
+    assert caught.value.exit_code == 0 and set(store) != before
+
+
+def _changed_copy(tmp_path):
+    """The Flevoland setup under the same file name, with one label changed."""
+    changed = tmp_path / "flevoland-handelingskader.ttl"
+    changed.write_text((DATA / "flevoland-handelingskader.ttl").read_text(encoding="utf-8")
+                       .replace('"Gemeente Almere"', '"Gemeente Almere (nieuw)"'), encoding="utf-8")
+    return changed
 
 
 def test_a_blank_setup_node_is_refused_everywhere(tmp_path):
@@ -271,3 +294,70 @@ def test_validate_command_reads_a_store_folder(tmp_path):
     missing = run("validate", "--store", tmp_path / "nothing-here")
     assert missing.returncode == 2
     assert "no store in this folder" in missing.stderr
+
+
+def _quads_in(folder) -> frozenset[str]:
+    store = Store.read_only(str(folder))
+    try:
+        return frozenset(str(q) for q in store)
+    finally:
+        del store
+
+
+@pytest.mark.slow
+def test_a_load_killed_at_random_leaves_the_old_or_the_new_graphs_never_both(tmp_path):
+    import random
+    import sys
+    import time
+
+    folder = tmp_path / "store"
+    versions = [DATA / "flevoland-handelingskader.ttl", _changed_copy(tmp_path)]
+    expected = []
+    for version in versions:
+        subprocess.run([sys.executable, "-m", "jeugdgov", "load", str(version), "--store", str(folder)], check=True,
+                       capture_output=True)
+        expected.append(_quads_in(folder))
+    assert expected[0] != expected[1]
+    chance = random.Random(25)
+    outcomes = {0: 0, 1: 0}
+    for _ in range(50):
+        current = expected.index(_quads_in(folder))
+        outcomes[current] += 1
+        process = subprocess.Popen([sys.executable, "-m", "jeugdgov", "load", str(versions[1 - current]),
+                                    "--store", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(chance.uniform(0.3, 2.5))
+        process.kill()
+        process.wait()
+        assert _quads_in(folder) in expected  # the old graphs or the new ones, whole
+    assert min(outcomes.values()) > 0  # some kills came before the write, some after
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt(), OSError(28, "No space left on device")])
+def test_ctrl_c_or_a_full_disk_during_a_load_is_told_as_the_store_holds_it(tmp_path, monkeypatch, capsys, failure):
+    """Not the command line framework's bare exit code 130, nor "nothing was loaded" when all
+    was: the load's own reading of the store."""
+    import sys
+
+    from jeugdgov import cli
+    from jeugdgov.sparql import store as store_module
+
+    real = Store()
+
+    class CommittedThenInterrupted:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def __contains__(self, quad):
+            return quad in real
+
+        def extend(self, quads):
+            real.extend(quads)
+            raise failure
+
+    monkeypatch.setattr(store_module, "open_store", lambda _folder: CommittedThenInterrupted())
+    monkeypatch.setattr(sys, "argv", ["jeugdgov", "load", str(DATA / "flevoland-handelingskader.ttl"),
+                                      "--store", str(tmp_path / "store")])
+    with pytest.raises(SystemExit) as exit_:
+        cli.main()
+    assert exit_.value.code == 0 and len(real)
+    assert "everything was written" in capsys.readouterr().err

@@ -28,7 +28,7 @@ from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, Limits
 from jeugdgov.setups import load
 from jeugdgov.sparql.protocol import Credentials
-from jeugdgov.sparql.store import open_read_only
+from jeugdgov.sparql.store import LoadInterrupted, open_read_only
 from jeugdgov.validation import Report, defect_ids, validate
 from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.validation.reference_date import parse_as_of
@@ -867,12 +867,10 @@ def main() -> None:
         # more when collected at exit; the message above already said what happened.
         sys.unraisablehook = lambda _unraisable: None
         sys.exit(2)
-    except KeyboardInterrupt as interrupt:
-        from jeugdgov.sparql.store import LoadInterrupted
-
-        if isinstance(interrupt, LoadInterrupted):  # the load reads back what it wrote
-            stderr.print(interrupt.state, highlight=False)
-            sys.exit(interrupt.exit_code)
+    except LoadInterrupted as interrupt:  # the load read back what it wrote
+        stderr.print(interrupt.state, highlight=False)
+        sys.exit(interrupt.exit_code)
+    except KeyboardInterrupt:
         stderr.print("interrupted: nothing was written", highlight=False)
         sys.exit(130)
     except SystemExit as done:

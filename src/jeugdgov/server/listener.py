@@ -9,13 +9,17 @@ What this module adds to uvicorn's own HTTP handling: a malformed request is ans
 line saying what is wrong (uvicorn's own answer does not say), a URL over 64 KB is 413 and a
 header block over 64 KB is 431 (llhttp sets no limit), and a refused request's unread body is
 read and dropped for a moment before the connection closes, so that a client still sending is
-not reset before it reads why.
+not reset before it reads why. And a budget of connections below the process's file descriptor
+limit: past it a new connection closes the longest-idle one (a client that sent nothing, or
+waits between requests), and only when every one is busy is the newcomer answered 503 at
+once, so that idle connections by the thousand cannot lock everyone else out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import resource
 import socket
 import sys
 import threading
@@ -35,7 +39,20 @@ BACKLOG = 1024
 KEEP_ALIVE_SECONDS = 30
 #: seconds a client has for its request line and headers, from connecting or from its first byte
 REQUEST_SECONDS = 60.0
-REASONS = {400: "Bad Request", 408: "Request Timeout", 413: "Content Too Large", 431: "Request Header Fields Too Large"}
+REASONS = {400: "Bad Request", 408: "Request Timeout", 413: "Content Too Large", 431: "Request Header Fields Too Large",
+           503: "Service Unavailable"}
+#: file descriptors kept for what is not a client connection: the store's files, worker pipes, logs
+RESERVED_FILES = 128
+
+
+def connection_budget() -> int:
+    """How many client connections may be open at once: the file descriptor limit (raised to
+    the hard limit where it is lower) less :data:`RESERVED_FILES`."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        soft = hard
+    return max(16, soft - RESERVED_FILES)
 
 
 class _Refusal(Exception):
@@ -52,10 +69,29 @@ class _Protocol(HttpToolsProtocol):
         self._header_bytes = 0
         self._dropping: int | None = None  # bytes dropped since a refusal; None: not refused
         self._deadline: asyncio.TimerHandle | None = None
+        self._idle_since = 0.0
+        self._in_request = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self._idle_since = self.loop.time()
+        if len(self.connections) > BUDGET.connections and not self._close_longest_idle():
+            self._refuse(503, "the endpoint has as many connections open as it may, all busy; try again shortly")
+            return
         self._start_deadline()  # a client that connects and sends nothing holds no connection for long
+
+    def _close_longest_idle(self) -> bool:
+        idle = [c for c in self.connections if c is not self and isinstance(c, _Protocol) and not c._in_request
+                and not c.transport.is_closing()]
+        if not idle:
+            return False
+        min(idle, key=lambda c: c._idle_since).transport.close()
+        return True
+
+    def on_response_complete(self) -> None:
+        self._in_request = False
+        self._idle_since = self.loop.time()
+        super().on_response_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_deadline()
@@ -63,6 +99,7 @@ class _Protocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self._in_request = True
         self._header_bytes = 0
         self._start_deadline()
 
@@ -144,6 +181,14 @@ class _Protocol(HttpToolsProtocol):
         self.loop.call_later(DRAIN_SECONDS, self.transport.close)
 
 
+class _Budget:
+    connections = 1024
+
+
+#: the connection budget of this process's endpoint (set when it starts)
+BUDGET = _Budget()
+
+
 class HttpServer:
     """An endpoint bound to a loopback (or given) address; ``serve_forever`` until ``shutdown``."""
 
@@ -159,6 +204,7 @@ class HttpServer:
             raise InputError(f"cannot listen on {host}:{port}: {error.strerror or error}",
                              hint="is the port in use? choose another with --port") from None
         self.app = EndpointApp(settings)
+        BUDGET.connections = connection_budget()
         _quiet_uvicorn()
         if settings.log:
             _log_requests()

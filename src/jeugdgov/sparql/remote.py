@@ -46,7 +46,7 @@ from jeugdgov.sparql.protocol import (
     standard_json,
     standard_ntriples,
 )
-from jeugdgov.sparql.store import read_files, skolemised
+from jeugdgov.sparql.store import LoadInterrupted, read_files, skolemised
 
 #: The named graph ``push`` writes the ontology into, and in-store validation reads it from.
 ONTOLOGY_GRAPH = "https://w3id.org/jeugdgov/def"
@@ -56,7 +56,12 @@ LAYOUT_SUFFIX = "#layout"
 #: ``<setup graph> dct:requires <graph>``: the setup's dataset includes that graph.
 REQUIRES = "http://purl.org/dc/terms/requires"
 SETUP_CLASS = "https://w3id.org/jeugdgov/def#Setup"
-SETUP_GRAPHS = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?setup a <{SETUP_CLASS}> }} }} ORDER BY ?g"
+#: the name of a graph a push fills before moving it into place: the graph's own name, then this
+FRESH_SUFFIX = "-push-"
+#: such a graph left in a store by a push that was killed
+LEFTOVER = f"{FRESH_SUFFIX}[0-9a-f]{{12}}$"
+SETUP_GRAPHS = (f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?setup a <{SETUP_CLASS}> }} "
+                f"FILTER (!REGEX(STR(?g), \"{LEFTOVER}\")) }} ORDER BY ?g")
 DECLARED = (f"SELECT DISTINCT ?g ?shared WHERE {{ GRAPH ?layout {{ ?g <{REQUIRES}> ?shared }} "
             f"GRAPH ?g {{ ?setup a <{SETUP_CLASS}> }} }}")
 UPDATE_BATCH = 1000  # triples per INSERT DATA: Virtuoso's SPARQL compiler runs out of memory near 5,000
@@ -311,8 +316,20 @@ def push(paths: Sequence[str | Path], endpoint: str | None = None, graph_store: 
     if graph_store and not endpoint:
         _push_graph_store(graph_store, graphs, credentials)
     else:
+        _again_if_rolled_back(partial(_drop_leftovers, endpoint or "", graphs, credentials))
         _push_update(endpoint or "", graphs, credentials, graph_store)
     return Pushed(count, setups, sorted(graphs))
+
+
+def _drop_leftovers(endpoint: str, graphs: Mapping[str, list[Triple]], credentials: Credentials | None) -> None:
+    """Empty the fresh graphs of the same names that a killed push left, which would else hold
+    every setup once more (one update: an update endpoint answers no query that lists them)."""
+    names = " ".join(f"<{name}>" for name in graphs)
+    sparql_update(endpoint, f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?name {{ {names} }} "
+                            "GRAPH ?g { ?s ?p ?o } "
+                            f"FILTER (STRSTARTS(STR(?g), CONCAT(STR(?name), \"{FRESH_SUFFIX}\")) "
+                            f"&& REGEX(STR(?g), \"{LEFTOVER}\")) }}",
+                  credentials=credentials, what="remove the fresh graphs an interrupted push left")
 
 
 def _push_graph_store(base: str, graphs: Mapping[str, list[Triple]], credentials: Credentials | None) -> None:
@@ -429,7 +446,7 @@ def _run_all(writes: Sequence[Callable[[], object]]) -> None:
 
 def _push_update(endpoint: str, graphs: Mapping[str, list[Triple]], credentials: Credentials | None,
                  graph_store: str | None = None) -> None:
-    suffix = "-push-" + secrets.token_hex(6)
+    suffix = FRESH_SUFFIX + secrets.token_hex(6)
     fresh = [name + suffix for name in graphs]
     first, rest = _first_of_each_tag(graphs)
     try:
@@ -437,6 +454,11 @@ def _push_update(endpoint: str, graphs: Mapping[str, list[Triple]], credentials:
             _again_if_rolled_back(partial(_insert_graphs, endpoint, {n + suffix: t for n, t in first.items()},
                                           credentials, "write the language tags and datatypes"))
         _run_all(_fresh_writes(rest, suffix, endpoint, graph_store, credentials))
+    except KeyboardInterrupt:
+        left = _drop_quietly(endpoint, fresh, credentials)
+        raise LoadInterrupted("interrupted: nothing was replaced" + (
+            f"; these fresh graphs are left, and the next push removes them: {', '.join(f'<{g}>' for g in left)}"
+            if left else ", and the fresh graphs were removed"), exit_code=130) from None
     except InputError as error:
         left = _drop_quietly(endpoint, fresh, credentials)
         raise InputError(f"{error.problem}; nothing was replaced" +
@@ -448,6 +470,9 @@ def _push_update(endpoint: str, graphs: Mapping[str, list[Triple]], credentials:
         try:
             sparql_update(endpoint, f"MOVE SILENT GRAPH <{name + suffix}> TO GRAPH <{name}>",
                           credentials=credentials, what=f"replace the graph <{name}>")
+        except KeyboardInterrupt:
+            raise LoadInterrupted(f"interrupted half-way: {_written(moved)}; push again to complete it (it "
+                                  "also removes the fresh graphs not yet moved)", exit_code=2) from None
         except InputError as error:
             waiting = [g + suffix for g in graphs if g not in moved]
             raise InputError(f"{error.problem}; the push stopped half-way: {_written(moved)}; not yet moved "

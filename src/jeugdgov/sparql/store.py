@@ -201,11 +201,13 @@ def load_into(directory: Path, paths: Sequence[str | Path], with_ontology: bool 
     return _write(store, files), store
 
 
-class LoadInterrupted(KeyboardInterrupt):
-    """Ctrl-C while a load wrote to the store; ``state`` says what the store now holds.
+class LoadInterrupted(Exception):
+    """A load stopped by Ctrl-C or a failed write; ``state`` says what the store now holds, as
+    read back from it.
 
-    ``exit_code``: 130 when nothing was written, 0 when the load had finished, 2 when the store
-    needs the load run again.
+    ``exit_code``: 130 when interrupted and nothing was written, 0 when the load had finished,
+    2 when writing failed. Not a KeyboardInterrupt, which the command line framework would
+    turn into a bare exit code before this message is shown.
     """
 
     def __init__(self, state: str, exit_code: int) -> None:
@@ -215,26 +217,35 @@ class LoadInterrupted(KeyboardInterrupt):
 
 
 def _write(store: Store, files: Sequence[ParsedFile]) -> int:
-    """Write the files' quads in one transaction, then drop what the named graphs they write
-    held before and the files no longer hold (a second one)."""
+    """Write the files' quads and drop what the named graphs they write held before and the
+    files no longer hold, in one transaction: an interrupt, a kill or a full disk leaves the
+    graphs old or new, never a mix of both."""
     quads = [q for f in files for q in f.quads]
     graphs = {q.graph_name for q in quads if isinstance(q.graph_name, NamedNode)}
     stale: list[Quad] = []
     try:
-        try:
-            # Compared as stored: the store keeps literals in canonical form ("5.00" as "5").
-            incoming = Store()
-            incoming.extend(q for q in quads if q.graph_name in graphs)
-            stale = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g) if q not in incoming]
+        # Compared as stored: the store keeps literals in canonical form ("5.00" as "5").
+        incoming = Store()
+        incoming.extend(q for q in quads if q.graph_name in graphs)
+        stale = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g) if q not in incoming]
+        if stale:
+            # one update of both, which pyoxigraph runs as one transaction
+            store.update(_removal(stale) + " ;\n" + _insertion([q for q in quads if q not in store]))
+        else:
             store.extend(quads)  # pyoxigraph: all or nothing
-            if stale:
-                store.update(_removal(stale))  # one update, also all or nothing
-            store.flush()
-        except KeyboardInterrupt:
-            raise _interrupted(store, quads, stale) from None
+        store.flush()
+    except KeyboardInterrupt:
+        raise _state(store, quads, stale, "interrupted") from None
     except OSError as error:
-        raise InputError(f"cannot write to the store: {error}", hint="nothing was loaded") from None
+        raise _state(store, quads, stale, f"cannot write to the store ({error})") from None
     return len(quads)
+
+
+def _insertion(quads: Sequence[Quad]) -> str:
+    """A SPARQL update adding these quads (skolemised: no blank nodes)."""
+    return "INSERT DATA { " + " ".join(
+        f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" if isinstance(q.graph_name, NamedNode)
+        else f"{q.subject} {q.predicate} {q.object} ." for q in quads) + " }"
 
 
 def _removal(stale: Sequence[Quad]) -> str:
@@ -258,18 +269,18 @@ def _removal(stale: Sequence[Quad]) -> str:
     return " ;\n".join(parts)
 
 
-def _interrupted(store: Store, quads: Sequence[Quad], stale: Sequence[Quad]) -> LoadInterrupted:
+def _state(store: Store, quads: Sequence[Quad], stale: Sequence[Quad], what: str) -> LoadInterrupted:
     # Whether the transaction committed is read back from the store: Ctrl-C is acted on only
     # after pyoxigraph returns, so it may come after the write it seems to have interrupted.
-    if not all(q in store for q in quads):
-        return LoadInterrupted("interrupted: nothing was written, the store is as it was "
-                               "(the write is one transaction)", exit_code=130)
-    left = sum(1 for q in stale if q in store)
-    if left:
-        return LoadInterrupted(f"interrupted: every quad of the files was written, but {left} quads that "
-                               "an earlier load put in the same named graphs are still there; run the "
-                               "same load again to remove them", exit_code=2)
-    return LoadInterrupted("interrupted, but the load had finished: everything was written", exit_code=0)
+    failed = 130 if what == "interrupted" else 2
+    try:
+        written = all(q in store for q in quads) and not any(q in store for q in stale)
+    except OSError:
+        return LoadInterrupted(f"{what}; the store cannot be read back: run the same load again", exit_code=2)
+    if written:
+        return LoadInterrupted(f"{what}, but the load had finished: everything was written", exit_code=0)
+    return LoadInterrupted(f"{what}: nothing was written, the store is as it was (the write is one transaction)",
+                           exit_code=failed)
 
 
 def memory_store(paths: Sequence[str | Path] | None = None, with_ontology: bool = True) -> Store:

@@ -339,6 +339,7 @@ class RegionWriter:
         w.add(node + "/raad", JG + "bodyOf", iri(node))
         self.role(node + "/aanspreekpunt", node, JGR + "contact-point", JGT + "child-protection", onBehalfOf=node)
         self.council(node, set())
+        w.add(self.r.iri + "inrichting", JG + "concernsMunicipality", iri(node))
         w.add(node, JG + "noValue", iri(JG + "regionalArrangement"))
         self.plant("no-regional-arrangement", node, None)
 

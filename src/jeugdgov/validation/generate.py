@@ -37,7 +37,7 @@ COUNTS: dict[str, Callable[[], int]] = {
     "governance": lambda: len(governance_defects()),
     "data-quality": lambda: len(defects()) - len(governance_defects()),
     "defects": lambda: len(defects()),
-    "groups": lambda: len({g for d in governance_defects() for g in _groups(d)}),
+    "groups": lambda: len({_group(d) for d in governance_defects()}),
 }
 DOCS = ("README.md", "docs/*.md")
 
@@ -46,9 +46,12 @@ def governance_defects() -> list[str]:
     return [d for d in defects() if not in_group(d, "data-quality")]
 
 
-def _groups(defect: str) -> set[str]:
-    concept = next(ontology().subjects(SKOS.notation, Literal(defect)))
-    return {str(ontology().value(g, SKOS.notation)) for g in ontology().objects(concept, SKOS.broader)}
+def _concept(defect: str) -> Node:
+    return next(ontology().subjects(SKOS.notation, Literal(defect)))
+
+
+def _group(defect: str) -> str:
+    return str(ontology().value(ontology().value(_concept(defect), SKOS.broader), SKOS.notation))
 
 
 def english(node: Node, predicate: Node) -> str | None:
@@ -89,17 +92,16 @@ def basis_text(sources: set[Node]) -> str:
 
 def catalogue_table() -> str:
     """The Markdown table of the governance defects, by group and id, each id linking its rule page."""
-    graph, vocabulary = shapes(), ontology()
+    graph = shapes()
     rows = []
     for defect in governance_defects():
-        concept = next(c for c in vocabulary.subjects(SKOS.notation, Literal(defect)))
+        concept = _concept(defect)
         detecting = list(graph.subjects(JG.detects, concept))
-        group = vocabulary.value(vocabulary.value(concept, SKOS.broader), SKOS.notation)
         severities = sorted({str(graph.value(s, SH.severity)).rsplit("#", 1)[-1] for s in detecting})
         sources = {b for s in detecting for b in graph.objects(s, RDFS.seeAlso)}
         seen = {b for s in detecting for b in graph.objects(s, JG.seenIn)}
         starts = sorted({str(period(graph, s).start or "") for s in detecting})
-        rows.append((str(group), defect, "/".join(severities), english(concept, SKOS.prefLabel) or "",
+        rows.append((_group(defect), defect, "/".join(severities), english(concept, SKOS.prefLabel) or "",
                      basis_text(sources), basis_text(seen), "/".join(starts)))
     lines = ["| id | group | severity | defect | basis | seen in | in force from |", "|---|---|---|---|---|---|---|"]
     lines += [f"| [`{defect}`](docs/defects/{defect}.md) | {group} | {severity} | {name} | {basis} | {seen} | {since} |"
@@ -111,9 +113,7 @@ def groups_table() -> str:
     """The catalogue in short: each group with its defects, each linking its rule page."""
     groups: dict[str, list[str]] = {}
     for defect in governance_defects():
-        concept = next(ontology().subjects(SKOS.notation, Literal(defect)))
-        group = str(ontology().value(ontology().value(concept, SKOS.broader), SKOS.notation))
-        groups.setdefault(group, []).append(f"[`{defect}`](docs/defects/{defect}.md)")
+        groups.setdefault(_group(defect), []).append(f"[`{defect}`](docs/defects/{defect}.md)")
     lines = ["| group | defects |", "|---|---|"]
     lines += [f"| [`{g}`](docs/defects/{g}.md) | {', '.join(ids)} |" for g, ids in sorted(groups.items())]
     return "\n".join(lines)
@@ -156,18 +156,19 @@ def generated(root: Path) -> dict[Path, str | None]:
     return files
 
 
-def stale(root: Path) -> list[Path]:
+def stale(root: Path, files: dict[Path, str | None] | None = None) -> list[Path]:
     """The generated files that differ from what the catalogue makes of them."""
-    return sorted(path for path, text in generated(root).items()
+    files = generated(root) if files is None else files
+    return sorted(path for path, text in files.items()
                   if (text is None) != (not path.exists())
                   or (text is not None and path.read_text(encoding="utf-8") != text))
 
 
 def write(root: Path) -> list[Path]:
-    changed = stale(root)
-    for path, text in generated(root).items():
-        if path not in changed:
-            continue
+    files = generated(root)
+    changed = stale(root, files)
+    for path in changed:
+        text = files[path]
         if text is None:
             path.unlink()
         else:
@@ -188,8 +189,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {root} is not a checkout of jeugdgov (no README.md)", file=sys.stderr)
         print("hint: run it in a git checkout, or pass --root PATH", file=sys.stderr)
         return 2
+    try:
+        files = generated(root)
+    except ValueError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     if args.check:
-        found = stale(root)
+        found = stale(root, files)
         for path in found:
             print(f"stale: {path.relative_to(root)}", file=sys.stderr)
         if found:
