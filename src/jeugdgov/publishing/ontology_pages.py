@@ -17,7 +17,7 @@ import logging
 from pathlib import Path
 
 from pyoxigraph import RdfFormat, parse, serialize
-from rdflib import RDFS, Graph, Literal
+from rdflib import OWL, RDF, RDFS, Graph, Literal
 
 from jeugdgov.errors import InputError
 from jeugdgov.resources import ontology_dir
@@ -54,12 +54,15 @@ def documentation(source: Path) -> str:
     finally:  # importing pyLODE sets the root logger to DEBUG (basicConfig in one of its modules)
         root.handlers[:] = handlers
         root.setLevel(level)
-    return OntPub(_one_label_each(Graph().parse(source)), sort_subjects=True).make_html() + "\n"
+    return OntPub(_as_pylode_reads_it(Graph().parse(source)), sort_subjects=True).make_html() + "\n"
 
 
-def _one_label_each(graph: Graph) -> Graph:
-    """The graph with each term's labels as one, "English (Dutch)": pyLODE would run the two
-    languages together into one heading."""
+def _as_pylode_reads_it(graph: Graph) -> Graph:
+    """The graph with one ontology and one label per term. pyLODE would take the version IRI,
+    typed owl:Ontology so that it is a defined term, for the ontology, and run a term's labels
+    in two languages together into one heading: they become one, "English (Dutch)"."""
+    for version in graph.objects(None, OWL.versionIRI):
+        graph.remove((version, RDF.type, OWL.Ontology))
     for subject in set(graph.subjects(RDFS.label)):
         labels = {label.language: str(label) for label in graph.objects(subject, RDFS.label)
                   if isinstance(label, Literal)}
