@@ -202,7 +202,7 @@ def test_sigterm_during_validate_stops_quietly(jeugdgov_command, tmp_path):
     assert process.returncode == 143, stderr
     assert stdout == ""
     assert "Traceback" not in stderr
-    assert stderr.strip().splitlines() == ["terminated: nothing was written (no report, no partial output)"]
+    assert stderr.strip().splitlines() == ["beëindigd: er is niets geschreven (geen rapport, geen halve uitvoer)"]
 
 
 def _children(pid: int) -> list[str]:

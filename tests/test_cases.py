@@ -124,3 +124,18 @@ def test_a_norm_not_yet_in_force_on_the_reference_date_is_no_violation():
     report = validate(REPORTS["lelystad-netwerk"])
     (regional,) = [f for f in report.findings if f.defect == "no-regional-arrangement"]
     assert regional.severity == "Info" and "required from 2026-01-01" in regional.message("en")
+
+
+def test_a_basis_is_the_norm_and_a_report_is_where_it_was_seen():
+    # A finding for another municipality must not read as a finding about Lelystad: a report
+    # section is a basis only for the norms without a general source (docs/norms.md).
+    report_only = {"dual-role", "advises-and-decides", "double-financing", "no-stake", "indirect-commissioning",
+                   "inactive-body"}
+    findings = [f for name in EXPECTED for f in validate(REPORTS[name]).findings]
+    for finding in findings:
+        reports = [b for b in finding.basis if "/id/source/" in b]
+        assert not reports or finding.defect in report_only, (finding.defect, finding.basis)
+        assert all("/id/source/" in s for s in finding.seen_in)
+    passed_on = next(f for f in findings if f.defect == "subsidy-passed-on")
+    assert passed_on.seen_in and all("lelystad" in s for s in passed_on.seen_in)
+    assert passed_on.as_dict()["seen_in"] == list(passed_on.seen_in)

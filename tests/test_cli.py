@@ -180,3 +180,35 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(monkeypatch):
 def test_store_check_options_need_in_store(option):
     result = jeugdgov("validate", "--endpoint", "http://127.0.0.1:9/sparql", *option)
     assert result.returncode == 2 and "--in-store" in result.stderr and "Traceback" not in result.stderr
+
+
+#: Commands with --lang, each run once so that it writes its message: what it says in each language.
+SPOKEN = {
+    "template": (["template", "--out", "{tmp}/t.xlsx"], "het sjabloon is geschreven naar", "wrote the template to"),
+    "convert": (["convert", DATA / "flevoland-handelingskader.ttl", "--to", "xlsx", "--out", "{tmp}/f.xlsx"],
+                "geschreven", "wrote"),
+    "viz": (["viz", DATA / "flevoland-handelingskader.ttl", "--kind", "roles", "--out", "{tmp}/r.svg"],
+            "geschreven (roles van flevoland-handelingskader)", "wrote"),
+    "error": (["validate", "{tmp}/missing.ttl"], "fout:", "error:"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(SPOKEN))
+def test_the_command_line_speaks_the_chosen_language(tmp_path, command):
+    arguments, dutch, english = SPOKEN[command]
+    filled = [str(a).replace("{tmp}", str(tmp_path)) for a in arguments]
+    def said(*options: str, env: dict[str, str | None] | None = None) -> str:
+        return " ".join(jeugdgov(*filled, *options, env=env).stderr.split())  # as wrapped to the terminal
+
+    in_dutch = said("--lang", "nl", env={"LANG": "C"})
+    assert dutch in in_dutch and english not in in_dutch, in_dutch
+    assert dutch in said(env={"LANG": "C"})
+    in_english = said("--lang", "en")
+    assert english in in_english and dutch not in in_english, in_english
+
+
+def test_a_hint_is_introduced_in_the_chosen_language(tmp_path):
+    refused = jeugdgov("validate", tmp_path / "missing.ttl", "--shapes", "nope", "--lang", "nl")
+    assert refused.returncode == 2 and "\n  tip: " in refused.stderr, refused.stderr
+    refused = jeugdgov("validate", tmp_path / "missing.ttl", "--shapes", "nope", "--lang", "en")
+    assert "\n  hint: " in refused.stderr, refused.stderr

@@ -114,7 +114,7 @@ def test_command_exits_honestly_on_damaged_files(tmp_path, damaged, engine):
     assert "Traceback" not in result.stderr
     assert result.returncode in (0, 1, 2), result.stderr
     if result.returncode == 2:
-        assert result.stderr.startswith("error:") and str(path) in result.stderr
+        assert result.stderr.startswith("fout:") and str(path) in result.stderr  # in Dutch, the default
     else:
         findings = json.loads(result.stdout)["findings"]
         assert bool(findings) == (result.returncode == 1)

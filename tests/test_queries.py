@@ -23,7 +23,9 @@ from jeugdgov.norms.rendering import write_table
 from jeugdgov.resources import JG, JGR, JGT, ontology
 from jeugdgov.sparql.library import NamedQuery, ParameterError, library, read_query, resolve, run, with_values
 from jeugdgov.sparql.store import memory_store
-from jeugdgov.validation.report import EVIDENCE_WORD, SEVERITY_WORD, as_turtle
+from jeugdgov.validation.evidence import EVIDENCE
+from jeugdgov.validation.report import as_turtle
+from jeugdgov.words import evidence_word, severity_word
 
 ID = "https://w3id.org/jeugdgov/id/"
 LEL = ID + "lelystad/"
@@ -472,6 +474,13 @@ def test_findings_per_defect_count_the_validation_report(report_file):
     assert {r["setup"] for r in found} == {"lelystad-cooperatie"}
     labels = {r["defect"]: r["defectLabel"] for r in found}
     assert labels["subsidy-passed-on"] == "subsidy passed on"
+    # how many rest on established facts, on facts to verify and on claims
+    by_evidence = {(f.defect, f.evidence): 0 for f in validate(setup).findings}
+    for finding in validate(setup).findings:
+        by_evidence[(finding.defect, finding.evidence)] += 1
+    assert {(r["defect"], e): int(r[e]) for r in found for e in EVIDENCE if int(r[e])} == by_evidence
+    assert {EVIDENCE[0], EVIDENCE[1]} <= {e for _d, e in by_evidence}, "both kinds occur in this setup"
+    assert all(r["severityLabel"] == severity_word(r["severity"], "en") for r in found)
 
 
 def test_findings_carry_messages_in_the_asked_language(report_file):
@@ -492,11 +501,11 @@ def test_findings_carry_evidence_severity_and_sources(report_file):
     for row in found:
         finding = expected[(row["defect"], row["focus"], row.get("value", row["focus"]))]
         assert (row["evidence"], row["severity"]) == (finding.evidence, finding.severity)
-        assert row["severityLabel"] == SEVERITY_WORD["en"][finding.severity]
+        assert row["severityLabel"] == severity_word(finding.severity, "en")
         assert row.get("sources", "") == " | ".join(sorted(sources[s] for s in finding.sources))
     in_dutch = rows(store, "findings", lang="nl")
-    assert {r["evidenceLabel"] for r in in_dutch} == {EVIDENCE_WORD["nl"][f.evidence] for f in expected.values()}
-    assert {r["severityLabel"] for r in in_dutch} == {SEVERITY_WORD["nl"][f.severity] for f in expected.values()}
+    assert {r["evidenceLabel"] for r in in_dutch} == {evidence_word(f.evidence, "nl") for f in expected.values()}
+    assert {r["severityLabel"] for r in in_dutch} == {severity_word(f.severity, "nl") for f in expected.values()}
     assert any(r.get("sources") for r in found)
 
 

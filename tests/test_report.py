@@ -76,6 +76,26 @@ def test_advises_and_decides_disappears_from_network_to_cooperative(reports):
     assert passed_on.before == () and {f.setup for f in passed_on.after} == {"lelystad-cooperatie"}
 
 
+def test_a_question_that_becomes_established_is_a_change():
+    from dataclasses import replace
+
+    from helpers import setup_from
+
+    from jeugdgov import validate
+    silent = "ex:a a jg:CollaborationAgreement ; jg:assignsTask jgt:care-delivery ."
+    before = validate(setup_from(silent), defects=["goals-not-measurable"])
+    after = validate(setup_from(silent + " ex:a jg:noValue jg:hasGoal ."), defects=["goals-not-measurable"])
+    after = replace(after, setup=replace(after.setup, name="later"))
+    (change,) = compare_reports(before, after).changes
+    assert change.status == "changes"
+    assert change.as_dict()["evidence_before"] == {"unrecorded": 1}
+    assert change.as_dict()["evidence_after"] == {"established": 1}
+    text = as_text(compare_reports(before, after), "nl")
+    assert "ander bewijs (1)" in text and "1 na te gaan → 1 vastgesteld" in text and "waarschuwing" in text
+    (same,) = compare_reports(after, after).changes
+    assert same.status == "persists"
+
+
 def test_the_recommended_zhz_model_resolves_indirect_commissioning(reports):
     comparison = compare_reports(reports["zhz-huidig"], reports["zhz-aanbevolen"])
     assert {c.defect: c.status for c in comparison.changes}["indirect-commissioning"] == "disappears"
@@ -260,3 +280,9 @@ def test_a_fact_names_its_subject_property_and_value_by_their_labels(reports):
     assert item.facts[0].subject == "Coöperatie JGT"
     assert item.facts[0].property == "bedrag (EUR)"
     assert item.facts[0].value == "12 500 euro", "a literal value is shown as it is"
+
+
+def test_the_report_shows_where_a_norm_was_seen_apart_from_its_basis(reports):
+    page = render([reports["lelystad-cooperatie"]], "en")
+    assert "Seen in:" in page and "Lelystad 2.2.1" in page
+    assert "artikel=4:41&amp;g=2021-06-30" in page or "artikel=4:41&g=2021-06-30" in page

@@ -247,6 +247,15 @@ def test_health_and_index(server):
     assert index["update"] is None and index["queries"] == "/queries"
 
 
+def test_the_page_for_people_is_dutch_unless_english_is_asked_for(server):
+    html_page = {"Accept": "text/html"}
+    dutch = get(f"{server}/", headers=html_page)[2].decode("utf-8")
+    assert '<html lang="nl">' in dutch and "Vaste vragen" in dutch and "Toon de tabel" in dutch
+    assert "Named queries" not in dutch and "Show the table" not in dutch
+    english = get(f"{server}/?lang=en", headers=html_page)[2].decode("utf-8")
+    assert '<html lang="en">' in english and "Named queries" in english and "Vaste vragen" not in english
+
+
 # ---- a writable, persistent store -----------------------------------------------------
 
 def test_writable_store_persists_updates(tmp_path):

@@ -184,7 +184,7 @@ def test_interrupted_synth_leaves_nothing(tmp_path):
     result = interrupt([str(command), "synth", "--decisions", "5000000", "--out", str(tmp_path)],
                        when=lambda pid: cpu_seconds(pid) > 2)
     assert result.returncode == 130
-    assert "interrupted" in result.stderr
+    assert "onderbroken" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -195,7 +195,7 @@ def test_interrupted_validation_writes_no_report(tmp_path):
     result = interrupt([str(command), "validate", str(tmp_path / "setups"), "--format", "json"], when=has_workers)
     assert result.returncode == 130
     assert result.stdout == ""
-    assert "interrupted: nothing was written" in result.stderr
+    assert "onderbroken: er is niets geschreven" in result.stderr
     assert "Traceback" not in result.stderr
 
 

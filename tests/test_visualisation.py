@@ -311,3 +311,33 @@ def test_defects_missing_from_a_given_numbering_are_numbered_after_it(setups, fi
     assert numbers["subsidy-passed-on"] == 4
     others = sorted(n for d, n in numbers.items() if d != "subsidy-passed-on")
     assert others == list(range(5, 5 + len(others))), "unique numbers after the given ones, none 0"
+
+
+def test_a_caption_leads_with_the_established_finding_and_names_the_others_by_label():
+    two = """
+        ex:a a jg:CollaborationAgreement ; rdfs:label "Overeenkomst A" ; jg:assignsTask jgt:care-delivery ;
+            jg:party ex:m , ex:p .
+        ex:b a jg:CollaborationAgreement ; rdfs:label "Overeenkomst B" ; jg:assignsTask jgt:care-delivery ;
+            jg:party ex:m , ex:p ; jg:noValue jg:hasGoal .
+        ex:m a jg:Municipality ; rdfs:label "Gemeente" . ex:p a jg:CareProvider ; rdfs:label "Aanbieder" .
+        ex:r a jg:RoleAssignment ; jg:agent ex:p ; jg:role jgr:contractor ; jg:task jgt:care-delivery ;
+            jg:inContextOf ex:a , ex:b .
+        """
+    setup = setup_from(two)
+    findings = [f for f in validate(setup, defects=["goals-not-measurable"]).findings]
+    assert sorted(f.evidence for f in findings) == ["established", "unrecorded"]
+    question_first = sorted(findings, key=lambda f: f.evidence != "unrecorded")
+    view = prepare(setup, "roles", lang="nl", findings=question_first)
+    (group,) = [g for g in view.groups if g.defect == "goals-not-measurable"]
+    caption = group.caption("nl")
+    assert caption.index("Overeenkomst B") < caption.index("Overeenkomst A")  # the established one leads
+    assert "(waarschuwing)" in caption and "na te gaan" not in caption
+    assert caption.endswith("(1): Overeenkomst A")  # by its label, not its id
+
+
+def test_the_interactive_page_names_no_file_it_does_not_ship(tmp_path):
+    out = tmp_path / "roles.html"
+    result = jeugdgov("viz", DATA / "flevoland-handelingskader.ttl", "--kind", "roles", "--out", out)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "vis.Network" in page and "node_modules" not in page

@@ -114,6 +114,58 @@ def test_cooperative_phase_filled_by_hand_gives_the_findings_of_the_trig(tmp_pat
     assert len([f for f in found["lelystad-cooperatie"] if f[-1] == "established"]) == 11
 
 
+def test_a_row_cites_a_users_own_report_section_and_another_is_a_partys_claim(tmp_path, trig_findings):
+    """The cooperative phase typed in, with the pass-through cited to a section of the user's own
+    report (sheet 'bronnen') and the members' account to the board resting on the board's word."""
+    rows = cooperative_rows()
+    rows["bronnen"] = [
+        {"id": "accountant-2019", "soort": "rapport", "naam (nl)": "Accountantsverslag JGT 2019"},
+        {"id": "accountant-2019-4", "soort": "rapportonderdeel", "deel van rapport": "accountant-2019",
+         "naam (nl)": "Accountantsverslag JGT 2019, 4"},
+    ]
+    _row(rows, "geldstromen", "doorbetaling-cooperatie")["bron"] = "accountant-2019-4"
+    _row(rows, "verantwoording", "verantwoording-leden-aan-directie")["bewering van"] = "directie-cooperatie"
+    book = filled_template(tmp_path / "lelystad.xlsx", rows)
+    (report,) = validate(book)
+    assert {(f.defect, f.focus, f.value) for f in report.findings} == {
+        (defect, focus, value) for defect, focus, value, _evidence in trig_findings["lelystad-cooperatie"]}
+    base = "https://w3id.org/jeugdgov/id/lelystad/"
+    passed_on = next(f for f in report.findings if f.defect == "subsidy-passed-on")
+    assert passed_on.evidence == "established" and passed_on.sources == (base + "accountant-2019-4",)
+    claimed = next(f for f in report.findings if f.defect == "money-vs-accountability"
+                   and f.focus == base + "verantwoording-leden-aan-directie")
+    assert claimed.evidence == "alleged" and "Directie coöperatie JGT" in claimed.message("nl")
+    others = {(f.defect, f.focus, f.value, f.evidence) for f in report.findings if f not in (passed_on, claimed)}
+    assert others == trig_findings["lelystad-cooperatie"] - {
+        (f.defect, f.focus, f.value, "established") for f in (passed_on, claimed)}
+
+
+def test_findings_name_their_row_and_questions_the_cell_to_fill_in(tmp_path):
+    rows = cooperative_rows()
+    del _row(rows, "afspraken", "samenwerkingsovereenkomst-2018")["geëvalueerd"]
+    (report,) = validate(filled_template(tmp_path / "lelystad.xlsx", rows))
+    question = next(f for f in report.findings if f.defect == "no-evaluation")
+    assert question.evidence == "unrecorded"
+    assert "blad 'afspraken', rij 3; vul in: blad 'afspraken', kolom 'geëvalueerd'" in question.message("nl")
+    assert "sheet 'afspraken', row 3; fill in: sheet 'afspraken', column 'geëvalueerd'" in question.message("en")
+    passed_on = next(f for f in report.findings if f.defect == "subsidy-passed-on")
+    assert "(blad 'geldstromen', rij 5)" in passed_on.message("nl")
+
+
+def test_a_cell_of_a_none_or_unknown_column_takes_nothing_else(tmp_path):
+    rows = cooperative_rows()
+    _row(rows, "afspraken", "samenwerkingsovereenkomst-2018")["geëvalueerd"] = "2019-05-01"
+    with pytest.raises(InputError, match=r"column 'geëvalueerd'.*only says none or unknown"):
+        load(filled_template(tmp_path / "lelystad.xlsx", rows))
+
+
+def test_a_source_neither_bundled_nor_on_the_sources_sheet_names_that_sheet(tmp_path):
+    rows = cooperative_rows()
+    _row(rows, "geldstromen", "doorbetaling-cooperatie")["bron"] = "accountant-2019-4"
+    with pytest.raises(InputError, match="add it to the sheet 'bronnen'"):
+        load(filled_template(tmp_path / "lelystad.xlsx", rows))
+
+
 @pytest.mark.slow  # three commands, one of them drawing
 def test_every_command_reads_a_workbook(tmp_path, capsys, monkeypatch):
     book = filled_template(tmp_path / "lelystad.xlsx", cooperative_rows())
@@ -148,6 +200,17 @@ def test_none_unknown_claims_and_sources_become_the_evidence_vocabulary(tmp_path
                        f"<{jg}status> <https://w3id.org/jeugdgov/status/signed> }}").askAnswer
 
 
+def test_unclear_disputed_and_signed_are_sayable_in_cells(tmp_path):
+    rows = cooperative_rows()
+    rows["afspraken"][1].update({"doorgeven toegestaan": "onduidelijk", "betwist door": "zorgorganisaties-leden",
+                                 "ondertekend door": "gm:gm0995"})
+    graph = load(filled_template(tmp_path / "lelystad.xlsx", rows))[0].graph
+    base, jg = "https://w3id.org/jeugdgov/id/lelystad/", "https://w3id.org/jeugdgov/def#"
+    assert graph.query(f"ASK {{ <{base}subsidiebeschikking-leden-2018> <{jg}unclearValue> <{jg}passOnPermitted> ;"
+                       f" <{jg}disputedBy> <{base}zorgorganisaties-leden> ;"
+                       f" <{jg}signedBy> <https://identifier.overheid.nl/tooi/id/gemeente/gm0995> }}").askAnswer
+
+
 # -- the bundled cases, converted and read back --------------------------------------------------
 
 @pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c in SLOW_CASES else c for c in CASES])
@@ -174,7 +237,7 @@ def test_csv_folder_round_trip(tmp_path, capsys, monkeypatch, trig_findings):
     folder = tmp_path / "lelystad"
     code, err = jeugdgov(capsys, monkeypatch, "convert", DATA / "lelystad.trig", "--to", "csv", "--out", folder)
     assert code == 0, err
-    assert "6 labels of periods are not kept" in err
+    assert "6 namen van perioden worden niet in het werkboek bewaard" in err
     assert (folder / "werkboek.csv").is_file() and (folder / "rollen.csv").is_file()
     assert evidence(validate(folder)) == trig_findings
     code, err = jeugdgov(capsys, monkeypatch, "convert", folder, "--to", "trig", "--out", tmp_path / "back.trig")
@@ -285,7 +348,7 @@ CELL_CASES = {
 
 def assert_refused_and_nothing_written(book: Path, tmp_path: Path, capsys, monkeypatch, expected: list[str]) -> None:
     out = tmp_path / "out.trig"
-    code, err = jeugdgov(capsys, monkeypatch, "convert", book, "--to", "trig", "--out", out)
+    code, err = jeugdgov(capsys, monkeypatch, "convert", book, "--to", "trig", "--out", out, "--lang", "en")
     assert code == 2, err
     message = " ".join(err.split())
     for fragment in expected:
@@ -303,6 +366,42 @@ def test_bad_cell_is_refused_with_sheet_row_column_and_fix(tmp_path, capsys, mon
     change(rows)
     book = filled_template(tmp_path / "bad.xlsx", rows)
     assert_refused_and_nothing_written(book, tmp_path, capsys, monkeypatch, expected)
+
+
+def test_every_bad_cell_is_reported_in_one_run(tmp_path, capsys, monkeypatch):
+    rows = cooperative_rows()
+    for change, _expected in CELL_CASES.values():
+        change(rows)
+    book = filled_template(tmp_path / "bad.xlsx", rows)
+    expected = ["cells need fixing", *(fragment for _change, fragments in CELL_CASES.values()
+                                       for fragment in fragments if fragment.startswith(("column", "'")))]
+    assert_refused_and_nothing_written(book, tmp_path, capsys, monkeypatch, expected)
+
+
+def test_bad_cells_are_reported_in_dutch_by_default(tmp_path, capsys, monkeypatch):
+    rows = cooperative_rows()
+    unknown_role(rows)
+    date_not_a_date(rows)
+    book = filled_template(tmp_path / "bad.xlsx", rows)
+    code, err = jeugdgov(capsys, monkeypatch, "validate", book)
+    said = " ".join(err.split())
+    assert code == 2 and said.startswith("fout:") and "2 cellen moeten worden verbeterd" in said, said
+    assert "blad 'rollen', rij 4, kolom 'rol' (D): 'besluitnemr' staat niet in de lijst van deze kolom" in said
+    assert "dichtstbij: besluitnemer" in said and "'juni 2019' is geen datum" in said and "tip:" in said
+    assert "closest" not in said and "is not" not in said
+
+
+def test_the_list_of_bad_cells_is_capped(tmp_path):
+    from jeugdgov.workbook.reading import MAX_PROBLEMS
+    rows = cooperative_rows()
+    rows["rollen"] += [{"id": f"rol-{n}", "partij": "college", "rol": "besluitnemr", "taak": "basishulp"}
+                       for n in range(MAX_PROBLEMS + 5)]
+    book = filled_template(tmp_path / "bad.xlsx", rows)
+    with pytest.raises(InputError) as refused:
+        load(book)
+    listed = refused.value.problem.splitlines()
+    assert "cells need fixing" in listed[0] and listed[-1].startswith("- and ") and listed[-1].endswith(" more")
+    assert len([line for line in listed if line.startswith("- sheet")]) == MAX_PROBLEMS
 
 
 def _edited(tmp_path: Path, edit) -> Path:
@@ -347,8 +446,19 @@ def test_data_quality_findings_name_the_sheet_and_row(tmp_path):
     assert missing and missing[0].focus.endswith("beschikking-cooperatie")
     assert missing[0].message("en").endswith("(sheet 'besluiten', row 3)")
     assert missing[0].message("nl").endswith("(blad 'besluiten', rij 3)")
+    # governance findings name their row too
     governance = [f for f in report.findings if f.defect != "required-property"]
-    assert all("(sheet" not in f.message("en") for f in governance)
+    assert governance and all("(sheet '" in f.message("en") and ", row " in f.message("en") for f in governance)
+
+
+def test_an_undefined_term_on_the_sheet_of_other_facts_is_reported_at_that_row(tmp_path):
+    rows = cooperative_rows()
+    rows["overige feiten"] = [{"onderwerp": "samenwerkingsovereenkomst-2018", "eigenschap": "jg:noValue",
+                               "waarde": "jg:hasGaol", "soort waarde": "verwijzing"}]
+    (report,) = validate(filled_template(tmp_path / "lelystad.xlsx", rows))
+    (undefined,) = [f for f in report.findings if f.defect == "undefined-term"]
+    assert (undefined.sheet, undefined.row) == ("overige feiten", 3)
+    assert undefined.message("nl").endswith("(blad 'overige feiten', rij 3)")
 
 
 def test_dates_typed_as_text_in_dutch_order_are_read(tmp_path):

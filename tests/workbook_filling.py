@@ -83,7 +83,8 @@ COOPERATIVE = {
         {"id": "samenwerkingsovereenkomst-2018", "soort": "samenwerkingsovereenkomst",
          "partijen": "gm:gm0995; zorgorganisaties-leden; zorgorganisaties-overig",
          "taken": "besluit over toegang tot jeugdhulp; verlenen van jeugdhulp", "doelen": "doelen-2018",
-         "stelt orgaan in": "bestuurlijk-overleg", **NO_BUDGET},
+         # L 2.4: the agreed evaluation did not take place.
+         "stelt orgaan in": "bestuurlijk-overleg", "geëvalueerd": "geen", **NO_BUDGET},
         # L 2.2.6 note 2: no basis for passing the subsidy on (reading: the decisions do not permit it).
         {"id": "subsidiebeschikking-leden-2018", "soort": "subsidiebeschikking",
          "partijen": "gm:gm0995; zorgorganisaties-leden", "doorgeven toegestaan": "nee", **NO_BUDGET},
@@ -116,11 +117,6 @@ COOPERATIVE = {
     "lidmaatschappen": [
         {"id": "lidmaatschap-leden", "soort": "lidmaatschap coöperatie", "lid": "zorgorganisaties-leden",
          "organisatie": "jgt-cooperatie"},
-    ],
-    # L 2.4: the agreed evaluation did not take place; no sheet has a column for "nothing evaluates it".
-    "overige feiten": [
-        {"inrichting": "lelystad-cooperatie", "onderwerp": "samenwerkingsovereenkomst-2018",
-         "eigenschap": "jg:noValue", "waarde": "jg:evaluates", "soort waarde": "verwijzing"},
     ],
 }
 DATE_HEADERS = ("begin", "einde", "datum")

@@ -26,6 +26,7 @@ from rich.progress import Progress
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, Limits
+from jeugdgov.messages import DROPPED, language_of, say
 from jeugdgov.setups import load
 from jeugdgov.sparql.protocol import Credentials
 from jeugdgov.sparql.store import LoadInterrupted, open_read_only
@@ -206,7 +207,7 @@ def validate_command(
             source, _split_ids(shapes), engine=engine.value, fallback=fallback,
             setups=setup, limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
             graph_store=graph_store, shared=shared_graph or (), with_shacl_report=turtle, progress=step,
-            note=lambda text: stderr.print(f"note: {text}", highlight=False), as_of=reference,
+            note=lambda text: stderr.print(say("note", lang.value, text=text), highlight=False), as_of=reference,
             credentials=_credentials(user), check=check, check_setup=check_setup, fetch=fetch,
             shapes_files=shapes_file or ())
     if statuses:
@@ -379,7 +380,7 @@ def viz_command(
     chosen = select_one(load(path), setup, "draw")
     write(chosen, kind.value, out, lang=lang.value, period=period, at=on_date.date() if on_date else None,
           highlight=not no_findings, aggregate=not all_actors)
-    stderr.print(f"wrote {out} ({kind.value} of {chosen.name})", highlight=False)
+    stderr.print(say("wrote_picture", lang.value, out=out, kind=kind.value, setup=chosen.name), highlight=False)
 
 
 @app.command("report")
@@ -429,7 +430,7 @@ def report_command(
             table = score_setups([r.setup for r in chronological(reports)], framework, as_of=reference)
         step("drawing")
         write(reports, out, lang=lang.value, norms=table)
-    stderr.print(f"wrote {out} ({len(reports)} setups)", highlight=False)
+    stderr.print(say("wrote_report", lang.value, out=out, count=len(reports)), highlight=False)
 
 
 class CompareFormat(str, Enum):
@@ -633,12 +634,12 @@ def template_command(
         from jeugdgov.norms.catalogue import write_framework
 
         write_framework(out, lang.value)
-        stderr.print(f"wrote the catalogue's norm framework to {out}", highlight=False)
+        stderr.print(say("wrote_framework", lang.value, out=out), highlight=False)
         return
     from jeugdgov.workbook import write_template
 
     write_template(out, lang.value)
-    stderr.print(f"wrote the template to {out}", highlight=False)
+    stderr.print(say("wrote_template", lang.value, out=out), highlight=False)
 
 
 @app.command("convert")
@@ -684,8 +685,9 @@ def convert_command(
         contents = contents_from(dataset, lang.value)
         write_workbook(contents, out, lang.value)
         for what, count in contents.dropped.items():
-            stderr.print(f"note: {count} {what} are not kept in the workbook", highlight=False)
-    stderr.print(f"wrote {out}", highlight=False)
+            words = DROPPED.get(what, {}).get(lang.value, what)
+            stderr.print(say("not_kept", lang.value, count=count, what=words), highlight=False)
+    stderr.print(say("wrote", lang.value, out=out), highlight=False)
 
 
 @app.command("load")
@@ -855,14 +857,16 @@ def _terminate(_signal: int, _frame: object) -> None:
 def main() -> None:
     """Entry point: run the app, turning bad input into a message and exit code 2."""
     previous = signal.signal(signal.SIGTERM, _terminate)
+    lang = language_of(sys.argv[1:])
     try:
         app()
     except Terminated:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the exit
-        stderr.print("terminated: nothing was written (no report, no partial output)", highlight=False)
+        stderr.print(say("terminated", lang), highlight=False)
         sys.exit(128 + signal.SIGTERM)
     except InputError as error:
-        stderr.print(f"[bold red]error:[/bold red] {error}", highlight=False, soft_wrap=True)
+        stderr.print(f"[bold red]{say('error', lang)}:[/bold red] {error.text(say('hint', lang), lang)}",
+                     highlight=False, soft_wrap=True)
         # What a failed write left behind (openpyxl's half-written temporary sheets) fails once
         # more when collected at exit; the message above already said what happened.
         sys.unraisablehook = lambda _unraisable: None
@@ -871,11 +875,11 @@ def main() -> None:
         stderr.print(interrupt.state, highlight=False)
         sys.exit(interrupt.exit_code)
     except KeyboardInterrupt:
-        stderr.print("interrupted: nothing was written", highlight=False)
+        stderr.print(say("interrupted", lang), highlight=False)
         sys.exit(130)
     except SystemExit as done:
         if done.code == 130:  # typer turns Ctrl-C into exit code 130, silently
-            stderr.print("interrupted: nothing was written (no report, no partial output)", highlight=False)
+            stderr.print(say("interrupted", lang), highlight=False)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -14,14 +14,22 @@ class InputError(Exception):
     file: Path | str | None = None
     line: int | None = None
     hint: str | None = None
+    #: The problem and hint in other languages (``problem`` and ``hint`` are English), by language.
+    said: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, hint_word: str = "hint", lang: str = "en") -> str:
+        """The message in a language it is said in (else English), its hint introduced by
+        ``hint_word`` (the word in the reader's language)."""
+        problem, hint = self.said.get(lang, (self.problem, self.hint))
         where = ""
         if self.file is not None:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
-        text = f"{where}{self.problem}"
-        if self.hint:
-            text += f"\n  hint: {self.hint}"
+        text = f"{where}{problem}"
+        if hint:
+            text += f"\n  {hint_word}: {hint}"
         return text
 
 

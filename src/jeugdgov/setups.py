@@ -233,12 +233,12 @@ def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
             _parse_lines(path, dataset)
         else:
             dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
-    except SyntaxError as err:
-        raise InputError(f"syntax error: {err.args[0] if err.args else err}", file=path, line=err.lineno,
-                         hint="fix the statement on this line") from None
-    except BadSyntax as err:
+    except BadSyntax as err:  # first: rdflib's Turtle error is a SyntaxError without its line
         raise InputError(f"syntax error: {err._why}", file=path, line=err.lines + 1,
                          hint="fix the statement on or just before this line") from None
+    except SyntaxError as err:  # pyoxigraph's
+        raise InputError(f"syntax error: {err.args[0] if err.args else err}", file=path, line=err.lineno,
+                         hint="fix the statement on this line") from None
     except json.JSONDecodeError as err:
         raise InputError(f"invalid JSON: {err.msg}", file=path, line=err.lineno) from None
     except MemoryError:

@@ -34,6 +34,7 @@ from jeugdgov.validation.fast.translate import translate
 from jeugdgov.validation.findings import Finding, Report, findings_from
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
 from jeugdgov.validation.reference_date import dated, default_as_of
+from jeugdgov.words import evidence_word
 
 MET, PARTLY, NOT_MET, NOT_ASSESSABLE = "met", "partly-met", "not-met", "not-assessable"
 #: The scores, best first.
@@ -71,9 +72,7 @@ class Score:
         if self.assessed is not None:
             meeting = self.assessed - len({f.focus for f in self.findings})
             parts.append(f"{meeting} van {self.assessed} voldoen" if nl else f"{meeting} of {self.assessed} meet it")
-        words = {ESTABLISHED: ("vastgesteld", "established"), UNRECORDED: ("niet vastgelegd", "unrecorded"),
-                 ALLEGED: ("bewering", "alleged")}
-        parts += [f"{n} {words[e][0 if nl else 1]}" for e, n in counts.items() if n]
+        parts += [f"{n} {evidence_word(e, lang)}" for e, n in counts.items() if n]
         if self.norm.pattern == "defect" and not self.findings:
             parts.append(f"geen bevinding '{self.norm.defect}'" if nl else f"no '{self.norm.defect}' finding")
         return "; ".join(parts) or ("geen bevinding" if nl else "no finding")

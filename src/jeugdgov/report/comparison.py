@@ -2,9 +2,11 @@
 
 Phases of one case (Lelystad: network, cooperative, JEL BV) rest on different facts and
 nodes, so the same defect in two phases is rarely the same focus node. The comparison is
-therefore by defect id: a defect *persists* when both setups have it, *appears* when only the
-later one has it and *disappears* when only the earlier one has it; each change keeps the
-findings of both sides, so their messages and parties can be read next to each other.
+therefore by defect id: a defect *persists* when both setups have it, *changes* when both have
+it but on other evidence (a question to verify became established, a claim was confirmed),
+*appears* when only the later one has it and *disappears* when only the earlier one has it;
+each change keeps the findings of both sides, so their messages and parties can be read next
+to each other.
 ``jeugdgov compare`` prints a comparison and ``jeugdgov report`` shows one per pair of
 consecutive phases.
 """
@@ -25,12 +27,14 @@ from jeugdgov.analysis.projection import Period, setup_period
 from jeugdgov.formulas import neutralised
 from jeugdgov.resources import JG
 from jeugdgov.setups import Setup
-from jeugdgov.validation.findings import Finding, Report
+from jeugdgov.validation.findings import EVIDENCE, Finding, Report
+from jeugdgov.words import evidence_word, severity_word
 
-#: The three kinds of change, in the order they are listed.
-STATUSES = ("appears", "persists", "disappears")
+#: The kinds of change, in the order they are listed.
+STATUSES = ("appears", "changes", "persists", "disappears")
 STATUS_LABELS = {
     "appears": {"nl": "nieuw", "en": "appears"},
+    "changes": {"nl": "ander bewijs", "en": "evidence changes"},
     "persists": {"nl": "blijft", "en": "persists"},
     "disappears": {"nl": "verdwenen", "en": "disappears"},
 }
@@ -54,6 +58,8 @@ class Change:
             "severity": self.severity,
             "before": len(self.before),
             "after": len(self.after),
+            "evidence_before": evidence_counts(self.before),
+            "evidence_after": evidence_counts(self.after),
             "messages_before": [f.message(lang) for f in self.before],
             "messages_after": [f.message(lang) for f in self.after],
         }
@@ -86,6 +92,8 @@ def compare_reports(before: Report, after: Report) -> Comparison:
     for defect in sorted(earlier.keys() | later.keys()):
         status = "persists" if defect in earlier and defect in later else "appears" if defect in later \
             else "disappears"
+        if status == "persists" and evidence_counts(earlier[defect]) != evidence_counts(later[defect]):
+            status = "changes"
         found = [*earlier.get(defect, ()), *later.get(defect, ())]
         severity = max((f.severity for f in found), key=lambda s: _SEVERITY_RANK.get(s, 0))
         changes.append(Change(defect, status, severity, tuple(earlier.get(defect, ())),
@@ -148,8 +156,8 @@ def as_text(comparison: Comparison, lang: str = "en") -> str:
         changes = comparison.with_status(status)
         lines.append(f"\n{STATUS_LABELS[status][lang]} ({len(changes)})")
         for change in changes:
-            counts = f"{len(change.before)} → {len(change.after)}"
-            lines.append(f"  {change.defect:30} {change.severity:10} {counts}")
+            counts = f"{_in_words(change.before, lang)} → {_in_words(change.after, lang)}"
+            lines.append(f"  {change.defect:30} {severity_word(change.severity, lang):12} {counts}")
             shown = change.after or change.before
             lines.append(f"      {shown[0].message(lang)}")
     return "\n".join(lines) + "\n"
@@ -171,6 +179,15 @@ def as_csv(comparison: Comparison, lang: str = "en") -> str:
             comparison.before.name, comparison.after.name, change.defect, change.status, change.severity,
             len(change.before), len(change.after), shown[0].message(lang))])
     return buffer.getvalue()
+
+
+def evidence_counts(findings: Sequence[Finding]) -> dict[str, int]:
+    """How many of the findings rest on each evidence status (those with none left out)."""
+    return {e: n for e in EVIDENCE if (n := sum(1 for f in findings if f.evidence == e))}
+
+
+def _in_words(findings: Sequence[Finding], lang: str) -> str:
+    return ", ".join(f"{n} {evidence_word(e, lang)}" for e, n in evidence_counts(findings).items()) or "0"
 
 
 def _by_defect(findings: Sequence[Finding]) -> dict[str, list[Finding]]:

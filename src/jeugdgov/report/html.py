@@ -23,6 +23,7 @@ from jeugdgov.validation.catalogue import defect_label
 from jeugdgov.validation.findings import EVIDENCE, Report
 from jeugdgov.viz.static import atomic_write
 from jeugdgov.viz.views import SEVERITY_COLOURS, SEVERITY_LABELS, finding_numbers
+from jeugdgov.words import evidence_word
 
 #: The words of the page, in each language.
 TEXT = {
@@ -44,7 +45,6 @@ TEXT = {
         "phases_intro": "Per gebrek: nieuw in de latere fase, blijft, of verdwenen.",
         "from_to": "Van {a} naar {b}", "defect": "Gebrek", "change": "Verandering", "before": "eerder",
         "after": "later", "question": "Vast te leggen",
-        "established": "vastgesteld", "unrecorded": "niet vastgelegd", "alleged_status": "bewering",
         "norm_table": "Normentabel", "norm": "Norm", "see_findings": "Zie de bevindingen bij dit gebrek",
         "norm_intro": "Per norm en inrichting: voldaan, deels voldaan (sommige knopen voldoen, andere niet; of "
                       "alleen beweringen), niet voldaan, of niet te beoordelen (een feit ontbreekt, of er is niets "
@@ -70,7 +70,6 @@ TEXT = {
         "phases_intro": "Per defect: new in the later phase, persists, or gone.",
         "from_to": "From {a} to {b}", "defect": "Defect", "change": "Change", "before": "before",
         "after": "after", "question": "To record",
-        "established": "established", "unrecorded": "unrecorded", "alleged_status": "claim",
         "norm_table": "Norm table", "norm": "Norm", "see_findings": "See the findings of this defect",
         "norm_intro": "Per norm and setup: met, partly met (some nodes meet it, others do not; or only claims), "
                       "not met, or not assessable (a fact is missing, or there is nothing to assess). Each cell "
@@ -78,7 +77,6 @@ TEXT = {
         "generated": "Made with jeugdgov. Findings are numbered per setup; the pictures use the same numbers.",
     },
 }
-_EVIDENCE_WORD = {"established": "established", "unrecorded": "unrecorded", "alleged": "alleged_status"}
 
 
 def render(reports: Sequence[Report], lang: str = "nl", norms: NormTable | None = None) -> str:
@@ -95,7 +93,7 @@ def render(reports: Sequence[Report], lang: str = "nl", norms: NormTable | None 
         pictures={name: [(p.title, Markup(p.svg)) for p in found] for name, found in drawn.items()},
         severity_words={s: SEVERITY_LABELS[s][lang] for s in SEVERITY_LABELS},
         severity_colours=SEVERITY_COLOURS,
-        evidence=EVIDENCE, evidence_words={e: TEXT[lang][_EVIDENCE_WORD[e]] for e in EVIDENCE},
+        evidence=EVIDENCE, evidence_words={e: evidence_word(e, lang) for e in EVIDENCE},
         statuses=STATUSES, status_words={s: STATUS_LABELS[s][lang] for s in STATUSES},
         defect_name=lambda defect: defect_label(defect, lang),
         norms=norms, score_words={s: SCORE_LABELS[s][lang] for s in SCORE_LABELS},

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qs
 
+from jeugdgov.resources import LANGUAGES
 from jeugdgov.server import guard, page, vocabulary
 from jeugdgov.server.executor import Answer, Job, PoolBusy, QueryTimeout
 from jeugdgov.sparql.library import NamedQuery, ParameterError, with_values
@@ -166,7 +167,8 @@ class EndpointApp:
         if path in ("/", ""):
             if _wants_html(request.headers.get("Accept")):
                 return Answer(200, "text/html; charset=utf-8",
-                              page.index_page(settings.queries, settings.writable, settings.notes)), {}
+                              page.index_page(settings.queries, settings.writable, settings.notes,
+                                              _page_language(request.query_string))), {}
             return _json(200, self._index()), {}
         if path.startswith("/static/"):
             return page.static(path.removeprefix("/static/")), {}
@@ -493,3 +495,9 @@ def _negotiate(accept: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if media in GRAPH_MEDIA:
             graphs.append(GRAPH_MEDIA[media])
     return tuple(dict.fromkeys(solutions)), tuple(dict.fromkeys(graphs))
+
+
+def _page_language(query_string: str) -> str:
+    """The language the page is asked in (``?lang=en``): Dutch unless English is asked for."""
+    asked = parse_qs(query_string).get("lang", ["nl"])[-1]
+    return asked if asked in LANGUAGES else "nl"

@@ -24,6 +24,38 @@ INPUT_TYPES = {
     "xsd:string": 'type="text"',
     "iri": 'type="text" spellcheck="false"',
 }
+#: The page's own words, in Dutch (the default) and English (``/?lang=en``).
+TEXT = {
+    "nl": {
+        "read-only": "alleen lezen", "read-write": "lezen en schrijven",
+        "intro": "Inrichtingen van de jeugdzorg van Nederlandse gemeenten, als kennisgraaf ({mode}). Stel vragen "
+                 "in SPARQL aan <code>/query</code> (SPARQL 1.1 Protocol), of gebruik hieronder een vaste vraag: "
+                 "vul het formulier in om de tabel te zien, of kopieer de CSV-link naar Power BI "
+                 "(<em>Gegevens ophalen → Web</em>) of Excel (<em>Gegevens → Van het web</em>; de "
+                 "<code>.xlsx</code>-link houdt getallen en datums getypeerd). De lijst als JSON: "
+                 '<a href="/queries">/queries</a>; gezondheid: <a href="/health">/health</a>. '
+                 '<a href="/?lang=en">English</a>',
+        "named": "Vaste vragen", "editor": "SPARQL-editor",
+        "editor_intro": "Vragen lopen tegen <code>/query</code>, met de vereniging van alle grafen als standaardgraaf. "
+                        'Editor: <a href="/static/yasgui/LICENSE.txt">YASGUI</a> (MIT-licentie), geleverd door '
+                        "dit endpoint.",
+        "show": "Toon de tabel", "csv_excel": "CSV voor Excel", "optional": "optioneel",
+    },
+    "en": {
+        "read-only": "read-only", "read-write": "read-write",
+        "intro": "Governance setups of youth care in Dutch municipalities, as a knowledge graph ({mode}). Ask it "
+                 "in SPARQL at <code>/query</code> (SPARQL 1.1 Protocol), or use a named query below: fill in its "
+                 "form to see the table, or copy its CSV link into Power BI (<em>Get data → Web</em>) or Excel "
+                 "(<em>Data → From Web</em>; the <code>.xlsx</code> link keeps numbers and dates typed). The list "
+                 'as JSON: <a href="/queries">/queries</a>; health: <a href="/health">/health</a>. '
+                 '<a href="/?lang=nl">Nederlands</a>',
+        "named": "Named queries", "editor": "SPARQL editor",
+        "editor_intro": "Queries run against <code>/query</code> with the union of all graphs as the default graph. "
+                        'Editor: <a href="/static/yasgui/LICENSE.txt">YASGUI</a> (MIT licence), served from this '
+                        "endpoint.",
+        "show": "Show the table", "csv_excel": "CSV for Excel", "optional": "optional",
+    },
+}
 STATIC_FILES = frozenset({"page.js", "page.css", "yasgui/yasgui.min.js", "yasgui/yasgui.min.css",
                           "yasgui/LICENSE.txt", "yasgui/yasgui.min.js.LICENSE.txt"})
 
@@ -39,12 +71,14 @@ def static(name: str) -> Answer:
     return Answer(200, media, body, (("Cache-Control", "max-age=3600"),))
 
 
-def index_page(queries: Mapping[str, NamedQuery], writable: bool, notes: Mapping[str, str]) -> bytes:
-    """The HTML page at ``/``."""
-    mode = "read-write" if writable else "read-only"
-    sections = "\n".join(_query_section(query, notes.get(query.name)) for query in queries.values())
+def index_page(queries: Mapping[str, NamedQuery], writable: bool, notes: Mapping[str, str],
+               lang: str = "nl") -> bytes:
+    """The HTML page at ``/``, in Dutch or English."""
+    words = TEXT.get(lang, TEXT["nl"])
+    mode = words["read-write" if writable else "read-only"]
+    sections = "\n".join(_query_section(query, notes.get(query.name), lang) for query in queries.values())
     text = f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang if lang in TEXT else "nl"}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -56,21 +90,16 @@ def index_page(queries: Mapping[str, NamedQuery], writable: bool, notes: Mapping
 <body>
 <header>
 <h1>jeugdgov SPARQL endpoint</h1>
-<p>Governance setups of youth care in Dutch municipalities, as a knowledge graph ({mode}).
-Ask it in SPARQL at <code>/query</code> (SPARQL 1.1 Protocol), or use a named query below: fill in its
-form to see the table, or copy its CSV link into Power BI (<em>Get data → Web</em>) or Excel
-(<em>Data → From Web</em>; the <code>.xlsx</code> link keeps numbers and dates typed).
-The list as JSON: <a href="/queries">/queries</a>; health: <a href="/health">/health</a>.</p>
+<p>{words["intro"].format(mode=mode)}</p>
 </header>
 <main>
 <section id="named">
-<h2>Named queries</h2>
+<h2>{words["named"]}</h2>
 {sections}
 </section>
 <section id="editor">
-<h2>SPARQL editor</h2>
-<p>Queries run against <code>/query</code> with the union of all graphs as the default graph.
-Editor: <a href="/static/yasgui/LICENSE.txt">YASGUI</a> (MIT licence), served from this endpoint.</p>
+<h2>{words["editor"]}</h2>
+<p>{words["editor_intro"]}</p>
 <div id="yasgui"></div>
 </section>
 </main>
@@ -82,31 +111,33 @@ Editor: <a href="/static/yasgui/LICENSE.txt">YASGUI</a> (MIT licence), served fr
     return text.encode("utf-8")
 
 
-def _query_section(query: NamedQuery, note: str | None) -> str:
+def _query_section(query: NamedQuery, note: str | None, lang: str) -> str:
     name = html.escape(query.name)
-    fields = "\n".join(_field(query.name, parameter) for parameter in query.parameters)
+    words = TEXT.get(lang, TEXT["nl"])
+    other = next(language for language in LANGUAGES if language != lang)
+    fields = "\n".join(_field(query.name, parameter, lang) for parameter in query.parameters)
     links = " · ".join(f'<a class="format" href="/queries/{name}.{ext}">{label}</a>' for ext, label in (
-        ("csv", "CSV"), ("csv?bom=1", "CSV for Excel"), ("xlsx", "Excel"), ("tsv", "TSV"), ("json", "JSON"),
+        ("csv", "CSV"), ("csv?bom=1", words["csv_excel"]), ("xlsx", "Excel"), ("tsv", "TSV"), ("json", "JSON"),
         ("rq", "SPARQL")))
     warning = f'<p class="note">{html.escape(note)}</p>' if note else ""
     return f"""<details class="query" id="q-{name}">
-<summary><strong>{html.escape(query.title("en"))}</strong> <code>{name}</code></summary>
-<p>{html.escape(query.descriptions.get("en", ""))}</p>
-<p lang="nl"><em>{html.escape(query.title("nl"))}.</em> {html.escape(query.descriptions.get("nl", ""))}</p>
+<summary><strong>{html.escape(query.title(lang))}</strong> <code>{name}</code></summary>
+<p>{html.escape(query.descriptions.get(lang, ""))}</p>
+<p lang="{other}"><em>{html.escape(query.title(other))}.</em> {html.escape(query.descriptions.get(other, ""))}</p>
 {warning}
 <form class="named" data-name="{name}" action="/queries/{name}.csv" method="get">
 {fields}
-<button type="submit">Show the table</button> <span class="links">{links}</span>
+<button type="submit">{words["show"]}</button> <span class="links">{links}</span>
 <span class="csv-url"></span>
 </form>
 <div class="result" aria-live="polite"></div>
 </details>"""
 
 
-def _field(query_name: str, parameter: Parameter) -> str:
+def _field(query_name: str, parameter: Parameter, lang: str) -> str:
     identifier = html.escape(f"{query_name}--{parameter.name}")
     name = html.escape(parameter.name)
-    description = html.escape(parameter.descriptions.get("en", ""))
+    description = html.escape(parameter.descriptions.get(lang) or parameter.descriptions.get("en", ""))
     required = " required" if parameter.required else ""
     default = parameter.default or ""
     if parameter.name == "lang":
@@ -119,6 +150,7 @@ def _field(query_name: str, parameter: Parameter) -> str:
     else:
         control = (f'<input id="{identifier}" name="{name}" {INPUT_TYPES[parameter.type]} '
                    f'placeholder="{html.escape(default)}"{required}>')
-    kind = html.escape(parameter.type + ("" if parameter.required else ", optional"))
+    optional = TEXT.get(lang, TEXT["nl"])["optional"]
+    kind = html.escape(parameter.type + ("" if parameter.required else f", {optional}"))
     return (f'<label for="{identifier}"><code>{name}</code> <small>({kind})</small> {description}</label> '
             f"{control}<br>")

@@ -1,8 +1,9 @@
-"""Data-quality findings on a setup read from a workbook name the sheet and row they came from.
+"""Findings on a setup read from a workbook name the sheet and row they came from.
 
 A person fixes a workbook, not a graph: "required property missing on <…/mandaat-3>" helps
 only once it also says "(sheet 'mandaten', row 5)". The reader records where each node was
-first described (:class:`jeugdgov.workbook.Origin`); this adds it to the messages.
+first described (:class:`jeugdgov.workbook.Origin`); this adds it to the messages, and to a
+question (a finding to verify) the column to fill in instead of the RDF term to record.
 """
 
 from __future__ import annotations
@@ -12,42 +13,63 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from rdflib import SKOS, URIRef
+from rdflib import URIRef
 
-from jeugdgov.resources import JGD, ontology
+from jeugdgov.resources import shapes
 from jeugdgov.setups import Setup
+from jeugdgov.validation.evidence import UNRECORDED, evidence_rule
 from jeugdgov.validation.findings import Finding, Findings, Report
 from jeugdgov.workbook import Origin, is_workbook, read_workbook
+from jeugdgov.workbook.mapping import mapping
 
-
-@cache
-def data_quality_defects() -> frozenset[str]:
-    """The catalogue ids of the data-quality defects (those under jgd:data-quality)."""
-    group = URIRef(JGD["data-quality"])
-    graph = ontology()
-    return frozenset(str(graph.value(concept, SKOS.notation)) for concept in graph.subjects(SKOS.inScheme, URIRef(JGD))
-                     if group in graph.transitive_objects(concept, SKOS.broader) and concept != group)
+#: What a question on a workbook's setup adds: the cells that answer it.
+FILL_IN = {"nl": "vul in: {cells}", "en": "fill in: {cells}"}
+CELL = {"nl": "blad '{sheet}', kolom '{column}'", "en": "sheet '{sheet}', column '{column}'"}
 
 
 def point_back(reports: Iterable[Report]) -> None:
-    """Give findings on nodes a workbook row describes that sheet and row, and add "(sheet X,
-    row N)" to the messages of the data-quality findings among them."""
+    """Give findings on nodes a workbook row describes that sheet and row, also in their
+    messages ("(sheet X, row N)"), and to a question the sheet and column that answer it."""
     for report in reports:
         origins = _origins(report.setup)
         if not origins:
             continue
-        report.findings = Findings(_pointed(finding, origins.get(finding.focus)) for finding in report.findings)
+        report.findings = Findings(_pointed(finding, _origin(finding, origins)) for finding in report.findings)
+
+
+def _origin(finding: Finding, origins: dict[str, Origin]) -> Origin | None:
+    """The row a finding comes from: that of its focus node, but for a term the ontology lacks,
+    the row of the sheet of other facts that used it."""
+    if finding.defect == "undefined-term" and finding.value in origins:
+        return origins[finding.value]
+    return origins.get(finding.focus)
 
 
 def _pointed(finding: Finding, origin: Origin | None) -> Finding:
     if origin is None:
         return finding
-    if finding.defect in data_quality_defects():
-        for lang in list(finding.messages):
-            where = origin.describe(lang)
-            if where not in finding.messages[lang]:
-                finding.messages[lang] = f"{finding.messages[lang]} ({where})"
+    for lang in list(finding.messages):
+        where = origin.describe(lang)
+        if finding.evidence == UNRECORDED and (cells := _cells_to_fill(finding, origin, lang)):
+            where += "; " + FILL_IN[lang].format(cells=cells)
+        if where not in finding.messages[lang]:
+            finding.messages[lang] = f"{finding.messages[lang]} ({where})"
     return replace(finding, sheet=origin.sheet, row=origin.row)
+
+
+def _cells_to_fill(finding: Finding, origin: Origin, lang: str) -> str:
+    """The columns holding what the finding's rule reads the absence of: on the focus node's
+    sheet first, else wherever a column holds it (the subsidy decision of a pass-through)."""
+    wb_mapping = mapping()
+    own = next((s for s in wb_mapping.sheets if origin.sheet in s.name.values()), None)
+    # the workbook's own language names its sheets and columns
+    book = next((language for language, name in own.name.items() if name == origin.sheet), lang) if own else lang
+    cells = []
+    for term, _inverse in evidence_rule(URIRef(finding.shape), shapes()).absences:
+        holding = [(s, c) for s in wb_mapping.sheets for c in s.columns if c.property == term]
+        holding = [(s, c) for s, c in holding if s is own] or holding
+        cells += [CELL[lang].format(sheet=s.title(book), column=c.title(book)) for s, c in holding[:1]]
+    return "; ".join(dict.fromkeys(cells))
 
 
 def _origins(setup: Setup) -> dict[str, Origin]:

@@ -17,21 +17,14 @@ from rich.text import Text
 from jeugdgov.resources import JG
 from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.validation.findings import Finding, Report
+from jeugdgov.words import evidence_word, severity_word
 
 SEVERITY_STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
-SEVERITY_WORD = {
-    "nl": {"Violation": "Overtreding", "Warning": "Waarschuwing", "Info": "Info"},
-    "en": {"Violation": "Violation", "Warning": "Warning", "Info": "Info"},
-}
 HEADINGS = {
     "nl": ("Ernst", "Gebrek", "Bevinding", "voldoet: geen gebreken gevonden",
            "{n} bevinding(en)", "Bewijs", "peildatum"),
     "en": ("Severity", "Defect", "Finding", "conforms: no defects found",
            "{n} finding(s)", "Evidence", "as of"),
-}
-EVIDENCE_WORD = {
-    "nl": {"established": "vastgesteld", "unrecorded": "na te gaan", "alleged": "bewering"},
-    "en": {"established": "established", "unrecorded": "to verify", "alleged": "alleged"},
 }
 EVIDENCE_STYLE = {"established": "bold", "unrecorded": "magenta", "alleged": "italic"}
 
@@ -147,8 +140,8 @@ def print_text(reports: Sequence[Report], lang: str, console: Console) -> None:
         table.add_column(finding_h, ratio=1)
         for finding in evidence_order(report.findings):
             table.add_row(
-                Text(EVIDENCE_WORD[lang][finding.evidence], style=EVIDENCE_STYLE[finding.evidence]),
-                Text(SEVERITY_WORD[lang][finding.severity], style=SEVERITY_STYLE[finding.severity]),
+                Text(evidence_word(finding.evidence, lang), style=EVIDENCE_STYLE[finding.evidence]),
+                Text(severity_word(finding.severity, lang), style=SEVERITY_STYLE[finding.severity]),
                 finding.defect,
                 finding.message(lang),
             )

@@ -26,6 +26,9 @@ from jeugdgov.viz.views import (
     wrap_label,
 )
 
+#: The comment of pyvis's template that names node_modules/vis files the page does not ship.
+_NODE_MODULES_COMMENT = re.compile(r"<!--(?:(?!-->).)*node_modules(?:(?!-->).)*-->", re.S)
+
 PIXELS_PER_INCH = 110
 _DASHES = {"solid": False, "dashed": [8, 5], "dotted": [2, 4]}
 
@@ -63,6 +66,9 @@ def to_html(view: View) -> str:
     for bundle in view.bundles:
         _add_bundle(net, view, bundle)
     page = net.generate_html(notebook=False)
+    # pyvis's template leaves a commented-out link to a vis.js under node_modules: dead weight
+    # that points at a folder the page does not have.
+    page = _NODE_MODULES_COMMENT.sub("", page)
     return _decorate(page, view)
 
 

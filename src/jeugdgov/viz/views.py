@@ -20,6 +20,7 @@ from decimal import Decimal
 from functools import cache
 
 import networkx as nx
+from rdflib import RDFS, URIRef
 
 from jeugdgov.analysis.projection import (
     KIND_LABELS,
@@ -34,8 +35,10 @@ from jeugdgov.display import SEVERITY_COLOURS as SEVERITY_COLOURS  # the colours
 from jeugdgov.resources import LANGUAGES, local_name
 from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding, validate
+from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.viz.layout import Layout, layered, longest_path_layers
 from jeugdgov.viz.placement import BADGE_GAP, Placement, place
+from jeugdgov.words import SEVERITY_WORDS, evidence_word, severity_word
 
 FONT_SIZE = 8.0
 BADGE_FONT_SIZE = 6.5
@@ -45,11 +48,7 @@ LINE_LABEL_FONT_SIZE = 6.5
 TASK_ORDER = ("policy", "procurement", "contract-management", "monitoring", "business-operations", "financing",
               "access-decision", "care-delivery", "basic-care", "specialist-care", "child-protection")
 SEVERITY_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
-SEVERITY_LABELS = {
-    "Violation": {"nl": "overtreding", "en": "violation"},
-    "Warning": {"nl": "waarschuwing", "en": "warning"},
-    "Info": {"nl": "advies", "en": "advice"},
-}
+SEVERITY_LABELS = SEVERITY_WORDS
 KIND_COLOURS = {
     "municipality": "#6baed6",
     "municipal-body": "#9ecae1",
@@ -127,22 +126,35 @@ class Group:
         edges = set(edges)
         chosen = [f for f, (nodes, lines) in zip(self.findings, self.reach, strict=True)
                   if (node is not None and node in nodes) or edges & lines] or self.findings[:1]
-        text = f"[{self.number}] {self.defect} ({SEVERITY_LABELS[self.severity][lang]}): {chosen[0].message(lang)}"
+        chosen = _strongest_first(chosen)
+        text = f"[{self.number}] {self._heading(chosen[0], lang)}: {chosen[0].message(lang)}"
         return text + (f" (+{len(chosen) - 1})" if len(chosen) > 1 else "")
+
+    def _heading(self, finding: Finding, lang: str) -> str:
+        """The defect with its severity, and the evidence of the finding when it is not established."""
+        words = [severity_word(self.severity, lang)]
+        if finding.evidence != "established":
+            words.append(evidence_word(finding.evidence, lang))
+        return f"{self.defect} ({', '.join(words)})"
 
     describe: Callable[[Finding], str] | None = None
 
     def caption(self, lang: str, width: int = 0, numbered: bool = True) -> str:
-        first = self.findings[0]
+        first, *rest = _strongest_first(self.findings)
         text = f"[{self.number}] " if numbered else ""
-        text += f"{self.defect} ({SEVERITY_LABELS[self.severity][lang]}): {first.message(lang)}"
-        if len(self.findings) > 1:
+        text += f"{self._heading(first, lang)}: {first.message(lang)}"
+        if rest:
             describe = self.describe or (lambda f: local_name(f.focus))
-            others = [describe(f) for f in self.findings[1:]]
+            others = [describe(f) for f in rest]
             text += f" — {TEXT['also'][lang]} ({len(others)}): {', '.join(dict.fromkeys(others))}"
         if self.elsewhere:
             text += f" (+{self.elsewhere} {TEXT['elsewhere'][lang]})"
         return textwrap.fill(text, width, subsequent_indent="     ") if width else text
+
+
+def _strongest_first(findings: list[Finding]) -> list[Finding]:
+    """Established findings before questions to verify and claims: a caption leads with a fact."""
+    return sorted(findings, key=lambda f: EVIDENCE.index(f.evidence))
 
 
 @dataclass
@@ -481,6 +493,11 @@ def _describer(setup: Setup, graph: nx.MultiDiGraph, lang: str) -> Callable[[Fin
             for kind in KINDS:
                 for _, _, a in project(setup, kind, lang=lang).edges(data=True):
                     names.setdefault(a["node"], a["label"])
+        if finding.focus not in names:  # a node no picture draws (an agreement): its own label
+            labels = {getattr(o, "language", None) or "": str(o)
+                      for o in setup.graph.objects(URIRef(finding.focus), RDFS.label)}
+            if labels:
+                names[finding.focus] = labels.get(lang) or labels.get("") or next(iter(labels.values()))
         return names.get(finding.focus) or local_name(finding.focus)
 
     return describe

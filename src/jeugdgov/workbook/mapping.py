@@ -22,12 +22,17 @@ from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, LANGUAGES, mapping_dir, ontology
 
 #: Column kinds the interpreter knows (see the header of mapping/workbook.yaml).
-KINDS = ("id", "setup", "types", "literal", "ref", "concept", "source", "start", "end")
+KINDS = ("id", "setup", "types", "literal", "ref", "concept", "source", "start", "end", "absence")
 DATATYPES = {"string": XSD.string, "date": XSD.date, "decimal": XSD.decimal, "integer": XSD.integer,
              "boolean": XSD.boolean}
 #: Words for "established: there is none" and "there is one, but unknown", per language.
 NONE_WORDS = {"nl": "geen", "en": "none"}
 UNKNOWN_WORDS = {"nl": "onbekend", "en": "unknown"}
+#: The word for "the source leaves it open" (``jg:unclearValue``), per language.
+UNCLEAR_WORDS = {"nl": "onduidelijk", "en": "unclear"}
+#: Each word a cell may hold instead of a value, and what it states.
+MARKERS = {**{w: JG.noValue for w in NONE_WORDS.values()}, **{w: JG.unknownValue for w in UNKNOWN_WORDS.values()},
+           **{w: JG.unclearValue for w in UNCLEAR_WORDS.values()}}
 TRUE_WORDS = {"nl": "ja", "en": "yes"}
 FALSE_WORDS = {"nl": "nee", "en": "no"}
 #: What a multi-valued cell separates its values with.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -28,6 +28,7 @@ from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_le
 from jeugdgov.resources import JG, TIME
 from jeugdgov.workbook.mapping import (
     FALSE_WORDS,
+    MARKERS,
     NONE_WORDS,
     SEPARATOR,
     TRUE_WORDS,
@@ -48,6 +49,9 @@ _THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}([.,]\d{3})+$")  # 1.234 is 1234 in Dut
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _OTHER_REFERENCE = {"verwijzing", "reference", "iri"}
 DEFAULT_BASE = "https://w3id.org/jeugdgov/id/werkboek/"
+#: How many bad cells one run lists: enough to fix a workbook in one go, few enough to read.
+MAX_PROBLEMS = 25
+_WHERE_WORDS = {"en": ("sheet", "row", "column"), "nl": ("blad", "rij", "kolom")}
 
 
 @dataclass(frozen=True)
@@ -105,22 +109,35 @@ class _Reader:
         self.defined: dict[URIRef, tuple[str, _Row]] = {}  # node -> (sheet key, first row)
         self.setups: dict[str, URIRef] = {}
         self.blank: dict[str, BNode] = {}
+        self.problems: list[InputError] = []  # bad cells, all reported together at the end
+        self.terms_used: dict[str, Origin] = {}  # a term the sheet of other facts names -> its first row
 
     # -- messages ------------------------------------------------------------------------------
 
     def fail(self, row: _Row | None, column: Column | None, problem: str, hint: str, *,
-             table: str | None = None, index: int | None = None) -> InputError:
+             table: str | None = None, index: int | None = None,
+             nl: tuple[str, str] | None = None) -> InputError:
+        """A bad cell: where it is, what is wrong and how to fix it, in English and (``nl``) Dutch."""
+        if column is not None and row is not None and column.key in row.cells:
+            index = row.cells[column.key][0]
+        said = {lang: self._where(lang, row, column, table, index) for lang in ("en", "nl")}
+        message = InputError(f"{said['en']}{problem}", file=self.path, hint=hint)
+        if nl is not None:
+            message.said["nl"] = (f"{said['nl']}{nl[0]}", nl[1])
+        return message
+
+    def _where(self, lang: str, row: _Row | None, column: Column | None, table: str | None,
+               index: int | None) -> str:
+        sheet_word, row_word, column_word = _WHERE_WORDS[lang]
         where = []
         if row is not None or table:
-            where.append(f"sheet '{row.table if row else table}'")
+            where.append(f"{sheet_word} '{row.table if row else table}'")
         if row is not None:
-            where.append(f"row {row.number}")
+            where.append(f"{row_word} {row.number}")
         if column is not None:
-            if row is not None and column.key in row.cells:
-                index = row.cells[column.key][0]
             letter = f" ({column_letter(index)})" if index is not None else ""
-            where.append(f"column '{column.title(self.lang)}'{letter}")
-        return InputError(f"{', '.join(where)}: {problem}" if where else problem, file=self.path, hint=hint)
+            where.append(f"{column_word} '{column.title(self.lang)}'{letter}")
+        return f"{', '.join(where)}: " if where else ""
 
     # -- the whole workbook -------------------------------------------------------------------
 
@@ -135,24 +152,56 @@ class _Reader:
         rows = {key: list(self._rows(self.mapping.sheet(key), table)) for key, table in tables.items()}
         dataset = Dataset()
         for row in rows.get("setups", []):
-            self._define_setup(row)
+            self._noting(self._define_setup, row)
         for sheet in self.mapping.sheets:
             if sheet.key != "setups":
                 for row in rows.get(sheet.key, []):
-                    self._define(row)
+                    self._noting(self._define, row)
         for sheet in self.mapping.sheets:
             for row in rows.get(sheet.key, []):
-                self._facts(row, dataset)
-        self._check_required(rows, dataset)
+                if row.node is not None:
+                    self._facts(row, dataset)
+        self._noting(self._check_required, rows, dataset)
         for row in rows.get("other", []):
-            self._other_fact(row, dataset)
+            self._noting(self._other_fact, row, dataset)
+        self._refuse_problems()
         if not any(True for _ in dataset.quads()):
             raise InputError("the workbook describes nothing: every sheet is empty", file=self.path,
                              hint="fill in at least the sheets 'inrichtingen' and 'actoren'")
-        origins = {str(node): Origin(row.table, row.number) for node, (_, row) in self.defined.items()}
+        origins = {**self.terms_used,
+                   **{str(node): Origin(row.table, row.number) for node, (_, row) in self.defined.items()}}
         for prefix, namespace in self.prefixes.items():
             dataset.bind(prefix, namespace, override=False)
         return WorkbookData(dataset, origins, self.base, self.prefixes, version)
+
+    def _noting(self, step: Callable[..., None], *args: object) -> None:
+        """Run one step of reading; a bad cell is noted, so that one run reports them all."""
+        try:
+            step(*args)
+        except InputError as problem:
+            self.problems.append(problem)
+
+    def _refuse_problems(self) -> None:
+        if len(self.problems) == 1:
+            raise self.problems[0]
+        if self.problems:
+            refusal = InputError(self._listing("en"), file=self.path,
+                                 hint="fix each cell listed (sheet, row, column), then run again")
+            refusal.said["nl"] = (self._listing("nl"),
+                                  "verbeter elke genoemde cel (blad, rij, kolom) en probeer opnieuw")
+            raise refusal
+
+    def _listing(self, lang: str) -> str:
+        """The bad cells, at most MAX_PROBLEMS of them, each with its fix."""
+        lines = []
+        for problem in self.problems[:MAX_PROBLEMS]:
+            said, hint = problem.said.get(lang, (problem.problem, problem.hint))
+            lines.append(f"- {said}" + (f"\n    {hint}" if hint else ""))
+        more = len(self.problems) - MAX_PROBLEMS
+        if more > 0:
+            lines.append(f"- en nog {more}" if lang == "nl" else f"- and {more} more")
+        heading = "cellen moeten worden verbeterd" if lang == "nl" else "cells need fixing"
+        return f"{len(self.problems)} {heading}:\n" + "\n".join(lines)
 
     def _tables(self) -> dict[str, Table]:
         known: dict[str, str] = {}
@@ -318,7 +367,9 @@ class _Reader:
         written = _text(self.cell(row, "id"))
         if not written:
             raise self.fail(row, id_column, "the required cell is empty",
-                            "give the row a short unique id, e.g. college or mandaat-teamleider")
+                            "give the row a short unique id, e.g. college or mandaat-teamleider",
+                            nl=("de verplichte cel is leeg",
+                                "geef de rij een korte unieke id, bijvoorbeeld college of mandaat-teamleider"))
         row.scope = self._scope(row)
         row.node = self.resolve(written, row, id_column)
         self._record(row.node, row, id_column, written)
@@ -329,7 +380,10 @@ class _Reader:
             if sheet_key != row.sheet.key or first.scope == row.scope:
                 raise self.fail(row, column, f"duplicate id '{written}': sheet '{first.table}' row {first.number} "
                                 "already defines it", "give each row its own id (a row in another setup may "
-                                "add facts about the same id on the same sheet)")
+                                "add facts about the same id on the same sheet)",
+                                nl=(f"dubbele id '{written}': blad '{first.table}' rij {first.number} definieert hem "
+                                    "al", "geef elke rij een eigen id (een rij van een andere inrichting mag feiten "
+                                    "over dezelfde id toevoegen op hetzelfde blad)"))
         else:
             self.defined[node] = (row.sheet.key, row)
         self.ids[written] = node
@@ -356,26 +410,36 @@ class _Reader:
         if (implied := implied_type(row.sheet)) is not None:
             graph.add((node, RDF.type, implied))
         for column in row.sheet.columns:
-            value = self.cell(row, column.key)
-            if column.kind in ("id", "setup") or not _text(value):
-                continue
-            if column.key == "setup_name":
-                graph.add((node, DCTERMS.identifier, Literal(_text(value))))
-                continue
-            assert column.property is not None
-            word = _text(value).lower()
-            if column.kind != "types" and column.property != RDF.type and word in (*NONE_WORDS.values(),
-                                                                                   *UNKNOWN_WORDS.values()):
-                marker = JG.noValue if word in NONE_WORDS.values() else JG.unknownValue
-                graph.add((node, marker, column.property))
-                continue
-            if column.kind in ("start", "end"):
-                periods.setdefault(column.property, {})[column.kind] = (column, self._date(row, column, value))
-                continue
-            for item in self._items(row, column, value):
-                graph.add((node, column.property, self._term(row, column, item)))
+            self._noting(self._cell_facts, row, column, graph, periods)
         for prop, ends in periods.items():
-            self._period(row, graph, node, prop, ends)
+            self._noting(self._period, row, graph, node, prop, ends)
+
+    def _cell_facts(self, row: _Row, column: Column, graph: Graph,
+                    periods: dict[URIRef, dict[str, tuple[Column, date]]]) -> None:
+        node = row.node
+        assert node is not None
+        value = self.cell(row, column.key)
+        if column.kind in ("id", "setup") or not _text(value):
+            return
+        if column.key == "setup_name":
+            graph.add((node, DCTERMS.identifier, Literal(_text(value))))
+            return
+        assert column.property is not None
+        word = _text(value).lower()
+        if column.kind != "types" and column.property != RDF.type and word in MARKERS:
+            graph.add((node, MARKERS[word], column.property))
+            return
+        if column.kind == "absence":
+            raise self.fail(row, column, f"'{_text(value)}' cannot be read here: the column only says none or unknown",
+                            f"write {NONE_WORDS[self.lang]} or {UNKNOWN_WORDS[self.lang]}: "
+                            f"{text(column.help, self.lang)}",
+                            nl=(f"'{_text(value)}' kan hier niet staan: de kolom zegt alleen geen of onbekend",
+                                f"schrijf geen of onbekend: {text(column.help, 'nl')}"))
+        if column.kind in ("start", "end"):
+            periods.setdefault(column.property, {})[column.kind] = (column, self._date(row, column, value))
+            return
+        for item in self._items(row, column, value):
+            graph.add((node, column.property, self._term(row, column, item)))
 
     def _items(self, row: _Row, column: Column, value: Cell) -> list[Cell]:
         if not isinstance(value, str):
@@ -384,7 +448,9 @@ class _Reader:
             return [part.strip() for part in value.split(SEPARATOR) if part.strip()]
         if SEPARATOR in value and column.kind in ("ref", "concept", "types", "source"):
             raise self.fail(row, column, f"'{value}' holds several values, but the column takes one",
-                            "keep one value, or add a row for each")
+                            "keep one value, or add a row for each",
+                            nl=(f"'{value}' bevat meerdere waarden, maar de kolom neemt er één",
+                                "houd één waarde, of voeg voor elke waarde een rij toe"))
         return [value.strip()]
 
     def _term(self, row: _Row, column: Column, item: Cell) -> URIRef | Literal:
@@ -393,11 +459,20 @@ class _Reader:
             return self._literal(row, column, item)
         if column.vocabulary is not None:
             found = column.vocabulary.lookup(token)
+            if found is None and column.kind == "source":
+                found = self._own_source(token)
             if found is None:
                 close = column.vocabulary.closest(token, self.lang)
+                own = (f"; or add it to the sheet '{self.mapping.sheet('sources').title(self.lang)}'"
+                       if column.kind == "source" else "")
+                own_nl = f"; of voeg hem toe aan het blad '{self.mapping.sheet('sources').title(self.lang)}'" \
+                    if own else ""
                 raise self.fail(row, column, f"'{token}' is not in the list of this column",
                                 f"closest: {', '.join(close)} (see the sheet "
-                                f"'{text(self.mapping.lists, self.lang)}' for every choice)")
+                                f"'{text(self.mapping.lists, self.lang)}' for every choice){own}",
+                                nl=(f"'{token}' staat niet in de lijst van deze kolom",
+                                    f"dichtstbij: {', '.join(close)} (elke keuze staat op het blad "
+                                    f"'{text(self.mapping.lists, self.lang)}'){own_nl}"))
             return found
         iri = self.resolve(token, row, column)
         if column.external or (iri in self.defined and self.defined[iri][0] in column.sheets):
@@ -408,8 +483,17 @@ class _Reader:
         close = difflib.get_close_matches(token, candidates, n=3, cutoff=0.5)
         hint = (f"closest: {', '.join(close)}; " if close else "") + \
             f"add a row for '{token}' to '{targets[0]}' or correct the id"
+        hint_nl = (f"dichtstbij: {', '.join(close)}; " if close else "") + \
+            f"voeg een rij voor '{token}' toe aan '{targets[0]}' of verbeter de id"
         raise self.fail(row, column, f"'{token}' is not defined by any row of the sheet "
-                        f"{' or '.join(repr(t) for t in targets)}", hint)
+                        f"{' or '.join(repr(t) for t in targets)}", hint,
+                        nl=(f"'{token}' wordt door geen rij van het blad {' of '.join(repr(t) for t in targets)} "
+                            "gedefinieerd", hint_nl))
+
+    def _own_source(self, token: str) -> URIRef | None:
+        """A report or section a row of the sheet of sources defines, by its id as written."""
+        node = self.ids.get(token.strip())
+        return node if node is not None and self.defined.get(node, ("",))[0] == "sources" else None
 
     def _literal(self, row: _Row, column: Column, item: Cell) -> Literal:
         datatype = column.datatype
@@ -438,7 +522,9 @@ class _Reader:
             except ValueError:
                 pass
         raise self.fail(row, column, f"'{written}' is not a date",
-                        "type a date such as 2021-06-30 (or 30-06-2021), or format the cell as a date")
+                        "type a date such as 2021-06-30 (or 30-06-2021), or format the cell as a date",
+                        nl=(f"'{written}' is geen datum",
+                            "typ een datum zoals 2021-06-30 (of 30-06-2021), of maak van de cel een datumcel"))
 
     def _boolean(self, row: _Row, column: Column, value: Cell) -> bool:
         if isinstance(value, bool):
@@ -449,7 +535,9 @@ class _Reader:
         if word in (*FALSE_WORDS.values(), "false", "onwaar", "0"):
             return False
         raise self.fail(row, column, f"'{_text(value)}' is not yes or no",
-                        "write ja or nee (yes or no); geen or onbekend (none or unknown) if it is not established")
+                        "write ja or nee (yes or no); geen or onbekend (none or unknown) if it is not established",
+                        nl=(f"'{_text(value)}' is geen ja of nee",
+                            "schrijf ja of nee; geen of onbekend als het niet vaststaat"))
 
     def _number(self, row: _Row, column: Column, value: Cell, integer: bool) -> Decimal | int:
         if isinstance(value, bool):
@@ -463,7 +551,10 @@ class _Reader:
             if _THOUSANDS.match(written):
                 raise self.fail(row, column,
                                 f"'{_text(value)}' is ambiguous: a thousands separator or a decimal point?",
-                                "type the number without thousands separators (1234 or 1234,5), or as a number cell")
+                                "type the number without thousands separators (1234 or 1234,5), or as a number cell",
+                                nl=(f"'{_text(value)}' is dubbelzinnig: een scheidingsteken voor duizendtallen of "
+                                    "een decimaalteken?", "typ het getal zonder scheidingstekens voor duizendtallen "
+                                    "(1234 of 1234,5), of als getalcel"))
             if "," in written and "." not in written:
                 written = written.replace(",", ".")
             try:
@@ -472,10 +563,13 @@ class _Reader:
                 number = None
         if number is None or not number.is_finite():
             raise self.fail(row, column, f"'{_text(value)}' is not a number",
-                            "type a number such as 1250000 or 12.5, without units")
+                            "type a number such as 1250000 or 12.5, without units",
+                            nl=(f"'{_text(value)}' is geen getal",
+                                "typ een getal zoals 1250000 of 12,5, zonder eenheid"))
         if integer:
             if number != number.to_integral_value():
-                raise self.fail(row, column, f"'{_text(value)}' is not a whole number", "type a whole number such as 2")
+                raise self.fail(row, column, f"'{_text(value)}' is not a whole number", "type a whole number such as 2",
+                                nl=(f"'{_text(value)}' is geen geheel getal", "typ een geheel getal zoals 2"))
             return int(number)
         return number
 
@@ -483,7 +577,9 @@ class _Reader:
                 ends: dict[str, tuple[Column, date]]) -> None:
         if "start" in ends and "end" in ends and ends["end"][1] < ends["start"][1]:
             raise self.fail(row, ends["end"][0], f"the end {ends['end'][1].isoformat()} lies before the start "
-                            f"{ends['start'][1].isoformat()}", "swap the dates, or correct the one that is wrong")
+                            f"{ends['start'][1].isoformat()}", "swap the dates, or correct the one that is wrong",
+                            nl=(f"het einde {ends['end'][1].isoformat()} ligt voor het begin "
+                                f"{ends['start'][1].isoformat()}", "verwissel de datums, of verbeter de verkeerde"))
         interval = BNode()
         graph.add((node, prop, interval))
         graph.add((interval, RDF.type, TIME.ProperInterval))
@@ -506,10 +602,13 @@ class _Reader:
                     has_value = any(True for _ in dataset.quads((node, column.property, None, None))) or any(
                         True for marker in (JG.noValue, JG.unknownValue)
                         for _ in dataset.quads((node, marker, column.property, None)))
-                    if not has_value:
-                        raise self.fail(row, column, "the required cell is empty",
-                                        f"fill in {column.title(self.lang)}: {text(column.help, self.lang)} "
-                                        "(or write onbekend/unknown if it is not known)")
+                    if not has_value and not _text(self.cell(row, column.key)):  # else its value was refused
+                        self.problems.append(self.fail(
+                            row, column, "the required cell is empty",
+                            f"fill in {column.title(self.lang)}: {text(column.help, self.lang)} "
+                            "(or write onbekend/unknown if it is not known)",
+                            nl=("de verplichte cel is leeg", f"vul {column.title(self.lang)} in: "
+                                f"{text(column.help, 'nl')} (of schrijf onbekend als het niet bekend is)")))
 
     def _other_fact(self, row: _Row, dataset: Dataset) -> None:
         sheet = row.sheet
@@ -521,12 +620,14 @@ class _Reader:
             raise self.fail(row, sheet.column("property"), "the required cell is empty",
                             "name the property, e.g. rdfs:comment")
         predicate = self.resolve(predicate_text, row, sheet.column("property"))
+        self.terms_used.setdefault(str(predicate), Origin(row.table, row.number))
         value = self.cell(row, "value")
         kind = _text(self.cell(row, "value_type")).lower()
         language = _text(self.cell(row, "language")) or None
         obj: URIRef | BNode | Literal
         if kind in _OTHER_REFERENCE:
             obj = self._other_node(row, sheet.column("value"), _text(value))
+            self.terms_used.setdefault(str(obj), Origin(row.table, row.number))  # jg:noValue names a term
         else:
             written = value.isoformat() if isinstance(value, (date, datetime)) else _text(value)
             if isinstance(value, float) and value.is_integer() and kind in ("xsd:integer", str(XSD.integer)):

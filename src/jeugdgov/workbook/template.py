@@ -29,6 +29,7 @@ from jeugdgov.errors import InputError, cannot_write
 from jeugdgov.formulas import as_text, neutralised
 from jeugdgov.workbook.mapping import (
     FALSE_WORDS,
+    NONE_WORDS,
     TRUE_WORDS,
     UNKNOWN_WORDS,
     Column,
@@ -185,10 +186,14 @@ def _list_name(column: Column, sheet: Sheet, lang: str) -> str:
         return f"{sheet.title(lang)}: {column.title(lang)}"
     if column.kind == "literal":
         return "ja/nee" if lang == "nl" else "yes/no"
+    if column.kind == "absence":
+        return f"{NONE_WORDS[lang]}/{UNKNOWN_WORDS[lang]}"
     return column.title(lang) if column.kind == "concept" else ("bronnen" if lang == "nl" else "sources")
 
 
 def _choices(column: Column, lang: str) -> list[str] | None:
+    if column.kind == "absence":
+        return [NONE_WORDS[lang], UNKNOWN_WORDS[lang]]
     if column.vocabulary is not None:
         extra = [] if column.kind == "types" else [UNKNOWN_WORDS[lang]]
         return column.vocabulary.choices(lang) + extra
@@ -294,13 +299,15 @@ def _instructions(sheet: Worksheet, wb_mapping: Mapping, lang: str) -> None:
         ("Meerdere waarden in één cel scheiden met ';'. Datums als datum (2021-06-30), bedragen als getal." if nl else
          "Separate several values in one cell with ';'. Dates as dates (2021-06-30), amounts as numbers."),
         ("'geen' betekent: vastgesteld dat er geen is (bijvoorbeeld geen doelen); 'onbekend': er is er een, maar "
-         "welke is niet bekend. Een lege cel betekent: niet vastgelegd." if nl else
-         "'none' means: established that there is none (e.g. no goals); 'unknown': there is one, but which is not "
-         "known. An empty cell means: not recorded."),
-        ("'bron' noemt het rapportonderdeel waaraan een rij is ontleend (bijvoorbeeld 'Lelystad 2.2.1'); "
-         "'bewering van' de partij op wier uitspraak de rij alleen berust." if nl else
-         "'source' names the report section a row is taken from (e.g. 'Lelystad 2.2.1'); 'claim of' the party "
-         "whose statement alone the row rests on."),
+         "welke is niet bekend; 'onduidelijk': de bron laat het open. Een lege cel betekent: niet vastgelegd." if nl
+         else "'none' means: established that there is none (e.g. no goals); 'unknown': there is one, but which is "
+         "not known; 'unclear': the source leaves it open. An empty cell means: not recorded."),
+        ("'bron' noemt het rapportonderdeel waaraan een rij is ontleend (bijvoorbeeld 'Lelystad 2.2.1', of een "
+         "eigen bron van het blad 'bronnen'); 'bewering van' de partij op wier uitspraak de rij alleen berust; "
+         "'betwist door' een partij die de rij betwist." if nl else
+         "'source' names the report section a row is taken from (e.g. 'Lelystad 2.2.1', or a source of your own "
+         "on the sheet 'sources'); 'claim of' the party whose statement alone the row rests on; 'disputed by' a "
+         "party that disputes the row."),
         ("Controleer het werkboek met: jeugdgov validate dit-bestand.xlsx" if nl else
          "Check the workbook with: jeugdgov validate this-file.xlsx"),
         "",
@@ -312,13 +319,33 @@ def _instructions(sheet: Worksheet, wb_mapping: Mapping, lang: str) -> None:
         sheet.append([])
         sheet.append([spec.title(lang), text(spec.about, lang)])
         sheet.cell(row=sheet.max_row, column=1).font = _HEADER
-        sheet.append(["kolom" if nl else "column", "verplicht" if nl else "required", "uitleg" if nl else "help"])
+        sheet.append(["kolom" if nl else "column", "verplicht" if nl else "required", "uitleg" if nl else "help",
+                      "geen / onbekend" if nl else "none / unknown"])
         for column in spec.columns:
             sheet.append([column.title(lang), ("ja" if nl else "yes") if column.required else "",
-                          text(column.help, lang)])
+                          text(column.help, lang), _absence_help(column, lang)])
     sheet.column_dimensions["A"].width = 32
     sheet.column_dimensions["B"].width = 14
     sheet.column_dimensions["C"].width = 100
+    sheet.column_dimensions["D"].width = 60
     for row_cells in sheet.iter_rows():
         for cell in row_cells:
-            cell.alignment = Alignment(wrap_text=cell.column == 3, vertical="top")
+            cell.alignment = Alignment(wrap_text=cell.column in (3, 4), vertical="top")
+
+
+def _absence_help(column: Column, lang: str) -> str:
+    """How a cell of the column says "there is none" and "there is one, but unknown"."""
+    nl = lang == "nl"
+    none, unknown = NONE_WORDS[lang], UNKNOWN_WORDS[lang]
+    if column.kind in ("id", "setup", "types", "start", "end") or column.property is None:
+        return ""
+    if column.kind == "absence":
+        return f"{none} / {unknown}"
+    if column.kind == "literal" and column.datatype is not None and column.datatype.endswith("boolean"):
+        return (f"{FALSE_WORDS[lang]} = vastgesteld van niet; {unknown} = niet bekend; leeg = niet vastgelegd" if nl
+                else f"{FALSE_WORDS[lang]} = established it is not so; {unknown} = not known; empty = not recorded")
+    title = column.title(lang)
+    return (f"{none} = vastgesteld dat er geen '{title}' is; {unknown} = er is er een, niet bekend welke; "
+            "leeg = niet vastgelegd" if nl else
+            f"{none} = established that there is no '{title}'; {unknown} = there is one, not known which; "
+            "empty = not recorded")

@@ -24,9 +24,11 @@ from jeugdgov.errors import InputError
 from jeugdgov.resources import INDIVIDUALS_PREFIX, JG, TIME, local_name
 from jeugdgov.workbook.mapping import (
     FALSE_WORDS,
+    MARKERS,
     NONE_WORDS,
     SEPARATOR,
     TRUE_WORDS,
+    UNCLEAR_WORDS,
     UNKNOWN_WORDS,
     Column,
     Mapping,
@@ -210,8 +212,8 @@ class _Writer:
     def _place(self, row: Row, sheet: Sheet, subject: Node, p: Node, o: Node) -> bool:
         if p == RDF.type and implied_type(sheet) == o:
             return True
-        if p in (JG.noValue, JG.unknownValue) and isinstance(o, URIRef):
-            words = NONE_WORDS if p == JG.noValue else UNKNOWN_WORDS
+        if p in (JG.noValue, JG.unknownValue, JG.unclearValue) and isinstance(o, URIRef):
+            words = {JG.noValue: NONE_WORDS, JG.unknownValue: UNKNOWN_WORDS}.get(p, UNCLEAR_WORDS)
             for column in sheet.columns:
                 if column.property == o and column.kind not in ("types", "end") and column.property != RDFS.label \
                         and row.get(column.key) is None:
@@ -262,7 +264,7 @@ class _Writer:
             plain = o.datatype in (None, XSD.string) and (o.language or None) == column.language
             if not plain or (column.multi and SEPARATOR in str(o)) or str(o) != str(o).strip() or not str(o):
                 return None
-            if str(o).lower() in (*NONE_WORDS.values(), *UNKNOWN_WORDS.values()):
+            if str(o).lower() in MARKERS:
                 return None
             return str(o)
         if o.datatype != datatype:

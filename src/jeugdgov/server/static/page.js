@@ -1,6 +1,12 @@
 // The endpoint's page: run a named query from its form and show the table; start YASGUI on /query.
 "use strict";
 
+// The page's words in the language of the page (<html lang>), Dutch by default.
+const WORDS = {
+  nl: { rows: (n) => `${n} rij(en)`, running: "bezig…", csv: "CSV-URL" },
+  en: { rows: (n) => `${n} row(s)`, running: "running…", csv: "CSV URL" },
+}[document.documentElement.lang] || { rows: (n) => `${n} rij(en)`, running: "bezig…", csv: "CSV-URL" };
+
 function namedQueryUrl(form, extension) {
   const params = new URLSearchParams();
   for (const [key, value] of new FormData(form)) {
@@ -25,7 +31,7 @@ function renderTable(container, result) {
     for (const name of names) row.insertCell().textContent = binding[name] ? binding[name].value : "";
   }
   const count = document.createElement("p");
-  count.textContent = `${result.results.bindings.length} row(s)`;
+  count.textContent = WORDS.rows(result.results.bindings.length);
   container.replaceChildren(count, table);
 }
 
@@ -34,8 +40,8 @@ async function runNamed(event) {
   const form = event.target;
   const container = form.parentElement.querySelector(".result");
   const csv = new URL(namedQueryUrl(form, "csv"), window.location.href).href;
-  form.querySelector(".csv-url").textContent = `CSV URL: ${csv}`;
-  container.textContent = "running…";
+  form.querySelector(".csv-url").textContent = `${WORDS.csv}: ${csv}`;
+  container.textContent = WORDS.running;
   const response = await fetch(namedQueryUrl(form, "json"), { headers: { Accept: "application/sparql-results+json" } });
   if (!response.ok) {
     container.textContent = `${response.status}: ${await response.text()}`;

@@ -1,0 +1,42 @@
+"""What the command line tells a person beside its output, in Dutch (the default) and English."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "error": {"nl": "fout", "en": "error"},
+    "hint": {"nl": "tip", "en": "hint"},
+    "note": {"nl": "let op: {text}", "en": "note: {text}"},
+    "wrote": {"nl": "{out} geschreven", "en": "wrote {out}"},
+    "wrote_picture": {"nl": "{out} geschreven ({kind} van {setup})", "en": "wrote {out} ({kind} of {setup})"},
+    "wrote_report": {"nl": "{out} geschreven ({count} inrichting(en))", "en": "wrote {out} ({count} setup(s))"},
+    "wrote_template": {"nl": "het sjabloon is geschreven naar {out}", "en": "wrote the template to {out}"},
+    "wrote_framework": {"nl": "het normenkader van de catalogus is geschreven naar {out}",
+                        "en": "wrote the catalogue's norm framework to {out}"},
+    "not_kept": {"nl": "let op: {count} {what} worden niet in het werkboek bewaard",
+                 "en": "note: {count} {what} are not kept in the workbook"},
+    "terminated": {"nl": "beëindigd: er is niets geschreven (geen rapport, geen halve uitvoer)",
+                   "en": "terminated: nothing was written (no report, no partial output)"},
+    "interrupted": {"nl": "onderbroken: er is niets geschreven (geen rapport, geen halve uitvoer)",
+                    "en": "interrupted: nothing was written (no report, no partial output)"},
+}
+#: What a workbook conversion may leave out, in words.
+DROPPED = {"labels of periods": {"nl": "namen van perioden", "en": "labels of periods"}}
+
+
+def say(key: str, lang: str, **fields: object) -> str:
+    """A message in a language (Dutch for a language it does not know), its fields filled in."""
+    templates = MESSAGES[key]
+    return templates.get(lang, templates["nl"]).format(**fields)
+
+
+def language_of(arguments: Sequence[str]) -> str:
+    """The language a command line asks for (--lang/-l), Dutch when it names none: what an
+    error found before the options are read is written in."""
+    for index, argument in enumerate(arguments):
+        if argument.startswith("--lang="):
+            return argument.split("=", 1)[1]
+        if argument in ("--lang", "-l") and index + 1 < len(arguments):
+            return arguments[index + 1]
+    return "nl"
