@@ -193,7 +193,7 @@ class EndpointApp:
             "queries": "/queries",
             "health": "/health",
             "ontology": "/def",
-            "description": vocabulary.VOID_PATH,
+            "void": vocabulary.VOID_PATH,
             "writable": settings.writable,
             "timeout_seconds": settings.pool.timeout,
             "max_request_bytes": settings.max_body,
