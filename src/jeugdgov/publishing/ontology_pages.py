@@ -84,9 +84,9 @@ def redirect_rules() -> str:
     rules = ["# https://w3id.org/jeugdgov/ : the jeugdgov ontology (OWL) and its documentation.",
              f"# Written by python -m jeugdgov.validation.generate; the files live at {PUBLISHED_AT}/.",
              "Options +FollowSymLinks", "RewriteEngine on", ""]
-    for media, name in reversed(MEDIA.items()):
+    for media, name in MEDIA.items():
         if media != "text/html":
-            pattern = media.replace("+", "\\+")
+            pattern = media.replace("+", "\\+")  # a regular expression
             rules += [f"RewriteCond %{{HTTP_ACCEPT}} {pattern}",
                       f"RewriteRule ^def(/[0-9.]+)?/?$ {PUBLISHED_AT}/{name} [R=303,L]"]
     rules += ["# browsers, and anything else, get the documentation",
