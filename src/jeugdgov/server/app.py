@@ -11,6 +11,8 @@ Routes (every GET route also answers HEAD)::
     GET  /queries/{name}.csv?...   a named query with its parameters (.tsv, .json, .xml, .xlsx too;
                                    .csv?bom=1 for Excel; .tsv is plain tab-separated values)
     GET  /queries/{name}.rq        the text of a named query
+    GET  /def                      the ontology: HTML for browsers, Turtle or JSON-LD by Accept
+    GET  /.well-known/void         a VoID/DCAT description of the datasets served (Turtle, JSON-LD)
 
 Results follow the ``format`` parameter (csv, tsv, json, xml; for graphs turtle, ntriples, xml,
 json) or else the ``Accept`` header. Reading routes allow cross-origin use (CORS); ``/update``
@@ -35,7 +37,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from jeugdgov.resources import LANGUAGES
-from jeugdgov.server import guard, page
+from jeugdgov.server import guard, page, vocabulary
 from jeugdgov.server.executor import Answer, Job, PoolBusy, QueryTimeout
 from jeugdgov.sparql.library import NamedQuery, ParameterError, with_values
 from jeugdgov.sparql.results import GRAPH_FORMATS, GRAPH_MEDIA, SOLUTION_FORMATS, SOLUTION_MEDIA
@@ -43,6 +45,7 @@ from jeugdgov.sparql.results import GRAPH_FORMATS, GRAPH_MEDIA, SOLUTION_FORMATS
 NAMED_ROUTE = re.compile(r"^/queries/(?P<name>[a-z0-9][a-z0-9-]*)\.(?P<ext>csv|tsv|json|xml|xlsx|rq)$")
 #: the format each named-query extension is written in: .tsv is plain values for spreadsheets
 NAMED_FORMATS = {"csv": "csv", "tsv": "plain-tsv", "json": "json", "xml": "xml", "xlsx": "xlsx"}
+HOST_AUTHORITY = re.compile(r"^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$")
 UTF8_BOM = b"\xef\xbb\xbf"
 FINDINGS_HEADER = "X-Jeugdgov-Warning"
 #: every HTML answer: scripts only from this endpoint's own files (no inline script, no event
@@ -196,6 +199,10 @@ class EndpointApp:
             return _json(200, [self._listing(q) for q in settings.queries.values()]), {}
         if match := NAMED_ROUTE.match(path):
             return await self._named(match["name"], match["ext"], request.query_string), {}
+        if vocabulary.ONTOLOGY_PATH.match(path):
+            return vocabulary.ontology(request.headers.get("Accept")), {}
+        if path == vocabulary.VOID_PATH:
+            return await self._void(request.headers), {"Vary": "Accept"}
         return Answer.text(404, f"no such resource: {path}; see / for what is served"), {}
 
     def _index(self) -> dict[str, object]:
@@ -206,6 +213,8 @@ class EndpointApp:
             "update": "/update" if settings.writable else None,
             "queries": "/queries",
             "health": "/health",
+            "ontology": "/def",
+            "void": vocabulary.VOID_PATH,
             "writable": settings.writable,
             "timeout_seconds": settings.pool.timeout,
             "max_request_bytes": settings.max_body,
@@ -226,6 +235,15 @@ class EndpointApp:
             "workers": pool.alive(),
             "writable": self.settings.writable,
         })
+
+    async def _void(self, headers: Headers) -> Answer:
+        graph_formats = _negotiate(headers.get("Accept"))[1]
+        if not graph_formats:
+            return Answer.text(406, "the description is RDF: ask for text/turtle or application/ld+json")
+        host = headers.get("Host") or ""
+        # the Host header goes into the query's IRIs: only a plain authority, never SPARQL syntax
+        base = f"http://{host if HOST_AUTHORITY.match(host) else self.settings.host}"
+        return await self._run(Job("query", vocabulary.void_query(base), (), graph_formats))
 
     # ---- SPARQL 1.1 Protocol -----------------------------------------------------------
 
