@@ -88,12 +88,13 @@ def test_fast_engine_reads_damaged_files_or_says_why(tmp_path, damaged):
 
 
 def test_an_iri_that_rdflib_reads_but_oxigraph_refuses_is_bad_input(tmp_path):
-    """rdflib reads <!https://...> from N-Quads; the fast engine cannot hold it, so loading refuses it."""
+    """rdflib reads <!https://...> from N-Quads; the fast engine cannot hold it, so loading refuses it
+    (N-Quads are read by pyoxigraph, whose parser names the line and the bad character)."""
     path = write(tmp_path, ".nq", b'<!https://w3id.org/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
                  b'<https://w3id.org/jeugdgov/def#Setup> <https://w3id.org/g> .\n')
-    with pytest.raises(InputError, match="not a valid IRI") as raised:
+    with pytest.raises(InputError, match="Invalid IRI") as raised:
         load(path)
-    assert str(path) in str(raised.value) and "absolute IRI" in str(raised.value)
+    assert f"{path}:1" in str(raised.value)
 
 
 @FUZZ
