@@ -1,4 +1,5 @@
-"""Ships the top-level ontology/, shapes/, queries/, mapping/ and data/ inside the wheel.
+"""Ships the top-level ontology/, shapes/, queries/, mapping/, data/ and the published ontology
+(docs/ontology/, which ``jeugdgov serve`` answers /def from) inside the wheel.
 
 The repository keeps them where the design puts them, beside src/; the build copies them into
 ``jeugdgov/assets/`` so that an installed package (not only a checkout) finds them.
@@ -10,7 +11,7 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-ASSETS = ("ontology", "shapes", "queries", "mapping", "data")
+ASSETS = ("ontology", "shapes", "queries", "mapping", "data", "docs/ontology")
 
 
 class BuildWithAssets(build_py):

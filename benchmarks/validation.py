@@ -1,5 +1,11 @@
 """Benchmark: the fast engine against pySHACL on the same synthetic national data, in one run.
 
+First, for region 1 of each size: where the time of `jeugdgov validate FILE --format json`
+goes, phase by phase (start, parse/load, shapes, queries with the slowest shapes, evidence,
+findings, output; in CPU seconds, the first run and warm runs), and how soon `validate --watch`
+prints new findings after the file, or the same region as a workbook, is saved
+(`--phases-only` stops there).
+
 For each size (decisions) the script generates the data with `jeugdgov synth` (42 regions,
 342 municipalities, about 4,000 providers; defects planted at --rate) and validates it with
 both engines, each in a child process of its own so that its peak memory can be read:
@@ -116,6 +122,132 @@ def _memory(workers: int) -> dict[str, float]:
     return {"parent": own, "largest_worker": child, "bound": own + workers * child}
 
 
+def run_phases(path: Path, rounds: int) -> dict[str, object]:
+    """Where one file's validation spends its time, phase by phase, as `jeugdgov validate FILE
+    --format json` runs them in one process: the first round in this fresh process (as the
+    command, whose start is its imports) and the median of the later ones (warm, as --watch).
+    In CPU seconds of the process, which other work on a shared machine moves less than
+    wall-clock time."""
+    start = time.process_time()
+    import jeugdgov.cli  # noqa: F401  (what the command imports before any work)
+
+    started = time.process_time() - start
+    shapes: dict[str, list[float]] = {}
+    first, findings = _phases_once(path, shapes)
+    later = [_phases_once(path, shapes)[0] for _ in range(rounds - 1)]
+    largest = sorted(((median(t), name) for name, t in shapes.items()), reverse=True)[:5]
+    return {"first": {"start": started, **first}, "findings": findings,
+            "warm": {name: median(r[name] for r in later) for name in first} if later else {},
+            "slowest_shapes": [(name, t) for t, name in largest]}
+
+
+def _phases_once(path: Path, shapes: dict[str, list[float]]) -> tuple[dict[str, float], int]:
+    from jeugdgov.validation.catalogue import selected_shapes
+    from jeugdgov.validation.fast.engine import LocalRunner, evaluate, setup_as_of, translation_for
+    from jeugdgov.validation.fast.parallel import load_setups
+    from jeugdgov.validation.findings import Report, findings_from
+    from jeugdgov.validation.report import write_json
+
+    phases: dict[str, float] = {}
+    clock = [time.process_time()]
+
+    def done(phase: str) -> None:
+        clock.append(time.process_time())
+        phases[phase] = clock[-1] - clock[-2]
+
+    def query_done(shape: str) -> None:
+        clock.append(time.process_time())
+        shapes.setdefault(shape, []).append(clock[-1] - clock[-2])
+
+    loaded = next(load_setups(path))
+    done("parse/load")
+    runner = LocalRunner(loaded.store)
+    as_of = setup_as_of(runner, loaded.setup)
+    translation = translation_for(frozenset(), as_of)
+    shapes_graph = selected_shapes(None, as_of)
+    done("shapes")
+    raw = evaluate(runner, translation.queries, query_done)
+    phases["queries"] = clock[-1] - clock[1]
+    facts = runner.describe({n for r in raw for n in (r.focus, r.value) if n is not None})
+    done("evidence")
+    found = findings_from(loaded.setup.name, raw, facts, shapes_graph)
+    done("findings")
+    write_json([Report(loaded.setup, found, None, as_of)], "nl", _Discard())
+    done("output")
+    return phases, len(found)
+
+
+class _Discard:
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def whole_command(path: Path, rounds: int) -> tuple[float, float]:
+    """The median wall-clock and CPU seconds of `jeugdgov validate FILE --format json`, start to end."""
+    command = [str(Path(sys.executable).parent / "jeugdgov"), "validate", str(path), "--format", "json"]
+    walls, cpus = [], []
+    for _ in range(rounds):
+        start, cpu_start = time.perf_counter(), _children_cpu()
+        subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
+        walls.append(time.perf_counter() - start)
+        cpus.append(_children_cpu() - cpu_start)
+    return median(walls), median(cpus)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def watch_latency(path: Path, rounds: int) -> list[float]:
+    """Seconds from saving the file to the new findings printed by `jeugdgov validate --watch
+    PATH --format json`: the file is written again (same content) once the previous document is out."""
+    command = [str(Path(sys.executable).parent / "jeugdgov"), "validate", "--watch", str(path), "--format", "json"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    content = path.read_bytes()
+
+    def next_document() -> None:
+        for line in process.stdout:
+            if line == "}\n":
+                return
+        raise SystemExit(f"jeugdgov validate --watch {path} stopped")
+
+    try:
+        next_document()
+        latencies = []
+        for _ in range(rounds):
+            saved = time.perf_counter()
+            path.write_bytes(content)
+            next_document()
+            latencies.append(time.perf_counter() - saved)
+        return latencies
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def print_phases(folder: Path, decisions: int, rounds: int) -> None:
+    region = folder / "setups" / "synth-r01.nt"
+    process = subprocess.run([sys.executable, __file__, "--child", "phases", str(region), "--rounds", str(rounds)],
+                             capture_output=True, text=True, check=True)
+    result = json.loads(process.stdout.splitlines()[-1])["result"]
+    wall, cpu = whole_command(region, rounds)
+    first = "  ".join(f"{name} {t:.3f}" for name, t in result["first"].items())
+    warm = "  ".join(f"{name} {t:.3f}" for name, t in result["warm"].items())
+    slowest = ", ".join(f"{name} {t:.3f}" for name, t in result["slowest_shapes"])
+    workbook = folder / "synth-r01.xlsx"
+    if not workbook.exists():
+        subprocess.run([str(Path(sys.executable).parent / "jeugdgov"), "convert", str(region), "--to", "xlsx",
+                        "--out", str(workbook)], check=True, capture_output=True)
+    watched = {name: median(watch_latency(file, max(rounds, 3))) for name, file in
+               (("N-Triples", region), ("workbook", workbook))}
+    print(f"{decisions:>10,} region 1: whole command {wall:.2f} s ({cpu:.2f} CPU s), {result['findings']:,} findings\n"
+          f"{'':>10} first run, phases (CPU s): {first}\n{'':>10} warm (median), phases (CPU s): {warm}\n"
+          f"{'':>10} slowest shape queries (CPU s): {slowest}\n"
+          f"{'':>10} --watch, save to new findings (median s): "
+          f"{', '.join(f'{name} {t:.2f}' for name, t in watched.items())}", flush=True)
+
+
 # ---- the comparison --------------------------------------------------------------------------
 
 def generate(decisions: int, seed: int, rate: float, work: Path) -> Path:
@@ -192,15 +324,27 @@ def main() -> None:
                         help="seconds pySHACL may take per size (0: do not run pySHACL)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/jeugdgov-benchmark"),
                         help="folder for the generated data (kept, and reused by the next run)")
+    parser.add_argument("--phases-only", action="store_true",
+                        help="print only where the time of one region's validation goes, phase by phase")
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         engine, folder = args.child
-        result = run_fast(Path(folder), args.workers, args.rounds) if engine == "fast" else run_pyshacl(Path(folder))
+        if engine == "phases":
+            result = run_phases(Path(folder), args.rounds)
+        elif engine == "fast":
+            result = run_fast(Path(folder), args.workers, args.rounds)
+        else:
+            result = run_pyshacl(Path(folder))
         print(json.dumps({"result": result}), flush=True)
         return
 
-    print(f"jeugdgov validation benchmark: fast engine ({args.workers} workers) vs pySHACL "
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for decisions in sizes:
+        print_phases(generate(decisions, args.seed, args.rate, args.work), decisions, args.rounds)
+    if args.phases_only:
+        return
+    print(f"\njeugdgov validation benchmark: fast engine ({args.workers} workers) vs pySHACL "
           f"(cap {args.pyshacl_cap:.0f} s), seed {args.seed}, rate {args.rate}\n")
     header = (f"{'decisions':>10} {'engine':8} {'triples':>10} {'load s':>8} {'valid. s':>8} {'total s':>8} "
               f"{'peak GB':>8} {'exact':>6}  note")
@@ -208,7 +352,7 @@ def main() -> None:
     print("-" * len(header))
     previous: tuple[int, float] | None = None  # pySHACL: (decisions, seconds) of the last finished size
     stopped = False
-    for decisions in [int(s) for s in args.sizes.split(",")]:
+    for decisions in sizes:
         folder = generate(decisions, args.seed, args.rate, args.work)
         triples = json.loads((folder / "planted.json").read_text())["triples"]
         fast, _, why = child("fast", folder, args.workers, None, args.rounds)

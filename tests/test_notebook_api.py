@@ -140,6 +140,13 @@ def test_cells_are_escaped():
     assert "<script>" not in shown and "&lt;script&gt;" in shown and "&amp; more" in shown
 
 
+def test_notebook_tables_use_the_words_of_every_other_output():
+    finding = Finding(setup="s", defect="d", severity="Info", focus="urn:x", shape="urn:s", path=None,
+                      value=None, parties=(), messages={"en": "m", "nl": "m"}, evidence="unrecorded")
+    assert "advies" in Findings([finding])._repr_html_("nl") and "na te gaan" in Findings([finding])._repr_html_("nl")
+    assert "advice" in Findings([finding])._repr_html_("en") and "to verify" in Findings([finding])._repr_html_("en")
+
+
 def test_a_named_query_as_a_dataframe():
     frame = jeugdgov.query("cost-estimates-per-model", lang="en")
     assert list(frame.columns[:6]) == ["model", "modelLabel", "fteMin", "fteMax", "costMin", "costMax"]

@@ -166,3 +166,47 @@ def test_ctrl_c_while_a_push_writes_replaces_nothing_and_leaves_no_fresh_graph(s
         push([SOURCE], endpoint=f"{store}/update")
     assert caught.value.exit_code == 130
     assert graph_sizes(f"{store}/query") == before
+
+
+def _graphs(endpoint: str) -> dict[str, frozenset[str]]:
+    rows = query(endpoint, "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        found.setdefault(row["g"].value, set()).add(f"{row['s']} {row['p']} {row['o']}")
+    return {graph: frozenset(triples) for graph, triples in found.items()}
+
+
+@pytest.mark.slow
+def test_a_push_killed_at_random_leaves_whole_graphs_and_no_setup_twice(store, tmp_path):
+    """Each graph is the old one or the new one (a push moves them into place one by one), the
+    fresh graphs a kill leaves are no setups, and the next push leaves exactly the new graphs."""
+    import random
+    import subprocess
+    import sys
+    import time
+
+    changed = tmp_path / "lelystad.trig"
+    changed.write_text(SOURCE.read_text(encoding="utf-8").replace(' Lelystad"', ' Lelystad (nieuw)"'),
+                       encoding="utf-8")
+    versions, expected = [SOURCE, changed], []
+    for version in versions:
+        push([version], endpoint=f"{store}/update")
+        expected.append(_graphs(f"{store}/query"))
+    assert expected[0] != expected[1] and set(expected[0]) == set(expected[1])
+    setups = {g.graph for g in remote.setup_graphs(f"{store}/query")}
+    chance = random.Random(8)
+    for run in range(50):
+        process = subprocess.Popen([sys.executable, "-m", "jeugdgov", "push", str(versions[run % 2]), "--endpoint",
+                                    f"{store}/update"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(chance.uniform(0.5, 3.0))
+        process.kill()
+        process.wait()
+        found = _graphs(f"{store}/query")
+        for graph, triples in found.items():
+            if "-push-" not in graph:
+                assert graph in expected[0] and triples in (expected[0][graph], expected[1][graph]), (run, graph)
+        listed = {g.graph for g in remote.setup_graphs(f"{store}/query")}
+        assert listed == setups, (run, listed ^ setups)
+    push([changed], endpoint=f"{store}/update")
+    final = _graphs(f"{store}/query")
+    assert final == expected[1], sorted(set(final) ^ set(expected[1]))

@@ -190,3 +190,16 @@ def test_n_triples_are_read_in_time_linear_in_a_literals_length(tmp_path):
     timed(1000)
     short, long = timed(100_000), timed(1_600_000)
     assert long < 32 * short + 0.5, (short, long)  # sixteen times the length; quadratic took 256 times
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_rdf_xml_nested_too_deep_is_refused_before_the_parser_slows_down(tmp_path, command):
+    from jeugdgov.limits import MAX_XML_DEPTH
+
+    depth = 20_000  # 30 s in pyoxigraph's parser, time quadratic in the depth
+    data = tmp_path / "deep.rdf"
+    data.write_text('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+                    'xmlns:e="http://example.org/">' + '<rdf:Description rdf:about="http://example.org/s"><e:p>' * depth
+                    + "x" + "</e:p></rdf:Description>" * depth + "</rdf:RDF>\n")
+    error = refusal(COMMANDS[command](data, tmp_path))
+    assert f"more than {MAX_XML_DEPTH} elements" in str(error) and error.file == data

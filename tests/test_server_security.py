@@ -404,3 +404,34 @@ def test_idle_connections_past_the_file_limit_do_not_lock_others_out(tmp_path):
         finally:
             for connection in idle:
                 connection.close()
+
+
+# ---- slow readers ----------------------------------------------------------------------------
+
+def test_slow_readers_of_large_answers_pin_no_more_than_a_few_results(tmp_path):
+    """Clients that ask for a large result and do not read it: the endpoint holds answers for at
+    most four results of the largest size (--max-result) and tells the next ones to come back,
+    instead of holding every answer in memory for as long as they wait."""
+    query = "SELECT ?s ?p ?o ?x WHERE { ?s ?p ?o VALUES ?x { 1 2 3 4 5 6 7 8 } }"
+    with jeugdgov_serve(tmp_path, str(DATA), "--max-result", "16", "--workers", "2", "--quiet") as base:
+        target = f"/query?{urlencode({'query': query})}"
+        status, _, body = get(f"{base}{target}", headers={"Accept": "text/csv"}, timeout=120)
+        assert status == 200 and 8 * 2**20 < len(body) <= 16 * 2**20
+        port = int(base.rpartition(":")[2])
+        readers = []
+        try:
+            for _ in range(12):
+                reader = socket.socket()
+                reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                reader.settimeout(120)
+                reader.connect((HOST, port))
+                reader.sendall(f"GET {target} HTTP/1.1\r\nHost: {HOST}:{port}\r\nAccept: text/csv\r\n\r\n".encode())
+                readers.append(reader)
+            statuses = [int(reader.recv(64).split(b" ", 2)[1]) for reader in readers]  # and read no further
+            held = 4 * 16 * 2**20 // len(body)  # answers that fit in four results of the largest size
+            assert statuses.count(200) <= held and statuses.count(503) >= 12 - held, statuses
+            assert get(f"{base}/health", timeout=10)[0] == 200
+        finally:
+            for reader in readers:
+                reader.close()
+        assert get(f"{base}{target}", headers={"Accept": "text/csv"}, timeout=120)[0] == 200  # room again

@@ -15,6 +15,7 @@ The library surface is small on purpose::
         for finding in report.findings:
             print(finding.defect, finding.message("en"))
 
+In Jupyter, ``%load_ext jeugdgov`` adds the ``%%sparql`` magic (:mod:`jeugdgov.magic`).
 DataFrames need pandas (``pip install 'jeugdgov[notebook]'``).
 """
 
@@ -25,3 +26,10 @@ from jeugdgov.validation import Finding, Findings, Report, Reports, validate
 
 __all__ = ["Finding", "Findings", "InputError", "Report", "Reports", "Setup", "load", "query", "validate"]
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(shell: object) -> None:
+    """``%load_ext jeugdgov``: the ``%%sparql`` magic. IPython is imported only here."""
+    from jeugdgov.magic import load_ipython_extension as register
+
+    register(shell)

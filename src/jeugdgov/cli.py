@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -163,6 +164,9 @@ def validate_command(
     norm_table: Annotated[Path | None, typer.Option(
         "--norm-table", help="With --norms: also write the norm table, one row per setup and norm, as .csv, "
         ".xlsx or .json (for BI tools).", show_default=False)] = None,
+    watch: Annotated[bool, typer.Option(
+        "--watch", help="Follow one workbook or file: validate it again on every save and print the findings "
+        "anew, until Ctrl-C (the shapes stay compiled between runs).")] = False,
 ) -> None:
     """Validate governance setups against the defect and data-quality shapes.
 
@@ -181,6 +185,8 @@ def validate_command(
       jeugdgov validate data/ --as-of 2021-06-30 --evidence established
 
       jeugdgov validate data/lelystad.trig --norms examples/normenkader.xlsx --norm-table scores.csv
+
+      jeugdgov validate --watch regio.xlsx
     """
     framework = _read_norms(norms)
     if norm_table is not None:
@@ -200,21 +206,37 @@ def validate_command(
     if unknown:
         raise InputError(f"unknown evidence status(es): {', '.join(unknown)}",
                          hint=f"choose from: {', '.join(EVIDENCE)}")
+    if watch and (len(paths or []) != 1 or norm_table is not None):
+        raise InputError("--watch follows one file or folder: a workbook, a CSV folder or an RDF file",
+                         hint="name one path, and leave out --norm-table (written once, not on every save)")
     source = open_read_only(store) if store else endpoint or list(paths or [])
     turtle = output_format is OutputFormat.turtle  # only Turtle output shows the SHACL report
-    with _spinner("validating") as step:
-        reports = validate(
-            source, _split_ids(shapes), engine=engine.value, fallback=fallback,
-            setups=setup, limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
-            graph_store=graph_store, shared=shared_graph or (), with_shacl_report=turtle, progress=step,
-            note=lambda text: stderr.print(say("note", lang.value, text=text), highlight=False), as_of=reference,
-            credentials=_credentials(user), check=check, check_setup=check_setup, fetch=fetch,
-            shapes_files=shapes_file or ())
-    if statuses:
-        reports = with_evidence(reports, statuses)
-    if framework is None:
-        _print_reports(reports, output_format, lang)
-        raise typer.Exit(0 if all(r.conforms for r in reports) else 1)
+
+    def run() -> int:
+        """Validate and print; the exit code."""
+        with _spinner("validating") as step:
+            reports = validate(
+                source, _split_ids(shapes), engine=engine.value, fallback=fallback,
+                setups=setup, limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
+                graph_store=graph_store, shared=shared_graph or (), with_shacl_report=turtle, progress=step,
+                note=lambda text: stderr.print(say("note", lang.value, text=text), highlight=False),
+                as_of=reference,
+                credentials=_credentials(user), check=check, check_setup=check_setup, fetch=fetch,
+                shapes_files=shapes_file or ())
+        if statuses:
+            reports = with_evidence(reports, statuses)
+        if framework is None:
+            _print_reports(reports, output_format, lang)
+            return 0 if all(r.conforms for r in reports) else 1
+        return _print_with_norms(reports, framework, norm_table, output_format, lang, engine)
+
+    if watch:
+        _watch(paths[0], run, output_format, lang.value)  # type: ignore[index]  # one path, checked above
+    raise typer.Exit(run())
+
+
+def _print_with_norms(reports: list[Report], framework: Framework, norm_table: Path | None,
+                      output_format: OutputFormat, lang: Language, engine: Engine) -> int:
     from jeugdgov.norms import rendering
     from jeugdgov.norms.scoring import score_reports
     from jeugdgov.report.comparison import chronological
@@ -234,7 +256,26 @@ def validate_command(
         if output_format is OutputFormat.text:
             rendering.print_table(table, lang.value, stdout)
     findings = any(not r.conforms for r in reports) or any(s.findings for s in table.scores.values())
-    raise typer.Exit(1 if findings else 0)
+    return 1 if findings else 0
+
+
+def _watch(path: Path, run: Callable[[], int], output_format: OutputFormat, lang: str) -> None:
+    """Validate again after every save, until Ctrl-C: the ontology, shapes and their queries
+    stay compiled in this process. Bad input is reported and the watch goes on."""
+    from jeugdgov.watch import saves
+
+    for _saved in saves(path):
+        started = time.perf_counter()
+        if output_format is OutputFormat.text and stdout.is_terminal:
+            stdout.clear()
+        try:
+            run()
+        except InputError as error:
+            stderr.print(f"[bold red]{say('error', lang)}:[/bold red] {error.text(say('hint', lang), lang)}",
+                         highlight=False, soft_wrap=True)
+        sys.stdout.flush()
+        stderr.print(f"{datetime.now():%H:%M:%S} validated {path} in {time.perf_counter() - started:.2f} s; "
+                     "watching for the next save (Ctrl-C stops)", highlight=False, style="dim", soft_wrap=True)
 
 
 @contextmanager

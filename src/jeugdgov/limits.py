@@ -16,6 +16,7 @@ import codecs
 import json
 import re
 import stat
+import xml.parsers.expat
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ PARSER_TOKEN_BYTES = 16 * 1024**2
 #: JSON-LD of a governance setup nests a dozen levels; rdflib's parser recurses per level (3,000
 #: levels took 1.9 GB, 4,000 overflowed the stack)
 MAX_JSON_DEPTH = 100
+#: RDF/XML likewise nests a dozen elements deep; pyoxigraph's parser takes time quadratic in the
+#: depth (20,000 levels: 30 s)
+MAX_XML_DEPTH = 100
 #: a setup's workbook has some thousands of cells; openpyxl holds each (twice) in memory
 MAX_WORKBOOK_CELLS = 1_000_000
 #: and unpacks to a few megabytes: its sheets are read whole
@@ -74,6 +78,9 @@ def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
         raise InputError("the RDF/XML file declares a document type (<!DOCTYPE> or <!ENTITY>); jeugdgov "
                          "does not expand entities", file=path,
                          hint="expand the entities in the file, or convert it to Turtle")
+    if suffix in XML_SUFFIXES and xml_depth_over(path, MAX_XML_DEPTH):
+        raise InputError(f"the XML nests more than {MAX_XML_DEPTH} elements deep", file=path,
+                         hint="flatten it (rdf:nodeID or rdf:about instead of nesting), or convert it to Turtle")
     if suffix in JSON_LD_SUFFIXES:
         _check_json_ld(path)
 
@@ -159,6 +166,37 @@ def _holds_dtd(path: Path, encoding: str) -> bool:
             if not chunk:
                 return False
             tail = text[-16:]
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def xml_depth_over(path: Path, limit: int) -> bool:
+    """Whether an XML file (with no DTD: see :func:`declares_dtd`) nests elements deeper than
+    ``limit``, read by expat in linear time; a malformed file is left to the RDF parser."""
+    parser = xml.parsers.expat.ParserCreate()
+    depth = 0
+
+    def opened(*_args: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > limit:
+            raise _TooDeep
+
+    def closed(*_args: object) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = opened, closed
+    try:
+        with path.open("rb") as stream:
+            parser.ParseFile(stream)
+    except _TooDeep:
+        return True
+    except xml.parsers.expat.ExpatError:
+        return False
+    return False
 
 
 def _check_json_ld(path: Path) -> None:

@@ -7,7 +7,8 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Graph, Namespace
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, Namespace, Node, URIRef
 
 from jeugdgov.errors import InputError
 
@@ -78,13 +79,40 @@ def data_dir() -> Path:
 
 
 def _parse_all(folder: Path) -> Graph:
+    # pyoxigraph's parser, then rdflib terms: twice as fast as rdflib's Turtle parser, which
+    # every command would otherwise wait for before its first query.
     graph = Graph()
     for path in sorted(folder.glob("*.ttl")):
-        graph.parse(path, format="turtle")
+        parser = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        try:
+            graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph) for q in parser)
+        except SyntaxError as error:
+            raise InputError(f"a bundled file does not parse: {error}", file=path,
+                             hint="reinstall jeugdgov, or fix the file in JEUGDGOV_HOME") from None
+        for prefix, namespace in parser.prefixes.items():
+            graph.bind(prefix, namespace)
     if len(graph) == 0:
         raise InputError("the bundled files hold no triples", file=folder,
                          hint="reinstall jeugdgov, or set JEUGDGOV_HOME to a complete checkout")
     return graph
+
+
+def to_rdflib(term: object) -> Node:
+    """A pyoxigraph term as an rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @cache

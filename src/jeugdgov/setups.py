@@ -16,10 +16,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import BlankNode as OxBlankNode
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse
-from pyoxigraph import Literal as OxLiteral
-from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, Node, URIRef
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -35,7 +33,7 @@ from jeugdgov.limits import (
     may_hold_long_literal,
     too_long_token,
 )
-from jeugdgov.resources import JG, local_name
+from jeugdgov.resources import JG, local_name, to_rdflib
 from jeugdgov.workbook.reading import Origin, read_workbook
 from jeugdgov.workbook.tables import WORKBOOK_SUFFIXES, is_workbook
 
@@ -304,21 +302,6 @@ def _parse_lines(path: Path, dataset: Dataset) -> None:
             dataset.add(triple)
         else:
             dataset.add((*triple, to_rdflib(quad.graph_name)))
-
-
-def to_rdflib(term: object) -> Node:
-    """A pyoxigraph term as an rdflib term."""
-    if isinstance(term, NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, OxBlankNode):
-        return BNode(term.value)
-    if isinstance(term, OxLiteral):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def _setups_in(path: Path, dataset: Dataset) -> Iterator[Setup]:

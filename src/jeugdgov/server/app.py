@@ -11,6 +11,8 @@ Routes (every GET route also answers HEAD)::
     GET  /queries/{name}.csv?...   a named query with its parameters (.tsv, .json, .xml, .xlsx too;
                                    .csv?bom=1 for Excel; .tsv is plain tab-separated values)
     GET  /queries/{name}.rq        the text of a named query
+    GET  /def                      the ontology: HTML for browsers, Turtle or JSON-LD by Accept
+    GET  /.well-known/void         a VoID/DCAT description of the datasets served (Turtle, JSON-LD)
 
 Results follow the ``format`` parameter (csv, tsv, json, xml; for graphs turtle, ntriples, xml,
 json) or else the ``Accept`` header. Reading routes allow cross-origin use (CORS); ``/update``
@@ -35,7 +37,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from jeugdgov.resources import LANGUAGES
-from jeugdgov.server import guard, page
+from jeugdgov.server import guard, page, vocabulary
 from jeugdgov.server.executor import Answer, Job, PoolBusy, QueryTimeout
 from jeugdgov.sparql.library import NamedQuery, ParameterError, with_values
 from jeugdgov.sparql.results import GRAPH_FORMATS, GRAPH_MEDIA, SOLUTION_FORMATS, SOLUTION_MEDIA
@@ -43,6 +45,7 @@ from jeugdgov.sparql.results import GRAPH_FORMATS, GRAPH_MEDIA, SOLUTION_FORMATS
 NAMED_ROUTE = re.compile(r"^/queries/(?P<name>[a-z0-9][a-z0-9-]*)\.(?P<ext>csv|tsv|json|xml|xlsx|rq)$")
 #: the format each named-query extension is written in: .tsv is plain values for spreadsheets
 NAMED_FORMATS = {"csv": "csv", "tsv": "plain-tsv", "json": "json", "xml": "xml", "xlsx": "xlsx"}
+HOST_AUTHORITY = re.compile(r"^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$")
 UTF8_BOM = b"\xef\xbb\xbf"
 FINDINGS_HEADER = "X-Jeugdgov-Warning"
 #: every HTML answer: scripts only from this endpoint's own files (no inline script, no event
@@ -124,11 +127,22 @@ class Reject(Exception):
         self.close = close
 
 
+#: answers up to this size are always sent: the page, /health, errors, most named queries
+SMALL_ANSWER = 256 * 1024
+#: bytes of answers the endpoint holds at once for clients still reading them, in results of
+#: the largest size (--max-result): slow readers of large results cannot pin more memory
+HELD_RESULTS = 4
+#: an answer goes to the connection in pieces of this size, each sent when the client has read
+#: the one before (uvicorn's flow control), not all at once into its write buffer
+BODY_PIECE = 1024 * 1024
+
+
 class EndpointApp:
     """The ASGI application of one endpoint."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
+        self._held = 0  # bytes of answers being sent
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]],
                        send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
@@ -144,8 +158,18 @@ class EndpointApp:
             answer, close = reject.answer, reject.close
         except Exception as error:  # a bug must cost one request, never the server
             answer, close = Answer.text(500, f"internal error: {error}"), True
-        await _send(send, answer, head=scope["method"] == "HEAD", cors=request.path != "/update", extra=extra,
-                    close=close)
+        size = len(answer.body)
+        if size > SMALL_ANSWER and self._held + size > HELD_RESULTS * self.settings.pool.max_result:
+            answer, extra, close = Answer.text(
+                503, "the endpoint holds as many large answers for clients still reading them as it may; "
+                     "try again shortly", (("Retry-After", "5"),)), {}, False
+            size = len(answer.body)
+        self._held += size
+        try:
+            await _send(send, answer, head=scope["method"] == "HEAD", cors=request.path != "/update", extra=extra,
+                        close=close)
+        finally:
+            self._held -= size
 
     async def _route(self, request: Request) -> tuple[Answer, dict[str, str]]:
         settings, path, method = self.settings, request.path, request.method
@@ -175,6 +199,10 @@ class EndpointApp:
             return _json(200, [self._listing(q) for q in settings.queries.values()]), {}
         if match := NAMED_ROUTE.match(path):
             return await self._named(match["name"], match["ext"], request.query_string), {}
+        if vocabulary.ONTOLOGY_PATH.match(path):
+            return vocabulary.ontology(request.headers.get("Accept")), {}
+        if path == vocabulary.VOID_PATH:
+            return await self._void(request.headers), {"Vary": "Accept"}
         return Answer.text(404, f"no such resource: {path}; see / for what is served"), {}
 
     def _index(self) -> dict[str, object]:
@@ -185,6 +213,8 @@ class EndpointApp:
             "update": "/update" if settings.writable else None,
             "queries": "/queries",
             "health": "/health",
+            "ontology": "/def",
+            "void": vocabulary.VOID_PATH,
             "writable": settings.writable,
             "timeout_seconds": settings.pool.timeout,
             "max_request_bytes": settings.max_body,
@@ -205,6 +235,15 @@ class EndpointApp:
             "workers": pool.alive(),
             "writable": self.settings.writable,
         })
+
+    async def _void(self, headers: Headers) -> Answer:
+        graph_formats = _negotiate(headers.get("Accept"))[1]
+        if not graph_formats:
+            return Answer.text(406, "the description is RDF: ask for text/turtle or application/ld+json")
+        host = headers.get("Host") or ""
+        # the Host header goes into the query's IRIs: only a plain authority, never SPARQL syntax
+        base = f"http://{host if HOST_AUTHORITY.match(host) else self.settings.host}"
+        return await self._run(Job("query", vocabulary.void_query(base), (), graph_formats))
 
     # ---- SPARQL 1.1 Protocol -----------------------------------------------------------
 
@@ -378,7 +417,10 @@ async def _send(send: Callable[[dict[str, Any]], Awaitable[None]], answer: Answe
     if close:
         headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-    await send({"type": "http.response.body", "body": b"" if head else answer.body})
+    body = b"" if head else answer.body
+    for start in range(0, max(len(body), 1), BODY_PIECE):
+        await send({"type": "http.response.body", "body": body[start:start + BODY_PIECE],
+                    "more_body": start + BODY_PIECE < len(body)})
 
 
 async def _drain(receive: Callable[[], Awaitable[dict[str, Any]]]) -> None:

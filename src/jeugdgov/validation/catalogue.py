@@ -42,9 +42,16 @@ def selected_shapes(defects: Iterable[str] | None, as_of: date | None = None) ->
     return _dated_shapes(frozenset(defects or ()), as_of or date.today())
 
 
+def undated_shapes(defects: Iterable[str] | None) -> Graph:
+    """The shapes graph for a selection, with ``$asOf`` still a variable in its SPARQL: what
+    does not depend on the date (messages, bases, evidence rules, the queries' structure)."""
+    selection = frozenset(defects or ())
+    return _shapes_for(selection) if selection else shapes()
+
+
 @lru_cache(maxsize=32)
 def _dated_shapes(selection: frozenset[str], as_of: date) -> Graph:
-    return dated(_shapes_for(selection) if selection else shapes(), as_of)
+    return dated(undated_shapes(selection), as_of)
 
 
 @cache

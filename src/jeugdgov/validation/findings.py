@@ -19,6 +19,7 @@ from jeugdgov.setups import Setup
 from jeugdgov.validation.catalogue import defect_label, notation
 from jeugdgov.validation.evidence import EVIDENCE as EVIDENCE  # the statuses, re-exported with the Finding
 from jeugdgov.validation.evidence import UNRECORDED, EvidenceRule, evidence_rule, judge, lookups
+from jeugdgov.words import evidence_word, severity_word
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -142,7 +143,8 @@ class Findings(list[Finding]):
 def findings_table(findings: Iterable[Finding], lang: str = "en", caption: str = "") -> str:
     """Findings as a compact HTML table, the severity in its colour."""
     return html_table(("severity", "evidence", "setup", "defect", "focus", "message"),
-                      ((severity_badge(f.severity), f.evidence, f.setup, defect_label(f.defect, lang),
+                      ((severity_badge(f.severity, severity_word(f.severity, lang)), evidence_word(f.evidence, lang),
+                        f.setup, defect_label(f.defect, lang),
                         f.focus_label(lang), f.message(lang)) for f in findings), caption)
 
 

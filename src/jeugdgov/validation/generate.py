@@ -4,7 +4,8 @@ A defect is its concept (``ontology/taxonomies.ttl``), its shape (``shapes/*.ttl
 examples (``shapes/examples/ID/``). From those this command writes the rule pages
 (``docs/defects/ID.md``), the catalogue tables (``<!-- NAME:start -->`` blocks, NAME one of
 :data:`BLOCKS`: the groups in ``README.md``, the full table in ``docs/catalogue.md``) and the
-counts in the docs (``<!-- count:KEY -->N<!-- /count -->``, KEY one of :data:`COUNTS`)::
+counts in the docs (``<!-- count:KEY -->N<!-- /count -->``, KEY one of :data:`COUNTS`), and the
+published ontology (``docs/ontology/``, ``docs/w3id/``: :mod:`jeugdgov.publishing`)::
 
     python -m jeugdgov.validation.generate          # write
     python -m jeugdgov.validation.generate --check  # exit 1 and name the stale files
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from rdflib import RDFS, SH, SKOS, Literal, Node
 
+from jeugdgov.publishing import ontology_pages
 from jeugdgov.resources import JG, ontology, project_root, shapes
 from jeugdgov.validation.catalogue import defects, in_group
 from jeugdgov.validation.law_in_time import period
@@ -147,6 +149,7 @@ def generated(root: Path) -> dict[Path, str | None]:
     pages = root / "docs" / "defects"
     files: dict[Path, str | None] = {page: None for page in pages.glob("*.md")}
     files.update({pages / f"{defect}.md": page for defect, page in rule_pages().items()})
+    files.update({root / path: text for path, text in ontology_pages().items()})
     for pattern in DOCS:
         for document in sorted(root.glob(pattern)):
             files[document] = with_blocks(with_counts(document.read_text(encoding="utf-8")))
@@ -176,7 +179,8 @@ def write(root: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m jeugdgov.validation.generate",
-                                     description="Write the rule pages, README catalogue and counts in the docs.")
+                                     description="Write the rule pages, README catalogue, counts in the docs and the "
+                                                 "ontology's published pages.")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file is stale")
     parser.add_argument("--root", type=Path, default=None, help="the checkout (default: the one jeugdgov runs from)")
     args = parser.parse_args(argv)

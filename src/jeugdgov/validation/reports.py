@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, SupportsIndex, overload
 from jeugdgov.display import Markup, html_table, severity_badge
 from jeugdgov.setups import Setup
 from jeugdgov.validation.findings import Findings, Report
+from jeugdgov.words import severity_word
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -57,7 +58,7 @@ class Reports(list[Report]):
     def _repr_html_(self, lang: str = "en") -> str:
         rows = []
         for report in self:
-            badges = [severity_badge(s, f"{n} {s}") for s, n in report.findings.counts().items()]
+            badges = [severity_badge(s, f"{n} {severity_word(s, lang)}") for s, n in report.findings.counts().items()]
             rows.append((report.setup.name, report.setup.label(lang), len(report.findings),
                          Markup(" ".join(badges)) if badges else "conforms",
                          report.as_of.isoformat() if report.as_of else ""))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -69,18 +70,30 @@ def read_tables(path: Path) -> list[Table]:
     return _ods_tables(path)
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether a sheet of the .xlsx holds a formula (an ``<f>`` element)."""
+    with zipfile.ZipFile(path) as archive:
+        return any(_FORMULA.search(archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
 def _xlsx_tables(path: Path) -> list[Table]:
     from openpyxl import load_workbook
 
     try:
         values = load_workbook(path, data_only=True)
-        formulas = load_workbook(path, data_only=False)
+        # The formulas, to name one whose value was never computed: read only where there are
+        # formulas (reading the workbook twice is most of the time a regional one takes).
+        formulas = load_workbook(path, data_only=False) if _has_formulas(path) else None
     except Exception as error:  # zipfile, XML and openpyxl errors all mean: not a readable xlsx
         raise InputError(f"cannot read the workbook: {error}", file=path,
                          hint="save it again as an Excel workbook (.xlsx)") from None
     tables = []
     for sheet in values.worksheets:
-        with_formulas = formulas[sheet.title]
+        with_formulas = formulas[sheet.title] if formulas else None
         if sheet.merged_cells.ranges:
             merged = min(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
             raise InputError(f"sheet '{sheet.title}': cells {merged.coord} are merged, so their value stands in "
@@ -96,7 +109,7 @@ def _xlsx_tables(path: Path) -> list[Table]:
                 value = cell.value
                 if cell.data_type == "e" or (isinstance(value, str) and _ERROR_TEXT.match(value)):
                     cells.append(CellError(str(value)))
-                elif value is None and with_formulas[cell.coordinate].data_type == "f":
+                elif value is None and with_formulas and with_formulas[cell.coordinate].data_type == "f":
                     cells.append(CellError(f"={with_formulas[cell.coordinate].value}".replace("==", "=")))
                 else:
                     cells.append(value)

@@ -11,6 +11,7 @@ engines share. The same queries can run in an external SPARQL store instead
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import cache, lru_cache
 from typing import Protocol
@@ -21,20 +22,29 @@ from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
 from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, TIME, local_name, ontology
 from jeugdgov.setups import IRI_HINT, Setup, iri_problem, to_rdflib
-from jeugdgov.validation.catalogue import only_shapes, selected_shapes
+from jeugdgov.validation.catalogue import only_shapes, selected_shapes, undated_shapes
 from jeugdgov.validation.evidence import CLAIM_PREDICATES, FACT_PREDICATES, lookups
 from jeugdgov.validation.fast.rewrite import for_oxigraph
-from jeugdgov.validation.fast.translate import FOCUS_NODES, ShapeQuery, Translation, query_text, translate
+from jeugdgov.validation.fast.translate import (
+    FOCUS_NODES,
+    FocusFirst,
+    ShapeQuery,
+    Translation,
+    query_text,
+    translate,
+)
 from jeugdgov.validation.findings import (
     RawResult,
     Report,
     attach_messages,
+    detecting_shape,
     finding_order,
     findings_from,
     involving_properties,
 )
+from jeugdgov.validation.law_in_time import ENDED, NOT_YET_IN_FORCE, period
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
-from jeugdgov.validation.reference_date import default_as_of
+from jeugdgov.validation.reference_date import AS_OF, date_term, default_as_of
 
 LABELS = (RDFS.label, SKOS.prefLabel)
 Triple = tuple[Node, Node, Node]
@@ -60,8 +70,39 @@ class Runner(Protocol):
 @lru_cache(maxsize=32)
 def translation_for(selection: frozenset[str], as_of: date | None = None) -> Translation:
     """The queries for all shapes (empty selection) or for a selection of defect ids, on the
-    reference date ``as_of`` (today for None)."""
-    return translate(selected_shapes(selection or None, as_of))
+    reference date ``as_of`` (today for None): translated once, then the date written into the
+    text and the law in force on it applied, as :func:`jeugdgov.validation.law_in_time.in_time`
+    applies it to the shapes (a repealed norm checks nothing, one not yet in force gives Info)."""
+    on = as_of or date.today()
+    undated = _undated_translation(selection)
+    graph = undated_shapes(selection or None)
+    term = date_term(on)
+    queries = []
+    for query in undated.queries:
+        shape = detecting_shape(query.source, graph)
+        status = period(graph, shape).status(on)
+        if status == ENDED:
+            continue
+        if status == NOT_YET_IN_FORCE and query.source == shape:
+            query = replace(query, severity=SH.Info)
+        queries.append(_dated(query, term))
+    untranslatable = {shape: why for shape, why in undated.untranslatable.items()
+                      if period(graph, shape).status(on) != ENDED}
+    return Translation(queries, untranslatable)
+
+
+@cache
+def _undated_translation(selection: frozenset[str]) -> Translation:
+    return translate(undated_shapes(selection or None))
+
+
+def _dated(query: ShapeQuery, term: str) -> ShapeQuery:
+    first = query.focus_first
+    if AS_OF not in query.text and (first is None or AS_OF not in first.query + first.text):
+        return query
+    if first is not None:
+        first = FocusFirst(first.query.replace(AS_OF, term), first.text.replace(AS_OF, term))
+    return replace(query, text=query.text.replace(AS_OF, term), focus_first=first)
 
 
 def check_translatable(translation: Translation) -> None:
@@ -131,8 +172,8 @@ def report_for(setup: Setup, raw: list[RawResult], runner: Runner, defects: Iter
 
     Without ``with_shacl_report`` the report graph only says whether the setup conforms:
     building it costs as much as the findings, and only Turtle output shows it."""
-    shapes_graph = selected_shapes(defects, as_of)
     nodes = {n for r in raw for n in (r.focus, r.value) if n is not None}
+    shapes_graph = selected_shapes(defects, as_of)
     findings = findings_from(setup.name, raw, runner.describe(nodes), shapes_graph)
     if with_shacl_report:
         results = shacl_report(raw, shapes_graph)

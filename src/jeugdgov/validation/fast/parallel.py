@@ -41,7 +41,6 @@ from jeugdgov.setups import (
     refuse_unknown_names,
     refuse_without_setup,
     setup_from_graph,
-    workbook_nquads,
 )
 from jeugdgov.sparql.store import empty_file, reading
 from jeugdgov.validation.fast.engine import (
@@ -59,6 +58,7 @@ from jeugdgov.validation.fast.engine import (
 from jeugdgov.validation.fast.rewrite import for_oxigraph
 from jeugdgov.validation.fast.translate import query_text
 from jeugdgov.validation.findings import Finding, Report
+from jeugdgov.workbook import Origin, read_workbook
 
 Triple = tuple[Node, Node, Node]
 DESCRIPTION = (RDF.type, RDFS.label, DCTERMS.identifier)
@@ -76,11 +76,12 @@ class LoadedSetup:
 def load_setups(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedSetup]:
     """Each setup of one file in a store of its own, with the ontology, one at a time."""
     fmt = ox.RdfFormat.N_QUADS if is_workbook(path) else FORMATS[path.suffix.lower()].oxigraph
-    staging = _parse(path, fmt, limits)
+    origins: dict[str, Origin] = {}
+    staging = _parse(path, fmt, limits, origins)
     named = sorted((g for g in staging.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
     if not named:
         staging.bulk_extend(ontology_quads())
-        yield _loaded(path, staging, fallback=path.stem)
+        yield _loaded(path, staging, path.stem, origins)
         return
     shared = list(staging.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     for graph in named:
@@ -89,13 +90,16 @@ def load_setups(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedS
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
                           for q in staging.quads_for_pattern(None, None, None, graph))
         store.bulk_extend(ontology_quads())
-        yield _loaded(path, store, fallback=f"{path.stem}-{local_name(graph.value)}")
+        yield _loaded(path, store, f"{path.stem}-{local_name(graph.value)}", origins)
 
 
-def _parse(path: Path, fmt: ox.RdfFormat, limits: Limits) -> ox.Store:
+def _parse(path: Path, fmt: ox.RdfFormat, limits: Limits, origins: dict[str, Origin]) -> ox.Store:
+    """The file in a store; for a workbook, ``origins`` receives the row each node came from."""
     store = ox.Store()
     if is_workbook(path):
-        store.bulk_load(workbook_nquads(path, limits), format=fmt)
+        workbook = read_workbook(path, limits)
+        origins.update(workbook.origins)
+        store.bulk_load(workbook.dataset.serialize(format="nquads", encoding="utf-8"), format=fmt)
         return store
     check_file(path, limits)
     with reading(path, hint="fix the statement on or just before this line"):
@@ -115,8 +119,10 @@ def _literals_longer_than(store: ox.Store, length: int) -> Iterator[tuple[str, i
         yield str(solution["s"]), int(solution["n"].value)
 
 
-def _loaded(path: Path, store: ox.Store, fallback: str) -> LoadedSetup:
-    return LoadedSetup(setup_from_graph(path, _description(store), fallback), store, len(store))
+def _loaded(path: Path, store: ox.Store, fallback: str, origins: dict[str, Origin]) -> LoadedSetup:
+    setup = setup_from_graph(path, _description(store), fallback)
+    setup.origins = origins  # so that findings point back without reading the workbook again
+    return LoadedSetup(setup, store, len(store))
 
 
 def _description(store: ox.Store) -> Graph:
@@ -155,6 +161,7 @@ class _Done:
     findings: list[Finding]
     report: list[Triple]
     as_of: date | None = None
+    origins: dict[str, Origin] | None = None
 
 
 def default_workers() -> int:
@@ -296,7 +303,8 @@ def _validate_file(job: _Job) -> list[_Done] | InputError:
             if translation.untranslatable and job.fallback:
                 report = _fallback(report, loaded, set(translation.untranslatable), defects, as_of)
             done.append(_Done(setup.name, str(setup.source), setup.node, setup.labels,
-                              list(setup.graph), report.findings, list(report.shacl_report), as_of))
+                              list(setup.graph), report.findings, list(report.shacl_report), as_of,
+                              setup.origins))
         return done
     except InputError as error:
         return error
@@ -333,6 +341,6 @@ def _reports(done: list[_Done], names: Sequence[str] | None) -> list[Report]:
         if names and item.name not in names:
             continue
         setup = Setup(item.name, _graph_of(item.description), Path(item.source),
-                      item.node, item.labels, complete=False)  # type: ignore[arg-type]
+                      item.node, item.labels, complete=False, origins=item.origins or {})  # type: ignore[arg-type]
         reports.append(Report(setup, item.findings, _graph_of(item.report), as_of=item.as_of))
     return reports
