@@ -75,8 +75,10 @@ def test_queries_run_in_the_store_and_find_what_local_validation_finds(named_lay
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
     assert found == local_findings
     cooperative = next(r for r in reports if r.setup.name == "lelystad-cooperatie")
-    message = next(f for f in cooperative.findings if f.defect == "subsidy-passed-on").message("en")
-    assert "passed on" in message and "Gemeente Lelystad" in message
+    passed_on = next(f for f in cooperative.findings if f.defect == "subsidy-passed-on")
+    assert passed_on.evidence == "unrecorded", "the unclear permission is asked in the store too"
+    message = passed_on.message("en")
+    assert "permit passing the subsidy on" in message and "Gemeente Lelystad" in message
 
 
 def test_cli_validates_in_the_store(named_layout):

@@ -85,9 +85,9 @@ COOPERATIVE = {
          "taken": "besluit over toegang tot jeugdhulp; verlenen van jeugdhulp", "doelen": "doelen-2018",
          # L 2.4: the agreed evaluation did not take place.
          "stelt orgaan in": "bestuurlijk-overleg", "geëvalueerd": "geen", **NO_BUDGET},
-        # L 2.2.6 note 2: no basis for passing the subsidy on (reading: the decisions do not permit it).
+        # L 2.2.6 note 2: the basis for passing the subsidy on stayed unclear.
         {"id": "subsidiebeschikking-leden-2018", "soort": "subsidiebeschikking",
-         "partijen": "gm:gm0995; zorgorganisaties-leden", "doorgeven toegestaan": "nee", **NO_BUDGET},
+         "partijen": "gm:gm0995; zorgorganisaties-leden", "doorgeven toegestaan": "onduidelijk", **NO_BUDGET},
         {"id": "subsidiebeschikking-overig-2018", "soort": "subsidiebeschikking",
          "partijen": "gm:gm0995; zorgorganisaties-overig", **NO_BUDGET},
     ],
