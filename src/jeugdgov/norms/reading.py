@@ -6,7 +6,6 @@ checks them.
 
 from __future__ import annotations
 
-import csv
 import difflib
 from pathlib import Path
 
@@ -25,7 +24,15 @@ from jeugdgov.norms.framework import (
     short_name,
 )
 from jeugdgov.resources import JG
-from jeugdgov.workbook.tables import NORM_SHEETS, CellError, Table, column_letter, is_workbook, read_tables
+from jeugdgov.workbook.tables import (
+    NORM_SHEETS,
+    CellError,
+    Table,
+    column_letter,
+    csv_rows,
+    is_workbook,
+    read_tables,
+)
 
 
 def read_framework(path: str | Path) -> Framework:
@@ -42,7 +49,7 @@ def read_framework(path: str | Path) -> Framework:
     elif suffix in (".ttl", ".turtle"):
         rows = _turtle_rows(path)
     elif suffix == ".csv":
-        rows = _table_rows(Table(path.stem, _csv_table(path)), path)
+        rows = _table_rows(Table(path.stem, csv_rows(path)), path)
     elif is_workbook(path) or path.is_dir():
         tables = [t for t in read_tables(path) if t.name.strip().lower() in NORM_SHEETS]
         if not tables:
@@ -97,17 +104,6 @@ def _table_rows(table: Table, file: Path) -> list[Row]:
         if values:
             rows.append(Row(values, f"sheet '{table.name}', row {number}", columns))
     return rows
-
-
-def _csv_table(path: Path) -> list[list[object]]:
-    try:
-        content = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"the file is not UTF-8 text (byte {error.start})", file=path,
-                         hint="save the CSV file as UTF-8") from None
-    first = content.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [list(row) for row in csv.reader(content.splitlines(), delimiter=delimiter)]
 
 
 def _yaml_rows(path: Path) -> list[Row]:

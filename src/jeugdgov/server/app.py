@@ -38,6 +38,7 @@ from urllib.parse import parse_qs
 
 from jeugdgov.resources import LANGUAGES
 from jeugdgov.server import guard, page, vocabulary
+from jeugdgov.server.accept import media_ranges
 from jeugdgov.server.executor import Answer, Job, PoolBusy, QueryTimeout
 from jeugdgov.sparql.library import NamedQuery, ParameterError, with_values
 from jeugdgov.sparql.results import GRAPH_FORMATS, GRAPH_MEDIA, SOLUTION_FORMATS, SOLUTION_MEDIA
@@ -492,22 +493,9 @@ def _formats(requested: str | None, accept: str | None) -> tuple[tuple[str, ...]
 
 def _negotiate(accept: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Result formats in the order of the Accept header's preferences."""
-    ranges = []
-    for position, part in enumerate((accept or "*/*").split(",")):
-        media, *options = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for option in options:
-            key, _, value = option.partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if media and quality > 0:
-            ranges.append((-quality, position, media.lower()))
     solutions: list[str] = []
     graphs: list[str] = []
-    for _, _, media in sorted(ranges):
+    for media in media_ranges(accept or "*/*"):
         if media in ("*/*", "application/*"):
             solutions.append("json")
             graphs.append("turtle")

@@ -15,6 +15,7 @@ import re
 
 from jeugdgov.publishing.ontology_pages import MEDIA, ONTOLOGY_IRI, PAGES
 from jeugdgov.resources import project_root
+from jeugdgov.server.accept import media_ranges
 from jeugdgov.server.executor import Answer
 
 ONTOLOGY_PATH = re.compile(r"^/def(/[0-9]+(\.[0-9]+)*)?/?$")
@@ -43,20 +44,8 @@ def preferred(accept: str | None, offered: list[str]) -> str | None:
     ``type/*`` or no header); HTML types count as text/html."""
     if not accept or not accept.strip():
         return offered[0]
-    ranges = []
-    for position, part in enumerate(accept.split(",")):
-        media, *options = (piece.strip().lower() for piece in part.split(";"))
-        quality = 1.0
-        for option in options:
-            key, _, value = option.partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if media and quality > 0:
-            ranges.append((-quality, position, "text/html" if media in HTML_TYPES else media))
-    for _, _, media in sorted(ranges):
+    for media in media_ranges(accept):
+        media = "text/html" if media in HTML_TYPES else media
         family = media.removesuffix("*")
         for candidate in offered:
             if candidate == media or (media.endswith("/*") and candidate.startswith(family)) or media == "*/*":

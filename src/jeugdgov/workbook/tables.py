@@ -153,19 +153,23 @@ def _ods_cell(value: object) -> Cell | CellError:
     return str(value)
 
 
+def csv_rows(path: Path) -> list[list[str]]:
+    """The rows of a CSV file saved as UTF-8, separated by ';' or ',' (whichever the first line
+    has more of), read as a stream: a quoted cell may hold line breaks."""
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"the file is not UTF-8 text (byte {error.start})", file=path,
+                         hint="save the CSV file as UTF-8") from None
+    first = content.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return list(csv.reader(io.StringIO(content), delimiter=delimiter))
+
+
 def _csv_tables(folder: Path) -> list[Table]:
     tables = []
     for path in sorted(folder.glob("*.csv")):
-        try:
-            content = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise InputError(f"the file is not UTF-8 text (byte {error.start})", file=path,
-                             hint="save the CSV file as UTF-8") from None
-        first = content.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        # read as a stream, not line by line: a quoted cell may hold line breaks
-        rows = [[restored(cell) if cell.strip() else None for cell in row]
-                for row in csv.reader(io.StringIO(content), delimiter=delimiter)]
+        rows = [[restored(cell) if cell.strip() else None for cell in row] for row in csv_rows(path)]
         for row in rows:
             for index, cell in enumerate(row):
                 if isinstance(cell, str) and _ERROR_TEXT.match(cell.strip()):
