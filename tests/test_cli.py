@@ -98,7 +98,7 @@ def _folder_without_rdf(folder):
     (_folder_without_rdf, "no RDF files"),
 ])
 def test_unusable_paths_exit_2(tmp_path, make, expected):
-    result = jeugdgov("validate", make(tmp_path))
+    result = jeugdgov("validate", make(tmp_path), "--lang", "en")
     assert result.returncode == 2
     assert expected in result.stderr
     assert "Traceback" not in result.stderr

@@ -193,22 +193,30 @@ def validate_command(
         from jeugdgov.norms.rendering import check_table_output
 
         if framework is None:
-            raise InputError("--norm-table writes the scores of a norm framework", hint="add --norms FILE")
+            raise InputError("--norm-table writes the scores of a norm framework", hint="add --norms FILE",
+                             nl=("--norm-table schrijft de scores van een normenkader", "voeg --norms BESTAND toe"))
         check_table_output(norm_table)
     if (bool(paths) + bool(endpoint) + bool(store)) != 1:
-        raise InputError("give data files or folders, --store FOLDER or --endpoint URL (one of the three)")
+        raise InputError("give data files or folders, --store FOLDER or --endpoint URL (one of the three)",
+                         nl=("geef gegevensbestanden of mappen, --store MAP of --endpoint URL (een van de drie)", None))
     if fetch and (check_setup or not check):
         raise InputError("--check-setup and --no-check are about the store check, which only --in-store makes",
-                         hint="add --in-store to run the shape queries in the store, or leave them out")
+                         hint="add --in-store to run the shape queries in the store, or leave them out",
+                         nl=("--check-setup en --no-check gaan over de controle van de store, die alleen --in-store "
+                             "doet", "voeg --in-store toe om de shape-queries in de store uit te voeren, of laat "
+                             "ze weg"))
     reference = parse_as_of(as_of) if as_of else None
     statuses = _split_ids(evidence)
     unknown = sorted(set(statuses or ()) - set(EVIDENCE))
     if unknown:
         raise InputError(f"unknown evidence status(es): {', '.join(unknown)}",
-                         hint=f"choose from: {', '.join(EVIDENCE)}")
+                         hint=f"choose from: {', '.join(EVIDENCE)}",
+                         nl=(f"onbekende bewijsstatus(sen): {', '.join(unknown)}", f"kies uit: {', '.join(EVIDENCE)}"))
     if watch and (len(paths or []) != 1 or norm_table is not None):
         raise InputError("--watch follows one file or folder: a workbook, a CSV folder or an RDF file",
-                         hint="name one path, and leave out --norm-table (written once, not on every save)")
+                         hint="name one path, and leave out --norm-table (written once, not on every save)",
+                         nl=("--watch volgt één bestand of map: een werkboek, een CSV-map of een RDF-bestand",
+                             "noem één pad, en laat --norm-table weg (eenmaal geschreven, niet bij elke opslag)"))
     source = open_read_only(store) if store else endpoint or list(paths or [])
     turtle = output_format is OutputFormat.turtle  # only Turtle output shows the SHACL report
 
@@ -303,6 +311,8 @@ def explain_command(
     defect: Annotated[str, typer.Argument(help="A catalogue id or group, as `jeugdgov defects` lists them "
                                           "(with --norms: a norm's id).", show_default=False)],
     norms: NormsOption = None,
+    _lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of messages (the page is in Dutch "
+                                            "and English).")] = Language.nl,
 ) -> None:
     """Print the page of a rule: what it checks (nl and en), what it reads, what makes a finding
     established or unrecorded, its basis and a minimal example (as docs/defects/ID.md); with
@@ -415,7 +425,9 @@ def viz_command(
     check_output(out)
     if on_date is not None and (period_start or period_end):
         raise InputError("give --date or --period-start/--period-end, not both",
-                         hint="--date draws one day; --period-start and --period-end a period")
+                         hint="--date draws one day; --period-start and --period-end a period",
+                         nl=("geef --date of --period-start/--period-end, niet beide",
+                             "--date tekent één dag; --period-start en --period-end een periode"))
     period = Period(period_start.date() if period_start else None, period_end.date() if period_end else None) \
         if period_start or period_end else None
     chosen = select_one(load(path), setup, "draw")
@@ -522,7 +534,9 @@ def compare_command(
         for given in (before, after):
             if not Path(given).exists():
                 raise InputError(f"no file or folder '{given}'",
-                                 hint="give two files, or setup names with --data FILE")
+                                 hint="give two files, or setup names with --data FILE",
+                                 nl=(f"bestand of map '{given}' bestaat niet",
+                                     "geef twee bestanden, of namen van inrichtingen met --data BESTAND"))
         earlier, later = (_only_setup(load(given), given) for given in (before, after))
     reference = parse_as_of(as_of) if as_of else None
     comparison = compare_reports(validate(earlier, as_of=reference), validate(later, as_of=reference))
@@ -547,7 +561,9 @@ def compare_command(
 def _only_setup(setups: list, given: str) -> object:
     if len(setups) != 1:
         raise InputError(f"it holds {len(setups)} setups, not one", file=given,
-                         hint=f"name two of them with --data {given}: {', '.join(s.name for s in setups)}")
+                         hint=f"name two of them with --data {given}: {', '.join(s.name for s in setups)}",
+                         nl=(f"het bevat {len(setups)} inrichtingen, niet één",
+                             f"noem er twee met --data {given}: {', '.join(s.name for s in setups)}"))
     return setups[0]
 
 
@@ -606,6 +622,8 @@ def query_command(
     user: Annotated[str | None, typer.Option(
         "--user", help="With --endpoint: user for a protected endpoint (HTTP basic or digest); the password "
         "is read from $JEUGDGOV_PASSWORD or asked for.")] = None,
+    _lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of messages (read before the other "
+                                            "options, so that their errors are in it too).")] = Language.nl,
 ) -> None:
     """Run a named query (or a .rq file) over the bundled data, given files, or an external store.
 
@@ -625,7 +643,8 @@ def query_command(
     from jeugdgov.sparql.store import memory_store
 
     if endpoint and data:
-        raise InputError("give data files or --endpoint, not both")
+        raise InputError("give data files or --endpoint, not both",
+                         nl=("geef gegevensbestanden of --endpoint, niet beide", None))
     query = resolve(name)
     bindings = query.bind(_parameters(param))
     if not endpoint:
@@ -636,7 +655,8 @@ def query_command(
         try:
             result = run(memory_store(data), query.text, bindings)
         except SyntaxError as error:
-            raise InputError(f"SPARQL syntax error: {error}", file=query.path) from None
+            raise InputError(f"SPARQL syntax error: {error}", file=query.path,
+                             nl=(f"SPARQL-syntaxfout: {error}", None)) from None
     if output_format is QueryFormat.table:
         print_table(result, stdout, query.prefixes, hidden=[p.name for p in query.parameters])
         return
@@ -710,12 +730,18 @@ def convert_command(
     files = list(rdf_files([source]))
     if len(files) != 1:
         raise InputError(f"the folder holds {len(files)} files; convert one file or workbook at a time",
-                         file=source, hint="name one file, or a folder of workbook CSV files")
+                         file=source, hint="name one file, or a folder of workbook CSV files",
+                         nl=(f"de map bevat {len(files)} bestanden; zet één bestand of werkboek tegelijk om",
+                             "noem één bestand, of een map met CSV-bestanden van een werkboek"))
     expected = {"trig": ".trig", "xlsx": ".xlsx", "csv": ""}[to.value]
     if out.suffix.lower() != expected and not (to is WorkbookTarget.trig and out.suffix.lower() in FORMATS):
         raise InputError(f"--to {to.value} writes {'a folder' if not expected else 'a ' + expected + ' file'}, "
                          f"but --out is '{out}'", file=out,
-                         hint=f"name the output {'without a suffix' if not expected else 'with ' + expected}")
+                         hint=f"name the output {'without a suffix' if not expected else 'with ' + expected}",
+                         nl=(f"--to {to.value} schrijft {'een map' if not expected else 'een ' + expected + '-bestand'}"
+                             f", maar --out is '{out}'",
+                             "geef de uitvoer een naam "
+                             + ("zonder achtervoegsel" if not expected else "op " + expected)))
     dataset = parse_file(files[0])
     if to is WorkbookTarget.trig:
         from jeugdgov.viz.static import atomic_write
@@ -738,6 +764,7 @@ def load_command(
         "--store", help="The store folder (created when missing).", show_default=False)],
     ontology: Annotated[bool, typer.Option(
         "--ontology/--no-ontology", help="Also load the ontology, so queries can label roles and tasks.")] = True,
+    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of messages.")] = Language.nl,
 ) -> None:
     """Load data into an embedded (pyoxigraph) store, all or nothing.
 
@@ -754,8 +781,8 @@ def load_command(
     from jeugdgov.sparql.store import graph_names, load_into
 
     count, opened = load_into(store, data, with_ontology=ontology)
-    stderr.print(f"loaded {count} quads into {store}; it holds {len(opened)} quads in "
-                 f"{len(graph_names(opened))} named graphs", highlight=False)
+    stderr.print(say("loaded", lang.value, count=count, store=store, quads=len(opened),
+                     graphs=len(graph_names(opened))), highlight=False)
 
 
 @app.command("push")
@@ -773,6 +800,7 @@ def push_command(
     user: Annotated[str | None, typer.Option(
         "--user", help="User for a protected endpoint (HTTP basic or digest, as the server asks); the "
         "password is read from $JEUGDGOV_PASSWORD or asked for.")] = None,
+    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of messages.")] = Language.nl,
 ) -> None:
     """Send data to an external SPARQL 1.1 store (SPARQL Update or Graph Store Protocol).
 
@@ -793,8 +821,8 @@ def push_command(
     pushed = push(data, endpoint=endpoint, graph_store=graph_store, with_ontology=ontology,
                   credentials=_credentials(user))
     others = len(pushed.graphs) - pushed.setups
-    stderr.print(f"sent {pushed.triples} triples in {pushed.setups} setup graphs and {others} "
-                 f"graphs of shared triples, ontology and layout to {endpoint or graph_store}", highlight=False)
+    stderr.print(say("sent", lang.value, triples=pushed.triples, setups=pushed.setups, others=others,
+                     to=endpoint or graph_store), highlight=False)
 
 
 def _credentials(user: str | None) -> Credentials | None:
@@ -809,7 +837,9 @@ def _credentials(user: str | None) -> Credentials | None:
     if password is None:
         if not sys.stdin.isatty():
             raise InputError(f"--user {user} needs a password", hint=f"set ${PASSWORD_VARIABLE}, or run the "
-                             "command in a terminal to be asked for it")
+                             "command in a terminal to be asked for it",
+                             nl=(f"--user {user} heeft een wachtwoord nodig", f"zet ${PASSWORD_VARIABLE}, of voer de "
+                                 "opdracht uit in een terminal om ernaar gevraagd te worden"))
         password = typer.prompt(f"password for {user}", hide_input=True)
     return Credentials(user, password)
 
@@ -847,6 +877,7 @@ def serve_command(
     max_result: Annotated[int, typer.Option(
         "--max-result", min=1, help="Largest result, in megabytes.")] = 200,
     norms: NormsOption = None,
+    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of messages.")] = Language.nl,
 ) -> None:
     """Serve a SPARQL 1.1 endpoint for BI tools, with the named queries as CSV URLs.
 
@@ -866,16 +897,18 @@ def serve_command(
     from jeugdgov.sparql.library import library
 
     if host not in ("127.0.0.1", "localhost", "::1"):
-        stderr.print(f"[yellow]warning:[/yellow] listening on {host}: the endpoint is reachable from other "
-                     "machines", highlight=False)
+        stderr.print(say("reachable", lang.value, host=host), highlight=False)
     update_token = None
     if update_token_variable is not None:
         update_token = os.environ.get(update_token_variable)
         if not update_token:
             raise InputError(f"--update-token: the environment variable {update_token_variable} is not set or empty",
-                             hint=f"export {update_token_variable}=A-LONG-RANDOM-TOKEN first")
+                             hint=f"export {update_token_variable}=A-LONG-RANDOM-TOKEN first",
+                             nl=(f"--update-token: de omgevingsvariabele {update_token_variable} is niet gezet "
+                                 "of leeg", f"zet eerst export {update_token_variable}=EEN-LANG-WILLEKEURIG-TOKEN"))
     if norms is not None and not validate_first:
-        raise InputError("--norms scores the setups validated first", hint="add --validate")
+        raise InputError("--norms scores the setups validated first", hint="add --validate",
+                         nl=("--norms scoort de inrichtingen die eerst gevalideerd zijn", "voeg --validate toe"))
     serve_data(data, store, library(queries), host=host, port=port, writable=writable, timeout=timeout,
                max_body=max_request, workers=workers, log=not quiet, validate=validate_first,
                norms=_read_norms(norms),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from pathlib import Path
 
 
@@ -16,6 +16,12 @@ class InputError(Exception):
     hint: str | None = None
     #: The problem and hint in other languages (``problem`` and ``hint`` are English), by language.
     said: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    #: The problem and hint in Dutch, written beside the English where the error is raised.
+    nl: InitVar[tuple[str, str | None] | None] = None
+
+    def __post_init__(self, nl: tuple[str, str | None] | None) -> None:
+        if nl is not None:
+            self.said["nl"] = nl
 
     def __str__(self) -> str:
         return self.text()
@@ -37,4 +43,6 @@ def cannot_write(path: Path, error: OSError) -> InputError:
     """What a failed write of an output (a folder missing or read-only, a full disk) means for
     the user; nothing was written in its place."""
     return InputError(f"cannot write it: {error.strerror or error}; nothing was written", file=path,
-                      hint="check that the folder exists and may be written to, and that the disk has room")
+                      hint="check that the folder exists and may be written to, and that the disk has room",
+                      nl=(f"kan het niet schrijven: {error.strerror or error}; er is niets geschreven",
+                          "kijk of de map bestaat en beschrijfbaar is, en of de schijf ruimte heeft"))

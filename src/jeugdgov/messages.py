@@ -16,6 +16,16 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "en": "wrote the catalogue's norm framework to {out}"},
     "not_kept": {"nl": "let op: {count} {what} worden niet in het werkboek bewaard",
                  "en": "note: {count} {what} are not kept in the workbook"},
+    "loaded": {"nl": "{count} quads geladen in {store}; de store bevat {quads} quads in {graphs} benoemde grafen",
+               "en": "loaded {count} quads into {store}; it holds {quads} quads in {graphs} named graphs"},
+    "sent": {"nl": "{triples} triples verstuurd in {setups} grafen van inrichtingen en {others} grafen van "
+                   "gedeelde triples, ontologie en indeling naar {to}",
+             "en": "sent {triples} triples in {setups} setup graphs and {others} graphs of shared triples, "
+                   "ontology and layout to {to}"},
+    "reachable": {"nl": "[yellow]waarschuwing:[/yellow] luistert op {host}: het endpoint is bereikbaar vanaf "
+                        "andere machines",
+                  "en": "[yellow]warning:[/yellow] listening on {host}: the endpoint is reachable from other "
+                        "machines"},
     "terminated": {"nl": "beëindigd: er is niets geschreven (geen rapport, geen halve uitvoer)",
                    "en": "terminated: nothing was written (no report, no partial output)"},
     "interrupted": {"nl": "onderbroken: er is niets geschreven (geen rapport, geen halve uitvoer)",

@@ -121,7 +121,11 @@ def refuse_without_setup(setups: Sequence[Setup]) -> None:
     shown = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
     raise InputError(f"no jg:Setup in {shown}: it describes no governance setup, so nothing would be checked",
                      hint="declare the setup the data describes, e.g. <https://w3id.org/jeugdgov/id/NAME/setup> "
-                     'a jg:Setup ; dcterms:identifier "NAME" (the workbook of jeugdgov template has a sheet for it)')
+                     'a jg:Setup ; dcterms:identifier "NAME" (the workbook of jeugdgov template has a sheet for it)',
+                     nl=(f"geen jg:Setup in {shown}: de gegevens beschrijven geen inrichting, dus er valt niets "
+                         "te controleren", "leg de inrichting vast die de gegevens beschrijven, bijv. "
+                         '<https://w3id.org/jeugdgov/id/NAAM/setup> a jg:Setup ; dcterms:identifier "NAAM" '
+                         "(het werkboek van jeugdgov template heeft er een blad voor)"))
 
 
 def refuse_duplicate_names(named: Iterable[tuple[str, Path | str]]) -> None:
@@ -132,7 +136,9 @@ def refuse_duplicate_names(named: Iterable[tuple[str, Path | str]]) -> None:
     for name, where in sources.items():
         if len(where) > 1:
             raise InputError(f"two setups are called '{name}' ({', '.join(where)})",
-                             hint="give each jg:Setup its own dct:identifier")
+                             hint="give each jg:Setup its own dct:identifier",
+                             nl=(f"twee inrichtingen heten '{name}' ({', '.join(where)})",
+                                 "geef elke jg:Setup een eigen dct:identifier"))
 
 
 def refuse_unknown_names(names: Iterable[str] | None, known: Iterable[str]) -> None:
@@ -140,7 +146,9 @@ def refuse_unknown_names(names: Iterable[str] | None, known: Iterable[str]) -> N
     known = list(known)
     missing = sorted(set(names or ()) - set(known))
     if missing:
-        raise InputError(f"no setup named {', '.join(missing)}", hint=f"setups found: {', '.join(known)}")
+        raise InputError(f"no setup named {', '.join(missing)}", hint=f"setups found: {', '.join(known)}",
+                         nl=(f"geen inrichting met de naam {', '.join(missing)}",
+                             f"gevonden inrichtingen: {', '.join(known)}"))
 
 
 def select(setups: Sequence[Setup], names: Iterable[str] | None) -> list[Setup]:
@@ -159,7 +167,9 @@ def select_one(setups: Sequence[Setup], name: str | None, purpose: str = "use") 
         return select(setups, [name])[0]
     if len(setups) != 1:
         raise InputError(f"the input holds {len(setups)} setups; say which one to {purpose}",
-                         hint=f"add --setup with one of: {', '.join(s.name for s in setups)}")
+                         hint=f"add --setup with one of: {', '.join(s.name for s in setups)}",
+                         nl=(f"de invoer bevat {len(setups)} inrichtingen; zeg welke",
+                             f"voeg --setup toe met een van: {', '.join(s.name for s in setups)}"))
     return setups[0]
 
 
@@ -193,7 +203,9 @@ def _named_files(paths: Iterable[str | Path]) -> Iterator[Path]:
         path = Path(raw)
         if not path.exists():
             raise InputError("no such file or folder", file=path,
-                             hint="check the path; give a .ttl, .trig, .jsonld or .nt file or a folder")
+                             hint="check the path; give a .ttl, .trig, .jsonld or .nt file or a folder",
+                             nl=("bestand of map bestaat niet",
+                                 "controleer het pad; geef een .ttl-, .trig-, .jsonld- of .nt-bestand of een map"))
         check_regular(path)
         if is_workbook(path):
             yield path
@@ -204,17 +216,28 @@ def _named_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             if not found and any(path.glob("*.csv")):
                 raise InputError("the folder holds CSV files but no werkboek.csv (workbook.csv), so it is no "
                                  "workbook", file=path, hint="add the sheet that records the template version: "
-                                 "jeugdgov template --out FOLDER writes every CSV file of a workbook")
+                                 "jeugdgov template --out FOLDER writes every CSV file of a workbook",
+                                 nl=("de map bevat CSV-bestanden maar geen werkboek.csv, dus het is geen werkboek",
+                                     "voeg het blad toe dat de versie van het sjabloon vastlegt: jeugdgov "
+                                     "template --out MAP schrijft elk CSV-bestand van een werkboek"))
             if not found:
                 raise InputError("the folder holds no RDF files", file=path,
                                  hint=f"jeugdgov reads files ending in {', '.join(FORMATS)}, workbooks "
                                  f"({', '.join(WORKBOOK_SUFFIXES)}) and folders of workbook CSV files "
-                                 f"({', '.join(sorted(NAMED_ONLY))} only when named, not in a folder)")
+                                 f"({', '.join(sorted(NAMED_ONLY))} only when named, not in a folder)",
+                                 nl=("de map bevat geen RDF-bestanden",
+                                     f"jeugdgov leest bestanden die eindigen op {', '.join(FORMATS)}, werkboeken "
+                                     f"({', '.join(WORKBOOK_SUFFIXES)}) en mappen met CSV-bestanden van een "
+                                     f"werkboek ({', '.join(sorted(NAMED_ONLY))} alleen als ze genoemd worden, "
+                                     "niet in een map)"))
             yield from found
         elif path.suffix.lower() not in FORMATS:
             raise InputError(f"unknown file type '{path.suffix}'", file=path,
                              hint=f"jeugdgov reads files ending in {', '.join(FORMATS)} and workbooks "
-                             f"({', '.join(WORKBOOK_SUFFIXES)})")
+                             f"({', '.join(WORKBOOK_SUFFIXES)})",
+                             nl=(f"onbekend bestandstype '{path.suffix}'",
+                                 f"jeugdgov leest bestanden die eindigen op {', '.join(FORMATS)} en werkboeken "
+                                 f"({', '.join(WORKBOOK_SUFFIXES)})"))
         else:
             yield path
 
@@ -233,19 +256,26 @@ def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
             dataset.parse(path, format=fmt, publicID=path.resolve().as_uri())
     except BadSyntax as err:  # first: rdflib's Turtle error is a SyntaxError without its line
         raise InputError(f"syntax error: {err._why}", file=path, line=err.lines + 1,
-                         hint="fix the statement on or just before this line") from None
+                         hint="fix the statement on or just before this line",
+                         nl=(f"syntaxfout: {err._why}", "verbeter de opdracht op of vlak voor deze regel")) from None
     except SyntaxError as err:  # pyoxigraph's
         raise InputError(f"syntax error: {err.args[0] if err.args else err}", file=path, line=err.lineno,
-                         hint="fix the statement on this line") from None
+                         hint="fix the statement on this line",
+                         nl=(f"syntaxfout: {err.args[0] if err.args else err}",
+                             "verbeter de opdracht op deze regel")) from None
     except json.JSONDecodeError as err:
-        raise InputError(f"invalid JSON: {err.msg}", file=path, line=err.lineno) from None
+        raise InputError(f"invalid JSON: {err.msg}", file=path, line=err.lineno,
+                         nl=(f"ongeldige JSON: {err.msg}", None)) from None
     except MemoryError:
         raise too_long_token(path) from None
     except Exception as err:  # rdflib's parsers raise many types; all mean bad input here
-        raise InputError(f"cannot parse as {fmt}: {err}", file=path) from None
+        raise InputError(f"cannot parse as {fmt}: {err}", file=path,
+                         nl=(f"niet te lezen als {fmt}: {err}", None)) from None
     if len(dataset) == 0:
         raise InputError("the file holds no triples", file=path,
-                         hint="an empty file is no governance setup; remove it or add data")
+                         hint="an empty file is no governance setup; remove it or add data",
+                         nl=("het bestand bevat geen triples",
+                             "een leeg bestand is geen inrichting; verwijder het of voeg gegevens toe"))
     _check_iris(dataset, path)
     if may_hold_long_literal(path, limits):
         check_literal_lengths(path, ((str(s), len(o)) for s, _, o, _ in dataset.quads((None, None, None, None))
@@ -269,7 +299,8 @@ def _check_iris(dataset: Dataset, path: Path) -> None:
                 if len(term) > PARSER_TOKEN_BYTES:  # what pyoxigraph's parser cannot read, nor validate
                     raise too_long_token(path)
                 if problem := iri_problem(term):
-                    raise InputError(f"<{term}> is not a valid IRI: {problem}", file=path, hint=IRI_HINT)
+                    raise InputError(f"<{term}> is not a valid IRI: {problem}", file=path, hint=IRI_HINT,
+                                     nl=(f"<{term}> is geen geldige IRI: {problem}", IRI_HINT_NL))
                 checked.add(term)
 
 
@@ -279,6 +310,8 @@ _FORBIDDEN_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 
 IRI_HINT = ("write an absolute IRI with a scheme (https://...), without spaces, quotes or angle brackets "
             "(percent-encode them: a space is %20)")
+IRI_HINT_NL = ("schrijf een absolute IRI met een schema (https://...), zonder spaties, aanhalingstekens of punthaken "
+               "(codeer die met procenttekens: een spatie is %20)")
 
 
 def iri_problem(iri: str) -> str | None:
@@ -327,7 +360,10 @@ def _copy(graph: Graph) -> Graph:
 def blank_setup_error(path: Path | str) -> InputError:
     return InputError("a jg:Setup is a blank node, so its name and labels cannot be read back everywhere "
                       "(a store, a SPARQL endpoint)", file=path,
-                      hint="give the setup an IRI, e.g. <https://w3id.org/jeugdgov/id/NAME/setup> a jg:Setup")
+                      hint="give the setup an IRI, e.g. <https://w3id.org/jeugdgov/id/NAME/setup> a jg:Setup",
+                      nl=("een jg:Setup is een blank node, dus de naam en labels zijn niet overal terug te lezen "
+                          "(een store, een SPARQL-endpoint)",
+                          "geef de inrichting een IRI, bijv. <https://w3id.org/jeugdgov/id/NAAM/setup> a jg:Setup"))
 
 
 def setup_from_graph(path: Path | str, graph: Graph, fallback: str) -> Setup:
@@ -337,7 +373,9 @@ def setup_from_graph(path: Path | str, graph: Graph, fallback: str) -> Setup:
     nodes = [n for n in graph.subjects(RDF.type, JG.Setup) if isinstance(n, URIRef)]
     if len(nodes) > 1:
         raise InputError(f"one graph describes {len(nodes)} setups", file=path,
-                         hint="put each jg:Setup in its own file or named graph")
+                         hint="put each jg:Setup in its own file or named graph",
+                         nl=(f"één graaf beschrijft {len(nodes)} inrichtingen",
+                             "zet elke jg:Setup in een eigen bestand of benoemde graaf"))
     node = nodes[0] if nodes else None
     name = str(graph.value(node, DCTERMS.identifier) or fallback) if node else fallback
     labels = {}

@@ -205,7 +205,8 @@ def read_query(path: Path, name: str | None = None) -> NamedQuery:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read the query: {error}", file=path) from None
+        raise InputError(f"cannot read the query: {error}", file=path,
+                         nl=(f"de query is niet te lezen: {error}", None)) from None
     titles: dict[str, str] = {}
     descriptions: dict[str, str] = {}
     parameters: list[Parameter] = []
@@ -280,12 +281,14 @@ def resolve(name_or_file: str, folder: Path | None = None) -> NamedQuery:
     candidate = Path(name_or_file)
     if name_or_file.endswith(".rq") or "/" in name_or_file:
         if not candidate.is_file():
-            raise InputError("no such query file", file=candidate)
+            raise InputError("no such query file", file=candidate, nl=("querybestand bestaat niet", None))
         return read_query(candidate)
     queries = library(folder)
     if name_or_file not in queries:
         raise InputError(f"unknown query '{name_or_file}'",
-                         hint=f"named queries: {', '.join(queries)}; or give the path of a .rq file")
+                         hint=f"named queries: {', '.join(queries)}; or give the path of a .rq file",
+                         nl=(f"onbekende query '{name_or_file}'",
+                             f"benoemde queries: {', '.join(queries)}; of geef het pad van een .rq-bestand"))
     return queries[name_or_file]
 
 
@@ -294,7 +297,10 @@ def refuse_remote_calls(query: str, file: Path | None = None) -> None:
     if remote_calls(query):
         raise InputError("the query calls another SPARQL endpoint (SERVICE); a query over local data "
                          "makes no network requests", file=file,
-                         hint="remove the SERVICE clause, or run the query on that endpoint with --endpoint")
+                         hint="remove the SERVICE clause, or run the query on that endpoint with --endpoint",
+                         nl=("de query roept een ander SPARQL-endpoint aan (SERVICE); een query over lokale "
+                             "gegevens doet geen netwerkverzoeken", "verwijder de SERVICE-clausule, of voer de "
+                             "query uit op dat endpoint met --endpoint"))
 
 
 def run(store: Store, query: str, bindings: Mapping[str, Term] | None = None) -> Result:
@@ -322,7 +328,8 @@ def with_values(query: str, bindings: Mapping[str, Term]) -> str:
         return query
     brace = where_brace(query)
     if brace is None:
-        raise InputError("the query has no WHERE clause to bind parameters in")
+        raise InputError("the query has no WHERE clause to bind parameters in",
+                         nl=("de query heeft geen WHERE-clausule om parameters in te binden", None))
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(term) for term in bindings.values())
     return f"{query[:brace + 1]}\n  VALUES ({names}) {{ ({terms}) }}\n{query[brace + 1:]}"

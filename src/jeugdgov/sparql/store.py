@@ -112,22 +112,27 @@ def skolemised(parsed: ParsedFile) -> ParsedFile:
 
 
 @contextmanager
-def reading(path: Path, hint: str) -> Iterator[None]:
-    """pyoxigraph's errors while reading a file, as bad input naming the file and line."""
+def reading(path: Path, hint: str, hint_nl: str) -> Iterator[None]:
+    """pyoxigraph's errors while reading a file, as bad input naming the file and line (its hint
+    in English and Dutch)."""
     try:
         yield
     except SyntaxError as error:
         problem = str(error.args[0]) if error.args else str(error)
-        raise InputError(f"syntax error: {problem}", file=path, line=error.lineno, hint=hint) from None
+        raise InputError(f"syntax error: {problem}", file=path, line=error.lineno, hint=hint,
+                         nl=(f"syntaxfout: {problem}", hint_nl)) from None
     except MemoryError:
         raise too_long_token(path) from None
     except (OSError, ValueError) as error:
-        raise InputError(f"cannot read the file: {error}", file=path) from None
+        raise InputError(f"cannot read the file: {error}", file=path,
+                         nl=(f"het bestand is niet te lezen: {error}", None)) from None
 
 
 def empty_file(path: Path) -> InputError:
     return InputError("the file holds no triples", file=path,
-                      hint="an empty file is no governance setup; remove it or add data")
+                      hint="an empty file is no governance setup; remove it or add data",
+                      nl=("het bestand bevat geen triples",
+                          "een leeg bestand is geen inrichting; verwijder het of voeg gegevens toe"))
 
 
 def _parse(path: Path, into_default: bool, iri: str) -> ParsedFile:
@@ -137,7 +142,8 @@ def _parse(path: Path, into_default: bool, iri: str) -> ParsedFile:
     else:
         fmt = FORMATS[path.suffix.lower()].oxigraph
         check_file(path)
-        with reading(path, hint="fix the file; nothing was loaded"), path.open("rb") as stream:
+        with (reading(path, "fix the file; nothing was loaded", "verbeter het bestand; er is niets geladen"),
+              path.open("rb") as stream):
             quads = list(parse(stream, format=fmt, base_iri=path.resolve().as_uri()))
     if not quads:
         raise empty_file(path)

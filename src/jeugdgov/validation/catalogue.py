@@ -33,7 +33,8 @@ def refuse_unknown_defects(ids: Iterable[str] | None) -> None:
     unknown = sorted(set(ids or ()) - set(defect_ids()))
     if unknown:
         raise InputError(f"unknown defect id(s): {', '.join(unknown)}",
-                         hint=f"choose from: {', '.join(defect_ids())}")
+                         hint=f"choose from: {', '.join(defect_ids())}",
+                         nl=(f"onbekende defect-id('s): {', '.join(unknown)}", f"kies uit: {', '.join(defect_ids())}"))
 
 
 def selected_shapes(defects: Iterable[str] | None, as_of: date | None = None) -> Graph:

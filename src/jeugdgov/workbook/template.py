@@ -63,7 +63,9 @@ def write_workbook(contents: Contents, out: Path, lang: str = "nl") -> None:
             temporary.write_bytes(buffer.getvalue())
     elif out.suffix:
         raise InputError(f"cannot write a workbook as '{out.suffix}'", file=out,
-                         hint="write an .xlsx file, or give a folder name for CSV files")
+                         hint="write an .xlsx file, or give a folder name for CSV files",
+                         nl=(f"een werkboek is niet te schrijven als '{out.suffix}'",
+                             "schrijf een .xlsx-bestand, of geef een mapnaam voor CSV-bestanden"))
     else:
         with _replacing_folder(out) as temporary:
             _csv_files(contents, temporary, lang)
@@ -77,9 +79,11 @@ def write_template(out: Path, lang: str = "nl") -> None:
 @contextmanager
 def _replacing_file(out: Path) -> Iterator[Path]:
     if out.is_dir():
-        raise InputError("a folder has this name", file=out, hint="choose another file name")
+        raise InputError("a folder has this name", file=out, hint="choose another file name",
+                         nl=("er is een map met deze naam", "kies een andere bestandsnaam"))
     if not out.parent.is_dir():
-        raise InputError("the folder does not exist", file=out.parent, hint="create it first")
+        raise InputError("the folder does not exist", file=out.parent, hint="create it first",
+                         nl=("de map bestaat niet", "maak hem eerst aan"))
     try:
         handle, name = tempfile.mkstemp(suffix=out.suffix, prefix=f".{out.stem}-", dir=out.parent)
     except OSError as error:
@@ -102,9 +106,12 @@ def _replacing_folder(out: Path) -> Iterator[Path]:
 
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not is_workbook(out))):
         raise InputError("exists and is no folder of workbook CSV files", file=out,
-                         hint="choose a new folder name; jeugdgov replaces only a folder it wrote")
+                         hint="choose a new folder name; jeugdgov replaces only a folder it wrote",
+                         nl=("bestaat en is geen map met CSV-bestanden van een werkboek",
+                             "kies een nieuwe mapnaam; jeugdgov vervangt alleen een map die het zelf schreef"))
     if not out.parent.is_dir():
-        raise InputError("the folder does not exist", file=out.parent, hint="create it first")
+        raise InputError("the folder does not exist", file=out.parent, hint="create it first",
+                         nl=("de map bestaat niet", "maak hem eerst aan"))
     try:
         temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     except OSError as error:

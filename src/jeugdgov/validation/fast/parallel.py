@@ -102,7 +102,8 @@ def _parse(path: Path, fmt: ox.RdfFormat, limits: Limits, origins: dict[str, Ori
         store.bulk_load(workbook.dataset.serialize(format="nquads", encoding="utf-8"), format=fmt)
         return store
     check_file(path, limits)
-    with reading(path, hint="fix the statement on or just before this line"):
+    with reading(path, "fix the statement on or just before this line",
+                 "verbeter de opdracht op of vlak voor deze regel"):
         store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
     if len(store) == 0:
         raise empty_file(path)

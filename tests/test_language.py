@@ -1,0 +1,65 @@
+"""With --lang nl every command speaks Dutch: its normal messages and its errors hold no English
+sentence (found by English words that are no Dutch words, RDF terms, paths and options left out)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from helpers import DATA, jeugdgov
+
+#: Words of English sentences that are no Dutch words.
+ENGLISH = {"the", "cannot", "give", "file", "files", "wrote", "no", "not", "with", "must", "should",
+           "only", "found", "folder", "unknown", "missing", "add", "does", "has", "holds", "which",
+           "there", "this", "that", "are", "was", "use", "run", "read", "written", "nothing"}
+#: What is no sentence word: paths, addresses, options, prefixed names, ids (dual-role), quoted
+#: or backticked text.
+NOT_WORDS = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\S*[/\\:]\S*|--?\w[\w-]*|\w+(?:-\w+)+|\S+\.\w+")
+
+
+def english_words(text: str) -> set[str]:
+    return {word for word in re.findall(r"[a-z]+", NOT_WORDS.sub(" ", text).lower()) if word in ENGLISH}
+
+
+BAD_TURTLE = "@prefix jg: <https://w3id.org/jeugdgov/def#> .\njg:a jg:b .\n"
+
+#: A command line per common path of the commands users run most ({tmp}: a fresh folder,
+#: {bad}: a Turtle file with a syntax error); the exit code each ends with.
+CALLS = [
+    (["validate", "{tmp}/missing.ttl"], 2),
+    (["validate"], 2),
+    (["validate", "{bad}"], 2),
+    (["validate", str(DATA / "zhz.trig"), "--shapes", "nope"], 2),
+    (["report", "{tmp}/missing.ttl", "--out", "{tmp}/r.html"], 2),
+    (["report", str(DATA / "zhz.trig"), "--out", "{tmp}/r.html"], 0),
+    (["compare", "{tmp}/a.ttl", "{tmp}/b.ttl"], 2),
+    (["template", "--out", "{tmp}/no/such/folder/t.xlsx"], 2),
+    (["template", "--out", "{tmp}/t.xlsx"], 0),
+    (["convert", "{tmp}/missing.xlsx", "--to", "trig", "--out", "{tmp}/out.trig"], 2),
+    (["convert", "{bad}", "--to", "trig", "--out", "{tmp}/out.trig"], 2),
+    (["query", "no-such-query", str(DATA / "zhz.trig")], 2),
+    (["query", "{tmp}/missing.rq", str(DATA / "zhz.trig")], 2),
+    (["explain", "no-such-defect"], 2),
+    (["viz", "{tmp}/missing.ttl", "--kind", "roles", "--out", "{tmp}/v.html"], 2),
+    (["viz", str(DATA / "zhz.trig"), "--setup", "nope", "--kind", "roles", "--out", "{tmp}/v.html"], 2),
+    (["load", "{tmp}/missing.ttl", "--store", "{tmp}/store"], 2),
+    (["load", "{bad}", "--store", "{tmp}/store"], 2),
+    (["load", str(DATA / "zhz-organisatiekosten.ttl"), "--store", "{tmp}/store"], 0),
+]
+
+
+def test_the_word_list_finds_english_and_leaves_terms_alone():
+    assert english_words("wrote the template to out/t.xlsx") == {"wrote", "the"}
+    assert english_words("het sjabloon is geschreven naar `the/file.xlsx` (--no-check, jg:hasGoal)") == set()
+
+
+@pytest.mark.parametrize(("call", "code"), CALLS, ids=[" ".join(call) for call, _ in CALLS])
+def test_a_command_speaks_dutch(tmp_path, call, code):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(BAD_TURTLE.replace("jg:b .", "jg:b"), encoding="utf-8")
+    arguments = [a.format(tmp=tmp_path, bad=bad) for a in call]
+    done = jeugdgov(*arguments, "--lang", "nl", env={"LANG": "C"})
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    for line in (done.stderr + done.stdout).splitlines():
+        assert not english_words(line), line
