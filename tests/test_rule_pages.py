@@ -40,7 +40,7 @@ def test_law_articles_link_to_wetten_overheid_nl():
 def test_explain_prints_the_page_and_refuses_an_unknown_id():
     shown = jeugdgov("explain", "open-budget")
     assert shown.returncode == 0 and shown.stdout == rule_page("open-budget")
-    unknown = jeugdgov("explain", "open-budgets")
+    unknown = jeugdgov("explain", "open-budgets", "--lang", "en")
     assert unknown.returncode == 2 and "unknown defect id" in unknown.stderr and "Traceback" not in unknown.stderr
 
 

@@ -254,7 +254,7 @@ def test_a_blank_setup_node_is_refused_everywhere(tmp_path):
         load([blank], Store())
     assert caught.value.file == blank
     for engine in ("fast", "pyshacl"):
-        result = run("validate", blank, "--engine", engine)
+        result = run("validate", blank, "--engine", engine, "--lang", "en")
         assert result.returncode == 2, result.stderr
         assert "give the setup an IRI" in result.stderr and "Traceback" not in result.stderr
 

@@ -62,6 +62,7 @@ def test_each_save_is_validated_again_and_bad_input_does_not_end_the_watch(tmp_p
 def test_watch_follows_one_path():
     from helpers import jeugdgov
 
-    result = jeugdgov("validate", "--watch", EXAMPLES / "conforming.ttl", EXAMPLES / "violating.ttl")
+    result = jeugdgov("validate", "--watch", EXAMPLES / "conforming.ttl", EXAMPLES / "violating.ttl",
+                      "--lang", "en")
     assert result.returncode == 2
     assert "--watch follows one file or folder" in result.stderr and "Traceback" not in result.stderr
