@@ -174,7 +174,7 @@ def test_synth_refuses_huge_structure_at_once(tmp_path):
 def test_viz_out_is_an_existing_folder(tmp_path):
     (tmp_path / "x.png").mkdir()
     assert_refused(jeugdgov("viz", DATA / "lelystad.trig", "--setup", "lelystad-jel",
-                       "--kind", "roles", "--out", tmp_path / "x.png"), "folder")
+                       "--kind", "roles", "--out", tmp_path / "x.png", "--lang", "en"), "folder")
 
 
 def test_viz_backwards_setup_period_names_the_setup(tmp_path):

@@ -237,7 +237,7 @@ def test_report_on_a_reference_date_says_it_and_judges_on_it(tmp_path):
     (["report", DATA / "lelystad.trig", "--out", "{tmp}/rapport.html", "--as-of", "2020-13-01"], "--as-of"),
 ])
 def test_bad_input_exits_2_with_a_message_and_writes_nothing(tmp_path, args, message):
-    result = jeugdgov(*(str(a).replace("{tmp}", str(tmp_path)) for a in args))
+    result = jeugdgov(*(str(a).replace("{tmp}", str(tmp_path)) for a in args), "--lang", "en")
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []

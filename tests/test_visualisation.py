@@ -192,7 +192,7 @@ def test_viz_command_restricts_to_a_date(tmp_path):
     (["--kind", "roles", "--setup", "nowhere", "--out", "x.png"], "no setup named"),
 ])
 def test_viz_command_bad_input_exits_2_and_writes_nothing(tmp_path, args, message):
-    result = jeugdgov("viz", DATA / "lelystad.trig", *args, cwd=tmp_path)
+    result = jeugdgov("viz", DATA / "lelystad.trig", *args, "--lang", "en", cwd=tmp_path)
     assert result.returncode == 2
     assert message in " ".join((result.stderr + result.stdout).split())
     assert "Traceback" not in result.stderr

@@ -89,9 +89,12 @@ def check_regular(path: Path) -> None:
     """Refuse a named pipe, device or socket: reading one may block for ever or never end."""
     mode = path.stat().st_mode
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+        fifo = stat.S_ISFIFO(mode)
+        kind = "a named pipe (FIFO)" if fifo else "a device or socket"
         raise InputError(f"the path is {kind}, not a file", file=path,
-                         hint="save the data to a file and give its path")
+                         hint="save the data to a file and give its path",
+                         nl=(f"het pad is {'een named pipe (FIFO)' if fifo else 'een apparaat of socket'}, "
+                             "geen bestand", "sla de gegevens op in een bestand en geef het pad"))
 
 
 def may_hold_long_literal(path: Path, limits: Limits = DEFAULT_LIMITS) -> bool:
@@ -269,7 +272,9 @@ def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
                         if info.filename.startswith("xl/worksheets/") or info.filename == "content.xml")
     except (zipfile.BadZipFile, OSError, EOFError):
         raise InputError("the file is not a spreadsheet (not a zip archive, as .xlsx and .ods files are)",
-                         file=path, hint="save it again from the spreadsheet program as .xlsx or .ods") from None
+                         file=path, hint="save it again from the spreadsheet program as .xlsx or .ods",
+                         nl=("het bestand is geen spreadsheet (geen zip-archief, zoals .xlsx- en .ods-bestanden)",
+                             "sla het opnieuw op vanuit het spreadsheetprogramma als .xlsx of .ods")) from None
     if cells > MAX_WORKBOOK_CELLS:
         raise InputError(f"the workbook has {cells:,} cells, more than the limit of {MAX_WORKBOOK_CELLS:,}",
                          file=path, hint="a governance setup's workbook has some thousands; remove the rest")

@@ -115,11 +115,15 @@ def check_output(out: Path) -> None:
     """An InputError when the report cannot be written to ``out``, before any work is done."""
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"the report is HTML, not '{out.suffix or out.name}'", file=out,
-                         hint="end the file name in .html")
+                         hint="end the file name in .html",
+                         nl=(f"het rapport is HTML, niet '{out.suffix or out.name}'",
+                             "laat de bestandsnaam eindigen op .html"))
     if out.is_dir():
-        raise InputError("--out is a folder", file=out, hint="give the path of the .html file to write")
+        raise InputError("--out is a folder", file=out, hint="give the path of the .html file to write",
+                         nl=("--out is een map", "geef het pad van het .html-bestand dat geschreven moet worden"))
     if not out.parent.exists():
-        raise InputError("the output folder does not exist", file=out, hint="create the folder first")
+        raise InputError("the output folder does not exist", file=out, hint="create the folder first",
+                         nl=("de uitvoermap bestaat niet", "maak de map eerst aan"))
 
 
 def _environment() -> Environment:

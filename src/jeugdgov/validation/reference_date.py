@@ -26,7 +26,9 @@ def parse_as_of(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(f"'{text}' is not a date", hint="write the reference date as YYYY-MM-DD, "
-                         "e.g. --as-of 2021-06-30") from None
+                         "e.g. --as-of 2021-06-30",
+                         nl=(f"'{text}' is geen datum",
+                             "schrijf de peildatum als JJJJ-MM-DD, bijv. --as-of 2021-06-30")) from None
 
 
 def default_as_of(graph: Graph, setup_node: Node | None) -> date:

@@ -108,7 +108,8 @@ def compare(setups: Sequence[Setup], kind: str, *, lang: str = "en",
 def figure_of(*views: View, columns: int | None = None) -> Figure:
     """Draw prepared views in a grid, each with its title and caption, with one legend."""
     if not views:
-        raise InputError("nothing to draw", hint="give at least one setup")
+        raise InputError("nothing to draw", hint="give at least one setup",
+                         nl=("niets te tekenen", "geef ten minste één inrichting"))
     lang = views[0].lang
     widths = [max(v.layout.width + 2 * _MARGIN, 4.5) for v in views]
     if columns is None:
@@ -183,11 +184,15 @@ def check_output(out: Path) -> str:
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise InputError(f"unknown output format '{out.suffix or out.name}'", file=out,
-                         hint=f"end the file name in one of: {', '.join(FORMATS)}")
+                         hint=f"end the file name in one of: {', '.join(FORMATS)}",
+                         nl=(f"onbekend uitvoerformaat '{out.suffix or out.name}'",
+                             f"laat de bestandsnaam eindigen op een van: {', '.join(FORMATS)}"))
     if out.is_dir():
-        raise InputError("--out is a folder", file=out, hint="give the path of the picture file to write")
+        raise InputError("--out is a folder", file=out, hint="give the path of the picture file to write",
+                         nl=("--out is een map", "geef het pad van het afbeeldingsbestand dat geschreven moet worden"))
     if not out.parent.exists():
-        raise InputError("the output folder does not exist", file=out, hint="create the folder first")
+        raise InputError("the output folder does not exist", file=out, hint="create the folder first",
+                         nl=("de uitvoermap bestaat niet", "maak de map eerst aan"))
     return suffix
 
 

@@ -21,7 +21,7 @@ from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
 
 from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, TIME, local_name, ontology
-from jeugdgov.setups import IRI_HINT, Setup, iri_problem, to_rdflib
+from jeugdgov.setups import IRI_HINT, IRI_HINT_NL, Setup, iri_problem, to_rdflib
 from jeugdgov.validation.catalogue import only_shapes, selected_shapes, undated_shapes
 from jeugdgov.validation.evidence import CLAIM_PREDICATES, FACT_PREDICATES, lookups
 from jeugdgov.validation.fast.rewrite import for_oxigraph
@@ -302,7 +302,8 @@ def described(nodes: set[Node], triples: TriplesOf, pointing: TriplesOf) -> list
 def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(node, URIRef):
         if problem := iri_problem(node):
-            raise InputError(f"<{node}> is not a valid IRI: {problem}", hint=IRI_HINT)
+            raise InputError(f"<{node}> is not a valid IRI: {problem}", hint=IRI_HINT,
+                             nl=(f"<{node}> is geen geldige IRI: {problem}", IRI_HINT_NL))
         return ox.NamedNode(str(node))
     if isinstance(node, BNode):
         return ox.BlankNode(str(node))
