@@ -10,8 +10,8 @@ import pytest
 from helpers import ROOT, setup_from
 from rdflib import Graph
 
-from jeugdgov import InputError, Setup
-from jeugdgov.analysis.projection import KINDS, Period, aggregate, project, require_edges
+from jeugdgov import InputError, Setup, validate
+from jeugdgov.analysis.projection import KINDS, Period, aggregate, project, require_edges, with_findings
 from jeugdgov.resources import ontology
 
 LEL = "https://w3id.org/jeugdgov/id/lelystad/"
@@ -181,9 +181,41 @@ def test_providers_beyond_the_limit_are_merged_even_when_they_differ():
 
 
 def test_a_setup_validated_in_worker_processes_is_refused_not_drawn_empty():
-    from jeugdgov import validate
-
     [report] = validate(ROOT / "data" / "lelystad.trig", setups=["lelystad-cooperatie"], workers=1)
     assert not report.setup.complete
     with pytest.raises(InputError, match="carries only its description"):
         project(report.setup, "roles")
+
+
+def defects(attributes: dict) -> set[str]:
+    return {f["defect"] for f in attributes["findings"]}
+
+
+def test_findings_ride_on_their_focus_node_and_on_the_edge_between_focus_and_value(setups):
+    cooperative = setups["lelystad-cooperatie"]
+    findings = validate(cooperative).findings
+    [no_stake] = [f for f in findings if f.defect == "no-stake"]
+    assert (no_stake.focus, no_stake.value) == (LEL + "jgt-cooperatie", LELYSTAD)
+    graph = project(cooperative, "money", findings=findings, lang="nl")
+    [carried] = [f for f in graph.nodes[no_stake.focus]["findings"] if f["defect"] == "no-stake"]
+    assert carried["severity"] == no_stake.severity and carried["evidence"] == no_stake.evidence
+    assert carried["message"] == no_stake.message("nl") != no_stake.message("en")
+    assert "no-stake" in defects(graph.nodes[LELYSTAD])
+    # The municipality pays the cooperative: the edge between focus and value carries the finding.
+    assert "no-stake" in defects(graph.edges[LELYSTAD, no_stake.focus, LEL + "beschikkingen-jgt-cooperatie"])
+    # A finding about a money flow rides on the edge of that flow and on no other edge.
+    flow = LEL + "subsidie-overig-cooperatie"
+    assert {(u, v) for u, v, a in graph.edges(data=True) if "open-budget" in defects(a)
+            and any(f["focus"] == flow for f in a["findings"])} == {(LELYSTAD, LEL + "zorgorganisaties-overig")}
+    assert graph.nodes[LEL + "zorgorganisaties-overig"]["findings"] == [], "no finding is about this node"
+
+
+def test_findings_of_another_setup_or_none_at_all_leave_a_projection_bare(setups):
+    findings = validate(setups["lelystad-cooperatie"]).findings
+    network = project(setups["lelystad-netwerk"], "money")
+    assert all("findings" not in a for _, a in network.nodes(data=True)), "no findings given, no attribute"
+    other = with_findings(network, findings)
+    assert LELYSTAD in other
+    assert all(a["findings"] == [] for _, a in other.nodes(data=True))
+    assert all(a["findings"] == [] for *_, a in other.edges(data=True))
+    assert all("findings" not in a for _, a in network.nodes(data=True)), "the projection itself is left as it was"

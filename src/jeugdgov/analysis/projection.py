@@ -20,6 +20,11 @@ labels, and ``start``/``end`` (ISO dates or None). Relations without a period of
 during the setup's period. Nodes carry ``label``/``label_nl``/``label_en``, ``node_type``
 (``actor`` or ``task``), ``kind`` (municipality, care provider, ...) with its labels, and
 ``legal_form`` with its labels where the data gives one.
+
+Given findings (``project(setup, kind, findings=report.findings)`` or :func:`with_findings`),
+every node and edge also carries ``findings``: a list, empty when none, of the setup's findings
+as dicts (defect, severity, evidence, focus, value, message in the graph's language, ...) whose
+focus or value is that node, or, for an edge, the relation it comes from or its two ends.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, Node, URIRef
 from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, LANGUAGES, ORG, TIME, local_name, ontology
 from jeugdgov.setups import Setup
+from jeugdgov.validation.findings import Finding
 
 KINDS = ("roles", "mandates", "money", "accountability")
 
@@ -146,11 +152,12 @@ def require_complete(setup: Setup) -> None:
 
 
 def project(setup: Setup, kind: str, *, lang: str = "en", period: Period | None = None,
-            at: date | None = None) -> nx.MultiDiGraph:
+            at: date | None = None, findings: Iterable[Finding] | None = None) -> nx.MultiDiGraph:
     """Project one kind of relation of a setup to a graph, optionally restricted in time.
 
     ``period`` keeps the relations holding at some time in that period; ``at`` those holding on
-    that day. The result may have no edges: :func:`require_edges` turns that into a message.
+    that day. With ``findings``, nodes and edges carry those of this setup (:func:`with_findings`).
+    The result may have no edges: :func:`require_edges` turns that into a message.
     """
     require_complete(setup)
     if kind not in KINDS:
@@ -183,7 +190,30 @@ def project(setup: Setup, kind: str, *, lang: str = "en", period: Period | None 
     graph.graph["edges_unrestricted"] = graph.number_of_edges()
     if at is not None:
         period = Period.on(at)
-    return restrict(graph, period) if period is not None else graph
+    if period is not None:
+        graph = restrict(graph, period)
+    return with_findings(graph, findings) if findings is not None else graph
+
+
+def with_findings(graph: nx.MultiDiGraph, findings: Iterable[Finding]) -> nx.MultiDiGraph:
+    """A copy of a projection whose nodes and edges carry ``findings``: a list, empty when none.
+
+    Only findings of the graph's setup count. A node carries those whose focus or value it is
+    (or one of its ``members``); an edge those whose focus or value is the relation it comes from
+    (``node``, or one of the ``merged`` relations), or whose focus and value are its two ends,
+    either way round. On an :func:`aggregate` graph, add the findings after aggregating.
+    """
+    lang = graph.graph.get("lang", "en")
+    own = [f for f in findings if f.setup == graph.graph.get("setup")]
+    result = graph.copy()
+    for node, attributes in result.nodes(data=True):
+        nodes = {node, *attributes.get("members", ())}
+        attributes["findings"] = [f.as_dict(lang) for f in own if nodes & {f.focus, f.value}]
+    for source, target, attributes in result.edges(data=True):
+        relations = set(attributes.get("merged") or (attributes["node"],))
+        attributes["findings"] = [f.as_dict(lang) for f in own
+                                  if relations & {f.focus, f.value} or {f.focus, f.value} == {source, target}]
+    return result
 
 
 def project_all(setup: Setup, **options: object) -> dict[str, nx.MultiDiGraph]:
