@@ -21,14 +21,15 @@ def english_words(text: str) -> set[str]:
     return {word for word in re.findall(r"[a-z]+", NOT_WORDS.sub(" ", text).lower()) if word in ENGLISH}
 
 
-BAD_TURTLE = "@prefix jg: <https://w3id.org/jeugdgov/def#> .\njg:a jg:b .\n"
+BAD_TURTLE = "@prefix jg: <https://w3id.org/jeugdgov/def#> .\njg:a jg:b\n"
 
-#: A command line per common path of the commands users run most ({tmp}: a fresh folder,
-#: {bad}: a Turtle file with a syntax error); the exit code each ends with.
+#: A command line per common path of the commands users run most ({tmp}: a fresh folder holding
+#: kapot.xlsx, no spreadsheet; {bad}: a Turtle file with a syntax error); the exit code each ends with.
 CALLS = [
     (["validate", "{tmp}/missing.ttl"], 2),
     (["validate"], 2),
     (["validate", "{bad}"], 2),
+    (["validate", "{tmp}/kapot.xlsx"], 2),
     (["validate", str(DATA / "zhz.trig"), "--shapes", "nope"], 2),
     (["report", "{tmp}/missing.ttl", "--out", "{tmp}/r.html"], 2),
     (["report", str(DATA / "zhz.trig"), "--out", "{tmp}/r.html"], 0),
@@ -59,7 +60,8 @@ def test_the_word_list_finds_english_and_leaves_terms_alone():
 @pytest.mark.parametrize(("call", "code"), CALLS, ids=[" ".join(call) for call, _ in CALLS])
 def test_a_command_speaks_dutch(tmp_path, call, code):
     bad = tmp_path / "bad.ttl"
-    bad.write_text(BAD_TURTLE.replace("jg:b .", "jg:b"), encoding="utf-8")
+    bad.write_text(BAD_TURTLE, encoding="utf-8")
+    (tmp_path / "kapot.xlsx").write_text("no spreadsheet", encoding="utf-8")
     arguments = [a.format(tmp=tmp_path, bad=bad) for a in call]
     done = jeugdgov(*arguments, "--lang", "nl", env={"LANG": "C"})
     assert done.returncode == code, done.stderr

@@ -147,7 +147,9 @@ class _Reader:
         if about is None:
             raise InputError(f"no sheet '{text(self.mapping.about['name'], 'nl')}' (or "
                              f"'{text(self.mapping.about['name'], 'en')}'), so this is no jeugdgov workbook",
-                             file=self.path, hint="start from the template: jeugdgov template --out setup.xlsx")
+                             file=self.path, hint="start from the template: jeugdgov template --out setup.xlsx",
+                             nl=(f"geen blad '{text(self.mapping.about['name'], 'nl')}', dus dit is geen werkboek "
+                                 "van jeugdgov", "begin bij het sjabloon: jeugdgov template --out inrichting.xlsx"))
         version = self._about(about)
         rows = {key: list(self._rows(self.mapping.sheet(key), table)) for key, table in tables.items()}
         dataset = Dataset()
@@ -167,7 +169,9 @@ class _Reader:
         self._refuse_problems()
         if not any(True for _ in dataset.quads()):
             raise InputError("the workbook describes nothing: every sheet is empty", file=self.path,
-                             hint="fill in at least the sheets 'inrichtingen' and 'actoren'")
+                             hint="fill in at least the sheets 'inrichtingen' and 'actoren'",
+                             nl=("het werkboek beschrijft niets: elk blad is leeg",
+                                 "vul ten minste de bladen 'inrichtingen' en 'actoren' in"))
         origins = {**self.terms_used,
                    **{str(node): Origin(row.table, row.number) for node, (_, row) in self.defined.items()}}
         for prefix, namespace in self.prefixes.items():
@@ -221,11 +225,16 @@ class _Reader:
                 close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
                 raise InputError(f"sheet '{table.name}' is not a sheet of the template",
                                  file=self.path, hint=(f"did you mean '{close[0]}'? " if close else "")
-                                 + f"the sheets are: {', '.join(sorted(set(known)))}")
+                                 + f"the sheets are: {', '.join(sorted(set(known)))}",
+                                 nl=(f"blad '{table.name}' is geen blad van het sjabloon",
+                                     (f"bedoelt u '{close[0]}'? " if close else "")
+                                     + f"de bladen zijn: {', '.join(sorted(set(known)))}"))
             key = known[name]
             if key in found:
                 raise InputError(f"sheet '{table.name}' appears twice (in Dutch and in English)", file=self.path,
-                                 hint="keep one of them")
+                                 hint="keep one of them",
+                                 nl=(f"blad '{table.name}' komt twee keer voor (in het Nederlands en in het Engels)",
+                                     "houd er één van"))
             found[key] = table
             if key == "about":
                 self.lang = next(lang for lang, n in self.mapping.about["name"].items() if n.lower() == name)
@@ -245,7 +254,9 @@ class _Reader:
                     version = int(str(value).strip().split(".")[0])
                 except ValueError:
                     raise InputError(f"sheet '{table.name}', row {number}: template version '{value}' is not a number",
-                                     file=self.path, hint="write the version the template wrote, e.g. 1") from None
+                                     file=self.path, hint="write the version the template wrote, e.g. 1",
+                                     nl=(f"blad '{table.name}', rij {number}: sjabloonversie '{value}' is geen getal",
+                                         "schrijf de versie die het sjabloon schreef, bijv. 1")) from None
             elif key in keys["base_key"] and _text(value):
                 self.base = self._checked_iri(str(value).strip(), table.name, number)
             elif key in keys["prefix_key"]:
@@ -253,16 +264,25 @@ class _Reader:
                 if not _text(value) or not _text(namespace):
                     raise InputError(f"sheet '{table.name}', row {number}: a prefix needs a name (column B) "
                                      "and a namespace IRI (column C)", file=self.path,
-                                     hint="e.g. lel | https://w3id.org/jeugdgov/id/lelystad/")
+                                     hint="e.g. lel | https://w3id.org/jeugdgov/id/lelystad/",
+                                     nl=(f"blad '{table.name}', rij {number}: een prefix heeft een naam (kolom B) "
+                                         "en een namespace-IRI (kolom C) nodig",
+                                         "bijv. lel | https://w3id.org/jeugdgov/id/lelystad/"))
                 self.prefixes[str(value).strip()] = self._checked_iri(str(namespace).strip(), table.name, number)
         if version is None:
             raise InputError(f"sheet '{table.name}' does not say which template version the workbook follows",
                              file=self.path, hint=f"add a row '{text(self.mapping.about['version_key'], self.lang)}' "
-                             f"with the value {self.mapping.version}, or start from: jeugdgov template")
+                             f"with the value {self.mapping.version}, or start from: jeugdgov template",
+                             nl=(f"blad '{table.name}' zegt niet welke sjabloonversie het werkboek volgt",
+                                 f"voeg een rij '{text(self.mapping.about['version_key'], self.lang)}' toe met de "
+                                 f"waarde {self.mapping.version}, of begin bij: jeugdgov template"))
         if version > self.mapping.version:
             raise InputError(f"the workbook follows template version {version}, newer than this jeugdgov knows "
                              f"(up to version {self.mapping.version})", file=self.path,
-                             hint="update jeugdgov (pip install --upgrade jeugdgov) to read it")
+                             hint="update jeugdgov (pip install --upgrade jeugdgov) to read it",
+                             nl=(f"het werkboek volgt sjabloonversie {version}, nieuwer dan deze jeugdgov kent "
+                                 f"(tot versie {self.mapping.version})",
+                                 "werk jeugdgov bij (pip install --upgrade jeugdgov) om het te lezen"))
         return version
 
     def _checked_iri(self, iri: str, table: str, number: int) -> str:

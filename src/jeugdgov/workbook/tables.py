@@ -90,18 +90,24 @@ def _xlsx_tables(path: Path) -> list[Table]:
         formulas = load_workbook(path, data_only=False) if _has_formulas(path) else None
     except Exception as error:  # zipfile, XML and openpyxl errors all mean: not a readable xlsx
         raise InputError(f"cannot read the workbook: {error}", file=path,
-                         hint="save it again as an Excel workbook (.xlsx)") from None
+                         hint="save it again as an Excel workbook (.xlsx)",
+                         nl=(f"het werkboek is niet te lezen: {error}",
+                             "sla het opnieuw op als Excel-werkboek (.xlsx)")) from None
     tables = []
     for sheet in values.worksheets:
         with_formulas = formulas[sheet.title] if formulas else None
         if sheet.merged_cells.ranges:
             merged = min(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
             raise InputError(f"sheet '{sheet.title}': cells {merged.coord} are merged, so their value stands in "
-                             f"one cell only", file=path, hint="unmerge the cells and type the value in each of them")
+                             f"one cell only", file=path, hint="unmerge the cells and type the value in each of them",
+                             nl=(f"blad '{sheet.title}': cellen {merged.coord} zijn samengevoegd, dus hun waarde "
+                                 "staat maar in één cel", "maak de samenvoeging ongedaan en typ de waarde in elke cel"))
         for row_number in (1, 2):
             if sheet.row_dimensions[row_number].hidden and sheet.sheet_state == "visible":
                 raise InputError(f"sheet '{sheet.title}', row {row_number}: the header row is hidden", file=path,
-                                 hint="unhide the row (the headers say which fact each column holds)")
+                                 hint="unhide the row (the headers say which fact each column holds)",
+                                 nl=(f"blad '{sheet.title}', rij {row_number}: de kopregel is verborgen",
+                                     "maak de rij zichtbaar (de koppen zeggen welk feit elke kolom bevat)"))
         rows: list[list[Cell | CellError]] = []
         for row in sheet.iter_rows():
             cells: list[Cell | CellError] = []
@@ -121,7 +127,10 @@ def _xlsx_tables(path: Path) -> list[Table]:
                 if sheet.column_dimensions[letter].hidden and any(r[index] not in (None, "") for r in rows[:1]
                                                                  if index < len(r)):
                     raise InputError(f"sheet '{sheet.title}', column {letter}: the column is hidden", file=path,
-                                     hint="unhide the column, or delete it if it does not belong to the setup")
+                                     hint="unhide the column, or delete it if it does not belong to the setup",
+                                     nl=(f"blad '{sheet.title}', kolom {letter}: de kolom is verborgen",
+                                         "maak de kolom zichtbaar, of verwijder hem als hij niet bij de inrichting "
+                                         "hoort"))
         tables.append(Table(sheet.title, rows))
     return tables
 
@@ -139,7 +148,9 @@ def _ods_tables(path: Path) -> list[Table]:
         raise
     except Exception as error:  # calamine raises its own error types for damaged files
         raise InputError(f"cannot read the workbook: {error}", file=path,
-                         hint="save it again as an OpenDocument spreadsheet (.ods) or as .xlsx") from None
+                         hint="save it again as an OpenDocument spreadsheet (.ods) or as .xlsx",
+                         nl=(f"het werkboek is niet te lezen: {error}",
+                             "sla het opnieuw op als OpenDocument-spreadsheet (.ods) of als .xlsx")) from None
     return tables
 
 
@@ -160,7 +171,9 @@ def csv_rows(path: Path) -> list[list[str]]:
         content = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(f"the file is not UTF-8 text (byte {error.start})", file=path,
-                         hint="save the CSV file as UTF-8") from None
+                         hint="save the CSV file as UTF-8",
+                         nl=(f"het bestand is geen UTF-8-tekst (byte {error.start})",
+                             "sla het CSV-bestand op als UTF-8")) from None
     first = content.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     return list(csv.reader(io.StringIO(content), delimiter=delimiter))
