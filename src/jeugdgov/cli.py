@@ -282,8 +282,8 @@ def _watch(path: Path, run: Callable[[], int], output_format: OutputFormat, lang
             stderr.print(f"[bold red]{say('error', lang)}:[/bold red] {error.text(say('hint', lang), lang)}",
                          highlight=False, soft_wrap=True)
         sys.stdout.flush()
-        stderr.print(f"{datetime.now():%H:%M:%S} validated {path} in {time.perf_counter() - started:.2f} s; "
-                     "watching for the next save (Ctrl-C stops)", highlight=False, style="dim", soft_wrap=True)
+        stderr.print(say("watching", lang, time=f"{datetime.now():%H:%M:%S}", path=path,
+                         seconds=f"{time.perf_counter() - started:.2f}"), highlight=False, style="dim", soft_wrap=True)
 
 
 @contextmanager

@@ -26,6 +26,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "andere machines",
                   "en": "[yellow]warning:[/yellow] listening on {host}: the endpoint is reachable from other "
                         "machines"},
+    "watching": {"nl": "{time} {path} gevalideerd in {seconds} s; wacht op de volgende keer opslaan (Ctrl-C stopt)",
+                 "en": "{time} validated {path} in {seconds} s; watching for the next save (Ctrl-C stops)"},
     "terminated": {"nl": "beëindigd: er is niets geschreven (geen rapport, geen halve uitvoer)",
                    "en": "terminated: nothing was written (no report, no partial output)"},
     "interrupted": {"nl": "onderbroken: er is niets geschreven (geen rapport, geen halve uitvoer)",
