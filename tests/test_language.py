@@ -49,6 +49,9 @@ CALLS = [
     (["load", "{tmp}/missing.ttl", "--store", "{tmp}/store"], 2),
     (["load", "{bad}", "--store", "{tmp}/store"], 2),
     (["load", str(DATA / "zhz-organisatiekosten.ttl"), "--store", "{tmp}/store"], 0),
+    (["push", str(DATA / "zhz-organisatiekosten.ttl")], 2),
+    (["push", "{bad}", "--endpoint", "http://127.0.0.1:9/update"], 2),
+    (["serve", "--host", "0.0.0.0", "--norms", str(DATA / "flevoland-handelingskader.ttl")], 2),
 ]
 
 

@@ -203,7 +203,9 @@ def fetch_setups(endpoint: str, graph_store: str | None = None, credentials: Cre
         everything = _graph(endpoint, _construct(endpoint, "CONSTRUCT WHERE { ?s ?p ?o }", credentials=credentials))
         if not len(everything):
             raise InputError(f"the SPARQL endpoint {endpoint} holds no triples",
-                             hint="push data to it first: jeugdgov push DATA... --endpoint URL")
+                             hint="push data to it first: jeugdgov push DATA... --endpoint URL",
+                             nl=(f"het SPARQL-endpoint {endpoint} bevat geen triples",
+                                 "stuur er eerst gegevens heen: jeugdgov push GEGEVENS... --endpoint URL"))
         return [setup_from_graph(endpoint, everything, fallback=name_from_graph_iri(endpoint))]
     undeclared = any(s.shares is None for s in found)
     separate = undeclared and _ask(endpoint, SEPARATE_DEFAULT, credentials)
@@ -309,7 +311,8 @@ def push(paths: Sequence[str | Path], endpoint: str | None = None, graph_store: 
     transaction; a failure says what was replaced).
     """
     if not endpoint and not graph_store:
-        raise InputError("give --endpoint (SPARQL Update) or --graph-store (Graph Store Protocol)")
+        raise InputError("give --endpoint (SPARQL Update) or --graph-store (Graph Store Protocol)",
+                         nl=("geef --endpoint (SPARQL Update) of --graph-store (Graph Store Protocol)", None))
     graphs = push_layout(paths, with_ontology=with_ontology)
     count = sum(len(triples) for name, triples in graphs.items() if not name.endswith(LAYOUT_SUFFIX))
     setups = len([name for name in graphs if name != ONTOLOGY_GRAPH and not name.endswith(("#shared", LAYOUT_SUFFIX))])
