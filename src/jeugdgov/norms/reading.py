@@ -42,7 +42,9 @@ def read_framework(path: str | Path) -> Framework:
     path = Path(path)
     if not path.exists():
         raise InputError("no such file or folder", file=path,
-                         hint="write one with: jeugdgov template --norms --out normen.xlsx")
+                         hint="write one with: jeugdgov template --norms --out normen.xlsx",
+                         nl=("bestand of map bestaat niet", "schrijf er een met: jeugdgov template --norms --out "
+                             "normen.xlsx"))
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         rows = _yaml_rows(path)
@@ -54,11 +56,15 @@ def read_framework(path: str | Path) -> Framework:
         tables = [t for t in read_tables(path) if t.name.strip().lower() in NORM_SHEETS]
         if not tables:
             raise InputError(f"no sheet '{NORM_SHEETS[0]}' (or '{NORM_SHEETS[1]}') with norms", file=path,
-                             hint="add the sheet: jeugdgov template --norms --out normen.xlsx writes one to copy")
+                             hint="add the sheet: jeugdgov template --norms --out normen.xlsx writes one to copy",
+                             nl=(f"geen blad '{NORM_SHEETS[0]}' met normen", "voeg het blad toe: jeugdgov template "
+                                 "--norms --out normen.xlsx schrijft er een om over te nemen"))
         rows = _table_rows(tables[0], path)
     else:
         raise InputError(f"a norm framework is a workbook (.xlsx, .ods), a CSV, YAML or Turtle file, not '{suffix}'",
-                         file=path, hint="write one with: jeugdgov template --norms --out normen.xlsx")
+                         file=path, hint="write one with: jeugdgov template --norms --out normen.xlsx",
+                         nl=(f"een normenkader is een werkboek (.xlsx, .ods), een CSV-, YAML- of Turtle-bestand, "
+                             f"geen '{suffix}'", "schrijf er een met: jeugdgov template --norms --out normen.xlsx"))
     return framework_from_rows(rows, path)
 
 
@@ -111,11 +117,15 @@ def _yaml_rows(path: Path) -> list[Row]:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise InputError(f"not valid YAML: {error}", file=path,
-                         hint="see docs/norm-frameworks.md for a framework in YAML") from None
+                         hint="see docs/norm-frameworks.md for a framework in YAML",
+                         nl=(f"geen geldige YAML: {error}",
+                             "zie docs/norm-frameworks.md voor een normenkader in YAML")) from None
     norms = loaded.get("norms") if isinstance(loaded, dict) else loaded
     if not isinstance(norms, list) or not all(isinstance(item, dict) for item in norms):
         raise InputError("the YAML holds no list of norms", file=path,
-                         hint="write 'norms:' followed by one '- id: ...' mapping per norm")
+                         hint="write 'norms:' followed by one '- id: ...' mapping per norm",
+                         nl=("de YAML bevat geen lijst van normen",
+                             "schrijf 'norms:' gevolgd door één '- id: ...'-mapping per norm"))
     return rows_from_mappings(norms)
 
 
@@ -125,7 +135,9 @@ def _turtle_rows(path: Path) -> list[Row]:
         graph.parse(path, format="turtle")
     except Exception as error:  # rdflib raises parser errors of several kinds
         raise InputError(f"not valid Turtle: {' '.join(str(error).split())[:300]}", file=path,
-                         hint="see docs/norm-frameworks.md for a framework in Turtle") from None
+                         hint="see docs/norm-frameworks.md for a framework in Turtle",
+                         nl=(f"geen geldige Turtle: {' '.join(str(error).split())[:300]}",
+                             "zie docs/norm-frameworks.md voor een normenkader in Turtle")) from None
     keys = {predicate: key for key, predicate in TURTLE.items()}
     rows = []
     for node in sorted(graph.subjects(RDF.type, JG.Norm), key=lambda n: str(graph.value(n, JG.normId) or n)):
@@ -148,5 +160,7 @@ def _turtle_rows(path: Path) -> list[Row]:
         rows.append(row)
     if not rows:
         raise InputError("the Turtle file holds no jg:Norm", file=path,
-                         hint="describe each norm as [] a jg:Norm ; jg:normId \"N1\" ; ... (docs/norm-frameworks.md)")
+                         hint="describe each norm as [] a jg:Norm ; jg:normId \"N1\" ; ... (docs/norm-frameworks.md)",
+                         nl=("het Turtle-bestand bevat geen jg:Norm", "beschrijf elke norm als [] a jg:Norm ; "
+                             "jg:normId \"N1\" ; ... (docs/norm-frameworks.md)"))
     return rows

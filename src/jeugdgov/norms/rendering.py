@@ -183,11 +183,17 @@ def check_table_output(out: Path) -> None:
     """An InputError when the norm table cannot be written to ``out``, before any work is done."""
     if out.suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(f"a norm table is written as {', '.join(TABLE_SUFFIXES)}, not '{out.suffix or out.name}'",
-                         file=out, hint="end the file name in .csv, .xlsx, .json or .ttl (for the query norm-table)")
+                         file=out, hint="end the file name in .csv, .xlsx, .json or .ttl (for the query norm-table)",
+                         nl=(f"een normtabel wordt geschreven als {', '.join(TABLE_SUFFIXES)}, niet "
+                             f"'{out.suffix or out.name}'", "laat de bestandsnaam eindigen op .csv, .xlsx, .json of "
+                             ".ttl (voor de query norm-table)"))
     if out.is_dir() or not out.parent.exists():
         where = "it is a folder" if out.is_dir() else "the folder does not exist"
         raise InputError(f"cannot write the norm table here: {where}", file=out,
-                         hint="give the path of a file in an existing folder")
+                         hint="give the path of a file in an existing folder",
+                         nl=("de normtabel is hier niet te schrijven: "
+                             + ("het is een map" if out.is_dir() else "de map bestaat niet"),
+                             "geef het pad van een bestand in een bestaande map"))
 
 
 def write_table(table: NormTable, out: Path, lang: str = "en") -> None:

@@ -28,10 +28,16 @@ def write_rows(rows: Sequence[dict[str, str]], out: Path, lang: str = "nl") -> N
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".csv", ".yaml", ".yml", ".ttl"):
         raise InputError(f"a norm framework is written as .xlsx, .csv, .yaml or .ttl, not '{out.suffix or out.name}'",
-                         file=out, hint="end the file name in .xlsx, .csv, .yaml or .ttl")
+                         file=out, hint="end the file name in .xlsx, .csv, .yaml or .ttl",
+                         nl=(f"een normenkader wordt geschreven als .xlsx, .csv, .yaml of .ttl, niet "
+                             f"'{out.suffix or out.name}'",
+                             "laat de bestandsnaam eindigen op .xlsx, .csv, .yaml of .ttl"))
     if out.is_dir() or not out.parent.is_dir():
         where = "a folder has this name" if out.is_dir() else "the folder does not exist"
-        raise InputError(f"cannot write here: {where}", file=out, hint="give a file in an existing folder")
+        raise InputError(f"cannot write here: {where}", file=out, hint="give a file in an existing folder",
+                         nl=("hier is niet te schrijven: "
+                             + ("er is een map met deze naam" if out.is_dir() else "de map bestaat niet"),
+                             "geef een bestand in een bestaande map"))
     headers = [HEADERS[lang][key] for key, _nl, _en in COLUMNS]
     table = [[row.get(key, "") for key, _nl, _en in COLUMNS] for row in rows]
     if suffix == ".xlsx":
