@@ -111,7 +111,7 @@ def test_remote_json_ld_context_is_never_fetched(tmp_path, command):
         data = tmp_path / "remote.jsonld"
         data.write_text(json.dumps({"@context": url, "@id": "ex:s", "ex:p": "o"}))
         args = [a.replace("roles.svg", str(tmp_path / "roles.svg")) for a in command]
-        result = jeugdgov(args[0], data, *args[1:])
+        result = jeugdgov(args[0], data, *args[1:], "--lang", "en")
     assert_refused(result, "@context", "inline")
     assert _CountingHandler.requests == 0
 

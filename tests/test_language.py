@@ -36,6 +36,7 @@ CALLS = [
     (["report", str(DATA / "zhz.trig"), "--out", "{tmp}/r.html"], 0),
     (["report", str(DATA / "zhz.trig"), "--out", "{tmp}/r.pdf"], 2),
     (["validate", str(DATA / "zhz.trig"), "--as-of", "gisteren"], 2),
+    (["validate", str(DATA / "zhz.trig"), "--max-file-size", "10"], 2),
     (["validate", str(DATA / "zhz.trig"), "--norms", "{tmp}/normen.xlsx"], 2),
     (["validate", str(DATA / "zhz.trig"), "--norms", "{bad}"], 2),
     (["template", "--norms", "--out", "{tmp}/normen.pdf"], 2),

@@ -56,9 +56,11 @@ class Limits:
 
     def __post_init__(self) -> None:
         if self.max_file_bytes < 1:
-            raise InputError(f"--max-file-size must be at least 1, not {self.max_file_bytes}")
+            raise InputError(f"--max-file-size must be at least 1, not {self.max_file_bytes}",
+                             nl=(f"--max-file-size moet ten minste 1 zijn, niet {self.max_file_bytes}", None))
         if self.max_literal_chars < 1:
-            raise InputError(f"--max-literal must be at least 1, not {self.max_literal_chars}")
+            raise InputError(f"--max-literal must be at least 1, not {self.max_literal_chars}",
+                             nl=(f"--max-literal moet ten minste 1 zijn, niet {self.max_literal_chars}", None))
 
 
 DEFAULT_LIMITS = Limits()
@@ -72,15 +74,23 @@ def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
     if size > limits.max_file_bytes:
         raise InputError(f"the file has {size:,} bytes, more than the limit of {limits.max_file_bytes:,}",
                          file=path, hint="split it into one file per setup, or raise the limit with "
-                         "--max-file-size BYTES")
+                         "--max-file-size BYTES",
+                         nl=(f"het bestand heeft {size:,} bytes, meer dan de grens van {limits.max_file_bytes:,}",
+                             "splits het in één bestand per inrichting, of verhoog de grens met --max-file-size "
+                             "BYTES"))
     suffix = path.suffix.lower()
     if suffix in XML_SUFFIXES and declares_dtd(path):
         raise InputError("the RDF/XML file declares a document type (<!DOCTYPE> or <!ENTITY>); jeugdgov "
                          "does not expand entities", file=path,
-                         hint="expand the entities in the file, or convert it to Turtle")
+                         hint="expand the entities in the file, or convert it to Turtle",
+                         nl=("het RDF/XML-bestand declareert een documenttype (<!DOCTYPE> of <!ENTITY>); jeugdgov "
+                             "breidt geen entiteiten uit", "werk de entiteiten in het bestand uit, of zet het om "
+                             "naar Turtle"))
     if suffix in XML_SUFFIXES and xml_depth_over(path, MAX_XML_DEPTH):
         raise InputError(f"the XML nests more than {MAX_XML_DEPTH} elements deep", file=path,
-                         hint="flatten it (rdf:nodeID or rdf:about instead of nesting), or convert it to Turtle")
+                         hint="flatten it (rdf:nodeID or rdf:about instead of nesting), or convert it to Turtle",
+                         nl=(f"de XML nest meer dan {MAX_XML_DEPTH} elementen diep", "maak het vlakker (rdf:nodeID "
+                             "of rdf:about in plaats van nesten), of zet het om naar Turtle"))
     if suffix in JSON_LD_SUFFIXES:
         _check_json_ld(path)
 
@@ -112,13 +122,18 @@ def check_literal_lengths(path: Path, lengths: Iterable[tuple[str, int]], limits
 def too_long_literal(path: Path, subject: str, length: int, limits: Limits) -> InputError:
     return InputError(f"a literal of {subject} has {length:,} characters, more than the limit of "
                       f"{limits.max_literal_chars:,}", file=path,
-                      hint="shorten it, or raise the limit with --max-literal CHARACTERS")
+                      hint="shorten it, or raise the limit with --max-literal CHARACTERS",
+                      nl=(f"een literal van {subject} heeft {length:,} tekens, meer dan de grens van "
+                          f"{limits.max_literal_chars:,}", "maak het korter, of verhoog de grens met --max-literal "
+                          "TEKENS"))
 
 
 def too_long_token(path: Path) -> InputError:
     """What a parser's MemoryError on one token means for the user."""
     return InputError(f"an IRI or literal is longer than the parser can read ({PARSER_TOKEN_BYTES // 1024**2} MiB)",
-                      file=path, hint="shorten it: no IRI or text of a governance setup is that long")
+                      file=path, hint="shorten it: no IRI or text of a governance setup is that long",
+                      nl=(f"een IRI of literal is langer dan de parser kan lezen ({PARSER_TOKEN_BYTES // 1024**2} "
+                          "MiB)", "maak het korter: geen IRI of tekst van een inrichting is zo lang"))
 
 
 _DTD = re.compile("<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -206,7 +221,9 @@ def _check_json_ld(path: Path) -> None:
     text = path.read_bytes().decode("utf-8", errors="replace")
     if json_depth(text) > MAX_JSON_DEPTH:
         raise InputError(f"the JSON nests more than {MAX_JSON_DEPTH} levels deep", file=path,
-                         hint="flatten it: a governance setup needs a dozen levels at most")
+                         hint="flatten it: a governance setup needs a dozen levels at most",
+                         nl=(f"de JSON nest meer dan {MAX_JSON_DEPTH} niveaus diep",
+                             "maak het vlakker: een inrichting heeft hooguit een stuk of twaalf niveaus nodig"))
     try:
         document = json.loads(text)
     except json.JSONDecodeError:
@@ -215,7 +232,11 @@ def _check_json_ld(path: Path) -> None:
         raise InputError(f"the JSON-LD @context refers to another document ({reference}); jeugdgov "
                          "reads no documents from the network or other files", file=path,
                          hint="inline the context: put the JSON of that context in the file as the "
-                         "value of @context")
+                         "value of @context",
+                         nl=(f"de @context van de JSON-LD verwijst naar een ander document ({reference}); "
+                             "jeugdgov leest geen documenten van het netwerk of uit andere bestanden",
+                             "neem de context op: zet de JSON van die context in het bestand als waarde van "
+                             "@context"))
 
 
 _JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -267,7 +288,10 @@ def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
             if unpacked > most:
                 raise InputError(f"the workbook unpacks to {unpacked:,} bytes, more than the limit of {most:,}",
                                  file=path, hint="a governance setup's workbook unpacks to a few megabytes; split "
-                                 "it into several workbooks, or raise the limit with --max-file-size BYTES")
+                                 "it into several workbooks, or raise the limit with --max-file-size BYTES",
+                                 nl=(f"het werkboek pakt uit tot {unpacked:,} bytes, meer dan de grens van {most:,}",
+                                     "het werkboek van een inrichting pakt uit tot een paar megabytes; splits het "
+                                     "in meerdere werkboeken, of verhoog de grens met --max-file-size BYTES"))
             cells = sum(_cells_in(archive, info) for info in archive.infolist()
                         if info.filename.startswith("xl/worksheets/") or info.filename == "content.xml")
     except (zipfile.BadZipFile, OSError, EOFError):
@@ -277,7 +301,9 @@ def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
                              "sla het opnieuw op vanuit het spreadsheetprogramma als .xlsx of .ods")) from None
     if cells > MAX_WORKBOOK_CELLS:
         raise InputError(f"the workbook has {cells:,} cells, more than the limit of {MAX_WORKBOOK_CELLS:,}",
-                         file=path, hint="a governance setup's workbook has some thousands; remove the rest")
+                         file=path, hint="a governance setup's workbook has some thousands; remove the rest",
+                         nl=(f"het werkboek heeft {cells:,} cellen, meer dan de grens van {MAX_WORKBOOK_CELLS:,}",
+                             "het werkboek van een inrichting heeft er enkele duizenden; verwijder de rest"))
 
 
 _CELL = re.compile(rb"<(?:[A-Za-z]\w*:)?(?:c|table-cell)[\s/>]")
