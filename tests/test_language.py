@@ -28,6 +28,7 @@ BAD_TURTLE = "@prefix jg: <https://w3id.org/jeugdgov/def#> .\njg:a jg:b\n"
 CALLS = [
     (["validate", str(DATA / "lelystad.trig")], 1),
     (["validate", "{tmp}/missing.ttl"], 2),
+    (["validate", "--store", "{tmp}"], 2),
     (["validate"], 2),
     (["validate", "{bad}"], 2),
     (["validate", "{tmp}/kapot.xlsx"], 2),

@@ -291,7 +291,7 @@ def test_validate_command_reads_a_store_folder(tmp_path):
     assert result.returncode == 1, result.stderr
     findings = json.loads(result.stdout)["findings"]
     assert len([f for f in findings if f["evidence"] == "established"]) == 10  # the report's established findings
-    missing = run("validate", "--store", tmp_path / "nothing-here")
+    missing = run("validate", "--store", tmp_path / "nothing-here", "--lang", "en")
     assert missing.returncode == 2
     assert "no store in this folder" in missing.stderr
 

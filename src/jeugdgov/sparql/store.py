@@ -171,12 +171,16 @@ def open_store(directory: Path | None = None, create: bool = True) -> Store:
     directory = Path(directory)
     if not create and not directory.is_dir():
         raise InputError("no store in this folder", file=directory,
-                         hint="create one with: jeugdgov load DATA... --store " + str(directory))
+                         hint="create one with: jeugdgov load DATA... --store " + str(directory),
+                         nl=("geen store in deze map",
+                             f"maak er een met: jeugdgov load GEGEVENS... --store {directory}"))
     try:
         return Store(str(directory))
     except OSError as error:
         raise InputError(f"cannot open the store: {error}", file=directory,
-                         hint="is another jeugdgov or oxigraph process using this store? stop it first") from None
+                         hint="is another jeugdgov or oxigraph process using this store? stop it first",
+                         nl=(f"de store is niet te openen: {error}", "gebruikt een ander jeugdgov- of "
+                             "oxigraph-proces deze store? stop dat eerst")) from None
 
 
 def open_read_only(directory: Path) -> Store:
@@ -185,7 +189,9 @@ def open_read_only(directory: Path) -> Store:
         return Store.read_only(str(directory))
     except OSError:
         raise InputError("no store in this folder", file=directory,
-                         hint=f"create one with: jeugdgov load DATA... --store {directory}") from None
+                         hint=f"create one with: jeugdgov load DATA... --store {directory}",
+                         nl=("geen store in deze map",
+                             f"maak er een met: jeugdgov load GEGEVENS... --store {directory}")) from None
 
 
 def load(paths: Sequence[str | Path], store: Store, with_ontology: bool = True) -> int:
@@ -319,7 +325,9 @@ def setups_in_store(store: Store, source: str = "the store") -> list[Setup]:
                                        fallback=name_from_graph_iri(str(graph.identifier))))
     if not setups:
         raise InputError(f"{source} holds no setups (no named graphs)",
-                         hint="load setups into it first: jeugdgov load DATA... --store FOLDER")
+                         hint="load setups into it first: jeugdgov load DATA... --store FOLDER",
+                         nl=(f"{source} bevat geen inrichtingen (geen benoemde grafen)",
+                             "laad er eerst inrichtingen in: jeugdgov load GEGEVENS... --store MAP"))
     refuse_without_setup(setups)
     refuse_duplicate_names((s.name, s.source) for s in setups)
     return setups
