@@ -28,6 +28,8 @@ BAD_TURTLE = "@prefix jg: <https://w3id.org/jeugdgov/def#> .\njg:a jg:b\n"
 CALLS = [
     (["validate", str(DATA / "lelystad.trig")], 1),
     (["validate", "{tmp}/missing.ttl"], 2),
+    (["validate", str(DATA / "zhz.trig"), "--shapes-file", "{tmp}/mine.ttl"], 2),
+    (["validate", str(DATA / "zhz.trig"), "--shapes-file", str(DATA / "zhz.trig")], 2),
     (["validate", "--store", "{tmp}"], 2),
     (["validate"], 2),
     (["validate", "{bad}"], 2),

@@ -69,12 +69,16 @@ def serialize_result(result: object, name: str) -> tuple[bytes, str]:
     if is_graph(result):
         if name not in GRAPH_FORMATS:
             raise InputError(f"a CONSTRUCT or DESCRIBE result cannot be written as {name}",
-                             hint=f"use one of: {', '.join(GRAPH_FORMATS)}")
+                             hint=f"use one of: {', '.join(GRAPH_FORMATS)}",
+                             nl=(f"een CONSTRUCT- of DESCRIBE-resultaat is niet te schrijven als {name}",
+                                 f"gebruik een van: {', '.join(GRAPH_FORMATS)}"))
         fmt, media = GRAPH_FORMATS[name]
         return serialize(_triples(result), format=fmt), media
     if name not in SOLUTION_FORMATS:
         raise InputError(f"a SELECT or ASK result cannot be written as {name}",
-                         hint=f"use one of: {', '.join(SOLUTION_FORMATS)}")
+                         hint=f"use one of: {', '.join(SOLUTION_FORMATS)}",
+                         nl=(f"een SELECT- of ASK-resultaat is niet te schrijven als {name}",
+                             f"gebruik een van: {', '.join(SOLUTION_FORMATS)}"))
     fmt, media = SOLUTION_FORMATS[name]
     if name == "csv" and isinstance(result, QuerySolutions):
         return _csv(result), media
@@ -101,7 +105,8 @@ def write_result(result: object, name: str, sink: Sink) -> str:
             sink.write(_workbook(names, rows))
         return SHEET_FORMATS[name]
     if name in SHEET_FORMATS:
-        raise InputError(f"only a SELECT result can be written as {name}", hint="use csv or json")
+        raise InputError(f"only a SELECT result can be written as {name}", hint="use csv or json",
+                         nl=(f"alleen een SELECT-resultaat is te schrijven als {name}", "gebruik csv of json"))
     if is_graph(result) or name not in SOLUTION_FORMATS:
         body, media = serialize_result(result, name)
         sink.write(body)

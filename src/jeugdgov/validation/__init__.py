@@ -99,7 +99,8 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
     leaves the shapes it cannot translate to pySHACL and ``note`` (else a warning) names them.
     """
     if engine not in ENGINES:
-        raise InputError(f"unknown validation engine '{engine}'", hint=f"choose from: {', '.join(ENGINES)}")
+        raise InputError(f"unknown validation engine '{engine}'", hint=f"choose from: {', '.join(ENGINES)}",
+                         nl=(f"onbekende validatie-engine '{engine}'", f"kies uit: {', '.join(ENGINES)}"))
     defects = list(defects) if defects else None
     refuse_unknown_defects(defects)
     endpoint = source if isinstance(source, str) and source.startswith(("http://", "https://")) else None
@@ -145,7 +146,10 @@ def _own_shapes(files: Sequence[str | Path], engine: str, endpoint: bool,
         return None
     if endpoint:
         raise InputError("own shapes files are checked on setups from files or a store, not from an endpoint",
-                         hint="validate the setup files, or a store folder, with --shapes-file")
+                         hint="validate the setup files, or a store folder, with --shapes-file",
+                         nl=("eigen shapesbestanden worden gecontroleerd op inrichtingen uit bestanden of een "
+                             "store, niet uit een endpoint",
+                             "valideer de bestanden van de inrichting, of een store-map, met --shapes-file"))
     own = read_shapes_files(files)
     if own.untranslatable and engine == "fast":
         text = f"pySHACL checks the shapes the fast engine cannot translate: {own.describe_untranslatable()}"

@@ -43,11 +43,15 @@ def read_shapes_files(paths: Sequence[str | Path]) -> OwnShapes:
     graph = Graph()
     for path in map(Path, paths):
         if not path.is_file():
-            raise InputError(f"no shapes file {path}", hint="give the path of a Turtle (or other RDF) file of shapes")
+            raise InputError(f"no shapes file {path}", hint="give the path of a Turtle (or other RDF) file of shapes",
+                             nl=(f"shapesbestand {path} bestaat niet",
+                                 "geef het pad van een Turtle- (of ander RDF-)bestand met shapes"))
         parsed = parse_file(path)
         if not any((None, target, None) in parsed for target in TARGETS):
             raise InputError("the file holds no SHACL shape with a target (sh:targetClass, sh:targetNode, ...)",
-                             file=path, hint="a shape without a target checks nothing")
+                             file=path, hint="a shape without a target checks nothing",
+                             nl=("het bestand bevat geen SHACL-shape met een doel (sh:targetClass, sh:targetNode, "
+                                 "...)", "een shape zonder doel controleert niets"))
         for prefix, namespace in parsed.namespaces():
             graph.bind(prefix, namespace, override=False)
         for s, p, o, _g in parsed.quads():

@@ -111,7 +111,10 @@ def check_translatable(translation: Translation) -> None:
         names = "; ".join(f"{local_name(shape)}: {why}" for shape, why in sorted(translation.untranslatable.items()))
         raise InputError(f"the fast engine cannot evaluate these shapes: {names}",
                          hint="validate with --engine pyshacl, or add --fallback to let pySHACL "
-                         "check only these shapes")
+                         "check only these shapes",
+                         nl=(f"de snelle engine kan deze shapes niet evalueren: {names}",
+                             "valideer met --engine pyshacl, of voeg --fallback toe zodat pySHACL alleen deze "
+                             "shapes controleert"))
 
 
 def evaluate(runner: Runner, queries: Sequence[ShapeQuery], progress: Progress | None = None) -> list[RawResult]:
