@@ -51,6 +51,7 @@ CALLS = [
     (["query", "no-such-query", str(DATA / "zhz.trig")], 2),
     (["query", "{tmp}/missing.rq", str(DATA / "zhz.trig")], 2),
     (["explain", "no-such-defect"], 2),
+    (["explain", "N99", "--norms", str(DATA.parent / "examples" / "normenkader.xlsx")], 2),
     (["viz", "{tmp}/missing.ttl", "--kind", "roles", "--out", "{tmp}/v.html"], 2),
     (["viz", str(DATA / "lelystad.trig"), "--setup", "lelystad-cooperatie", "--kind", "roles", "--out",
       "{tmp}/v.doc"], 2),

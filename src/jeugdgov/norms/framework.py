@@ -166,7 +166,8 @@ def framework_from_rows(rows: Iterable[Row], file: Path | str | None = None) -> 
                          "each pattern reads)")
     if not norms:
         raise InputError("the norm framework holds no norms", file=file,
-                         hint="fill in one row per norm below the header row")
+                         hint="fill in one row per norm below the header row",
+                         nl=("het normenkader bevat geen normen", "vul onder de kopregel één rij per norm in"))
     return Framework(norms, str(file or ""))
 
 

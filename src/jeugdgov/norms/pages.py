@@ -32,7 +32,9 @@ def norm_page(framework: Framework, norm_id: str) -> str:
     norm = next((n for n in framework.norms if n.id == norm_id), None)
     if norm is None:
         raise InputError(f"the norm framework has no norm '{norm_id}'", file=framework.source,
-                         hint=f"choose from: {', '.join(n.id for n in framework.norms)}")
+                         hint=f"choose from: {', '.join(n.id for n in framework.norms)}",
+                         nl=(f"het normenkader heeft geen norm '{norm_id}'",
+                             f"kies uit: {', '.join(n.id for n in framework.norms)}"))
     lines = [f"# Norm `{norm.id}`", ""]
     lines += [f"- **{lang}**: {norm.text[lang]}" for lang in ("nl", "en") if lang in norm.text]
     lines += ["", f"Research question: {norm.question or '-'}", f"Severity: {norm.severity}",

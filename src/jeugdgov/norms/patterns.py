@@ -106,7 +106,10 @@ def _compile(norm: Norm, graph: Graph, prefixes: Node) -> None:
     except Exception as error:  # pyparsing and rdflib errors alike
         raise InputError(f"{norm.origin}: the check of norm {norm.id} is no valid SPARQL once its cells are "
                          f"put together ({' '.join(str(error).split())[:160]})",
-                         hint="check the cells 'eigenschap', 'voorwaarde' and 'waarde' together") from None
+                         hint="check the cells 'eigenschap', 'voorwaarde' and 'waarde' together",
+                         nl=(f"{norm.origin}: de controle van norm {norm.id} is geen geldige SPARQL als de cellen "
+                             f"worden samengevoegd ({' '.join(str(error).split())[:160]})",
+                             "bekijk de cellen 'eigenschap', 'voorwaarde' en 'waarde' samen")) from None
     graph.add((constraint, SH.select, Literal(query)))
     for lang, text in _message(norm).items():
         graph.add((constraint, SH.message, Literal(text, lang=lang)))

@@ -131,7 +131,10 @@ def score_reports(reports: Sequence[Report], framework: Framework, engine: str =
         if not setup.complete:
             if isinstance(setup.source, str) and setup.source.startswith(("http://", "https://")):
                 raise InputError("norms are scored on setups read from files or a store, not from an endpoint",
-                                 hint="give the setup files, or a store folder with --store, with --norms")
+                                 hint="give the setup files, or a store folder with --store, with --norms",
+                                 nl=("normen worden gescoord op inrichtingen uit bestanden of een store, niet uit "
+                                     "een endpoint", "geef bij --norms de bestanden van de inrichting, of een "
+                                     "store-map met --store"))
             source = str(setup.source)
             if source not in loaded:
                 loaded[source] = load(source)

@@ -83,7 +83,8 @@ def render(reports: Sequence[Report], lang: str = "nl", norms: NormTable | None 
     """The report on these validation reports as an HTML page (a string); with ``norms``, the
     norm table comes first."""
     if lang not in TEXT:
-        raise InputError(f"unknown language '{lang}'", hint=f"choose from: {', '.join(TEXT)}")
+        raise InputError(f"unknown language '{lang}'", hint=f"choose from: {', '.join(TEXT)}",
+                         nl=(f"onbekende taal '{lang}'", f"kies uit: {', '.join(TEXT)}"))
     reports = chronological(reports)
     document = build(reports, lang)
     drawn = {r.setup.name: pictures(r, lang, prefix=f"s{i}") for i, r in enumerate(reports)}
