@@ -53,6 +53,8 @@ CALLS = [
     (["explain", "no-such-defect"], 2),
     (["explain", "N99", "--norms", str(DATA.parent / "examples" / "normenkader.xlsx")], 2),
     (["viz", "{tmp}/missing.ttl", "--kind", "roles", "--out", "{tmp}/v.html"], 2),
+    (["viz", str(DATA / "lelystad.trig"), "--setup", "lelystad-cooperatie", "--kind", "roles",
+      "--period-start", "2020-01-01", "--period-end", "2019-01-01", "--out", "{tmp}/v.html"], 2),
     (["viz", str(DATA / "lelystad.trig"), "--setup", "lelystad-cooperatie", "--kind", "roles", "--out",
       "{tmp}/v.doc"], 2),
     (["viz", str(DATA / "zhz.trig"), "--setup", "nope", "--kind", "roles", "--out", "{tmp}/v.html"], 2),

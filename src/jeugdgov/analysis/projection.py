@@ -117,7 +117,9 @@ class Period:
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
             raise InputError(f"the period starts ({self.start}) after it ends ({self.end})",
-                             hint="give the start date first, e.g. --period-start 2018-01-01 --period-end 2020-12-31")
+                             hint="give the start date first, e.g. --period-start 2018-01-01 --period-end 2020-12-31",
+                             nl=(f"de periode begint ({self.start}) na het einde ({self.end})", "geef eerst de "
+                                 "begindatum, bijv. --period-start 2018-01-01 --period-end 2020-12-31"))
 
     @classmethod
     def on(cls, day: date) -> Period:
@@ -163,13 +165,18 @@ def project(setup: Setup, kind: str, *, lang: str = "en", period: Period | None 
     if kind not in KINDS:
         raise InputError(f"unknown kind of graph '{kind}'", hint=f"choose one of: {', '.join(KINDS)}")
     if lang not in LANGUAGES:
-        raise InputError(f"unknown language '{lang}'", hint="choose nl or en")
+        raise InputError(f"unknown language '{lang}'", hint="choose nl or en",
+                         nl=(f"onbekende taal '{lang}'", "kies nl of en"))
     if period is not None and at is not None:
         raise InputError("give a period or a date, not both",
-                         hint="use --period-start/--period-end for a period or --date for one day")
+                         hint="use --period-start/--period-end for a period or --date for one day",
+                         nl=("geef een periode of een datum, niet beide",
+                             "gebruik --period-start/--period-end voor een periode of --date voor één dag"))
     if not len(setup.graph):
         raise InputError(f"the setup '{setup.name}' is empty", file=setup.source,
-                         hint="describe actors and their roles, mandates, money flows or accountability lines")
+                         hint="describe actors and their roles, mandates, money flows or accountability lines",
+                         nl=(f"de inrichting '{setup.name}' is leeg", "beschrijf actoren en hun rollen, mandaten, "
+                             "geldstromen of verantwoordingslijnen"))
     graph = nx.MultiDiGraph(setup=setup.name, kind=kind, lang=lang,
                             setup_label_nl=setup.label("nl"), setup_label_en=setup.label("en"))
     data = setup.graph
@@ -650,7 +657,9 @@ def _period_of(data: Graph, node: str, default: Period, source: Path | str) -> P
     start, end = _instant(data, interval, TIME.hasBeginning), _instant(data, interval, TIME.hasEnd)
     if start and end and start > end:
         raise InputError(f"the period of {node} (jg:during) begins on {start} after it ends on {end}",
-                         file=source, hint="fix its time:hasBeginning or time:hasEnd in the data")
+                         file=source, hint="fix its time:hasBeginning or time:hasEnd in the data",
+                         nl=(f"de periode van {node} (jg:during) begint op {start}, na het einde op {end}",
+                             "verbeter time:hasBeginning of time:hasEnd in de gegevens"))
     return Period(start, end)
 
 
