@@ -79,6 +79,9 @@ AsOfOption = Annotated[str | None, typer.Option(
     "(default: the end of the setup's period, else today). Same date, same report.", show_default=False)]
 
 
+#: The language of a command's messages; ``main`` reads it before the other options, so that
+#: their errors are in it too.
+LangOption = Annotated[Language, typer.Option("--lang", "-l", help="Language of messages.")]
 NormsOption = Annotated[Path | None, typer.Option(
     "--norms", help="A norm framework (a workbook with a sheet 'normen', a CSV, YAML or Turtle file): also score "
     "every setup on each norm (met, partly met, not met, not assessable). `jeugdgov template --norms` writes "
@@ -311,8 +314,7 @@ def explain_command(
     defect: Annotated[str, typer.Argument(help="A catalogue id or group, as `jeugdgov defects` lists them "
                                           "(with --norms: a norm's id).", show_default=False)],
     norms: NormsOption = None,
-    _lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of messages (the page is in Dutch "
-                                            "and English).")] = Language.nl,
+    _lang: LangOption = Language.nl,
 ) -> None:
     """Print the page of a rule: what it checks (nl and en), what it reads, what makes a finding
     established or unrecorded, its basis and a minimal example (as docs/defects/ID.md); with
@@ -622,8 +624,7 @@ def query_command(
     user: Annotated[str | None, typer.Option(
         "--user", help="With --endpoint: user for a protected endpoint (HTTP basic or digest); the password "
         "is read from $JEUGDGOV_PASSWORD or asked for.")] = None,
-    _lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of messages (read before the other "
-                                            "options, so that their errors are in it too).")] = Language.nl,
+    _lang: LangOption = Language.nl,
 ) -> None:
     """Run a named query (or a .rq file) over the bundled data, given files, or an external store.
 
@@ -764,7 +765,7 @@ def load_command(
         "--store", help="The store folder (created when missing).", show_default=False)],
     ontology: Annotated[bool, typer.Option(
         "--ontology/--no-ontology", help="Also load the ontology, so queries can label roles and tasks.")] = True,
-    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of messages.")] = Language.nl,
+    lang: LangOption = Language.nl,
 ) -> None:
     """Load data into an embedded (pyoxigraph) store, all or nothing.
 
@@ -800,7 +801,7 @@ def push_command(
     user: Annotated[str | None, typer.Option(
         "--user", help="User for a protected endpoint (HTTP basic or digest, as the server asks); the "
         "password is read from $JEUGDGOV_PASSWORD or asked for.")] = None,
-    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of messages.")] = Language.nl,
+    lang: LangOption = Language.nl,
 ) -> None:
     """Send data to an external SPARQL 1.1 store (SPARQL Update or Graph Store Protocol).
 
@@ -877,7 +878,7 @@ def serve_command(
     max_result: Annotated[int, typer.Option(
         "--max-result", min=1, help="Largest result, in megabytes.")] = 200,
     norms: NormsOption = None,
-    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of messages.")] = Language.nl,
+    lang: LangOption = Language.nl,
 ) -> None:
     """Serve a SPARQL 1.1 endpoint for BI tools, with the named queries as CSV URLs.
 
