@@ -50,6 +50,7 @@ CALLS = [
     (["convert", "{bad}", "--to", "trig", "--out", "{tmp}/out.trig"], 2),
     (["query", "no-such-query", str(DATA / "zhz.trig")], 2),
     (["query", "{tmp}/missing.rq", str(DATA / "zhz.trig")], 2),
+    (["query", "{bad}", str(DATA / "zhz.trig")], 2),
     (["explain", "no-such-defect"], 2),
     (["explain", "N99", "--norms", str(DATA.parent / "examples" / "normenkader.xlsx")], 2),
     (["viz", "{tmp}/missing.ttl", "--kind", "roles", "--out", "{tmp}/v.html"], 2),

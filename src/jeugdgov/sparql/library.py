@@ -223,7 +223,8 @@ def read_query(path: Path, name: str | None = None) -> NamedQuery:
             if kind in ("title", "description"):
                 lang, _, words = value.partition(" ")
                 if lang not in LANGUAGES or not words.strip():
-                    raise InputError(f"@{kind} needs a language (nl or en) and a text", file=path, line=number)
+                    raise InputError(f"@{kind} needs a language (nl or en) and a text", file=path, line=number,
+                                     nl=(f"@{kind} heeft een taal (nl of en) en een tekst nodig", None))
                 target = titles if kind == "title" else descriptions
                 target[lang] = words.strip()
                 last = (target, lang)
@@ -233,19 +234,25 @@ def read_query(path: Path, name: str | None = None) -> NamedQuery:
                 examples.append(value)
             else:
                 raise InputError(f"unknown header tag @{kind}", file=path, line=number,
-                                 hint="use @title, @description, @param or @example")
+                                 hint="use @title, @description, @param or @example",
+                                 nl=(f"onbekende kopregeltag @{kind}",
+                                     "gebruik @title, @description, @param of @example"))
         elif (more := _CONTINUATION.match(line)) and last is not None:
             target, lang = last
             target[lang] += " " + more["value"].strip()
     if not titles:
         raise InputError("the query has no @title in its header", file=path, line=1,
-                         hint="start the file with '# @title nl ...' and '# @title en ...'")
+                         hint="start the file with '# @title nl ...' and '# @title en ...'",
+                         nl=("de query heeft geen @title in de kop",
+                             "begin het bestand met '# @title nl ...' en '# @title en ...'"))
     declared = {p.name for p in parameters}
     for marker in _BIND.finditer(text):
         if marker["name"] not in declared:
             raise InputError(f"@bind names no parameter: {marker['name']}", file=path,
                              line=text.count("\n", 0, marker.start()) + 1,
-                             hint=f"declare it with @param, or bind one of: {', '.join(sorted(declared)) or 'none'}")
+                             hint=f"declare it with @param, or bind one of: {', '.join(sorted(declared)) or 'none'}",
+                             nl=(f"@bind noemt geen parameter: {marker['name']}", "declareer hem met @param, of "
+                                 f"bind een van: {', '.join(sorted(declared)) or 'geen'}"))
     prefixes = {prefix or "": iri for prefix, iri in _PREFIX.findall(text)}
     return NamedQuery(name=name or path.stem, path=path, text=text, titles=titles, descriptions=descriptions,
                       parameters=tuple(parameters), examples=tuple(examples), prefixes=prefixes)
@@ -256,7 +263,9 @@ def _parameter(value: str, path: Path, line: int) -> Parameter:
     if not match or match["type"] not in TYPES:
         raise InputError(f"malformed @param '{value}'", file=path, line=line,
                          hint=f"write '@param name TYPE[?] [= default] — nl: ... | en: ...' with TYPE one of "
-                         f"{', '.join(TYPES)}")
+                         f"{', '.join(TYPES)}",
+                         nl=(f"ongeldige @param '{value}'", f"schrijf '@param naam TYPE[?] [= standaard] — nl: ... | "
+                             f"en: ...' met TYPE een van {', '.join(TYPES)}"))
     docs = {}
     for part in (match["doc"] or "").split("|"):
         lang, _, words = part.strip().partition(":")
