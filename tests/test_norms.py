@@ -484,7 +484,7 @@ def test_a_malformed_framework_exits_2_before_any_validation(tmp_path):
     assert "11 problem(s)" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "scores.csv").exists()
     served = jeugdgov("serve", DATA / "lelystad.trig", "--norms", EXAMPLE, "--port", "0")
-    assert served.returncode == 2 and "add --validate" in served.stderr
+    assert served.returncode == 2 and "voeg --validate toe" in served.stderr  # Dutch by default
 
 
 @pytest.mark.slow

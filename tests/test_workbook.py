@@ -178,7 +178,7 @@ def test_every_command_reads_a_workbook(tmp_path, capsys, monkeypatch):
     assert code == 1, err  # findings
     code, err = jeugdgov(capsys, monkeypatch, "load", book, "--store", tmp_path / "store")
     assert code == 0, err
-    assert "named graphs" in err
+    assert "benoemde grafen" in err  # Dutch by default
     code, err = jeugdgov(capsys, monkeypatch, "viz", book, "--kind", "money", "--out", tmp_path / "money.svg")
     assert code == 0, err
     assert (tmp_path / "money.svg").stat().st_size > 0
