@@ -24,16 +24,13 @@ from rdflib import Graph
 from jeugdgov.errors import InputError
 from jeugdgov.norms.framework import Framework, Norm, short_name
 from jeugdgov.norms.patterns import PER_NODE, compile_framework, population
-from jeugdgov.resources import ontology
 from jeugdgov.setups import Setup, load
 from jeugdgov.validation import validate
-from jeugdgov.validation.catalogue import only_shapes
 from jeugdgov.validation.evidence import ALLEGED, ESTABLISHED, UNRECORDED
-from jeugdgov.validation.fast.engine import LocalRunner, evaluate, store_for
-from jeugdgov.validation.fast.translate import translate
-from jeugdgov.validation.findings import Finding, Report, findings_from
-from jeugdgov.validation.pyshacl import validate_with_pyshacl
-from jeugdgov.validation.reference_date import dated, default_as_of
+from jeugdgov.validation.fast.engine import store_for
+from jeugdgov.validation.findings import Finding, Report
+from jeugdgov.validation.own_shapes import shapes_findings
+from jeugdgov.validation.reference_date import default_as_of
 from jeugdgov.words import evidence_word
 
 MET, PARTLY, NOT_MET, NOT_ASSESSABLE = "met", "partly-met", "not-met", "not-assessable"
@@ -149,19 +146,7 @@ def score_reports(reports: Sequence[Report], framework: Framework, engine: str =
 
 def norm_findings(setup: Setup, shapes: Graph, engine: str, as_of: date) -> list[Finding]:
     """The findings of the compiled norm shapes on one setup, from either engine."""
-    shapes = dated(shapes, as_of)
-    if engine == "pyshacl":
-        return validate_with_pyshacl(setup, None, shapes_graph=shapes, as_of=as_of).findings
-    translation = translate(shapes)
-    raw = evaluate(LocalRunner(store_for(setup.graph)), translation.queries)
-    data = Graph()
-    data += setup.graph
-    data += ontology()
-    found = findings_from(setup.name, raw, data, shapes)
-    if translation.untranslatable:  # a norm's own SPARQL the fast engine cannot rewrite: pySHACL checks it
-        only = only_shapes(shapes, set(translation.untranslatable))
-        found += validate_with_pyshacl(setup, None, shapes_graph=only, as_of=as_of).findings
-    return found
+    return shapes_findings(setup, shapes, engine, as_of)[0]
 
 
 def _populations(graph: Graph, framework: Framework) -> dict[str, int]:

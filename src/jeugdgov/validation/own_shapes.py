@@ -21,7 +21,7 @@ from jeugdgov.setups import Setup, parse_file
 from jeugdgov.validation.catalogue import TARGETS, only_shapes
 from jeugdgov.validation.fast.engine import LocalRunner, evaluate, shacl_report, store_for
 from jeugdgov.validation.fast.translate import translate
-from jeugdgov.validation.findings import Findings, Report, attach_messages, finding_order, findings_from
+from jeugdgov.validation.findings import Finding, Findings, Report, attach_messages, finding_order, findings_from
 from jeugdgov.validation.pyshacl import validate_with_pyshacl
 from jeugdgov.validation.reference_date import dated
 
@@ -59,27 +59,33 @@ def read_shapes_files(paths: Sequence[str | Path]) -> OwnShapes:
     return OwnShapes(graph, dict(translate(graph).untranslatable))
 
 
-def add_own_findings(report: Report, setup: Setup, shapes: OwnShapes, engine: str) -> Report:
-    """The report with the findings of the user's shapes added; ``setup`` holds the whole graph."""
-    as_of = report.as_of or date.today()
-    graph = dated(shapes.graph, as_of)
+def shapes_findings(setup: Setup, shapes: Graph, engine: str, as_of: date) -> tuple[list[Finding], Graph]:
+    """The findings and SHACL results of shapes beside the catalogue's on one setup (``setup`` holds the
+    whole graph), the shapes read for the law on ``as_of``: the fast engine runs what it translates,
+    pySHACL the rest."""
+    graph = dated(shapes, as_of)
     if engine == "pyshacl":
         extra = validate_with_pyshacl(setup, None, shapes_graph=graph, as_of=as_of)
-        findings, results = extra.findings, extra.shacl_report
-    else:
-        translation = translate(graph)
-        raw = evaluate(LocalRunner(store_for(setup.graph)), translation.queries)
-        data = Graph()
-        data += setup.graph
-        data += ontology()
-        findings = findings_from(setup.name, raw, data, graph)
-        results = shacl_report(raw, graph)
-        attach_messages(results, findings, as_of, shapes_graph=graph)
-        if translation.untranslatable:
-            left = only_shapes(graph, set(translation.untranslatable))
-            rest = validate_with_pyshacl(setup, None, shapes_graph=left, as_of=as_of)
-            findings = [*findings, *rest.findings]
-            results += rest.shacl_report
+        return extra.findings, extra.shacl_report
+    translation = translate(graph)
+    raw = evaluate(LocalRunner(store_for(setup.graph)), translation.queries)
+    data = Graph()
+    data += setup.graph
+    data += ontology()
+    findings = findings_from(setup.name, raw, data, graph)
+    results = shacl_report(raw, graph)
+    attach_messages(results, findings, as_of, shapes_graph=graph)
+    if translation.untranslatable:
+        left = only_shapes(graph, set(translation.untranslatable))
+        rest = validate_with_pyshacl(setup, None, shapes_graph=left, as_of=as_of)
+        findings = [*findings, *rest.findings]
+        results += rest.shacl_report
+    return findings, results
+
+
+def add_own_findings(report: Report, setup: Setup, shapes: OwnShapes, engine: str) -> Report:
+    """The report with the findings of the user's shapes added; ``setup`` holds the whole graph."""
+    findings, results = shapes_findings(setup, shapes.graph, engine, report.as_of or date.today())
     report.findings = Findings(sorted([*report.findings, *findings], key=finding_order))
     report.shacl_report += results
     if findings:
