@@ -212,6 +212,17 @@ def test_an_undated_evaluation_leaves_no_evaluation_a_question(engine):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_an_undated_meeting_leaves_inactive_body_a_question(engine):
+    silent, _none, _recorded = THREE_WAYS["inactive-body"]
+    undated = silent + "ex:meeting a jg:Meeting ; jg:meetingOf ex:sg ."
+    (finding,) = findings_of(undated, "inactive-body", engine)
+    assert finding.evidence == "unrecorded"
+    outside = silent + 'ex:meeting a jg:Meeting ; jg:meetingOf ex:sg ; jg:date "2017-03-01"^^xsd:date .'
+    (finding,) = findings_of(outside, "inactive-body", engine)
+    assert finding.evidence == "established"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_an_abandoned_agreement_has_no_goals_to_measure(engine):
     silent, _none, _recorded = THREE_WAYS["goals-not-measurable"]
     refused = silent + "ex:a jg:status <https://w3id.org/jeugdgov/status/refused> ; jg:refusedBy ex:m ."
