@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -457,6 +458,19 @@ def test_comparing_phases_compares_scores(typed, lelystad):
     assert changes["G2"] == ("met", "partly-met", "worse")
     assert changes["S2"] == ("not-met", "not-assessable", "not-assessable")
     assert changes["S1"] == ("not-met", "not-met", "same")
+
+
+def test_the_report_flags_each_norm_whose_score_changed_between_phases(typed, lelystad):
+    from jeugdgov.report.html import render
+
+    page = render([validate(s) for s in lelystad], "nl", norms=score_setups(lelystad, read_framework(typed)))
+    tables = page.split('<table class="norm-changes">')[1:]
+    assert len(tables) == 2  # network -> cooperative -> JEL BV
+    first = dict((norm, change) for change, norm in re.findall(r'<tr class="([\w-]+)" data-norm="(\w+)">',
+                                                              tables[0].split("</table>")[0]))
+    assert first["R1"] == "better" and first["G3"] == "worse" and first["S2"] == "not-assessable"
+    assert "S1" not in first  # the same score is no change
+    assert "slechter" in tables[0] and "beter" in tables[0]
 
 
 # -- the command -------------------------------------------------------------------------------

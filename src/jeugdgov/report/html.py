@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from jeugdgov.errors import InputError
+from jeugdgov.norms.rendering import CHANGE_LABELS, compare_scores
 from jeugdgov.norms.scoring import SCORE_LABELS, NormTable
 from jeugdgov.report.comparison import STATUS_LABELS, STATUSES, chronological
 from jeugdgov.report.content import build
@@ -42,7 +43,9 @@ TEXT = {
         "data_quality_intro": "Gebreken in de beschrijving zelf: een controle op onvolledige gegevens bewijst "
                               "niets, dus deze gaan voor.",
         "pictures": "Beelden", "phases": "Vergelijking van de fasen",
-        "phases_intro": "Per gebrek: nieuw in de latere fase, blijft, of verdwenen.",
+        "phases_intro": "Per gebrek: nieuw in de latere fase, ander bewijs, blijft, of verdwenen; met een "
+                        "normenkader daarna elke norm waarvan de score veranderde.",
+        "no_norm_changes": "Geen norm veranderde van score.",
         "from_to": "Van {a} naar {b}", "defect": "Gebrek", "change": "Verandering", "before": "eerder",
         "after": "later", "question": "Vast te leggen",
         "norm_table": "Normentabel", "norm": "Norm", "see_findings": "Zie de bevindingen bij dit gebrek",
@@ -67,7 +70,9 @@ TEXT = {
         "data_quality_intro": "Defects in the description itself: a check on incomplete data proves nothing, "
                               "so these come first.",
         "pictures": "Pictures", "phases": "Comparison of the phases",
-        "phases_intro": "Per defect: new in the later phase, persists, or gone.",
+        "phases_intro": "Per defect: new in the later phase, other evidence, persists, or gone; with a norm "
+                        "framework then each norm whose score changed.",
+        "no_norm_changes": "No norm changed its score.",
         "from_to": "From {a} to {b}", "defect": "Defect", "change": "Change", "before": "before",
         "after": "after", "question": "To record",
         "norm_table": "Norm table", "norm": "Norm", "see_findings": "See the findings of this defect",
@@ -98,6 +103,9 @@ def render(reports: Sequence[Report], lang: str = "nl", norms: NormTable | None 
         statuses=STATUSES, status_words={s: STATUS_LABELS[s][lang] for s in STATUSES},
         defect_name=lambda defect: defect_label(defect, lang),
         norms=norms, score_words={s: SCORE_LABELS[s][lang] for s in SCORE_LABELS},
+        change_words={c: CHANGE_LABELS[c][lang] for c in CHANGE_LABELS},
+        norm_changes=lambda before, after: [c for c in compare_scores(norms, before, after, lang)
+                                            if c.change != "same"] if norms else [],
         defect_anchors={r.setup.name: {d: f"defect-{n}-{d}" for d, n in finding_numbers(r.findings).items()}
                         for r in reports},
     )
