@@ -115,7 +115,9 @@ def test_unknown_shape_id_lists_valid_ones():
 def test_unknown_format_lists_valid_ones():
     result = jeugdgov("validate", DATA, "--format", "xml")
     assert result.returncode == 2
-    assert "'text', 'json', 'turtle'" in result.stderr
+    assert "'xml'" in result.stderr and "kies uit: text, json, turtle" in result.stderr
+    english = jeugdgov("validate", DATA, "--format", "xml", "--lang", "en")
+    assert "not a valid value for --format: 'xml'" in english.stderr and "choose from: text, json, turtle" in english.stderr
 
 
 @pytest.mark.slow

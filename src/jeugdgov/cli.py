@@ -31,6 +31,7 @@ from jeugdgov.messages import DROPPED, language_of, say
 from jeugdgov.setups import load
 from jeugdgov.sparql.protocol import Credentials
 from jeugdgov.sparql.store import LoadInterrupted, open_read_only
+from jeugdgov.usage import CLICK_ERROR, usage_error
 from jeugdgov.validation import Report, defect_ids, validate
 from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.validation.reference_date import parse_as_of
@@ -934,7 +935,16 @@ def main() -> None:
     previous = signal.signal(signal.SIGTERM, _terminate)
     lang = language_of(sys.argv[1:])
     try:
-        app()
+        try:
+            code = app(standalone_mode=False)  # click's usage errors come here, to be said in ``lang``
+        except CLICK_ERROR as error:
+            if type(error).__name__ == "NoArgsIsHelpError":  # a command named without arguments: its help
+                error.show()  # type: ignore[attr-defined]
+                sys.exit(2)
+            raise usage_error(error) from None
+        except typer.Abort:  # Ctrl-D at the password prompt
+            raise KeyboardInterrupt from None
+        sys.exit(code or 0)
     except Terminated:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the exit
         stderr.print(say("terminated", lang), highlight=False)

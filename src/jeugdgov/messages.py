@@ -44,11 +44,13 @@ def say(key: str, lang: str, **fields: object) -> str:
 
 
 def language_of(arguments: Sequence[str]) -> str:
-    """The language a command line asks for (--lang/-l), Dutch when it names none: what an
-    error found before the options are read is written in."""
+    """The language a command line asks for (--lang/-l; the last one counts, as for click),
+    Dutch when it names none or one jeugdgov does not speak: what an error found before the
+    options are read is written in."""
+    named = "nl"
     for index, argument in enumerate(arguments):
         if argument.startswith("--lang="):
-            return argument.split("=", 1)[1]
-        if argument in ("--lang", "-l") and index + 1 < len(arguments):
-            return arguments[index + 1]
-    return "nl"
+            named = argument.split("=", 1)[1]
+        elif argument in ("--lang", "-l") and index + 1 < len(arguments):
+            named = arguments[index + 1]
+    return named if named in ("nl", "en") else "nl"
