@@ -330,7 +330,7 @@ def explain_command(
 
 
 @app.command("defects")
-def defects_command() -> None:
+def defects_command(_lang: LangOption = Language.nl) -> None:
     """List the defect ids and groups that --shapes accepts."""
     for defect in defect_ids():
         stdout.print(defect)
@@ -349,6 +349,7 @@ def synth_command(
     providers: Annotated[int, typer.Option("--providers", help="Care providers.")] = 4000,
     data_quality: Annotated[bool, typer.Option("--data-quality/--no-data-quality",
                                                help="Also plant data-quality defects.")] = True,
+    lang: LangOption = Language.nl,
 ) -> None:
     """Generate national-scale synthetic setups with planted defects, to test and benchmark validation.
 
@@ -368,8 +369,9 @@ def synth_command(
     params.check()
     with _spinner("generating") as step:
         summary = generate(params, out, progress=step)
-    stderr.print(f"{summary.triples:,} triples in {len(summary.files)} setups under {out / 'setups'}; "
-                 f"{len(summary.planted):,} planted findings in {out / 'planted.json'}", highlight=False)
+    stderr.print(say("generated", lang.value, triples=f"{summary.triples:,}", setups=len(summary.files),
+                     folder=out / "setups", planted=f"{len(summary.planted):,}", file=out / "planted.json"),
+                 highlight=False)
     for defect, count in planted_counts(summary.planted):
         stderr.print(f"  {defect:34} {count:>7,}", highlight=False)
 

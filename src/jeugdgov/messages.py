@@ -22,6 +22,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "gedeelde triples, ontologie en indeling naar {to}",
              "en": "sent {triples} triples in {setups} setup graphs and {others} graphs of shared triples, "
                    "ontology and layout to {to}"},
+    "generated": {"nl": "{triples} triples in {setups} inrichtingen in {folder}; {planted} geplante bevindingen in "
+                        "{file}",
+                  "en": "{triples} triples in {setups} setups under {folder}; {planted} planted findings in {file}"},
     "reachable": {"nl": "[yellow]waarschuwing:[/yellow] luistert op {host}: het endpoint is bereikbaar vanaf "
                         "andere machines",
                   "en": "[yellow]warning:[/yellow] listening on {host}: the endpoint is reachable from other "

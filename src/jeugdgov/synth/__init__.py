@@ -95,13 +95,19 @@ def check_room(params: Parameters, out: Path) -> Estimate:
         raise InputError(
             f"{params.decisions:,} decisions need about {_gb(size.disk_bytes)} on disk "
             f"({size.triples:,} triples); {existing} has {_gb(free)} free",
-            hint="choose fewer --decisions or another --out folder")
+            hint="choose fewer --decisions or another --out folder",
+            nl=(f"{params.decisions:,} beschikkingen vragen ongeveer {_gb(size.disk_bytes)} op schijf "
+                f"({size.triples:,} triples); {existing} heeft {_gb(free)} vrij",
+                "kies minder --decisions of een andere map voor --out"))
     memory = _physical_memory()
     if memory and size.store_bytes > 0.8 * memory:
         raise InputError(
             f"the largest setup would hold about {size.largest_setup_triples:,} triples, about "
             f"{_gb(size.store_bytes)} in a validation store; this machine has {_gb(memory)} of memory",
-            hint="choose fewer --decisions, or more --regions so that each setup is smaller")
+            hint="choose fewer --decisions, or more --regions so that each setup is smaller",
+            nl=(f"de grootste inrichting zou ongeveer {size.largest_setup_triples:,} triples bevatten, ongeveer "
+                f"{_gb(size.store_bytes)} in een validatiestore; deze machine heeft {_gb(memory)} geheugen",
+                "kies minder --decisions, of meer --regions zodat elke inrichting kleiner is"))
     return size
 
 
@@ -119,12 +125,14 @@ def _gb(size: int) -> str:
 def generate(params: Parameters, out: Path, progress: Callable[[str], None] | None = None) -> Summary:
     """Write one N-Triples file per region and planted.json into ``out``, all or nothing."""
     if out.exists() and not out.is_dir():
-        raise InputError("--out is a file, not a folder", file=out, hint="give a folder (it is created when missing)")
+        raise InputError("--out is a file, not a folder", file=out, hint="give a folder (it is created when missing)",
+                         nl=("--out is een bestand, geen map", "geef een map (die wordt gemaakt als ze ontbreekt)"))
     check_room(params, out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise InputError(f"cannot create the --out folder: {error.strerror or error}", file=out) from None
+        raise InputError(f"cannot create the --out folder: {error.strerror or error}", file=out,
+                         nl=(f"kan de map van --out niet maken: {error.strerror or error}", None)) from None
     regions = layout(params)
     the_plan = plan(params, regions)
     staging = Path(tempfile.mkdtemp(prefix=".synth-", dir=out))

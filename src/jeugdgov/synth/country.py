@@ -91,19 +91,27 @@ class Parameters:
 
     def check(self) -> None:
         if not 0 <= self.decisions <= MAX_DECISIONS:
-            raise InputError(f"--decisions must be between 0 and {MAX_DECISIONS:,}, not {self.decisions:,}")
+            raise InputError(f"--decisions must be between 0 and {MAX_DECISIONS:,}, not {self.decisions:,}",
+                             nl=(f"--decisions moet tussen 0 en {MAX_DECISIONS:,} liggen, niet {self.decisions:,}", None))
         if self.municipalities > MAX_MUNICIPALITIES:
-            raise InputError(f"--municipalities must be at most {MAX_MUNICIPALITIES:,}, not {self.municipalities:,}")
+            raise InputError(f"--municipalities must be at most {MAX_MUNICIPALITIES:,}, not {self.municipalities:,}",
+                             nl=(f"--municipalities mag ten hoogste {MAX_MUNICIPALITIES:,} zijn, niet "
+                                 f"{self.municipalities:,}", None))
         if self.providers > MAX_PROVIDERS:
-            raise InputError(f"--providers must be at most {MAX_PROVIDERS:,}, not {self.providers:,}")
+            raise InputError(f"--providers must be at most {MAX_PROVIDERS:,}, not {self.providers:,}",
+                             nl=(f"--providers mag ten hoogste {MAX_PROVIDERS:,} zijn, niet {self.providers:,}", None))
         if not 0 <= self.rate <= 0.5:
             raise InputError(f"--rate must be between 0 and 0.5, not {self.rate}",
-                             hint="the rate is the share of eligible objects that get each defect")
+                             hint="the rate is the share of eligible objects that get each defect",
+                             nl=(f"--rate moet tussen 0 en 0.5 liggen, niet {self.rate}",
+                                 "het is het deel van de geschikte objecten dat elk gebrek krijgt"))
         if self.regions < 1 or self.municipalities < 2 * self.regions:
             raise InputError("every region needs at least two municipalities",
-                             hint=f"--municipalities {self.municipalities} is too few for --regions {self.regions}")
+                             hint=f"--municipalities {self.municipalities} is too few for --regions {self.regions}",
+                             nl=("elke regio heeft ten minste twee gemeenten nodig",
+                                 f"--municipalities {self.municipalities} is te weinig voor --regions {self.regions}"))
         if self.providers < 2:
-            raise InputError("--providers must be at least 2")
+            raise InputError("--providers must be at least 2", nl=("--providers moet ten minste 2 zijn", None))
 
     def defects(self) -> tuple[str, ...]:
         return planted_defects(self.data_quality)
