@@ -15,8 +15,20 @@ CASES = cases()
 PAGES = ROOT / "docs" / "defects"
 
 
-def test_every_catalogue_id_has_a_page():
+def test_every_catalogue_id_has_a_page_in_both_languages():
     assert {p.stem for p in PAGES.glob("*.md")} == set(defect_ids()) == set(rule_pages())
+    assert {p.stem for p in (PAGES / "nl").glob("*.md")} == set(defect_ids()) == set(rule_pages("nl"))
+
+
+def test_a_page_names_the_workbook_column_beside_each_term_it_reads():
+    dutch, english = rule_page("inactive-body", "nl"), rule_page("inactive-body", "en")
+    assert "## Wat de regel leest" in dutch and "## What it reads" not in dutch
+    assert "| `jg:meetingOf` | actoren: vergaderd; vergaderingen: vergadering van |" in dutch
+    assert "| `jg:meetingOf` | actors: met; meetings: meeting of |" in english
+    assert "| `jg:requiredMeetingsPerYear` | actoren: vergaderingen per jaar (vereist) |" in dutch
+    # A class is stated by a row of one of its subclasses; a term no column holds on the sheet of other facts.
+    assert "| `jg:Actor` | actoren: soort, rechtsvorm |" in rule_page("dangling-reference", "nl")
+    assert "| `jg:costMin` | *overige feiten* |" in rule_page("wrong-datatype", "nl")
 
 
 @pytest.mark.parametrize("defect", sorted(CASES))
@@ -39,7 +51,7 @@ def test_law_articles_link_to_wetten_overheid_nl():
 
 def test_explain_prints_the_page_and_refuses_an_unknown_id():
     shown = jeugdgov("explain", "open-budget")
-    assert shown.returncode == 0 and shown.stdout == rule_page("open-budget")
+    assert shown.returncode == 0 and shown.stdout == rule_page("open-budget", "nl")  # Dutch by default
     unknown = jeugdgov("explain", "open-budgets", "--lang", "en")
     assert unknown.returncode == 2 and "unknown defect id" in unknown.stderr and "Traceback" not in unknown.stderr
 

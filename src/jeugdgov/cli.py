@@ -315,18 +315,19 @@ def explain_command(
     defect: Annotated[str, typer.Argument(help="A catalogue id or group, as `jeugdgov defects` lists them "
                                           "(with --norms: a norm's id).", show_default=False)],
     norms: NormsOption = None,
-    _lang: LangOption = Language.nl,
+    lang: LangOption = Language.nl,
 ) -> None:
-    """Print the page of a rule: what it checks (nl and en), what it reads, what makes a finding
-    established or unrecorded, its basis and a minimal example (as docs/defects/ID.md); with
-    --norms, the page of a norm of that framework and the SHACL shape it compiles to."""
+    """Print the page of a rule: what it checks, what it reads (and where a workbook states it),
+    what makes a finding established or unrecorded, its basis and a minimal example (as
+    docs/defects/nl/ID.md, in English docs/defects/ID.md); with --norms, the page of a norm of
+    that framework and the SHACL shape it compiles to."""
     framework = _read_norms(norms)
     if framework is not None:
         from jeugdgov.norms.pages import norm_page
 
         stdout.out(norm_page(framework, defect), highlight=False, end="")
         return
-    stdout.out(rule_page(defect), highlight=False, end="")
+    stdout.out(rule_page(defect, lang.value), highlight=False, end="")
 
 
 @app.command("defects")

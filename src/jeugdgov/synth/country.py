@@ -92,7 +92,8 @@ class Parameters:
     def check(self) -> None:
         if not 0 <= self.decisions <= MAX_DECISIONS:
             raise InputError(f"--decisions must be between 0 and {MAX_DECISIONS:,}, not {self.decisions:,}",
-                             nl=(f"--decisions moet tussen 0 en {MAX_DECISIONS:,} liggen, niet {self.decisions:,}", None))
+                             nl=(f"--decisions moet tussen 0 en {MAX_DECISIONS:,} liggen, niet {self.decisions:,}",
+                                 None))
         if self.municipalities > MAX_MUNICIPALITIES:
             raise InputError(f"--municipalities must be at most {MAX_MUNICIPALITIES:,}, not {self.municipalities:,}",
                              nl=(f"--municipalities mag ten hoogste {MAX_MUNICIPALITIES:,} zijn, niet "

@@ -2,8 +2,9 @@
 
 A defect is its concept (``ontology/taxonomies.ttl``), its shape (``shapes/*.ttl``) and its
 examples (``shapes/examples/ID/``). From those this command writes the rule pages
-(``docs/defects/ID.md``), the catalogue tables (``<!-- NAME:start -->`` blocks, NAME one of
-:data:`BLOCKS`: the groups in ``README.md``, the full table in ``docs/catalogue.md``) and the
+(``docs/defects/ID.md``, in Dutch ``docs/defects/nl/ID.md``), the catalogue tables
+(``<!-- NAME:start -->`` blocks, NAME one of :data:`BLOCKS`: the groups in ``README.md``, the
+full table in ``docs/catalogue.md``) and the
 counts in the docs (``<!-- count:KEY -->N<!-- /count -->``, KEY one of :data:`COUNTS`), and the
 published ontology (``docs/ontology/``, ``docs/w3id/``: :mod:`jeugdgov.publishing`)::
 
@@ -147,8 +148,9 @@ def with_counts(text: str) -> str:
 def generated(root: Path) -> dict[Path, str | None]:
     """Every generated file under a checkout and its text; None for a rule page to remove."""
     pages = root / "docs" / "defects"
-    files: dict[Path, str | None] = {page: None for page in pages.glob("*.md")}
-    files.update({pages / f"{defect}.md": page for defect, page in rule_pages().items()})
+    files: dict[Path, str | None] = {page: None for page in [*pages.glob("*.md"), *pages.glob("nl/*.md")]}
+    files.update({pages / f"{defect}.md": page for defect, page in rule_pages("en").items()})
+    files.update({pages / "nl" / f"{defect}.md": page for defect, page in rule_pages("nl").items()})
     files.update({root / path: text for path, text in ontology_pages().items()})
     for pattern in DOCS:
         for document in sorted(root.glob(pattern)):

@@ -16,7 +16,7 @@ from functools import cache, cached_property
 
 import yaml
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import PROV, TIME
 
 from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, LANGUAGES, mapping_dir, ontology
@@ -159,6 +159,23 @@ class Mapping:
         """The first sheet holding a node of these classes."""
         types = set(types)
         return next((s for s in self.sheets if s.classes & types), None)
+
+    def where_stated(self, term: URIRef) -> list[tuple[Sheet, Column | None]]:
+        """Where a user states a term in a workbook: the columns holding it as their property
+        or as a value (a class, role or task), and the sheets whose rows are nodes of a class
+        (column None). The parts of a period (``time:hasBeginning``, ``time:inXSDDate``, ...)
+        are the start and end columns. Empty: only a row on the other-facts sheet states it."""
+        kinds = {TIME.hasBeginning: ("start",), TIME.hasEnd: ("end",), TIME.inXSDDate: ("start", "end"),
+                 TIME.ProperInterval: ("start", "end"), TIME.Instant: ("start", "end")}.get(term, ())
+        found: list[tuple[Sheet, Column | None]] = []
+        terms = {term, *_subclasses(ontology(), term)}  # a class is stated by stating one of its subclasses
+        for sheet in self.sheets:
+            columns = [(sheet, c) for c in sheet.columns
+                       if c.kind in kinds or (c.property == term and c.kind != "types")
+                       or (c.vocabulary not in (None, self.sources) and terms & set(c.vocabulary.terms))]
+            # A class the sheet holds, unless a column of the sheet names it (the kind of actor).
+            found += [(sheet, None)] if terms & sheet.classes and not columns else columns
+        return found
 
     def expand(self, curie: str) -> URIRef | None:
         prefix, colon, local = curie.partition(":")
