@@ -1,24 +1,36 @@
 """With --lang nl every command speaks Dutch: its normal messages and its errors hold no English
-sentence (found by English words that are no Dutch words, RDF terms, paths and options left out)."""
+sentence (found by English words that are no Dutch words, RDF terms, paths and options left out),
+and every error jeugdgov raises is written in Dutch beside the English."""
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 from helpers import DATA, jeugdgov
 
+import jeugdgov as package
+
 #: Words of English sentences that are no Dutch words.
 ENGLISH = {"the", "cannot", "give", "file", "files", "wrote", "no", "not", "with", "must", "should",
            "only", "found", "folder", "unknown", "missing", "add", "does", "has", "holds", "which",
-           "there", "this", "that", "are", "was", "use", "run", "read", "written", "nothing"}
+           "there", "this", "that", "are", "was", "use", "run", "read", "written", "nothing", "and", "or",
+           "for", "from", "to", "be", "by", "it", "its", "what", "when", "where", "why", "these", "those",
+           "each", "every", "choose", "record", "recorded", "value", "values", "name", "title", "optional",
+           "invalid", "such", "option", "command", "try", "usage", "did", "you", "mean", "got",
+           "requires", "could", "would", "will", "than", "into", "under",
+           "loaded", "validated", "generated", "planted", "reads", "checks", "applies"}
 #: What is no sentence word: paths, addresses, options, prefixed names, ids (dual-role), quoted
 #: or backticked text.
-NOT_WORDS = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\S*[/\\:]\S*|--?\w[\w-]*|\w+(?:-\w+)+|\S+\.\w+")
+NOT_WORDS = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\S*[/\\:]\S*|--?\w[\w-]*|\w+(?:-\w+)+|\S+\.\w+|\w*_\w*|[@$]\w+")
 
 
 def english_words(text: str) -> set[str]:
-    return {word for word in re.findall(r"[a-z]+", NOT_WORDS.sub(" ", text).lower()) if word in ENGLISH}
+    """The English words of a line; SPARQL keywords (capitals) and variables (?name) are no words."""
+    words = re.findall(r"[A-Za-z]+", re.sub(r"\?\w+", " ", NOT_WORDS.sub(" ", text)))
+    return {w.lower() for w in words if not (w.isupper() and len(w) > 1) and w.lower() in ENGLISH}
 
 
 BAD_TURTLE = "@prefix jg: <https://w3id.org/jeugdgov/def#> .\njg:a jg:b\n"
@@ -74,7 +86,7 @@ CALLS = [
     (["query", "setups", "--endpoint", "http://127.0.0.1:9/query"], 2),
     (["defects"], 0),
     (["explain", "dual-role"], 0),
-    (["explain", "N1", "--norms", str(DATA.parent / "examples" / "normenkader.xlsx")], 0),
+    (["explain", "R1", "--norms", str(DATA.parent / "examples" / "normenkader.xlsx")], 0),
     (["synth", "--decisions", "20", "--regions", "2", "--municipalities", "4", "--providers", "4", "--out",
       "{tmp}/synth"], 0),
     (["synth", "--decisions", "20", "--rate", "0.9", "--out", "{tmp}/synth"], 2),
@@ -96,8 +108,34 @@ CALLS = [
 
 
 def test_the_word_list_finds_english_and_leaves_terms_alone():
-    assert english_words("wrote the template to out/t.xlsx") == {"wrote", "the"}
-    assert english_words("het sjabloon is geschreven naar `the/file.xlsx` (--no-check, jg:hasGoal)") == set()
+    assert english_words("wrote the template to out/t.xlsx") == {"wrote", "the", "to"}
+    assert english_words("Missing option '--kind' / '-k'.") == {"missing", "option"}
+    assert english_words("niet bereikbaar (SELECT ?name WHERE { ?s ?p ?o })") == set()
+    assert english_words("het sjabloon is geschreven naar `the/file.xlsx` (--no-check, jg:hasGoal, NO_SUCH)") == set()
+
+
+def _raised_without_dutch(path: Path) -> list[int]:
+    """The lines of a module that make an InputError (or ParameterError) without its Dutch (nl=)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            if called in ("InputError", "ParameterError") and not any(k.arg == "nl" for k in node.keywords):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_the_source_check_finds_an_error_without_dutch(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text('raise InputError("bad", hint="fix")\nraise InputError("bad", nl=("slecht", None))\n')
+    assert _raised_without_dutch(module) == [1]
+
+
+def test_every_error_jeugdgov_raises_is_written_in_dutch_too():
+    root = Path(package.__file__).parent
+    missing = [f"{path.relative_to(root)}:{line}" for path in sorted(root.rglob("*.py"))
+               for line in _raised_without_dutch(path)]
+    assert missing == [], "errors without nl=(problem, hint): " + ", ".join(missing)
 
 
 @pytest.mark.parametrize(("call", "code"), CALLS, ids=[" ".join(call).replace(str(DATA), "data") for call, _ in CALLS])

@@ -325,7 +325,7 @@ def explain_command(
     if framework is not None:
         from jeugdgov.norms.pages import norm_page
 
-        stdout.out(norm_page(framework, defect), highlight=False, end="")
+        stdout.out(norm_page(framework, defect, lang.value), highlight=False, end="")
         return
     stdout.out(rule_page(defect, lang.value), highlight=False, end="")
 
@@ -588,7 +588,8 @@ def _parameters(values: list[str] | None) -> dict[str, str]:
         name, equals, given = value.partition("=")
         if not equals or not name.strip():
             raise ParameterError(name.strip() or value, f"'{value}' is not name=value",
-                                 hint="write --param period_start=2016-01-01")
+                                 hint="write --param period_start=2016-01-01",
+                                 nl=(f"'{value}' is geen naam=waarde", "schrijf --param period_start=2016-01-01"))
         parameters[name.strip()] = given
     return parameters
 
@@ -602,7 +603,8 @@ def queries_command(
 
     from jeugdgov.sparql.library import library
 
-    table = Table("name", "title", "parameters (? optional)")
+    table = Table(*{"nl": ("naam", "titel", "parameters (? facultatief)"),
+                    "en": ("name", "title", "parameters (? optional)")}[lang.value])
     for query in library().values():
         parameters = ", ".join(f"{p.name}: {p.type}{'' if p.required else '?'}" for p in query.parameters)
         table.add_row(query.name, query.title(lang.value), parameters)
@@ -628,7 +630,7 @@ def query_command(
     user: Annotated[str | None, typer.Option(
         "--user", help="With --endpoint: user for a protected endpoint (HTTP basic or digest); the password "
         "is read from $JEUGDGOV_PASSWORD or asked for.")] = None,
-    _lang: LangOption = Language.nl,
+    lang: LangOption = Language.nl,
 ) -> None:
     """Run a named query (or a .rq file) over the bundled data, given files, or an external store.
 
@@ -663,7 +665,7 @@ def query_command(
             raise InputError(f"SPARQL syntax error: {error}", file=query.path,
                              nl=(f"SPARQL-syntaxfout: {error}", None)) from None
     if output_format is QueryFormat.table:
-        print_table(result, stdout, query.prefixes, hidden=[p.name for p in query.parameters])
+        print_table(result, stdout, query.prefixes, hidden=[p.name for p in query.parameters], lang=lang.value)
         return
     write_result(result, output_format.value, sys.stdout.buffer)
     sys.stdout.buffer.flush()
@@ -919,7 +921,7 @@ def serve_command(
                norms=_read_norms(norms),
                allow_service=tuple(allow_service or ()), update_token=update_token,
                memory_limit=memory_limit * 2**20 or None, max_result=max_result * 2**20,
-               note=lambda line: stderr.print(line, highlight=False))
+               note=lambda line: stderr.print(line, highlight=False), lang=lang.value)
 
 
 class Terminated(BaseException):

@@ -26,10 +26,14 @@ class InputError(Exception):
     def __str__(self) -> str:
         return self.text()
 
+    def said_in(self, lang: str) -> tuple[str, str | None]:
+        """The problem and hint in a language (English when not said in it): to build on."""
+        return self.said.get(lang, (self.problem, self.hint))
+
     def text(self, hint_word: str = "hint", lang: str = "en") -> str:
         """The message in a language it is said in (else English), its hint introduced by
         ``hint_word`` (the word in the reader's language)."""
-        problem, hint = self.said.get(lang, (self.problem, self.hint))
+        problem, hint = self.said_in(lang)
         where = ""
         if self.file is not None:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "

@@ -47,7 +47,9 @@ class SparqlMagics(Magics):
             # options and KEY=VALUE words in any order (argparse alone takes no word after an option)
             arguments = self.sparql.parser.parse_intermixed_args(arg_split(line))
             if arguments.out is not None and not arguments.out.isidentifier():
-                raise InputError(f"--out {arguments.out}: not a variable name", hint="--out findings, say")
+                raise InputError(f"--out {arguments.out}: not a variable name", hint="--out findings, say",
+                                 nl=(f"--out {arguments.out}: geen naam van een variabele",
+                                     "bijvoorbeeld --out bevindingen"))
             result = self._run(arguments.words, cell, self._source(arguments.source))
         except InputError as error:
             print(f"error: {error}", file=sys.stderr)
@@ -68,11 +70,16 @@ class SparqlMagics(Magics):
         if text:
             if names or params:
                 raise InputError(f"the cell holds SPARQL text, so '{' '.join(words)}' has nothing to go with",
-                                 hint="KEY=VALUE parameters go with a named query: %sparql NAME KEY=VALUE")
+                                 hint="KEY=VALUE parameters go with a named query: %sparql NAME KEY=VALUE",
+                                 nl=(f"de cel bevat SPARQL-tekst, dus '{' '.join(words)}' hoort nergens bij",
+                                     "SLEUTEL=WAARDE-parameters horen bij een benoemde query: "
+                                     "%sparql NAAM SLEUTEL=WAARDE"))
             return result_frame(run_text(text, source))
         if len(names) != 1:
             raise InputError("give one named query, or SPARQL text in the cell",
-                             hint=f"named queries: {', '.join(library())}")
+                             hint=f"named queries: {', '.join(library())}",
+                             nl=("geef één benoemde query, of SPARQL-tekst in de cel",
+                                 f"benoemde queries: {', '.join(library())}"))
         named = resolve(names[0])
         return result_frame(run_text(named.text, source, named.bind(params), file=named.path))
 
@@ -84,7 +91,10 @@ class SparqlMagics(Magics):
             return namespace[given]
         if given.isidentifier() and not Path(given).exists():
             raise InputError(f"--source {given}: no variable of the notebook and no file of that name",
-                             hint="name a variable holding a setup, a store or reports, a file or folder, or a URL")
+                             hint="name a variable holding a setup, a store or reports, a file or folder, or a URL",
+                             nl=(f"--source {given}: geen variabele van het notebook en geen bestand met die naam",
+                                 "noem een variabele met een inrichting, een store of rapporten, een bestand of map, "
+                                 "of een URL"))
         return given  # a file, folder or URL: reading it says what is wrong with it
 
 

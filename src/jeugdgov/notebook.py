@@ -43,7 +43,9 @@ def query(name: str, source: QuerySource = None, *, credentials: Credentials | N
     bindings = named.bind({key: _text(value) for key, value in params.items()})
     result = run_text(named.text, source, bindings, credentials=credentials, file=named.path)
     if not isinstance(result, QuerySolutions):
-        raise InputError(f"{named.name} is not a SELECT query: only a SELECT query's rows make a DataFrame")
+        raise InputError(f"{named.name} is not a SELECT query: only a SELECT query's rows make a DataFrame",
+                         nl=(f"{named.name} is geen SELECT-query: alleen de rijen van een SELECT-query vormen een "
+                             "DataFrame", None))
     return result_frame(result)
 
 
@@ -83,7 +85,10 @@ def _store(source: QuerySource) -> Store:
         missing = [str(f) for f in files if not f.exists()]
         if missing:
             raise InputError(f"the setups of these reports were not read from files: {', '.join(missing)}",
-                             hint="query the store or endpoint they were validated in, and load the reports into it")
+                             hint="query the store or endpoint they were validated in, and load the reports into it",
+                             nl=(f"de inrichtingen van deze rapporten zijn niet uit bestanden gelezen: "
+                                 f"{', '.join(missing)}", "bevraag de store of het endpoint waarin ze gevalideerd "
+                                 "zijn, en laad de rapporten daarin"))
         store = memory_store(files)
         store.load(as_turtle(source).encode("utf-8"), format=RdfFormat.TURTLE)
         return store

@@ -52,7 +52,10 @@ def _asset_folder(name: str, pattern: str) -> Path:
     if not any(path.stat().st_size for path in folder.glob(pattern)):
         raise InputError(f"jeugdgov's bundled {name} is missing or empty", file=folder,
                          hint="reinstall jeugdgov (pip install --force-reinstall jeugdgov), or set "
-                         "JEUGDGOV_HOME to a folder holding ontology/, shapes/, queries/ and data/")
+                         "JEUGDGOV_HOME to a folder holding ontology/, shapes/, queries/ and data/",
+                         nl=(f"de meegeleverde {name} van jeugdgov ontbreekt of is leeg",
+                             "installeer jeugdgov opnieuw (pip install --force-reinstall jeugdgov), of zet "
+                             "JEUGDGOV_HOME op een map met ontology/, shapes/, queries/ en data/"))
     return folder
 
 
@@ -88,12 +91,16 @@ def _parse_all(folder: Path) -> Graph:
             graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph) for q in parser)
         except SyntaxError as error:
             raise InputError(f"a bundled file does not parse: {error}", file=path,
-                             hint="reinstall jeugdgov, or fix the file in JEUGDGOV_HOME") from None
+                             hint="reinstall jeugdgov, or fix the file in JEUGDGOV_HOME",
+                             nl=(f"een meegeleverd bestand is niet te lezen: {error}",
+                                 "installeer jeugdgov opnieuw, of verbeter het bestand in JEUGDGOV_HOME")) from None
         for prefix, namespace in parser.prefixes.items():
             graph.bind(prefix, namespace)
     if len(graph) == 0:
         raise InputError("the bundled files hold no triples", file=folder,
-                         hint="reinstall jeugdgov, or set JEUGDGOV_HOME to a complete checkout")
+                         hint="reinstall jeugdgov, or set JEUGDGOV_HOME to a complete checkout",
+                         nl=("de meegeleverde bestanden bevatten geen triples",
+                             "installeer jeugdgov opnieuw, of zet JEUGDGOV_HOME op een volledige checkout"))
     return graph
 
 

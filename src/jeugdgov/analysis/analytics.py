@@ -145,13 +145,17 @@ def money_paths(setup: Setup, *, source: str | None = None, lang: str = "en", pe
     if source is not None:
         if source not in graph:
             raise InputError(f"'{source}' pays or receives no money in the setup '{setup.name}'",
-                             hint="give the IRI of a payer in the setup")
+                             hint="give the IRI of a payer in the setup",
+                             nl=(f"'{source}' betaalt of ontvangt geen geld in de inrichting '{setup.name}'",
+                                 "geef de IRI van een betaler in de inrichting"))
         sources = [source]
     else:
         sources = sorted(n for n, a in graph.nodes(data=True) if a["kind"] == "municipality" and graph.out_degree(n))
         if not sources:
             raise InputError(f"no municipality pays money in the setup '{setup.name}'",
-                             hint="give the payer to start from with source=<IRI>")
+                             hint="give the payer to start from with source=<IRI>",
+                             nl=(f"geen gemeente betaalt geld in de inrichting '{setup.name}'",
+                                 "geef de betaler om mee te beginnen met source=<IRI>"))
     inflow, outflow = _totals(graph, "in"), _totals(graph, "out")
     paths: list[MoneyPath] = []
     recipients: dict[str, list[Recipient]] = {}

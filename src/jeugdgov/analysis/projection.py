@@ -150,7 +150,10 @@ def require_complete(setup: Setup) -> None:
     if not setup.complete:
         raise InputError(f"the setup '{setup.name}' ({setup.source}) carries only its description, "
                          "not its graph, so it cannot be projected or drawn",
-                         hint="load the setup with jeugdgov.load(...) and draw that")
+                         hint="load the setup with jeugdgov.load(...) and draw that",
+                         nl=(f"de inrichting '{setup.name}' ({setup.source}) bevat alleen haar beschrijving, niet "
+                             "haar graaf, en kan dus niet geprojecteerd of getekend worden",
+                             "laad de inrichting met jeugdgov.load(...) en teken die"))
 
 
 def project(setup: Setup, kind: str, *, lang: str = "en", period: Period | None = None,
@@ -163,7 +166,8 @@ def project(setup: Setup, kind: str, *, lang: str = "en", period: Period | None 
     """
     require_complete(setup)
     if kind not in KINDS:
-        raise InputError(f"unknown kind of graph '{kind}'", hint=f"choose one of: {', '.join(KINDS)}")
+        raise InputError(f"unknown kind of graph '{kind}'", hint=f"choose one of: {', '.join(KINDS)}",
+                         nl=(f"onbekende soort graaf '{kind}'", f"kies een van: {', '.join(KINDS)}"))
     if lang not in LANGUAGES:
         raise InputError(f"unknown language '{lang}'", hint="choose nl or en",
                          nl=(f"onbekende taal '{lang}'", "kies nl of en"))
@@ -278,17 +282,24 @@ def require_edges(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """The graph itself, or an InputError saying why it has no edges."""
     if graph.number_of_edges():
         return graph
-    setup, kind, lang = graph.graph.get("setup", "?"), graph.graph.get("kind", "?"), "en"
-    what = KIND_LABELS.get(kind, {}).get(lang, kind)
+    setup, kind = graph.graph.get("setup", "?"), graph.graph.get("kind", "?")
+    what, wat = (KIND_LABELS.get(kind, {}).get(lang, kind) for lang in ("en", "nl"))
     period = graph.graph.get("period")
     if period is not None and graph.graph.get("edges_unrestricted"):
         covered = graph.graph.get("coverage")
-        when = period.describe(lang) if period.start == period.end else f"during {period.describe(lang)}"
+        when = period.describe("en") if period.start == period.end else f"during {period.describe('en')}"
+        wanneer = period.describe("nl") if period.start == period.end else f"in {period.describe('nl')}"
         raise InputError(
             f"the setup '{setup}' has no {what} {when}",
-            hint=f"its {what} cover {covered.describe(lang) if covered else 'no period'}; choose a period in there")
+            hint=f"its {what} cover {covered.describe('en') if covered else 'no period'}; choose a period in there",
+            nl=(f"de inrichting '{setup}' heeft geen {wat} {wanneer}",
+                f"haar {wat} beslaan {covered.describe('nl') if covered else 'geen periode'}; kies een periode "
+                "daarbinnen"))
+    others = ", ".join(k for k in KINDS if k != kind)
     raise InputError(f"the setup '{setup}' has no {what}",
-                     hint=f"choose another kind ({', '.join(k for k in KINDS if k != kind)}) or another setup")
+                     hint=f"choose another kind ({others}) or another setup",
+                     nl=(f"de inrichting '{setup}' heeft geen {wat}", f"kies een andere soort ({others}) of een "
+                         "andere inrichting"))
 
 
 def aggregate(graph: nx.MultiDiGraph, *, min_group: int = MIN_GROUP,

@@ -80,7 +80,8 @@ SEVERITIES = {"violation": "Violation", "overtreding": "Violation", "warning": "
               "waarschuwing": "Warning", "info": "Info", "advies": "Info"}
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 #: What a check calls with a problem and its fix.
-Fail = Callable[[str, str], None]
+#: Reports a problem of a cell: the problem and its fix in English, then both in Dutch.
+Fail = Callable[[str, str, str, str], None]
 CURIE = re.compile(r"(?<![\w<?$])([a-z][a-z0-9]*):([A-Za-z0-9_][\w.-]*)")
 
 
@@ -143,17 +144,32 @@ class Row:
         return f"{self.where}, {self.columns.get(key, f'key {key!r}')}"
 
 
+#: How the places in a norm framework are named in Dutch ("sheet 'normen', row 3, column 'klasse' (I)").
+_DUTCH_PLACES = ((re.compile(r"\bsheet '"), "blad '"), (re.compile(r", row (\d)"), r", rij \1"),
+                 (re.compile(r"\bcolumn '"), "kolom '"), (re.compile(r"\bkey '"), "sleutel '"),
+                 (re.compile(r"\bproperty "), "eigenschap "))
+
+
+def in_dutch(place: str) -> str:
+    """A place in a norm framework (``Row.where``, ``Row.at``) in Dutch."""
+    for english, dutch in _DUTCH_PLACES:
+        place = english.sub(dutch, place)
+    return place
+
+
 def framework_from_rows(rows: Iterable[Row], file: Path | str | None = None) -> Framework:
     """Check the rows and turn them into norms; an InputError listing every problem found."""
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []  # (English, Dutch)
     norms: list[Norm] = []
     seen: dict[str, str] = {}
     for row in rows:
         norm, found = _norm(row)
         written = row.cells.get("id", "")
         if written in seen:
-            found.insert(0, f"{row.at('id')}: the id '{written}' is already used ({seen[written]}) — "
-                         "fix: give every norm an id of its own")
+            found.insert(0, (f"{row.at('id')}: the id '{written}' is already used ({seen[written]}) — "
+                             "fix: give every norm an id of its own",
+                             f"{in_dutch(row.at('id'))}: de id '{written}' is al gebruikt ({in_dutch(seen[written])}) "
+                             "— oplossing: geef elke norm een eigen id"))
         elif written:
             seen[written] = row.where
         problems.extend(found)
@@ -161,9 +177,13 @@ def framework_from_rows(rows: Iterable[Row], file: Path | str | None = None) -> 
             norms.append(norm)
     if problems:
         raise InputError(f"{len(problems)} problem(s) in the norm framework; nothing was checked:\n  - "
-                         + "\n  - ".join(problems), file=file,
+                         + "\n  - ".join(en for en, _nl in problems), file=file,
                          hint="fix these cells and run again (docs/norm-frameworks.md lists the columns "
-                         "each pattern reads)")
+                         "each pattern reads)",
+                         nl=(f"{len(problems)} probleem/problemen in het normenkader; er is niets gecontroleerd:\n  - "
+                             + "\n  - ".join(nl for _en, nl in problems),
+                             "verbeter deze cellen en probeer opnieuw (docs/norm-frameworks.md noemt de kolommen "
+                             "die elk patroon leest)"))
     if not norms:
         raise InputError("the norm framework holds no norms", file=file,
                          hint="fill in one row per norm below the header row",
@@ -191,76 +211,99 @@ def cell_text(value: object) -> str:
 
 # -- checking one row --------------------------------------------------------------------------
 
-def _norm(row: Row) -> tuple[Norm | None, list[str]]:
-    problems: list[str] = []
+def _norm(row: Row) -> tuple[Norm | None, list[tuple[str, str]]]:
+    problems: list[tuple[str, str]] = []
     cells = row.cells
 
-    def fail(key: str, problem: str, fix: str) -> None:
-        problems.append(f"{row.at(key)}: {problem} — fix: {fix}")
+    def fail(key: str, problem: str, fix: str, probleem: str, oplossing: str) -> None:
+        problems.append((f"{row.at(key)}: {problem} — fix: {fix}",
+                         f"{in_dutch(row.at(key))}: {probleem} — oplossing: {oplossing}"))
+
+    def failing(key: str) -> Fail:
+        return lambda problem, fix, probleem, oplossing: fail(key, problem, fix, probleem, oplossing)
 
     if "_bad" in cells:
-        problems.append(f"{row.where}: {cells['_bad']} — fix: write the norm as in docs/norm-frameworks.md")
+        bad, slecht = cells["_bad"].split("\n", 1) if "\n" in cells["_bad"] else (cells["_bad"], cells["_bad"])
+        problems.append((f"{row.where}: {bad} — fix: write the norm as in docs/norm-frameworks.md",
+                         f"{in_dutch(row.where)}: {slecht} — oplossing: schrijf de norm zoals in "
+                         "docs/norm-frameworks.md"))
     norm_id = cells.get("id", "")
     if not norm_id:
-        fail("id", "the norm has no id", "give it a short id such as N1 or doelen-meetbaar")
+        fail("id", "the norm has no id", "give it a short id such as N1 or doelen-meetbaar",
+             "de norm heeft geen id", "geef haar een korte id zoals N1 of doelen-meetbaar")
     elif not ID.match(norm_id):
-        fail("id", f"'{norm_id}' cannot be an id", "use letters, digits, '.', '-' and '_' only (at most 64)")
+        fail("id", f"'{norm_id}' cannot be an id", "use letters, digits, '.', '-' and '_' only (at most 64)",
+             f"'{norm_id}' kan geen id zijn", "gebruik alleen letters, cijfers, '.', '-' en '_' (hoogstens 64)")
     text = {lang: cells[f"norm_{lang}"] for lang in ("nl", "en") if cells.get(f"norm_{lang}")}
     if not text:
-        fail("norm_nl", "the norm has no text", "write the norm as the framework states it, in Dutch or English")
+        fail("norm_nl", "the norm has no text", "write the norm as the framework states it, in Dutch or English",
+             "de norm heeft geen tekst", "schrijf de norm zoals het kader haar stelt, in het Nederlands of Engels")
     question = cells.get("question", "")
     severity = SEVERITIES.get(cells.get("severity", "warning").lower())
     if severity is None:
         fail("severity", f"'{cells['severity']}' is no severity", "write Violation, Warning or Info "
-             "(overtreding, waarschuwing, advies)")
+             "(overtreding, waarschuwing, advies)", f"'{cells['severity']}' is geen ernst",
+             "schrijf overtreding, waarschuwing of advies (Violation, Warning, Info)")
     written = cells.get("pattern", "")
     pattern = PATTERN_NAMES.get(written.lower())
     if pattern is None:
         close = difflib.get_close_matches(written.lower(), list(PATTERN_NAMES), n=1, cutoff=0.6)
         fail("pattern", f"'{written}' is no pattern" if written else "the norm has no pattern",
-             (f"did you mean '{close[0]}'? " if close else "") + "choose from: " + ", ".join(PATTERNS))
+             (f"did you mean '{close[0]}'? " if close else "") + "choose from: " + ", ".join(PATTERNS),
+             f"'{written}' is geen patroon" if written else "de norm heeft geen patroon",
+             (f"bedoelt u '{close[0]}'? " if close else "") + "kies uit: " + ", ".join(PATTERNS))
         return None, problems
     _dutch, required, optional = PATTERNS[pattern]
     for key in sorted(required):
         if not cells.get(key):
-            fail(key, f"the pattern '{pattern}' needs this cell", _NEEDS[key])
+            fail(key, f"the pattern '{pattern}' needs this cell", _NEEDS[key][0],
+                 f"het patroon '{pattern}' heeft deze cel nodig", _NEEDS[key][1])
     for key in sorted(PARAMETERS - required - optional):
         if cells.get(key):
-            fail(key, f"the pattern '{pattern}' does not read this cell",
-                 f"empty it; '{pattern}' reads: {', '.join(_header(row, k) for k in sorted(required | optional))}")
-    basis = tuple(_iri(t, lambda p, f: fail("basis", p, f)) for t in cells.get("basis", "").split())
-    klass = _class(cells["class"], lambda p, f: fail("class", p, f)) if cells.get("class") else None
+            reads = ", ".join(_header(row, k) for k in sorted(required | optional))
+            fail(key, f"the pattern '{pattern}' does not read this cell", f"empty it; '{pattern}' reads: {reads}",
+                 f"het patroon '{pattern}' leest deze cel niet", f"maak haar leeg; '{pattern}' leest: {reads}")
+    basis = tuple(_iri(t, failing("basis")) for t in cells.get("basis", "").split())
+    klass = _class(cells["class"], failing("class")) if cells.get("class") else None
     path = cells.get("property")
     if path:
-        _check_sparql(f"SELECT * WHERE {{ ?s {path} ?o }}", lambda p, f: fail("property", p, f),
-                      "write a property such as jg:hasGoal, or a path such as jg:hasGoal/jg:measurable "
-                      "or ^jg:meetingOf")
+        _check_sparql(f"SELECT * WHERE {{ ?s {path} ?o }}", failing("property"),
+                      ("write a property such as jg:hasGoal, or a path such as jg:hasGoal/jg:measurable "
+                       "or ^jg:meetingOf", "schrijf een eigenschap zoals jg:hasGoal, of een pad zoals "
+                       "jg:hasGoal/jg:measurable of ^jg:meetingOf"))
     condition = cells.get("condition")
     if condition:
         body = condition if "$this" in condition else f"$this {condition} ."
-        _check_sparql(f"SELECT * WHERE {{ {body} }}", lambda p, f: fail("condition", p, f),
-                      "write 'property value' (e.g. jg:assignsTask jgt:care-delivery) or a SPARQL "
-                      "pattern on $this")
+        _check_sparql(f"SELECT * WHERE {{ {body} }}", failing("condition"),
+                      ("write 'property value' (e.g. jg:assignsTask jgt:care-delivery) or a SPARQL "
+                       "pattern on $this", "schrijf 'eigenschap waarde' (bijv. jg:assignsTask jgt:care-delivery) "
+                       "of een SPARQL-patroon op $this"))
         condition = body
     value: URIRef | str | None = None
     if cells.get("value"):
-        value = _value(cells["value"], pattern, lambda p, f: fail("value", p, f))
-    roles_a = tuple(_role(t, lambda p, f: fail("role_a", p, f)) for t in cells.get("role_a", "").split())
-    roles_b = tuple(_role(t, lambda p, f: fail("role_b", p, f)) for t in cells.get("role_b", "").split())
-    minimum = _minimum(cells["minimum"], lambda p, f: fail("minimum", p, f)) if cells.get("minimum") else None
+        value = _value(cells["value"], pattern, failing("value"))
+    roles_a = tuple(_role(t, failing("role_a")) for t in cells.get("role_a", "").split())
+    roles_b = tuple(_role(t, failing("role_b")) for t in cells.get("role_b", "").split())
+    minimum = _minimum(cells["minimum"], failing("minimum")) if cells.get("minimum") else None
     defect = cells.get("defect")
     if defect and defect not in defects():
         close = difflib.get_close_matches(defect, defects(), n=1, cutoff=0.6)
         fail("defect", f"'{defect}' is no defect of the catalogue",
-             (f"did you mean '{close[0]}'? " if close else "") + "jeugdgov defects lists them")
+             (f"did you mean '{close[0]}'? " if close else "") + "jeugdgov defects lists them",
+             f"'{defect}' is geen gebrek van de catalogus",
+             (f"bedoelt u '{close[0]}'? " if close else "") + "jeugdgov defects noemt ze")
     sparql = cells.get("sparql")
     if sparql:
         if "$this" not in sparql or not re.match(r"(?is)^\s*SELECT\b", sparql):
             fail("sparql", "the query is not a SELECT of $this",
-                 "write SELECT $this ?value WHERE { ... }: each solution is a node that does not meet the norm")
+                 "write SELECT $this ?value WHERE { ... }: each solution is a node that does not meet the norm",
+                 "de query is geen SELECT van $this",
+                 "schrijf SELECT $this ?value WHERE { ... }: elke oplossing is een knoop die niet aan de norm voldoet")
         else:
-            _check_sparql(sparql, lambda p, f: fail("sparql", p, f), "correct the query (the prefixes "
-                          f"{', '.join(PREFIXES)} are declared)")
+            declared = ", ".join(PREFIXES)
+            _check_sparql(sparql, failing("sparql"),
+                          (f"correct the query (the prefixes {declared} are declared)",
+                           f"verbeter de query (de voorvoegsels {declared} zijn gedeclareerd)"))
     if problems:
         return Norm(norm_id, text, question, severity or "Warning", pattern), problems
     return Norm(norm_id, text, question, severity or "Warning", pattern, source=cells.get("source", ""),
@@ -269,13 +312,20 @@ def _norm(row: Row) -> tuple[Norm | None, list[str]]:
 
 
 _NEEDS = {
-    "class": "write the class of the nodes the norm is about, e.g. jg:CollaborationAgreement",
-    "property": "write the property or path to check, e.g. jg:hasGoal or ^jg:meetingOf",
-    "role_a": "write the first role, e.g. jgr:commissioner (several: separated by spaces)",
-    "role_b": "write the role it must not be combined with, e.g. jgr:contractor jgr:subcontractor",
-    "minimum": "write a number (3), a number per year (2 per jaar) or a share (80%)",
-    "defect": "write a catalogue id, e.g. open-budget (jeugdgov defects lists them)",
-    "sparql": "write SELECT $this ?value WHERE { ... } selecting the nodes that do not meet the norm",
+    "class": ("write the class of the nodes the norm is about, e.g. jg:CollaborationAgreement",
+              "schrijf de klasse van de knopen waarover de norm gaat, bijv. jg:CollaborationAgreement"),
+    "property": ("write the property or path to check, e.g. jg:hasGoal or ^jg:meetingOf",
+                 "schrijf de eigenschap of het pad om te controleren, bijv. jg:hasGoal of ^jg:meetingOf"),
+    "role_a": ("write the first role, e.g. jgr:commissioner (several: separated by spaces)",
+               "schrijf de eerste rol, bijv. jgr:commissioner (meer: gescheiden door spaties)"),
+    "role_b": ("write the role it must not be combined with, e.g. jgr:contractor jgr:subcontractor",
+               "schrijf de rol waarmee zij niet samen mag gaan, bijv. jgr:contractor jgr:subcontractor"),
+    "minimum": ("write a number (3), a number per year (2 per jaar) or a share (80%)",
+                "schrijf een getal (3), een getal per jaar (2 per jaar) of een aandeel (80%)"),
+    "defect": ("write a catalogue id, e.g. open-budget (jeugdgov defects lists them)",
+               "schrijf een id uit de catalogus, bijv. open-budget (jeugdgov defects noemt ze)"),
+    "sparql": ("write SELECT $this ?value WHERE { ... } selecting the nodes that do not meet the norm",
+               "schrijf SELECT $this ?value WHERE { ... } dat de knopen kiest die niet aan de norm voldoen"),
 }
 
 
@@ -301,10 +351,16 @@ def expand(token: str) -> str | None:
 def _iri(token: str, fail: Fail) -> str:
     iri = expand(token)
     if iri is None:
-        fail(f"'{token}' is not an IRI", f"write a full IRI (https://...) or a CURIE with one of the prefixes "
-             f"{', '.join(PREFIXES)}")
+        known = ", ".join(PREFIXES)
+        fail(f"'{token}' is not an IRI", f"write a full IRI (https://...) or a CURIE with one of the prefixes {known}",
+             f"'{token}' is geen IRI", f"schrijf een volledige IRI (https://...) of een CURIE met een van de "
+             f"voorvoegsels {known}")
         return token
     return iri
+
+
+#: The kinds of term a cell names, in Dutch.
+_KINDS_NL = {"class": "klasse", "role": "rol", "term": "term"}
 
 
 def _term(token: str, fail: Fail, kind: str) -> URIRef:
@@ -313,15 +369,20 @@ def _term(token: str, fail: Fail, kind: str) -> URIRef:
         known = [str(s) for s in set(ontology().subjects(RDF.type, None)) if isinstance(s, URIRef)
                  and str(s).startswith(VOCABULARY_PREFIX)]
         close = difflib.get_close_matches(iri, known, n=1, cutoff=0.8)
+        soort = _KINDS_NL[kind]
         fail(f"the ontology defines no {kind} '{token}'",
-             f"did you mean {short_name(close[0])}?" if close else f"write a {kind} the ontology defines")
+             f"did you mean {short_name(close[0])}?" if close else f"write a {kind} the ontology defines",
+             f"de ontologie definieert geen {soort} '{token}'",
+             f"bedoelt u {short_name(close[0])}?" if close else f"schrijf een {soort} die de ontologie definieert")
     return URIRef(iri)
 
 
 def _class(token: str, fail: Fail) -> URIRef:
     term = _term(token, fail, "class")
     if is_vocabulary_term(str(term)) and (term, None, None) in ontology() and not is_class(term):
-        fail(f"'{token}' is not a class", "write a class such as jg:Agreement (the workbook's sheets name them)")
+        fail(f"'{token}' is not a class", "write a class such as jg:Agreement (the workbook's sheets name them)",
+             f"'{token}' is geen klasse",
+             "schrijf een klasse zoals jg:Agreement (de bladen van het werkboek noemen ze)")
     return term
 
 
@@ -333,16 +394,19 @@ def _value(token: str, pattern: str, fail: Fail) -> URIRef | str:
     if expand(token) is not None:
         return _term(token, fail, "term")
     if pattern == "required-fact" or pattern == "threshold":  # a literal such as true or 3, as SPARQL writes it
-        _check_sparql(f"SELECT * WHERE {{ ?s ?p {token} }}", fail, 'write a value as SPARQL does: true, 3, "text"')
+        _check_sparql(f"SELECT * WHERE {{ ?s ?p {token} }}", fail,
+                      ('write a value as SPARQL does: true, 3, "text"',
+                       'schrijf een waarde zoals SPARQL: true, 3, "tekst"'))
         return token
-    fail(f"'{token}' is not an IRI", "write the node or class the path must (not) reach, e.g. jg:Agreement")
+    fail(f"'{token}' is not an IRI", "write the node or class the path must (not) reach, e.g. jg:Agreement",
+         f"'{token}' is geen IRI", "schrijf de knoop of klasse die het pad (niet) mag bereiken, bijv. jg:Agreement")
     return token
 
 
 def _minimum(text: str, fail: Fail) -> Minimum | None:
     match = re.match(r"^\s*(\d+(?:[.,]\d+)?)\s*(%|per\s+(?:jaar|year))?\s*$", text, re.IGNORECASE)
     if not match:
-        fail(f"'{text}' is no minimum", "write a number (3), a number per year (2 per jaar) or a share (80%)")
+        fail(f"'{text}' is no minimum", *_NEEDS["minimum"][:1], f"'{text}' is geen minimum", _NEEDS["minimum"][1])
         return None
     try:
         number = Decimal(match.group(1).replace(",", "."))
@@ -350,25 +414,32 @@ def _minimum(text: str, fail: Fail) -> Minimum | None:
         return None
     unit = (match.group(2) or "").lower()
     if unit == "%" and number > 100:
-        fail(f"a share of {number}% is more than all", "write a percentage from 0 to 100")
+        fail(f"a share of {number}% is more than all", "write a percentage from 0 to 100",
+             f"een aandeel van {number}% is meer dan alles", "schrijf een percentage van 0 tot 100")
     return Minimum(number, per_year=unit.startswith("per"), share=unit == "%")
 
 
-def _check_sparql(text: str, fail: Fail, fix: str) -> None:
+def _check_sparql(text: str, fail: Fail, fix: tuple[str, str]) -> None:
+    """Refuse text that is not SPARQL, calls another endpoint or names an undefined term;
+    ``fix`` says in English and Dutch how to write it."""
     if any(token.upper == "SERVICE" for token in lex(text, strict=False)):
         fail("the query calls another SPARQL endpoint (SERVICE)", "a norm reads only the setup: remove the "
-             "SERVICE clause (checking a norm makes no network requests)")
+             "SERVICE clause (checking a norm makes no network requests)",
+             "de query roept een ander SPARQL-endpoint aan (SERVICE)", "een norm leest alleen de inrichting: "
+             "verwijder de SERVICE-clausule (een norm controleren doet geen netwerkverzoeken)")
         return
     try:
         prepareQuery(SPARQL_PREFIXES + text)
     except Exception as error:  # pyparsing and rdflib errors alike mean: not SPARQL
-        fail(f"not valid SPARQL ({str(error).splitlines()[0][:120]})", fix)
+        said = str(error).splitlines()[0][:120]
+        fail(f"not valid SPARQL ({said})", fix[0], f"geen geldige SPARQL ({said})", fix[1])
         return
     for prefix, local in CURIE.findall(text):
         iri = PREFIXES.get(prefix, "") + local
         if prefix in PREFIXES and is_vocabulary_term(iri) and (URIRef(iri), None, None) not in ontology():
             fail(f"the ontology defines no term '{prefix}:{local}'", "correct the name (the workbook's sheets "
-                 "and docs/setups.md list the terms)")
+                 "and docs/setups.md list the terms)", f"de ontologie definieert geen term '{prefix}:{local}'",
+                 "verbeter de naam (de bladen van het werkboek en docs/setups.md noemen de termen)")
 
 
 def is_class(term: URIRef) -> bool:
@@ -393,6 +464,9 @@ def rows_from_mappings(items: Iterable[Mapping[str, object]], where: str = "norm
         cells = {str(k): cell_text(v) for k, v in item.items() if cell_text(v)}
         row = Row({k: v for k, v in cells.items() if k in keys}, f"{where} {number}", {k: f"key '{k}'" for k in keys})
         if unknown := sorted(set(cells) - keys):
-            row.cells["_bad"] = f"unknown key(s) {', '.join(unknown)}; the keys are: {', '.join(sorted(keys))}"
+            listed, known = ", ".join(unknown), ", ".join(sorted(keys))
+            # English, a line break, Dutch: what a row that is no norm says (see _norm)
+            row.cells["_bad"] = f"unknown key(s) {listed}; the keys are: {known}\n" \
+                                f"onbekende sleutel(s) {listed}; de sleutels zijn: {known}"
         rows.append(row)
     return rows

@@ -74,7 +74,7 @@ def _table_rows(table: Table, file: Path) -> list[Row]:
     known = {header.lower(): key for lang in HEADERS for key, header in HEADERS[lang].items()}
     header = table.rows[0]
     positions: dict[str, int] = {}
-    problems = []
+    problems: list[tuple[str, str]] = []  # (English, Dutch)
     for index, cell in enumerate(header):
         title = str(cell).strip() if cell not in (None, "") else ""
         if not title:
@@ -82,20 +82,32 @@ def _table_rows(table: Table, file: Path) -> list[Row]:
         key = known.get(title.lower())
         if key is None:
             close = difflib.get_close_matches(title.lower(), list(known), n=1, cutoff=0.6)
-            problems.append(f"sheet '{table.name}', row 1, column {column_letter(index)}: '{title}' is not a "
-                            "column of a norm framework — fix: " + (f"did you mean '{close[0]}'? " if close else "")
-                            + f"the columns are: {', '.join(HEADERS['nl'].values())}")
+            columns = ", ".join(HEADERS["nl"].values())
+            problems.append((f"sheet '{table.name}', row 1, column {column_letter(index)}: '{title}' is not a "
+                             "column of a norm framework — fix: " + (f"did you mean '{close[0]}'? " if close else "")
+                             + f"the columns are: {columns}",
+                             f"blad '{table.name}', rij 1, kolom {column_letter(index)}: '{title}' is geen kolom "
+                             "van een normenkader — oplossing: " + (f"bedoelt u '{close[0]}'? " if close else "")
+                             + f"de kolommen zijn: {columns}"))
         elif key in positions:
-            problems.append(f"sheet '{table.name}', row 1, column {column_letter(index)}: the column '{title}' "
-                            "appears twice — fix: keep one of them")
+            problems.append((f"sheet '{table.name}', row 1, column {column_letter(index)}: the column '{title}' "
+                             "appears twice — fix: keep one of them",
+                             f"blad '{table.name}', rij 1, kolom {column_letter(index)}: de kolom '{title}' staat er "
+                             "twee keer — oplossing: houd er één"))
         else:
             positions[key] = index
     if "id" not in positions and not problems:
-        problems.append(f"sheet '{table.name}', row 1: no column 'id' — fix: start from the header row that "
-                        "jeugdgov template --norms writes")
+        problems.append((f"sheet '{table.name}', row 1: no column 'id' — fix: start from the header row that "
+                         "jeugdgov template --norms writes",
+                         f"blad '{table.name}', rij 1: geen kolom 'id' — oplossing: begin met de kopregel die "
+                         "jeugdgov template --norms schrijft"))
     if problems:
-        raise InputError(f"{len(problems)} problem(s) in the norm framework's header:\n  - " + "\n  - ".join(problems),
-                         file=file, hint="copy the header row of jeugdgov template --norms")
+        raise InputError(f"{len(problems)} problem(s) in the norm framework's header:\n  - "
+                         + "\n  - ".join(en for en, _nl in problems),
+                         file=file, hint="copy the header row of jeugdgov template --norms",
+                         nl=(f"{len(problems)} probleem/problemen in de kopregel van het normenkader:\n  - "
+                             + "\n  - ".join(nl for _en, nl in problems),
+                             "neem de kopregel van jeugdgov template --norms over"))
     columns = {key: f"column '{table.rows[0][i]}' ({column_letter(i)})" for key, i in positions.items()}
     rows = []
     for number, cells in enumerate(table.rows[1:], start=2):
@@ -156,7 +168,8 @@ def _turtle_rows(path: Path) -> list[Row]:
                   {k: f"property {short_name(str(p))}" for k, p in TURTLE.items()}
                   | {"norm_nl": "property rdfs:label@nl", "norm_en": "property rdfs:label@en"})
         if unknown:
-            row.cells["_bad"] = f"unknown properties {', '.join(sorted(unknown))}"
+            listed = ", ".join(sorted(unknown))
+            row.cells["_bad"] = f"unknown properties {listed}\nonbekende eigenschappen {listed}"  # English, Dutch
         rows.append(row)
     if not rows:
         raise InputError("the Turtle file holds no jg:Norm", file=path,

@@ -50,7 +50,9 @@ def documentation(source: Path) -> str:
         from pylode import OntPub
     except ImportError:
         raise InputError("writing the ontology's pages needs pyLODE",
-                         hint="pip install 'jeugdgov[docs]' (or the test extra)") from None
+                         hint="pip install 'jeugdgov[docs]' (or the test extra)",
+                         nl=("de pagina's van de ontologie schrijven vraagt pyLODE",
+                             "pip install 'jeugdgov[docs]' (of de extra voor tests)")) from None
     finally:  # importing pyLODE sets the root logger to DEBUG (basicConfig in one of its modules)
         root.handlers[:] = handlers
         root.setLevel(level)

@@ -24,12 +24,32 @@ if TYPE_CHECKING:
     from jeugdgov.norms import Framework
 
 
+#: What the endpoint tells the person who starts it, by language.
+ANNOUNCEMENTS = {
+    "serving": {"en": "SPARQL endpoint {base}/query ({mode}, {workers} worker(s), {timeout} s timeout); named "
+                      "queries at {base}/queries; Ctrl-C stops",
+                "nl": "SPARQL-endpoint {base}/query ({mode}, {workers} queryproces(sen), tijdslimiet {timeout} s); "
+                      "benoemde queries op {base}/queries; Ctrl-C stopt"},
+    "read-only": {"en": "read-only", "nl": "alleen lezen"},
+    "writable": {"en": "read-write", "nl": "lezen en schrijven"},
+    "network": {"en": "note: the query workers could not be cut off from the network ({reason}); SERVICE and LOAD "
+                      "are refused by reading the query alone",
+                "nl": "let op: de queryprocessen konden niet van het netwerk worden afgesloten ({reason}); SERVICE "
+                      "en LOAD worden geweigerd door alleen de query te lezen"},
+    "loaded": {"en": "loaded {count} quads into {store}", "nl": "{count} quads geladen in {store}"},
+    "temporary": {"en": "a temporary store", "nl": "een tijdelijke store"},
+    "validated": {"en": "validated {count} setup(s); their reports are served with the data",
+                  "nl": "{count} inrichting(en) gevalideerd; hun rapporten worden met de gegevens geserveerd"},
+}
+
+
 def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1", port: int = 7878,
           writable: bool = False, timeout: float = 30.0, max_body: int = 1_000_000, workers: int = 4,
           log: bool = True, announce: Callable[[str], None] | None = None, allow_service: Sequence[str] = (),
           update_token: str | None = None, memory_limit: int | None = 2048 * 2**20,
-          max_result: int = 200 * 2**20) -> None:
-    """Serve a store folder until interrupted (Ctrl-C or SIGTERM), then stop every worker.
+          max_result: int = 200 * 2**20, lang: str = "en") -> None:
+    """Serve a store folder until interrupted (Ctrl-C or SIGTERM), then stop every worker;
+    ``announce`` is told the addresses in ``lang``.
 
     ``allow_service``: IRIs (or ``*``) that SERVICE and LOAD may call; none by default.
     ``update_token``: when given, updates need ``Authorization: Bearer TOKEN``.
@@ -45,12 +65,11 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
         if announce:
             bound_host, bound_port = server.server_address[:2]
             base = f"http://{bound_host}:{bound_port}"
-            mode = "read-write" if writable else "read-only"
-            announce(f"SPARQL endpoint {base}/query ({mode}, {pool.size} worker(s), {timeout:g} s timeout); "
-                     f"named queries at {base}/queries; Ctrl-C stops")
+            mode = ANNOUNCEMENTS["writable" if writable else "read-only"][lang]
+            announce(ANNOUNCEMENTS["serving"][lang].format(base=base, mode=mode, workers=pool.size,
+                                                           timeout=f"{timeout:g}"))
             if pool.network_left_open:
-                announce(f"note: the query workers could not be cut off from the network "
-                         f"({pool.network_left_open}); SERVICE and LOAD are refused by reading the query alone")
+                announce(ANNOUNCEMENTS["network"][lang].format(reason=pool.network_left_open))
         server.serve_forever()  # in the main thread uvicorn stops at Ctrl-C or SIGTERM, then raises it again
     except KeyboardInterrupt:
         pass
@@ -124,7 +143,7 @@ def findings_notes(store: Path, queries: Mapping[str, NamedQuery]) -> dict[str, 
 
 def serve_data(data: Sequence[Path] | None, store: Path | None, queries: Mapping[str, NamedQuery], *,
                timeout: float = 30.0, note: Callable[[str], None] | None = None, validate: bool = False,
-               norms: Framework | None = None, **options: Any) -> None:
+               norms: Framework | None = None, lang: str = "en", **options: Any) -> None:
     """Serve data files (default: the bundled data) or a store folder until interrupted.
 
     With ``store`` the data, if any, is loaded into that folder first; without it into a
@@ -134,7 +153,8 @@ def serve_data(data: Sequence[Path] | None, store: Path | None, queries: Mapping
     those of :func:`serve`.
     """
     if not timeout > 0:  # also refuses nan
-        raise InputError(f"--timeout must be more than 0 seconds, not {timeout}")
+        raise InputError(f"--timeout must be more than 0 seconds, not {timeout}",
+                         nl=(f"--timeout moet meer dan 0 seconden zijn, niet {timeout}", None))
     temporary = None if store else Path(tempfile.mkdtemp(prefix="jeugdgov-store-"))
     folder = store or temporary
     assert folder is not None
@@ -143,15 +163,18 @@ def serve_data(data: Sequence[Path] | None, store: Path | None, queries: Mapping
             count, opened = load_into(folder, data or bundled_data())
             del opened  # close it: the workers open the store themselves
             if note:
-                note(f"loaded {count} quads into {'a temporary store' if temporary else folder}")
+                note(ANNOUNCEMENTS["loaded"][lang].format(
+                    count=count, store=ANNOUNCEMENTS["temporary"][lang] if temporary else folder))
         elif not (folder / "CURRENT").is_file():
             raise InputError("no store in this folder", file=folder,
-                             hint=f"create one with: jeugdgov load DATA... --store {folder}")
+                             hint=f"create one with: jeugdgov load DATA... --store {folder}",
+                             nl=("geen store in deze map",
+                                 f"maak er een met: jeugdgov load GEGEVENS... --store {folder}"))
         if validate:
             count = store_validation_reports(folder, norms)
             if note:
-                note(f"validated {count} setup(s); their reports are served with the data")
-        serve(folder, queries, timeout=timeout, announce=note, **options)
+                note(ANNOUNCEMENTS["validated"][lang].format(count=count))
+        serve(folder, queries, timeout=timeout, announce=note, lang=lang, **options)
     finally:
         if temporary:
             shutil.rmtree(temporary, ignore_errors=True)

@@ -241,13 +241,16 @@ class WorkerPool:
 
     def _await_ready(self, worker: _Worker) -> None:
         if not worker.connection.poll(self.start_timeout):
-            raise InputError("the query worker did not start in time", file=self.store)
+            raise InputError("the query worker did not start in time", file=self.store,
+                             nl=("het queryproces startte niet op tijd", None))
         status, message = worker.connection.recv()
         if status == "ready":
             self.network_left_open = message
         else:
             raise InputError(f"cannot open the store: {message}", file=self.store,
-                             hint="is another process (jeugdgov load, oxigraph) using this store? stop it first")
+                             hint="is another process (jeugdgov load, oxigraph) using this store? stop it first",
+                             nl=(f"kan de store niet openen: {message}", "gebruikt een ander proces (jeugdgov load, "
+                                 "oxigraph) deze store? stop dat eerst"))
 
     def _replace(self, worker: _Worker) -> None:
         """Stop a worker and start its successor, both on a thread of their own: the successor

@@ -202,7 +202,9 @@ class HttpServer:
         except OSError as error:
             self._socket.close()
             raise InputError(f"cannot listen on {host}:{port}: {error.strerror or error}",
-                             hint="is the port in use? choose another with --port") from None
+                             hint="is the port in use? choose another with --port",
+                             nl=(f"kan niet luisteren op {host}:{port}: {error.strerror or error}",
+                                 "is de poort in gebruik? kies een andere met --port")) from None
         self.app = EndpointApp(settings)
         BUDGET.connections = connection_budget()
         _quiet_uvicorn()

@@ -75,8 +75,11 @@ PERIODS = (("period_start", "period_end"), ("date_from", "date_to"))
 class ParameterError(InputError):
     """A parameter value that is missing, unknown or of the wrong type."""
 
-    def __init__(self, parameter: str, problem: str, hint: str | None = None):
-        super().__init__(f"parameter '{parameter}': {problem}", hint=hint)
+    def __init__(self, parameter: str, problem: str, hint: str | None = None,
+                 nl: tuple[str, str | None] | None = None):
+        """``problem`` and ``hint`` in English, ``nl`` the two in Dutch."""
+        super().__init__(f"parameter '{parameter}': {problem}", hint=hint,
+                         nl=(f"parameter '{parameter}': {nl[0]}", nl[1]) if nl else None)
         self.parameter = parameter
 
 
@@ -100,23 +103,29 @@ class Parameter:
         if self.type == "xsd:date":
             if not _DATE.match(value) or not _is_date(value):
                 raise ParameterError(self.name, f"'{raw}' is not a date",
-                                     hint="write it as YYYY-MM-DD, e.g. 2020-01-31")
+                                     hint="write it as YYYY-MM-DD, e.g. 2020-01-31",
+                                     nl=(f"'{raw}' is geen datum", "schrijf haar als JJJJ-MM-DD, bijv. 2020-01-31"))
             return Literal(value, datatype=NamedNode(XSD + "date"))
         if self.type == "xsd:decimal":
             if not _DECIMAL.match(value):
                 raise ParameterError(self.name, f"'{raw}' is not a decimal number",
-                                     hint="e.g. 12.5 (a point, no thousands separator)")
+                                     hint="e.g. 12.5 (a point, no thousands separator)",
+                                     nl=(f"'{raw}' is geen decimaal getal",
+                                         "bijv. 12.5 (een punt, geen scheidingsteken voor duizendtallen)"))
             return Literal(value, datatype=NamedNode(XSD + "decimal"))
         if self.type == "xsd:integer":
             if not _INTEGER.match(value):
-                raise ParameterError(self.name, f"'{raw}' is not a whole number", hint="e.g. 3")
+                raise ParameterError(self.name, f"'{raw}' is not a whole number", hint="e.g. 3",
+                                     nl=(f"'{raw}' is geen geheel getal", "bijv. 3"))
             return Literal(value, datatype=NamedNode(XSD + "integer"))
         if self.type == "xsd:boolean":
             if value.lower() not in ("true", "false", "1", "0"):
-                raise ParameterError(self.name, f"'{raw}' is not a boolean", hint="use true or false")
+                raise ParameterError(self.name, f"'{raw}' is not a boolean", hint="use true or false",
+                                     nl=(f"'{raw}' is geen waarheidswaarde", "gebruik true of false"))
             truth = "true" if value.lower() in ("true", "1") else "false"
             return Literal(truth, datatype=NamedNode(XSD + "boolean"))
-        raise ParameterError(self.name, f"unknown type {self.type}")  # headers are checked when read
+        raise ParameterError(self.name, f"unknown type {self.type}",  # headers are checked when read
+                             nl=(f"onbekend type {self.type}", None))
 
     def _iri(self, value: str, prefixes: Mapping[str, str]) -> str:
         prefix, _, local = value.partition(":")
@@ -125,14 +134,19 @@ class Parameter:
             value = prefixes[prefix] + local
         elif not _SCHEME.match(value):
             raise ParameterError(self.name, f"'{value}' is not an IRI",
-                                 hint=f"give a full IRI (https://...) or a prefixed name with one of: {known}")
+                                 hint=f"give a full IRI (https://...) or a prefixed name with one of: {known}",
+                                 nl=(f"'{value}' is geen IRI", "geef een volledige IRI (https://...) of een "
+                                     f"naam met een van de voorvoegsels: {known}"))
         elif not local.startswith("//") and prefix.lower() not in _OPAQUE_SCHEMES:
             raise ParameterError(self.name, f"unknown prefix '{prefix}:' in '{value}'",
-                                 hint=f"use one of: {known}; or give a full IRI (https://...)")
+                                 hint=f"use one of: {known}; or give a full IRI (https://...)",
+                                 nl=(f"onbekend voorvoegsel '{prefix}:' in '{value}'",
+                                     f"gebruik een van: {known}; of geef een volledige IRI (https://...)"))
         try:
             NamedNode(value)
         except ValueError as error:
-            raise ParameterError(self.name, f"'{value}' is not a valid IRI ({error})") from None
+            raise ParameterError(self.name, f"'{value}' is not a valid IRI ({error})",
+                                 nl=(f"'{value}' is geen geldige IRI ({error})", None)) from None
         return value
 
     def as_dict(self) -> dict[str, object]:
@@ -168,7 +182,9 @@ class NamedQuery:
         for name in values:
             if name not in names:
                 raise ParameterError(name, f"query '{self.name}' has no such parameter",
-                                     hint=f"its parameters: {', '.join(names) or 'none'}")
+                                     hint=f"its parameters: {', '.join(names) or 'none'}",
+                                     nl=(f"query '{self.name}' heeft die parameter niet",
+                                         f"de parameters: {', '.join(names) or 'geen'}"))
         bound: dict[str, Term] = {}
         for parameter in self.parameters:
             raw = values.get(parameter.name)
@@ -177,17 +193,22 @@ class NamedQuery:
                     raw = parameter.default
                 elif parameter.required:
                     raise ParameterError(parameter.name, f"missing; query '{self.name}' needs it",
-                                         hint=f"give a value of type {parameter.type}")
+                                         hint=f"give a value of type {parameter.type}",
+                                         nl=(f"ontbreekt; query '{self.name}' heeft hem nodig",
+                                             f"geef een waarde van het type {parameter.type}"))
                 else:
                     continue
             if parameter.name == "lang" and raw not in LANGUAGES:
                 raise ParameterError("lang", f"no labels in language '{raw}'",
-                                     hint=f"use one of: {', '.join(LANGUAGES)}")
+                                     hint=f"use one of: {', '.join(LANGUAGES)}",
+                                     nl=(f"geen namen in de taal '{raw}'", f"gebruik een van: {', '.join(LANGUAGES)}"))
             bound[parameter.name] = parameter.term(raw, self.prefixes)
         for start, end in PERIODS:
             if start in bound and end in bound and bound[start].value > bound[end].value:
                 raise ParameterError(end, f"{end} {bound[end].value} is before {start} {bound[start].value}",
-                                     hint=f"give {start} first, then {end} on or after it")
+                                     hint=f"give {start} first, then {end} on or after it",
+                                     nl=(f"{end} {bound[end].value} ligt voor {start} {bound[start].value}",
+                                         f"geef eerst {start}, dan {end} op of na die datum"))
         return bound
 
     def as_dict(self) -> dict[str, object]:

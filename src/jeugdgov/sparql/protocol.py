@@ -169,7 +169,10 @@ def _kept_alive(url: str, method: str, body: bytes | None, headers: dict[str, st
 def _timed_out(url: str, timeout: float, about: str) -> InputError:
     return InputError(f"the SPARQL endpoint {url} timed out after {timeout:g} s{about}",
                       hint="the store is reachable but slow: raise the store's limits, or validate locally "
-                      "on fetched data (--fetch)")
+                      "on fetched data (--fetch)",
+                      nl=(f"het SPARQL-endpoint {url} gaf na {timeout:g} s geen antwoord{about}",
+                          "de store is bereikbaar maar traag: verhoog de limieten van de store, of valideer hier "
+                          "op opgehaalde gegevens (--fetch)"))
 
 
 def _opener(url: str, credentials: Credentials | None) -> urllib.request.OpenerDirector:
@@ -185,14 +188,19 @@ def _opener(url: str, credentials: Credentials | None) -> urllib.request.OpenerD
 def _refused(url: str, status: int, about: str, body: bytes, reason: str) -> InputError:
     """The store's error answer, its body on one line (or the status reason when it has none)."""
     text = re.sub(r"\s+", " ", body.decode("utf-8", "replace").strip())[:500] or reason
-    hint = ("give --user and the password in $" + PASSWORD_VARIABLE + " (or at the prompt)"
-            if status in (401, 403) else "")
-    return InputError(f"the SPARQL endpoint {url} answered {status}{about}: {text}", hint=hint)
+    denied = status in (401, 403)
+    return InputError(f"the SPARQL endpoint {url} answered {status}{about}: {text}",
+                      hint=f"give --user and the password in ${PASSWORD_VARIABLE} (or at the prompt)" if denied else "",
+                      nl=(f"het SPARQL-endpoint {url} antwoordde {status}{about}: {text}",
+                          f"geef --user en het wachtwoord in ${PASSWORD_VARIABLE} (of bij de vraag erom)" if denied
+                          else None))
 
 
 def _unreachable(url: str, about: str, reason: object) -> InputError:
     return InputError(f"cannot reach the SPARQL endpoint {url}{about}: {reason}",
-                      hint="check the URL and that the store is running")
+                      hint="check the URL and that the store is running",
+                      nl=(f"het SPARQL-endpoint {url} is niet bereikbaar{about}: {reason}",
+                          "controleer de URL en of de store draait"))
 
 
 def sparql_query(endpoint: str, text: str, graphs: Sequence[str] = (), accept: str = "",
@@ -219,13 +227,21 @@ def refuse_partial(endpoint: str, text: str, answer: Answer) -> None:
         message = answer.headers.get("X-SQL-Message", "")
         raise InputError(f"the SPARQL endpoint {endpoint} sent a partial answer (SQL state {state}: {message.strip()}) "
                          f"to the query {describe_query(text)}",
-                         hint="raise the store's MaxQueryExecutionTime, or validate locally on fetched data (--fetch)")
+                         hint="raise the store's MaxQueryExecutionTime, or validate locally on fetched data (--fetch)",
+                         nl=(f"het SPARQL-endpoint {endpoint} stuurde een onvolledig antwoord (SQL-status {state}: "
+                             f"{message.strip()}) op de query {describe_query(text)}",
+                             "verhoog MaxQueryExecutionTime van de store, of valideer hier op opgehaalde gegevens "
+                             "(--fetch)"))
     cap = answer.headers.get(MAX_ROWS)
     if cap and cap.strip().isdigit() and "json" in answer.media and rows_in(answer.body) >= int(cap):
         raise InputError(f"the SPARQL endpoint {endpoint} cut the answer to the query {describe_query(text)} "
                          f"at its maximum of {cap} rows",
                          hint="raise the store's ResultSetMaxRows (Virtuoso: [SPARQL] in virtuoso.ini), "
-                         "or validate locally on fetched data (--fetch)")
+                         "or validate locally on fetched data (--fetch)",
+                         nl=(f"het SPARQL-endpoint {endpoint} brak het antwoord op de query {describe_query(text)} "
+                             f"af bij zijn maximum van {cap} rijen",
+                             "verhoog ResultSetMaxRows van de store (Virtuoso: [SPARQL] in virtuoso.ini), of valideer "
+                             "hier op opgehaalde gegevens (--fetch)"))
 
 
 def rows_in(body: bytes) -> int:

@@ -95,12 +95,16 @@ def query(endpoint: str, text: str, bindings: Mapping[str, Term] | None = None, 
             return [q.triple for q in parse(standard_ntriples(answer.body), format=fmt)]
         except (SyntaxError, ValueError) as error:
             raise InputError(f"the SPARQL endpoint {endpoint} sent RDF that cannot be read for the query "
-                             f"{describe_query(text)}: {error}") from None
+                             f"{describe_query(text)}: {error}",
+                             nl=(f"het SPARQL-endpoint {endpoint} stuurde onleesbare RDF op de query "
+                                 f"{describe_query(text)}: {error}", None)) from None
     try:
         return parse_query_results(standard_json(answer.body), format=QueryResultsFormat.JSON)
     except (SyntaxError, ValueError) as error:
         raise InputError(f"the SPARQL endpoint {endpoint} sent results that are not SPARQL JSON for the query "
-                         f"{describe_query(text)}: {error}") from None
+                         f"{describe_query(text)}: {error}",
+                         nl=(f"het SPARQL-endpoint {endpoint} stuurde resultaten die geen SPARQL JSON zijn op de "
+                             f"query {describe_query(text)}: {error}", None)) from None
 
 
 def server_software(endpoint: str, credentials: Credentials | None = None) -> str:
@@ -121,7 +125,9 @@ def _construct(endpoint: str, text: str, graphs: Sequence[str] = (), credentials
                           credentials=credentials)
     if "n-triples" not in answer.media and "text/plain" not in answer.media:
         raise InputError(f"the SPARQL endpoint {endpoint} sent {answer.media or 'no media type'} instead of "
-                         f"N-Triples for the query {describe_query(text)}")
+                         f"N-Triples for the query {describe_query(text)}",
+                         nl=(f"het SPARQL-endpoint {endpoint} stuurde {answer.media or 'geen mediatype'} in plaats "
+                             f"van N-Triples op de query {describe_query(text)}", None))
     return standard_ntriples(answer.body)
 
 
@@ -149,7 +155,8 @@ def _graph(source: str, *parts: bytes) -> Graph:
     try:
         graph.parse(data=b"\n".join(parts).decode("utf-8"), format="nt")
     except Exception as error:  # rdflib's parsers raise many types; all mean a bad answer here
-        raise InputError(f"{source} sent RDF that cannot be read: {error}") from None
+        raise InputError(f"{source} sent RDF that cannot be read: {error}",
+                         nl=(f"{source} stuurde onleesbare RDF: {error}", None)) from None
     return graph
 
 
@@ -157,7 +164,9 @@ def _select(endpoint: str, text: str, credentials: Credentials | None = None) ->
     result = query(endpoint, text, credentials=credentials)
     if isinstance(result, list) or not hasattr(result, "variables"):
         raise InputError(f"the SPARQL endpoint {endpoint} did not answer the query {describe_query(text)} "
-                         "with solutions")
+                         "with solutions",
+                         nl=(f"het SPARQL-endpoint {endpoint} beantwoordde de query {describe_query(text)} niet "
+                             "met oplossingen", None))
     names = [v.value for v in result.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in result]
 
@@ -214,14 +223,24 @@ def fetch_setups(endpoint: str, graph_store: str | None = None, credentials: Cre
                          "tell which triples the setups share",
                          hint="give --graph-store URL (its Graph Store Protocol address, for oxigraph "
                          "http://HOST:PORT/store), push with `jeugdgov push` (which records the shared graphs), "
-                         "or serve the store without a union default graph")
+                         "or serve the store without a union default graph",
+                         nl=(f"de standaardgraaf van {endpoint} is de vereniging van al zijn grafen, dus kan SPARQL "
+                             "niet zeggen welke triples de inrichtingen delen",
+                             "geef --graph-store URL (het adres van het Graph Store Protocol, voor oxigraph "
+                             "http://HOST:PORT/store), stuur met `jeugdgov push` (dat de gedeelde grafen vastlegt), "
+                             "of serveer de store zonder vereniging als standaardgraaf"))
     through_graph_store = undeclared and not separate and graph_store
     virtuoso = is_virtuoso(server_software(endpoint, credentials))
     if through_graph_store and virtuoso:
         raise InputError(f"the setups of {endpoint} declare no shared graphs, and the shared triples cannot be read "
                          f"through {graph_store}: Virtuoso's Graph Store Protocol cuts a graph at ResultSetMaxRows "
                          "without saying so",
-                         hint="push the setups with `jeugdgov push`, which records the graphs each setup shares")
+                         hint="push the setups with `jeugdgov push`, which records the graphs each setup shares",
+                         nl=(f"de inrichtingen van {endpoint} noemen geen gedeelde grafen, en de gedeelde triples "
+                             f"zijn niet te lezen via {graph_store}: het Graph Store Protocol van Virtuoso breekt een "
+                             "graaf af bij ResultSetMaxRows zonder het te zeggen",
+                             "stuur de inrichtingen met `jeugdgov push`, dat de grafen vastlegt die elke inrichting "
+                             "deelt"))
     shared = _get(graph_store_url(graph_store, None), credentials) if through_graph_store else b""
     setups = []
     for setup in found:
@@ -345,15 +364,19 @@ def _push_graph_store(base: str, graphs: Mapping[str, list[Triple]], credentials
                  what=f"write the graph <{name}>")
         except InputError as error:
             raise InputError(f"{error.problem}; the push stopped half-way: {_written(done)}",
-                             hint="push again to complete it") from None
+                             hint="push again to complete it",
+                             nl=(f"{error.said_in('nl')[0]}; het versturen stopte halverwege: {_written(done, 'nl')}",
+                                 "verstuur opnieuw om het af te maken")) from None
         done.append(name)
 
 
-def _written(done: Sequence[str]) -> str:
+def _written(done: Sequence[str], lang: str = "en") -> str:
     if not done:
-        return "nothing was written"
-    return "these graphs were replaced: " + ", ".join(f"<{g}>" for g in done) + \
-        " (remove them with DROP GRAPH <...>, or push again to complete)"
+        return "er is niets geschreven" if lang == "nl" else "nothing was written"
+    graphs = ", ".join(f"<{g}>" for g in done)
+    if lang == "nl":
+        return f"deze grafen zijn vervangen: {graphs} (verwijder ze met DROP GRAPH <...>, of verstuur opnieuw)"
+    return f"these graphs were replaced: {graphs} (remove them with DROP GRAPH <...>, or push again to complete)"
 
 
 def _fresh_writes(graphs: Mapping[str, list[Triple]], suffix: str, endpoint: str, graph_store: str | None,
@@ -464,10 +487,14 @@ def _push_update(endpoint: str, graphs: Mapping[str, list[Triple]], credentials:
             if left else ", and the fresh graphs were removed"), exit_code=130) from None
     except InputError as error:
         left = _drop_quietly(endpoint, fresh, credentials)
+        listed = ", ".join(f"<{g}>" for g in left)
         raise InputError(f"{error.problem}; nothing was replaced" +
-                         (f", but these fresh graphs could not be removed: {', '.join(f'<{g}>' for g in left)}"
-                          " (remove them with DROP GRAPH)" if left else ""),
-                         hint=error.hint) from None
+                         (f", but these fresh graphs could not be removed: {listed} (remove them with DROP GRAPH)"
+                          if left else ""),
+                         hint=error.hint,
+                         nl=(f"{error.said_in('nl')[0]}; er is niets vervangen" +
+                             (f", maar deze nieuwe grafen konden niet verwijderd worden: {listed} (verwijder ze "
+                              "met DROP GRAPH)" if left else ""), error.said_in("nl")[1])) from None
     moved: list[str] = []
     for name in graphs:
         try:
@@ -478,9 +505,14 @@ def _push_update(endpoint: str, graphs: Mapping[str, list[Triple]], credentials:
                                   "also removes the fresh graphs not yet moved)", exit_code=2) from None
         except InputError as error:
             waiting = [g + suffix for g in graphs if g not in moved]
+            listed = ", ".join(f"<{g}>" for g in waiting)
             raise InputError(f"{error.problem}; the push stopped half-way: {_written(moved)}; not yet moved "
-                             f"into place: {', '.join(f'<{g}>' for g in waiting)}",
-                             hint="push again to complete it, and DROP the graphs not yet moved") from None
+                             f"into place: {listed}",
+                             hint="push again to complete it, and DROP the graphs not yet moved",
+                             nl=(f"{error.said_in('nl')[0]}; het versturen stopte halverwege: "
+                                 f"{_written(moved, 'nl')}; nog niet op hun plaats gezet: {listed}",
+                                 "verstuur opnieuw om het af te maken, en verwijder (DROP) de grafen die nog niet "
+                                 "verplaatst zijn")) from None
         moved.append(name)
 
 

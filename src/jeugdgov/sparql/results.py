@@ -185,9 +185,10 @@ def _triples(result: Iterable) -> list[Triple]:
 
 
 def print_table(result: object, console: Console, prefixes: Mapping[str, str] | None = None,
-                hidden: Iterable[str] = ()) -> None:
+                hidden: Iterable[str] = (), lang: str = "en") -> None:
     """A rich table for reading: IRIs shortened with the query's prefixes; a column whose label
-    column is also present (``agent`` beside ``agentLabel``) and the ``hidden`` ones are left out."""
+    column is also present (``agent`` beside ``agentLabel``) and the ``hidden`` ones are left out;
+    the count below it in ``lang``."""
     prefixes = prefixes or {}
     if isinstance(result, QueryBoolean):
         console.print("true" if bool(result) else "false")
@@ -206,7 +207,8 @@ def print_table(result: object, console: Console, prefixes: Mapping[str, str] | 
         table.add_row(*(_cell(solution[name], prefixes) for name in shown))
         count += 1
     console.print(table)
-    console.print(f"{count} row(s); --format csv or json gives every column", style="dim")
+    console.print(f"{count} rij(en); --format csv of json geeft elke kolom" if lang == "nl"
+                  else f"{count} row(s); --format csv or json gives every column", style="dim")
 
 
 def _cell(term: object, prefixes: Mapping[str, str]) -> str:

@@ -30,8 +30,11 @@ def validate_with_pyshacl(setup: Setup, defects: Iterable[str] | None,
         data, shacl_graph=shapes_graph, inference="none", advanced=True, inplace=True,
         allow_warnings=False, allow_infos=False)
     if not isinstance(results, Graph):  # a shape SHACL does not allow, e.g. a norm's own SPARQL
-        raise InputError(f"pySHACL cannot evaluate the shapes: {' '.join(str(text).split())}",
-                         hint="correct the SPARQL of the shape or norm it names")
+        said = " ".join(str(text).split())
+        raise InputError(f"pySHACL cannot evaluate the shapes: {said}",
+                         hint="correct the SPARQL of the shape or norm it names",
+                         nl=(f"pySHACL kan de shapes niet evalueren: {said}",
+                             "verbeter de SPARQL van de shape of norm die het noemt"))
     # Only the report's own results: a failed sh:node also nests the inner results (sh:detail).
     raw = [_raw_result(results, result) for report in results.subjects(RDF.type, SH.ValidationReport)
            for result in results.objects(report, SH.result)]

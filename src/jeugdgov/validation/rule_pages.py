@@ -13,7 +13,7 @@ from functools import cache
 
 from rdflib import RDFS, SH, SKOS, Graph, Literal, Node, URIRef
 
-from jeugdgov.resources import JG, JGD, LANGUAGES, ontology, shapes
+from jeugdgov.resources import JG, JGD, ontology, shapes
 from jeugdgov.validation.catalogue import TARGETS, defect_ids, notation, refuse_unknown_defects
 from jeugdgov.validation.evidence import evidence_rule
 from jeugdgov.validation.examples import PREFIXES, examples, without_prefixes
@@ -66,7 +66,7 @@ WORDS = {
         "alleged": "A finding is **alleged** when a fact it rests on (the node, the value, or a node reached "
                    "through the rule's evidence property) is a claim of a party (`jg:claimedBy`); the message "
                    "names that party.",
-        "law": " (text in force from {date})", "section": "{label} ({other}), report section of: {report}",
+        "law": " (text in force from {date})", "section": "{label}, report section of: {report}",
     },
     "nl": {
         "other": "English: [../{id}.md](../{id}.md)", "does": "Wat de regel doet",
@@ -99,7 +99,7 @@ WORDS = {
         "alleged": "Een bevinding is een **bewering** als een feit waarop zij steunt (de knoop, de waarde, of een "
                    "knoop bereikt via de bewijseigenschap van de regel) een bewering van een partij is "
                    "(`jg:claimedBy`); de melding noemt die partij.",
-        "law": " (tekst geldend vanaf {date})", "section": "{label} ({other}), onderdeel van het rapport: {report}",
+        "law": " (tekst geldend vanaf {date})", "section": "{label}, onderdeel van het rapport: {report}",
     },
 }
 
@@ -113,8 +113,7 @@ def rule_page(defect: str, lang: str = "en") -> str:
     members = sorted(notation(c) for c in ontology().subjects(SKOS.broader, concept))
     label = f"{_text(concept, SKOS.prefLabel, lang)} ({_text(concept, SKOS.prefLabel, other)})"
     lines = [f"# `{defect}`: {label}", "", words["other"].format(id=defect), "", f"## {words['does']}", ""]
-    lines += [f"- **{code}**: {_text(concept, SKOS.definition, code)}" for code in (lang, other)]
-    lines += [""]
+    lines += [_text(concept, SKOS.definition, lang), ""]
     if members:
         lines += [words["group"].format(id=defect), ""]
         lines += [f"- [`{m}`]({m}.md): {_text(_concept(m), SKOS.prefLabel, lang)}" for m in members]
@@ -137,7 +136,7 @@ def rule_page(defect: str, lang: str = "en") -> str:
     lines += ["", f"## {words['applies']}", ""]
     for shape in detecting:
         norm = period(shapes(), shape)
-        lines += [f"- **{lang}**: {norm.describe(lang)}; **{other}**: {norm.describe(other)}."]
+        lines += [f"{norm.describe(lang)[:1].upper()}{norm.describe(lang)[1:]}."]
         if norm.start or norm.date_not_set:
             lines += ["", words["before"].format(prefix=norm.prefix(lang).rstrip(": "))]
         if norm.end:
@@ -192,8 +191,7 @@ def _evidence_section(detecting: list[Node], lang: str) -> list[str]:
         where = words["via"].format(via="`" + "`, `".join(via) + "`") if via else words["node"]
         read = ", ".join(f"`{_curie(t)}`" + (words["pointing"] if inverse else "") for t, inverse in absences)
         lines += [words["absence"].format(read=read, where=where), ""]
-        for rule in rules:
-            lines += [f"- **{code}**: {rule.question(code)}" for code in LANGUAGES if rule.question(code)]
+        lines += [f"- {rule.question(lang)}" for rule in rules if rule.question(lang)]
         lines += [""]
         if needs:
             lines += [words["needs"].format(needs=", ".join(f"`{n}`" for n in needs)), ""]
@@ -217,21 +215,19 @@ def _terms_read(detecting: list[Node]) -> list[str]:
 
 
 def _basis_line(source: Node, lang: str) -> str:
-    other = "nl" if lang == "en" else "en"
     label = _text(source, RDFS.label, lang) or _text(source, RDFS.label, "en") or str(source)
-    label_other = _text(source, RDFS.label, other)
     juriconnect = ontology().value(source, JG.juriconnect)
     if juriconnect is not None:
         version = period(ontology(), source).start
         text = WORDS[lang]["law"].format(date=version.isoformat()) if version else ""
-        return f"[{label}]({versioned(LAW_SITE + str(juriconnect), version)}){text} ({label_other})"
+        return f"[{label}]({versioned(LAW_SITE + str(juriconnect), version)}){text}"
     report = ontology().value(source, JG.partOfReport)
     if report is not None:
-        return WORDS[lang]["section"].format(label=label, other=label_other,
+        return WORDS[lang]["section"].format(label=label,
                                              report=_text(report, RDFS.label, lang) or _text(report, RDFS.label, "en"))
     if str(source).startswith("https://"):
-        return f"[{label}]({source})" + (f" ({label_other})" if label_other and label_other != label else "")
-    return f"{label} ({label_other})" if label_other and label_other != label else label
+        return f"[{label}]({source})"
+    return label
 
 
 def _turtle(body: str) -> list[str]:

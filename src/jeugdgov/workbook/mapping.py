@@ -246,7 +246,9 @@ def mapping() -> Mapping:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise InputError(f"the bundled workbook mapping is not valid YAML: {error}", file=path,
-                         hint="reinstall jeugdgov") from None
+                         hint="reinstall jeugdgov",
+                         nl=(f"de meegeleverde werkboekindeling is geen geldige YAML: {error}",
+                             "installeer jeugdgov opnieuw")) from None
     graph = ontology()
     prefixes: dict[str, str] = dict(raw["prefixes"])
     ns = {p: Namespace(n) for p, n in prefixes.items()}
@@ -263,7 +265,8 @@ def mapping() -> Mapping:
     def column(spec: dict) -> Column:
         kind = spec["kind"]
         if kind not in KINDS:
-            raise InputError(f"column '{spec['key']}' has an unknown kind '{kind}'", file=path)
+            raise InputError(f"column '{spec['key']}' has an unknown kind '{kind}'", file=path,
+                             nl=(f"kolom '{spec['key']}' heeft een onbekende soort '{kind}'", None))
         col = Column(key=spec["key"], kind=kind, header=spec["header"], help=spec.get("help", {}),
                      property=iri(spec["property"]) if "property" in spec else None,
                      datatype=DATATYPES[spec["datatype"]] if "datatype" in spec else None,

@@ -121,10 +121,8 @@ class _Reader:
         if column is not None and row is not None and column.key in row.cells:
             index = row.cells[column.key][0]
         said = {lang: self._where(lang, row, column, table, index) for lang in ("en", "nl")}
-        message = InputError(f"{said['en']}{problem}", file=self.path, hint=hint)
-        if nl is not None:
-            message.said["nl"] = (f"{said['nl']}{nl[0]}", nl[1])
-        return message
+        return InputError(f"{said['en']}{problem}", file=self.path, hint=hint,
+                          nl=(f"{said['nl']}{nl[0]}", nl[1]) if nl is not None else None)
 
     def _where(self, lang: str, row: _Row | None, column: Column | None, table: str | None,
                index: int | None) -> str:
@@ -189,11 +187,10 @@ class _Reader:
         if len(self.problems) == 1:
             raise self.problems[0]
         if self.problems:
-            refusal = InputError(self._listing("en"), file=self.path,
-                                 hint="fix each cell listed (sheet, row, column), then run again")
-            refusal.said["nl"] = (self._listing("nl"),
-                                  "verbeter elke genoemde cel (blad, rij, kolom) en probeer opnieuw")
-            raise refusal
+            raise InputError(self._listing("en"), file=self.path,
+                             hint="fix each cell listed (sheet, row, column), then run again",
+                             nl=(self._listing("nl"),
+                                 "verbeter elke genoemde cel (blad, rij, kolom) en probeer opnieuw"))
 
     def _listing(self, lang: str) -> str:
         """The bad cells, at most MAX_PROBLEMS of them, each with its fix."""
@@ -288,8 +285,11 @@ class _Reader:
     def _checked_iri(self, iri: str, table: str, number: int) -> str:
         if (found := _NOT_IN_IRI.search(iri)) or not _SCHEME.match(iri):
             problem = f"it holds {found.group()!r}" if found else "it does not start with a scheme such as https://"
+            probleem = f"het bevat {found.group()!r}" if found else "het begint niet met een schema zoals https://"
             raise InputError(f"sheet '{table}', row {number}: '{iri}' is not an IRI: {problem}", file=self.path,
-                             hint="write a full IRI such as https://w3id.org/jeugdgov/id/mijn-regio/")
+                             hint="write a full IRI such as https://w3id.org/jeugdgov/id/mijn-regio/",
+                             nl=(f"blad '{table}', rij {number}: '{iri}' is geen IRI: {probleem}",
+                                 "schrijf een volledige IRI zoals https://w3id.org/jeugdgov/id/mijn-regio/"))
         return iri
 
     # -- rows -----------------------------------------------------------------------------------

@@ -172,7 +172,10 @@ class _Writer:
             if len(nodes) != 1:
                 raise InputError(f"the named graph <{graph.identifier}> holds {len(nodes)} jg:Setup nodes; a "
                                  "workbook names each named graph after its one setup",
-                                 hint="give each named graph one jg:Setup with a dct:identifier")
+                                 hint="give each named graph one jg:Setup with a dct:identifier",
+                                 nl=(f"de benoemde graaf <{graph.identifier}> bevat {len(nodes)} jg:Setup-knopen; "
+                                     "een werkboek noemt elke benoemde graaf naar zijn ene inrichting",
+                                     "geef elke benoemde graaf één jg:Setup met een dct:identifier"))
             name = str(graph.value(nodes[0], DCTERMS.identifier) or local_name(graph.identifier))
             graphs.append((name, graph))
             own_setup[nodes[0]] = graph.identifier

@@ -156,7 +156,9 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
                         with_shacl_report, progress)
     if not found:
         raise InputError(f"the SPARQL endpoint {endpoint} holds no named graph with a jg:Setup",
-                         hint="push data to it first: jeugdgov push DATA... --endpoint URL")
+                         hint="push data to it first: jeugdgov push DATA... --endpoint URL",
+                         nl=(f"het SPARQL-endpoint {endpoint} bevat geen benoemde graaf met een jg:Setup",
+                             "stuur er eerst gegevens heen: jeugdgov push GEGEVENS... --endpoint URL"))
     undeclared = not shared and any(s.shares is None for s in found)
     if translation.untranslatable or (undeclared and _ask(endpoint, OWN_DEFAULT, credentials)):
         # pySHACL needs the data at hand, and so does a store whose default graph has no name.
@@ -167,7 +169,10 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
     if not ontology_graphs:
         raise InputError(f"the SPARQL endpoint {endpoint} holds no jeugdgov ontology in a named graph",
                          hint=f"push it with `jeugdgov push` (it writes the ontology into <{ONTOLOGY}>), or "
-                         f"load ontology/*.ttl into that graph yourself")
+                         f"load ontology/*.ttl into that graph yourself",
+                         nl=(f"het SPARQL-endpoint {endpoint} bevat geen jeugdgov-ontologie in een benoemde graaf",
+                             f"stuur haar met `jeugdgov push` (dat de ontologie in <{ONTOLOGY}> schrijft), of laad "
+                             "ontology/*.ttl zelf in die graaf"))
     software = server_software(endpoint, credentials)
     lateral = software.lower().startswith("oxigraph")
     runners = [EndpointRunner(endpoint, [s.graph, *ontology_graphs, *shared, *(s.shares or ())], lateral=lateral,
@@ -237,7 +242,12 @@ def check_store(endpoint: str, setup: Setup, runner: EndpointRunner, queries: Se
     raise InputError(f"the SPARQL endpoint {endpoint} answers the shape queries differently from local validation "
                      f"of the same triples (setup {setup.name}): {details}",
                      hint="validate without --in-store: the setups are then read from the store and validated "
-                     "here (the store's answers cannot be trusted), or skip this check with --no-check")
+                     "here (the store's answers cannot be trusted), or skip this check with --no-check",
+                     nl=(f"het SPARQL-endpoint {endpoint} beantwoordt de shape-queries anders dan de validatie hier "
+                         f"op dezelfde triples (inrichting {setup.name}): {details}",
+                         "valideer zonder --in-store: de inrichtingen worden dan uit de store gelezen en hier "
+                         "gevalideerd (de antwoorden van de store zijn niet te vertrouwen), of sla deze controle "
+                         "over met --no-check"))
 
 
 def _comparable(result: RawResult) -> tuple[str, str, str]:
@@ -327,7 +337,9 @@ def _refuse_missing_graphs(endpoint: str, shared: Sequence[str], credentials: Cr
     missing = sorted(set(shared) - graphs)
     if missing:
         raise InputError(f"the SPARQL endpoint {endpoint} has no graph {', '.join(missing)}",
-                         hint="--shared-graph names a graph of the store that every setup shares")
+                         hint="--shared-graph names a graph of the store that every setup shares",
+                         nl=(f"het SPARQL-endpoint {endpoint} heeft geen graaf {', '.join(missing)}",
+                             "--shared-graph noemt een graaf van de store die elke inrichting deelt"))
 
 
 def _ask(endpoint: str, text: str, credentials: Credentials | None) -> bool:
@@ -340,7 +352,9 @@ def _rows(endpoint: str, text: str, graphs: Sequence[str] = (),
     result = query(endpoint, text, graphs=graphs, timeout=TIMEOUT, credentials=credentials)
     if not isinstance(result, QuerySolutions):
         raise InputError(f"the SPARQL endpoint {endpoint} did not answer a SELECT with solutions: "
-                         f"{describe_query(text)}")
+                         f"{describe_query(text)}",
+                         nl=(f"het SPARQL-endpoint {endpoint} beantwoordde een SELECT niet met oplossingen: "
+                             f"{describe_query(text)}", None))
     names = [v.value for v in result.variables]
     for solution in result:
         yield {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}

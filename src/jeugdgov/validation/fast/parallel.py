@@ -250,7 +250,10 @@ def validate_in_turn(files: Iterable[Path], count: int, defects: Iterable[str] |
         _stop(executor, others, threads)
         raise InputError("a validation worker process stopped without an answer (killed, or out of memory)",
                          hint="validate the files one at a time, or with fewer workers, to find the one "
-                         "that stops it") from None
+                         "that stops it",
+                         nl=("een validatieproces stopte zonder antwoord (beëindigd, of zonder geheugen)",
+                             "valideer de bestanden een voor een, of met minder processen, om te vinden welk het "
+                             "stopt")) from None
     except BaseException:
         _stop(executor, others, threads)  # Ctrl-C or an error: stop the workers now, report nothing
         raise
