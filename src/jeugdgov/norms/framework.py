@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, URIRef
@@ -419,6 +420,18 @@ def _minimum(text: str, fail: Fail) -> Minimum | None:
     return Minimum(number, per_year=unit.startswith("per"), share=unit == "%")
 
 
+@lru_cache(maxsize=1024)
+def sparql_error(text: str) -> str | None:
+    """Why a query over the framework's prefixes is not SPARQL, or None. Parsed by rdflib, as pySHACL
+    will parse it; remembered, because the parse costs a fifth of a second and frameworks are read
+    again (``--watch``, one scorecard per phase)."""
+    try:
+        prepareQuery(SPARQL_PREFIXES + text)
+    except Exception as error:  # pyparsing and rdflib errors alike mean: not SPARQL
+        return str(error)
+    return None
+
+
 def _check_sparql(text: str, fail: Fail, fix: tuple[str, str]) -> None:
     """Refuse text that is not SPARQL, calls another endpoint or names an undefined term;
     ``fix`` says in English and Dutch how to write it."""
@@ -428,10 +441,9 @@ def _check_sparql(text: str, fail: Fail, fix: tuple[str, str]) -> None:
              "de query roept een ander SPARQL-endpoint aan (SERVICE)", "een norm leest alleen de inrichting: "
              "verwijder de SERVICE-clausule (een norm controleren doet geen netwerkverzoeken)")
         return
-    try:
-        prepareQuery(SPARQL_PREFIXES + text)
-    except Exception as error:  # pyparsing and rdflib errors alike mean: not SPARQL
-        said = str(error).splitlines()[0][:120]
+    error = sparql_error(text)
+    if error is not None:
+        said = error.splitlines()[0][:120]
         fail(f"not valid SPARQL ({said})", fix[0], f"geen geldige SPARQL ({said})", fix[1])
         return
     for prefix, local in CURIE.findall(text):
