@@ -100,9 +100,10 @@ def oxigraph(folder: Path, union: bool = True) -> Iterator[str]:
 
 @contextmanager
 def jeugdgov_serve(folder: Path, *arguments: str) -> Iterator[str]:
-    """`jeugdgov serve` with the given arguments; yields its base URL."""
+    """`jeugdgov serve` with the given arguments (its messages in English unless they name a
+    --lang); yields its base URL."""
     port = free_port()
-    command = [installed_command("jeugdgov"), "serve", "--port", str(port), *arguments]
+    command = [installed_command("jeugdgov"), "serve", "--port", str(port), "--lang", "en", *arguments]
     base = f"http://{HOST}:{port}"
     with running(command, f"{base}/health", folder / f"serve-{port}.log"):
         yield base

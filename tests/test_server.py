@@ -382,3 +382,17 @@ def test_a_browser_gets_a_page_and_scripts_get_json(server):
     for asset in ("page.js", "yasgui/yasgui.min.js", "yasgui/yasgui.min.css", "yasgui/LICENSE.txt"):
         assert get(f"{server}/static/{asset}")[0] == 200
     assert get(f"{server}/static/../endpoint.py")[0] == 404
+
+
+def test_an_error_is_said_in_the_language_the_request_or_the_endpoint_asks_for(tmp_path):
+    with jeugdgov_serve(tmp_path, str(DATA / "flevoland-handelingskader.ttl"), "--lang", "nl", "--quiet") as base:
+        status, headers, dutch = get(f"{base}/queries/nope.csv")
+        assert status == 404 and dutch == b"geen benoemde query 'nope'; GET /queries noemt ze\n"
+        assert headers["Content-Language"] == "nl" and headers["Vary"] == "Accept-Language"
+        status, headers, english = get(f"{base}/queries/nope.csv", headers={"Accept-Language": "en-GB, nl;q=0.5"})
+        assert status == 404 and english == b"no named query 'nope'; GET /queries lists them\n"
+        assert headers["Content-Language"] == "en"
+        _status, _headers, unknown = get(f"{base}/queries/roles-in-period.csv?period_start=gisteren",
+                                         headers={"Accept-Language": "fr, nl;q=0.8"})
+        assert unknown.startswith(b"parameter 'period_start': 'gisteren' is geen datum")
+

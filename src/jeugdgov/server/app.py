@@ -93,6 +93,8 @@ class Settings:
     host: str = "127.0.0.1"
     #: named queries that read stored validation reports, with why they may come back empty
     notes: dict[str, str] = field(default_factory=dict)
+    #: the language of error messages for a request whose Accept-Language names neither nl nor en
+    lang: str = "en"
 
 
 class Headers(dict[str, str]):
@@ -158,13 +160,19 @@ class EndpointApp:
         except Reject as reject:
             answer, close = reject.answer, reject.close
         except Exception as error:  # a bug must cost one request, never the server
-            answer, close = Answer.text(500, f"internal error: {error}"), True
+            answer, close = Answer.text(500, (f"internal error: {error}", f"interne fout: {error}")), True
         size = len(answer.body)
         if size > SMALL_ANSWER and self._held + size > HELD_RESULTS * self.settings.pool.max_result:
             answer, extra, close = Answer.text(
-                503, "the endpoint holds as many large answers for clients still reading them as it may; "
-                     "try again shortly", (("Retry-After", "5"),)), {}, False
+                503, ("the endpoint holds as many large answers for clients still reading them as it may; "
+                      "try again shortly", "het endpoint houdt al zoveel grote antwoorden vast voor clients die ze "
+                      "nog lezen als het mag; probeer het zo opnieuw"), (("Retry-After", "5"),)), {}, False
             size = len(answer.body)
+        if answer.dutch:  # a message said in both languages: the request's, else the endpoint's
+            lang = message_language(request.headers.get("Accept-Language"), self.settings.lang)
+            extra = {**extra, "Content-Language": lang, "Vary": "Accept-Language"}
+            if lang == "nl":
+                answer = Answer(answer.status, answer.media_type, answer.dutch, answer.headers)
         self._held += size
         try:
             await _send(send, answer, head=scope["method"] == "HEAD", cors=request.path != "/update", extra=extra,
@@ -179,13 +187,15 @@ class EndpointApp:
         if method == "OPTIONS":
             return _preflight(path)
         if method in ("PUT", "DELETE", "PATCH"):
-            return (Answer.text(405, "method not allowed: use GET or POST"), {"Allow": "GET, POST, OPTIONS"})
+            return (Answer.text(405, ("method not allowed: use GET or POST",
+                                      "methode niet toegestaan: gebruik GET of POST")), {"Allow": "GET, POST, OPTIONS"})
         if path == "/query":
             return await self._protocol(request, update=False), {}
         if path == "/update":
             return await self._protocol(request, update=True), {}
         if method != "GET":
-            return Answer.text(405, "method not allowed: this resource only answers GET"), {}
+            return Answer.text(405, ("method not allowed: this resource only answers GET",
+                                     "methode niet toegestaan: deze bron beantwoordt alleen GET")), {}
         if path in ("/", ""):
             if _wants_html(request.headers.get("Accept")):
                 return Answer(200, "text/html; charset=utf-8",
@@ -204,7 +214,8 @@ class EndpointApp:
             return vocabulary.ontology(request.headers.get("Accept")), {}
         if path == vocabulary.VOID_PATH:
             return await self._void(request.headers), {"Vary": "Accept"}
-        return Answer.text(404, f"no such resource: {path}; see / for what is served"), {}
+        return Answer.text(404, (f"no such resource: {path}; see / for what is served",
+                                 f"bron {path} bestaat niet; zie / voor wat er geserveerd wordt")), {}
 
     def _index(self) -> dict[str, object]:
         settings = self.settings
@@ -240,7 +251,8 @@ class EndpointApp:
     async def _void(self, headers: Headers) -> Answer:
         graph_formats = _negotiate(headers.get("Accept"))[1]
         if not graph_formats:
-            return Answer.text(406, "the description is RDF: ask for text/turtle or application/ld+json")
+            return Answer.text(406, ("the description is RDF: ask for text/turtle or application/ld+json",
+                                     "de beschrijving is RDF: vraag om text/turtle of application/ld+json"))
         host = headers.get("Host") or ""
         # the Host header goes into the query's IRIs: only a plain authority, never SPARQL syntax
         base = f"http://{host if HOST_AUTHORITY.match(host) else self.settings.host}"
@@ -260,27 +272,31 @@ class EndpointApp:
             elif kind == SPARQL_UPDATE:
                 params["update"] = [body]
             else:
-                raise Reject(Answer.text(415, f"unsupported content type '{kind}': send {FORM}, "
-                                              f"{SPARQL_QUERY} or {SPARQL_UPDATE}"))
+                raise Reject(Answer.text(415, (f"unsupported content type '{kind}': send {FORM}, "
+                                               f"{SPARQL_QUERY} or {SPARQL_UPDATE}",
+                                               f"inhoudstype '{kind}' wordt niet ondersteund: stuur {FORM}, "
+                                               f"{SPARQL_QUERY} of {SPARQL_UPDATE}")))
         if "update" in params or update:
             if not settings.writable:
-                return Answer.text(403, "this endpoint is read-only; start it with 'jeugdgov serve --writable' "
-                                        "to accept updates")
+                return Answer.text(403, ("this endpoint is read-only; start it with 'jeugdgov serve --writable' "
+                                         "to accept updates", "dit endpoint is alleen-lezen; start het met "
+                                         "'jeugdgov serve --writable' om updates aan te nemen"))
             if problem := guard.cross_site_update(request.headers, bool(settings.update_token)):
                 return Answer.text(403, problem)
             if problem := guard.token_mismatch(request.headers, settings.update_token):
                 return Answer.text(401, problem, (("WWW-Authenticate", "Bearer"),))
             if request.method != "POST":
-                return Answer.text(405, "updates must be sent with POST")
+                return Answer.text(405, ("updates must be sent with POST", "updates moeten met POST gestuurd worden"))
             text = _single(params, "update")
             if text is None or "query" in params:
-                return Answer.text(400, "give exactly one 'update' and no 'query'")
+                return Answer.text(400, ("give exactly one 'update' and no 'query'",
+                                         "geef precies één 'update' en geen 'query'"))
             if problem := guard.refused_call(text, settings.allow_service):
                 return Answer.text(403, problem)
             return await self._run(Job("update", text))
         text = _single(params, "query")
         if text is None:
-            return Answer.text(400, "missing the 'query' parameter")
+            return Answer.text(400, ("missing the 'query' parameter", "de parameter 'query' ontbreekt"))
         if problem := guard.refused_call(text, settings.allow_service):
             return Answer.text(403, problem)
         solution_formats, graph_formats = _formats(_single(params, "format"), request.headers.get("Accept"))
@@ -295,15 +311,20 @@ class EndpointApp:
         length = headers.get("Content-Length")
         chunked = "chunked" in (headers.get("Transfer-Encoding") or "").lower()
         if chunked and length is not None:
-            raise Reject(Answer.text(400, "give either Content-Length or Transfer-Encoding: chunked, not both"),
+            raise Reject(Answer.text(400, ("give either Content-Length or Transfer-Encoding: chunked, not both",
+                                           "geef Content-Length of Transfer-Encoding: chunked, niet beide")),
                          close=True)
         if length is None and not chunked:
-            raise Reject(Answer.text(411, "a POST needs a Content-Length (or Transfer-Encoding: chunked)"), close=True)
+            raise Reject(Answer.text(411, ("a POST needs a Content-Length (or Transfer-Encoding: chunked)",
+                                           "een POST heeft een Content-Length nodig (of Transfer-Encoding: chunked)")),
+                         close=True)
         if length is not None and not length.strip().isdigit():  # one length, in digits: not -1, +5 or "5, 5"
-            raise Reject(Answer.text(400, f"Content-Length '{length}' is not a length in bytes"), close=True)
+            raise Reject(Answer.text(400, (f"Content-Length '{length}' is not a length in bytes",
+                                           f"Content-Length '{length}' is geen lengte in bytes")), close=True)
         if length is not None and int(length) > limit:
             await _drain(request.receive)
-            raise Reject(self._too_large(f"request body of {int(length)} bytes"), close=True)
+            raise Reject(self._too_large(f"request body of {int(length)} bytes",
+                                         f"de inhoud van het verzoek van {int(length)} bytes"), close=True)
         parts: list[bytes] = []
         size = 0
         deadline = time.monotonic() + BODY_SECONDS
@@ -311,28 +332,35 @@ class EndpointApp:
             try:
                 message = await asyncio.wait_for(request.receive(), max(0.0, deadline - time.monotonic()))
             except asyncio.TimeoutError:
-                raise Reject(Answer.text(408, f"the request body did not arrive within {BODY_SECONDS:g} s"),
+                raise Reject(Answer.text(408, (f"the request body did not arrive within {BODY_SECONDS:g} s",
+                                               f"de inhoud van het verzoek kwam niet binnen {BODY_SECONDS:g} s")),
                              close=True) from None
             if message["type"] == "http.disconnect":
-                raise Reject(Answer.text(400, "the client left before its request body was complete"), close=True)
+                raise Reject(Answer.text(400, ("the client left before its request body was complete",
+                                               "de client vertrok voordat de inhoud van het verzoek compleet was")),
+                             close=True)
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
                 await _drain(request.receive)
-                raise Reject(self._too_large("the request body"), close=True)
+                raise Reject(self._too_large("the request body", "de inhoud van het verzoek"), close=True)
             parts.append(chunk)
             if not message.get("more_body", False):
                 break
         try:
             body = b"".join(parts).decode("utf-8")
         except UnicodeDecodeError:
-            raise Reject(Answer.text(400, "the request body is not UTF-8")) from None
+            raise Reject(Answer.text(400, ("the request body is not UTF-8",
+                                           "de inhoud van het verzoek is geen UTF-8"))) from None
         kind = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
         return kind, body
 
-    def _too_large(self, what: str) -> Answer:
-        return Answer.text(413, f"{what} is over the limit of {self.settings.max_body} bytes; "
-                                "narrow it down or start the endpoint with a larger --max-request")
+    def _too_large(self, what: str, wat: str) -> Answer:
+        limit = self.settings.max_body
+        return Answer.text(413, (f"{what} is over the limit of {limit} bytes; "
+                                 "narrow it down or start the endpoint with a larger --max-request",
+                                 f"{wat} is groter dan de grens van {limit} bytes; beperk het of start het endpoint "
+                                 "met een grotere --max-request"))
 
     # ---- named queries -----------------------------------------------------------------
 
@@ -340,22 +368,25 @@ class EndpointApp:
         settings = self.settings
         query = settings.queries.get(name)
         if query is None:
-            return Answer.text(404, f"no named query '{name}'; GET /queries lists them")
+            return Answer.text(404, (f"no named query '{name}'; GET /queries lists them",
+                                     f"geen benoemde query '{name}'; GET /queries noemt ze"))
         if ext == "rq":
             return Answer(200, "application/sparql-query; charset=utf-8", query.text.encode("utf-8"))
         values: dict[str, str] = {}
         for key, given in _parse_qs(query_string, settings.max_body).items():
             if len(given) > 1:
-                return Answer.text(400, f"parameter '{key}': given {len(given)} times; give it once")
+                return Answer.text(400, (f"parameter '{key}': given {len(given)} times; give it once",
+                                         f"parameter '{key}': {len(given)} keer gegeven; geef hem één keer"))
             values[key] = given[0]
         bom = values.pop("bom", "0")
         if bom not in ("0", "1") or (bom == "1" and ext != "csv"):
-            return Answer.text(400, "parameter 'bom': use bom=1 (only for .csv) to start the file with a UTF-8 "
-                                    "byte order mark for Excel")
+            return Answer.text(400, ("parameter 'bom': use bom=1 (only for .csv) to start the file with a UTF-8 "
+                                     "byte order mark for Excel", "parameter 'bom': gebruik bom=1 (alleen voor .csv) "
+                                     "om het bestand te laten beginnen met een UTF-8-byte-order-mark voor Excel"))
         try:
             text = bound_text(query, values)
         except ParameterError as error:
-            return Answer.text(400, str(error))
+            return Answer.text(400, (error.text(), error.text("tip", "nl")))
         fmt = NAMED_FORMATS[ext]
         answer = await self._run(Job("query", text, (fmt,), (fmt,) if fmt in GRAPH_FORMATS else ()))
         if answer.status == 200 and bom == "1":
@@ -379,11 +410,14 @@ class EndpointApp:
         try:
             return await self.settings.pool.run(job)
         except QueryTimeout:
-            return Answer.text(503, f"the request ran longer than the limit of {timeout:g} seconds and was "
-                                    "stopped; narrow it down (parameters, LIMIT) or ask for a longer --timeout",
+            return Answer.text(503, (f"the request ran longer than the limit of {timeout:g} seconds and was "
+                                     "stopped; narrow it down (parameters, LIMIT) or ask for a longer --timeout",
+                                     f"het verzoek liep langer dan de grens van {timeout:g} seconden en is gestopt; "
+                                     "beperk het (parameters, LIMIT) of vraag om een langere --timeout"),
                                (("Retry-After", str(math.ceil(timeout))),))
         except PoolBusy:
-            return Answer.text(503, "all query workers are busy; try again in a few seconds",
+            return Answer.text(503, ("all query workers are busy; try again in a few seconds",
+                                     "alle queryprocessen zijn bezig; probeer het over een paar seconden opnieuw"),
                                (("Retry-After", "2"),))
 
 
@@ -464,11 +498,12 @@ def _wants_html(accept: str | None) -> bool:
 
 def _parse_qs(text: str, limit: int) -> dict[str, list[str]]:
     if len(text) > limit:
-        raise Reject(Answer.text(413, f"the query string is over the limit of {limit} bytes"))
+        raise Reject(Answer.text(413, (f"the query string is over the limit of {limit} bytes",
+                                       f"de querystring is groter dan de grens van {limit} bytes")))
     try:
         return parse_qs(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except UnicodeDecodeError:
-        raise Reject(Answer.text(400, "the query string is not UTF-8")) from None
+        raise Reject(Answer.text(400, ("the query string is not UTF-8", "de querystring is geen UTF-8"))) from None
 
 
 def _single(params: Mapping[str, list[str]], name: str) -> str | None:
@@ -476,7 +511,8 @@ def _single(params: Mapping[str, list[str]], name: str) -> str | None:
     if not values:
         return None
     if len(values) > 1:
-        raise Reject(Answer.text(400, f"'{name}' given {len(values)} times; give it once"))
+        raise Reject(Answer.text(400, (f"'{name}' given {len(values)} times; give it once",
+                                       f"'{name}' {len(values)} keer gegeven; geef hem één keer")))
     return values[0]
 
 
@@ -485,8 +521,9 @@ def _formats(requested: str | None, accept: str | None) -> tuple[tuple[str, ...]
     if requested:
         name = requested.strip().lower()
         if name not in SOLUTION_FORMATS and name not in GRAPH_FORMATS:
-            raise Reject(Answer.text(400, f"unknown format '{requested}': use one of "
-                                          f"{', '.join(dict.fromkeys([*SOLUTION_FORMATS, *GRAPH_FORMATS]))}"))
+            known = ", ".join(dict.fromkeys([*SOLUTION_FORMATS, *GRAPH_FORMATS]))
+            raise Reject(Answer.text(400, (f"unknown format '{requested}': use one of {known}",
+                                           f"onbekend formaat '{requested}': gebruik een van {known}")))
         return (name,) if name in SOLUTION_FORMATS else (), (name,) if name in GRAPH_FORMATS else ()
     return _negotiate(accept)
 
@@ -507,6 +544,24 @@ def _negotiate(accept: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if media in GRAPH_MEDIA:
             graphs.append(GRAPH_MEDIA[media])
     return tuple(dict.fromkeys(solutions)), tuple(dict.fromkeys(graphs))
+
+
+def message_language(accept_language: str | None, default: str) -> str:
+    """The language of an error message: the one of nl and en the Accept-Language header prefers
+    (by its q-values, then its order), else ``default`` (the endpoint's --lang)."""
+    ranked = []
+    for index, part in enumerate((accept_language or "").split(",")):
+        tag, _, parameters = part.strip().partition(";")
+        weight = 1.0
+        if (match := re.search(r"q=([^;\s]*)", parameters)) is not None:
+            try:
+                weight = float(match.group(1))
+            except ValueError:  # a weight that says nothing: the language is not asked for
+                weight = 0.0
+        language = tag.strip().lower().split("-")[0]
+        if language in LANGUAGES and weight > 0:
+            ranked.append((-weight, index, language))
+    return min(ranked)[2] if ranked else default
 
 
 def _page_language(query_string: str) -> str:

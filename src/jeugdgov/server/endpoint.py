@@ -49,7 +49,8 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
           update_token: str | None = None, memory_limit: int | None = 2048 * 2**20,
           max_result: int = 200 * 2**20, lang: str = "en") -> None:
     """Serve a store folder until interrupted (Ctrl-C or SIGTERM), then stop every worker;
-    ``announce`` is told the addresses in ``lang``.
+    ``announce`` is told the addresses in ``lang``, and error messages are in ``lang`` unless a
+    request's Accept-Language asks for nl or en.
 
     ``allow_service``: IRIs (or ``*``) that SERVICE and LOAD may call; none by default.
     ``update_token``: when given, updates need ``Authorization: Bearer TOKEN``.
@@ -58,7 +59,8 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
     pool = WorkerPool(store, size=workers, writable=writable, timeout=timeout, memory_limit=memory_limit,
                       max_result=max_result, network=bool(allow_service))
     notes = findings_notes(store, queries)
-    settings = Settings(pool, queries, writable, max_body, log, tuple(allow_service), update_token, host, notes)
+    settings = Settings(pool, queries, writable, max_body, log, tuple(allow_service), update_token, host, notes,
+                        lang)
     server = HttpServer(settings, host, port)
     try:
         pool.start()

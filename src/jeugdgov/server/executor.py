@@ -46,15 +46,21 @@ OVER_RESULT = 413
 def over_memory(limit: int | None) -> Answer:
     """The answer to a query stopped at the memory limit (``limit`` bytes, None: unknown)."""
     size = f"the limit of {limit // 2**20} MB per worker" if limit else "what the worker may use"
-    return Answer.text(OVER_MEMORY, f"the query needs more memory than {size} and was stopped; narrow it down "
-                                    "(parameters, LIMIT, fewer joined patterns) or start the endpoint with a "
-                                    "larger --memory-limit")
+    grootte = f"de grens van {limit // 2**20} MB per proces" if limit else "wat het proces mag gebruiken"
+    return Answer.text(OVER_MEMORY, (f"the query needs more memory than {size} and was stopped; narrow it down "
+                                     "(parameters, LIMIT, fewer joined patterns) or start the endpoint with a "
+                                     "larger --memory-limit",
+                                     f"de query heeft meer geheugen nodig dan {grootte} en is gestopt; beperk haar "
+                                     "(parameters, LIMIT, minder gekoppelde patronen) of start het endpoint met een "
+                                     "grotere --memory-limit"))
 
 
 def over_result(limit: int) -> Answer:
     """The answer to a query whose serialized result grew past ``limit`` bytes."""
-    return Answer.text(OVER_RESULT, f"the result is larger than the limit of {_megabytes(limit)} MB; narrow the "
-                                    "query down (parameters, LIMIT) or start the endpoint with a larger --max-result")
+    return Answer.text(OVER_RESULT, (f"the result is larger than the limit of {_megabytes(limit)} MB; narrow the "
+                                     "query down (parameters, LIMIT) or start the endpoint with a larger --max-result",
+                                     f"het resultaat is groter dan de grens van {_megabytes(limit)} MB; beperk de "
+                                     "query (parameters, LIMIT) of start het endpoint met een grotere --max-result"))
 
 
 def _megabytes(size: int) -> str:
@@ -80,12 +86,20 @@ class Answer:
     body: bytes = b""
 
     headers: tuple[tuple[str, str], ...] = ()
+    #: The body in Dutch, when it is a message said in both languages (the endpoint sends the one
+    #: the request's Accept-Language or the endpoint's --lang asks for).
+    dutch: bytes = b""
 
     @staticmethod
-    def text(status: int, message: str, headers: tuple[tuple[str, str], ...] = ()) -> Answer:
-        """A plain-text answer of one line, as BI tools show an error body."""
-        line = " ".join(message.split())
-        return Answer(status, TEXT, (line + "\n").encode("utf-8"), headers)
+    def text(status: int, message: str | tuple[str, str], headers: tuple[tuple[str, str], ...] = ()) -> Answer:
+        """A plain-text answer of one line, as BI tools show an error body; ``message`` in English,
+        or in English and Dutch."""
+        english, dutch = (message, "") if isinstance(message, str) else message
+        return Answer(status, TEXT, _line(english), headers, _line(dutch) if dutch else b"")
+
+
+def _line(message: str) -> bytes:
+    return (" ".join(message.split()) + "\n").encode("utf-8")
 
 
 class QueryTimeout(Exception):
@@ -205,7 +219,8 @@ class WorkerPool:
         # a failed allocation aborts the Rust code in pyoxigraph (SIGABRT); the kernel's OOM killer sends SIGKILL
         if self.memory_limit and worker.process.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
             return over_memory(self.memory_limit)
-        return Answer.text(500, "the query worker stopped unexpectedly; a new one is starting")
+        return Answer.text(500, ("the query worker stopped unexpectedly; a new one is starting",
+                                 "het queryproces stopte onverwacht; er start een nieuw"))
 
     def alive(self) -> int:
         with self._lock:
@@ -333,7 +348,8 @@ def _serve(connection: Connection, path: str, writable: bool, lifeline: Connecti
         try:
             reply = answer(store, job, limits.result, limits.memory)
         except Exception as error:  # a bug must cost one request, never the worker
-            reply = Answer.text(500, f"internal error in the query worker: {error!r}")
+            reply = Answer.text(500, (f"internal error in the query worker: {error!r}",
+                                      f"interne fout in het queryproces: {error!r}"))
         connection.send(reply)
 
 
@@ -386,7 +402,8 @@ def answer(store: Store, job: Job, max_result: int = 200 * 2**20, memory_limit: 
         formats = job.graph_formats if graph else job.solution_formats
         if not formats:
             offered = ", ".join(GRAPH_FORMATS if graph else SOLUTION_FORMATS)
-            return Answer.text(406, f"none of the accepted media types fits this result; formats: {offered}")
+            return Answer.text(406, (f"none of the accepted media types fits this result; formats: {offered}",
+                                     f"geen van de aanvaarde mediatypen past bij dit resultaat; formaten: {offered}"))
         sink = _CappedBuffer(max_result)
         media = write_result(result, formats[0], sink)
         return Answer(200, media, sink.getvalue())
@@ -395,10 +412,10 @@ def answer(store: Store, job: Job, max_result: int = 200 * 2**20, memory_limit: 
     except MemoryError:
         return over_memory(memory_limit)
     except SyntaxError as error:
-        return Answer.text(400, f"SPARQL syntax error: {error}")
+        return Answer.text(400, (f"SPARQL syntax error: {error}", f"SPARQL-syntaxfout: {error}"))
     except InputError as error:
-        return Answer.text(406, str(error))
+        return Answer.text(406, (error.text(), error.text("tip", "nl")))
     except (ValueError, RuntimeError, TypeError) as error:
-        return Answer.text(400, f"cannot evaluate the request: {error}")
+        return Answer.text(400, (f"cannot evaluate the request: {error}", f"kan het verzoek niet uitvoeren: {error}"))
     except OSError as error:
-        return Answer.text(500, f"store error: {error}")
+        return Answer.text(500, (f"store error: {error}", f"fout in de store: {error}"))

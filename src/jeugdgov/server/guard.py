@@ -32,9 +32,10 @@ def host_name(host_header: str | None) -> str:
     return authority.rpartition(":")[0] if authority.count(":") == 1 else authority
 
 
-def foreign_host(headers: Mapping[str, str], bound_host: str) -> str | None:
-    """Why the Host header does not name this loopback endpoint, or None when it does or the
-    endpoint listens beyond loopback (then any name that reaches it is its own)."""
+def foreign_host(headers: Mapping[str, str], bound_host: str) -> tuple[str, str] | None:
+    """Why the Host header does not name this loopback endpoint (in English and Dutch, as every
+    refusal here), or None when it does or the endpoint listens beyond loopback (then any name
+    that reaches it is its own)."""
     if bound_host not in LOOPBACK_NAMES:
         return None
     given = headers.get("Host")
@@ -42,10 +43,11 @@ def foreign_host(headers: Mapping[str, str], bound_host: str) -> str | None:
         return None  # HTTP/1.0 clients may leave it out
     if host_name(given) in LOOPBACK_NAMES:
         return None
-    return f"host '{given}' is not this endpoint; use http://127.0.0.1 or http://localhost"
+    return (f"host '{given}' is not this endpoint; use http://127.0.0.1 or http://localhost",
+            f"host '{given}' is niet dit endpoint; gebruik http://127.0.0.1 of http://localhost")
 
 
-def cross_site_update(headers: Mapping[str, str], token_required: bool = False) -> str | None:
+def cross_site_update(headers: Mapping[str, str], token_required: bool = False) -> tuple[str, str] | None:
     """Why an update request may come from another site's page, or None.
 
     Browsers name the page's origin on every cross-origin POST, and pages cannot forge it; a
@@ -57,16 +59,20 @@ def cross_site_update(headers: Mapping[str, str], token_required: bool = False) 
         if token_required:
             return None
         return ("updates need an Origin header naming this endpoint (browsers send it on their own; a script "
-                "adds 'Origin: http://HOST:PORT'), or an endpoint started with --update-token")
+                "adds 'Origin: http://HOST:PORT'), or an endpoint started with --update-token",
+                "updates hebben een Origin-header nodig die dit endpoint noemt (browsers sturen die zelf; een "
+                "script voegt 'Origin: http://HOST:PORT' toe), of een endpoint gestart met --update-token")
     if origin == "null" or urlsplit(origin).netloc.lower() != (headers.get("Host") or "").strip().lower():
-        return f"updates are only accepted from this endpoint's own pages, not from {origin}"
+        return (f"updates are only accepted from this endpoint's own pages, not from {origin}",
+                f"updates worden alleen aangenomen van de eigen pagina's van dit endpoint, niet van {origin}")
     site = (headers.get("Sec-Fetch-Site") or "").lower()
     if site and site not in ("same-origin", "none"):
-        return f"updates are only accepted from this endpoint's own pages (Sec-Fetch-Site: {site})"
+        return (f"updates are only accepted from this endpoint's own pages (Sec-Fetch-Site: {site})",
+                f"updates worden alleen aangenomen van de eigen pagina's van dit endpoint (Sec-Fetch-Site: {site})")
     return None
 
 
-def token_mismatch(headers: Mapping[str, str], token: str | None) -> str | None:
+def token_mismatch(headers: Mapping[str, str], token: str | None) -> tuple[str, str] | None:
     """Why the request lacks the update token (``Authorization: Bearer TOKEN``), or None."""
     if not token:
         return None
@@ -74,4 +80,5 @@ def token_mismatch(headers: Mapping[str, str], token: str | None) -> str | None:
     scheme, _, value = given.partition(" ")
     if scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode()):
         return None
-    return "updates need the update token: send the header 'Authorization: Bearer TOKEN'"
+    return ("updates need the update token: send the header 'Authorization: Bearer TOKEN'",
+            "updates hebben het updatetoken nodig: stuur de header 'Authorization: Bearer TOKEN'")

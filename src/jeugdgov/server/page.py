@@ -63,7 +63,7 @@ STATIC_FILES = frozenset({"page.js", "page.css", "yasgui/yasgui.min.js", "yasgui
 def static(name: str) -> Answer:
     """A file from ``static/`` by its name; 404 for anything not on the list."""
     if name not in STATIC_FILES:
-        return Answer.text(404, f"no such static file: {name}")
+        return Answer.text(404, (f"no such static file: {name}", f"geen statisch bestand {name}"))
     body = resources.files("jeugdgov.server").joinpath("static", *name.split("/")).read_bytes()
     media = mimetypes.guess_type(name)[0] or "text/plain"
     if media.startswith("text/") or media.endswith("javascript"):

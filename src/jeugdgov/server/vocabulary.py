@@ -29,12 +29,15 @@ def ontology(accept: str | None) -> Answer:
     offered = list(MEDIA)
     choice = preferred(accept, offered)
     if choice is None:
-        return Answer.text(406, f"the ontology is served as {', '.join(offered)}; ask for one of them in Accept")
+        return Answer.text(406, (f"the ontology is served as {', '.join(offered)}; ask for one of them in Accept",
+                                 f"de ontologie wordt geserveerd als {', '.join(offered)}; vraag er een van in Accept"))
     try:
         body = _published(MEDIA[choice])
     except OSError:
-        return Answer.text(404, f"this installation lacks the ontology's published files ({PAGES}); "
-                                "write them with: python -m jeugdgov.validation.generate")
+        return Answer.text(404, (f"this installation lacks the ontology's published files ({PAGES}); "
+                                 "write them with: python -m jeugdgov.validation.generate",
+                                 f"deze installatie mist de gepubliceerde bestanden van de ontologie ({PAGES}); "
+                                 "schrijf ze met: python -m jeugdgov.validation.generate"))
     media = f"{choice}; charset=utf-8" if choice.startswith("text/") else choice
     return Answer(200, media, body, (("Cache-Control", "max-age=3600"), ("Vary", "Accept")))
 

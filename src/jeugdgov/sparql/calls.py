@@ -147,11 +147,15 @@ def is_allowed(target: str | None, entries: Sequence[str]) -> bool:
     return False
 
 
-def refused_call(text: str, allowed: Sequence[str]) -> str | None:
-    """Why the text may not run here (a SERVICE or LOAD not on the allow-list), or None."""
+def refused_call(text: str, allowed: Sequence[str]) -> tuple[str, str] | None:
+    """Why the text may not run here (a SERVICE or LOAD not on the allow-list), in English and
+    Dutch, or None."""
     for target in remote_calls(text):
         if not is_allowed(target, allowed):
             shown = f"<{target}>" if target else "an address only known when it runs"
+            getoond = f"<{target}>" if target else "een adres dat pas bij het uitvoeren bekend is"
             return (f"SERVICE and LOAD calls are off here (the request calls {shown}); "
-                    "an endpoint started with --allow-service IRI may call that endpoint or document")
+                    "an endpoint started with --allow-service IRI may call that endpoint or document",
+                    f"SERVICE- en LOAD-aanroepen staan hier uit (het verzoek roept {getoond} aan); een endpoint "
+                    "gestart met --allow-service IRI mag dat endpoint of document aanroepen")
     return None
