@@ -149,3 +149,11 @@ def test_a_command_speaks_dutch(tmp_path, call, code):
     assert "Traceback" not in done.stderr
     for line in (done.stderr + done.stdout).splitlines():
         assert not english_words(line), line
+
+
+def test_a_progress_line_speaks_the_language_too():
+    from jeugdgov.messages import progress_step
+
+    assert progress_step("validating lelystad-netwerk", "nl") == "valideert lelystad-netwerk"
+    assert progress_step("scoring the norms", "nl") == "scoort de normen"
+    assert progress_step("validating lelystad-netwerk", "en") == "validating lelystad-netwerk"

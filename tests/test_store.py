@@ -93,7 +93,7 @@ def test_query_command_writes_sparql_json_over_given_data():
 def test_query_command_prints_a_table():
     result = run("query", "roles-of-party", "-p", "party=lel:jel", "-p", "lang=en", width=250)
     assert result.returncode == 0, result.stderr
-    assert "access and needs assessment" in result.stdout and "4 row(s)" in result.stdout
+    assert "access and needs assessment" in result.stdout and "4 rij(en)" in result.stdout  # Dutch by default
 
 
 @pytest.mark.slow
@@ -360,4 +360,4 @@ def test_ctrl_c_or_a_full_disk_during_a_load_is_told_as_the_store_holds_it(tmp_p
     with pytest.raises(SystemExit) as exit_:
         cli.main()
     assert exit_.value.code == 0 and len(real)
-    assert "everything was written" in capsys.readouterr().err
+    assert "alles is geschreven" in capsys.readouterr().err  # Dutch by default

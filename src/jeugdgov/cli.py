@@ -27,7 +27,7 @@ from rich.progress import Progress
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, Limits
-from jeugdgov.messages import DROPPED, language_of, say
+from jeugdgov.messages import DROPPED, language_of, progress_step, say
 from jeugdgov.setups import load
 from jeugdgov.sparql.protocol import Credentials
 from jeugdgov.sparql.store import LoadInterrupted, open_read_only
@@ -226,7 +226,7 @@ def validate_command(
 
     def run() -> int:
         """Validate and print; the exit code."""
-        with _spinner("validating") as step:
+        with _spinner("validating", lang) as step:
             reports = validate(
                 source, _split_ids(shapes), engine=engine.value, fallback=fallback,
                 setups=setup, limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
@@ -253,7 +253,7 @@ def _print_with_norms(reports: list[Report], framework: Framework, norm_table: P
     from jeugdgov.norms.scoring import score_reports
     from jeugdgov.report.comparison import chronological
 
-    with _spinner("scoring the norms"):
+    with _spinner("scoring the norms", lang):
         table = score_reports(reports, framework, engine.value, order=chronological)
     if norm_table is not None:
         rendering.write_table(table, norm_table, lang.value)
@@ -291,11 +291,11 @@ def _watch(path: Path, run: Callable[[], int], output_format: OutputFormat, lang
 
 
 @contextmanager
-def _spinner(label: str) -> Iterator[Callable[[str], None]]:
-    """A progress line on stderr (if it is a terminal); yields what updates its text."""
+def _spinner(label: str, lang: Language) -> Iterator[Callable[[str], None]]:
+    """A progress line on stderr (if it is a terminal), in ``lang``; yields what updates its text."""
     with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
-        task = progress.add_task(label, total=None)
-        yield lambda step: progress.update(task, description=step)
+        task = progress.add_task(progress_step(label, lang.value), total=None)
+        yield lambda step: progress.update(task, description=progress_step(step, lang.value))
 
 
 def _print_reports(reports: list[Report], output_format: OutputFormat, lang: Language) -> None:
@@ -368,7 +368,7 @@ def synth_command(
 
     params = Parameters(decisions, seed, rate, regions, municipalities, providers, data_quality)
     params.check()
-    with _spinner("generating") as step:
+    with _spinner("generating", lang) as step:
         summary = generate(params, out, progress=step)
     stderr.print(say("generated", lang.value, triples=f"{summary.triples:,}", setups=len(summary.files),
                      folder=out / "setups", planted=f"{len(summary.planted):,}", file=out / "planted.json"),
@@ -475,7 +475,7 @@ def report_command(
     check_output(out)
     framework = _read_norms(norms)
     reference = parse_as_of(as_of) if as_of else None
-    with _spinner("validating") as step:
+    with _spinner("validating", lang) as step:
         reports = []
         for chosen in select(load(*paths), setup):
             step(f"validating {chosen.name}")
@@ -962,7 +962,7 @@ def main() -> None:
         sys.unraisablehook = lambda _unraisable: None
         sys.exit(2)
     except LoadInterrupted as interrupt:  # the load read back what it wrote
-        stderr.print(interrupt.state, highlight=False)
+        stderr.print(interrupt.nl if lang == "nl" else interrupt.state, highlight=False)
         sys.exit(interrupt.exit_code)
     except KeyboardInterrupt:
         stderr.print(say("interrupted", lang), highlight=False)

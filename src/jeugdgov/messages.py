@@ -40,6 +40,22 @@ MESSAGES: dict[str, dict[str, str]] = {
 DROPPED = {"labels of periods": {"nl": "namen van perioden", "en": "labels of periods"}}
 
 
+#: The steps a progress line shows, in Dutch: the English words a step begins with.
+PROGRESS = {"validating": "valideert", "validated": "gevalideerd:", "checking the store on": "controleert de store op",
+            "reading": "leest", "writing": "schrijft", "scoring the norms": "scoort de normen",
+            "drawing": "tekent", "generating": "genereert"}
+
+
+def progress_step(step: str, lang: str) -> str:
+    """A step of a progress line (``validating lelystad-netwerk``) in a language."""
+    if lang != "nl":
+        return step
+    for english in sorted(PROGRESS, key=len, reverse=True):
+        if step == english or step.startswith(english + " "):
+            return PROGRESS[english] + step[len(english):]
+    return step
+
+
 def say(key: str, lang: str, **fields: object) -> str:
     """A message in a language (Dutch for a language it does not know), its fields filled in."""
     templates = MESSAGES[key]

@@ -482,9 +482,13 @@ def _push_update(endpoint: str, graphs: Mapping[str, list[Triple]], credentials:
         _run_all(_fresh_writes(rest, suffix, endpoint, graph_store, credentials))
     except KeyboardInterrupt:
         left = _drop_quietly(endpoint, fresh, credentials)
+        listed = ", ".join(f"<{g}>" for g in left)
         raise LoadInterrupted("interrupted: nothing was replaced" + (
-            f"; these fresh graphs are left, and the next push removes them: {', '.join(f'<{g}>' for g in left)}"
-            if left else ", and the fresh graphs were removed"), exit_code=130) from None
+            f"; these fresh graphs are left, and the next push removes them: {listed}"
+            if left else ", and the fresh graphs were removed"), exit_code=130,
+            nl="onderbroken: er is niets vervangen" + (
+                f"; deze nieuwe grafen zijn over, en de volgende push verwijdert ze: {listed}"
+                if left else ", en de nieuwe grafen zijn verwijderd")) from None
     except InputError as error:
         left = _drop_quietly(endpoint, fresh, credentials)
         listed = ", ".join(f"<{g}>" for g in left)
@@ -502,7 +506,10 @@ def _push_update(endpoint: str, graphs: Mapping[str, list[Triple]], credentials:
                           credentials=credentials, what=f"replace the graph <{name}>")
         except KeyboardInterrupt:
             raise LoadInterrupted(f"interrupted half-way: {_written(moved)}; push again to complete it (it "
-                                  "also removes the fresh graphs not yet moved)", exit_code=2) from None
+                                  "also removes the fresh graphs not yet moved)", exit_code=2,
+                                  nl=f"halverwege onderbroken: {_written(moved, 'nl')}; verstuur opnieuw om het "
+                                  "af te maken (dat verwijdert ook de nieuwe grafen die nog niet verplaatst zijn)"
+                                  ) from None
         except InputError as error:
             waiting = [g + suffix for g in graphs if g not in moved]
             listed = ", ".join(f"<{g}>" for g in waiting)

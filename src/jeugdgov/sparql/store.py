@@ -222,10 +222,12 @@ class LoadInterrupted(Exception):
     turn into a bare exit code before this message is shown.
     """
 
-    def __init__(self, state: str, exit_code: int) -> None:
+    def __init__(self, state: str, exit_code: int, nl: str | None = None) -> None:
         super().__init__(state)
         self.state = state
         self.exit_code = exit_code
+        #: ``state`` in Dutch
+        self.nl = nl or state
 
 
 def _write(store: Store, files: Sequence[ParsedFile]) -> int:
@@ -247,9 +249,10 @@ def _write(store: Store, files: Sequence[ParsedFile]) -> int:
             store.extend(quads)  # pyoxigraph: all or nothing
         store.flush()
     except KeyboardInterrupt:
-        raise _state(store, quads, stale, "interrupted") from None
+        raise _state(store, quads, stale, "interrupted", "onderbroken") from None
     except OSError as error:
-        raise _state(store, quads, stale, f"cannot write to the store ({error})") from None
+        raise _state(store, quads, stale, f"cannot write to the store ({error})",
+                     f"kan niet naar de store schrijven ({error})") from None
     return len(quads)
 
 
@@ -281,18 +284,22 @@ def _removal(stale: Sequence[Quad]) -> str:
     return " ;\n".join(parts)
 
 
-def _state(store: Store, quads: Sequence[Quad], stale: Sequence[Quad], what: str) -> LoadInterrupted:
+def _state(store: Store, quads: Sequence[Quad], stale: Sequence[Quad], what: str, wat: str) -> LoadInterrupted:
+    """What the store holds after the load stopped for ``what`` (``wat`` in Dutch)."""
     # Whether the transaction committed is read back from the store: Ctrl-C is acted on only
     # after pyoxigraph returns, so it may come after the write it seems to have interrupted.
     failed = 130 if what == "interrupted" else 2
     try:
         written = all(q in store for q in quads) and not any(q in store for q in stale)
     except OSError:
-        return LoadInterrupted(f"{what}; the store cannot be read back: run the same load again", exit_code=2)
+        return LoadInterrupted(f"{what}; the store cannot be read back: run the same load again", exit_code=2,
+                               nl=f"{wat}; de store is niet terug te lezen: voer dezelfde load opnieuw uit")
     if written:
-        return LoadInterrupted(f"{what}, but the load had finished: everything was written", exit_code=0)
+        return LoadInterrupted(f"{what}, but the load had finished: everything was written", exit_code=0,
+                               nl=f"{wat}, maar de load was klaar: alles is geschreven")
     return LoadInterrupted(f"{what}: nothing was written, the store is as it was (the write is one transaction)",
-                           exit_code=failed)
+                           exit_code=failed, nl=f"{wat}: er is niets geschreven, de store is zoals hij was (het "
+                           "schrijven is één transactie)")
 
 
 def memory_store(paths: Sequence[str | Path] | None = None, with_ontology: bool = True) -> Store:
