@@ -10,7 +10,7 @@ The cell holds SPARQL text, or a named query's name; ``KEY=VALUE`` words are tha
 parameters. ``--source`` is a variable of the notebook (a setup, a list of files, a pyoxigraph
 store, validation reports), a file or folder, or an endpoint's URL; without it the bundled data.
 The result shows as a table; ``--out NAME`` also keeps it, a DataFrame, in the variable NAME.
-Bad input is one line naming what is wrong, never a traceback.
+Bad input is one line naming what is wrong, never a traceback, in Dutch (``--lang en``: English).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.utils.process import arg_split
 
 from jeugdgov.errors import InputError
+from jeugdgov.messages import language_of, say
 from jeugdgov.notebook import QuerySource, result_frame, run_text
 from jeugdgov.sparql.library import library, resolve
 
@@ -39,10 +40,12 @@ class SparqlMagics(Magics):
     @argument("--source", "-s", help="a variable of the notebook, a file or folder, or an endpoint's URL "
                                      "(default: the bundled data)")
     @argument("--out", "-o", help="keep the result, a DataFrame, in this variable")
+    @argument("--lang", "-l", choices=("nl", "en"), default="nl", help="the language of messages (default nl)")
     @line_cell_magic
     def sparql(self, line: str, cell: str | None = None) -> DataFrame | None:
         """Run SPARQL (the cell) or a named query (by name, with KEY=VALUE parameters) and show
         the result as a table."""
+        lang = language_of(arg_split(line))  # also for a line the parser refuses
         try:
             # options and KEY=VALUE words in any order (argparse alone takes no word after an option)
             arguments = self.sparql.parser.parse_intermixed_args(arg_split(line))
@@ -52,10 +55,11 @@ class SparqlMagics(Magics):
                                      "bijvoorbeeld --out bevindingen"))
             result = self._run(arguments.words, cell, self._source(arguments.source))
         except InputError as error:
-            print(f"error: {error}", file=sys.stderr)
+            print(f"{say('error', lang)}: {error.text(say('hint', lang), lang)}", file=sys.stderr)
             return None
         except SyntaxError as error:  # pyoxigraph's, on the SPARQL text
-            print(f"error: the SPARQL text: {error}", file=sys.stderr)
+            text = "de SPARQL-tekst" if lang == "nl" else "the SPARQL text"
+            print(f"{say('error', lang)}: {text}: {error}", file=sys.stderr)
             return None
         if arguments.out:
             self.shell.user_ns[arguments.out] = result
