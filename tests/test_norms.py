@@ -524,6 +524,7 @@ def test_serve_validate_stores_the_norm_table_for_the_named_query(typed, tmp_pat
     _count, opened = load_into(tmp_path / "store", [DATA / "lelystad.trig"])
     del opened
     assert "no norm table is stored" in findings_notes(tmp_path / "store", library())["norm-table"]
+    assert "geen normtabel" in findings_notes(tmp_path / "store", library(), "nl")["norm-table"]
     assert store_validation_reports(tmp_path / "store", read_framework(typed)) == 3
     assert "norm-table" not in findings_notes(tmp_path / "store", library())
     query = library()["norm-table"]

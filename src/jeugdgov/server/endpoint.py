@@ -38,6 +38,19 @@ ANNOUNCEMENTS = {
                       "en LOAD worden geweigerd door alleen de query te lezen"},
     "loaded": {"en": "loaded {count} quads into {store}", "nl": "{count} quads geladen in {store}"},
     "temporary": {"en": "a temporary store", "nl": "een tijdelijke store"},
+    # Sent in a header too: ASCII only.
+    "no_reports": {"en": "no validation report is stored with this data, so this query finds nothing; start the "
+                         "endpoint with 'jeugdgov serve --validate' or load the reports of 'jeugdgov validate "
+                         "--format turtle'",
+                   "nl": "er is geen validatierapport bij deze gegevens opgeslagen, dus deze query vindt niets; start "
+                         "het endpoint met 'jeugdgov serve --validate' of laad de rapporten van 'jeugdgov validate "
+                         "--format turtle'"},
+    "no_norm_table": {"en": "no norm table is stored with this data, so this query finds nothing; start the endpoint "
+                            "with 'jeugdgov serve --validate --norms FRAMEWORK' or load the table of 'jeugdgov "
+                            "validate --norms FRAMEWORK --norm-table scores.ttl'",
+                      "nl": "er is geen normtabel bij deze gegevens opgeslagen, dus deze query vindt niets; start het "
+                            "endpoint met 'jeugdgov serve --validate --norms NORMENKADER' of laad de tabel van "
+                            "'jeugdgov validate --norms NORMENKADER --norm-table scores.ttl'"},
     "validated": {"en": "validated {count} setup(s); their reports are served with the data",
                   "nl": "{count} inrichting(en) gevalideerd; hun rapporten worden met de gegevens geserveerd"},
 }
@@ -58,7 +71,7 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
     """
     pool = WorkerPool(store, size=workers, writable=writable, timeout=timeout, memory_limit=memory_limit,
                       max_result=max_result, network=bool(allow_service))
-    notes = findings_notes(store, queries)
+    notes = findings_notes(store, queries, lang)
     settings = Settings(pool, queries, writable, max_body, log, tuple(allow_service), update_token, host, notes,
                         lang)
     server = HttpServer(settings, host, port)
@@ -119,10 +132,10 @@ NORM_TABLE_GRAPH = "urn:jeugdgov:norm-table"
 REPORT_QUERIES = ("findings", "findings-per-defect")
 
 
-def findings_notes(store: Path, queries: Mapping[str, NamedQuery]) -> dict[str, str]:
-    """For the findings queries, a note when the store holds no validation report (their answer
-    would be an empty table that looks like 'no defects'); for norm-table, when it holds no norm
-    table."""
+def findings_notes(store: Path, queries: Mapping[str, NamedQuery], lang: str = "en") -> dict[str, str]:
+    """For the findings queries, a note (in ``lang``) when the store holds no validation report
+    (their answer would be an empty table that looks like 'no defects'); for norm-table, when it
+    holds no norm table."""
     from pyoxigraph import Store
 
     reader = Store.read_only(str(store))
@@ -133,13 +146,10 @@ def findings_notes(store: Path, queries: Mapping[str, NamedQuery]) -> dict[str, 
     del reader
     notes = {}
     if not has_report:
-        note = ("no validation report is stored with this data, so this query finds nothing; start the endpoint "
-                "with 'jeugdgov serve --validate' or load the reports of 'jeugdgov validate --format turtle'")
+        note = ANNOUNCEMENTS["no_reports"][lang]
         notes = {name: note for name in REPORT_QUERIES if name in queries}
     if not has_scores and "norm-table" in queries:
-        notes["norm-table"] = ("no norm table is stored with this data, so this query finds nothing; start the "
-                               "endpoint with 'jeugdgov serve --validate --norms FRAMEWORK' or load the table of "
-                               "'jeugdgov validate --norms FRAMEWORK --norm-table scores.ttl'")
+        notes["norm-table"] = ANNOUNCEMENTS["no_norm_table"][lang]
     return notes
 
 
