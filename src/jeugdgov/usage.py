@@ -55,11 +55,10 @@ def usage_error(error: Exception) -> InputError:
             en_hint, nl_hint = f"give {expected[0]}", f"geef {expected[1]}"
         return InputError(f"not a valid value for {name}{given}", hint=en_hint,
                           nl=(f"geen geldige waarde voor {name}{given}", nl_hint))
-    extra = re.match(r"Got unexpected extra arguments? \((.*)\)|Got unexpected extra argument\(s\) \((.*)\)", message)
+    extra = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", message)
     if extra:
-        given = extra.group(1) or extra.group(2)
-        return InputError(f"unexpected argument(s): {given}", hint=en_hint,
-                          nl=(f"onverwachte argumenten: {given}", nl_hint))
+        return InputError(f"unexpected argument(s): {extra.group(1)}", hint=en_hint,
+                          nl=(f"onverwachte argumenten: {extra.group(1)}", nl_hint))
     unknown = re.match(r"No such command '(.*)'", message)
     if unknown and context is not None:
         commands = ", ".join(context.command.list_commands(context))
