@@ -385,6 +385,8 @@ def test_a_browser_gets_a_page_and_scripts_get_json(server):
 
 
 def test_an_error_is_said_in_the_language_the_request_or_the_endpoint_asks_for(tmp_path):
+    from test_language import english_words
+
     with jeugdgov_serve(tmp_path, str(DATA / "flevoland-handelingskader.ttl"), "--lang", "nl", "--quiet") as base:
         status, headers, dutch = get(f"{base}/queries/nope.csv")
         assert status == 404 and dutch == b"geen benoemde query 'nope'; GET /queries noemt ze\n"
@@ -395,4 +397,7 @@ def test_an_error_is_said_in_the_language_the_request_or_the_endpoint_asks_for(t
         _status, _headers, unknown = get(f"{base}/queries/roles-in-period.csv?period_start=gisteren",
                                          headers={"Accept-Language": "fr, nl;q=0.8"})
         assert unknown.startswith(b"parameter 'period_start': 'gisteren' is geen datum")
-
+    (log,) = tmp_path.glob("serve-*.log")  # what the endpoint told the person who started it
+    told = log.read_text(encoding="utf-8")
+    assert "quads geladen in een tijdelijke store" in told and "SPARQL-endpoint" in told
+    assert not [line for line in told.splitlines() if english_words(line)], told
