@@ -495,7 +495,7 @@ def test_a_malformed_framework_exits_2_before_any_validation(tmp_path):
     result = jeugdgov("validate", DATA / "lelystad.trig", "--norms", path,
                       "--norm-table", tmp_path / "scores.csv")
     assert result.returncode == 2
-    assert "11 problem(s)" in result.stderr and "Traceback" not in result.stderr
+    assert "11 problemen" in result.stderr and "Traceback" not in result.stderr  # Dutch by default
     assert not (tmp_path / "scores.csv").exists()
     served = jeugdgov("serve", DATA / "lelystad.trig", "--norms", EXAMPLE, "--port", "0")
     assert served.returncode == 2 and "voeg --validate toe" in served.stderr  # Dutch by default

@@ -181,7 +181,8 @@ def framework_from_rows(rows: Iterable[Row], file: Path | str | None = None) -> 
                          + "\n  - ".join(en for en, _nl in problems), file=file,
                          hint="fix these cells and run again (docs/norm-frameworks.md lists the columns "
                          "each pattern reads)",
-                         nl=(f"{len(problems)} probleem/problemen in het normenkader; er is niets gecontroleerd:\n  - "
+                         nl=(f"{len(problems)} {'probleem' if len(problems) == 1 else 'problemen'} in het "
+                             "normenkader; er is niets gecontroleerd:\n  - "
                              + "\n  - ".join(nl for _en, nl in problems),
                              "verbeter deze cellen en probeer opnieuw (docs/norm-frameworks.md noemt de kolommen "
                              "die elk patroon leest)"))

@@ -105,7 +105,8 @@ def _table_rows(table: Table, file: Path) -> list[Row]:
         raise InputError(f"{len(problems)} problem(s) in the norm framework's header:\n  - "
                          + "\n  - ".join(en for en, _nl in problems),
                          file=file, hint="copy the header row of jeugdgov template --norms",
-                         nl=(f"{len(problems)} probleem/problemen in de kopregel van het normenkader:\n  - "
+                         nl=(f"{len(problems)} {'probleem' if len(problems) == 1 else 'problemen'} in de kopregel "
+                             "van het normenkader:\n  - "
                              + "\n  - ".join(nl for _en, nl in problems),
                              "neem de kopregel van jeugdgov template --norms over"))
     columns = {key: f"column '{table.rows[0][i]}' ({column_letter(i)})" for key, i in positions.items()}
