@@ -102,7 +102,7 @@ def test_a_store_without_the_ontology_is_refused(tmp_path):
         result = subprocess.run([installed_command("jeugdgov"), "validate", "--endpoint", f"{base}/query",
                                  "--in-store", "--shared-graph", SHARED], capture_output=True, text=True, timeout=600)
     assert result.returncode == 2
-    assert "no jeugdgov ontology" in result.stderr and result.stdout == ""
+    assert "geen jeugdgov-ontologie" in result.stderr and result.stdout == ""  # Dutch by default
 
 
 def test_an_unnamed_default_graph_is_fetched_and_said_so(tmp_path, local_findings):

@@ -180,6 +180,6 @@ def test_unreachable_endpoint_exits_2(command):
     url = f"http://127.0.0.1:{free_port()}/sparql"
     result = jeugdgov(*command, url)
     assert result.returncode == 2
-    assert "cannot reach" in result.stderr and url in result.stderr
+    assert "niet bereikbaar" in result.stderr and url in result.stderr  # Dutch by default
     assert "Traceback" not in result.stderr
 
