@@ -144,7 +144,7 @@ def test_cli_writes_setups_and_planted_findings(tmp_path):
                               "--regions", "5", "--municipalities", "6"], capture_output=True, text=True,
                              timeout=300)
     assert refused.returncode == 2
-    assert "two municipalities" in refused.stderr
+    assert "twee gemeenten" in refused.stderr  # Dutch by default
 
 
 def interrupt(command: list[str], when: Callable[[int], bool]) -> subprocess.CompletedProcess:
