@@ -31,7 +31,7 @@ def test_validation_without_bundled_folder_is_refused(jeugdgov_command, home, fo
     shutil.rmtree(home / folder)
     result = run(jeugdgov_command, home, "validate", str(DATA / "lelystad.trig"), "--engine", engine)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert f"bundled {folder} is missing or empty" in result.stderr
+    assert f"meegeleverde {folder} van jeugdgov ontbreekt of is leeg" in result.stderr  # Dutch by default
     assert "conforms" not in result.stdout
     assert "Traceback" not in result.stderr
 
@@ -41,14 +41,14 @@ def test_empty_shapes_files_are_refused(jeugdgov_command, home):
         path.write_text("", encoding="utf-8")
     result = run(jeugdgov_command, home, "validate", str(DATA / "lelystad.trig"))
     assert result.returncode == 2
-    assert "bundled shapes is missing or empty" in result.stderr
+    assert "meegeleverde shapes van jeugdgov ontbreekt of is leeg" in result.stderr  # Dutch by default
 
 
 def test_defect_list_without_ontology_is_refused(jeugdgov_command, home):
     shutil.rmtree(home / "ontology")
     result = run(jeugdgov_command, home, "defects")
     assert result.returncode == 2
-    assert "bundled ontology is missing or empty" in result.stderr
+    assert "meegeleverde ontology van jeugdgov ontbreekt of is leeg" in result.stderr  # Dutch by default
 
 
 def test_shapes_files_without_triples_are_refused(jeugdgov_command, home):
@@ -56,18 +56,18 @@ def test_shapes_files_without_triples_are_refused(jeugdgov_command, home):
         path.write_text("# nothing but a comment\n", encoding="utf-8")
     result = run(jeugdgov_command, home, "validate", str(DATA / "lelystad.trig"))
     assert result.returncode == 2
-    assert "hold no triples" in result.stderr
+    assert "bevatten geen triples" in result.stderr  # Dutch by default
 
 
 def test_queries_without_bundled_queries_are_refused(jeugdgov_command, home):
     shutil.rmtree(home / "queries")
     result = run(jeugdgov_command, home, "queries")
     assert result.returncode == 2
-    assert "bundled queries is missing or empty" in result.stderr
+    assert "meegeleverde queries van jeugdgov ontbreekt of is leeg" in result.stderr  # Dutch by default
 
 
 def test_query_without_bundled_data_is_refused(jeugdgov_command, home):
     shutil.rmtree(home / "data")
     result = run(jeugdgov_command, home, "query", "setups")
     assert result.returncode == 2
-    assert "bundled data is missing or empty" in result.stderr
+    assert "meegeleverde data van jeugdgov ontbreekt of is leeg" in result.stderr  # Dutch by default
