@@ -80,8 +80,7 @@ PARAMETERS = {"class", "property", "condition", "value", "role_a", "role_b", "mi
 SEVERITIES = {"violation": "Violation", "overtreding": "Violation", "warning": "Warning",
               "waarschuwing": "Warning", "info": "Info", "advies": "Info"}
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-#: What a check calls with a problem and its fix.
-#: Reports a problem of a cell: the problem and its fix in English, then both in Dutch.
+#: What a check calls with a problem of a cell: the problem and its fix in English, then both in Dutch.
 Fail = Callable[[str, str, str, str], None]
 CURIE = re.compile(r"(?<![\w<?$])([a-z][a-z0-9]*):([A-Za-z0-9_][\w.-]*)")
 
@@ -408,7 +407,7 @@ def _value(token: str, pattern: str, fail: Fail) -> URIRef | str:
 def _minimum(text: str, fail: Fail) -> Minimum | None:
     match = re.match(r"^\s*(\d+(?:[.,]\d+)?)\s*(%|per\s+(?:jaar|year))?\s*$", text, re.IGNORECASE)
     if not match:
-        fail(f"'{text}' is no minimum", *_NEEDS["minimum"][:1], f"'{text}' is geen minimum", _NEEDS["minimum"][1])
+        fail(f"'{text}' is no minimum", _NEEDS["minimum"][0], f"'{text}' is geen minimum", _NEEDS["minimum"][1])
         return None
     try:
         number = Decimal(match.group(1).replace(",", "."))
