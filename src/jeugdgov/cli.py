@@ -946,7 +946,7 @@ def main() -> None:
             if type(error).__name__ == "NoArgsIsHelpError":  # a command named without arguments: its help
                 error.show()  # type: ignore[attr-defined]
                 sys.exit(2)
-            raise usage_error(error) from None
+            raise usage_error(error, sys.argv[1:]) from None
         except typer.Abort:  # Ctrl-D at the password prompt
             raise KeyboardInterrupt from None
         sys.exit(code or 0)

@@ -9,6 +9,7 @@ named, and the value and what was expected, which its message quotes.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import typer
 
@@ -18,10 +19,12 @@ from jeugdgov.errors import InputError
 CLICK_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
-def usage_error(error: Exception) -> InputError:
-    """What was wrong with the command line, in both languages."""
+def usage_error(error: Exception, arguments: Sequence[str] = ()) -> InputError:
+    """What was wrong with the command line (``arguments``, for an error that does not name its
+    command), in both languages."""
     context = getattr(error, "ctx", None)
-    command = context.command_path if context is not None else "jeugdgov"
+    named = next((a for a in arguments[:1] if not a.startswith("-")), None)
+    command = context.command_path if context is not None else " ".join(filter(None, ("jeugdgov", named)))
     en_hint, nl_hint = f"`{command} --help` lists its arguments and options", \
         f"`{command} --help` noemt de argumenten en opties"
     message = error.format_message()  # type: ignore[attr-defined]
