@@ -76,6 +76,8 @@ CALLS = [
     (["load", str(DATA / "zhz-organisatiekosten.ttl"), "--store", "{tmp}/store"], 0),
     (["push", str(DATA / "zhz-organisatiekosten.ttl")], 2),
     (["push", "{bad}", "--endpoint", "http://127.0.0.1:9/update"], 2),
+    (["push", str(DATA / "zhz-organisatiekosten.ttl"), "--endpoint", "http://127.0.0.1:9/update"], 2),
+    (["push", str(DATA / "zhz-organisatiekosten.ttl"), "--graph-store", "http://127.0.0.1:9/store"], 2),
     (["serve", "--host", "0.0.0.0", "--norms", str(DATA / "flevoland-handelingskader.ttl")], 2),
     (["serve", "--update-token", "JEUGDGOV_NO_SUCH_TOKEN"], 2),
     (["queries"], 0),

@@ -166,11 +166,27 @@ def _kept_alive(url: str, method: str, body: bytes | None, headers: dict[str, st
     return None
 
 
+#: What a request was doing, as the writes name it (``what``), in Dutch; a query names itself.
+_DOING = {"read a graph": "een graaf lezen", "write the graph": "de graaf schrijven",
+          "replace the graph": "de graaf vervangen",
+          "write the language tags and datatypes": "de taallabels en datatypen schrijven",
+          "remove the fresh graphs an interrupted push left": "de nieuwe grafen verwijderen die een onderbroken "
+                                                              "push achterliet"}
+
+
+def _in_dutch(about: str) -> str:
+    """`` (write the graph <g>)`` as `` (de graaf schrijven <g>)``; a query's text as it is."""
+    for english, dutch in _DOING.items():
+        if about.startswith(f" ({english}"):
+            return about.replace(english, dutch, 1)
+    return about
+
+
 def _timed_out(url: str, timeout: float, about: str) -> InputError:
     return InputError(f"the SPARQL endpoint {url} timed out after {timeout:g} s{about}",
                       hint="the store is reachable but slow: raise the store's limits, or validate locally "
                       "on fetched data (--fetch)",
-                      nl=(f"het SPARQL-endpoint {url} gaf na {timeout:g} s geen antwoord{about}",
+                      nl=(f"het SPARQL-endpoint {url} gaf na {timeout:g} s geen antwoord{_in_dutch(about)}",
                           "de store is bereikbaar maar traag: verhoog de limieten van de store, of valideer hier "
                           "op opgehaalde gegevens (--fetch)"))
 
@@ -191,7 +207,7 @@ def _refused(url: str, status: int, about: str, body: bytes, reason: str) -> Inp
     denied = status in (401, 403)
     return InputError(f"the SPARQL endpoint {url} answered {status}{about}: {text}",
                       hint=f"give --user and the password in ${PASSWORD_VARIABLE} (or at the prompt)" if denied else "",
-                      nl=(f"het SPARQL-endpoint {url} antwoordde {status}{about}: {text}",
+                      nl=(f"het SPARQL-endpoint {url} antwoordde {status}{_in_dutch(about)}: {text}",
                           f"geef --user en het wachtwoord in ${PASSWORD_VARIABLE} (of bij de vraag erom)" if denied
                           else None))
 
@@ -199,7 +215,7 @@ def _refused(url: str, status: int, about: str, body: bytes, reason: str) -> Inp
 def _unreachable(url: str, about: str, reason: object) -> InputError:
     return InputError(f"cannot reach the SPARQL endpoint {url}{about}: {reason}",
                       hint="check the URL and that the store is running",
-                      nl=(f"het SPARQL-endpoint {url} is niet bereikbaar{about}: {reason}",
+                      nl=(f"het SPARQL-endpoint {url} is niet bereikbaar{_in_dutch(about)}: {reason}",
                           "controleer de URL en of de store draait"))
 
 
