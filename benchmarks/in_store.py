@@ -2,7 +2,7 @@
 
 For each size (decisions) the script generates the data with `jeugdgov synth`, starts each store
 on a fresh database on a loopback port (as the tests do, tests/servers.py), pushes the setups
-with `jeugdgov.sparql.remote.push` and validates them three ways: locally from the files; read
+with `jeugdgov.stores.remote.push` and validates them three ways: locally from the files; read
 from the store and validated here (`validate --endpoint`, the default); and in the store (the
 shape queries run there, `--in-store`; the store check off, and timed on one setup of its own),
 for the stores named by `--in-store` (default both; on Virtuoso this takes about three minutes
@@ -38,10 +38,10 @@ sys.path.insert(0, str(ROOT / "tests"))  # the store launchers the tests use
 
 import servers  # noqa: E402
 
-import jeugdgov.sparql.protocol as protocol  # noqa: E402
-import jeugdgov.sparql.remote as remote  # noqa: E402
+import jeugdgov.stores.protocol as protocol  # noqa: E402
+import jeugdgov.stores.remote as remote  # noqa: E402
 from jeugdgov.errors import InputError  # noqa: E402
-from jeugdgov.sparql.protocol import Credentials  # noqa: E402
+from jeugdgov.stores.protocol import Credentials  # noqa: E402
 from jeugdgov.synth import read_planted  # noqa: E402
 from jeugdgov.validation.fast.in_store import validate_endpoint  # noqa: E402
 from jeugdgov.validation.fast.parallel import validate_paths  # noqa: E402

@@ -146,7 +146,7 @@ def _phases_once(path: Path, shapes: dict[str, list[float]]) -> tuple[dict[str, 
     from jeugdgov.validation.fast.engine import LocalRunner, evaluate, setup_as_of, translation_for
     from jeugdgov.validation.fast.parallel import load_setups
     from jeugdgov.validation.findings import Report, findings_from
-    from jeugdgov.validation.report import write_json
+    from jeugdgov.validation.rendering import write_json
 
     phases: dict[str, float] = {}
     clock = [time.process_time()]

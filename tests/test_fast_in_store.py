@@ -17,7 +17,7 @@ import pytest
 from helpers import DATA, ROOT, installed_command
 from servers import oxigraph, serving
 
-import jeugdgov.sparql.remote
+import jeugdgov.stores.remote
 from jeugdgov import load
 from jeugdgov.validation.fast.in_store import ONTOLOGY, validate_endpoint
 
@@ -69,7 +69,7 @@ def test_queries_run_in_the_store_and_find_what_local_validation_finds(named_lay
     def no_fetching(*_args, **_kwargs):
         raise AssertionError("the setups were fetched instead of validated in the store")
 
-    monkeypatch.setattr(jeugdgov.sparql.remote, "fetch_setups", no_fetching)
+    monkeypatch.setattr(jeugdgov.stores.remote, "fetch_setups", no_fetching)
     reports = validate_endpoint(f"{named_layout}/query", shared=[SHARED], fetch=False)
     assert sorted(r.setup.name for r in reports) == ["lelystad-cooperatie", "lelystad-jel", "lelystad-netwerk"]
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)

@@ -13,7 +13,7 @@ from rdflib import RDF, RDFS, URIRef
 
 from jeugdgov import InputError, load, validate
 from jeugdgov.resources import JG, ontology
-from jeugdgov.sparql.store import memory_store
+from jeugdgov.stores.embedded import memory_store
 
 LELYSTAD = DATA / "lelystad.trig"
 

@@ -16,10 +16,10 @@ import pytest
 from helpers import DATA
 from servers import VIRTUOSO_PASSWORD, oxigraph, virtuoso
 
-import jeugdgov.sparql.remote as remote
+import jeugdgov.stores.remote as remote
 from jeugdgov.errors import InputError
-from jeugdgov.sparql.protocol import Credentials
-from jeugdgov.sparql.remote import push, query
+from jeugdgov.stores.protocol import Credentials
+from jeugdgov.stores.remote import push, query
 from jeugdgov.synth import Parameters, generate, read_planted
 from jeugdgov.validation.fast.in_store import validate_endpoint
 from jeugdgov.validation.fast.parallel import validate_paths
@@ -147,7 +147,7 @@ def test_fresh_graphs_a_killed_push_left_are_not_setups_and_the_next_push_remove
 
 
 def test_ctrl_c_while_a_push_writes_replaces_nothing_and_leaves_no_fresh_graph(store, monkeypatch):
-    from jeugdgov.sparql.store import LoadInterrupted
+    from jeugdgov.stores.embedded import LoadInterrupted
 
     push([SOURCE], endpoint=f"{store}/update")
     before = graph_sizes(f"{store}/query")

@@ -16,9 +16,9 @@ from helpers import DATA, jeugdgov
 
 from jeugdgov import validate
 from jeugdgov.analysis.projection import KINDS, project
-from jeugdgov.report.comparison import as_csv, as_json, as_text, compare_reports, consecutive_phases
-from jeugdgov.report.content import build
-from jeugdgov.report.html import render, write
+from jeugdgov.dossier.comparison import as_csv, as_json, as_text, compare_reports, consecutive_phases
+from jeugdgov.dossier.content import build
+from jeugdgov.dossier.html import render, write
 from jeugdgov.validation.findings import Party
 from jeugdgov.viz.views import finding_numbers, prepare
 

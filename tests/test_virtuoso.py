@@ -22,19 +22,19 @@ from pyoxigraph import Literal, NamedNode
 from rdflib import BNode, Graph
 from servers import VIRTUOSO_PASSWORD, virtuoso, virtuoso_indexes
 
-import jeugdgov.sparql.remote as remote
+import jeugdgov.stores.remote as remote
 import jeugdgov.validation.fast.in_store as in_store
 from jeugdgov import load, validate
 from jeugdgov.errors import InputError
 from jeugdgov.resources import local_name
 from jeugdgov.sparql.library import library, run
-from jeugdgov.sparql.protocol import Credentials, sparql_update
-from jeugdgov.sparql.remote import fetch_graph, push, query, setup_graphs
-from jeugdgov.sparql.store import memory_store
+from jeugdgov.stores.embedded import memory_store
+from jeugdgov.stores.protocol import Credentials, sparql_update
+from jeugdgov.stores.remote import fetch_graph, push, query, setup_graphs
 from jeugdgov.validation.fast.engine import LocalRunner, store_for, translation_for
 from jeugdgov.validation.fast.translate import query_text
 from jeugdgov.validation.fast.virtuoso import for_virtuoso
-from jeugdgov.validation.report import as_turtle
+from jeugdgov.validation.rendering import as_turtle
 
 #: Every test here runs against a Virtuoso started for this module.
 pytestmark = pytest.mark.slow

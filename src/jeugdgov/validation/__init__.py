@@ -20,9 +20,9 @@ from pyoxigraph import Store
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits
 from jeugdgov.setups import Setup, load, select
-from jeugdgov.sparql.protocol import Credentials
-from jeugdgov.sparql.remote import fetch_setups
-from jeugdgov.sparql.store import setups_in_store
+from jeugdgov.stores.embedded import setups_in_store
+from jeugdgov.stores.protocol import Credentials
+from jeugdgov.stores.remote import fetch_setups
 from jeugdgov.validation.catalogue import defect_ids, refuse_unknown_defects, selected_shapes
 from jeugdgov.validation.fast.engine import Progress, validate_setup
 from jeugdgov.validation.fast.in_store import validate_endpoint

@@ -19,7 +19,7 @@ its fetched triples (:func:`check_store`); a store whose answers differ is refus
 SPARQL has no name for a store's own default graph, so a dataset cannot merge it with a named
 graph. When setups declare no shared graphs and the default graph holds triples of its own
 (a TriG file loaded as it is), the setups are fetched instead
-(:func:`jeugdgov.sparql.remote.fetch_setups`) and validated locally, and the caller is told so.
+(:func:`jeugdgov.stores.remote.fetch_setups`) and validated locally, and the caller is told so.
 
 For an oxigraph server the queries get the same LATERAL rewrite as locally
 (:mod:`jeugdgov.validation.fast.rewrite`); for Virtuoso, the forms it evaluates correctly
@@ -49,8 +49,8 @@ from jeugdgov.setups import (
     select,
     setup_from_graph,
 )
-from jeugdgov.sparql.protocol import Credentials, describe_query
-from jeugdgov.sparql.remote import (
+from jeugdgov.stores.protocol import Credentials, describe_query
+from jeugdgov.stores.remote import (
     ONTOLOGY_GRAPH,
     SetupGraph,
     dataset_ntriples,
@@ -137,7 +137,7 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
     """Validate every setup graph of a store (the named graphs holding a ``jg:Setup``).
 
     Each setup's dataset is its graph, the ontology graph, the graphs it declares it shares
-    (:func:`jeugdgov.sparql.remote.setup_graphs`) and ``shared``. With ``fetch`` (the default)
+    (:func:`jeugdgov.stores.remote.setup_graphs`) and ``shared``. With ``fetch`` (the default)
     each dataset is read from the store and validated here, in memory: the store evaluates the
     shape queries on disk, several times slower, and may evaluate some wrongly. Without it the
     shape queries run in the store; unless ``check`` is off, one setup (``check_setup``, else the

@@ -42,7 +42,7 @@ from jeugdgov.setups import (
     refuse_without_setup,
     setup_from_graph,
 )
-from jeugdgov.sparql.store import empty_file, reading
+from jeugdgov.stores.embedded import empty_file, reading
 from jeugdgov.validation.fast.engine import (
     LocalRunner,
     Progress,

@@ -18,7 +18,7 @@ from datetime import date
 from rdflib import RDFS, SKOS, Graph, URIRef
 
 from jeugdgov.analysis.projection import setup_period
-from jeugdgov.report.comparison import Comparison, chronological, compare_reports, consecutive_phases
+from jeugdgov.dossier.comparison import Comparison, chronological, compare_reports, consecutive_phases
 from jeugdgov.resources import JG, local_name, ontology
 from jeugdgov.validation.catalogue import defect_label, in_group
 from jeugdgov.validation.findings import EVIDENCE, SEVERITIES, Finding, Report

@@ -5,7 +5,7 @@ named graphs of their own, and records which graphs each setup shares (:func:`pu
 the setups of a store are its named graphs that hold a ``jg:Setup`` (:func:`setup_graphs`).
 Named queries read the union of all graphs, so the store must offer the default graph as that
 union (``oxigraph serve --union-default-graph``; Fuseki ``tdb2:unionDefaultGraph``; GraphDB
-and Virtuoso do so by default). The wire itself is :mod:`jeugdgov.sparql.protocol`.
+and Virtuoso do so by default). The wire itself is :mod:`jeugdgov.stores.protocol`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from jeugdgov.errors import InputError
 from jeugdgov.resources import ontology_dir
 from jeugdgov.setups import Setup, name_from_graph_iri, refuse_duplicate_names, setup_from_graph
 from jeugdgov.sparql.library import Result, Term, with_values
-from jeugdgov.sparql.protocol import (
+from jeugdgov.stores.embedded import LoadInterrupted, read_files, skolemised
+from jeugdgov.stores.protocol import (
     TIMEOUT,
     Credentials,
     describe_query,
@@ -46,7 +47,6 @@ from jeugdgov.sparql.protocol import (
     standard_json,
     standard_ntriples,
 )
-from jeugdgov.sparql.store import LoadInterrupted, read_files, skolemised
 
 #: The named graph ``push`` writes the ontology into, and in-store validation reads it from.
 ONTOLOGY_GRAPH = "https://w3id.org/jeugdgov/def"

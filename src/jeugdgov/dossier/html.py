@@ -14,11 +14,11 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from jeugdgov.dossier.comparison import STATUS_LABELS, STATUSES, chronological
+from jeugdgov.dossier.content import build
+from jeugdgov.dossier.pictures import pictures
 from jeugdgov.errors import InputError
 from jeugdgov.norms.scoring import SCORE_LABELS, NormTable
-from jeugdgov.report.comparison import STATUS_LABELS, STATUSES, chronological
-from jeugdgov.report.content import build
-from jeugdgov.report.pictures import pictures
 from jeugdgov.validation.catalogue import defect_label
 from jeugdgov.validation.findings import EVIDENCE, Report
 from jeugdgov.viz.static import atomic_write
@@ -128,6 +128,6 @@ def check_output(out: Path) -> None:
 
 
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("jeugdgov.report", "templates"),
+    return Environment(loader=PackageLoader("jeugdgov.dossier", "templates"),
                        autoescape=select_autoescape(default=True, default_for_string=True),
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
