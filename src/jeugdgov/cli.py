@@ -745,7 +745,7 @@ def convert_command(
                              + ("zonder achtervoegsel" if not expected else "op " + expected)))
     dataset = parse_file(files[0])
     if to is WorkbookTarget.trig:
-        from jeugdgov.viz.static import atomic_write
+        from jeugdgov.output import atomic_write
 
         trig = dataset.serialize(format="trig", encoding="utf-8")
         atomic_write(out, lambda path: path.write_bytes(trig))

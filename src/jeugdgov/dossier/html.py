@@ -19,9 +19,9 @@ from jeugdgov.dossier.content import build
 from jeugdgov.dossier.pictures import pictures
 from jeugdgov.errors import InputError
 from jeugdgov.norms.scoring import SCORE_LABELS, NormTable
+from jeugdgov.output import atomic_write
 from jeugdgov.validation.catalogue import defect_label
 from jeugdgov.validation.findings import EVIDENCE, Report
-from jeugdgov.viz.static import atomic_write
 from jeugdgov.viz.views import SEVERITY_COLOURS, SEVERITY_LABELS, finding_numbers
 from jeugdgov.words import evidence_word
 
