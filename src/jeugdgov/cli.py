@@ -467,6 +467,7 @@ def report_command(
     """
     from jeugdgov.dossier.html import check_output, write
     from jeugdgov.setups import select
+    from jeugdgov.viz.inline import pictures_of
 
     check_output(out)
     framework = _read_norms(norms)
@@ -484,7 +485,7 @@ def report_command(
             step("scoring the norms")
             table = score_setups([r.setup for r in chronological(reports)], framework, as_of=reference)
         step("drawing")
-        write(reports, out, lang=lang.value, norms=table)
+        write(reports, out, lang=lang.value, norms=table, pictures=pictures_of(reports, lang.value))
     stderr.print(say("wrote_report", lang.value, out=out, count=len(reports)), highlight=False)
 
 
