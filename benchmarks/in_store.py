@@ -2,7 +2,7 @@
 
 For each size (decisions) the script generates the data with `jeugdgov synth`, starts each store
 on a fresh database on a loopback port (as the tests do, tests/servers.py), pushes the setups
-with `jeugdgov.stores.remote.push` and validates them three ways: locally from the files; read
+with `jeugdgov.stores.push.push` and validates them three ways: locally from the files; read
 from the store and validated here (`validate --endpoint`, the default); and in the store (the
 shape queries run there, `--in-store`; the store check off, and timed on one setup of its own),
 for the stores named by `--in-store` (default both; on Virtuoso this takes about three minutes
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the store launchers the tests use
 import servers  # noqa: E402
 
 import jeugdgov.stores.protocol as protocol  # noqa: E402
-import jeugdgov.stores.remote as remote  # noqa: E402
+import jeugdgov.stores.push as pushing  # noqa: E402
 from jeugdgov.errors import InputError  # noqa: E402
 from jeugdgov.stores.protocol import Credentials  # noqa: E402
 from jeugdgov.synth import read_planted  # noqa: E402
@@ -127,7 +127,7 @@ def measure(store: str, base: str, store_folder: Path, files: list[Path], local:
         credentials = Credentials("dba", servers.VIRTUOSO_PASSWORD)
     else:
         query, update, graph_store, credentials = f"{base}/query", f"{base}/update", f"{base}/store", None
-    push_seconds, _ = timed(lambda: remote.push(files, endpoint=update, credentials=credentials,
+    push_seconds, _ = timed(lambda: pushing.push(files, endpoint=update, credentials=credentials,
                                                 graph_store=graph_store if route == "graph-store" else None))
     local_seconds, read_seconds, read = local_and_read(files, query, rounds)
     own = "–"

@@ -81,7 +81,7 @@ def test_plain_get_as_a_bi_tool_against_oxigraph(union_store):
 def test_setups_from_a_store_equal_the_loaded_ones(tmp_path):
     """Without a union default graph SPARQL reads the shared triples exactly (one CONSTRUCT per setup)."""
     with oxigraph(tmp_path, union=False) as base:
-        from jeugdgov.stores.remote import push
+        from jeugdgov.stores.push import push
 
         push([DATA / "lelystad.trig"], endpoint=f"{base}/update", with_ontology=False)
         fetched = {s.name: s.graph for s in fetch_setups(f"{base}/query")}

@@ -30,7 +30,8 @@ from jeugdgov.resources import local_name
 from jeugdgov.sparql.library import library, run
 from jeugdgov.stores.embedded import memory_store
 from jeugdgov.stores.protocol import Credentials, sparql_update
-from jeugdgov.stores.remote import fetch_graph, push, query, setup_graphs
+from jeugdgov.stores.push import push
+from jeugdgov.stores.remote import fetch_graph, query, setup_graphs
 from jeugdgov.validation.fast.engine import LocalRunner, store_for, translation_for
 from jeugdgov.validation.fast.translate import query_text
 from jeugdgov.validation.fast.virtuoso import for_virtuoso

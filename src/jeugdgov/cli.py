@@ -818,7 +818,7 @@ def push_command(
 
       jeugdgov push data/ --endpoint http://localhost:8890/sparql-auth --user dba
     """
-    from jeugdgov.stores.remote import push
+    from jeugdgov.stores.push import push
 
     pushed = push(data, endpoint=endpoint, graph_store=graph_store, with_ontology=ontology,
                   credentials=_credentials(user))
