@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse
@@ -98,17 +99,19 @@ class Setup:
 
 def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:
     """Load every setup in the given files and folders (folders are searched recursively)."""
-    setups: list[Setup] = []
-    for file in rdf_files(paths):
-        if is_workbook(file):
-            workbook = read_workbook(file, limits)
-            for setup in _setups_in(file, workbook.dataset):
-                setup.origins = workbook.origins
-                setups.append(setup)
-        else:
-            setups.extend(_setups_in(file, parse_file(file, limits)))
+    setups = [setup for file in rdf_files(paths) for setup in _setups_of_file(file, limits)]
     refuse_without_setup(setups)
     refuse_duplicate_names((s.name, s.source) for s in setups)
+    return setups
+
+
+def _setups_of_file(file: Path, limits: Limits) -> list[Setup]:
+    workbook = read_workbook(file, limits) if is_workbook(file) else None
+    dataset = workbook.dataset if workbook else parse_file(file, limits)
+    setups = setups_in_dataset(dataset, lambda _graph: file, partial(file_setup_name, file))
+    if workbook is not None:
+        for setup in setups:
+            setup.origins = workbook.origins
     return setups
 
 
@@ -337,16 +340,32 @@ def _parse_lines(path: Path, dataset: Dataset) -> None:
             dataset.add((*triple, to_rdflib(quad.graph_name)))
 
 
-def _setups_in(path: Path, dataset: Dataset) -> Iterator[Setup]:
+def setups_in_dataset(dataset: Dataset, source: Callable[[str | None], Path | str],
+                      fallback: Callable[[str | None], str]) -> list[Setup]:
+    """The setups of a dataset, wherever it was read from (a file, a store): each named graph
+    that holds triples is one, merged with the default graph (what the setups share); without
+    such a graph the default graph is the one setup.
+
+    ``source`` says where a setup comes from, and ``fallback`` names one whose jg:Setup has no
+    identifier, each given the name of the setup's graph (None for the default graph).
+    """
     default = dataset.default_graph
     named = [g for g in dataset.graphs() if g.identifier != default.identifier and len(g)]
     if not named:
-        yield setup_from_graph(path, _copy(default), fallback=path.stem)
-        return
+        return [setup_from_graph(source(None), _copy(default), fallback=fallback(None))]
+    setups = []
     for graph in named:
         merged = _copy(default)
         merged += graph
-        yield setup_from_graph(path, merged, fallback=f"{path.stem}-{local_name(graph.identifier)}")
+        iri = str(graph.identifier)
+        setups.append(setup_from_graph(source(iri), merged, fallback=fallback(iri)))
+    return setups
+
+
+def file_setup_name(path: Path, graph: str | None) -> str:
+    """The name of a setup of a file whose jg:Setup has no identifier: the file's name, and the
+    name of its graph in a file of several graphs."""
+    return f"{path.stem}-{local_name(graph)}" if graph else path.stem
 
 
 def _copy(graph: Graph) -> Graph:
