@@ -322,8 +322,8 @@ def _json_on(day: date, path, monkeypatch, *options: str) -> str:
 
     from jeugdgov import cli
     from jeugdgov.validation import catalogue, reference_date
-    from jeugdgov.validation.fast import engine as fast_engine
-    for module in (catalogue, reference_date, fast_engine):
+    from jeugdgov.validation.fast import evaluation
+    for module in (catalogue, reference_date, evaluation):
         monkeypatch.setattr(module, "date", _Today(day))
     result = CliRunner().invoke(cli.app, ["validate", str(path), "--format", "json", *options])
     assert result.exit_code in (0, 1), result.output

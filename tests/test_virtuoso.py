@@ -32,7 +32,8 @@ from jeugdgov.stores.embedded import memory_store
 from jeugdgov.stores.protocol import Credentials, sparql_update
 from jeugdgov.stores.push import push
 from jeugdgov.stores.remote import fetch_graph, query, setup_graphs
-from jeugdgov.validation.fast.engine import LocalRunner, store_for, translation_for
+from jeugdgov.validation.fast.evaluation import translation_for
+from jeugdgov.validation.fast.local_store import LocalRunner, store_for
 from jeugdgov.validation.fast.translate import query_text
 from jeugdgov.validation.fast.virtuoso import for_virtuoso
 from jeugdgov.validation.rendering import as_turtle

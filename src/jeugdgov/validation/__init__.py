@@ -24,7 +24,8 @@ from jeugdgov.stores.embedded import setups_in_store
 from jeugdgov.stores.protocol import Credentials
 from jeugdgov.stores.remote import fetch_setups
 from jeugdgov.validation.catalogue import defect_ids, refuse_unknown_defects, selected_shapes
-from jeugdgov.validation.fast.engine import Progress, validate_setup
+from jeugdgov.validation.fast.engine import validate_setup
+from jeugdgov.validation.fast.evaluation import Progress
 from jeugdgov.validation.fast.in_store import validate_endpoint
 from jeugdgov.validation.fast.parallel import validate_paths
 from jeugdgov.validation.findings import Finding, Findings, Party, RawResult, Report

@@ -40,7 +40,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, OWL
 
 from jeugdgov.errors import InputError
-from jeugdgov.resources import local_name
+from jeugdgov.resources import local_name, to_rdflib
 from jeugdgov.setups import (
     Setup,
     name_from_graph_iri,
@@ -61,22 +61,19 @@ from jeugdgov.stores.remote import (
     server_software,
     setup_graphs,
 )
-from jeugdgov.validation.fast.engine import (
-    LocalRunner,
+from jeugdgov.validation.fast.engine import validate_setup
+from jeugdgov.validation.fast.evaluation import (
     Progress,
     Triple,
     check_translatable,
-    described,
     evaluate,
-    report_for,
     setup_as_of,
-    store_for,
-    to_rdflib,
     translation_for,
-    validate_setup,
 )
+from jeugdgov.validation.fast.local_store import LocalRunner, store_for
 from jeugdgov.validation.fast.parallel import validate_in_turn
 from jeugdgov.validation.fast.rewrite import for_oxigraph
+from jeugdgov.validation.fast.shacl_report import described, report_for
 from jeugdgov.validation.fast.translate import ShapeQuery
 from jeugdgov.validation.fast.virtuoso import for_virtuoso
 from jeugdgov.validation.findings import RawResult, Report

@@ -32,7 +32,7 @@ from rdflib.namespace import DCTERMS
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths, may_hold_long_literal
-from jeugdgov.resources import JG
+from jeugdgov.resources import JG, to_rdflib
 from jeugdgov.setups import (
     FORMATS,
     Setup,
@@ -45,19 +45,11 @@ from jeugdgov.setups import (
     setup_from_graph,
 )
 from jeugdgov.stores.embedded import empty_file, reading
-from jeugdgov.validation.fast.engine import (
-    LocalRunner,
-    Progress,
-    check_translatable,
-    evaluate,
-    ontology_quads,
-    report_for,
-    setup_as_of,
-    to_rdflib,
-    translation_for,
-    with_pyshacl,
-)
+from jeugdgov.validation.fast.evaluation import Progress, check_translatable, evaluate, setup_as_of, translation_for
+from jeugdgov.validation.fast.local_store import LocalRunner, ontology_quads
+from jeugdgov.validation.fast.pyshacl_fallback import with_pyshacl
 from jeugdgov.validation.fast.rewrite import for_oxigraph
+from jeugdgov.validation.fast.shacl_report import report_for
 from jeugdgov.validation.fast.translate import query_text
 from jeugdgov.validation.findings import Finding, Report
 from jeugdgov.workbook import Origin, read_workbook
