@@ -43,6 +43,7 @@ import jeugdgov.stores.push as pushing  # noqa: E402
 from jeugdgov.errors import InputError  # noqa: E402
 from jeugdgov.stores.protocol import Credentials  # noqa: E402
 from jeugdgov.synth import read_planted  # noqa: E402
+from jeugdgov.validation import ValidationOptions  # noqa: E402
 from jeugdgov.validation.fast.in_store import validate_endpoint  # noqa: E402
 from jeugdgov.validation.fast.parallel import validate_paths  # noqa: E402
 
@@ -115,7 +116,7 @@ def local_and_read(files: list[Path], query: str, rounds: int) -> tuple[float, f
     local_times, read_times = [], []
     for _ in range(rounds):
         local_times.append(timed(lambda: validate_paths(files, with_shacl_report=False))[0])
-        seconds, read = timed(lambda: validate_endpoint(query, with_shacl_report=False))
+        seconds, read = timed(lambda: validate_endpoint(query, options=ValidationOptions(with_shacl_report=False)))
         read_times.append(seconds)
     return statistics.median(local_times), statistics.median(read_times), read
 
@@ -145,10 +146,11 @@ def measure(store: str, base: str, store_folder: Path, files: list[Path], local:
         return
     try:
         with Waiting() as waiting:
-            store_seconds, in_store = timed(lambda: validate_endpoint(query, check=False, with_shacl_report=False,
-                                                                      fetch=False))
+            store_seconds, in_store = timed(lambda: validate_endpoint(
+                query, options=ValidationOptions(check=False, with_shacl_report=False, fetch=False)))
         name = in_store[0].setup.name  # the check on one setup, whose in-store results it reuses
-        check_seconds, _ = timed(lambda: validate_endpoint(query, names=[name], check_setup=name, fetch=False))
+        check_seconds, _ = timed(lambda: validate_endpoint(
+            query, options=ValidationOptions(setups=[name], check_setup=name, fetch=False)))
     except InputError as error:  # the store cannot: say why, with the rest of the row
         print(f"{row} refused: {str(error)[:160]} | | | | | | |", flush=True)
         return

@@ -186,3 +186,29 @@ def test_without_pandas_the_message_says_what_to_install(reports, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=r"jeugdgov\[notebook\]"):
         reports.to_frame()
+
+
+def test_validate_takes_one_frozen_options_object_and_a_keyword_replaces_its_option():
+    import dataclasses
+
+    setup = jeugdgov.load(DATA / "lelystad.trig")[0]
+    options = jeugdgov.ValidationOptions(as_of=date(2016, 1, 1))
+    assert jeugdgov.validate(setup, options=options).as_of == date(2016, 1, 1)
+    assert jeugdgov.validate(setup, options=options, as_of=date(2017, 1, 1)).as_of == date(2017, 1, 1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.engine = "pyshacl"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        jeugdgov.validate(setup, fetch=False)  # type: ignore[call-overload]  # an endpoint's option: in options
+
+
+def test_the_overloads_of_validate_say_what_the_code_does():
+    import inspect
+    from typing import get_overloads
+
+    code = inspect.signature(jeugdgov.validate).parameters
+    overloads = get_overloads(jeugdgov.validate)
+    assert len(overloads) == 2
+    for overload in overloads:
+        for name, parameter in inspect.signature(overload).parameters.items():
+            assert name in code and (name == "source" or parameter.default == code[name].default), name
+    assert set(code) == set(inspect.signature(overloads[1]).parameters)

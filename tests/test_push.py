@@ -22,6 +22,7 @@ from jeugdgov.stores.protocol import Credentials
 from jeugdgov.stores.push import push
 from jeugdgov.stores.remote import query, setup_graphs
 from jeugdgov.synth import Parameters, generate, read_planted
+from jeugdgov.validation import ValidationOptions
 from jeugdgov.validation.fast.in_store import validate_endpoint
 from jeugdgov.validation.fast.parallel import validate_paths
 
@@ -124,12 +125,12 @@ def test_planted_national_data_pushed_into_each_store_validates_to_the_planted_f
         else:
             reading = f"{base}/query"
             push(files, endpoint=f"{base}/update", graph_store=f"{base}/store")
-        read = findings(validate_endpoint(reading, with_shacl_report=False))
+        read = findings(validate_endpoint(reading, options=ValidationOptions(with_shacl_report=False)))
         # Virtuoso missed access-and-delivery findings here with the lone path in its EXISTS written
         # once, and evaluated no-stake's zero-length tests and no-contact-point's EXISTS without a
         # shared variable for every solution (over 20 minutes); the Virtuoso rewrite writes them so
         # that it answers right, in about a minute.
-        in_store = findings(validate_endpoint(reading, with_shacl_report=False, fetch=False))
+        in_store = findings(validate_endpoint(reading, options=ValidationOptions(with_shacl_report=False, fetch=False)))
     assert read == local and in_store == local
 
 

@@ -32,6 +32,7 @@ from jeugdgov.stores.embedded import memory_store
 from jeugdgov.stores.protocol import Credentials, sparql_update
 from jeugdgov.stores.push import push
 from jeugdgov.stores.remote import fetch_graph, query, setup_graphs
+from jeugdgov.validation import ValidationOptions
 from jeugdgov.validation.fast.evaluation import translation_for
 from jeugdgov.validation.fast.local_store import LocalRunner, store_for
 from jeugdgov.validation.fast.translate import query_text
@@ -114,7 +115,8 @@ def test_the_setups_are_not_fetched(store, monkeypatch):
         raise AssertionError("the setups were fetched instead of validated in the store")
 
     monkeypatch.setattr(in_store, "fetch_setups", no_fetching)
-    reports = in_store.validate_endpoint(f"{store}/sparql", names=["lelystad-cooperatie", "zhz-huidig"], fetch=False)
+    reports = in_store.validate_endpoint(f"{store}/sparql", options=ValidationOptions(
+        setups=["lelystad-cooperatie", "zhz-huidig"], fetch=False))
     assert sorted(r.setup.name for r in reports) == ["lelystad-cooperatie", "zhz-huidig"]
     assert any(f.defect == "indirect-commissioning" for r in reports for f in r.findings)
 
@@ -132,7 +134,8 @@ def test_setups_are_read_by_the_primary_index_in_one_scan(store, store_folder, m
         return original(endpoint, text, graphs=graphs, **kwargs)
 
     monkeypatch.setattr(remote, "sparql_query", recording)
-    in_store.validate_endpoint(f"{store}/sparql", names=["zhz-huidig"], with_shacl_report=False)
+    in_store.validate_endpoint(f"{store}/sparql",
+                               options=ValidationOptions(setups=["zhz-huidig"], with_shacl_report=False))
     remote.fetch_setups(f"{store}/sparql", names=["zhz-huidig"])
     assert len(sent) == 2 * len(SETUPS)
     for text, graphs in set(sent):

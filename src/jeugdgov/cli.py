@@ -31,7 +31,7 @@ from jeugdgov.messages import DROPPED, language_of, say
 from jeugdgov.setups import load
 from jeugdgov.stores.embedded import LoadInterrupted, open_read_only
 from jeugdgov.stores.protocol import Credentials
-from jeugdgov.validation import Report, defect_ids, validate
+from jeugdgov.validation import Report, ValidationOptions, defect_ids, validate
 from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.validation.reference_date import parse_as_of
 from jeugdgov.validation.rendering import print_text, with_evidence, write_json, write_turtle
@@ -226,14 +226,13 @@ def validate_command(
     def run() -> int:
         """Validate and print; the exit code."""
         with _spinner("validating") as step:
-            reports = validate(
-                source, _split_ids(shapes), engine=engine.value, fallback=fallback,
-                setups=setup, limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
-                graph_store=graph_store, shared=shared_graph or (), with_shacl_report=turtle, progress=step,
+            reports = validate(source, _split_ids(shapes), ValidationOptions(
+                engine=engine.value, fallback=fallback, as_of=reference, shapes_files=shapes_file or (),
                 note=lambda text: stderr.print(say("note", lang.value, text=text), highlight=False),
-                as_of=reference,
-                credentials=_credentials(user), check=check, check_setup=check_setup, fetch=fetch,
-                shapes_files=shapes_file or ())
+                progress=step, setups=setup,
+                limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
+                with_shacl_report=turtle, shared=shared_graph or (), graph_store=graph_store,
+                credentials=_credentials(user), fetch=fetch, check=check, check_setup=check_setup))
         if statuses:
             reports = with_evidence(reports, statuses)
         if framework is None:
