@@ -14,7 +14,6 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse
@@ -108,7 +107,8 @@ def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:
 def _setups_of_file(file: Path, limits: Limits) -> list[Setup]:
     workbook = read_workbook(file, limits) if is_workbook(file) else None
     dataset = workbook.dataset if workbook else parse_file(file, limits)
-    setups = setups_in_dataset(dataset, lambda _graph: file, partial(file_setup_name, file))
+    setups = setups_in_dataset(dataset, lambda graph, merged: setup_from_graph(file, merged,
+                                                                            file_setup_name(file, graph)))
     if workbook is not None:
         for setup in setups:
             setup.origins = workbook.origins
@@ -340,25 +340,20 @@ def _parse_lines(path: Path, dataset: Dataset) -> None:
             dataset.add((*triple, to_rdflib(quad.graph_name)))
 
 
-def setups_in_dataset(dataset: Dataset, source: Callable[[str | None], Path | str],
-                      fallback: Callable[[str | None], str]) -> list[Setup]:
+def setups_in_dataset(dataset: Dataset, setup_of: Callable[[str | None, Graph], Setup]) -> list[Setup]:
     """The setups of a dataset, wherever it was read from (a file, a store): each named graph
     that holds triples is one, merged with the default graph (what the setups share); without
-    such a graph the default graph is the one setup.
-
-    ``source`` says where a setup comes from, and ``fallback`` names one whose jg:Setup has no
-    identifier, each given the name of the setup's graph (None for the default graph).
-    """
+    such a graph the default graph is the one setup. ``setup_of(graph name, merged graph)``
+    makes each (the graph name is None for the default graph)."""
     default = dataset.default_graph
     named = [g for g in dataset.graphs() if g.identifier != default.identifier and len(g)]
     if not named:
-        return [setup_from_graph(source(None), _copy(default), fallback=fallback(None))]
+        return [setup_of(None, _copy(default))]
     setups = []
     for graph in named:
         merged = _copy(default)
         merged += graph
-        iri = str(graph.identifier)
-        setups.append(setup_from_graph(source(iri), merged, fallback=fallback(iri)))
+        setups.append(setup_of(str(graph.identifier), merged))
     return setups
 
 
@@ -383,6 +378,12 @@ def blank_setup_error(path: Path | str) -> InputError:
                       nl=("een jg:Setup is een blank node, dus de naam en labels zijn niet overal terug te lezen "
                           "(een store, een SPARQL-endpoint)",
                           "geef de inrichting een IRI, bijv. <https://w3id.org/jeugdgov/id/NAAM/setup> a jg:Setup"))
+
+
+def store_setup(store: str, graph: str, merged: Graph) -> Setup:
+    """The setup a named graph of a store holds (merged with what it shares); named after the
+    graph when its jg:Setup has no identifier. The same for the embedded and external stores."""
+    return setup_from_graph(f"{store} <{graph}>", merged, fallback=name_from_graph_iri(graph))
 
 
 def setup_from_graph(path: Path | str, graph: Graph, fallback: str) -> Setup:

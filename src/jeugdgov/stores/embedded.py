@@ -35,11 +35,11 @@ from jeugdgov.setups import (
     Setup,
     blank_setup_error,
     is_workbook,
-    name_from_graph_iri,
     rdf_files,
     refuse_duplicate_names,
     refuse_without_setup,
     setups_in_dataset,
+    store_setup,
     workbook_nquads,
 )
 
@@ -318,8 +318,7 @@ def setups_in_store(store: Store, source: str = "the store") -> list[Setup]:
                          hint="load setups into it first: jeugdgov load DATA... --store FOLDER",
                          nl=(f"{source} bevat geen inrichtingen (geen benoemde grafen)",
                              "laad er eerst inrichtingen in: jeugdgov load GEGEVENS... --store MAP"))
-    setups = sorted(setups_in_dataset(dataset, lambda graph: f"{source} <{graph}>",
-                                      lambda graph: name_from_graph_iri(str(graph))),
+    setups = sorted(setups_in_dataset(dataset, lambda graph, merged: store_setup(source, str(graph), merged)),
                     key=lambda setup: str(setup.source))
     refuse_without_setup(setups)
     refuse_duplicate_names((s.name, s.source) for s in setups)

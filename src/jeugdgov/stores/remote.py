@@ -17,7 +17,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 from rdflib import Graph
 
 from jeugdgov.errors import InputError
-from jeugdgov.setups import Setup, name_from_graph_iri, refuse_duplicate_names, setup_from_graph
+from jeugdgov.setups import Setup, name_from_graph_iri, refuse_duplicate_names, setup_from_graph, store_setup
 from jeugdgov.sparql.library import Result, Term, with_values
 from jeugdgov.stores.protocol import (
     TIMEOUT,
@@ -208,7 +208,7 @@ def fetch_setups(endpoint: str, graph_store: str | None = None, credentials: Cre
             own = _construct(endpoint, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{setup.graph}> {{ ?s ?p ?o }} }}",
                              credentials=credentials)
             merged = _graph(source, own, shared)
-        made = setup_from_graph(source, merged, fallback=name_from_graph_iri(setup.graph))
+        made = store_setup(endpoint, setup.graph, merged)
         if not names or made.name in names:
             setups.append(made)
     refuse_duplicate_names((s.name, s.source) for s in setups)

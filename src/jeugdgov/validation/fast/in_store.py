@@ -47,7 +47,7 @@ from jeugdgov.setups import (
     refuse_duplicate_names,
     refuse_unknown_names,
     select,
-    setup_from_graph,
+    store_setup,
 )
 from jeugdgov.stores.protocol import Credentials, describe_query
 from jeugdgov.stores.remote import (
@@ -262,7 +262,7 @@ def _remote_setup(endpoint: str, graph: str, runner: EndpointRunner) -> Setup:
             f"VALUES ?p {{ {RDF.type.n3()} {RDFS.label.n3()} {DCTERMS.identifier.n3()} }} }}")
     for row in _rows(endpoint, text, credentials=runner.credentials):
         description.add((row["s"], row["p"], row["o"]))
-    setup = setup_from_graph(f"{endpoint} <{graph}>", description, fallback=name_from_graph_iri(graph))
+    setup = store_setup(endpoint, graph, description)
     setup.complete = False
     return setup
 
