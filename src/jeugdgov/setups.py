@@ -346,7 +346,9 @@ def setups_in_dataset(dataset: Dataset, setup_of: Callable[[str | None, Graph], 
     such a graph the default graph is the one setup. ``setup_of(graph name, merged graph)``
     makes each (the graph name is None for the default graph)."""
     default = dataset.default_graph
-    named = [g for g in dataset.graphs() if g.identifier != default.identifier and len(g)]
+    # sorted: rdflib keeps its graphs in a set, and the same file must give its setups in one order
+    named = sorted((g for g in dataset.graphs() if g.identifier != default.identifier and len(g)),
+                   key=lambda g: str(g.identifier))
     if not named:
         return [setup_of(None, _copy(default))]
     setups = []
