@@ -318,8 +318,7 @@ def setups_in_store(store: Store, source: str = "the store") -> list[Setup]:
                          hint="load setups into it first: jeugdgov load DATA... --store FOLDER",
                          nl=(f"{source} bevat geen inrichtingen (geen benoemde grafen)",
                              "laad er eerst inrichtingen in: jeugdgov load GEGEVENS... --store MAP"))
-    setups = sorted(setups_in_dataset(dataset, lambda graph, merged: store_setup(source, str(graph), merged)),
-                    key=lambda setup: str(setup.source))
+    setups = setups_in_dataset(dataset, lambda graph, merged: store_setup(source, str(graph), merged))
     refuse_without_setup(setups)
     refuse_duplicate_names((s.name, s.source) for s in setups)
     return setups
