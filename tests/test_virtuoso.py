@@ -22,6 +22,7 @@ from pyoxigraph import Literal, NamedNode
 from rdflib import BNode, Graph
 from servers import VIRTUOSO_PASSWORD, virtuoso, virtuoso_indexes
 
+import jeugdgov.stores.push as pushing
 import jeugdgov.stores.remote as remote
 import jeugdgov.validation.fast.in_store as in_store
 from jeugdgov import load, validate
@@ -242,7 +243,7 @@ def test_a_push_that_fails_half_way_leaves_the_store_as_it_was(store, monkeypatc
             raise InputError(f"the SPARQL endpoint {endpoint} answered 500: the disk is full")
         return sparql_update(endpoint, text, **kwargs)
 
-    monkeypatch.setattr(remote, "sparql_update", failing)
+    monkeypatch.setattr(pushing, "sparql_update", failing)
     with pytest.raises(InputError, match="nothing was replaced"):
         push([DATA / "lelystad.trig"], endpoint=f"{store}/sparql-auth", credentials=ADMIN)
     assert graph_sizes(store) == before
@@ -273,8 +274,8 @@ def test_writes_side_by_side_that_bring_the_same_new_language_tags_all_succeed(s
     source = tmp_path / f"tags-{run}.ttl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     batch = len(tags) + len(datatypes)  # every batch brings every tag
-    monkeypatch.setattr(remote, "UPDATE_BATCH", batch)
-    monkeypatch.setattr(remote, "GRAPH_STORE_BATCH", batch)
+    monkeypatch.setattr(pushing, "UPDATE_BATCH", batch)
+    monkeypatch.setattr(pushing, "GRAPH_STORE_BATCH", batch)
     graph_store = f"{store}/sparql-graph-crud-auth" if route == "graph store" else None
     pushed = push([source], endpoint=f"{store}/sparql-auth", graph_store=graph_store, with_ontology=False,
                   credentials=ADMIN)
