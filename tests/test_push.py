@@ -16,11 +16,13 @@ import pytest
 from helpers import DATA
 from servers import VIRTUOSO_PASSWORD, oxigraph, virtuoso
 
-import jeugdgov.sparql.remote as remote
+import jeugdgov.stores.push as pushing
 from jeugdgov.errors import InputError
-from jeugdgov.sparql.protocol import Credentials
-from jeugdgov.sparql.remote import push, query
+from jeugdgov.stores.protocol import Credentials
+from jeugdgov.stores.push import push
+from jeugdgov.stores.remote import query, setup_graphs
 from jeugdgov.synth import Parameters, generate, read_planted
+from jeugdgov.validation import ValidationOptions
 from jeugdgov.validation.fast.in_store import validate_endpoint
 from jeugdgov.validation.fast.parallel import validate_paths
 
@@ -39,8 +41,8 @@ def store(tmp_path) -> str:
 
 
 def test_the_graph_store_route_writes_what_sparql_update_writes(store, monkeypatch):
-    monkeypatch.setattr(remote, "GRAPH_STORE_BATCH", 100)  # several requests per graph, side by side
-    monkeypatch.setattr(remote, "UPDATE_BATCH", 100)
+    monkeypatch.setattr(pushing, "GRAPH_STORE_BATCH", 100)  # several requests per graph, side by side
+    monkeypatch.setattr(pushing, "UPDATE_BATCH", 100)
     push([SOURCE], endpoint=f"{store}/update")
     by_update = graph_sizes(f"{store}/query")
     pushed = push([SOURCE], endpoint=f"{store}/update", graph_store=f"{store}/store")
@@ -52,9 +54,9 @@ def test_the_graph_store_route_writes_what_sparql_update_writes(store, monkeypat
 def test_a_graph_store_push_that_fails_while_writing_replaces_nothing(store, monkeypatch):
     push([SOURCE], endpoint=f"{store}/update")
     before = graph_sizes(f"{store}/query")
-    monkeypatch.setattr(remote, "GRAPH_STORE_BATCH", 50)
+    monkeypatch.setattr(pushing, "GRAPH_STORE_BATCH", 50)
     calls = []
-    original = remote.post
+    original = pushing.post
 
     def failing(url, **kwargs):
         calls.append(url)
@@ -62,14 +64,14 @@ def test_a_graph_store_push_that_fails_while_writing_replaces_nothing(store, mon
             raise InputError(f"the SPARQL endpoint {url} answered 500: the disk is full")
         return original(url, **kwargs)
 
-    monkeypatch.setattr(remote, "post", failing)
+    monkeypatch.setattr(pushing, "post", failing)
     with pytest.raises(InputError, match="the disk is full; nothing was replaced"):
         push([SOURCE], endpoint=f"{store}/update", graph_store=f"{store}/store")
     assert graph_sizes(f"{store}/query") == before  # the fresh graphs written before were dropped
 
 
 def test_a_write_the_store_rolled_back_is_sent_again_and_other_errors_are_not(store, monkeypatch):
-    original, sent = remote.sparql_update, []
+    original, sent = pushing.sparql_update, []
 
     def colliding(endpoint, text, **kwargs):
         sent.append(text)
@@ -77,8 +79,8 @@ def test_a_write_the_store_rolled_back_is_sent_again_and_other_errors_are_not(st
             raise InputError(f"the SPARQL endpoint {endpoint} answered 500: Error 40001 SR172: Transaction deadlocked")
         return original(endpoint, text, **kwargs)
 
-    monkeypatch.setattr(remote, "PUSH_PARALLEL", 1)
-    monkeypatch.setattr(remote, "sparql_update", colliding)
+    monkeypatch.setattr(pushing, "PUSH_PARALLEL", 1)
+    monkeypatch.setattr(pushing, "sparql_update", colliding)
     push([SOURCE], endpoint=f"{store}/update")
     assert sent[1] == sent[2] and sent[1].startswith("INSERT DATA")  # the same write, sent again
     assert sum(graph_sizes(f"{store}/query").values()) > 0
@@ -90,7 +92,7 @@ def test_a_write_the_store_rolled_back_is_sent_again_and_other_errors_are_not(st
         raise InputError(f"the SPARQL endpoint {endpoint} answered 400: bad request")
 
     sent.clear()
-    monkeypatch.setattr(remote, "sparql_update", refusing)
+    monkeypatch.setattr(pushing, "sparql_update", refusing)
     with pytest.raises(InputError, match="400"):
         push([SOURCE], endpoint=f"{store}/update")
     assert len([t for t in sent if t.startswith("INSERT")]) == 1
@@ -123,37 +125,37 @@ def test_planted_national_data_pushed_into_each_store_validates_to_the_planted_f
         else:
             reading = f"{base}/query"
             push(files, endpoint=f"{base}/update", graph_store=f"{base}/store")
-        read = findings(validate_endpoint(reading, with_shacl_report=False))
+        read = findings(validate_endpoint(reading, options=ValidationOptions(with_shacl_report=False)))
         # Virtuoso missed access-and-delivery findings here with the lone path in its EXISTS written
         # once, and evaluated no-stake's zero-length tests and no-contact-point's EXISTS without a
         # shared variable for every solution (over 20 minutes); the Virtuoso rewrite writes them so
         # that it answers right, in about a minute.
-        in_store = findings(validate_endpoint(reading, with_shacl_report=False, fetch=False))
+        in_store = findings(validate_endpoint(reading, options=ValidationOptions(with_shacl_report=False, fetch=False)))
     assert read == local and in_store == local
 
 
 def test_fresh_graphs_a_killed_push_left_are_not_setups_and_the_next_push_removes_them(store):
     push([SOURCE], endpoint=f"{store}/update")
     before = graph_sizes(f"{store}/query")
-    setups_before = {g.graph for g in remote.setup_graphs(f"{store}/query")}
+    setups_before = {g.graph for g in setup_graphs(f"{store}/query")}
     # what a push killed between writing its fresh graphs and moving them leaves behind
     leftovers = [f"{name}-push-0123456789ab" for name in before]
-    remote.sparql_update(f"{store}/update", " ; ".join(
+    pushing.sparql_update(f"{store}/update", " ; ".join(
         f"COPY GRAPH <{name}> TO GRAPH <{left}>" for name, left in zip(before, leftovers, strict=True)))
-    assert {g.graph for g in remote.setup_graphs(f"{store}/query")} == setups_before  # not listed twice
+    assert {g.graph for g in setup_graphs(f"{store}/query")} == setups_before  # not listed twice
     assert set(graph_sizes(f"{store}/query")) == {*before, *leftovers}
     push([SOURCE], endpoint=f"{store}/update")
     assert graph_sizes(f"{store}/query") == before
 
 
 def test_ctrl_c_while_a_push_writes_replaces_nothing_and_leaves_no_fresh_graph(store, monkeypatch):
-    from jeugdgov.sparql.store import LoadInterrupted
+    from jeugdgov.stores.embedded import LoadInterrupted
 
     push([SOURCE], endpoint=f"{store}/update")
     before = graph_sizes(f"{store}/query")
-    monkeypatch.setattr(remote, "UPDATE_BATCH", 50)
+    monkeypatch.setattr(pushing, "UPDATE_BATCH", 50)
     calls = []
-    original = remote.sparql_update
+    original = pushing.sparql_update
 
     def interrupted(endpoint, text, **kwargs):
         calls.append(text)
@@ -161,7 +163,7 @@ def test_ctrl_c_while_a_push_writes_replaces_nothing_and_leaves_no_fresh_graph(s
             raise KeyboardInterrupt
         return original(endpoint, text, **kwargs)
 
-    monkeypatch.setattr(remote, "sparql_update", interrupted)
+    monkeypatch.setattr(pushing, "sparql_update", interrupted)
     with pytest.raises(LoadInterrupted, match="nothing was replaced") as caught:
         push([SOURCE], endpoint=f"{store}/update")
     assert caught.value.exit_code == 130
@@ -193,7 +195,7 @@ def test_a_push_killed_at_random_leaves_whole_graphs_and_no_setup_twice(store, t
         push([version], endpoint=f"{store}/update")
         expected.append(_graphs(f"{store}/query"))
     assert expected[0] != expected[1] and set(expected[0]) == set(expected[1])
-    setups = {g.graph for g in remote.setup_graphs(f"{store}/query")}
+    setups = {g.graph for g in setup_graphs(f"{store}/query")}
     chance = random.Random(8)
     for run in range(50):
         process = subprocess.Popen([sys.executable, "-m", "jeugdgov", "push", str(versions[run % 2]), "--endpoint",
@@ -205,7 +207,7 @@ def test_a_push_killed_at_random_leaves_whole_graphs_and_no_setup_twice(store, t
         for graph, triples in found.items():
             if "-push-" not in graph:
                 assert graph in expected[0] and triples in (expected[0][graph], expected[1][graph]), (run, graph)
-        listed = {g.graph for g in remote.setup_graphs(f"{store}/query")}
+        listed = {g.graph for g in setup_graphs(f"{store}/query")}
         assert listed == setups, (run, listed ^ setups)
     push([changed], endpoint=f"{store}/update")
     final = _graphs(f"{store}/query")

@@ -130,7 +130,7 @@ def test_a_foreign_page_cannot_wipe_a_writable_store(writable):
     status, _, _ = form_post(writable, "/update", {"update": "DROP ALL"}, {"Origin": f"http://{same}"})
     assert status == 204 and not ask(writable)
     # as do jeugdgov's own updates (push), which name the endpoint's origin
-    from jeugdgov.sparql.protocol import sparql_update
+    from jeugdgov.stores.protocol import sparql_update
 
     sparql_update(f"{writable}/update", "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
     assert ask(writable)

@@ -15,6 +15,9 @@ The library surface is small on purpose::
         for finding in report.findings:
             print(finding.defect, finding.message("en"))
 
+    options = jeugdgov.ValidationOptions(engine="pyshacl", setups=["zhz-huidig"])
+    jeugdgov.validate("data/", options=options)          # all options in one object
+
 In Jupyter, ``%load_ext jeugdgov`` adds the ``%%sparql`` magic (:mod:`jeugdgov.magic`).
 DataFrames need pandas (``pip install 'jeugdgov[notebook]'``).
 """
@@ -22,9 +25,10 @@ DataFrames need pandas (``pip install 'jeugdgov[notebook]'``).
 from jeugdgov.errors import InputError
 from jeugdgov.notebook import query
 from jeugdgov.setups import Setup, load
-from jeugdgov.validation import Finding, Findings, Report, Reports, validate
+from jeugdgov.validation import Finding, Findings, Report, Reports, ValidationOptions, validate
 
-__all__ = ["Finding", "Findings", "InputError", "Report", "Reports", "Setup", "load", "query", "validate"]
+__all__ = ["Finding", "Findings", "InputError", "Report", "Reports", "Setup", "ValidationOptions", "load", "query",
+           "validate"]
 __version__ = "0.1.0"
 
 

@@ -18,7 +18,7 @@ from jeugdgov.server.app import Settings
 from jeugdgov.server.executor import WorkerPool
 from jeugdgov.server.listener import HttpServer
 from jeugdgov.sparql.library import NamedQuery
-from jeugdgov.sparql.store import bundled_data, load_into
+from jeugdgov.stores.embedded import bundled_data, load_into
 
 if TYPE_CHECKING:
     from jeugdgov.norms import Framework
@@ -70,7 +70,7 @@ def store_validation_reports(folder: Path, norms: Framework | None = None) -> in
     from pyoxigraph import NamedNode, RdfFormat, Store
 
     from jeugdgov.validation import validate
-    from jeugdgov.validation.report import as_turtle
+    from jeugdgov.validation.rendering import as_turtle
 
     store = Store(str(folder))
     graph = NamedNode(REPORTS_GRAPH)

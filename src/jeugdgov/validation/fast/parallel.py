@@ -7,9 +7,10 @@ worker hands back is plain data: findings, and the triples of the setup's descri
 SHACL report (pickled rdflib terms: rdflib's N-Triples parser takes time quadratic in the length
 of a literal, so a text round trip would make one long literal take minutes).
 
-Setups are found as :func:`jeugdgov.setups.load` finds them: a file of triples is one setup;
-a TriG or N-Quads file holds one setup per named graph, each merged with the file's default
-graph; a setup is named by the ``dct:identifier`` of its ``jg:Setup`` node.
+Setups are found as :func:`jeugdgov.setups.setups_in_dataset` finds them (in pyoxigraph
+instead of rdflib, for memory): a file of triples is one setup; a TriG or N-Quads file holds
+one setup per named graph, each merged with the file's default graph; a setup is named by the
+``dct:identifier`` of its ``jg:Setup`` node, else as :func:`jeugdgov.setups.file_setup_name` says.
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ from rdflib.namespace import DCTERMS
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths, may_hold_long_literal
-from jeugdgov.resources import JG, local_name
+from jeugdgov.resources import JG, to_rdflib
 from jeugdgov.setups import (
     FORMATS,
     Setup,
+    file_setup_name,
     is_workbook,
     rdf_files,
     refuse_duplicate_names,
@@ -42,20 +44,12 @@ from jeugdgov.setups import (
     refuse_without_setup,
     setup_from_graph,
 )
-from jeugdgov.sparql.store import empty_file, reading
-from jeugdgov.validation.fast.engine import (
-    LocalRunner,
-    Progress,
-    check_translatable,
-    evaluate,
-    ontology_quads,
-    report_for,
-    setup_as_of,
-    to_rdflib,
-    translation_for,
-    with_pyshacl,
-)
+from jeugdgov.stores.embedded import empty_file, reading
+from jeugdgov.validation.fast.evaluation import Progress, check_translatable, evaluate, setup_as_of, translation_for
+from jeugdgov.validation.fast.local_store import LocalRunner, ontology_quads
+from jeugdgov.validation.fast.pyshacl_fallback import with_pyshacl
 from jeugdgov.validation.fast.rewrite import for_oxigraph
+from jeugdgov.validation.fast.shacl_report import report_for
 from jeugdgov.validation.fast.translate import query_text
 from jeugdgov.validation.findings import Finding, Report
 from jeugdgov.workbook import Origin, read_workbook
@@ -81,7 +75,7 @@ def load_setups(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedS
     named = sorted((g for g in staging.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
     if not named:
         staging.bulk_extend(ontology_quads())
-        yield _loaded(path, staging, path.stem, origins)
+        yield _loaded(path, staging, file_setup_name(path, None), origins)
         return
     shared = list(staging.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     for graph in named:
@@ -90,7 +84,7 @@ def load_setups(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedS
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
                           for q in staging.quads_for_pattern(None, None, None, graph))
         store.bulk_extend(ontology_quads())
-        yield _loaded(path, store, f"{path.stem}-{local_name(graph.value)}", origins)
+        yield _loaded(path, store, file_setup_name(path, graph.value), origins)
 
 
 def _parse(path: Path, fmt: ox.RdfFormat, limits: Limits, origins: dict[str, Origin]) -> ox.Store:
