@@ -223,7 +223,7 @@ def test_allowed_service_is_called(tmp_path, listener):
 
 
 def _connect_without_network(port: int, answer) -> None:
-    from jeugdgov.server.isolation import cut_off_network
+    from jeugdgov.isolation import cut_off_network
 
     problem = cut_off_network()
     try:
