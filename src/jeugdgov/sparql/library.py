@@ -335,11 +335,13 @@ def run(store: Store, query: str, bindings: Mapping[str, Term] | None = None) ->
     text = with_values(query, bindings or {})
     try:
         graph, written = offline(lambda: _written(store.query(text, use_default_graph_as_union=True)))
-    except OSError as error:  # a memory store has no files: an attempt to reach the network
-        raise InputError(f"the query could not run: {error}; a query over local data makes no network "
-                         "requests (SERVICE, LOAD)",
-                         nl=(f"de query kon niet worden uitgevoerd: {error}; een query over lokale gegevens "
-                             "doet geen netwerkverzoeken (SERVICE, LOAD)", None)) from None
+    except OSError as error:  # the store's files, or an attempt to reach the network
+        raise InputError(f"the query could not run: {error}",
+                         hint="a query over local data makes no network requests (SERVICE, LOAD): run it on "
+                              "that endpoint with --endpoint",
+                         nl=(f"de query kon niet worden uitgevoerd: {error}", "een query over lokale gegevens "
+                             "doet geen netwerkverzoeken (SERVICE, LOAD): voer hem uit op dat endpoint met "
+                             "--endpoint")) from None
     # read back on this thread: pyoxigraph's results belong to the thread that made them
     if graph:
         return [quad.triple for quad in parse(written, format=RdfFormat.N_TRIPLES)]
