@@ -204,13 +204,14 @@ def test_load_does_not_fetch(writable, listener):
 
 def test_allowed_service_is_called(tmp_path, listener):
     allowed = f"http://127.0.0.1:{listener.port}/"
-    with jeugdgov_serve(tmp_path, str(DATA / "flevoland-handelingskader.ttl"), "--allow-service", allowed,
-                        "--quiet") as base:
+    with jeugdgov_serve(tmp_path, str(DATA / "flevoland-handelingskader.ttl"), "--allow-service", allowed) as base:
         query = f"SELECT * WHERE {{ SERVICE SILENT <{allowed}sparql> {{ ?s ?p ?o }} }}"
         assert get(f"{base}/query?{urlencode({'query': query})}")[0] == 200
         other = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
         assert get(f"{base}/query?{urlencode({'query': other})}")[0] == 403
     assert listener.connections >= 1
+    started = next(tmp_path.glob("serve-*.log")).read_text()
+    assert started.count("--allow-service the query workers keep the network") == 1  # said once, at the start
     entry = f"http://127.0.0.1:{listener.port}/sparql"
     beside = f"SELECT * WHERE {{ SERVICE <{entry}/../admin> {{ ?s ?p ?o }} }}"
     (tmp_path / "second").mkdir()
@@ -223,7 +224,7 @@ def test_allowed_service_is_called(tmp_path, listener):
 
 
 def _connect_without_network(port: int, answer) -> None:
-    from jeugdgov.server.isolation import cut_off_network
+    from jeugdgov.isolation import cut_off_network
 
     problem = cut_off_network()
     try:

@@ -51,6 +51,9 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
             if pool.network_left_open:
                 announce(f"note: the query workers could not be cut off from the network "
                          f"({pool.network_left_open}); SERVICE and LOAD are refused by reading the query alone")
+            elif allow_service:
+                announce("note: with --allow-service the query workers keep the network; calls to other "
+                         "addresses are refused by reading the query alone")
         server.serve_forever()  # in the main thread uvicorn stops at Ctrl-C or SIGTERM, then raises it again
     except KeyboardInterrupt:
         pass
