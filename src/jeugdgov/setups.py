@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
@@ -34,8 +35,10 @@ from jeugdgov.limits import (
     too_long_token,
 )
 from jeugdgov.resources import JG, local_name, to_rdflib
-from jeugdgov.workbook.reading import Origin, read_workbook
 from jeugdgov.workbook.tables import WORKBOOK_SUFFIXES, is_workbook
+
+if TYPE_CHECKING:
+    from jeugdgov.workbook.reading import Origin, WorkbookData
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:
     setups: list[Setup] = []
     for file in rdf_files(paths):
         if is_workbook(file):
-            workbook = read_workbook(file, limits)
+            workbook = _read_workbook(file, limits)
             for setup in _setups_in(file, workbook.dataset):
                 setup.origins = workbook.origins
                 setups.append(setup)
@@ -245,7 +248,7 @@ def _named_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     """Parse one RDF file or workbook into a dataset, turning parser errors into an InputError with a line."""
     if is_workbook(path):
-        return read_workbook(path, limits).dataset
+        return _read_workbook(path, limits).dataset
     fmt = FORMATS[path.suffix.lower()].rdflib
     check_file(path, limits)
     dataset = Dataset()
@@ -283,9 +286,16 @@ def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     return dataset
 
 
+def _read_workbook(path: Path, limits: Limits) -> WorkbookData:
+    # imported here: reading a workbook needs yaml and the workbook mapping, reading RDF does not
+    from jeugdgov.workbook.reading import read_workbook
+
+    return read_workbook(path, limits)
+
+
 def workbook_nquads(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """A workbook's setups as N-Quads, for readers that load files into pyoxigraph."""
-    return read_workbook(path, limits).dataset.serialize(format="nquads", encoding="utf-8")
+    return _read_workbook(path, limits).dataset.serialize(format="nquads", encoding="utf-8")
 
 
 def _check_iris(dataset: Dataset, path: Path) -> None:

@@ -21,11 +21,9 @@ from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits
 from jeugdgov.setups import Setup, load, select
 from jeugdgov.sparql.protocol import Credentials
-from jeugdgov.sparql.remote import fetch_setups
 from jeugdgov.sparql.store import setups_in_store
 from jeugdgov.validation.catalogue import defect_ids, refuse_unknown_defects, selected_shapes
 from jeugdgov.validation.fast.engine import Progress, validate_setup
-from jeugdgov.validation.fast.in_store import validate_endpoint
 from jeugdgov.validation.fast.parallel import validate_paths
 from jeugdgov.validation.findings import Finding, Findings, Party, RawResult, Report
 from jeugdgov.validation.origins import point_back
@@ -124,6 +122,9 @@ def validate(source: Source, defects: Iterable[str] | None = None, *, engine: st
             if not all(r.setup.complete for r in reports) else {}
         return _pointed_back([add_own_findings(r, r.setup if r.setup.complete else loaded[r.setup.name], own,
                                                engine) for r in reports])
+    if endpoint:  # the store clients only where a store is read
+        from jeugdgov.sparql.remote import fetch_setups
+        from jeugdgov.validation.fast.in_store import validate_endpoint
     if engine == "fast":
         if endpoint:
             return Reports(validate_endpoint(endpoint, defects, names=setups, shared=shared, fallback=fallback,

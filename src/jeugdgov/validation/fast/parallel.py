@@ -24,6 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Node
@@ -59,8 +60,9 @@ from jeugdgov.validation.fast.engine import (
 from jeugdgov.validation.fast.rewrite import for_oxigraph
 from jeugdgov.validation.fast.translate import query_text
 from jeugdgov.validation.findings import Finding, Report
-from jeugdgov.workbook import Origin, read_workbook
-from jeugdgov.workbook.reading import Quad
+
+if TYPE_CHECKING:
+    from jeugdgov.workbook.reading import Origin, Quad
 
 Triple = tuple[Node, Node, Node]
 DESCRIPTION = (RDF.type, RDFS.label, DCTERMS.identifier)
@@ -98,6 +100,8 @@ def _parse(path: Path, limits: Limits, origins: dict[str, Origin]) -> ox.Store:
     """The file in a store; for a workbook, ``origins`` receives the row each node came from."""
     store = ox.Store()
     if is_workbook(path):
+        from jeugdgov.workbook import read_workbook  # yaml and the workbook mapping only for a workbook
+
         workbook = read_workbook(path, limits)
         origins.update(workbook.origins)
         store.bulk_extend(_as_oxigraph(workbook.quads))
