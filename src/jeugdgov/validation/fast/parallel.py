@@ -57,8 +57,6 @@ from jeugdgov.validation.fast.engine import (
     translation_for,
     with_pyshacl,
 )
-from jeugdgov.validation.fast.rewrite import for_oxigraph
-from jeugdgov.validation.fast.translate import query_text
 from jeugdgov.validation.findings import Finding, Report
 
 if TYPE_CHECKING:
@@ -239,8 +237,6 @@ def validate_in_turn(files: Iterable[Path], count: int, defects: Iterable[str] |
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if context.get_start_method() == "fork":  # what every worker needs, made once for all
         ontology_quads()
-        for query in translation.queries:  # the text evaluate() runs first
-            for_oxigraph(query.focus_first.query if query.focus_first else query_text(query))
     # An executor, not a multiprocessing.Pool: a Pool waits forever for the result of a
     # worker that died (killed, out of memory, a crash in native code); the executor
     # raises BrokenProcessPool.
