@@ -6,8 +6,8 @@ cells (their value stands in one cell only), hidden header rows or columns, form
 formulas without a computed value.
 
 Both kinds of spreadsheet are read with python-calamine (a binding to the Rust calamine reader,
-kept up to date and without further dependencies), which reads a regional workbook's values
-some thirty times faster than openpyxl (whose cell objects were most of the time a saved
+kept up to date and without further dependencies), which reads a regional workbook's cells
+about ten times faster than openpyxl (whose cell objects were most of the time a saved
 workbook took to validate again). For .xlsx it also gives the sheets' visibility and merged
 ranges; what it does not give is read from the sheets' XML with expat: hidden header rows and
 columns, error cells (calamine reads them as empty) and formulas without a computed value. Only
