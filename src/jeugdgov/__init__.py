@@ -22,14 +22,28 @@ In Jupyter, ``%load_ext jeugdgov`` adds the ``%%sparql`` magic (:mod:`jeugdgov.m
 DataFrames need pandas (``pip install 'jeugdgov[notebook]'``).
 """
 
+from typing import TYPE_CHECKING
+
 from jeugdgov.errors import InputError
-from jeugdgov.notebook import query
 from jeugdgov.setups import Setup, load
 from jeugdgov.validation import Finding, Findings, Report, Reports, ValidationOptions, validate
+
+if TYPE_CHECKING:
+    from jeugdgov.notebook import query
 
 __all__ = ["Finding", "Findings", "InputError", "Report", "Reports", "Setup", "ValidationOptions", "load", "query",
            "validate"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # Named queries need the SPARQL library, which the command line's validation does not:
+    # imported when first asked for.
+    if name == "query":
+        from jeugdgov.notebook import query
+
+        return query
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_ipython_extension(shell: object) -> None:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
@@ -34,8 +35,10 @@ from jeugdgov.limits import (
     too_long_token,
 )
 from jeugdgov.resources import JG, local_name, to_rdflib
-from jeugdgov.workbook.reading import Origin, read_workbook
 from jeugdgov.workbook.tables import WORKBOOK_SUFFIXES, is_workbook
+
+if TYPE_CHECKING:
+    from jeugdgov.workbook.reading import Origin, WorkbookData
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:
 
 
 def _setups_of_file(file: Path, limits: Limits) -> list[Setup]:
-    workbook = read_workbook(file, limits) if is_workbook(file) else None
+    workbook = _read_workbook(file, limits) if is_workbook(file) else None
     dataset = workbook.dataset if workbook else parse_file(file, limits)
     setups = setups_in_dataset(dataset, lambda graph, merged: setup_from_graph(file, merged,
                                                                             file_setup_name(file, graph)))
@@ -248,7 +251,7 @@ def _named_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     """Parse one RDF file or workbook into a dataset, turning parser errors into an InputError with a line."""
     if is_workbook(path):
-        return read_workbook(path, limits).dataset
+        return _read_workbook(path, limits).dataset
     fmt = FORMATS[path.suffix.lower()].rdflib
     check_file(path, limits)
     dataset = Dataset()
@@ -286,9 +289,16 @@ def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     return dataset
 
 
+def _read_workbook(path: Path, limits: Limits) -> WorkbookData:
+    # imported here: reading a workbook needs yaml and the workbook mapping, reading RDF does not
+    from jeugdgov.workbook.reading import read_workbook
+
+    return read_workbook(path, limits)
+
+
 def workbook_nquads(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """A workbook's setups as N-Quads, for readers that load files into pyoxigraph."""
-    return read_workbook(path, limits).dataset.serialize(format="nquads", encoding="utf-8")
+    return _read_workbook(path, limits).dataset.serialize(format="nquads", encoding="utf-8")
 
 
 def _check_iris(dataset: Dataset, path: Path) -> None:

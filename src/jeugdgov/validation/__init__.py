@@ -21,11 +21,9 @@ from pyoxigraph import Store
 from jeugdgov.errors import InputError
 from jeugdgov.setups import Setup, load, select
 from jeugdgov.stores.embedded import setups_in_store
-from jeugdgov.stores.remote import fetch_setups
 from jeugdgov.validation.catalogue import defect_ids, refuse_unknown_defects, selected_shapes
 from jeugdgov.validation.fast.engine import validate_setup
 from jeugdgov.validation.fast.evaluation import Progress
-from jeugdgov.validation.fast.in_store import validate_endpoint
 from jeugdgov.validation.fast.parallel import validate_paths
 from jeugdgov.validation.findings import Finding, Findings, Party, RawResult, Report
 from jeugdgov.validation.options import DEFAULT_ENGINE, ENGINES, ValidationOptions
@@ -101,6 +99,9 @@ def validate(source: Source, defects: Iterable[str] | None = None, options: Vali
             if not all(r.setup.complete for r in reports) else {}
         return _pointed_back([add_own_findings(r, r.setup if r.setup.complete else loaded[r.setup.name], own,
                                                options.engine) for r in reports])
+    if endpoint:  # the store clients only where a store is read
+        from jeugdgov.stores.remote import fetch_setups
+        from jeugdgov.validation.fast.in_store import validate_endpoint
     if options.engine == "fast":
         if endpoint:
             return Reports(validate_endpoint(endpoint, defects, options))

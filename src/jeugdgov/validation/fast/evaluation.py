@@ -16,6 +16,7 @@ from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, TIME, local_name
 from jeugdgov.setups import Setup
 from jeugdgov.validation.catalogue import undated_shapes
+from jeugdgov.validation.fast.rewrite import rewrite_ahead
 from jeugdgov.validation.fast.translate import (
     FOCUS_NODES,
     FocusFirst,
@@ -53,7 +54,7 @@ def translation_for(selection: frozenset[str], as_of: date | None = None) -> Tra
     undated = _undated_translation(selection)
     graph = undated_shapes(selection or None)
     term = date_term(on)
-    queries = []
+    queries, undated_texts = [], []
     for query in undated.queries:
         shape = detecting_shape(query.source, graph)
         status = period(graph, shape).status(on)
@@ -61,7 +62,11 @@ def translation_for(selection: frozenset[str], as_of: date | None = None) -> Tra
             continue
         if status == NOT_YET_IN_FORCE and query.source == shape:
             query = replace(query, severity=SH.Info)
-        queries.append(_dated(query, term))
+        dated = _dated(query, term)
+        queries.append(dated)
+        if dated is query:  # the same text on every date: kept on disk, where dated ones would pile up
+            undated_texts.append(query.focus_first.query if query.focus_first else query_text(query))
+    rewrite_ahead(undated_texts)
     untranslatable = {shape: why for shape, why in undated.untranslatable.items()
                       if period(graph, shape).status(on) != ENDED}
     return Translation(queries, untranslatable)
