@@ -461,7 +461,7 @@ def test_comparing_phases_compares_scores(typed, lelystad):
 
 
 def test_the_report_flags_each_norm_whose_score_changed_between_phases(typed, lelystad):
-    from jeugdgov.report.html import render
+    from jeugdgov.dossier.html import render
 
     page = render([validate(s) for s in lelystad], "nl", norms=score_setups(lelystad, read_framework(typed)))
     tables = page.split('<table class="norm-changes">')[1:]
@@ -519,7 +519,7 @@ def test_serve_validate_stores_the_norm_table_for_the_named_query(typed, tmp_pat
     from jeugdgov.server.endpoint import findings_notes, store_validation_reports
     from jeugdgov.sparql.library import library
     from jeugdgov.sparql.library import run as run_query
-    from jeugdgov.sparql.store import load_into
+    from jeugdgov.stores.embedded import load_into
 
     _count, opened = load_into(tmp_path / "store", [DATA / "lelystad.trig"])
     del opened
@@ -540,7 +540,7 @@ def test_serve_validate_stores_the_norm_table_for_the_named_query(typed, tmp_pat
 def test_the_report_opens_with_the_norm_table_and_each_cell_reaches_its_findings(typed, lelystad, tmp_path):
     from browser import chromium, chromium_command
 
-    from jeugdgov.report.html import write
+    from jeugdgov.dossier.html import write
 
     assert chromium_command(), "Chromium is not installed: `apt-get install -y chromium` (scripts/setup installs it)"
     reports = [validate(s) for s in lelystad]

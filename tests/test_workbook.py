@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import sys
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -425,6 +426,9 @@ BOOK_CASES = {
                           ["sheet 'mandaten', row 1", "header row is hidden", "unhide"]),
     "hidden column": (lambda b: setattr(b["actoren"].column_dimensions["E"], "hidden", True),
                       ["sheet 'actoren', column E", "column is hidden"]),
+    "hidden columns, hidden together": (lambda b: (b["actoren"].column_dimensions.group("D", "F", hidden=True),
+                                                   setattr(b["actoren"]["D1"], "value", None)),
+                                        ["sheet 'actoren', column E", "column is hidden"]),
     "formula error": (lambda b: b["besluiten"].cell(row=3, column=12, value="#DIV/0!"),
                       ["sheet 'besluiten'", "row 3", "column 'datum' (L)", "#DIV/0!", "type the value"]),
     "formula without a value": (lambda b: b["geldstromen"].cell(row=3, column=12, value="=1000*12"),
@@ -489,6 +493,21 @@ def test_damaged_workbook_files_are_refused_with_a_message(tmp_path, name, data)
     with pytest.raises(InputError) as refused:
         load(path)
     assert str(path) in str(refused.value) and "hint:" in str(refused.value)
+
+
+def test_a_workbook_part_with_a_document_type_is_refused(tmp_path):
+    """A document type's entities could expand into gigabytes: no .xlsx part has one."""
+    book = filled_template(tmp_path / "setup.xlsx", cooperative_rows())
+    damaged = tmp_path / "doctype.xlsx"
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(damaged, "w") as target:
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename == "xl/worksheets/sheet3.xml":
+                content = content.replace(b"<worksheet", b'<!DOCTYPE worksheet [<!ENTITY a "aaaa">]><worksheet', 1)
+            target.writestr(member, content)
+    with pytest.raises(InputError) as refused:
+        read_workbook(damaged)
+    assert "cannot read the workbook" in str(refused.value) and "hint:" in str(refused.value)
 
 
 def test_a_workbook_that_unpacks_beyond_the_limit_is_refused(tmp_path):

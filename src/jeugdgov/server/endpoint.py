@@ -18,7 +18,7 @@ from jeugdgov.server.app import Settings
 from jeugdgov.server.executor import WorkerPool
 from jeugdgov.server.listener import HttpServer
 from jeugdgov.sparql.library import NamedQuery
-from jeugdgov.sparql.store import bundled_data, load_into
+from jeugdgov.stores.embedded import bundled_data, load_into
 
 if TYPE_CHECKING:
     from jeugdgov.norms import Framework
@@ -36,6 +36,10 @@ ANNOUNCEMENTS = {
                       "are refused by reading the query alone",
                 "nl": "let op: de queryprocessen konden niet van het netwerk worden afgesloten ({reason}); SERVICE "
                       "en LOAD worden geweigerd door alleen de query te lezen"},
+    "network_kept": {"en": "note: with --allow-service the query workers keep the network; calls to other addresses "
+                           "are refused by reading the query alone",
+                     "nl": "let op: met --allow-service houden de queryprocessen het netwerk; aanroepen van andere "
+                           "adressen worden geweigerd door alleen de query te lezen"},
     "loaded": {"en": "loaded {count} quads into {store}", "nl": "{count} quads geladen in {store}"},
     "temporary": {"en": "a temporary store", "nl": "een tijdelijke store"},
     # Sent in a header too: ASCII only.
@@ -85,6 +89,8 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
                                                            timeout=f"{timeout:g}"))
             if pool.network_left_open:
                 announce(ANNOUNCEMENTS["network"][lang].format(reason=pool.network_left_open))
+            elif allow_service:
+                announce(ANNOUNCEMENTS["network_kept"][lang])
         server.serve_forever()  # in the main thread uvicorn stops at Ctrl-C or SIGTERM, then raises it again
     except KeyboardInterrupt:
         pass
@@ -104,7 +110,7 @@ def store_validation_reports(folder: Path, norms: Framework | None = None) -> in
     from pyoxigraph import NamedNode, RdfFormat, Store
 
     from jeugdgov.validation import validate
-    from jeugdgov.validation.report import as_turtle
+    from jeugdgov.validation.rendering import as_turtle
 
     store = Store(str(folder))
     graph = NamedNode(REPORTS_GRAPH)
