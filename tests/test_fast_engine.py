@@ -121,6 +121,19 @@ def test_untranslatable_shapes_are_named_with_their_reason(home_with_extra_shape
     assert "nested group" in problems["nested-this"]
 
 
+def test_a_property_shape_without_path_or_with_a_non_integer_count_is_untranslatable():
+    shapes_graph = Graph().parse(data="""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix jg: <https://w3id.org/jeugdgov/def#> .
+@prefix ex: <https://w3id.org/jeugdgov/id/example/> .
+ex:no-path a sh:NodeShape ; sh:targetClass jg:Decision ; sh:property [ sh:minCount 1 ] .
+ex:text-count a sh:NodeShape ; sh:targetClass jg:Decision ;
+    sh:property [ sh:path jg:decidedBy ; sh:maxCount "one" ] .
+""", format="turtle")
+    problems = {str(s).rsplit("/", 1)[-1]: why for s, why in translate(shapes_graph).untranslatable.items()}
+    assert problems == {"no-path": "a property shape without sh:path", "text-count": "one is not an integer"}
+
+
 def run_validate(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "JEUGDGOV_HOME": str(home)}
     command = Path(sys.executable).parent / "jeugdgov"
