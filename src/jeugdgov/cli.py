@@ -28,7 +28,7 @@ from rich.progress import Progress
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, Limits
 from jeugdgov.messages import DROPPED, language_of, say
-from jeugdgov.setups import load
+from jeugdgov.setups import Setup, load
 from jeugdgov.sparql.protocol import Credentials
 from jeugdgov.sparql.store import LoadInterrupted, open_read_only
 from jeugdgov.validation import Report, defect_ids, validate
@@ -560,7 +560,7 @@ def compare_command(
     sys.stdout.flush()
 
 
-def _only_setup(setups: list, given: str) -> object:
+def _only_setup(setups: list[Setup], given: str) -> Setup:
     if len(setups) != 1:
         raise InputError(f"it holds {len(setups)} setups, not one", file=given,
                          hint=f"name two of them with --data {given}: {', '.join(s.name for s in setups)}",

@@ -57,7 +57,7 @@ from jeugdgov.validation.fast.engine import (
 )
 from jeugdgov.validation.fast.rewrite import for_oxigraph
 from jeugdgov.validation.fast.translate import query_text
-from jeugdgov.validation.findings import Finding, Report
+from jeugdgov.validation.findings import Finding, Findings, Report
 from jeugdgov.workbook import Origin, read_workbook
 
 Triple = tuple[Node, Node, Node]
@@ -343,5 +343,5 @@ def _reports(done: list[_Done], names: Sequence[str] | None) -> list[Report]:
             continue
         setup = Setup(item.name, _graph_of(item.description), Path(item.source),
                       item.node, item.labels, complete=False, origins=item.origins or {})  # type: ignore[arg-type]
-        reports.append(Report(setup, item.findings, _graph_of(item.report), as_of=item.as_of))
+        reports.append(Report(setup, Findings(item.findings), _graph_of(item.report), as_of=item.as_of))
     return reports
