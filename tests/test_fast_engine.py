@@ -11,12 +11,16 @@ from pathlib import Path
 
 import pytest
 from helpers import DATA, ENGINES, ROOT, bundled_setups, setup_from
-from rdflib import Graph
+from rdflib import SH, Graph
 
 from jeugdgov import InputError, validate
+from jeugdgov.resources import JG, JGD
 from jeugdgov.validation import Finding
+from jeugdgov.validation.catalogue import shapes
+from jeugdgov.validation.fast.engine import with_pyshacl
 from jeugdgov.validation.fast.parallel import validate_paths
 from jeugdgov.validation.fast.translate import translate
+from jeugdgov.validation.findings import Findings, Report
 
 SETUPS = bundled_setups()
 
@@ -84,6 +88,15 @@ def test_a_sparql_target_is_evaluated_first_even_for_blank_nodes_and_in_batches(
     monkeypatch.setattr(jeugdgov.validation.fast.engine, "FOCUS_BATCH", 1)
     assert {f.focus for f in validate(without_blank, defects=["undefined-term"]).findings} == {
         "https://w3id.org/jeugdgov/id/example/d1", "https://w3id.org/jeugdgov/id/example/d3"}
+
+def test_findings_completed_by_pyshacl_are_still_a_findings_table():
+    # The shapes the fast engine cannot evaluate go to pySHACL; the merged findings keep counts() and to_frame().
+    setup = setup_from(UNDEFINED_TERMS)
+    shape = shapes().value(None, JG.detects, JGD["undefined-term"])
+    report = with_pyshacl(Report(setup, Findings(), Graph()), setup, {shape}, ["undefined-term"])
+    assert report.findings.counts() == {"Violation": 3}
+    assert (None, SH.result, None) in report.shacl_report
+
 
 EXTRA_SHAPE = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .

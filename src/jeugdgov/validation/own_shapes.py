@@ -72,7 +72,7 @@ def shapes_findings(setup: Setup, shapes: Graph, engine: str, as_of: date) -> tu
     data = Graph()
     data += setup.graph
     data += ontology()
-    findings = findings_from(setup.name, raw, data, graph)
+    findings: list[Finding] = findings_from(setup.name, raw, data, graph)
     results = shacl_report(raw, graph)
     attach_messages(results, findings, as_of, shapes_graph=graph)
     if translation.untranslatable:

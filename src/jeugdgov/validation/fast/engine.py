@@ -34,6 +34,7 @@ from jeugdgov.validation.fast.translate import (
     translate,
 )
 from jeugdgov.validation.findings import (
+    Findings,
     RawResult,
     Report,
     attach_messages,
@@ -394,6 +395,6 @@ def with_pyshacl(report: Report, setup: Setup, shapes: set[Node], defects: Itera
     """Add pySHACL's results for the shapes this engine cannot evaluate."""
     only = only_shapes(selected_shapes(defects, as_of), shapes)
     extra = validate_with_pyshacl(setup, None, shapes_graph=only, as_of=as_of)
-    report.findings = sorted([*report.findings, *extra.findings], key=finding_order)
+    report.findings = Findings(sorted([*report.findings, *extra.findings], key=finding_order))
     report.shacl_report += extra.shacl_report
     return report
