@@ -10,7 +10,7 @@ import difflib
 from pathlib import Path
 
 import yaml
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, Node, URIRef
 
 from jeugdgov.errors import InputError
 from jeugdgov.norms.framework import (
@@ -138,7 +138,7 @@ def _turtle_rows(path: Path) -> list[Row]:
                          hint="see docs/norm-frameworks.md for a framework in Turtle",
                          nl=(f"geen geldige Turtle: {' '.join(str(error).split())[:300]}",
                              "zie docs/norm-frameworks.md voor een normenkader in Turtle")) from None
-    keys = {predicate: key for key, predicate in TURTLE.items()}
+    keys: dict[Node, str] = {predicate: key for key, predicate in TURTLE.items()}
     rows = []
     for node in sorted(graph.subjects(RDF.type, JG.Norm), key=lambda n: str(graph.value(n, JG.normId) or n)):
         cells: dict[str, list[str]] = {}

@@ -331,13 +331,15 @@ class _Reader:
             values = {key: (index, cells[index] if index < len(cells) else None) for key, index in positions.items()}
             if all(not _text(v) for _, v in values.values()):
                 continue
-            row = _Row(sheet, table.name, offset, values)
-            for key, (_index, value) in values.items():
+            plain: dict[str, tuple[int, Cell]] = {}
+            for key, (index, value) in values.items():
                 if isinstance(value, CellError):
-                    raise self.fail(row, sheet.column(key), f"the cell holds the formula error or uncomputed formula "
-                                    f"{value.shown}", "type the value itself, or fix the formula and save the "
-                                    "workbook in a spreadsheet program so that its result is stored")
-            yield row
+                    raise self.fail(_Row(sheet, table.name, offset, {}), sheet.column(key), f"the cell holds the "
+                                    f"formula error or uncomputed formula {value.shown}", "type the value itself, or "
+                                    "fix the formula and save the workbook in a spreadsheet program so that its "
+                                    "result is stored", index=index)
+                plain[key] = (index, value)
+            yield _Row(sheet, table.name, offset, plain)
 
     def cell(self, row: _Row, key: str) -> Cell:
         return row.cells.get(key, (0, None))[1]
@@ -617,8 +619,8 @@ class _Reader:
                     continue
                 for row in rows.get(sheet.key, []):
                     node = row.node
-                    if self.defined.get(node, (None, None))[1] is not row:  # check each node once, at its first row
-                        continue
+                    if node is None or node not in self.defined or self.defined[node][1] is not row:
+                        continue  # each node is checked once, at its first row
                     has_value = any(True for _ in dataset.quads((node, column.property, None, None))) or any(
                         True for marker in (JG.noValue, JG.unknownValue)
                         for _ in dataset.quads((node, marker, column.property, None)))

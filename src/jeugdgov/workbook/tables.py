@@ -16,6 +16,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -45,7 +46,7 @@ class Table:
     """One sheet: its name as written and its rows of cells (row 1 first)."""
 
     name: str
-    rows: list[list[Cell | CellError]]
+    rows: Sequence[Sequence[Cell | CellError]]
 
 
 def is_workbook(path: Path) -> bool:
@@ -118,7 +119,7 @@ def _xlsx_tables(path: Path) -> list[Table]:
                 elif value is None and with_formulas and with_formulas[cell.coordinate].data_type == "f":
                     cells.append(CellError(f"={with_formulas[cell.coordinate].value}".replace("==", "=")))
                 else:
-                    cells.append(value)
+                    cells.append(_plain(value))
             rows.append(cells)
         if sheet.sheet_state == "visible":
             width = max((len(r) for r in rows[:2]), default=0)
@@ -159,7 +160,12 @@ def _ods_cell(value: object) -> Cell | CellError:
         return None
     if isinstance(value, str) and _ERROR_TEXT.match(value):
         return CellError(value)
-    if isinstance(value, (str, int, float, bool, date, datetime)):
+    return _plain(value)
+
+
+def _plain(value: object) -> Cell:
+    """A value a table holds as it is; any other (a time of day, a duration) as its text."""
+    if value is None or isinstance(value, (str, int, float, bool, date, datetime)):
         return value
     return str(value)
 
@@ -182,10 +188,11 @@ def csv_rows(path: Path) -> list[list[str]]:
 def _csv_tables(folder: Path) -> list[Table]:
     tables = []
     for path in sorted(folder.glob("*.csv")):
-        rows = [[restored(cell) if cell.strip() else None for cell in row] for row in csv_rows(path)]
+        rows: list[list[Cell | CellError]] = [[restored(cell) if cell.strip() else None for cell in row]
+                                              for row in csv_rows(path)]
         for row in rows:
             for index, cell in enumerate(row):
                 if isinstance(cell, str) and _ERROR_TEXT.match(cell.strip()):
                     row[index] = CellError(cell.strip())
-        tables.append(Table(path.stem, rows))  # type: ignore[arg-type]
+        tables.append(Table(path.stem, rows))
     return tables
