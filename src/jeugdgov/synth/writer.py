@@ -442,7 +442,7 @@ class RegionWriter:
         outcome = defect != "no-outcome-indicators"
         w.add(node, JG + "harmonisedOutcomeIndicators", typed("true" if outcome else "false", "boolean"))
         if not outcome:
-            self.plant(defect, node, CARE)
+            self.plant("no-outcome-indicators", node, CARE)
         if defect == "goals-not-measurable":
             w.add(node, JG + "noValue", iri(JG + "hasGoal"))
             self.plant(defect, node, CARE)
@@ -471,7 +471,7 @@ class RegionWriter:
         decides = defect != "provider-decides-extension"
         w.add(clause, JG + "requiresMunicipalDecision", typed("true" if decides else "false", "boolean"))
         if not decides:
-            self.plant(defect, node, who)
+            self.plant("provider-decides-extension", node, who)
         self.role(node + "/opdrachtnemer", who, JGR + "contractor", CARE, inContextOf=node)
         self.role(node + "/uitvoering", who, JGR + "delivery", CARE, inContextOf=node)
         if defect == "dual-role":
