@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.path import Path as MplPath
+from matplotlib.typing import LineStyleType
 
 from jeugdgov.analysis.projection import KIND_LABELS, KINDS, NODE_KINDS, Period
 from jeugdgov.errors import InputError, cannot_write
@@ -61,7 +62,7 @@ _LINE = 0.13  # inches per caption line (7.5 pt, spacing 1.2)
 _TITLE = 0.55  # inches above each picture for its title
 _GAP = 0.5  # inches between pictures
 _MAX_WIDTH = 11.0  # inches side by side (about a notebook's width) before pictures go one above the other
-_LINESTYLES = {"solid": "-", "dashed": (0, (5, 3)), "dotted": (0, (1.5, 2))}
+_LINESTYLES: dict[str, LineStyleType] = {"solid": "-", "dashed": (0, (5, 3)), "dotted": (0, (1.5, 2))}
 #: A rounded rectangle, wider than high, as the legend's sign for a number badge.
 _BADGE_MARKER = MplPath(
     [(-1.0, -0.45), (0.8, -0.45), (1.0, -0.45), (1.0, -0.25), (1.0, 0.25), (1.0, 0.45), (0.8, 0.45),
@@ -265,7 +266,7 @@ def _draw_node(ax, view: View, node: str, data: dict, handles: dict) -> None:
     ax.text(x, y, wrap_label(data), ha="center", va="center", fontsize=FONT_SIZE, zorder=5,
             linespacing=1.2, gid=f"node:{node}", bbox=box)
     badge = view.placement.badges.get(node)
-    if badge is not None:
+    if badge is not None and severity is not None:
         left, bottom, right, top = badge
         ax.text((left + right) / 2, (bottom + top) / 2, view.badge(node), ha="center", va="center",
                 fontsize=BADGE_FONT_SIZE, color="white", fontweight="bold", zorder=7, gid=f"badge:{node}",
@@ -293,7 +294,7 @@ def _draw_bundle(ax, view: View, index: int, bundle: Bundle, handles: dict) -> N
     if label and box is not None:
         ax.text((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, label, fontsize=LINE_LABEL_FONT_SIZE, ha="center",
                 va="center", zorder=4, gid=f"line-label:{index}",
-                color=SEVERITY_COLOURS[bundle.severity] if bundle.focus_numbers else "#222222",
+                color=SEVERITY_COLOURS[bundle.severity] if bundle.focus_numbers and bundle.severity else "#222222",
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
     key = f"relation:{bundle.relation}"
     if key not in handles:
