@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from helpers import ROOT
 from rdflib import SKOS
 
@@ -26,6 +27,7 @@ def test_everything_generated_from_the_catalogue_is_current():
     assert generate.main(["--check", "--root", str(ROOT)]) == 0
 
 
+@pytest.mark.slow  # writes every generated page, the ontology's pyLODE pages included
 def test_check_names_a_stale_file_and_write_mends_it(tmp_path: Path, capsys):
     (tmp_path / "docs" / "defects").mkdir(parents=True)
     readme = "# x\n<!-- groups:start -->\nold\n<!-- groups:end -->\n<!-- count:governance -->1<!-- /count -->\n"

@@ -76,6 +76,7 @@ def _instances(setup, cls: URIRef) -> set[str]:
     return {str(s) for c in classes for s in setup.graph.subjects(RDF.type, c)}
 
 
+@pytest.mark.slow  # pySHACL on every Lelystad phase
 def test_both_engines_find_the_same_with_own_shapes(shapes_file):
     fast = validate(LELYSTAD, shapes_files=[shapes_file])
     reference = validate(LELYSTAD, shapes_files=[shapes_file], engine="pyshacl")
@@ -104,6 +105,7 @@ def test_own_findings_carry_the_shapes_messages_and_severity(shapes_file):
                             for f in ceilings)
 
 
+@pytest.mark.slow  # pySHACL on every Lelystad phase
 def test_a_shape_the_fast_engine_cannot_translate_is_named_and_left_to_pyshacl(odd_file):
     notes: list[str] = []
     fast = validate(LELYSTAD, shapes_files=[odd_file], note=notes.append)

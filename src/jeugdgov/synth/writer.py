@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Collection
 from typing import TextIO
 
 from jeugdgov.synth.country import (
@@ -213,27 +214,27 @@ class RegionWriter:
             self.plant("unknown-concept", node + "/beleidsrol", JGT + "policy")
         self.council(node, self.plan.councils.get(m, set()))
 
+    def planted_absence(self, defect: str, defects: Collection[str | None], node: str, prop: str,
+                        value: str | None = None) -> bool:
+        """States that `node` has no `prop` and plants `defect` there, when the plan asks for it."""
+        if defect not in defects:
+            return False
+        self.w.add(node, JG + "noValue", iri(JG + prop))
+        self.plant(defect, node, value)
+        return True
+
     def council(self, node: str, defects: set[str]) -> None:
         """The council's policy plan and by-law, and a company the municipality holds shares in."""
         w, raad = self.w, node + "/raad"
-        if "no-youth-policy-plan" in defects:
-            w.add(node, JG + "noValue", iri(JG + "planOf"))
-            self.plant("no-youth-policy-plan", node, None)
-        else:
+        if not self.planted_absence("no-youth-policy-plan", defects, node, "planOf"):
             plan = node + "/beleidsplan"
             w.typed(plan, JG + "PolicyPlan")
             w.add(plan, JG + "planOf", iri(node))
             w.add(plan, JG + "adoptedBy", iri(raad))
             w.add(plan, JG + "during", iri(self.period("2022-01-01")))
-            if "plan-without-measurable-results" in defects:
-                w.add(plan, JG + "noValue", iri(JG + "hasGoal"))
-                self.plant("plan-without-measurable-results", plan, None)
-            else:
+            if not self.planted_absence("plan-without-measurable-results", defects, plan, "hasGoal"):
                 w.add(plan, JG + "hasGoal", iri(self.goal()))
-        if "no-youth-by-law" in defects:
-            w.add(node, JG + "noValue", iri(JG + "byLawOf"))
-            self.plant("no-youth-by-law", node, None)
-        else:
+        if not self.planted_absence("no-youth-by-law", defects, node, "byLawOf"):
             by_law = node + "/verordening-jeugdhulp"
             w.typed(by_law, JG + "YouthCareByLaw")
             w.add(by_law, JG + "byLawOf", iri(node))
@@ -320,10 +321,7 @@ class RegionWriter:
             w.add(node, JG + prop, typed("false" if defect in defects else "true", "boolean"))
             if defect in defects:
                 self.plant(defect, node, None)
-        if "no-regional-vision" in defects:
-            w.add(node, JG + "noValue", iri(JG + "hasRegionalVision"))
-            self.plant("no-regional-vision", node, None)
-        else:
+        if not self.planted_absence("no-regional-vision", defects, node, "hasRegionalVision"):
             vision = self.r.iri + "regiovisie"
             w.typed(vision, JG + "RegionalVision")
             w.add(node, JG + "hasRegionalVision", iri(vision))
@@ -370,10 +368,8 @@ class RegionWriter:
         w.add(delegation, JG + "delegator", iri(member + "/college"))
         w.add(delegation, JG + "delegate", iri(ab))
         w.add(delegation, JG + "competence", iri(procurement))
-        if self.plan.municipalities.get(m) == "delegation-without-basis":
-            w.add(delegation, JG + "noValue", iri(JG + "legalBasis"))
-            self.plant("delegation-without-basis", delegation, ab)
-        else:
+        if not self.planted_absence("delegation-without-basis", {self.plan.municipalities.get(m)}, delegation,
+                                    "legalBasis", ab):
             w.add(delegation, JG + "legalBasis", iri(WGR_8))
         mandate = f"{r.iri}mandaat-db-gm{m + 1:04d}"
         missing = self.plan.municipalities.get(m) == "external-mandate-without-consent"
@@ -394,10 +390,7 @@ class RegionWriter:
         w.add(agreement, JG + "during", iri(self.period("2016-01-01")))
         w.add(agreement, JG + "evaluationWithinMonths", typed("24", "integer"))
         w.add(agreement, JG + "establishesBody", iri(group))
-        if "no-evaluation" in defects:
-            w.add(agreement, JG + "noValue", iri(JG + "evaluates"))
-            self.plant("no-evaluation", agreement, "24")
-        else:
+        if not self.planted_absence("no-evaluation", defects, agreement, "evaluates", "24"):
             evaluation = r.iri + "evaluatie"
             w.typed(evaluation, JG + "Evaluation")
             w.add(evaluation, JG + "evaluates", iri(agreement))
@@ -443,10 +436,7 @@ class RegionWriter:
         w.add(node, JG + "harmonisedOutcomeIndicators", typed("true" if outcome else "false", "boolean"))
         if not outcome:
             self.plant("no-outcome-indicators", node, CARE)
-        if defect == "goals-not-measurable":
-            w.add(node, JG + "noValue", iri(JG + "hasGoal"))
-            self.plant(defect, node, CARE)
-        else:
+        if not self.planted_absence("goals-not-measurable", {defect}, node, "hasGoal", CARE):
             w.add(node, JG + "hasGoal", iri(self.goal()))
         if defect == "open-budget":
             w.add(node, JG + "noValue", iri(JG + "budgetCeiling"))
