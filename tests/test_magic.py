@@ -47,6 +47,8 @@ def test_the_magic_runs_text_and_named_queries_on_setups_stores_and_files(tmp_pa
         "%%sparql --source no_such_thing\nASK {}",
         "%%sparql\nSELECT * WHERE { ?s ?p }",
         "%sparql setups --out 1x",
+        "number = 5",
+        "%%sparql --source number\nASK {}",
     )
     assert not [o for cell in outputs for o in cell if o.output_type == "error"]
     assert "<table" in html(outputs[1])  # a table, also when kept
@@ -55,9 +57,10 @@ def test_the_magic_runs_text_and_named_queries_on_setups_stores_and_files(tmp_pa
     assert "label: Lelystad" in text(outputs[7])
     assert "<table" in html(outputs[8]) and "zhz" in html(outputs[8]).lower()
     assert "True" in html(outputs[9]) + text(outputs[9])
-    for bad in outputs[10:]:  # one line saying what is wrong, no traceback, no table
+    for bad in [*outputs[10:14], outputs[15]]:  # one line saying what is wrong, no traceback, no table
         assert text(bad).startswith("error: ") and "Traceback" not in text(bad) and not html(bad)
     assert "lang" in text(outputs[10]) and "no_such_thing" in text(outputs[11]) and "1x" in text(outputs[13])
+    assert "number" in text(outputs[15]) and "int" in text(outputs[15])
 
 
 def test_the_magic_asks_an_endpoint(tmp_path):

@@ -19,16 +19,23 @@ In Jupyter, ``%load_ext jeugdgov`` adds the ``%%sparql`` magic (:mod:`jeugdgov.m
 DataFrames need pandas (``pip install 'jeugdgov[notebook]'``).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from jeugdgov.errors import InputError
 from jeugdgov.notebook import query
 from jeugdgov.setups import Setup, load
 from jeugdgov.validation import Finding, Findings, Report, Reports, validate
 
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+
 __all__ = ["Finding", "Findings", "InputError", "Report", "Reports", "Setup", "load", "query", "validate"]
 __version__ = "0.1.0"
 
 
-def load_ipython_extension(shell: object) -> None:
+def load_ipython_extension(shell: InteractiveShell) -> None:
     """``%load_ext jeugdgov``: the ``%%sparql`` magic. IPython is imported only here."""
     from jeugdgov.magic import load_ipython_extension as register
 
