@@ -334,7 +334,8 @@ def _parse_lines(path: Path, dataset: Dataset) -> None:
         if isinstance(quad.graph_name, DefaultGraph):
             dataset.add(triple)
         else:
-            dataset.add((*triple, to_rdflib(quad.graph_name)))
+            # rdflib takes a graph's name as the fourth term (ConjunctiveGraph._graph); its type says a Graph
+            dataset.add((*triple, to_rdflib(quad.graph_name)))  # type: ignore[arg-type]
 
 
 def _setups_in(path: Path, dataset: Dataset) -> Iterator[Setup]:

@@ -157,7 +157,8 @@ class _Protocol(HttpToolsProtocol):
                          "percent-encode it, as UTF-8 (e.g. ë as %C3%AB)")
         return 400, f"malformed HTTP request: {error or 'unreadable'}; send a well-formed HTTP/1.1 request"
 
-    def eof_received(self) -> bool | None:
+    # asyncio lets eof_received return True to keep the transport open; uvicorn's annotation says None
+    def eof_received(self) -> bool | None:  # type: ignore[override]
         """A client may stop sending once its request is complete (a half-close); it still gets
         its answer, and then the connection closes. Before that, an end is a disconnect."""
         cycle = self.cycle
