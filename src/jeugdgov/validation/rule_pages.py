@@ -45,6 +45,7 @@ def rule_page(defect: str) -> str:
         return "\n".join(lines) + "\n"
     detecting = sorted(shapes().subjects(JG.detects, concept), key=str)
     group = ontology().value(concept, SKOS.broader)
+    assert group is not None  # every defect is in a group of the taxonomy
     severities = sorted({_local(shapes().value(s, SH.severity)) for s in detecting})
     lines += [f"Group [`{notation(group)}`]({notation(group)}.md), severity {', '.join(severities)}; "
               f"detected by {', '.join(f'`jgs:{_local(s)}`' for s in detecting)}.", ""]

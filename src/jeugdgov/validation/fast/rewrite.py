@@ -426,7 +426,7 @@ class _Rewriter:
                 break
         if self.bound:
             found = _order(found, set(self.bound[-1]))
-        out = []
+        out: list[str] = []
         for subject, verb, obj, zero_length in found:
             lateral = zero_length or (self.bound and out)
             triple = f"{subject} {verb} {obj}"
