@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, URIRef
@@ -354,15 +355,26 @@ def _minimum(text: str, fail: Fail) -> Minimum | None:
     return Minimum(number, per_year=unit.startswith("per"), share=unit == "%")
 
 
+@lru_cache(maxsize=1024)
+def sparql_error(text: str) -> str | None:
+    """Why a query over the framework's prefixes is not SPARQL, or None. Parsed by rdflib, as pySHACL
+    will parse it; remembered, because the parse costs a fifth of a second and frameworks are read
+    again (``--watch``, one scorecard per phase)."""
+    try:
+        prepareQuery(SPARQL_PREFIXES + text)
+    except Exception as error:  # pyparsing and rdflib errors alike mean: not SPARQL
+        return str(error)
+    return None
+
+
 def _check_sparql(text: str, fail: Fail, fix: str) -> None:
     if any(token.upper == "SERVICE" for token in lex(text, strict=False)):
         fail("the query calls another SPARQL endpoint (SERVICE)", "a norm reads only the setup: remove the "
              "SERVICE clause (checking a norm makes no network requests)")
         return
-    try:
-        prepareQuery(SPARQL_PREFIXES + text)
-    except Exception as error:  # pyparsing and rdflib errors alike mean: not SPARQL
-        fail(f"not valid SPARQL ({str(error).splitlines()[0][:120]})", fix)
+    error = sparql_error(text)
+    if error is not None:
+        fail(f"not valid SPARQL ({error.splitlines()[0][:120]})", fix)
         return
     for prefix, local in CURIE.findall(text):
         iri = PREFIXES.get(prefix, "") + local

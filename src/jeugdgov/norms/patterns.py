@@ -27,10 +27,9 @@ from __future__ import annotations
 import re
 
 from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
-from rdflib.plugins.sparql import prepareQuery
 
 from jeugdgov.errors import InputError
-from jeugdgov.norms.framework import PREFIXES, SPARQL_PREFIXES, Framework, Norm, is_class, short_name
+from jeugdgov.norms.framework import PREFIXES, SPARQL_PREFIXES, Framework, Norm, is_class, short_name, sparql_error
 from jeugdgov.resources import JG
 
 NORM = "urn:jeugdgov:norm:"
@@ -102,15 +101,14 @@ def _compile(norm: Norm, graph: Graph, prefixes: Node) -> None:
     graph.add((constraint, RDF.type, SH.SPARQLConstraint))
     graph.add((constraint, SH.prefixes, prefixes))
     query = select(norm)
-    try:  # each part was checked on reading; this catches what only their combination breaks
-        prepareQuery(SPARQL_PREFIXES + query)
-    except Exception as error:  # pyparsing and rdflib errors alike
+    error = sparql_error(query)  # each part was checked on reading; this catches what only their combination breaks
+    if error is not None:
         raise InputError(f"{norm.origin}: the check of norm {norm.id} is no valid SPARQL once its cells are "
-                         f"put together ({' '.join(str(error).split())[:160]})",
+                         f"put together ({' '.join(error.split())[:160]})",
                          hint="check the cells 'eigenschap', 'voorwaarde' and 'waarde' together",
                          nl=(f"{norm.origin}: de controle van norm {norm.id} is geen geldige SPARQL als de cellen "
-                             f"worden samengevoegd ({' '.join(str(error).split())[:160]})",
-                             "bekijk de cellen 'eigenschap', 'voorwaarde' en 'waarde' samen")) from None
+                             f"worden samengevoegd ({' '.join(error.split())[:160]})",
+                             "bekijk de cellen 'eigenschap', 'voorwaarde' en 'waarde' samen"))
     graph.add((constraint, SH.select, Literal(query)))
     for lang, text in _message(norm).items():
         graph.add((constraint, SH.message, Literal(text, lang=lang)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 from rdflib import RDF, SH, Graph, Literal, Node
@@ -69,10 +70,7 @@ def shapes_findings(setup: Setup, shapes: Graph, engine: str, as_of: date) -> tu
         return extra.findings, extra.shacl_report
     translation = translate(graph)
     raw = evaluate(LocalRunner(store_for(setup.graph)), translation.queries)
-    data = Graph()
-    data += setup.graph
-    data += ontology()
-    findings: list[Finding] = findings_from(setup.name, raw, data, graph)
+    findings: list[Finding] = findings_from(setup.name, raw, chain(setup.graph, ontology()), graph)
     results = shacl_report(raw, graph)
     attach_messages(results, findings, as_of, shapes_graph=graph)
     if translation.untranslatable:
