@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
+from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store, Triple
 
 from jeugdgov.errors import InputError
 from jeugdgov.resources import LANGUAGES, queries_dir
@@ -47,7 +47,8 @@ from jeugdgov.sparql.calls import remote_calls
 from jeugdgov.sparql.text import where_brace
 
 Term = NamedNode | Literal
-Result = QuerySolutions | QueryBoolean | QueryTriples
+#: A query's answer: an endpoint's CONSTRUCT or DESCRIBE comes back as a list of triples.
+Result = QuerySolutions | QueryBoolean | QueryTriples | list[Triple]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TYPES = ("xsd:date", "xsd:decimal", "xsd:integer", "xsd:boolean", "xsd:string", "iri")
