@@ -384,8 +384,8 @@ def _parties(data: _Described, focus: Node, value: Node | None) -> tuple[Party, 
 
 
 @cache
-def involving_properties() -> tuple[Node, ...]:
-    return tuple(p for p in ontology().transitive_subjects(RDFS.subPropertyOf, JG.involves) if p is not None)
+def involving_properties() -> tuple[URIRef, ...]:
+    return tuple(p for p in ontology().transitive_subjects(RDFS.subPropertyOf, JG.involves) if isinstance(p, URIRef))
 
 
 @cache
