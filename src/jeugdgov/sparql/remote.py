@@ -23,6 +23,7 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     QueryResultsFormat,
+    QuerySolutions,
     RdfFormat,
     Triple,
     parse,
@@ -155,7 +156,7 @@ def _graph(source: str, *parts: bytes) -> Graph:
 
 def _select(endpoint: str, text: str, credentials: Credentials | None = None) -> list[dict[str, str]]:
     result = query(endpoint, text, credentials=credentials)
-    if isinstance(result, list) or not hasattr(result, "variables"):
+    if not isinstance(result, QuerySolutions):
         raise InputError(f"the SPARQL endpoint {endpoint} did not answer the query {describe_query(text)} "
                          "with solutions")
     names = [v.value for v in result.variables]
@@ -215,14 +216,14 @@ def fetch_setups(endpoint: str, graph_store: str | None = None, credentials: Cre
                          hint="give --graph-store URL (its Graph Store Protocol address, for oxigraph "
                          "http://HOST:PORT/store), push with `jeugdgov push` (which records the shared graphs), "
                          "or serve the store without a union default graph")
-    through_graph_store = undeclared and not separate and graph_store
+    through_graph_store = graph_store if undeclared and not separate else None
     virtuoso = is_virtuoso(server_software(endpoint, credentials))
     if through_graph_store and virtuoso:
         raise InputError(f"the setups of {endpoint} declare no shared graphs, and the shared triples cannot be read "
                          f"through {graph_store}: Virtuoso's Graph Store Protocol cuts a graph at ResultSetMaxRows "
                          "without saying so",
                          hint="push the setups with `jeugdgov push`, which records the graphs each setup shares")
-    shared = _get(graph_store_url(graph_store, None), credentials) if through_graph_store else b""
+    shared = _get(graph_store_url(through_graph_store, None), credentials) if through_graph_store else b""
     setups = []
     for setup in found:
         source = f"{endpoint} <{setup.graph}>"
