@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import cache, lru_cache
-from typing import Protocol
+from typing import Protocol, overload
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
@@ -239,6 +239,7 @@ class LocalRunner:
 
     def select(self, text: str) -> Iterator[dict[str, Node]]:
         solutions = self.store.query(for_oxigraph(text))
+        assert isinstance(solutions, ox.QuerySolutions)  # the engine's queries are SELECTs
         names = [v.value for v in solutions.variables]
         for solution in solutions:
             row = {}
@@ -266,7 +267,7 @@ class LocalRunner:
         wanted = {ox.NamedNode(str(p)): p for p in predicates}
         converted: dict[object, Node] = {}
         for node in nodes:
-            if isinstance(node, Literal):
+            if not isinstance(node, (URIRef, BNode)):  # a literal is no subject
                 continue
             for quad in self.store.quads_for_pattern(to_ox(node), None, None, ox.DefaultGraph()):
                 predicate = wanted.get(quad.predicate)
@@ -303,6 +304,18 @@ def described(nodes: set[Node], triples: TriplesOf, pointing: TriplesOf) -> list
     return found + list(triples(parties - nodes, LABELS))
 
 
+@overload
+def to_ox(node: URIRef) -> ox.NamedNode: ...
+
+
+@overload
+def to_ox(node: BNode) -> ox.BlankNode: ...
+
+
+@overload
+def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal: ...
+
+
 def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(node, URIRef):
         if problem := iri_problem(node):
@@ -320,16 +333,24 @@ def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {node!r}")
 
 
+def _quad(s: Node, p: Node, o: Node) -> ox.Quad:
+    """A triple of an rdflib graph as a quad of the default graph."""
+    subject, predicate = to_ox(s), to_ox(p)
+    if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+        raise TypeError(f"not an RDF triple: {s!r} {p!r} {o!r}")
+    return ox.Quad(subject, predicate, to_ox(o))
+
+
 @cache
 def ontology_quads() -> tuple[ox.Quad, ...]:
     """The ontology as pyoxigraph quads in the default graph, converted once."""
-    return tuple(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in ontology())
+    return tuple(_quad(s, p, o) for s, p, o in ontology())
 
 
 def store_for(graph: Graph) -> ox.Store:
     """A store whose default graph is the graph merged with the ontology."""
     store = ox.Store()
-    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    store.bulk_extend(_quad(s, p, o) for s, p, o in graph)
     store.bulk_extend(ontology_quads())
     return store
 
