@@ -92,7 +92,7 @@ def _add_node(net: Network, view: View, node: str, data: dict) -> None:
                         "hover": {"background": fill, "border": "#000000"}})
 
 
-def _add_bundle(net: Network, view: View, bundle) -> None:
+def _add_bundle(net: Network, view: View, bundle: Bundle) -> None:
     colour, style = bundle.style
     # A halo in the colour of the severity, like the static figure; the line keeps its own colour.
     halo = ({"enabled": True, "color": SEVERITY_COLOURS[bundle.severity], "size": 14, "x": 0, "y": 0}

@@ -154,7 +154,8 @@ def _order(layers: dict[Hashable, int], neighbours: dict[Hashable, set[Hashable]
             position = {n: p for p, n in enumerate(neighbour)}
             current = {n: p for p, n in enumerate(columns[i])}
 
-            def barycenter(node: Hashable, position=position, current=current) -> float:
+            def barycenter(node: Hashable, position: dict[Hashable, int] = position,
+                           current: dict[Hashable, int] = current) -> float:
                 linked = [position[m] for m in neighbours[node] if m in position]
                 return sum(linked) / len(linked) if linked else float(current[node])
 

@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 
 from matplotlib import rc_context
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -223,7 +224,7 @@ def atomic_write(out: Path, writer: Callable[[Path], object]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _draw(ax, view: View, width: float, handles: dict) -> None:
+def _draw(ax: Axes, view: View, width: float, handles: dict) -> None:
     layout, lang = view.layout, view.lang
     extra = (width - 2 * _MARGIN - layout.width) / 2
     ax.set_xlim(-_MARGIN - extra, layout.width + _MARGIN + extra)
@@ -251,7 +252,7 @@ def _legend_order(key: str) -> tuple[int, int]:
     return list(order).index(group) if group in order else 3, names.index(name) if name in names else 99
 
 
-def _draw_node(ax, view: View, node: str, data: dict, handles: dict) -> None:
+def _draw_node(ax: Axes, view: View, node: str, data: dict, handles: dict) -> None:
     x, y = view.layout.positions[node]
     severity = view.severity(node)
     kind = data["kind"]
@@ -278,7 +279,7 @@ def _draw_node(ax, view: View, node: str, data: dict, handles: dict) -> None:
                              label=NODE_KINDS[kind][view.lang])
 
 
-def _draw_bundle(ax, view: View, index: int, bundle: Bundle, handles: dict) -> None:
+def _draw_bundle(ax: Axes, view: View, index: int, bundle: Bundle, handles: dict) -> None:
     points = view.placement.routes[index]
     colour, style = bundle.style
     path = MplPath(points, [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1))
