@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
 import json
 import signal
 import socket
@@ -11,7 +10,6 @@ import time
 
 import pytest
 from helpers import DATA, jeugdgov
-from servers import serving
 
 from jeugdgov.limits import Limits
 from jeugdgov.validation.fast.parallel import validate_paths
@@ -85,35 +83,6 @@ def test_rdf_xml_entity_bomb_is_refused_by_load(tmp_path):
     bomb.write_text(RDF_XML_BOMB)
     assert_refused(jeugdgov("load", bomb, "--store", tmp_path / "store"), "bomb.rdf")
     assert not (tmp_path / "store").exists()
-
-
-class _CountingHandler(http.server.BaseHTTPRequestHandler):
-    requests = 0
-
-    def do_GET(self) -> None:
-        type(self).requests += 1
-        body = b'{"@context": {"ex": "http://example.org/"}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/ld+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.mark.parametrize("command", [["validate"], ["validate", "--engine", "pyshacl"],
-                                     ["viz", "--kind", "roles", "--out", "roles.svg"]])
-def test_remote_json_ld_context_is_never_fetched(tmp_path, command):
-    _CountingHandler.requests = 0
-    with serving(_CountingHandler, "/context.jsonld") as url:
-        data = tmp_path / "remote.jsonld"
-        data.write_text(json.dumps({"@context": url, "@id": "ex:s", "ex:p": "o"}))
-        args = [a.replace("roles.svg", str(tmp_path / "roles.svg")) for a in command]
-        result = jeugdgov(args[0], data, *args[1:], "--lang", "en")
-    assert_refused(result, "@context", "inline")
-    assert _CountingHandler.requests == 0
 
 
 def test_ill_typed_literal_is_a_finding_without_traceback(tmp_path):

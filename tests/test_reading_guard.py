@@ -7,7 +7,6 @@ import http.server
 import json
 import os
 import signal
-import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import ClassVar
 
 import pytest
 from helpers import DATA
+from servers import serving
 from typer.testing import CliRunner
 
 from jeugdgov import cli
@@ -64,11 +64,8 @@ class _Contexts(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def context_server() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Contexts)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/context.jsonld"
-    server.shutdown()
-    server.server_close()
+    with serving(_Contexts, "/context.jsonld") as url:
+        yield url
 
 
 @pytest.mark.parametrize("command", COMMANDS)

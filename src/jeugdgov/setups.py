@@ -340,7 +340,9 @@ def _parse_lines(path: Path, dataset: Dataset) -> None:
 
 def _setups_in(path: Path, dataset: Dataset) -> Iterator[Setup]:
     default = dataset.default_graph
-    named = [g for g in dataset.graphs() if g.identifier != default.identifier and len(g)]
+    # sorted: rdflib keeps its graphs in a set, and the same file must give its setups in one order
+    named = sorted((g for g in dataset.graphs() if g.identifier != default.identifier and len(g)),
+                   key=lambda g: str(g.identifier))
     if not named:
         yield setup_from_graph(path, _copy(default), fallback=path.stem)
         return
