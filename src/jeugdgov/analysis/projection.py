@@ -178,7 +178,7 @@ def project(setup: Setup, kind: str, *, lang: str = "en", period: Period | None 
                          nl=(f"de inrichting '{setup.name}' is leeg", "beschrijf actoren en hun rollen, mandaten, "
                              "geldstromen of verantwoordingslijnen"))
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(setup=setup.name, kind=kind, lang=lang,
-                            setup_label_nl=setup.label("nl"), setup_label_en=setup.label("en"))
+                                                  setup_label_nl=setup.label("nl"), setup_label_en=setup.label("en"))
     data = setup.graph
     default = _setup_period(setup)
     for source, target, key, attributes in _EDGES[kind](data):

@@ -281,6 +281,7 @@ async def _readable(loop: asyncio.AbstractEventLoop, connection: Connection, tim
     """Whether the connection has something to read (or was closed) within ``timeout`` seconds."""
     ready: asyncio.Future[None] = loop.create_future()
     descriptor = connection.fileno()
+
     def wake() -> None:
         if not ready.done():
             ready.set_result(None)

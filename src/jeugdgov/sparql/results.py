@@ -195,8 +195,8 @@ def _workbook(names: list[str], rows: Iterable[list[PlainValue]]) -> bytes:
     return output.getvalue()
 
 
-def _rdf(result: Iterable[Triple | Quad], rdf_format: RdfFormat, prefixes: Mapping[str, str] | None = None) -> bytes:
-    written = serialize([t if isinstance(t, Triple) else t.triple for t in result], format=rdf_format,
+def _rdf(triples: Iterable[Triple | Quad], rdf_format: RdfFormat, prefixes: Mapping[str, str] | None = None) -> bytes:
+    written = serialize([t if isinstance(t, Triple) else t.triple for t in triples], format=rdf_format,
                         prefixes=dict(prefixes or {}))
     assert written is not None  # without an output file pyoxigraph returns the bytes
     return written
@@ -211,8 +211,7 @@ def print_table(result: Result, console: Console, prefixes: Mapping[str, str] | 
         console.print("true" if bool(result) else "false")
         return
     if is_graph(result):
-        console.out(_rdf(result, RdfFormat.TURTLE, prefixes).decode(),
-                    highlight=False)
+        console.out(_rdf(result, RdfFormat.TURTLE, prefixes).decode(), highlight=False)
         return
     names = [v.value for v in result.variables]
     shown = [n for n in names if f"{n}Label" not in names and n not in set(hidden)] or names
