@@ -242,7 +242,8 @@ def validate_command(
         return _print_with_norms(reports, framework, norm_table, output_format, lang, engine)
 
     if watch:
-        _watch(paths[0], run, output_format, lang.value)  # type: ignore[index]  # one path, checked above
+        assert paths  # one path, checked above
+        _watch(paths[0], run, output_format, lang.value)
     raise typer.Exit(run())
 
 

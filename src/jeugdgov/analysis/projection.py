@@ -37,6 +37,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 import networkx as nx
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, Node, URIRef
@@ -45,6 +46,9 @@ from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, LANGUAGES, ORG, TIME, local_name, ontology
 from jeugdgov.setups import Setup
 from jeugdgov.validation.findings import Finding
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 KINDS = ("roles", "mandates", "money", "accountability")
 
@@ -223,29 +227,38 @@ def with_findings(graph: nx.MultiDiGraph, findings: Iterable[Finding]) -> nx.Mul
     return result
 
 
-def project_all(setup: Setup, **options: object) -> dict[str, nx.MultiDiGraph]:
+class ProjectionOptions(TypedDict, total=False):
+    """The keyword arguments of :func:`project`, which the functions of one kind pass on."""
+
+    lang: str
+    period: Period | None
+    at: date | None
+    findings: Iterable[Finding] | None
+
+
+def project_all(setup: Setup, **options: Unpack[ProjectionOptions]) -> dict[str, nx.MultiDiGraph]:
     """All four projections of a setup, by kind."""
-    return {kind: project(setup, kind, **options) for kind in KINDS}  # type: ignore[arg-type]
+    return {kind: project(setup, kind, **options) for kind in KINDS}
 
 
-def roles(setup: Setup, **options: object) -> nx.MultiDiGraph:
+def roles(setup: Setup, **options: Unpack[ProjectionOptions]) -> nx.MultiDiGraph:
     """Actor -> task, one edge per role assignment and task."""
-    return project(setup, "roles", **options)  # type: ignore[arg-type]
+    return project(setup, "roles", **options)
 
 
-def mandates(setup: Setup, **options: object) -> nx.MultiDiGraph:
+def mandates(setup: Setup, **options: Unpack[ProjectionOptions]) -> nx.MultiDiGraph:
     """Mandate giver -> mandatary and delegator -> delegate, with the competence."""
-    return project(setup, "mandates", **options)  # type: ignore[arg-type]
+    return project(setup, "mandates", **options)
 
 
-def money(setup: Setup, **options: object) -> nx.MultiDiGraph:
+def money(setup: Setup, **options: Unpack[ProjectionOptions]) -> nx.MultiDiGraph:
     """Payer -> payee, one edge per money flow, the amount as weight where known."""
-    return project(setup, "money", **options)  # type: ignore[arg-type]
+    return project(setup, "money", **options)
 
 
-def accountability(setup: Setup, **options: object) -> nx.MultiDiGraph:
+def accountability(setup: Setup, **options: Unpack[ProjectionOptions]) -> nx.MultiDiGraph:
     """Accountable party -> the party it accounts to."""
-    return project(setup, "accountability", **options)  # type: ignore[arg-type]
+    return project(setup, "accountability", **options)
 
 
 def restrict(graph: nx.MultiDiGraph, period: Period) -> nx.MultiDiGraph:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from matplotlib import rc_context
+from matplotlib.figure import Figure
 
 from jeugdgov.analysis.projection import KIND_LABELS, KINDS, project
 from jeugdgov.validation.findings import Report
@@ -41,10 +42,10 @@ def pictures(report: Report, lang: str = "nl", prefix: str = "pic") -> list[Pict
     return drawn
 
 
-def _svg(fig: object, prefix: str) -> str:
+def _svg(fig: Figure, prefix: str) -> str:
     buffer = io.StringIO()
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": prefix}):
-        fig.savefig(buffer, format="svg", bbox_inches="tight", facecolor="white")  # type: ignore[attr-defined]
+        fig.savefig(buffer, format="svg", bbox_inches="tight", facecolor="white")
     text = buffer.getvalue()
     text = text[text.index("<svg"):]  # no XML declaration or DOCTYPE inside HTML
     text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', text)

@@ -72,6 +72,7 @@ class _Protocol(HttpToolsProtocol):
         self._idle_since = 0.0
         self._in_request = False
 
+    # asyncio's protocols are given any BaseTransport; uvicorn's, which this one extends, a Transport
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._idle_since = self.loop.time()

@@ -27,6 +27,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from matplotlib import rc_context
 from matplotlib.axes import Axes
@@ -37,7 +38,7 @@ from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.path import Path as MplPath
 from matplotlib.typing import LineStyleType
 
-from jeugdgov.analysis.projection import KIND_LABELS, KINDS, NODE_KINDS, Period
+from jeugdgov.analysis.projection import KIND_LABELS, KINDS, NODE_KINDS, Period, ProjectionOptions
 from jeugdgov.errors import InputError, cannot_write
 from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding
@@ -56,6 +57,9 @@ from jeugdgov.viz.views import (
     prepare,
     wrap_label,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 FORMATS = (".png", ".svg", ".html")
 _MARGIN = 0.35  # inches around the graph
@@ -158,7 +162,14 @@ def html(setup: Setup, kind: str, *, lang: str = "en", period: Period | None = N
                            highlight=highlight, aggregate=aggregate))
 
 
-def write(setup: Setup, kind: str, out: str | Path, **options: object) -> Path:
+class PictureOptions(ProjectionOptions, total=False):
+    """The keyword arguments of :func:`figure` and :func:`html`."""
+
+    highlight: bool
+    aggregate: bool
+
+
+def write(setup: Setup, kind: str, out: str | Path, **options: Unpack[PictureOptions]) -> Path:
     """Write a picture to ``out`` (.png, .svg or .html, by extension), atomically.
 
     The file is written next to its destination under a temporary name and renamed when
@@ -167,10 +178,10 @@ def write(setup: Setup, kind: str, out: str | Path, **options: object) -> Path:
     out = Path(out)
     suffix = check_output(out)
     if suffix == ".html":
-        text = html(setup, kind, **options)  # type: ignore[arg-type]
+        text = html(setup, kind, **options)
         atomic_write(out, lambda path: path.write_text(text, encoding="utf-8"))
     else:
-        fig = figure(setup, kind, **options)  # type: ignore[arg-type]
+        fig = figure(setup, kind, **options)
 
         def save(path: Path) -> None:
             # SVG keeps its text as text: searchable, selectable and much smaller than glyph paths.

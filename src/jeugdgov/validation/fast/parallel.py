@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, Graph, Node
+from rdflib import RDF, RDFS, Graph, Node, URIRef
 from rdflib.namespace import DCTERMS
 
 from jeugdgov.errors import InputError
@@ -116,7 +116,8 @@ def _literals_longer_than(store: ox.Store, length: int) -> Iterator[tuple[str, i
     """The first literal over the length, found in the store rather than by a Python loop over every quad."""
     found = store.query("SELECT ?s (STRLEN(?o) AS ?n) WHERE { ?s ?p ?o "
                         f"FILTER(isLiteral(?o) && STRLEN(?o) > {length}) }} LIMIT 1", use_default_graph_as_union=True)
-    for solution in found:  # type: ignore[union-attr]
+    assert isinstance(found, ox.QuerySolutions)  # a SELECT
+    for solution in found:
         yield str(solution["s"]), int(solution["n"].value)
 
 
@@ -156,7 +157,7 @@ class _Done:
 
     name: str
     source: str
-    node: Node | None
+    node: URIRef | None
     labels: dict[str, str]
     description: list[Triple]
     findings: list[Finding]
@@ -342,6 +343,6 @@ def _reports(done: list[_Done], names: Sequence[str] | None) -> list[Report]:
         if names and item.name not in names:
             continue
         setup = Setup(item.name, _graph_of(item.description), Path(item.source),
-                      item.node, item.labels, complete=False, origins=item.origins or {})  # type: ignore[arg-type]
+                      item.node, item.labels, complete=False, origins=item.origins or {})
         reports.append(Report(setup, Findings(item.findings), _graph_of(item.report), as_of=item.as_of))
     return reports
