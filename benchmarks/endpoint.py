@@ -50,7 +50,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, serialize
 
 from jeugdgov.sparql.library import NamedQuery, library, with_values
-from jeugdgov.sparql.store import bundled_data, read_files
+from jeugdgov.stores.embedded import bundled_data, read_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the process stopper the tests use
 from servers import stop

@@ -2,7 +2,7 @@
 
 For each size (decisions) the script generates the data with `jeugdgov synth`, starts each store
 on a fresh database on a loopback port (as the tests do, tests/servers.py), pushes the setups
-with `jeugdgov.sparql.remote.push` and validates them three ways: locally from the files; read
+with `jeugdgov.stores.push.push` and validates them three ways: locally from the files; read
 from the store and validated here (`validate --endpoint`, the default); and in the store (the
 shape queries run there, `--in-store`; the store check off, and timed on one setup of its own),
 for the stores named by `--in-store` (default both; on Virtuoso this takes about three minutes
@@ -38,11 +38,12 @@ sys.path.insert(0, str(ROOT / "tests"))  # the store launchers the tests use
 
 import servers  # noqa: E402
 
-import jeugdgov.sparql.protocol as protocol  # noqa: E402
-import jeugdgov.sparql.remote as remote  # noqa: E402
+import jeugdgov.stores.protocol as protocol  # noqa: E402
+import jeugdgov.stores.push as pushing  # noqa: E402
 from jeugdgov.errors import InputError  # noqa: E402
-from jeugdgov.sparql.protocol import Credentials  # noqa: E402
+from jeugdgov.stores.protocol import Credentials  # noqa: E402
 from jeugdgov.synth import read_planted  # noqa: E402
+from jeugdgov.validation import ValidationOptions  # noqa: E402
 from jeugdgov.validation.fast.in_store import validate_endpoint  # noqa: E402
 from jeugdgov.validation.fast.parallel import validate_paths  # noqa: E402
 
@@ -115,7 +116,7 @@ def local_and_read(files: list[Path], query: str, rounds: int) -> tuple[float, f
     local_times, read_times = [], []
     for _ in range(rounds):
         local_times.append(timed(lambda: validate_paths(files, with_shacl_report=False))[0])
-        seconds, read = timed(lambda: validate_endpoint(query, with_shacl_report=False))
+        seconds, read = timed(lambda: validate_endpoint(query, options=ValidationOptions(with_shacl_report=False)))
         read_times.append(seconds)
     return statistics.median(local_times), statistics.median(read_times), read
 
@@ -127,7 +128,7 @@ def measure(store: str, base: str, store_folder: Path, files: list[Path], local:
         credentials = Credentials("dba", servers.VIRTUOSO_PASSWORD)
     else:
         query, update, graph_store, credentials = f"{base}/query", f"{base}/update", f"{base}/store", None
-    push_seconds, _ = timed(lambda: remote.push(files, endpoint=update, credentials=credentials,
+    push_seconds, _ = timed(lambda: pushing.push(files, endpoint=update, credentials=credentials,
                                                 graph_store=graph_store if route == "graph-store" else None))
     local_seconds, read_seconds, read = local_and_read(files, query, rounds)
     own = "–"
@@ -145,10 +146,11 @@ def measure(store: str, base: str, store_folder: Path, files: list[Path], local:
         return
     try:
         with Waiting() as waiting:
-            store_seconds, in_store = timed(lambda: validate_endpoint(query, check=False, with_shacl_report=False,
-                                                                      fetch=False))
+            store_seconds, in_store = timed(lambda: validate_endpoint(
+                query, options=ValidationOptions(check=False, with_shacl_report=False, fetch=False)))
         name = in_store[0].setup.name  # the check on one setup, whose in-store results it reuses
-        check_seconds, _ = timed(lambda: validate_endpoint(query, names=[name], check_setup=name, fetch=False))
+        check_seconds, _ = timed(lambda: validate_endpoint(
+            query, options=ValidationOptions(setups=[name], check_setup=name, fetch=False)))
     except InputError as error:  # the store cannot: say why, with the rest of the row
         print(f"{row} refused: {str(error)[:160]} | | | | | | |", flush=True)
         return

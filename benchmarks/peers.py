@@ -55,7 +55,8 @@ def inputs(folder: Path) -> tuple[Path, Path, Path]:
 
     from jeugdgov.resources import ontology
     from jeugdgov.validation.catalogue import selected_shapes
-    from jeugdgov.validation.fast.engine import LocalRunner, setup_as_of
+    from jeugdgov.validation.fast.evaluation import setup_as_of
+    from jeugdgov.validation.fast.local_store import LocalRunner
     from jeugdgov.validation.fast.parallel import load_setups
 
     region = folder / "setups" / "synth-r01.nt"

@@ -143,10 +143,11 @@ def run_phases(path: Path, rounds: int) -> dict[str, object]:
 
 def _phases_once(path: Path, shapes: dict[str, list[float]]) -> tuple[dict[str, float], int]:
     from jeugdgov.validation.catalogue import selected_shapes
-    from jeugdgov.validation.fast.engine import LocalRunner, evaluate, setup_as_of, translation_for
+    from jeugdgov.validation.fast.evaluation import evaluate, setup_as_of, translation_for
+    from jeugdgov.validation.fast.local_store import LocalRunner
     from jeugdgov.validation.fast.parallel import load_setups
     from jeugdgov.validation.findings import Report, findings_from
-    from jeugdgov.validation.report import write_json
+    from jeugdgov.validation.rendering import write_json
 
     phases: dict[str, float] = {}
     clock = [time.process_time()]

@@ -74,8 +74,12 @@ def jeugdgov(*args: object, cwd: str | Path | None = None,
     stdin is empty and never a terminal."""
     arguments = [str(a) for a in args]
     before, previous = sys.argv, Path.cwd()
+    consoles = (cli.stdout, cli.stderr)
+    widths = [console.width for console in consoles]
     with CliRunner().isolation(env=env) as (stdout, stderr, _):
         sys.argv = ["jeugdgov", *arguments]
+        for console in consoles:  # as a fresh process sets them: COLUMNS, else 80 off a terminal
+            console.width = int(os.environ.get("COLUMNS") or 80)
         try:
             if cwd is not None:
                 os.chdir(cwd)
@@ -86,6 +90,8 @@ def jeugdgov(*args: object, cwd: str | Path | None = None,
         finally:
             sys.argv = before
             os.chdir(previous)
+            for console, width in zip(consoles, widths, strict=True):
+                console.width = width
         sys.stdout.flush()
         sys.stderr.flush()
         return subprocess.CompletedProcess(["jeugdgov", *arguments], code, stdout.getvalue().decode(),

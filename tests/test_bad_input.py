@@ -11,6 +11,7 @@ import time
 import pytest
 from helpers import DATA, jeugdgov
 
+from jeugdgov.errors import InputError
 from jeugdgov.limits import Limits
 from jeugdgov.validation.fast.parallel import validate_paths
 
@@ -62,6 +63,29 @@ def test_long_literal_is_refused_naming_the_option(tmp_path, engine):
     # under the limit it is read: what is left to say is that the file holds no setup
     accepted = jeugdgov("validate", data, "--engine", engine, "--max-literal", 3000)
     assert accepted.returncode == 2 and "--max-literal" not in accepted.stderr and "jg:Setup" in accepted.stderr
+
+
+SHORT_LINES = "".join(f'<http://example.org/s{n}> <http://example.org/p> "kort" .\n' for n in range(100))
+LONG = f'<http://example.org/s> <http://example.org/p> "{"x" * 2000}"'
+
+
+@pytest.mark.parametrize("name, text", [
+    ("long.nt", f"{SHORT_LINES}{LONG} .\n"),
+    ("long.nq", f"{SHORT_LINES}{LONG} <http://example.org/g> .\n"),
+    ("long.ttl", '<http://example.org/s> <http://example.org/p> """' + "xx\n" * 1000 + '""" .\n'),
+])
+def test_a_long_literal_after_short_lines_or_over_many_lines_is_refused(tmp_path, name, text):
+    data = tmp_path / name
+    data.write_text(text)
+    with pytest.raises(InputError, match="more than the limit of 1,000"):
+        validate_paths([data], workers=1, limits=Limits(max_literal_chars=1000))
+
+
+def test_n_triples_longer_than_the_literal_limit_with_short_lines_are_read(tmp_path):
+    data = tmp_path / "short.nt"
+    data.write_text(SHORT_LINES * 10)
+    with pytest.raises(InputError, match="jg:Setup"):  # read: what is left to say is that it holds no setup
+        validate_paths([data], workers=1, limits=Limits(max_literal_chars=1000))
 
 
 @pytest.mark.parametrize("engine", ["fast", "pyshacl"])

@@ -322,8 +322,8 @@ def _json_on(day: date, path, monkeypatch, *options: str) -> str:
 
     from jeugdgov import cli
     from jeugdgov.validation import catalogue, reference_date
-    from jeugdgov.validation.fast import engine as fast_engine
-    for module in (catalogue, reference_date, fast_engine):
+    from jeugdgov.validation.fast import evaluation
+    for module in (catalogue, reference_date, evaluation):
         monkeypatch.setattr(module, "date", _Today(day))
     result = CliRunner().invoke(cli.app, ["validate", str(path), "--format", "json", *options])
     assert result.exit_code in (0, 1), result.output
@@ -360,7 +360,7 @@ def test_evidence_option_filters_findings(tmp_path, monkeypatch):
 def test_text_table_lists_established_then_to_verify_then_alleged():
     from rich.console import Console
 
-    from jeugdgov.validation.report import print_text
+    from jeugdgov.validation.rendering import print_text
     silent, none, _recorded = THREE_WAYS["goals-not-measurable"]
     turtle = ("@prefix prov: <http://www.w3.org/ns/prov#> .\n" + silent.replace("ex:a", "ex:z")
               + silent.replace("ex:a", "ex:b") + "ex:b jg:claimedBy ex:p . ex:p a jg:CareProvider .\n"

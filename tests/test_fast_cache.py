@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 import jeugdgov.validation.fast.query_check as query_check
+import jeugdgov.validation.fast.rewrite as rewrite
 import jeugdgov.validation.fast.translate as engine_sparql
 from jeugdgov.validation.fast.cache import DiskMemo
-from jeugdgov.validation.fast.translate import Untranslatable, checked
+from jeugdgov.validation.fast.engine import translation_for
+from jeugdgov.validation.fast.translate import Untranslatable, checked, query_text
 
 QUERY = "SELECT ?this WHERE { ?this <http://example.org/p> ?o }"
 
@@ -53,3 +57,35 @@ def test_an_unusable_cache_means_parsing_again(fresh_cache, tmp_path, monkeypatc
     unwritable = DiskMemo("sparql-checks", "test")
     assert unwritable.answer(["x"], lambda: 2) == 2
     unwritable.save()  # no error: the cache is an optimisation only
+
+
+@pytest.fixture
+def fresh_rewrites(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    memo = DiskMemo("oxigraph-rewrites", "test")
+    monkeypatch.setattr(rewrite, "KEPT", memo)
+    return memo
+
+
+def test_a_rewrite_is_kept_and_read_back_by_the_next_run(fresh_rewrites, monkeypatch):
+    path = "SELECT ?this WHERE { ?this <http://example.org/p>* ?o }"
+    rewrite.rewrite_ahead([path])
+    assert "LATERAL" in rewrite.for_oxigraph(path)  # rewritten, and kept:
+    assert DiskMemo("oxigraph-rewrites", "test").answer(path, lambda: None) == rewrite.for_oxigraph(path)
+    # what the next run finds on disk is what it runs (a query this process never rewrote)
+    unseen = "SELECT ?this WHERE { ?this <http://example.org/q>* ?o }"
+    kept = DiskMemo("oxigraph-rewrites", "test")
+    kept.answer(unseen, lambda: "SELECT ?this WHERE { ?this <http://example.org/kept> ?o }")
+    kept.save()
+    monkeypatch.setattr(rewrite, "KEPT", DiskMemo("oxigraph-rewrites", "test"))
+    rewrite.rewrite_ahead([unseen])
+    assert rewrite.for_oxigraph(unseen).endswith("<http://example.org/kept> ?o }")
+
+
+def test_only_the_queries_without_the_reference_date_are_kept(fresh_rewrites):
+    translation = translation_for(frozenset(), date(2019, 7, 1))
+    kept = DiskMemo("oxigraph-rewrites", "test")
+    assert sum(kept.answer(query_text(q), lambda: None) is not None for q in translation.queries) > 50
+    assert all(kept.answer(query_text(q), lambda: None) is None for q in translation.queries
+               if "2019-07-01" in query_text(q))
+    assert any("2019-07-01" in query_text(q) for q in translation.queries)  # there are dated queries

@@ -17,8 +17,8 @@ from jeugdgov import InputError, validate
 from jeugdgov.resources import JG, JGD
 from jeugdgov.validation import Finding
 from jeugdgov.validation.catalogue import shapes
-from jeugdgov.validation.fast.engine import with_pyshacl
 from jeugdgov.validation.fast.parallel import validate_paths
+from jeugdgov.validation.fast.pyshacl_fallback import with_pyshacl
 from jeugdgov.validation.fast.translate import translate
 from jeugdgov.validation.findings import Findings, Report
 
@@ -75,17 +75,17 @@ def test_a_sparql_target_is_evaluated_first_even_for_blank_nodes_and_in_batches(
     # undefined-term has a SPARQL target: its focus nodes are selected first and written into
     # the constraint query, a batch at a time; a blank focus node cannot be, so there the
     # target is joined instead. Either way the findings are pySHACL's.
-    import jeugdgov.validation.fast.engine
+    import jeugdgov.validation.fast.evaluation
 
     setup = setup_from(UNDEFINED_TERMS)
     expected = Counter(map(key, validate(setup, defects=["undefined-term"], engine="pyshacl").findings))
     assert sum(expected.values()) == 3
     assert validate(setup, defects=["undefined-term"]).findings  # warm the translation cache
     for batch in (1, 2, 1000):
-        monkeypatch.setattr(jeugdgov.validation.fast.engine, "FOCUS_BATCH", batch)
+        monkeypatch.setattr(jeugdgov.validation.fast.evaluation, "FOCUS_BATCH", batch)
         assert Counter(map(key, validate(setup, defects=["undefined-term"]).findings)) == expected
     without_blank = setup_from(UNDEFINED_TERMS.replace("[ a jg:Offical ]", "ex:o"))
-    monkeypatch.setattr(jeugdgov.validation.fast.engine, "FOCUS_BATCH", 1)
+    monkeypatch.setattr(jeugdgov.validation.fast.evaluation, "FOCUS_BATCH", 1)
     assert {f.focus for f in validate(without_blank, defects=["undefined-term"]).findings} == {
         "https://w3id.org/jeugdgov/id/example/d1", "https://w3id.org/jeugdgov/id/example/d3"}
 

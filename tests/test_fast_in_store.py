@@ -17,8 +17,9 @@ import pytest
 from helpers import DATA, ROOT, installed_command
 from servers import oxigraph, serving
 
-import jeugdgov.sparql.remote
+import jeugdgov.stores.remote
 from jeugdgov import load
+from jeugdgov.validation import ValidationOptions
 from jeugdgov.validation.fast.in_store import ONTOLOGY, validate_endpoint
 
 #: Every test here runs against an `oxigraph serve` started for it.
@@ -69,8 +70,8 @@ def test_queries_run_in_the_store_and_find_what_local_validation_finds(named_lay
     def no_fetching(*_args, **_kwargs):
         raise AssertionError("the setups were fetched instead of validated in the store")
 
-    monkeypatch.setattr(jeugdgov.sparql.remote, "fetch_setups", no_fetching)
-    reports = validate_endpoint(f"{named_layout}/query", shared=[SHARED], fetch=False)
+    monkeypatch.setattr(jeugdgov.stores.remote, "fetch_setups", no_fetching)
+    reports = validate_endpoint(f"{named_layout}/query", options=ValidationOptions(shared=[SHARED], fetch=False))
     assert sorted(r.setup.name for r in reports) == ["lelystad-cooperatie", "lelystad-jel", "lelystad-netwerk"]
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
     assert found == local_findings
@@ -110,7 +111,7 @@ def test_an_unnamed_default_graph_is_fetched_and_said_so(tmp_path, local_finding
     with oxigraph(tmp_path, union=False) as base:
         for graph, quads in lelystad_and_ontology(shared_as=None).items():
             put(base, graph, quads)
-        reports = validate_endpoint(f"{base}/query", note=notes.append)
+        reports = validate_endpoint(f"{base}/query", options=ValidationOptions(note=notes.append))
     assert notes and "fetched" in notes[0]
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
     assert found == local_findings
@@ -120,7 +121,7 @@ def test_unknown_shared_graph_is_bad_input(named_layout):
     from jeugdgov import InputError
 
     with pytest.raises(InputError, match="has no graph"):
-        validate_endpoint(f"{named_layout}/query", shared=["https://example.org/nothing"])
+        validate_endpoint(f"{named_layout}/query", options=ValidationOptions(shared=["https://example.org/nothing"]))
 
 
 @contextmanager
@@ -156,17 +157,18 @@ def test_a_store_that_drops_rows_is_refused_by_the_check(named_layout, local_fin
 
     with dropping_proxy(f"{named_layout}/query") as proxy:
         with pytest.raises(InputError, match="answers the shape queries differently") as caught:
-            validate_endpoint(proxy, shared=[SHARED], check_setup="lelystad-cooperatie", fetch=False)
+            validate_endpoint(proxy, options=ValidationOptions(shared=[SHARED], check_setup="lelystad-cooperatie",
+                                                               fetch=False))
         assert proxy in str(caught.value) and "only locally" in str(caught.value) and "--in-store" in str(caught.value)
         # Without the check the wrong answers would have been reported as findings.
-        unchecked = validate_endpoint(proxy, shared=[SHARED], check=False, fetch=False)
+        unchecked = validate_endpoint(proxy, options=ValidationOptions(shared=[SHARED], check=False, fetch=False))
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in unchecked for f in r.findings)
     assert found != local_findings
 
 
 def test_the_check_passes_a_store_that_answers_right(named_layout, local_findings):
-    reports = validate_endpoint(f"{named_layout}/query", shared=[SHARED], check_setup="lelystad-cooperatie",
-                                fetch=False)
+    reports = validate_endpoint(f"{named_layout}/query", options=ValidationOptions(
+        shared=[SHARED], check_setup="lelystad-cooperatie", fetch=False))
     found = Counter((f.setup, f.defect, f.focus, f.value) for r in reports for f in r.findings)
     assert found == local_findings
 

@@ -82,7 +82,7 @@ def test_a_law_link_carries_the_date_of_the_text():
 
 
 def test_the_report_links_the_basis_to_the_text_on_the_reference_date():
-    from jeugdgov.report.content import reference
+    from jeugdgov.dossier.content import reference
 
     link = reference("https://wetten.overheid.nl/jci1.3:c:BWBR0005537&artikel=4:41", "en", date(2018, 6, 30))
     assert link.url and link.url.endswith("&g=2018-06-30") and "4:41" in link.label

@@ -505,7 +505,7 @@ def test_serve_validate_stores_the_norm_table_for_the_named_query(typed, tmp_pat
     from jeugdgov.server.endpoint import findings_notes, store_validation_reports
     from jeugdgov.sparql.library import library
     from jeugdgov.sparql.library import run as run_query
-    from jeugdgov.sparql.store import load_into
+    from jeugdgov.stores.embedded import load_into
 
     _count, opened = load_into(tmp_path / "store", [DATA / "lelystad.trig"])
     del opened
@@ -525,7 +525,7 @@ def test_serve_validate_stores_the_norm_table_for_the_named_query(typed, tmp_pat
 def test_the_report_opens_with_the_norm_table_and_each_cell_reaches_its_findings(typed, lelystad, tmp_path):
     from browser import chromium, chromium_command
 
-    from jeugdgov.report.html import write
+    from jeugdgov.dossier.html import write
 
     assert chromium_command(), "Chromium is not installed: `apt-get install -y chromium` (scripts/setup installs it)"
     reports = [validate(s) for s in lelystad]

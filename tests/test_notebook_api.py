@@ -186,3 +186,36 @@ def test_without_pandas_the_message_says_what_to_install(reports, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=r"jeugdgov\[notebook\]"):
         reports.to_frame()
+
+
+def test_validate_takes_one_frozen_options_object_and_a_keyword_replaces_its_option():
+    import dataclasses
+
+    setup = jeugdgov.load(DATA / "lelystad.trig")[0]
+    options = jeugdgov.ValidationOptions(as_of=date(2016, 1, 1))
+    assert jeugdgov.validate(setup, options=options).as_of == date(2016, 1, 1)
+    assert jeugdgov.validate(setup, options=options, as_of=date(2017, 1, 1)).as_of == date(2017, 1, 1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.engine = "pyshacl"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        jeugdgov.validate(setup, fetch=False)  # type: ignore[call-overload]  # an endpoint's option: in options
+
+
+def test_the_overloads_of_validate_say_what_the_code_does():
+    import ast
+
+    import jeugdgov.validation
+
+    def defaults(function: ast.FunctionDef) -> dict[str, str | None]:
+        arguments = function.args
+        positional = [None] * (len(arguments.args) - len(arguments.defaults)) + list(arguments.defaults)
+        pairs = [*zip(arguments.args, positional, strict=True),
+                 *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
+        return {argument.arg: ast.unparse(value) if value else None for argument, value in pairs}
+
+    tree = ast.parse(Path(jeugdgov.validation.__file__).read_text(encoding="utf-8"))
+    *overloads, code = [defaults(node) for node in tree.body
+                        if isinstance(node, ast.FunctionDef) and node.name == "validate"]
+    assert len(overloads) == 2
+    assert all(overload.items() <= code.items() for overload in overloads), "an overload's default differs"
+    assert overloads[1] == code, "the overload for paths, stores and endpoints takes every parameter"

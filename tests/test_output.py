@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from jeugdgov import Setup
 from jeugdgov.validation import Finding, Party, Report
-from jeugdgov.validation.report import write_json
+from jeugdgov.validation.rendering import write_json
 
 
 def _report(name: str, findings: int) -> Report:
@@ -80,7 +80,7 @@ def test_turtle_of_several_setups_is_one_shacl_report_per_setup():
     from rdflib.namespace import DCTERMS
 
     from jeugdgov import validate
-    from jeugdgov.validation.report import write_turtle
+    from jeugdgov.validation.rendering import write_turtle
 
     reports = validate(Path(__file__).parents[1] / "data" / "lelystad.trig")
     written = io.StringIO()

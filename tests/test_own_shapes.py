@@ -13,7 +13,8 @@ from rdflib import RDF, RDFS, URIRef
 
 from jeugdgov import InputError, load, validate
 from jeugdgov.resources import JG, ontology
-from jeugdgov.sparql.store import memory_store
+from jeugdgov.stores.embedded import memory_store
+from jeugdgov.validation import ValidationOptions
 
 LELYSTAD = DATA / "lelystad.trig"
 
@@ -108,7 +109,7 @@ def test_own_findings_carry_the_shapes_messages_and_severity(shapes_file):
 @pytest.mark.slow  # pySHACL on every Lelystad phase
 def test_a_shape_the_fast_engine_cannot_translate_is_named_and_left_to_pyshacl(odd_file):
     notes: list[str] = []
-    fast = validate(LELYSTAD, shapes_files=[odd_file], note=notes.append)
+    fast = validate(LELYSTAD, options=ValidationOptions(shapes_files=[odd_file], note=notes.append))
     assert len(notes) == 1 and "two-municipal-parties" in notes[0] and "sh:qualified" in notes[0]
     reference = validate(LELYSTAD, shapes_files=[odd_file], engine="pyshacl")
     assert keys(fast) == keys(reference)

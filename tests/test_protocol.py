@@ -16,8 +16,8 @@ from rdflib import BNode
 from servers import serving
 
 from jeugdgov.errors import InputError
-from jeugdgov.sparql.protocol import Credentials, standard_json, standard_ntriples
-from jeugdgov.sparql.remote import query
+from jeugdgov.stores.protocol import Credentials, standard_json, standard_ntriples
+from jeugdgov.stores.remote import query
 
 ROWS = {"head": {"vars": ["s"]}, "results": {"bindings": [
     {"s": {"type": "bnode", "value": "nodeID://b10006"}},

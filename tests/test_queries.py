@@ -22,9 +22,9 @@ from jeugdgov.norms import read_framework, score_setups
 from jeugdgov.norms.rendering import write_table
 from jeugdgov.resources import JG, JGR, JGT, ontology
 from jeugdgov.sparql.library import NamedQuery, ParameterError, library, read_query, resolve, run, with_values
-from jeugdgov.sparql.store import memory_store
+from jeugdgov.stores.embedded import memory_store
 from jeugdgov.validation.evidence import EVIDENCE
-from jeugdgov.validation.report import as_turtle
+from jeugdgov.validation.rendering import as_turtle
 from jeugdgov.words import evidence_word, severity_word
 
 ID = "https://w3id.org/jeugdgov/id/"

@@ -16,8 +16,8 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from jeugdgov import load
 from jeugdgov.sparql.library import library, run
-from jeugdgov.sparql.remote import fetch_setups, query
-from jeugdgov.sparql.store import memory_store
+from jeugdgov.stores.embedded import memory_store
+from jeugdgov.stores.remote import fetch_setups, query
 
 #: The tests here push to, query and validate an `oxigraph serve` started for them.
 pytestmark = pytest.mark.slow
@@ -81,7 +81,7 @@ def test_plain_get_as_a_bi_tool_against_oxigraph(union_store):
 def test_setups_from_a_store_equal_the_loaded_ones(tmp_path):
     """Without a union default graph SPARQL reads the shared triples exactly (one CONSTRUCT per setup)."""
     with oxigraph(tmp_path, union=False) as base:
-        from jeugdgov.sparql.remote import push
+        from jeugdgov.stores.push import push
 
         push([DATA / "lelystad.trig"], endpoint=f"{base}/update", with_ontology=False)
         fetched = {s.name: s.graph for s in fetch_setups(f"{base}/query")}

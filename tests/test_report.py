@@ -16,11 +16,12 @@ from helpers import DATA, jeugdgov
 
 from jeugdgov import validate
 from jeugdgov.analysis.projection import KINDS, project
-from jeugdgov.report.comparison import as_csv, as_json, as_text, compare_reports, consecutive_phases
-from jeugdgov.report.content import build
-from jeugdgov.report.html import render, write
-from jeugdgov.validation.findings import Party
-from jeugdgov.viz.views import finding_numbers, prepare
+from jeugdgov.dossier.comparison import as_csv, as_json, as_text, compare_reports, consecutive_phases
+from jeugdgov.dossier.content import build
+from jeugdgov.dossier.html import render, write
+from jeugdgov.validation.findings import Party, finding_numbers
+from jeugdgov.viz.inline import pictures_of
+from jeugdgov.viz.views import prepare
 
 LELYSTAD = ["lelystad-netwerk", "lelystad-cooperatie", "lelystad-jel"]
 ZHZ = ["zhz-huidig", "zhz-aanbevolen"]
@@ -150,7 +151,8 @@ def test_findings_are_sorted_by_evidence_and_data_quality_apart(reports):
 
 
 def test_report_headings_links_and_phase_comparison(reports):
-    text = render([reports[n] for n in LELYSTAD], "nl")
+    chosen = [reports[n] for n in LELYSTAD]
+    text = render(chosen, "nl", pictures=pictures_of(chosen, "nl"))
     page = Page(text)
     h2 = [title for tag, title in page.headings if tag == "h2"]
     assert h2[1:4] == ["Lelystad: JGT als netwerksamenwerking (2015-2018)", "Lelystad: JGT als coöperatie (2018-2021)",
@@ -189,7 +191,7 @@ def test_report_and_every_picture_share_the_numbers_of_a_setup(reports):
             for group in prepare(report.setup, kind, findings=report.findings).groups:
                 seen.setdefault(group.defect, set()).add(group.number)
     assert seen and all(found == {numbers[d]} for d, found in seen.items()), seen
-    page = render([report], "en")
+    page = render([report], "en", pictures=pictures_of([report], "en"))
     money = prepare(report.setup, "money", lang="en", findings=report.findings)
     badges = {money.badge(n) for n in money.placement.badges}
     assert badges and all(f">{badge}<" in page for badge in badges), "the report's pictures carry the badges"
@@ -257,7 +259,8 @@ def test_compare_command_prints_csv_and_exits_0():
 @pytest.mark.slow
 def test_the_report_opens_in_chromium_without_errors_or_requests(reports, tmp_path):
     assert chromium_command(), "Chromium is not installed: `apt-get install -y chromium` (scripts/setup installs it)"
-    out = write([reports[n] for n in LELYSTAD], tmp_path / "rapport.html", lang="nl")
+    chosen = [reports[n] for n in LELYSTAD]
+    out = write(chosen, tmp_path / "rapport.html", lang="nl", pictures=pictures_of(chosen, "nl"))
     run_ = open_page(out)
     assert run_.errors == []
     assert run_.requests == [out.resolve().as_uri()], "the page loads nothing but itself"

@@ -17,7 +17,7 @@ from SPARQLWrapper import CSV, JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from jeugdgov.sparql.library import library, run
-from jeugdgov.sparql.store import memory_store
+from jeugdgov.stores.embedded import memory_store
 
 #: Every test here starts `jeugdgov serve` or talks to one.
 pytestmark = pytest.mark.slow

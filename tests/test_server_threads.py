@@ -1,6 +1,6 @@
 """The endpoint's HTTP server, in process and without query workers: connections left open and
-idle never hold up a new one, a slow query does not hold up quick routes, and a client that
-leaves before its answer costs no error."""
+idle never hold up a new one, a slow query does not hold up quick routes, a client that leaves
+before its answer costs no error, and clients that do not read their answers pin little."""
 
 from __future__ import annotations
 
@@ -111,3 +111,66 @@ def test_a_client_that_sends_nothing_or_too_slowly_is_told_and_let_go(address, m
     slow_body = answer_to(b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
                           b"Content-Length: 100\r\n\r\nASK")
     assert slow_body.startswith(b"HTTP/1.1 408") and b"body" in slow_body
+
+
+class SizedPool:
+    """Stands in for the workers: a query naming <urn:large> gets 200 KB, any other a few bytes."""
+
+    timeout = 30.0
+    memory_limit = None
+    max_result = 2**20
+
+    async def run(self, job: Job, timeout: float | None = None) -> Answer:
+        return Answer(200, "text/csv", b"x" * (200_000 if "urn:large" in job.text else 10))
+
+    def alive(self) -> int:
+        return 1
+
+
+def test_answers_held_for_clients_that_do_not_read_stay_within_four_results():
+    """Many clients that ask for a middling answer (far below --max-result) and read none of it:
+    past what the connection's buffers take, an answer waits for its client, and those waiting
+    together stay within four results of --max-result; the next ones are told to come back, a
+    short answer still goes out, and a client that leaves frees its share."""
+    from urllib.parse import quote
+
+    from jeugdgov.server.app import EndpointApp
+
+    app = EndpointApp(Settings(SizedPool(), {}, log=False))
+    buffered = 64 * 1024  # what a connection's write buffer takes before the next piece waits
+
+    async def ask(query: str, statuses: list[int], reads: bool = True) -> None:
+        written = 0
+
+        async def send(message: dict) -> None:
+            nonlocal written
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+            elif not reads and written > buffered:
+                await asyncio.Event().wait()  # the client reads nothing: this piece never goes
+            else:
+                written += len(message["body"])
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        scope = {"type": "http", "method": "GET", "path": "/query", "headers": [(b"host", b"127.0.0.1")],
+                 "query_string": f"query={quote(query)}".encode()}
+        await app(scope, receive, send)
+
+    async def scenario() -> tuple[list[int], list[int], list[int]]:
+        large, small, later = [], [], []
+        large_query = "SELECT * WHERE { ?s <urn:large> ?o }"
+        waiting = [asyncio.create_task(ask(large_query, large, reads=False)) for _ in range(60)]
+        await asyncio.sleep(0.2)
+        await ask("ASK {}", small)
+        for task in waiting:
+            task.cancel()  # the clients leave
+        await asyncio.gather(*waiting, return_exceptions=True)
+        await asyncio.wait_for(ask(large_query, later), 1)
+        return large, small, later
+
+    large, small, later = asyncio.run(scenario())
+    held = 4 * 2**20 // 200_000
+    assert large.count(200) == held and large.count(503) == 60 - held, large
+    assert small == [200] and later == [200]

@@ -210,3 +210,28 @@ def test_a_query_file_hiding_a_call_is_refused_before_it_runs(tmp_path, listener
     result = CliRunner().invoke(cli.app, ["query", str(path), str(DATA / "flevoland-handelingskader.ttl")])
     assert isinstance(result.exception, InputError) and "SERVICE" in str(result.exception)  # exit 2 in main()
     assert _Counter.requests[before:] == []
+
+
+def test_a_call_the_reading_misses_reaches_nothing_from_a_query_over_local_data(tmp_path, listener, monkeypatch):
+    """The second wall: with the reading of SERVICE switched off, the query still runs where no
+    connection can be opened, and says so; the rest of the process keeps its network."""
+    import urllib.request
+
+    from helpers import DATA
+    from typer.testing import CliRunner
+
+    import jeugdgov.sparql.library as library
+    from jeugdgov import cli
+
+    monkeypatch.setattr(library, "remote_calls", lambda _text: [])
+    path = tmp_path / "x.rq"
+    path.write_text(f"# @title nl x\n# @title en x\nSELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener}/x> "
+                    "{ ?s ?p ?o } }", encoding="utf-8")
+    before = len(_Counter.requests)
+    result = CliRunner().invoke(cli.app, ["query", str(path), str(DATA / "flevoland-handelingskader.ttl")])
+    assert isinstance(result.exception, InputError), result.output
+    assert "netwerkverzoeken" in result.exception.text(lang="nl"), result.exception
+    assert _Counter.requests[before:] == []
+    with pytest.raises(urllib.error.HTTPError):  # this thread still reaches the listener
+        urllib.request.urlopen(f"http://127.0.0.1:{listener}/y", timeout=5)
+    assert _Counter.requests[before:] == ["/y"]

@@ -12,7 +12,7 @@ from helpers import DATA, jeugdgov
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Store
 
 from jeugdgov.errors import InputError
-from jeugdgov.sparql.store import LoadInterrupted, load, load_into, memory_store
+from jeugdgov.stores.embedded import LoadInterrupted, load, load_into, memory_store
 
 PREFIXES = """@prefix jg: <https://w3id.org/jeugdgov/def#> .
 @prefix ex: <https://w3id.org/jeugdgov/id/example/> .
@@ -339,7 +339,7 @@ def test_ctrl_c_or_a_full_disk_during_a_load_is_told_as_the_store_holds_it(tmp_p
     import sys
 
     from jeugdgov import cli
-    from jeugdgov.sparql import store as store_module
+    from jeugdgov.stores import embedded as store_module
 
     real = Store()
 

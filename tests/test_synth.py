@@ -139,7 +139,7 @@ def test_cli_writes_setups_and_planted_findings(tmp_path):
     manifest = json.loads((tmp_path / "planted.json").read_text())
     assert manifest["files"] == ["setups/synth-r01.nt", "setups/synth-r02.nt"]
     assert manifest["parameters"]["decisions"] == 50
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".synth-")]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file or folder left
     refused = subprocess.run([str(command), "synth", "--decisions", "10", "--out", str(tmp_path / "x"),
                               "--regions", "5", "--municipalities", "6"], capture_output=True, text=True,
                              timeout=300)

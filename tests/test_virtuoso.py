@@ -22,19 +22,23 @@ from pyoxigraph import Literal, NamedNode
 from rdflib import BNode, Graph
 from servers import VIRTUOSO_PASSWORD, virtuoso, virtuoso_indexes
 
-import jeugdgov.sparql.remote as remote
+import jeugdgov.stores.push as pushing
+import jeugdgov.stores.remote as remote
 import jeugdgov.validation.fast.in_store as in_store
 from jeugdgov import load, validate
 from jeugdgov.errors import InputError
 from jeugdgov.resources import local_name
 from jeugdgov.sparql.library import library, run
-from jeugdgov.sparql.protocol import Credentials, sparql_update
-from jeugdgov.sparql.remote import fetch_graph, push, query, setup_graphs
-from jeugdgov.sparql.store import memory_store
-from jeugdgov.validation.fast.engine import LocalRunner, store_for, translation_for
+from jeugdgov.stores.embedded import memory_store
+from jeugdgov.stores.protocol import Credentials, sparql_update
+from jeugdgov.stores.push import push
+from jeugdgov.stores.remote import fetch_graph, query, setup_graphs
+from jeugdgov.validation import ValidationOptions
+from jeugdgov.validation.fast.evaluation import translation_for
+from jeugdgov.validation.fast.local_store import LocalRunner, store_for
 from jeugdgov.validation.fast.translate import query_text
 from jeugdgov.validation.fast.virtuoso import for_virtuoso
-from jeugdgov.validation.report import as_turtle
+from jeugdgov.validation.rendering import as_turtle
 
 #: Every test here runs against a Virtuoso started for this module.
 pytestmark = pytest.mark.slow
@@ -112,7 +116,8 @@ def test_the_setups_are_not_fetched(store, monkeypatch):
         raise AssertionError("the setups were fetched instead of validated in the store")
 
     monkeypatch.setattr(in_store, "fetch_setups", no_fetching)
-    reports = in_store.validate_endpoint(f"{store}/sparql", names=["lelystad-cooperatie", "zhz-huidig"], fetch=False)
+    reports = in_store.validate_endpoint(f"{store}/sparql", options=ValidationOptions(
+        setups=["lelystad-cooperatie", "zhz-huidig"], fetch=False))
     assert sorted(r.setup.name for r in reports) == ["lelystad-cooperatie", "zhz-huidig"]
     assert any(f.defect == "indirect-commissioning" for r in reports for f in r.findings)
 
@@ -130,7 +135,8 @@ def test_setups_are_read_by_the_primary_index_in_one_scan(store, store_folder, m
         return original(endpoint, text, graphs=graphs, **kwargs)
 
     monkeypatch.setattr(remote, "sparql_query", recording)
-    in_store.validate_endpoint(f"{store}/sparql", names=["zhz-huidig"], with_shacl_report=False)
+    in_store.validate_endpoint(f"{store}/sparql",
+                               options=ValidationOptions(setups=["zhz-huidig"], with_shacl_report=False))
     remote.fetch_setups(f"{store}/sparql", names=["zhz-huidig"])
     assert len(sent) == 2 * len(SETUPS)
     for text, graphs in set(sent):
@@ -237,7 +243,7 @@ def test_a_push_that_fails_half_way_leaves_the_store_as_it_was(store, monkeypatc
             raise InputError(f"the SPARQL endpoint {endpoint} answered 500: the disk is full")
         return sparql_update(endpoint, text, **kwargs)
 
-    monkeypatch.setattr(remote, "sparql_update", failing)
+    monkeypatch.setattr(pushing, "sparql_update", failing)
     with pytest.raises(InputError, match="nothing was replaced"):
         push([DATA / "lelystad.trig"], endpoint=f"{store}/sparql-auth", credentials=ADMIN)
     assert graph_sizes(store) == before
@@ -268,8 +274,8 @@ def test_writes_side_by_side_that_bring_the_same_new_language_tags_all_succeed(s
     source = tmp_path / f"tags-{run}.ttl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     batch = len(tags) + len(datatypes)  # every batch brings every tag
-    monkeypatch.setattr(remote, "UPDATE_BATCH", batch)
-    monkeypatch.setattr(remote, "GRAPH_STORE_BATCH", batch)
+    monkeypatch.setattr(pushing, "UPDATE_BATCH", batch)
+    monkeypatch.setattr(pushing, "GRAPH_STORE_BATCH", batch)
     graph_store = f"{store}/sparql-graph-crud-auth" if route == "graph store" else None
     pushed = push([source], endpoint=f"{store}/sparql-auth", graph_store=graph_store, with_ontology=False,
                   credentials=ADMIN)

@@ -10,7 +10,8 @@ import pyoxigraph as ox
 import pytest
 from helpers import bundled_setups
 
-from jeugdgov.validation.fast.engine import store_for, translation_for
+from jeugdgov.validation.fast.evaluation import translation_for
+from jeugdgov.validation.fast.local_store import store_for
 from jeugdgov.validation.fast.translate import query_text
 from jeugdgov.validation.fast.virtuoso import for_virtuoso
 

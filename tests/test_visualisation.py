@@ -17,9 +17,10 @@ from test_projection import many_providers
 
 from jeugdgov import InputError, Setup, validate
 from jeugdgov.analysis.projection import KINDS, Period, project
+from jeugdgov.validation.findings import finding_numbers
 from jeugdgov.viz.placement import PORT_GAP, crosses, overlaps
 from jeugdgov.viz.static import FORMATS, compare, figure, figure_of, html, write
-from jeugdgov.viz.views import SEVERITY_COLOURS, finding_numbers, prepare
+from jeugdgov.viz.views import SEVERITY_COLOURS, prepare
 
 LEL = "https://w3id.org/jeugdgov/id/lelystad/"
 LELYSTAD = "https://identifier.overheid.nl/tooi/id/gemeente/gm0995"

@@ -58,3 +58,34 @@ def test_a_full_disk_is_exit_code_2_with_the_path_and_nothing_left(tmp_path, com
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and str(out) in result.stderr and "too large" in result.stderr
     assert list(out.parent.iterdir()) == []  # no partial file, no temporary one
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path):
+    from jeugdgov.output import atomic_write
+
+    out = tmp_path / "table.csv"
+    out.write_text("old")
+
+    def fails_half_way(path):
+        path.write_text("half")
+        raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(out, fails_half_way)
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"] and out.read_text() == "old"
+    atomic_write(out, lambda path: path.write_text("new"))
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"] and out.read_text() == "new"
+
+
+def test_a_folder_is_replaced_whole_and_a_missing_parent_named(tmp_path):
+    from jeugdgov.output import replacing_folder
+
+    out = tmp_path / "csv"
+    out.mkdir()
+    (out / "old.csv").write_text("old")
+    with replacing_folder(out) as temporary:
+        (temporary / "new.csv").write_text("new")
+    assert [p.name for p in tmp_path.iterdir()] == ["csv"] and [p.name for p in out.iterdir()] == ["new.csv"]
+    with pytest.raises(InputError, match="does not exist") as refused, replacing_folder(tmp_path / "missing" / "csv"):
+        pass
+    assert str(tmp_path / "missing") in str(refused.value)

@@ -15,6 +15,9 @@ The library surface is small on purpose::
         for finding in report.findings:
             print(finding.defect, finding.message("en"))
 
+    options = jeugdgov.ValidationOptions(engine="pyshacl", setups=["zhz-huidig"])
+    jeugdgov.validate("data/", options=options)          # all options in one object
+
 In Jupyter, ``%load_ext jeugdgov`` adds the ``%%sparql`` magic (:mod:`jeugdgov.magic`).
 DataFrames need pandas (``pip install 'jeugdgov[notebook]'``).
 """
@@ -24,15 +27,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from jeugdgov.errors import InputError
-from jeugdgov.notebook import query
 from jeugdgov.setups import Setup, load
-from jeugdgov.validation import Finding, Findings, Report, Reports, validate
+from jeugdgov.validation import Finding, Findings, Report, Reports, ValidationOptions, validate
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
-__all__ = ["Finding", "Findings", "InputError", "Report", "Reports", "Setup", "load", "query", "validate"]
+    from jeugdgov.notebook import query
+
+__all__ = ["Finding", "Findings", "InputError", "Report", "Reports", "Setup", "ValidationOptions", "load", "query",
+           "validate"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # Named queries need the SPARQL library, which the command line's validation does not:
+    # imported when first asked for.
+    if name == "query":
+        from jeugdgov.notebook import query
+
+        return query
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_ipython_extension(shell: InteractiveShell) -> None:

@@ -29,12 +29,12 @@ from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, Limits
 from jeugdgov.messages import DROPPED, language_of, say
 from jeugdgov.setups import Setup, load
-from jeugdgov.sparql.protocol import Credentials
-from jeugdgov.sparql.store import LoadInterrupted, open_read_only
-from jeugdgov.validation import Report, defect_ids, validate
+from jeugdgov.stores.embedded import LoadInterrupted, open_read_only
+from jeugdgov.stores.protocol import Credentials
+from jeugdgov.validation import Report, ValidationOptions, defect_ids, validate
 from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.validation.reference_date import parse_as_of
-from jeugdgov.validation.report import print_text, with_evidence, write_json, write_turtle
+from jeugdgov.validation.rendering import print_text, with_evidence, write_json, write_turtle
 from jeugdgov.validation.rule_pages import rule_page
 
 if TYPE_CHECKING:
@@ -226,14 +226,13 @@ def validate_command(
     def run() -> int:
         """Validate and print; the exit code."""
         with _spinner("validating") as step:
-            reports = validate(
-                source, _split_ids(shapes), engine=engine.value, fallback=fallback,
-                setups=setup, limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
-                graph_store=graph_store, shared=shared_graph or (), with_shacl_report=turtle, progress=step,
+            reports = validate(source, _split_ids(shapes), ValidationOptions(
+                engine=engine.value, fallback=fallback, as_of=reference, shapes_files=shapes_file or (),
                 note=lambda text: stderr.print(say("note", lang.value, text=text), highlight=False),
-                as_of=reference,
-                credentials=_credentials(user), check=check, check_setup=check_setup, fetch=fetch,
-                shapes_files=shapes_file or ())
+                progress=step, setups=setup,
+                limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
+                with_shacl_report=turtle, shared=shared_graph or (), graph_store=graph_store,
+                credentials=_credentials(user), fetch=fetch, check=check, check_setup=check_setup))
         if statuses:
             reports = with_evidence(reports, statuses)
         if framework is None:
@@ -249,9 +248,9 @@ def validate_command(
 
 def _print_with_norms(reports: list[Report], framework: Framework, norm_table: Path | None,
                       output_format: OutputFormat, lang: Language, engine: Engine) -> int:
+    from jeugdgov.dossier.comparison import chronological
     from jeugdgov.norms import rendering
     from jeugdgov.norms.scoring import score_reports
-    from jeugdgov.report.comparison import chronological
 
     with _spinner("scoring the norms"):
         table = score_reports(reports, framework, engine.value, order=chronological)
@@ -466,8 +465,9 @@ def report_command(
 
       jeugdgov report data/lelystad.trig --norms examples/normenkader.xlsx --out rapport.html
     """
-    from jeugdgov.report.html import check_output, write
+    from jeugdgov.dossier.html import check_output, write
     from jeugdgov.setups import select
+    from jeugdgov.viz.inline import pictures_of
 
     check_output(out)
     framework = _read_norms(norms)
@@ -479,13 +479,13 @@ def report_command(
             reports.append(validate(chosen, as_of=reference))
         table = None
         if framework is not None:
+            from jeugdgov.dossier.comparison import chronological
             from jeugdgov.norms import score_setups
-            from jeugdgov.report.comparison import chronological
 
             step("scoring the norms")
             table = score_setups([r.setup for r in chronological(reports)], framework, as_of=reference)
         step("drawing")
-        write(reports, out, lang=lang.value, norms=table)
+        write(reports, out, lang=lang.value, norms=table, pictures=pictures_of(reports, lang.value))
     stderr.print(say("wrote_report", lang.value, out=out, count=len(reports)), highlight=False)
 
 
@@ -525,7 +525,7 @@ def compare_command(
 
       jeugdgov compare before.ttl after.ttl --format csv
     """
-    from jeugdgov.report.comparison import as_csv, as_json, as_text, compare_reports
+    from jeugdgov.dossier.comparison import as_csv, as_json, as_text, compare_reports
     from jeugdgov.setups import select
 
     framework = _read_norms(norms)
@@ -640,9 +640,9 @@ def query_command(
       jeugdgov query setups --endpoint http://localhost:7878/query
     """
     from jeugdgov.sparql.library import refuse_remote_calls, resolve, run
-    from jeugdgov.sparql.remote import query as remote_query
     from jeugdgov.sparql.results import print_table, write_result
-    from jeugdgov.sparql.store import memory_store
+    from jeugdgov.stores.embedded import memory_store
+    from jeugdgov.stores.remote import query as remote_query
 
     if endpoint and data:
         raise InputError("give data files or --endpoint, not both",
@@ -746,7 +746,7 @@ def convert_command(
                              + ("zonder achtervoegsel" if not expected else "op " + expected)))
     dataset = parse_file(files[0])
     if to is WorkbookTarget.trig:
-        from jeugdgov.viz.static import atomic_write
+        from jeugdgov.output import atomic_write
 
         trig = dataset.serialize(format="trig", encoding="utf-8")
         atomic_write(out, lambda path: path.write_bytes(trig))
@@ -780,7 +780,7 @@ def load_command(
 
       jeugdgov load data/ --store ./store && jeugdgov serve --store ./store
     """
-    from jeugdgov.sparql.store import graph_names, load_into
+    from jeugdgov.stores.embedded import graph_names, load_into
 
     count, opened = load_into(store, data, with_ontology=ontology)
     stderr.print(say("loaded", lang.value, count=count, store=store, quads=len(opened),
@@ -818,7 +818,7 @@ def push_command(
 
       jeugdgov push data/ --endpoint http://localhost:8890/sparql-auth --user dba
     """
-    from jeugdgov.sparql.remote import push
+    from jeugdgov.stores.push import push
 
     pushed = push(data, endpoint=endpoint, graph_store=graph_store, with_ontology=ontology,
                   credentials=_credentials(user))
@@ -831,7 +831,7 @@ def _credentials(user: str | None) -> Credentials | None:
     """The user's credentials: the password from the environment, else asked for on a terminal."""
     import os
 
-    from jeugdgov.sparql.protocol import PASSWORD_VARIABLE
+    from jeugdgov.stores.protocol import PASSWORD_VARIABLE
 
     if user is None:
         return None

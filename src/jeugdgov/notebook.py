@@ -14,11 +14,11 @@ from jeugdgov.display import frame
 from jeugdgov.errors import InputError
 from jeugdgov.setups import Setup
 from jeugdgov.sparql.library import Result, Term, refuse_remote_calls, resolve, run
-from jeugdgov.sparql.protocol import Credentials
-from jeugdgov.sparql.remote import query as remote_query
 from jeugdgov.sparql.results import plain_value
-from jeugdgov.sparql.store import load, memory_store
-from jeugdgov.validation.report import as_turtle
+from jeugdgov.stores.embedded import load, memory_store
+from jeugdgov.stores.protocol import Credentials
+from jeugdgov.stores.remote import query as remote_query
+from jeugdgov.validation.rendering import as_turtle
 from jeugdgov.validation.reports import Reports
 
 if TYPE_CHECKING:

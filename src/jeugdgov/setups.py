@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
@@ -34,8 +35,10 @@ from jeugdgov.limits import (
     too_long_token,
 )
 from jeugdgov.resources import JG, local_name, to_rdflib
-from jeugdgov.workbook.reading import Origin, read_workbook
 from jeugdgov.workbook.tables import WORKBOOK_SUFFIXES, is_workbook
+
+if TYPE_CHECKING:
+    from jeugdgov.workbook.reading import Origin, WorkbookData
 
 
 @dataclass(frozen=True)
@@ -98,17 +101,20 @@ class Setup:
 
 def load(*paths: str | Path, limits: Limits = DEFAULT_LIMITS) -> list[Setup]:
     """Load every setup in the given files and folders (folders are searched recursively)."""
-    setups: list[Setup] = []
-    for file in rdf_files(paths):
-        if is_workbook(file):
-            workbook = read_workbook(file, limits)
-            for setup in _setups_in(file, workbook.dataset):
-                setup.origins = workbook.origins
-                setups.append(setup)
-        else:
-            setups.extend(_setups_in(file, parse_file(file, limits)))
+    setups = [setup for file in rdf_files(paths) for setup in _setups_of_file(file, limits)]
     refuse_without_setup(setups)
     refuse_duplicate_names((s.name, s.source) for s in setups)
+    return setups
+
+
+def _setups_of_file(file: Path, limits: Limits) -> list[Setup]:
+    workbook = _read_workbook(file, limits) if is_workbook(file) else None
+    dataset = workbook.dataset if workbook else parse_file(file, limits)
+    setups = setups_in_dataset(dataset, lambda graph, merged: setup_from_graph(file, merged,
+                                                                            file_setup_name(file, graph)))
+    if workbook is not None:
+        for setup in setups:
+            setup.origins = workbook.origins
     return setups
 
 
@@ -245,7 +251,7 @@ def _named_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     """Parse one RDF file or workbook into a dataset, turning parser errors into an InputError with a line."""
     if is_workbook(path):
-        return read_workbook(path, limits).dataset
+        return _read_workbook(path, limits).dataset
     fmt = FORMATS[path.suffix.lower()].rdflib
     check_file(path, limits)
     dataset = Dataset()
@@ -283,9 +289,16 @@ def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Dataset:
     return dataset
 
 
+def _read_workbook(path: Path, limits: Limits) -> WorkbookData:
+    # imported here: reading a workbook needs yaml and the workbook mapping, reading RDF does not
+    from jeugdgov.workbook.reading import read_workbook
+
+    return read_workbook(path, limits)
+
+
 def workbook_nquads(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """A workbook's setups as N-Quads, for readers that load files into pyoxigraph."""
-    return read_workbook(path, limits).dataset.serialize(format="nquads", encoding="utf-8")
+    return _read_workbook(path, limits).dataset.serialize(format="nquads", encoding="utf-8")
 
 
 def _check_iris(dataset: Dataset, path: Path) -> None:
@@ -338,18 +351,29 @@ def _parse_lines(path: Path, dataset: Dataset) -> None:
             dataset.add((*triple, to_rdflib(quad.graph_name)))  # type: ignore[arg-type]
 
 
-def _setups_in(path: Path, dataset: Dataset) -> Iterator[Setup]:
+def setups_in_dataset(dataset: Dataset, setup_of: Callable[[str | None, Graph], Setup]) -> list[Setup]:
+    """The setups of a dataset, wherever it was read from (a file, a store): each named graph
+    that holds triples is one, merged with the default graph (what the setups share); without
+    such a graph the default graph is the one setup. ``setup_of(graph name, merged graph)``
+    makes each (the graph name is None for the default graph)."""
     default = dataset.default_graph
     # sorted: rdflib keeps its graphs in a set, and the same file must give its setups in one order
     named = sorted((g for g in dataset.graphs() if g.identifier != default.identifier and len(g)),
                    key=lambda g: str(g.identifier))
     if not named:
-        yield setup_from_graph(path, _copy(default), fallback=path.stem)
-        return
+        return [setup_of(None, _copy(default))]
+    setups = []
     for graph in named:
         merged = _copy(default)
         merged += graph
-        yield setup_from_graph(path, merged, fallback=f"{path.stem}-{local_name(graph.identifier)}")
+        setups.append(setup_of(str(graph.identifier), merged))
+    return setups
+
+
+def file_setup_name(path: Path, graph: str | None) -> str:
+    """The name of a setup of a file whose jg:Setup has no identifier: the file's name, and the
+    name of its graph in a file of several graphs."""
+    return f"{path.stem}-{local_name(graph)}" if graph else path.stem
 
 
 def _copy(graph: Graph) -> Graph:
@@ -367,6 +391,12 @@ def blank_setup_error(path: Path | str) -> InputError:
                       nl=("een jg:Setup is een blank node, dus de naam en labels zijn niet overal terug te lezen "
                           "(een store, een SPARQL-endpoint)",
                           "geef de inrichting een IRI, bijv. <https://w3id.org/jeugdgov/id/NAAM/setup> a jg:Setup"))
+
+
+def store_setup(store: str, graph: str, merged: Graph) -> Setup:
+    """The setup a named graph of a store holds (merged with what it shares); named after the
+    graph when its jg:Setup has no identifier. The same for the embedded and external stores."""
+    return setup_from_graph(f"{store} <{graph}>", merged, fallback=name_from_graph_iri(graph))
 
 
 def setup_from_graph(path: Path | str, graph: Graph, fallback: str) -> Setup:

@@ -18,9 +18,9 @@ from rich.table import Table
 from jeugdgov.errors import InputError
 from jeugdgov.formulas import neutralised
 from jeugdgov.norms.scoring import MET, NOT_ASSESSABLE, NOT_MET, PARTLY, SCORE_LABELS, NormTable, Score
+from jeugdgov.output import atomic_write
 from jeugdgov.resources import JG
 from jeugdgov.validation.evidence import ALLEGED, ESTABLISHED, UNRECORDED
-from jeugdgov.viz.static import atomic_write
 
 #: The columns of a CSV or XLSX norm table.
 ROW_COLUMNS = ("setup", "setup_label", "question", "norm", "norm_text", "pattern", "severity", "score",

@@ -28,7 +28,7 @@ from jeugdgov.norms.patterns import PER_NODE, compile_framework, population
 from jeugdgov.setups import Setup, load
 from jeugdgov.validation import validate
 from jeugdgov.validation.evidence import ALLEGED, ESTABLISHED, UNRECORDED
-from jeugdgov.validation.fast.engine import store_for
+from jeugdgov.validation.fast.local_store import store_for
 from jeugdgov.validation.findings import Finding, Report
 from jeugdgov.validation.own_shapes import shapes_findings
 from jeugdgov.validation.reference_date import default_as_of

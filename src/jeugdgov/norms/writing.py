@@ -14,8 +14,8 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from jeugdgov.errors import InputError
 from jeugdgov.norms.framework import COLUMNS, HEADERS, PREFIXES, TURTLE, expand
 from jeugdgov.norms.patterns import NORM
+from jeugdgov.output import atomic_write
 from jeugdgov.resources import JG
-from jeugdgov.viz.static import atomic_write
 from jeugdgov.workbook.tables import NORM_SHEETS
 
 #: The columns whose cells are IRIs (a value may be a literal too).

@@ -128,10 +128,11 @@ class Reject(Exception):
         self.close = close
 
 
-#: answers up to this size are always sent: the page, /health, errors, most named queries
-SMALL_ANSWER = 256 * 1024
-#: bytes of answers the endpoint holds at once for clients still reading them, in results of
-#: the largest size (--max-result): slow readers of large results cannot pin more memory
+#: answers up to this size are always sent: /health, errors, short results; a connection's send
+#: buffer takes them at once
+ALWAYS_SENT = 16 * 1024
+#: bytes of the other answers the endpoint holds at once for clients still reading them, in
+#: results of the largest size (--max-result): slow readers cannot pin more memory, however many
 HELD_RESULTS = 4
 #: an answer goes to the connection in pieces of this size, each sent when the client has read
 #: the one before (uvicorn's flow control), not all at once into its write buffer
@@ -160,7 +161,7 @@ class EndpointApp:
         except Exception as error:  # a bug must cost one request, never the server
             answer, close = Answer.text(500, f"internal error: {error}"), True
         size = len(answer.body)
-        if size > SMALL_ANSWER and self._held + size > HELD_RESULTS * self.settings.pool.max_result:
+        if size > ALWAYS_SENT and self._held + size > HELD_RESULTS * self.settings.pool.max_result:
             answer, extra, close = Answer.text(
                 503, "the endpoint holds as many large answers for clients still reading them as it may; "
                      "try again shortly", (("Retry-After", "5"),)), {}, False
@@ -419,9 +420,13 @@ async def _send(send: Callable[[dict[str, Any]], Awaitable[None]], answer: Answe
         headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
     body = b"" if head else answer.body
-    for start in range(0, max(len(body), 1), BODY_PIECE):
-        await send({"type": "http.response.body", "body": body[start:start + BODY_PIECE],
-                    "more_body": start + BODY_PIECE < len(body)})
+    pieces = [body]
+    if len(body) > ALWAYS_SENT:
+        # and a last, empty piece: sent once the client has read all but what the connection's
+        # write buffer holds below its high-water mark, so the answer counts as held until then
+        pieces = [*(body[start:start + BODY_PIECE] for start in range(0, len(body), BODY_PIECE)), b""]
+    for index, piece in enumerate(pieces):
+        await send({"type": "http.response.body", "body": piece, "more_body": index < len(pieces) - 1})
 
 
 async def _drain(receive: Callable[[], Awaitable[dict[str, Any]]]) -> None:

@@ -18,7 +18,7 @@ from jeugdgov.server.app import Settings
 from jeugdgov.server.executor import WorkerPool
 from jeugdgov.server.listener import HttpServer
 from jeugdgov.sparql.library import NamedQuery
-from jeugdgov.sparql.store import bundled_data, load_into
+from jeugdgov.stores.embedded import bundled_data, load_into
 
 if TYPE_CHECKING:
     from jeugdgov.norms import Framework
@@ -51,6 +51,9 @@ def serve(store: Path, queries: Mapping[str, NamedQuery], host: str = "127.0.0.1
             if pool.network_left_open:
                 announce(f"note: the query workers could not be cut off from the network "
                          f"({pool.network_left_open}); SERVICE and LOAD are refused by reading the query alone")
+            elif allow_service:
+                announce("note: with --allow-service the query workers keep the network; calls to other "
+                         "addresses are refused by reading the query alone")
         server.serve_forever()  # in the main thread uvicorn stops at Ctrl-C or SIGTERM, then raises it again
     except KeyboardInterrupt:
         pass
@@ -70,7 +73,7 @@ def store_validation_reports(folder: Path, norms: Framework | None = None) -> in
     from pyoxigraph import NamedNode, RdfFormat, Store
 
     from jeugdgov.validation import validate
-    from jeugdgov.validation.report import as_turtle
+    from jeugdgov.validation.rendering import as_turtle
 
     store = Store(str(folder))
     graph = NamedNode(REPORTS_GRAPH)

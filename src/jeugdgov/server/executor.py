@@ -12,7 +12,7 @@ ends its worker, which is answered with :data:`OVER_MEMORY`), its serialized res
 its life by the server's: a thread in the worker waits on a pipe only the server holds open and
 ends the worker the moment that pipe closes, so a ``kill -9`` of the server leaves no worker
 running on (nor holding the store's lock). Unless ``network`` is allowed, a worker cannot open a
-connection at all (:mod:`jeugdgov.server.isolation`).
+connection at all (:mod:`jeugdgov.isolation`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Store
 
 from jeugdgov.errors import InputError
-from jeugdgov.server.isolation import cut_off_network
+from jeugdgov.isolation import cut_off_network
 from jeugdgov.sparql.results import GRAPH_FORMATS, SOLUTION_FORMATS, is_graph, write_result
 
 TEXT = "text/plain; charset=utf-8"

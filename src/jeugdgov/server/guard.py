@@ -5,7 +5,7 @@ endpoint that passed them on would fetch any address a client names (server-side
 forgery) and relay the reply. They are refused unless the endpoint is started with an
 allow-list of IRIs (``--allow-service``), as :mod:`jeugdgov.sparql.calls` finds them; the workers
 of an endpoint without one run where no connection can be opened at all
-(:mod:`jeugdgov.server.isolation`). Updates come only from the endpoint's own origin:
+(:mod:`jeugdgov.isolation`). Updates come only from the endpoint's own origin:
 a browser always names the page's origin on a cross-origin POST, so a form on another site
 cannot empty a writable store. A loopback endpoint answers only to loopback host names, so a
 DNS name rebound to 127.0.0.1 does not turn a foreign page into a same-origin one.

@@ -39,15 +39,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store, Triple
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+    parse,
+    parse_query_results,
+)
 
 from jeugdgov.errors import InputError
+from jeugdgov.isolation import offline
 from jeugdgov.resources import LANGUAGES, queries_dir
 from jeugdgov.sparql.calls import remote_calls
 from jeugdgov.sparql.text import where_brace
 
 Term = NamedNode | Literal
-#: A query's answer: an endpoint's CONSTRUCT or DESCRIBE comes back as a list of triples.
+#: A query's answer; the triples of a graph read in full, or from an endpoint, come as a list.
 Result = QuerySolutions | QueryBoolean | QueryTriples | list[Triple]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -314,9 +327,36 @@ def refuse_remote_calls(query: str, file: Path | None = None) -> None:
 
 
 def run(store: Store, query: str, bindings: Mapping[str, Term] | None = None) -> Result:
-    """Run a query over a pyoxigraph store with the union default graph and typed bindings."""
+    """Run a query over a pyoxigraph store with the union default graph and typed bindings.
+
+    Its whole evaluation runs where no connection can be opened (:func:`jeugdgov.isolation.offline`),
+    so a call out that the refusal of SERVICE missed still reaches nothing. The result is read in
+    full there; the triples of a graph come back as a list."""
     refuse_remote_calls(query)
-    return store.query(with_values(query, bindings or {}), use_default_graph_as_union=True)
+    text = with_values(query, bindings or {})
+    try:
+        graph, written = offline(lambda: _written(store.query(text, use_default_graph_as_union=True)))
+    except OSError as error:  # the store's files, or an attempt to reach the network
+        raise InputError(f"the query could not run: {error}",
+                         hint="a query over local data makes no network requests (SERVICE, LOAD): run it on "
+                              "that endpoint with --endpoint",
+                         nl=(f"de query kon niet worden uitgevoerd: {error}", "een query over lokale gegevens "
+                             "doet geen netwerkverzoeken (SERVICE, LOAD): voer hem uit op dat endpoint met "
+                             "--endpoint")) from None
+    # read back on this thread: pyoxigraph's results belong to the thread that made them
+    if graph:
+        return [quad.triple for quad in parse(written, format=RdfFormat.N_TRIPLES)]
+    return parse_query_results(written, format=QueryResultsFormat.JSON)
+
+
+def _written(result: QuerySolutions | QueryBoolean | QueryTriples) -> tuple[bool, bytes]:
+    """Whether a result is a graph, and the result in full: N-Triples, or SPARQL JSON results."""
+    if isinstance(result, (QuerySolutions, QueryBoolean)):
+        graph, written = False, result.serialize(format=QueryResultsFormat.JSON)
+    else:
+        graph, written = True, result.serialize(format=RdfFormat.N_TRIPLES)
+    assert written is not None  # without an output file pyoxigraph returns the bytes
+    return graph, written
 
 
 def with_values(query: str, bindings: Mapping[str, Term]) -> str:

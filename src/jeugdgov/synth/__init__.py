@@ -22,12 +22,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from jeugdgov.errors import InputError
+from jeugdgov.output import replacing_file, replacing_folder
 from jeugdgov.synth.country import (
     BYTES_PER_TRIPLE,
     DECISION_TRIPLES,
@@ -127,28 +127,21 @@ def generate(params: Parameters, out: Path, progress: Callable[[str], None] | No
         raise InputError(f"cannot create the --out folder: {error.strerror or error}", file=out) from None
     regions = layout(params)
     the_plan = plan(params, regions)
-    staging = Path(tempfile.mkdtemp(prefix=".synth-", dir=out))
-    try:
-        (staging / SETUPS).mkdir()
+    # Replace a previous run as a whole: its setups folder first, the manifest last.
+    with replacing_file(out / PLANTED) as manifest, replacing_folder(out / SETUPS) as setups:
         summary = Summary(params, [], 0)
         for region in regions:
             if progress:
                 progress(f"writing {region.name}")
-            name = f"{SETUPS}/{region.name}.nt"
-            with (staging / name).open("w", encoding="utf-8", buffering=1 << 20) as stream:
+            name = f"{region.name}.nt"
+            with (setups / name).open("w", encoding="utf-8", buffering=1 << 20) as stream:
                 writer = Writer(stream)
                 region_writer = RegionWriter(region, params, the_plan, writer)
                 region_writer.write()
             summary.triples += writer.count
             summary.planted.extend(region_writer.planted)
-            summary.files.append(out / name)
-        (staging / PLANTED).write_text(json.dumps(_manifest(summary), indent=1), encoding="utf-8")
-        # Replace a previous run as a whole: its setups folder first, the manifest last.
-        shutil.rmtree(out / SETUPS, ignore_errors=True)
-        os.replace(staging / SETUPS, out / SETUPS)
-        os.replace(staging / PLANTED, out / PLANTED)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            summary.files.append(out / SETUPS / name)
+        manifest.write_text(json.dumps(_manifest(summary), indent=1), encoding="utf-8")
     return summary
 
 

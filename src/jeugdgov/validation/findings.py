@@ -216,6 +216,22 @@ def finding_order(finding: Finding) -> tuple[str, str, str, str]:
     return (finding.setup, finding.defect, finding.focus, finding.value or "")
 
 
+#: Severities from the most to the least severe.
+SEVERITY_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
+
+
+def finding_numbers(findings: Iterable[Finding]) -> dict[str, int]:
+    """The number of each defect among a setup's findings: most severe first, then by id.
+
+    Pictures and the council report number with it, so that a defect has one number per setup.
+    """
+    severity: dict[str, int] = {}
+    for finding in findings:
+        severity[finding.defect] = max(severity.get(finding.defect, 0), SEVERITY_RANK.get(finding.severity, 0))
+    ordered = sorted(severity, key=lambda defect: (-severity[defect], defect))
+    return {defect: number for number, defect in enumerate(ordered, start=1)}
+
+
 def findings_from(setup: str, raw: Iterable[RawResult], data: Iterable[tuple[Node, Node, Node]],
                   shapes_graph: Graph) -> Findings:
     """Findings for raw results; ``data`` (a graph or its triples) needs the labels and parties

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
@@ -19,8 +20,10 @@ from jeugdgov.resources import shapes
 from jeugdgov.setups import Setup
 from jeugdgov.validation.evidence import UNRECORDED, evidence_rule
 from jeugdgov.validation.findings import Finding, Findings, Report
-from jeugdgov.workbook import Origin, is_workbook, read_workbook
-from jeugdgov.workbook.mapping import mapping
+from jeugdgov.workbook.tables import is_workbook
+
+if TYPE_CHECKING:
+    from jeugdgov.workbook import Origin
 
 #: What a question on a workbook's setup adds: the cells that answer it.
 FILL_IN = {"nl": "vul in: {cells}", "en": "fill in: {cells}"}
@@ -60,6 +63,8 @@ def _pointed(finding: Finding, origin: Origin | None) -> Finding:
 def _cells_to_fill(finding: Finding, origin: Origin, lang: str) -> str:
     """The columns holding what the finding's rule reads the absence of: on the focus node's
     sheet first, else wherever a column holds it (the subsidy decision of a pass-through)."""
+    from jeugdgov.workbook.mapping import mapping  # yaml only where a workbook was read
+
     wb_mapping = mapping()
     own = next((s for s in wb_mapping.sheets if origin.sheet in s.name.values()), None)
     # the workbook's own language names its sheets and columns
@@ -85,4 +90,6 @@ def _origins(setup: Setup) -> dict[str, Origin]:
 
 @cache
 def _read_origins(path: str, _modified: int) -> dict[str, Origin]:
+    from jeugdgov.workbook import read_workbook
+
     return read_workbook(Path(path)).origins

@@ -20,7 +20,9 @@ from jeugdgov.errors import InputError
 from jeugdgov.resources import local_name, ontology
 from jeugdgov.setups import Setup, parse_file
 from jeugdgov.validation.catalogue import TARGETS, only_shapes
-from jeugdgov.validation.fast.engine import LocalRunner, evaluate, shacl_report, store_for
+from jeugdgov.validation.fast.evaluation import evaluate
+from jeugdgov.validation.fast.local_store import LocalRunner, store_for
+from jeugdgov.validation.fast.shacl_report import shacl_report
 from jeugdgov.validation.fast.translate import translate
 from jeugdgov.validation.findings import Finding, Findings, Report, attach_messages, finding_order, findings_from
 from jeugdgov.validation.pyshacl import validate_with_pyshacl

@@ -4,7 +4,8 @@
   setups (phases, models) side by side; :func:`figure_of`: views prepared with :func:`prepare`
   in one figure;
 - :func:`html`: an interactive page (pyvis); :func:`write`: a picture to a .png, .svg or
-  .html file.
+  .html file;
+- :func:`pictures_of`: each setup's pictures as inline SVG, for the council report.
 
 The names are looked up when first used, so that a command that only needs the views does not
 load matplotlib.
@@ -16,7 +17,7 @@ from importlib import import_module
 
 #: The public names, and the module of each.
 _MODULES = {"figure": "static", "compare": "static", "figure_of": "static", "html": "static", "write": "static",
-            "prepare": "views", "View": "views"}
+            "prepare": "views", "View": "views", "pictures_of": "inline"}
 
 __all__ = sorted(_MODULES)
 

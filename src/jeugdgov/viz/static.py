@@ -21,10 +21,8 @@ canvas, independent of any pyplot backend.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,7 +37,8 @@ from matplotlib.path import Path as MplPath
 from matplotlib.typing import LineStyleType
 
 from jeugdgov.analysis.projection import KIND_LABELS, KINDS, NODE_KINDS, Period, ProjectionOptions
-from jeugdgov.errors import InputError, cannot_write
+from jeugdgov.errors import InputError
+from jeugdgov.output import atomic_write
 from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding
 from jeugdgov.viz.views import (
@@ -207,29 +206,6 @@ def check_output(out: Path) -> str:
         raise InputError("the output folder does not exist", file=out, hint="create the folder first",
                          nl=("de uitvoermap bestaat niet", "maak de map eerst aan"))
     return suffix
-
-
-def atomic_write(out: Path, writer: Callable[[Path], object]) -> None:
-    """Write a file beside ``out``, then put it in its place: ``out`` is whole or untouched. A
-    failed write (no such folder, read-only, disk full) is an InputError naming ``out``."""
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
-    except OSError as error:
-        raise cannot_write(out, error) from None
-    os.close(handle)
-    try:
-        writer(Path(temporary))
-        # mkstemp makes the file private; give it the permissions a plain new file would get.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, out)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise cannot_write(out, error) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from jeugdgov.resources import LANGUAGES, local_name
 from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding, validate
 from jeugdgov.validation.evidence import EVIDENCE
+from jeugdgov.validation.findings import SEVERITY_RANK, finding_numbers
 from jeugdgov.viz.layout import Layout, layered, longest_path_layers
 from jeugdgov.viz.placement import BADGE_GAP, Placement, place
 from jeugdgov.words import SEVERITY_WORDS, evidence_word, severity_word
@@ -51,7 +52,6 @@ LINE_LABEL_FONT_SIZE = 6.5
 #: same in every setup, so that pictures of several setups line up. Other tasks follow by name.
 TASK_ORDER = ("policy", "procurement", "contract-management", "monitoring", "business-operations", "financing",
               "access-decision", "care-delivery", "basic-care", "specialist-care", "child-protection")
-SEVERITY_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
 SEVERITY_LABELS = SEVERITY_WORDS
 KIND_COLOURS = {
     "municipality": "#6baed6",
@@ -294,18 +294,6 @@ def prepare(setup: Setup, kind: str, *, lang: str = "en", period: Period | None 
                 aggregated=graph.number_of_nodes() < before)
     view.placement = _place(view)
     return view
-
-
-def finding_numbers(findings: Iterable[Finding]) -> dict[str, int]:
-    """The number of each defect among a setup's findings: most severe first, then by id.
-
-    Pictures and the report number with it, so that a defect has one number per setup.
-    """
-    severity: dict[str, int] = {}
-    for finding in findings:
-        severity[finding.defect] = max(severity.get(finding.defect, 0), SEVERITY_RANK.get(finding.severity, 0))
-    ordered = sorted(severity, key=lambda defect: (-severity[defect], defect))
-    return {defect: number for number, defect in enumerate(ordered, start=1)}
 
 
 def wrap_label(node_data: dict) -> str:

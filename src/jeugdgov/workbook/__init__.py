@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jeugdgov.workbook.reading import Origin, WorkbookData, read_workbook
 from jeugdgov.workbook.tables import WORKBOOK_SUFFIXES, is_workbook
 
 if TYPE_CHECKING:
+    from jeugdgov.workbook.reading import Origin, WorkbookData, read_workbook
     from jeugdgov.workbook.template import write_template, write_workbook
     from jeugdgov.workbook.writing import Contents, contents_from
 
@@ -22,8 +22,12 @@ __all__ = ["WORKBOOK_SUFFIXES", "Contents", "Origin", "WorkbookData", "contents_
 
 
 def __getattr__(name: str) -> object:
-    # The writers need openpyxl, which takes longer to import than validating a region:
-    # imported when first asked for, not by every command that reads setups.
+    # The writers need openpyxl, which takes longer to import than validating a region, and
+    # the reader yaml and the mapping: imported when first asked for, not by every command
+    # that reads setups.
+    if name in ("Origin", "WorkbookData", "read_workbook"):
+        from jeugdgov.workbook import reading
+        return getattr(reading, name)
     if name in ("write_template", "write_workbook"):
         from jeugdgov.workbook import template
         return getattr(template, name)

@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 
-from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, XSD, BNode, Dataset, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS
 
 from jeugdgov.errors import InputError
@@ -65,15 +66,30 @@ class Origin:
         return f"blad '{self.sheet}', rij {self.row}" if lang == "nl" else f"sheet '{self.sheet}', row {self.row}"
 
 
+#: A fact and the setup graph it is in (None: the default graph, which every setup shares).
+Quad = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal, URIRef | None]
+
+
 @dataclass
 class WorkbookData:
-    """What a workbook holds: its facts as a dataset, and where each node was described."""
+    """What a workbook holds: its facts, and where each node was described."""
 
-    dataset: Dataset
+    quads: list[Quad]
     origins: dict[str, Origin] = field(default_factory=dict)
     base: str = DEFAULT_BASE
     prefixes: dict[str, str] = field(default_factory=dict)
     version: int = 0
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The facts as an rdflib dataset, one named graph per setup (made when first asked for:
+        validation loads the quads into its store without it)."""
+        dataset = Dataset()
+        for prefix, namespace in self.prefixes.items():
+            dataset.bind(prefix, namespace, override=False)
+        dataset.addN((s, p, o, dataset.graph(g) if g is not None else dataset.default_graph)
+                     for s, p, o, g in self.quads)
+        return dataset
 
 
 @dataclass
@@ -93,8 +109,7 @@ def read_workbook(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Workbook
         check_file(path, limits)
         check_workbook(path, limits)
     data = _Reader(path, mapping()).read()
-    check_literal_lengths(path, ((str(s), len(o)) for s, _, o, _ in data.dataset.quads() if isinstance(o, Literal)),
-                          limits)
+    check_literal_lengths(path, ((str(s), len(o)) for s, _, o, _ in data.quads if isinstance(o, Literal)), limits)
     return data
 
 
@@ -111,6 +126,7 @@ class _Reader:
         self.blank: dict[str, BNode] = {}
         self.problems: list[InputError] = []  # bad cells, all reported together at the end
         self.terms_used: dict[str, Origin] = {}  # a term the sheet of other facts names -> its first row
+        self.quads: dict[Quad, None] = {}  # the facts read, in order, each once
 
     # -- messages ------------------------------------------------------------------------------
 
@@ -152,7 +168,6 @@ class _Reader:
                                  "van jeugdgov", "begin bij het sjabloon: jeugdgov template --out inrichting.xlsx"))
         version = self._about(about)
         rows = {key: list(self._rows(self.mapping.sheet(key), table)) for key, table in tables.items()}
-        dataset = Dataset()
         for row in rows.get("setups", []):
             self._noting(self._define_setup, row)
         for sheet in self.mapping.sheets:
@@ -162,21 +177,19 @@ class _Reader:
         for sheet in self.mapping.sheets:
             for row in rows.get(sheet.key, []):
                 if row.node is not None:
-                    self._facts(row, dataset)
-        self._noting(self._check_required, rows, dataset)
+                    self._facts(row)
+        self._noting(self._check_required, rows)
         for row in rows.get("other", []):
-            self._noting(self._other_fact, row, dataset)
+            self._noting(self._other_fact, row)
         self._refuse_problems()
-        if not any(True for _ in dataset.quads()):
+        if not self.quads:
             raise InputError("the workbook describes nothing: every sheet is empty", file=self.path,
                              hint="fill in at least the sheets 'inrichtingen' and 'actoren'",
                              nl=("het werkboek beschrijft niets: elk blad is leeg",
                                  "vul ten minste de bladen 'inrichtingen' en 'actoren' in"))
         origins = {**self.terms_used,
                    **{str(node): Origin(row.table, row.number) for node, (_, row) in self.defined.items()}}
-        for prefix, namespace in self.prefixes.items():
-            dataset.bind(prefix, namespace, override=False)
-        return WorkbookData(dataset, origins, self.base, self.prefixes, version)
+        return WorkbookData(list(self.quads), origins, self.base, self.prefixes, version)
 
     def _noting(self, step: Callable[..., None], *args: object) -> None:
         """Run one step of reading; a bad cell is noted, so that one run reports them all."""
@@ -424,19 +437,22 @@ class _Reader:
 
     # -- facts ----------------------------------------------------------------------------------
 
-    def _facts(self, row: _Row, dataset: Dataset) -> None:
-        graph = dataset.graph(row.scope) if row.scope is not None else dataset.default_graph
+    def _add(self, scope: URIRef | None, subject: URIRef | BNode, predicate: URIRef,
+             value: URIRef | BNode | Literal) -> None:
+        self.quads[(subject, predicate, value, scope)] = None
+
+    def _facts(self, row: _Row) -> None:
         node = row.node
         assert node is not None
         periods: dict[URIRef, dict[str, tuple[Column, date]]] = {}
         if (implied := implied_type(row.sheet)) is not None:
-            graph.add((node, RDF.type, implied))
+            self._add(row.scope, node, RDF.type, implied)
         for column in row.sheet.columns:
-            self._noting(self._cell_facts, row, column, graph, periods)
+            self._noting(self._cell_facts, row, column, periods)
         for prop, ends in periods.items():
-            self._noting(self._period, row, graph, node, prop, ends)
+            self._noting(self._period, row, node, prop, ends)
 
-    def _cell_facts(self, row: _Row, column: Column, graph: Graph,
+    def _cell_facts(self, row: _Row, column: Column,
                     periods: dict[URIRef, dict[str, tuple[Column, date]]]) -> None:
         node = row.node
         assert node is not None
@@ -444,12 +460,12 @@ class _Reader:
         if column.kind in ("id", "setup") or not _text(value):
             return
         if column.key == "setup_name":
-            graph.add((node, DCTERMS.identifier, Literal(_text(value))))
+            self._add(row.scope, node, DCTERMS.identifier, Literal(_text(value)))
             return
         assert column.property is not None
         word = _text(value).lower()
         if column.kind != "types" and column.property != RDF.type and word in MARKERS:
-            graph.add((node, MARKERS[word], column.property))
+            self._add(row.scope, node, MARKERS[word], column.property)
             return
         if column.kind == "absence":
             raise self.fail(row, column, f"'{_text(value)}' cannot be read here: the column only says none or unknown",
@@ -461,7 +477,7 @@ class _Reader:
             periods.setdefault(column.property, {})[column.kind] = (column, self._date(row, column, value))
             return
         for item in self._items(row, column, value):
-            graph.add((node, column.property, self._term(row, column, item)))
+            self._add(row.scope, node, column.property, self._term(row, column, item))
 
     def _items(self, row: _Row, column: Column, value: Cell) -> list[Cell]:
         if not isinstance(value, str):
@@ -595,7 +611,7 @@ class _Reader:
             return int(number)
         return number
 
-    def _period(self, row: _Row, graph: Graph, node: URIRef, prop: URIRef,
+    def _period(self, row: _Row, node: URIRef, prop: URIRef,
                 ends: dict[str, tuple[Column, date]]) -> None:
         if "start" in ends and "end" in ends and ends["end"][1] < ends["start"][1]:
             raise self.fail(row, ends["end"][0], f"the end {ends['end'][1].isoformat()} lies before the start "
@@ -603,16 +619,19 @@ class _Reader:
                             nl=(f"het einde {ends['end'][1].isoformat()} ligt voor het begin "
                                 f"{ends['start'][1].isoformat()}", "verwissel de datums, of verbeter de verkeerde"))
         interval = BNode()
-        graph.add((node, prop, interval))
-        graph.add((interval, RDF.type, TIME.ProperInterval))
+        self._add(row.scope, node, prop, interval)
+        self._add(row.scope, interval, RDF.type, TIME.ProperInterval)
         for kind, link in (("start", TIME.hasBeginning), ("end", TIME.hasEnd)):
             if kind in ends:
                 instant = BNode()
-                graph.add((interval, link, instant))
-                graph.add((instant, RDF.type, TIME.Instant))
-                graph.add((instant, TIME.inXSDDate, Literal(ends[kind][1])))
+                self._add(row.scope, interval, link, instant)
+                self._add(row.scope, instant, RDF.type, TIME.Instant)
+                self._add(row.scope, instant, TIME.inXSDDate, Literal(ends[kind][1]))
 
-    def _check_required(self, rows: dict[str, list[_Row]], dataset: Dataset) -> None:
+    def _check_required(self, rows: dict[str, list[_Row]]) -> None:
+        stated: set[tuple[Node, Node]] = {(s, p) for s, p, _o, _g in self.quads}  # a node with a value for the property
+        absent = (JG.noValue, JG.unknownValue)
+        stated |= {(s, o) for s, p, o, _g in self.quads if p in absent}  # or none, or an unknown one
         for sheet in self.mapping.sheets:
             for column in sheet.columns:
                 if not column.required or column.kind in ("id",) or column.key == "setup_name":
@@ -621,10 +640,8 @@ class _Reader:
                     node = row.node
                     if node is None or node not in self.defined or self.defined[node][1] is not row:
                         continue  # each node is checked once, at its first row
-                    has_value = any(True for _ in dataset.quads((node, column.property, None, None))) or any(
-                        True for marker in (JG.noValue, JG.unknownValue)
-                        for _ in dataset.quads((node, marker, column.property, None)))
-                    if not has_value and not _text(self.cell(row, column.key)):  # else its value was refused
+                    # an empty cell; one with a value was refused already
+                    if (node, column.property) not in stated and not _text(self.cell(row, column.key)):
                         self.problems.append(self.fail(
                             row, column, "the required cell is empty",
                             f"fill in {column.title(self.lang)}: {text(column.help, self.lang)} "
@@ -632,10 +649,9 @@ class _Reader:
                             nl=("de verplichte cel is leeg", f"vul {column.title(self.lang)} in: "
                                 f"{text(column.help, 'nl')} (of schrijf onbekend als het niet bekend is)")))
 
-    def _other_fact(self, row: _Row, dataset: Dataset) -> None:
+    def _other_fact(self, row: _Row) -> None:
         sheet = row.sheet
         scope = self._scope(row)
-        graph = dataset.graph(scope) if scope is not None else dataset.default_graph
         subject = self._other_node(row, sheet.column("subject"), _text(self.cell(row, "subject")))
         predicate_text = _text(self.cell(row, "property"))
         if not predicate_text:
@@ -657,7 +673,7 @@ class _Reader:
             datatype = self.resolve(kind, row, sheet.column("value_type")) if kind and not language else None
             obj = Literal(written, lang=language) if language else Literal(
                 written, datatype=None if datatype == XSD.string else datatype)
-        graph.add((subject, predicate, obj))
+        self._add(scope, subject, predicate, obj)
 
     def _other_node(self, row: _Row, column: Column, token: str) -> URIRef | BNode:
         if not token:

@@ -5,19 +5,27 @@ What a spreadsheet can hide from a reader is refused here, where it is still vis
 cells (their value stands in one cell only), hidden header rows or columns, formula errors and
 formulas without a computed value.
 
-xlsx is read with openpyxl, which exposes merged ranges, hidden rows and formulas. ODS is read
-with python-calamine (a binding to the Rust calamine reader, kept up to date and without
-further dependencies), which gives the cell values; it cannot see merged or hidden cells.
+Both kinds of spreadsheet are read with python-calamine (a binding to the Rust calamine reader,
+kept up to date and without further dependencies), which reads a regional workbook's cells
+about ten times faster than openpyxl (whose cell objects were most of the time a saved
+workbook took to validate again). For .xlsx it also gives the sheets' visibility and merged
+ranges; what it does not give is read from the sheets' XML with expat: hidden header rows and
+columns, error cells (calamine reads them as empty) and formulas without a computed value. Only
+the first rows of a sheet are read so, unless the sheet holds an error cell or a formula. In
+.ods files calamine cannot see merged or hidden cells.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import posixpath
 import re
+import xml.parsers.expat
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -32,6 +40,15 @@ NORM_SHEETS = ("normen", "norms")
 #: The error values spreadsheets show in a cell whose formula failed.
 _ERROR_TEXT = re.compile(r"^#(DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|SPILL!|CALC!|GETTING_DATA)$")
 Cell = str | int | float | bool | date | datetime | None
+#: Whole numbers are exact in a float up to 2**53 (calamine reads every number as a float).
+_EXACT = 2**53
+#: The header rows a reader refuses to see hidden: the column names, in Dutch and in English.
+_HEADER_ROWS = 2
+_TRUE = ("1", "true")
+#: An error cell (t="e") or a formula (<f>): only then is the whole of a sheet's XML read.
+_ERROR_OR_FORMULA = re.compile(rb"""<(?:\w+:)?f[\s>/]|\st\s*=\s*["']e["']""")
+_REFERENCE = re.compile(r"([A-Z]+)(\d+)")
+_RELATIONSHIP_ID = "relationship id"
 
 
 @dataclass(frozen=True)
@@ -71,69 +88,61 @@ def read_tables(path: Path) -> list[Table]:
     return _ods_tables(path)
 
 
-def _has_formulas(path: Path) -> bool:
-    """Whether a sheet of the .xlsx holds a formula (an ``<f>`` element)."""
-    with zipfile.ZipFile(path) as archive:
-        return any(_FORMULA.search(archive.read(name)) for name in archive.namelist()
-                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
-
-
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
 def _xlsx_tables(path: Path) -> list[Table]:
-    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
-        values = load_workbook(path, data_only=True)
-        # The formulas, to name one whose value was never computed: read only where there are
-        # formulas (reading the workbook twice is most of the time a regional one takes).
-        formulas = load_workbook(path, data_only=False) if _has_formulas(path) else None
-    except Exception as error:  # zipfile, XML and openpyxl errors all mean: not a readable xlsx
+        book = CalamineWorkbook.from_path(str(path))
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive)
+            tables = []
+            for sheet in book.sheets_metadata:
+                if sheet.typ != SheetTypeEnum.WorkSheet:
+                    continue
+                cells = book.get_sheet_by_name(sheet.name)
+                tables.append(_xlsx_table(path, sheet.name, cells.to_python(skip_empty_area=False),
+                                          cells.merged_cell_ranges or [], _layout(archive.read(parts[sheet.name])),
+                                          visible=sheet.visible == SheetVisibleEnum.Visible))
+    except InputError:
+        raise
+    except Exception as error:  # zip, XML and calamine errors, a part missing: not a readable xlsx
         raise InputError(f"cannot read the workbook: {error}", file=path,
                          hint="save it again as an Excel workbook (.xlsx)",
                          nl=(f"het werkboek is niet te lezen: {error}",
                              "sla het opnieuw op als Excel-werkboek (.xlsx)")) from None
-    tables = []
-    for sheet in values.worksheets:
-        with_formulas = formulas[sheet.title] if formulas else None
-        if sheet.merged_cells.ranges:
-            merged = min(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
-            raise InputError(f"sheet '{sheet.title}': cells {merged.coord} are merged, so their value stands in "
-                             f"one cell only", file=path, hint="unmerge the cells and type the value in each of them",
-                             nl=(f"blad '{sheet.title}': cellen {merged.coord} zijn samengevoegd, dus hun waarde "
-                                 "staat maar in één cel", "maak de samenvoeging ongedaan en typ de waarde in elke cel"))
-        for row_number in (1, 2):
-            if sheet.row_dimensions[row_number].hidden and sheet.sheet_state == "visible":
-                raise InputError(f"sheet '{sheet.title}', row {row_number}: the header row is hidden", file=path,
-                                 hint="unhide the row (the headers say which fact each column holds)",
-                                 nl=(f"blad '{sheet.title}', rij {row_number}: de kopregel is verborgen",
-                                     "maak de rij zichtbaar (de koppen zeggen welk feit elke kolom bevat)"))
-        rows: list[list[Cell | CellError]] = []
-        for row in sheet.iter_rows():
-            cells: list[Cell | CellError] = []
-            for cell in row:
-                value = cell.value
-                if cell.data_type == "e" or (isinstance(value, str) and _ERROR_TEXT.match(value)):
-                    cells.append(CellError(str(value)))
-                elif value is None and with_formulas and with_formulas[cell.coordinate].data_type == "f":
-                    cells.append(CellError(f"={with_formulas[cell.coordinate].value}".replace("==", "=")))
-                else:
-                    cells.append(_plain(value))
-            rows.append(cells)
-        if sheet.sheet_state == "visible":
-            width = max((len(r) for r in rows[:2]), default=0)
-            for index in range(width):
-                letter = column_letter(index)
-                if sheet.column_dimensions[letter].hidden and any(r[index] not in (None, "") for r in rows[:1]
-                                                                 if index < len(r)):
-                    raise InputError(f"sheet '{sheet.title}', column {letter}: the column is hidden", file=path,
-                                     hint="unhide the column, or delete it if it does not belong to the setup",
-                                     nl=(f"blad '{sheet.title}', kolom {letter}: de kolom is verborgen",
-                                         "maak de kolom zichtbaar, of verwijder hem als hij niet bij de inrichting "
-                                         "hoort"))
-        tables.append(Table(sheet.title, rows))
     return tables
+
+
+def _xlsx_table(path: Path, name: str, values: Sequence[Sequence[object]],
+                merged: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+                layout: _Layout, visible: bool) -> Table:
+    if merged:
+        (top, left), (bottom, right) = min(merged)
+        cells = f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}"
+        raise InputError(f"sheet '{name}': cells {cells} are merged, so their value stands in one cell only",
+                         file=path, hint="unmerge the cells and type the value in each of them",
+                         nl=(f"blad '{name}': cellen {cells} zijn samengevoegd, dus hun waarde staat maar in één "
+                             "cel", "maak de samenvoeging ongedaan en typ de waarde in elke cel"))
+    if visible and layout.hidden_rows:
+        row = min(layout.hidden_rows)
+        raise InputError(f"sheet '{name}', row {row}: the header row is hidden", file=path,
+                         hint="unhide the row (the headers say which fact each column holds)",
+                         nl=(f"blad '{name}', rij {row}: de kopregel is verborgen",
+                             "maak de rij zichtbaar (de koppen zeggen welk feit elke kolom bevat)"))
+    rows = [[_calamine_cell(value) for value in row] for row in values]
+    for (row, column), error in layout.errors.items():  # calamine reads these cells as empty
+        rows.extend([] for _ in range(row + 1 - len(rows)))
+        rows[row].extend(None for _ in range(column + 1 - len(rows[row])))
+        rows[row][column] = error
+    header = rows[0] if rows else []
+    for index in sorted(layout.hidden_columns):
+        if visible and index < len(header) and header[index] not in (None, ""):
+            letter = column_letter(index)
+            raise InputError(f"sheet '{name}', column {letter}: the column is hidden", file=path,
+                             hint="unhide the column, or delete it if it does not belong to the setup",
+                             nl=(f"blad '{name}', kolom {letter}: de kolom is verborgen",
+                                 "maak de kolom zichtbaar, of verwijder hem als hij niet bij de inrichting hoort"))
+    return Table(name, rows)
 
 
 def _ods_tables(path: Path) -> list[Table]:
@@ -144,9 +153,7 @@ def _ods_tables(path: Path) -> list[Table]:
         tables = []
         for name in book.sheet_names:
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            tables.append(Table(name, [[_ods_cell(v) for v in row] for row in rows]))
-    except InputError:
-        raise
+            tables.append(Table(name, [[_calamine_cell(v) for v in row] for row in rows]))
     except Exception as error:  # calamine raises its own error types for damaged files
         raise InputError(f"cannot read the workbook: {error}", file=path,
                          hint="save it again as an OpenDocument spreadsheet (.ods) or as .xlsx",
@@ -155,20 +162,141 @@ def _ods_tables(path: Path) -> list[Table]:
     return tables
 
 
-def _ods_cell(value: object) -> Cell | CellError:
+def _calamine_cell(value: object) -> Cell | CellError:
     if value == "":
         return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT:
+        return int(value)  # as typed: calamine reads every number as a float
     if isinstance(value, str) and _ERROR_TEXT.match(value):
         return CellError(value)
-    return _plain(value)
-
-
-def _plain(value: object) -> Cell:
-    """A value a table holds as it is; any other (a time of day, a duration) as its text."""
-    if value is None or isinstance(value, (str, int, float, bool, date, datetime)):
+    if isinstance(value, (str, int, float, bool, date)):  # a datetime is a date
         return value
-    return str(value)
+    return str(value)  # a time of day or a duration
 
+
+# ---- what calamine does not read from an .xlsx file: its XML ----------------------------------
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name -> the archive member holding its XML, as the workbook's relationships say."""
+    package = _elements(archive.read("_rels/.rels"))
+    workbook = next(a["Target"] for tag, a in package
+                    if tag == "Relationship" and a["Type"].endswith("/officeDocument")).lstrip("/")
+    folder, name = posixpath.split(workbook)
+    targets = {a["Id"]: a["Target"] for tag, a in _elements(archive.read(f"{folder}/_rels/{name}.rels"))
+               if tag == "Relationship"}
+    parts = {}
+    for tag, attributes in _elements(archive.read(workbook)):
+        if tag == "sheet":
+            target = targets[attributes[_RELATIONSHIP_ID]]
+            parts[attributes["name"]] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(folder, target))
+    return parts
+
+
+def _elements(xml: bytes) -> list[tuple[str, dict[str, str]]]:
+    """The local name and attributes of every element of a small XML part; a relationship id
+    (in the transitional or the strict namespace) is named ``_RELATIONSHIP_ID``."""
+    found: list[tuple[str, dict[str, str]]] = []
+    parser = _xml_parser()
+    parser.StartElementHandler = lambda tag, attributes: found.append((_local(tag), {
+        _RELATIONSHIP_ID if k.endswith("/relationships id") else _local(k): v for k, v in attributes.items()}))
+    parser.Parse(xml, True)
+    return found
+
+
+def _xml_parser() -> xml.parsers.expat.XMLParserType:
+    """expat with namespaces, refusing a document type declaration (no .xlsx part has one; its
+    entities could expand into gigabytes)."""
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+
+    def refuse(*_args: object) -> None:
+        raise ValueError("a part of the file declares a document type, which no .xlsx file does")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    return parser
+
+
+def _local(name: str) -> str:
+    return name.rsplit(" ", 1)[-1]
+
+
+@dataclass
+class _Layout:
+    """What calamine does not say about a sheet: hidden header rows (1-based), hidden columns
+    (0-based), and the cells (0-based row and column) whose formula failed or has no value."""
+
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+    errors: dict[tuple[int, int], CellError] = field(default_factory=dict)
+
+
+class _Enough(Exception):
+    """What matters of a sheet's XML has been read."""
+
+
+def _layout(xml: bytes) -> _Layout:
+    """A sheet's hidden columns and header rows, read up to its third row; its error cells and
+    formulas without a value, read in the whole sheet where it holds any."""
+    layout = _Layout()
+    whole = _ERROR_OR_FORMULA.search(xml) is not None
+    row = column = 0  # 1-based, of the current row and cell
+    cell: dict[str, str] | None = None  # the current cell's type, formula and value
+    text: list[str] | None = None  # the text of the current <f> or <v>
+    shared: dict[str, str] = {}  # a shared formula's index -> its text
+
+    def opened(tag: str, attributes: dict[str, str]) -> None:
+        nonlocal row, column, cell, text
+        tag = _local(tag)
+        if tag == "col" and attributes.get("hidden") in _TRUE:
+            layout.hidden_columns.update(range(int(attributes["min"]) - 1, int(attributes["max"])))
+        elif tag == "row":
+            row, column = int(attributes.get("r", row + 1)), 0
+            if row > _HEADER_ROWS and not whole:
+                raise _Enough
+            if row <= _HEADER_ROWS and attributes.get("hidden") in _TRUE:
+                layout.hidden_rows.add(row)
+        elif tag == "c":
+            reference = _REFERENCE.fullmatch(attributes.get("r", ""))
+            column = _column_number(reference[1]) if reference else column + 1
+            cell = {"type": attributes.get("t", "n")}
+        elif tag in ("f", "v") and cell is not None:
+            text, cell[tag] = [], ""
+            if "si" in attributes:
+                cell["si"] = attributes["si"]
+
+    def closed(tag: str) -> None:
+        nonlocal cell, text
+        tag = _local(tag)
+        if tag in ("f", "v") and cell is not None and text is not None:
+            cell[tag], text = "".join(text), None
+        elif tag == "c" and cell is not None:
+            if cell.get("si") and cell.get("f"):
+                shared[cell["si"]] = cell["f"]
+            if cell["type"] == "e":
+                layout.errors[(row - 1, column - 1)] = CellError(cell.get("v", ""))
+            elif "f" in cell and not cell.get("v"):
+                formula = cell["f"] or shared.get(cell.get("si", ""), "")
+                layout.errors[(row - 1, column - 1)] = CellError(f"={formula}".replace("==", "="))
+            cell = None
+
+    def characters(data: str) -> None:
+        if text is not None:
+            text.append(data)
+
+    parser = _xml_parser()
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = opened, closed, characters
+    with contextlib.suppress(_Enough):
+        parser.Parse(xml, True)
+    return layout
+
+
+def _column_number(letters: str) -> int:
+    """The 1-based number of a column's letters (A is 1)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
 
 def csv_rows(path: Path) -> list[list[str]]:
     """The rows of a CSV file saved as UTF-8, separated by ';' or ',' (whichever the first line

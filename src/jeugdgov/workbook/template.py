@@ -11,11 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -25,8 +20,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jeugdgov.errors import InputError, cannot_write
+from jeugdgov.errors import InputError
 from jeugdgov.formulas import as_text, neutralised
+from jeugdgov.output import replacing_file, replacing_folder
 from jeugdgov.workbook.mapping import (
     FALSE_WORDS,
     NONE_WORDS,
@@ -56,7 +52,7 @@ def other_language(lang: str) -> str:
 def write_workbook(contents: Contents, out: Path, lang: str = "nl") -> None:
     """Write the contents as .xlsx, or as a folder of CSV files when ``out`` has no .xlsx suffix."""
     if out.suffix.lower() == ".xlsx":
-        with _replacing_file(out) as temporary:
+        with replacing_file(out) as temporary:
             # saved in memory first: a zip file that fails half-way complains again when collected
             buffer = io.BytesIO()
             _xlsx(contents, lang).save(buffer)
@@ -67,7 +63,8 @@ def write_workbook(contents: Contents, out: Path, lang: str = "nl") -> None:
                          nl=(f"een werkboek is niet te schrijven als '{out.suffix}'",
                              "schrijf een .xlsx-bestand, of geef een mapnaam voor CSV-bestanden"))
     else:
-        with _replacing_folder(out) as temporary:
+        _refuse_foreign_folder(out)
+        with replacing_folder(out) as temporary:
             _csv_files(contents, temporary, lang)
 
 
@@ -76,32 +73,8 @@ def write_template(out: Path, lang: str = "nl") -> None:
     write_workbook(Contents(rows={}), out, lang)
 
 
-@contextmanager
-def _replacing_file(out: Path) -> Iterator[Path]:
-    if out.is_dir():
-        raise InputError("a folder has this name", file=out, hint="choose another file name",
-                         nl=("er is een map met deze naam", "kies een andere bestandsnaam"))
-    if not out.parent.is_dir():
-        raise InputError("the folder does not exist", file=out.parent, hint="create it first",
-                         nl=("de map bestaat niet", "maak hem eerst aan"))
-    try:
-        handle, name = tempfile.mkstemp(suffix=out.suffix, prefix=f".{out.stem}-", dir=out.parent)
-    except OSError as error:
-        raise cannot_write(out, error) from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; the user's umask decides
-        os.replace(temporary, out)
-    except OSError as error:
-        raise cannot_write(out, error) from None
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-@contextmanager
-def _replacing_folder(out: Path) -> Iterator[Path]:
+def _refuse_foreign_folder(out: Path) -> None:
+    """Only a folder of workbook CSV files (one jeugdgov wrote) is replaced."""
     from jeugdgov.workbook.tables import is_workbook
 
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not is_workbook(out))):
@@ -109,29 +82,6 @@ def _replacing_folder(out: Path) -> Iterator[Path]:
                          hint="choose a new folder name; jeugdgov replaces only a folder it wrote",
                          nl=("bestaat en is geen map met CSV-bestanden van een werkboek",
                              "kies een nieuwe mapnaam; jeugdgov vervangt alleen een map die het zelf schreef"))
-    if not out.parent.is_dir():
-        raise InputError("the folder does not exist", file=out.parent, hint="create it first",
-                         nl=("de map bestaat niet", "maak hem eerst aan"))
-    try:
-        temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    except OSError as error:
-        raise cannot_write(out, error) from None
-    try:
-        yield temporary
-        os.chmod(temporary, 0o777 & ~_umask())
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(temporary, out)
-    except OSError as error:
-        raise cannot_write(out, error) from None
-    finally:
-        shutil.rmtree(temporary, ignore_errors=True)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 # -- what each sheet shows ---------------------------------------------------------------------

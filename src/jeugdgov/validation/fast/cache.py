@@ -16,6 +16,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from jeugdgov.errors import InputError
+from jeugdgov.output import atomic_write
+
 
 def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jeugdgov"
@@ -46,14 +49,13 @@ class DiskMemo:
     def save(self) -> None:
         if not self.changed or self.answers is None:
             return
+        text = json.dumps(self.answers)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_text(json.dumps(self.answers))
-            partial.replace(self.path)  # whole or not at all, also with runs side by side
+            atomic_write(self.path, lambda path: path.write_text(text))  # whole, also with runs side by side
             self.changed = False
-        except OSError:
-            pass
+        except (OSError, InputError):
+            pass  # a cache that cannot be written is only slower next time
 
     def _read(self) -> dict[str, object]:
         try:

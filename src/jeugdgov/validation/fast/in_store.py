@@ -19,7 +19,7 @@ its fetched triples (:func:`check_store`); a store whose answers differ is refus
 SPARQL has no name for a store's own default graph, so a dataset cannot merge it with a named
 graph. When setups declare no shared graphs and the default graph holds triples of its own
 (a TriG file loaded as it is), the setups are fetched instead
-(:func:`jeugdgov.sparql.remote.fetch_setups`) and validated locally, and the caller is told so.
+(:func:`jeugdgov.stores.remote.fetch_setups`) and validated locally, and the caller is told so.
 
 For an oxigraph server the queries get the same LATERAL rewrite as locally
 (:mod:`jeugdgov.validation.fast.rewrite`); for Virtuoso, the forms it evaluates correctly
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -40,17 +40,17 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, OWL
 
 from jeugdgov.errors import InputError
-from jeugdgov.resources import local_name
+from jeugdgov.resources import local_name, to_rdflib
 from jeugdgov.setups import (
     Setup,
     name_from_graph_iri,
     refuse_duplicate_names,
     refuse_unknown_names,
     select,
-    setup_from_graph,
+    store_setup,
 )
-from jeugdgov.sparql.protocol import Credentials, describe_query
-from jeugdgov.sparql.remote import (
+from jeugdgov.stores.protocol import Credentials, describe_query
+from jeugdgov.stores.remote import (
     ONTOLOGY_GRAPH,
     SetupGraph,
     dataset_ntriples,
@@ -61,25 +61,23 @@ from jeugdgov.sparql.remote import (
     server_software,
     setup_graphs,
 )
-from jeugdgov.validation.fast.engine import (
-    LocalRunner,
+from jeugdgov.validation.fast.engine import validate_setup
+from jeugdgov.validation.fast.evaluation import (
     Progress,
     Triple,
     check_translatable,
-    described,
     evaluate,
-    report_for,
     setup_as_of,
-    store_for,
-    to_rdflib,
     translation_for,
-    validate_setup,
 )
+from jeugdgov.validation.fast.local_store import LocalRunner, store_for
 from jeugdgov.validation.fast.parallel import validate_in_turn
 from jeugdgov.validation.fast.rewrite import for_oxigraph
+from jeugdgov.validation.fast.shacl_report import described, report_for
 from jeugdgov.validation.fast.translate import ShapeQuery
 from jeugdgov.validation.fast.virtuoso import for_virtuoso
 from jeugdgov.validation.findings import RawResult, Report
+from jeugdgov.validation.options import ValidationOptions
 
 ONTOLOGY = ONTOLOGY_GRAPH
 TIMEOUT = 600  # seconds for one shape query on national data
@@ -128,39 +126,37 @@ class EndpointRunner:
             for row in self.select(text):
                 yield row["s"], row["p"], row["o"]
 
-def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names: Sequence[str] | None = None,
-                      shared: Sequence[str] = (), fallback: bool = False, progress: Progress | None = None,
-                      graph_store: str | None = None, note: Callable[[str], None] | None = None,
-                      with_shacl_report: bool = True, credentials: Credentials | None = None,
-                      check: bool = True, check_setup: str | None = None, fetch: bool = True,
-                      as_of: date | None = None) -> list[Report]:
-    """Validate every setup graph of a store (the named graphs holding a ``jg:Setup``).
+def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None,
+                      options: ValidationOptions | None = None) -> list[Report]:
+    """Validate every setup graph of a store (the named graphs holding a ``jg:Setup``), or those
+    named by ``options.setups``.
 
     Each setup's dataset is its graph, the ontology graph, the graphs it declares it shares
-    (:func:`jeugdgov.sparql.remote.setup_graphs`) and ``shared``. With ``fetch`` (the default)
-    each dataset is read from the store and validated here, in memory: the store evaluates the
-    shape queries on disk, several times slower, and may evaluate some wrongly. Without it the
-    shape queries run in the store; unless ``check`` is off, one setup (``check_setup``, else the
-    smallest) is first validated both in the store and locally on its fetched triples, and a
-    store that answers differently is refused. ``as_of`` is the reference date (by default the
-    end of each setup's period, else today)."""
+    (:func:`jeugdgov.stores.remote.setup_graphs`) and ``options.shared``. With ``options.fetch``
+    (the default) each dataset is read from the store and validated here, in memory: the store
+    evaluates the shape queries on disk, several times slower, and may evaluate some wrongly.
+    Without it the shape queries run in the store; unless ``options.check`` is off, one setup
+    (``options.check_setup``, else the smallest) is first validated both in the store and
+    locally on its fetched triples, and a store that answers differently is refused."""
+    options = options or ValidationOptions()
+    names, shared, credentials = options.setups, options.shared, options.credentials
+    as_of, progress, check_setup = options.as_of, options.progress, options.check_setup
     selection = frozenset(defects or ())
     translation = translation_for(selection, as_of)
-    if translation.untranslatable and not fallback:
+    if translation.untranslatable and not options.fallback:
         check_translatable(translation)
     if shared:
         _refuse_missing_graphs(endpoint, shared, credentials)
     found = setup_graphs(endpoint, credentials)
-    if fetch:
-        return _fetched(endpoint, found, defects, names, shared, fallback, graph_store, note, credentials, as_of,
-                        with_shacl_report, progress)
+    if options.fetch:
+        return _fetched(endpoint, found, defects, options)
     if not found:
         raise InputError(f"the SPARQL endpoint {endpoint} holds no named graph with a jg:Setup",
                          hint="push data to it first: jeugdgov push DATA... --endpoint URL")
     undeclared = not shared and any(s.shares is None for s in found)
     if translation.untranslatable or (undeclared and _ask(endpoint, OWN_DEFAULT, credentials)):
         # pySHACL needs the data at hand, and so does a store whose default graph has no name.
-        return _fetched(endpoint, found, defects, names, shared, fallback, graph_store, note, credentials, as_of)
+        return _fetched(endpoint, found, defects, options)
     ontology_graphs = [str(row["g"]) for row in _rows(
         endpoint, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{ONTOLOGY}> a <{OWL.Ontology}> }} }}",
         credentials=credentials)]
@@ -185,7 +181,7 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
         return setup_date, translation_for(selection, setup_date).queries
 
     done: dict[str, list[RawResult]] = {}
-    if check:
+    if options.check:
         candidates = [pair for pair in described_setups if pair[0].name == check_setup] if check_setup else chosen
         setup, runner = candidates[0] if check_setup else _smallest(endpoint, candidates, credentials)
         if progress:
@@ -199,7 +195,7 @@ def validate_endpoint(endpoint: str, defects: Iterable[str] | None = None, names
             progress(f"validating {setup.name} in the store")
         setup_date, queries = dated_queries(setup, runner)
         raw = done[setup.name] if setup.name in done else evaluate(runner, queries)
-        return report_for(setup, raw, runner, defects, with_shacl_report=with_shacl_report, as_of=setup_date)
+        return report_for(setup, raw, runner, defects, with_shacl_report=options.with_shacl_report, as_of=setup_date)
 
     # The store does the work and answers requests side by side; here they mostly wait for it.
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
@@ -266,34 +262,32 @@ def _remote_setup(endpoint: str, graph: str, runner: EndpointRunner) -> Setup:
             f"VALUES ?p {{ {RDF.type.n3()} {RDFS.label.n3()} {DCTERMS.identifier.n3()} }} }}")
     for row in _rows(endpoint, text, credentials=runner.credentials):
         description.add((row["s"], row["p"], row["o"]))
-    setup = setup_from_graph(f"{endpoint} <{graph}>", description, fallback=name_from_graph_iri(graph))
+    setup = store_setup(endpoint, graph, description)
     setup.complete = False
     return setup
 
 
 def _fetched(endpoint: str, found: Sequence[SetupGraph], defects: Iterable[str] | None,
-             names: Sequence[str] | None, shared: Sequence[str], fallback: bool, graph_store: str | None,
-             note: Callable[[str], None] | None, credentials: Credentials | None, as_of: date | None,
-             with_shacl_report: bool = True, progress: Progress | None = None) -> list[Report]:
-    if found and (shared or all(s.shares is not None for s in found)):  # each setup's graphs are known
-        return _read_and_validated(endpoint, found, shared, defects, names, fallback, credentials, as_of,
-                                   with_shacl_report, progress)
-    if note:
-        note(f"the setups of {endpoint} are fetched as a whole and validated here: its default graph holds "
+             options: ValidationOptions) -> list[Report]:
+    if found and (options.shared or all(s.shares is not None for s in found)):  # each setup's graphs are known
+        return _read_and_validated(endpoint, found, defects, options)
+    if options.note:
+        options.note(f"the setups of {endpoint} are fetched as a whole and validated here: its default graph holds "
              "triples of its own, which a SPARQL dataset cannot merge with a named graph, or some shapes need "
              "pySHACL (put shared triples and the ontology in named graphs, as `jeugdgov push` does)")
-    setups = select(fetch_setups(endpoint, graph_store=graph_store, credentials=credentials), names)
-    return [validate_setup(s, defects, fallback=fallback, as_of=as_of) for s in setups]
+    setups = select(fetch_setups(endpoint, graph_store=options.graph_store, credentials=options.credentials),
+                    options.setups)
+    return [validate_setup(s, defects, fallback=options.fallback, progress=options.progress, as_of=options.as_of)
+            for s in setups]
 
 
-def _read_and_validated(endpoint: str, found: Sequence[SetupGraph], shared: Sequence[str],
-                        defects: Iterable[str] | None, names: Sequence[str] | None, fallback: bool,
-                        credentials: Credentials | None,
-                        as_of: date | None, with_shacl_report: bool, progress: Progress | None) -> list[Report]:
+def _read_and_validated(endpoint: str, found: Sequence[SetupGraph], defects: Iterable[str] | None,
+                        options: ValidationOptions) -> list[Report]:
     """Each setup's dataset (its graph and the graphs it shares, not the ontology, which
     validation adds) read in one CONSTRUCT and validated here as files are: in memory, in
     parallel processes, each as soon as it is read. The files wait in a temporary folder,
     removed afterwards."""
+    credentials, progress = options.credentials, options.progress
     virtuoso = is_virtuoso(server_software(endpoint, credentials))
     with tempfile.TemporaryDirectory(prefix="jeugdgov-read-") as folder:
         graph_of = {Path(folder) / str(index) / f"{name_from_graph_iri(setup.graph)}.nt": setup.graph
@@ -302,7 +296,7 @@ def _read_and_validated(endpoint: str, found: Sequence[SetupGraph], shared: Sequ
         def read(path: Path, setup: SetupGraph) -> Path:
             if progress:
                 progress(f"reading {setup.graph}")
-            graphs = [setup.graph, *(g for g in (*(setup.shares or ()), *shared) if g != ONTOLOGY)]
+            graphs = [setup.graph, *(g for g in (*(setup.shares or ()), *options.shared) if g != ONTOLOGY)]
             path.parent.mkdir()
             path.write_bytes(dataset_ntriples(endpoint, list(dict.fromkeys(graphs)), credentials, virtuoso))
             return path
@@ -314,8 +308,10 @@ def _read_and_validated(endpoint: str, found: Sequence[SetupGraph], shared: Sequ
             with ThreadPoolExecutor(max_workers=READERS) as readers:
                 yield from readers.map(read, paths[1:], found[1:])
 
-        reports = validate_in_turn(arriving(), len(found), defects, names=names, fallback=fallback,
-                                   progress=progress, with_shacl_report=with_shacl_report, as_of=as_of)
+        reports = validate_in_turn(arriving(), len(found), defects, names=options.setups, fallback=options.fallback,
+                                   progress=progress, workers=options.workers,
+                                   with_shacl_report=options.with_shacl_report, limits=options.limits,
+                                   as_of=options.as_of)
     for report in reports:  # in the order of the setups' graphs, as they were read
         report.setup.source = f"{endpoint} <{graph_of[Path(report.setup.source)]}>"
     return reports

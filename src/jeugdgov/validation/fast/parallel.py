@@ -7,9 +7,10 @@ worker hands back is plain data: findings, and the triples of the setup's descri
 SHACL report (pickled rdflib terms: rdflib's N-Triples parser takes time quadratic in the length
 of a literal, so a text round trip would make one long literal take minutes).
 
-Setups are found as :func:`jeugdgov.setups.load` finds them: a file of triples is one setup;
-a TriG or N-Quads file holds one setup per named graph, each merged with the file's default
-graph; a setup is named by the ``dct:identifier`` of its ``jg:Setup`` node.
+Setups are found as :func:`jeugdgov.setups.setups_in_dataset` finds them (in pyoxigraph
+instead of rdflib, for memory): a file of triples is one setup; a TriG or N-Quads file holds
+one setup per named graph, each merged with the file's default graph; a setup is named by the
+``dct:identifier`` of its ``jg:Setup`` node, else as :func:`jeugdgov.setups.file_setup_name` says.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Node, URIRef
@@ -31,10 +33,11 @@ from rdflib.namespace import DCTERMS
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths, may_hold_long_literal
-from jeugdgov.resources import JG, local_name
+from jeugdgov.resources import JG, to_rdflib
 from jeugdgov.setups import (
     FORMATS,
     Setup,
+    file_setup_name,
     is_workbook,
     rdf_files,
     refuse_duplicate_names,
@@ -42,23 +45,15 @@ from jeugdgov.setups import (
     refuse_without_setup,
     setup_from_graph,
 )
-from jeugdgov.sparql.store import empty_file, reading
-from jeugdgov.validation.fast.engine import (
-    LocalRunner,
-    Progress,
-    check_translatable,
-    evaluate,
-    ontology_quads,
-    report_for,
-    setup_as_of,
-    to_rdflib,
-    translation_for,
-    with_pyshacl,
-)
-from jeugdgov.validation.fast.rewrite import for_oxigraph
-from jeugdgov.validation.fast.translate import query_text
+from jeugdgov.stores.embedded import empty_file, reading
+from jeugdgov.validation.fast.evaluation import Progress, check_translatable, evaluate, setup_as_of, translation_for
+from jeugdgov.validation.fast.local_store import LocalRunner, Term, ontology_quads, quad_of, to_ox
+from jeugdgov.validation.fast.pyshacl_fallback import with_pyshacl
+from jeugdgov.validation.fast.shacl_report import report_for
 from jeugdgov.validation.findings import Finding, Findings, Report
-from jeugdgov.workbook import Origin, read_workbook
+
+if TYPE_CHECKING:
+    from jeugdgov.workbook.reading import Origin, Quad
 
 Triple = tuple[Node, Node, Node]
 DESCRIPTION = (RDF.type, RDFS.label, DCTERMS.identifier)
@@ -75,13 +70,12 @@ class LoadedSetup:
 
 def load_setups(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedSetup]:
     """Each setup of one file in a store of its own, with the ontology, one at a time."""
-    fmt = ox.RdfFormat.N_QUADS if is_workbook(path) else FORMATS[path.suffix.lower()].oxigraph
     origins: dict[str, Origin] = {}
-    staging = _parse(path, fmt, limits, origins)
+    staging = _parse(path, limits, origins)
     named = sorted((g for g in staging.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
     if not named:
         staging.bulk_extend(ontology_quads())
-        yield _loaded(path, staging, path.stem, origins)
+        yield _loaded(path, staging, file_setup_name(path, None), origins)
         return
     shared = list(staging.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     for graph in named:
@@ -90,26 +84,43 @@ def load_setups(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[LoadedS
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
                           for q in staging.quads_for_pattern(None, None, None, graph))
         store.bulk_extend(ontology_quads())
-        yield _loaded(path, store, f"{path.stem}-{local_name(graph.value)}", origins)
+        yield _loaded(path, store, file_setup_name(path, graph.value), origins)
 
 
-def _parse(path: Path, fmt: ox.RdfFormat, limits: Limits, origins: dict[str, Origin]) -> ox.Store:
+def _parse(path: Path, limits: Limits, origins: dict[str, Origin]) -> ox.Store:
     """The file in a store; for a workbook, ``origins`` receives the row each node came from."""
     store = ox.Store()
     if is_workbook(path):
+        from jeugdgov.workbook import read_workbook  # yaml and the workbook mapping only for a workbook
+
         workbook = read_workbook(path, limits)
         origins.update(workbook.origins)
-        store.bulk_load(workbook.dataset.serialize(format="nquads", encoding="utf-8"), format=fmt)
+        store.bulk_extend(_as_oxigraph(workbook.quads))
         return store
     check_file(path, limits)
     with reading(path, "fix the statement on or just before this line",
                  "verbeter de opdracht op of vlak voor deze regel"):
-        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+        store.bulk_load(path=str(path), format=FORMATS[path.suffix.lower()].oxigraph,
+                        base_iri=path.resolve().as_uri())
     if len(store) == 0:
         raise empty_file(path)
     if may_hold_long_literal(path, limits):
         check_literal_lengths(path, _literals_longer_than(store, limits.max_literal_chars), limits)
     return store
+
+
+def _as_oxigraph(quads: list[Quad]) -> Iterator[ox.Quad]:
+    """A workbook's facts as pyoxigraph quads, without a text round trip; each term is converted
+    once (most recur)."""
+    terms: dict[Node, Term] = {}
+
+    def term(node: Node) -> Term:
+        if (found := terms.get(node)) is None:
+            found = terms[node] = to_ox(node)
+        return found
+
+    for s, p, o, g in quads:
+        yield quad_of(term(s), term(p), term(o), None if g is None else term(g))
 
 
 def _literals_longer_than(store: ox.Store, length: int) -> Iterator[tuple[str, int]]:
@@ -220,8 +231,6 @@ def validate_in_turn(files: Iterable[Path], count: int, defects: Iterable[str] |
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if context.get_start_method() == "fork":  # what every worker needs, made once for all
         ontology_quads()
-        for query in translation.queries:  # the text evaluate() runs first
-            for_oxigraph(query.focus_first.query if query.focus_first else query_text(query))
     # An executor, not a multiprocessing.Pool: a Pool waits forever for the result of a
     # worker that died (killed, out of memory, a crash in native code); the executor
     # raises BrokenProcessPool.

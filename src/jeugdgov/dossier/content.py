@@ -6,7 +6,7 @@ Findings are sorted by evidence status (see :data:`jeugdgov.validation.findings.
 ``established`` findings are listed under their defect, ``unrecorded`` ones become questions
 ("to verify": the data neither state nor deny a fact they need) and ``alleged`` ones are
 listed apart as claims, with the sources that make them. Defect numbers come from
-:func:`jeugdgov.viz.views.finding_numbers`, shared with the pictures.
+:func:`jeugdgov.validation.findings.finding_numbers`, shared with the pictures.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from datetime import date
 from rdflib import RDFS, SKOS, Graph, URIRef
 
 from jeugdgov.analysis.projection import setup_period
-from jeugdgov.report.comparison import Comparison, chronological, compare_reports, consecutive_phases
+from jeugdgov.dossier.comparison import Comparison, chronological, compare_reports, consecutive_phases
 from jeugdgov.resources import JG, local_name, ontology
 from jeugdgov.validation.catalogue import defect_label, in_group
-from jeugdgov.validation.findings import EVIDENCE, SEVERITIES, Finding, Report
+from jeugdgov.validation.findings import EVIDENCE, SEVERITIES, Finding, Report, finding_numbers
 from jeugdgov.validation.law_in_time import versioned
-from jeugdgov.viz.views import finding_numbers
 
 #: Links that may be followed from a report: the official Dutch law site only. Anything else
 #: (report sections, documents without a public address) is shown as text.

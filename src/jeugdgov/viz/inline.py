@@ -1,5 +1,5 @@
-"""The pictures of a report: each kind of relation of a setup as inline SVG, findings marked
-with the setup's numbers.
+"""The pictures of a council report: each kind of relation of a setup as inline SVG, findings
+marked with the setup's numbers.
 
 SVG keeps its text as text (searchable, small); each picture's element ids get a prefix of
 their own, so that pictures inlined into one HTML page never refer to each other's clip paths.
@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from jeugdgov.analysis.projection import KIND_LABELS, KINDS, project
-from jeugdgov.validation.findings import Report
+from jeugdgov.validation.findings import Report, finding_numbers
 from jeugdgov.viz.static import figure_of
-from jeugdgov.viz.views import finding_numbers, prepare
+from jeugdgov.viz.views import prepare
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ def pictures(report: Report, lang: str = "nl", prefix: str = "pic") -> list[Pict
         view = prepare(setup, kind, lang=lang, findings=report.findings, numbers=numbers)
         drawn.append(Picture(kind, KIND_LABELS[kind][lang], _svg(figure_of(view), f"{prefix}-{index}")))
     return drawn
+
+
+def pictures_of(reports: Sequence[Report], lang: str = "nl") -> dict[str, list[tuple[str, str]]]:
+    """Each setup's pictures as (title, SVG), by setup name, for :func:`jeugdgov.dossier.html.render`."""
+    return {r.setup.name: [(p.title, p.svg) for p in pictures(r, lang, prefix=f"s{i}")] for i, r in enumerate(reports)}
 
 
 def _svg(fig: Figure, prefix: str) -> str:

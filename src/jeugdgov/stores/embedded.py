@@ -26,7 +26,7 @@ from typing import TypeVar
 from urllib.parse import quote
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, parse
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import check_file, check_literal_lengths, may_hold_long_literal, too_long_token
@@ -36,11 +36,11 @@ from jeugdgov.setups import (
     Setup,
     blank_setup_error,
     is_workbook,
-    name_from_graph_iri,
     rdf_files,
     refuse_duplicate_names,
     refuse_without_setup,
-    setup_from_graph,
+    setups_in_dataset,
+    store_setup,
     workbook_nquads,
 )
 
@@ -317,21 +317,12 @@ def setups_in_store(store: Store, source: str = "the store") -> list[Setup]:
     """
     dataset = Dataset()
     dataset.parse(data=store.dump(format=RdfFormat.N_QUADS), format="nquads")
-    shared = dataset.default_graph
-    setups = []
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if graph.identifier == shared.identifier or not len(graph):
-            continue
-        merged = Graph()
-        merged += shared
-        merged += graph
-        setups.append(setup_from_graph(f"{source} <{graph.identifier}>", merged,
-                                       fallback=name_from_graph_iri(str(graph.identifier))))
-    if not setups:
+    if not any(len(g) for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier):
         raise InputError(f"{source} holds no setups (no named graphs)",
                          hint="load setups into it first: jeugdgov load DATA... --store FOLDER",
                          nl=(f"{source} bevat geen inrichtingen (geen benoemde grafen)",
                              "laad er eerst inrichtingen in: jeugdgov load GEGEVENS... --store MAP"))
+    setups = setups_in_dataset(dataset, lambda graph, merged: store_setup(source, str(graph), merged))
     refuse_without_setup(setups)
     refuse_duplicate_names((s.name, s.source) for s in setups)
     return setups

@@ -27,7 +27,7 @@ from jeugdgov.analysis.projection import Period, setup_period
 from jeugdgov.formulas import neutralised
 from jeugdgov.resources import JG
 from jeugdgov.setups import Setup
-from jeugdgov.validation.findings import EVIDENCE, Finding, Report
+from jeugdgov.validation.findings import EVIDENCE, SEVERITY_RANK, Finding, Report
 from jeugdgov.words import evidence_word, severity_word
 
 #: The kinds of change, in the order they are listed.
@@ -38,7 +38,6 @@ STATUS_LABELS = {
     "persists": {"nl": "blijft", "en": "persists"},
     "disappears": {"nl": "verdwenen", "en": "disappears"},
 }
-_SEVERITY_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
 
 
 @dataclass(frozen=True)
@@ -95,10 +94,10 @@ def compare_reports(before: Report, after: Report) -> Comparison:
         if status == "persists" and evidence_counts(earlier[defect]) != evidence_counts(later[defect]):
             status = "changes"
         found = [*earlier.get(defect, ()), *later.get(defect, ())]
-        severity = max((f.severity for f in found), key=lambda s: _SEVERITY_RANK.get(s, 0))
+        severity = max((f.severity for f in found), key=lambda s: SEVERITY_RANK.get(s, 0))
         changes.append(Change(defect, status, severity, tuple(earlier.get(defect, ())),
                               tuple(later.get(defect, ()))))
-    changes.sort(key=lambda c: (STATUSES.index(c.status), -_SEVERITY_RANK.get(c.severity, 0), c.defect))
+    changes.sort(key=lambda c: (STATUSES.index(c.status), -SEVERITY_RANK.get(c.severity, 0), c.defect))
     return Comparison(before.setup, after.setup, tuple(changes))
 
 

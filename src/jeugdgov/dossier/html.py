@@ -8,22 +8,21 @@ which matplotlib writes with their text escaped, are inserted as they are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from jeugdgov.display import SEVERITY_COLOURS
+from jeugdgov.dossier.comparison import STATUS_LABELS, STATUSES, chronological
+from jeugdgov.dossier.content import build
 from jeugdgov.errors import InputError
 from jeugdgov.norms.scoring import SCORE_LABELS, NormTable
-from jeugdgov.report.comparison import STATUS_LABELS, STATUSES, chronological
-from jeugdgov.report.content import build
-from jeugdgov.report.pictures import pictures
+from jeugdgov.output import atomic_write
 from jeugdgov.validation.catalogue import defect_label
-from jeugdgov.validation.findings import EVIDENCE, Report
-from jeugdgov.viz.static import atomic_write
-from jeugdgov.viz.views import SEVERITY_COLOURS, SEVERITY_LABELS, finding_numbers
-from jeugdgov.words import evidence_word
+from jeugdgov.validation.findings import EVIDENCE, Report, finding_numbers
+from jeugdgov.words import SEVERITY_WORDS, evidence_word
 
 #: The words of the page, in each language.
 TEXT = {
@@ -79,20 +78,26 @@ TEXT = {
 }
 
 
-def render(reports: Sequence[Report], lang: str = "nl", norms: NormTable | None = None) -> str:
+#: A picture on the page: its title, and its SVG inlined as it is.
+Picture = tuple[str, str]
+
+
+def render(reports: Sequence[Report], lang: str = "nl", norms: NormTable | None = None,
+           pictures: Mapping[str, Sequence[Picture]] | None = None) -> str:
     """The report on these validation reports as an HTML page (a string); with ``norms``, the
-    norm table comes first."""
+    norm table comes first; ``pictures`` are each setup's pictures by setup name, as
+    :func:`jeugdgov.viz.inline.pictures_of` draws them."""
     if lang not in TEXT:
         raise InputError(f"unknown language '{lang}'", hint=f"choose from: {', '.join(TEXT)}",
                          nl=(f"onbekende taal '{lang}'", f"kies uit: {', '.join(TEXT)}"))
     reports = chronological(reports)
     document = build(reports, lang)
-    drawn = {r.setup.name: pictures(r, lang, prefix=f"s{i}") for i, r in enumerate(reports)}
     template = _environment().get_template("report.html.j2")
     return template.render(
         doc=document, t=TEXT[lang], lang=lang,
-        pictures={name: [(p.title, Markup(p.svg)) for p in found] for name, found in drawn.items()},
-        severity_words={s: SEVERITY_LABELS[s][lang] for s in SEVERITY_LABELS},
+        pictures={r.setup.name: [(title, Markup(svg)) for title, svg in (pictures or {}).get(r.setup.name, ())]
+                  for r in reports},
+        severity_words={s: SEVERITY_WORDS[s][lang] for s in SEVERITY_WORDS},
         severity_colours=SEVERITY_COLOURS,
         evidence=EVIDENCE, evidence_words={e: evidence_word(e, lang) for e in EVIDENCE},
         statuses=STATUSES, status_words={s: STATUS_LABELS[s][lang] for s in STATUSES},
@@ -103,11 +108,12 @@ def render(reports: Sequence[Report], lang: str = "nl", norms: NormTable | None 
     )
 
 
-def write(reports: Sequence[Report], out: str | Path, lang: str = "nl", norms: NormTable | None = None) -> Path:
+def write(reports: Sequence[Report], out: str | Path, lang: str = "nl", norms: NormTable | None = None,
+          pictures: Mapping[str, Sequence[Picture]] | None = None) -> Path:
     """Write the report to ``out`` atomically: a failure leaves no half-written file."""
     out = Path(out)
     check_output(out)
-    page = render(reports, lang, norms)
+    page = render(reports, lang, norms, pictures)
     atomic_write(out, lambda path: path.write_text(page, encoding="utf-8"))
     return out
 
@@ -128,6 +134,6 @@ def check_output(out: Path) -> None:
 
 
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("jeugdgov.report", "templates"),
+    return Environment(loader=PackageLoader("jeugdgov.dossier", "templates"),
                        autoescape=select_autoescape(default=True, default_for_string=True),
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
