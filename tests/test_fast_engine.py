@@ -11,12 +11,16 @@ from pathlib import Path
 
 import pytest
 from helpers import DATA, ENGINES, ROOT, bundled_setups, setup_from
-from rdflib import Graph
+from rdflib import SH, Graph
 
 from jeugdgov import InputError, validate
+from jeugdgov.resources import JG, JGD
 from jeugdgov.validation import Finding
+from jeugdgov.validation.catalogue import shapes
 from jeugdgov.validation.fast.parallel import validate_paths
+from jeugdgov.validation.fast.pyshacl_fallback import with_pyshacl
 from jeugdgov.validation.fast.translate import translate
+from jeugdgov.validation.findings import Findings, Report
 
 SETUPS = bundled_setups()
 
@@ -85,6 +89,15 @@ def test_a_sparql_target_is_evaluated_first_even_for_blank_nodes_and_in_batches(
     assert {f.focus for f in validate(without_blank, defects=["undefined-term"]).findings} == {
         "https://w3id.org/jeugdgov/id/example/d1", "https://w3id.org/jeugdgov/id/example/d3"}
 
+def test_findings_completed_by_pyshacl_are_still_a_findings_table():
+    # The shapes the fast engine cannot evaluate go to pySHACL; the merged findings keep counts() and to_frame().
+    setup = setup_from(UNDEFINED_TERMS)
+    shape = shapes().value(None, JG.detects, JGD["undefined-term"])
+    report = with_pyshacl(Report(setup, Findings(), Graph()), setup, {shape}, ["undefined-term"])
+    assert report.findings.counts() == {"Violation": 3}
+    assert (None, SH.result, None) in report.shacl_report
+
+
 EXTRA_SHAPE = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix jg: <https://w3id.org/jeugdgov/def#> .
@@ -119,6 +132,19 @@ def test_untranslatable_shapes_are_named_with_their_reason(home_with_extra_shape
     assert set(problems) == {"named-decisions", "nested-this"}
     assert "sh:minLength" in problems["named-decisions"]
     assert "nested group" in problems["nested-this"]
+
+
+def test_a_property_shape_without_path_or_with_a_non_integer_count_is_untranslatable():
+    shapes_graph = Graph().parse(data="""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix jg: <https://w3id.org/jeugdgov/def#> .
+@prefix ex: <https://w3id.org/jeugdgov/id/example/> .
+ex:no-path a sh:NodeShape ; sh:targetClass jg:Decision ; sh:property [ sh:minCount 1 ] .
+ex:text-count a sh:NodeShape ; sh:targetClass jg:Decision ;
+    sh:property [ sh:path jg:decidedBy ; sh:maxCount "one" ] .
+""", format="turtle")
+    problems = {str(s).rsplit("/", 1)[-1]: why for s, why in translate(shapes_graph).untranslatable.items()}
+    assert problems == {"no-path": "a property shape without sh:path", "text-count": "one is not an integer"}
 
 
 def run_validate(home: Path, *args: str) -> subprocess.CompletedProcess:

@@ -47,6 +47,8 @@ def test_the_magic_runs_text_and_named_queries_on_setups_stores_and_files(tmp_pa
         "%%sparql --source no_such_thing\nASK {}",
         "%%sparql\nSELECT * WHERE { ?s ?p }",
         "%sparql setups --out 1x",
+        "number = 5",
+        "%%sparql --source number\nASK {}",
         "%sparql setups lang=xx --lang en",
     )
     assert not [o for cell in outputs for o in cell if o.output_type == "error"]
@@ -56,11 +58,12 @@ def test_the_magic_runs_text_and_named_queries_on_setups_stores_and_files(tmp_pa
     assert "label: Lelystad" in text(outputs[7])
     assert "<table" in html(outputs[8]) and "zhz" in html(outputs[8]).lower()
     assert "True" in html(outputs[9]) + text(outputs[9])
-    for bad in outputs[10:14]:  # one line saying what is wrong, in Dutch; no traceback, no table
+    for bad in [*outputs[10:14], outputs[15]]:  # one line saying what is wrong, in Dutch; no traceback, no table
         assert text(bad).startswith("fout: ") and "Traceback" not in text(bad) and not html(bad)
     assert "lang" in text(outputs[10]) and "no_such_thing" in text(outputs[11]) and "1x" in text(outputs[13])
+    assert "number" in text(outputs[15]) and "int" in text(outputs[15])
     assert "geen namen in de taal 'xx'" in text(outputs[10])
-    assert text(outputs[14]).startswith("error: parameter 'lang': no labels in language 'xx'")
+    assert text(outputs[16]).startswith("error: parameter 'lang': no labels in language 'xx'")
 
 
 def test_the_magic_asks_an_endpoint(tmp_path):

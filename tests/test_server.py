@@ -76,6 +76,22 @@ def test_the_default_graph_is_the_union(server):
     assert sparql(server, query).queryAndConvert()["boolean"] is True
 
 
+def test_default_graph_uri_and_named_graph_uri_choose_the_dataset(server):
+    def answer(query: str, **dataset: list[str]) -> list[dict[str, str]]:
+        params = {"query": query, "format": "csv", **{k.replace("_", "-"): v for k, v in dataset.items()}}
+        status, _headers, body = get(f"{server}/query?{urlencode(params, doseq=True)}")
+        assert status == 200, body
+        return csv_rows(body)
+
+    a_setup = "?s a <https://w3id.org/jeugdgov/def#Setup>"
+    setups = f"SELECT ?s WHERE {{ {a_setup} }}"
+    graphs = [r["g"] for r in answer(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {a_setup} }} }} ORDER BY ?g")]
+    assert len(answer(setups)) == 6  # the union of all graphs
+    assert len(answer(setups, default_graph_uri=graphs[:2])) == 2
+    named = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert [r["g"] for r in answer(named, named_graph_uri=graphs[:1])] == graphs[:1]
+
+
 @pytest.mark.parametrize(("accept", "fmt", "media"), [
     ("text/csv", None, "text/csv"),
     ("text/tab-separated-values", None, "text/tab-separated-values"),

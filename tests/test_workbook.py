@@ -524,3 +524,17 @@ def test_a_quoted_csv_cell_keeps_its_line_breaks(tmp_path):
     assert any('"Gemeente\nAlmere"' in path.read_text(encoding="utf-8") for path in folder.glob("*.csv"))
     labels = {str(o) for o in read_workbook(folder).dataset.objects()}
     assert "Gemeente\nAlmere" in labels and "Gemeente" not in labels
+
+
+def test_a_time_of_day_in_an_xlsx_cell_is_read_as_its_text(tmp_path):
+    from datetime import time, timedelta
+
+    from openpyxl import Workbook
+
+    from jeugdgov.workbook.tables import read_tables
+
+    book = Workbook()
+    book.active.append(["begint", time(9, 30), timedelta(hours=2), 3])
+    book.save(tmp_path / "times.xlsx")
+    (table,) = read_tables(tmp_path / "times.xlsx")
+    assert table.rows == [["begint", "09:30:00", "2:00:00", 3]]

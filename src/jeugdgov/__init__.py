@@ -22,6 +22,8 @@ In Jupyter, ``%load_ext jeugdgov`` adds the ``%%sparql`` magic (:mod:`jeugdgov.m
 DataFrames need pandas (``pip install 'jeugdgov[notebook]'``).
 """
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from jeugdgov.errors import InputError
@@ -29,6 +31,8 @@ from jeugdgov.setups import Setup, load
 from jeugdgov.validation import Finding, Findings, Report, Reports, ValidationOptions, validate
 
 if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+
     from jeugdgov.notebook import query
 
 __all__ = ["Finding", "Findings", "InputError", "Report", "Reports", "Setup", "ValidationOptions", "load", "query",
@@ -46,7 +50,7 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def load_ipython_extension(shell: object) -> None:
+def load_ipython_extension(shell: InteractiveShell) -> None:
     """``%load_ext jeugdgov``: the ``%%sparql`` magic. IPython is imported only here."""
     from jeugdgov.magic import load_ipython_extension as register
 

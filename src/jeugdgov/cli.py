@@ -28,7 +28,7 @@ from rich.progress import Progress
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, Limits
 from jeugdgov.messages import DROPPED, language_of, progress_step, say
-from jeugdgov.setups import load
+from jeugdgov.setups import Setup, load
 from jeugdgov.stores.embedded import LoadInterrupted, open_read_only
 from jeugdgov.stores.protocol import Credentials
 from jeugdgov.usage import CLICK_ERROR, usage_error
@@ -242,7 +242,8 @@ def validate_command(
         return _print_with_norms(reports, framework, norm_table, output_format, lang, engine)
 
     if watch:
-        _watch(paths[0], run, output_format, lang.value)  # type: ignore[index]  # one path, checked above
+        assert paths  # one path, checked above
+        _watch(paths[0], run, output_format, lang.value)
     raise typer.Exit(run())
 
 
@@ -564,7 +565,7 @@ def compare_command(
     sys.stdout.flush()
 
 
-def _only_setup(setups: list, given: str) -> object:
+def _only_setup(setups: list[Setup], given: str) -> Setup:
     if len(setups) != 1:
         raise InputError(f"it holds {len(setups)} setups, not one", file=given,
                          hint=f"name two of them with --data {given}: {', '.join(s.name for s in setups)}",

@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.utils.process import arg_split
+from pyoxigraph import Store
 
 from jeugdgov.errors import InputError
 from jeugdgov.messages import language_of, say
 from jeugdgov.notebook import QuerySource, result_frame, run_text
+from jeugdgov.setups import Setup
 from jeugdgov.sparql.library import library, resolve
 
 if TYPE_CHECKING:
@@ -62,8 +64,13 @@ class SparqlMagics(Magics):
             print(f"{say('error', lang)}: {text}: {error}", file=sys.stderr)
             return None
         if arguments.out:
-            self.shell.user_ns[arguments.out] = result
+            self._namespace()[arguments.out] = result
         return result
+
+    def _namespace(self) -> dict[str, object]:
+        """The notebook's variables."""
+        assert self.shell is not None  # a registered magic has its shell
+        return self.shell.user_ns
 
     def _run(self, words: list[str], cell: str | None, source: QuerySource) -> DataFrame:
         names = [word for word in words if "=" not in word]
@@ -90,9 +97,17 @@ class SparqlMagics(Magics):
     def _source(self, given: str | None) -> QuerySource:
         if given is None:
             return None
-        namespace = self.shell.user_ns
+        namespace = self._namespace()
         if given.isidentifier() and given in namespace:
-            return namespace[given]
+            value = namespace[given]
+            if not isinstance(value, (str, Path, list, tuple, Store, Setup)):
+                raise InputError(f"--source {given}: the variable holds a {type(value).__name__}, which is no "
+                                 "source", hint="name a variable holding a setup, a store or reports, a list of "
+                                 "files, a file or folder, or a URL",
+                                 nl=(f"--source {given}: de variabele bevat een {type(value).__name__}, en dat is "
+                                     "geen bron", "noem een variabele met een inrichting, een store of rapporten, "
+                                     "een lijst van bestanden, een bestand of map, of een URL"))
+            return value
         if given.isidentifier() and not Path(given).exists():
             raise InputError(f"--source {given}: no variable of the notebook and no file of that name",
                              hint="name a variable holding a setup, a store or reports, a file or folder, or a URL",

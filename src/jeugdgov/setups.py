@@ -347,7 +347,8 @@ def _parse_lines(path: Path, dataset: Dataset) -> None:
         if isinstance(quad.graph_name, DefaultGraph):
             dataset.add(triple)
         else:
-            dataset.add((*triple, to_rdflib(quad.graph_name)))
+            # rdflib takes a graph's name as the fourth term (ConjunctiveGraph._graph); its type says a Graph
+            dataset.add((*triple, to_rdflib(quad.graph_name)))  # type: ignore[arg-type]
 
 
 def setups_in_dataset(dataset: Dataset, setup_of: Callable[[str | None, Graph], Setup]) -> list[Setup]:

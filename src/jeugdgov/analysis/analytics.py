@@ -21,10 +21,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 import networkx as nx
 
-from jeugdgov.analysis.projection import Period, belongs_to, edge_period, project, require_edges, task_and_narrower
+from jeugdgov.analysis.projection import (
+    Period,
+    belongs_to,
+    edge_period,
+    project,
+    require_edges,
+    task_and_narrower,
+    total_amount,
+)
 from jeugdgov.errors import InputError
 from jeugdgov.resources import local_name
 from jeugdgov.setups import Setup
@@ -167,7 +176,9 @@ def money_paths(setup: Setup, *, source: str | None = None, lang: str = "en", pe
         passed: dict[str, Decimal | None] = defaultdict(lambda: Decimal(0))
         prefixes: set[tuple] = set()
         for sink in sorted(sinks):
-            for edges in nx.all_simple_edge_paths(graph, start, sink):
+            # On a multigraph each edge is (payer, payee, key), which networkx's stubs do not say.
+            paths_to_sink = cast("Iterable[list[tuple[str, str, str]]]", nx.all_simple_edge_paths(graph, start, sink))
+            for edges in paths_to_sink:
                 if len(paths) >= PATH_LIMIT:
                     truncated = True
                     break
@@ -232,8 +243,7 @@ def _totals(graph: nx.MultiDiGraph, direction: str) -> dict[str, Decimal | None]
     totals: dict[str, Decimal | None] = {}
     for node in graph.nodes:
         edges = graph.in_edges(node, data=True) if direction == "in" else graph.out_edges(node, data=True)
-        values = [a.get("amount") for _, _, a in edges]
-        totals[node] = sum(values, Decimal(0)) if None not in values else None
+        totals[node] = total_amount(a.get("amount") for _, _, a in edges)
     return totals
 
 
@@ -407,7 +417,8 @@ def throughput(setup: Setup, *, lang: str = "en", period: Period | None = None, 
     betweenness = nx.betweenness_centrality(nx.DiGraph(graph))
     rows = []
     for node, attributes in graph.nodes(data=True):
-        through = min(inflow[node], outflow[node]) if inflow[node] is not None and outflow[node] is not None else None
+        into, out = inflow[node], outflow[node]
+        through = min(into, out) if into is not None and out is not None else None
         rows.append({"iri": node, "actor": attributes["label"], "kind": attributes[f"kind_label_{lang}"],
                      "inflow": inflow[node], "outflow": outflow[node], "passed through": through,
                      "flows in": graph.in_degree(node), "flows out": graph.out_degree(node),
@@ -475,7 +486,7 @@ def compare_phases(before: Setup, after: Setup, kind: str = "roles", *, lang: st
     signatures: list[dict[tuple, dict]] = []
     for graph in graphs:
         labels.update({n: a["label"] for n, a in graph.nodes(data=True)})
-        found = {}
+        found: dict[tuple, dict] = {}
         for u, v, a in graph.edges(data=True):
             found.setdefault((u, v, a["relation"], a.get("competence")), a)
         signatures.append(found)

@@ -37,6 +37,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 import networkx as nx
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, Node, URIRef
@@ -45,6 +46,9 @@ from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, LANGUAGES, ORG, TIME, local_name, ontology
 from jeugdgov.setups import Setup
 from jeugdgov.validation.findings import Finding
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 KINDS = ("roles", "mandates", "money", "accountability")
 
@@ -181,8 +185,8 @@ def project(setup: Setup, kind: str, *, lang: str = "en", period: Period | None 
                          hint="describe actors and their roles, mandates, money flows or accountability lines",
                          nl=(f"de inrichting '{setup.name}' is leeg", "beschrijf actoren en hun rollen, mandaten, "
                              "geldstromen of verantwoordingslijnen"))
-    graph = nx.MultiDiGraph(setup=setup.name, kind=kind, lang=lang,
-                            setup_label_nl=setup.label("nl"), setup_label_en=setup.label("en"))
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(setup=setup.name, kind=kind, lang=lang,
+                                                  setup_label_nl=setup.label("nl"), setup_label_en=setup.label("en"))
     data = setup.graph
     default = _setup_period(setup)
     for source, target, key, attributes in _EDGES[kind](data):
@@ -227,34 +231,43 @@ def with_findings(graph: nx.MultiDiGraph, findings: Iterable[Finding]) -> nx.Mul
     return result
 
 
-def project_all(setup: Setup, **options: object) -> dict[str, nx.MultiDiGraph]:
+class ProjectionOptions(TypedDict, total=False):
+    """The keyword arguments of :func:`project`, which the functions of one kind pass on."""
+
+    lang: str
+    period: Period | None
+    at: date | None
+    findings: Iterable[Finding] | None
+
+
+def project_all(setup: Setup, **options: Unpack[ProjectionOptions]) -> dict[str, nx.MultiDiGraph]:
     """All four projections of a setup, by kind."""
-    return {kind: project(setup, kind, **options) for kind in KINDS}  # type: ignore[arg-type]
+    return {kind: project(setup, kind, **options) for kind in KINDS}
 
 
-def roles(setup: Setup, **options: object) -> nx.MultiDiGraph:
+def roles(setup: Setup, **options: Unpack[ProjectionOptions]) -> nx.MultiDiGraph:
     """Actor -> task, one edge per role assignment and task."""
-    return project(setup, "roles", **options)  # type: ignore[arg-type]
+    return project(setup, "roles", **options)
 
 
-def mandates(setup: Setup, **options: object) -> nx.MultiDiGraph:
+def mandates(setup: Setup, **options: Unpack[ProjectionOptions]) -> nx.MultiDiGraph:
     """Mandate giver -> mandatary and delegator -> delegate, with the competence."""
-    return project(setup, "mandates", **options)  # type: ignore[arg-type]
+    return project(setup, "mandates", **options)
 
 
-def money(setup: Setup, **options: object) -> nx.MultiDiGraph:
+def money(setup: Setup, **options: Unpack[ProjectionOptions]) -> nx.MultiDiGraph:
     """Payer -> payee, one edge per money flow, the amount as weight where known."""
-    return project(setup, "money", **options)  # type: ignore[arg-type]
+    return project(setup, "money", **options)
 
 
-def accountability(setup: Setup, **options: object) -> nx.MultiDiGraph:
+def accountability(setup: Setup, **options: Unpack[ProjectionOptions]) -> nx.MultiDiGraph:
     """Accountable party -> the party it accounts to."""
-    return project(setup, "accountability", **options)  # type: ignore[arg-type]
+    return project(setup, "accountability", **options)
 
 
 def restrict(graph: nx.MultiDiGraph, period: Period) -> nx.MultiDiGraph:
     """The relations that hold at some time in the period, and the nodes they connect."""
-    kept = nx.MultiDiGraph(**graph.graph)
+    kept: nx.MultiDiGraph[str] = nx.MultiDiGraph(**graph.graph)
     kept.graph["period"] = period
     for source, target, key, attributes in graph.edges(keys=True, data=True):
         if period.overlaps(edge_period(attributes)):
@@ -262,6 +275,16 @@ def restrict(graph: nx.MultiDiGraph, period: Period) -> nx.MultiDiGraph:
                 kept.add_node(node, **graph.nodes[node])
             kept.add_edge(source, target, key=key, **attributes)
     return kept
+
+
+def total_amount(amounts: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of the amounts; None when one of them is unknown."""
+    total = Decimal(0)
+    for amount in amounts:
+        if amount is None:
+            return None
+        total += amount
+    return total
 
 
 def edge_period(attributes: dict) -> Period:
@@ -273,9 +296,10 @@ def coverage(graph: nx.MultiDiGraph) -> Period | None:
     periods = [edge_period(a) for _, _, a in graph.edges(data=True)]
     if not periods:
         return None
-    starts = [p.start for p in periods]
-    ends = [p.end for p in periods]
-    return Period(None if None in starts else min(starts), None if None in ends else max(ends))
+    starts = [p.start for p in periods if p.start is not None]
+    ends = [p.end for p in periods if p.end is not None]
+    return Period(min(starts) if len(starts) == len(periods) else None,
+                  max(ends) if len(ends) == len(periods) else None)
 
 
 def require_edges(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -371,7 +395,7 @@ def _role_edges(data: Graph) -> Iterable[tuple[str, str, str, dict]]:
         role = data.value(assignment, JG.role)
         if agent is None or role is None:
             continue
-        for task in sorted(data.objects(assignment, JG.task)):
+        for task in sorted(data.objects(assignment, JG.task), key=str):
             relation = _labels(data, role)
             yield str(agent), str(task), str(assignment), {
                 "node": str(assignment),
@@ -428,7 +452,7 @@ def _money_edges(data: Graph) -> Iterable[tuple[str, str, str, dict]]:
         types = _types(data, flow)
         kind = next(k for cls, k in _MONEY_KINDS if cls in types)
         amount = _amount(data.value(flow, JG.amount))
-        attributes = {
+        attributes: dict[str, object] = {
             "node": str(flow),
             "relation": kind,
             "kind": kind,
@@ -537,7 +561,7 @@ def _types(data: Graph, node: Node) -> set[Node]:
 
 @cache
 def _superclasses(cls: Node) -> frozenset[Node]:
-    return frozenset(ontology().transitive_objects(cls, RDFS.subClassOf))
+    return frozenset(c for c in ontology().transitive_objects(cls, RDFS.subClassOf) if c is not None)
 
 
 def _instances(data: Graph, cls: URIRef) -> list[Node]:
@@ -565,7 +589,7 @@ _PLURALS = {
 def _merge(graph: nx.MultiDiGraph, members: list[str]) -> nx.MultiDiGraph:
     digest = hashlib.sha1("|".join(sorted(members)).encode()).hexdigest()[:10]
     aggregate = f"urn:jeugdgov:aggregate:{digest}"
-    merged = nx.MultiDiGraph(**graph.graph)
+    merged: nx.MultiDiGraph[str] = nx.MultiDiGraph(**graph.graph)
     member_set = set(members)
     lang = graph.graph.get("lang", "en")
     for node, attributes in graph.nodes(data=True):
@@ -596,9 +620,8 @@ def _merge(graph: nx.MultiDiGraph, members: list[str]) -> nx.MultiDiGraph:
         first_edge["merged"] = tuple(n for e in edges for n in (e.get("merged") or (e["node"],)))
         first_edge["count"] = sum(e.get("count", 1) for e in edges)
         if "amount" in first_edge:
-            amounts = [e.get("amount") for e in edges]
             first_edge.pop("weight", None)
-            first_edge["amount"] = sum(amounts, Decimal(0)) if None not in amounts else None
+            first_edge["amount"] = total_amount(e.get("amount") for e in edges)
             if first_edge["amount"] is not None:
                 first_edge["weight"] = float(first_edge["amount"])
         merged.add_edge(source, target, key=first_edge["node"], **first_edge)

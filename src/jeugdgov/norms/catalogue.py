@@ -37,7 +37,8 @@ def catalogue_rows(lang: str = "nl") -> list[dict[str, str]]:
         for defect in (d for d in defects() if in_group(d, group)):
             shape = next((s for s, c in shapes().subject_objects(JG.detects) if str(c).endswith("/" + defect)), None)
             basis = sorted(str(b) for b in shapes().objects(shape, RDFS.seeAlso)) if shape is not None else []
-            severity = SEVERITIES.get(shapes().value(shape, SH.severity), "Warning")
+            severity_term = shapes().value(shape, SH.severity) if shape is not None else None
+            severity = SEVERITIES.get(severity_term, "Warning") if severity_term is not None else "Warning"
             found.append({
                 "id": defect, "norm_nl": NO["nl"].format(label=defect_label(defect, "nl")),
                 "norm_en": NO["en"].format(label=defect_label(defect, "en")), "question": question[lang],

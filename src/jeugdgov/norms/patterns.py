@@ -88,6 +88,7 @@ def _compile(norm: Norm, graph: Graph, prefixes: Node) -> None:
     elif norm.minimum is not None and norm.minimum.share:
         graph.add((shape, SH.targetClass, JG.Setup))
     else:
+        assert norm.klass is not None  # the reader requires a class of every pattern but forbidden-roles
         graph.add((shape, SH.targetClass, norm.klass))
     if norm.pattern in ("required-fact", "path-exists", "threshold") and not (norm.minimum and norm.minimum.share):
         absence = absence_read(norm.path or "")

@@ -10,7 +10,7 @@ import difflib
 from pathlib import Path
 
 import yaml
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, Node, URIRef
 
 from jeugdgov.errors import InputError
 from jeugdgov.norms.framework import (
@@ -82,13 +82,13 @@ def _table_rows(table: Table, file: Path) -> list[Row]:
         key = known.get(title.lower())
         if key is None:
             close = difflib.get_close_matches(title.lower(), list(known), n=1, cutoff=0.6)
-            columns = ", ".join(HEADERS["nl"].values())
+            headers = ", ".join(HEADERS["nl"].values())
             problems.append((f"sheet '{table.name}', row 1, column {column_letter(index)}: '{title}' is not a "
                              "column of a norm framework — fix: " + (f"did you mean '{close[0]}'? " if close else "")
-                             + f"the columns are: {columns}",
+                             + f"the columns are: {headers}",
                              f"blad '{table.name}', rij 1, kolom {column_letter(index)}: '{title}' is geen kolom "
                              "van een normenkader — oplossing: " + (f"bedoelt u '{close[0]}'? " if close else "")
-                             + f"de kolommen zijn: {columns}"))
+                             + f"de kolommen zijn: {headers}"))
         elif key in positions:
             problems.append((f"sheet '{table.name}', row 1, column {column_letter(index)}: the column '{title}' "
                              "appears twice — fix: keep one of them",
@@ -151,7 +151,7 @@ def _turtle_rows(path: Path) -> list[Row]:
                          hint="see docs/norm-frameworks.md for a framework in Turtle",
                          nl=(f"geen geldige Turtle: {' '.join(str(error).split())[:300]}",
                              "zie docs/norm-frameworks.md voor een normenkader in Turtle")) from None
-    keys = {predicate: key for key, predicate in TURTLE.items()}
+    keys: dict[Node, str] = {predicate: key for key, predicate in TURTLE.items()}
     rows = []
     for node in sorted(graph.subjects(RDF.type, JG.Norm), key=lambda n: str(graph.value(n, JG.normId) or n)):
         cells: dict[str, list[str]] = {}

@@ -33,7 +33,7 @@ HEADINGS = {"nl": ("Norm", "Normenkader"), "en": ("Norm", "Norm framework")}
 
 def rows(table: NormTable, lang: str = "en") -> list[dict[str, object]]:
     """One row per setup and norm, the columns of :data:`ROW_COLUMNS`."""
-    found = []
+    found: list[dict[str, object]] = []
     for name, _labels in table.setups:
         for norm in table.framework.norms:
             score = table.score(name, norm.id)
@@ -62,9 +62,11 @@ def write_xlsx(table: NormTable, out: Path, lang: str = "en") -> None:
     """The rows as one sheet of an .xlsx workbook, every text cell stored as text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook holds one worksheet
     sheet.title = "normtabel" if lang == "nl" else "norm table"
     sheet.append(list(ROW_COLUMNS))
     for row in rows(table, lang):
@@ -106,8 +108,8 @@ def print_table(table: NormTable, lang: str, console: Console) -> None:
         for norm in (n for n in table.framework.norms if n.question == question):
             cells = []
             for name, _labels in table.setups:
-                score = table.score(name, norm.id).score
-                cells.append(f"[{STYLE[score]}]{SCORE_LABELS[score][lang]}[/{STYLE[score]}]")
+                rating = table.score(name, norm.id).score
+                cells.append(f"[{STYLE[rating]}]{SCORE_LABELS[rating][lang]}[/{STYLE[rating]}]")
             grid.add_row(escape(f"{norm.id} {norm.label(lang)}"), *cells)
     console.print(grid)
     for name, _labels in table.setups:

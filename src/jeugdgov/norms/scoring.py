@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from jeugdgov.errors import InputError
@@ -155,7 +156,12 @@ def _populations(graph: Graph, framework: Framework) -> dict[str, int]:
     if not queries:
         return {}
     store = store_for(graph)
-    return {norm: sum(1 for _ in store.query(text)) for norm, text in queries.items()}
+    counts = {}
+    for norm, text in queries.items():
+        solutions = store.query(text)
+        assert isinstance(solutions, ox.QuerySolutions)  # population() writes a SELECT
+        counts[norm] = sum(1 for _ in solutions)
+    return counts
 
 
 def _score(setup: str, norm: Norm, findings: tuple[Finding, ...], applies: int | None) -> Score:

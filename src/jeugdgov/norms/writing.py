@@ -81,17 +81,20 @@ def as_turtle(rows: Sequence[dict[str, str]]) -> str:
 def _xlsx(headers: list[str], table: list[list[str]], path: Path, lang: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook holds one worksheet
     sheet.title = NORM_SHEETS[0] if lang == "nl" else NORM_SHEETS[1]
     sheet.append(headers)
     for row in table:
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for column in sheet.columns:
-        letter = column[0].column_letter
+    for index, column in enumerate(sheet.columns, start=1):
+        letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = min(60, max(10, *(len(str(c.value or "")) for c in column)))
         for cell in column[1:]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -77,7 +77,9 @@ def _as_pylode_reads_it(graph: Graph) -> Graph:
 def json_ld(turtle: str) -> str:
     """The ontology as expanded JSON-LD, in the order of the Turtle file (so that it is stable)."""
     triples = parse(turtle.encode("utf-8"), format=RdfFormat.TURTLE)
-    return json.dumps(json.loads(serialize(triples, format=RdfFormat.JSON_LD)), indent=1, ensure_ascii=False) + "\n"
+    written = serialize(triples, format=RdfFormat.JSON_LD)
+    assert written is not None  # without an output file pyoxigraph returns the bytes
+    return json.dumps(json.loads(written), indent=1, ensure_ascii=False) + "\n"
 
 
 def redirect_rules() -> str:

@@ -108,7 +108,7 @@ class Headers(dict[str, str]):
             headers[key] = f"{headers[key]}, {text}" if key in headers else text
         return headers
 
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, name: str, default: Any = None) -> Any:
         return super().get(name.lower(), default)
 
 

@@ -299,7 +299,12 @@ async def _readable(loop: asyncio.AbstractEventLoop, connection: Connection, tim
     """Whether the connection has something to read (or was closed) within ``timeout`` seconds."""
     ready: asyncio.Future[None] = loop.create_future()
     descriptor = connection.fileno()
-    loop.add_reader(descriptor, lambda: ready.done() or ready.set_result(None))
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(descriptor, wake)
     try:
         await asyncio.wait_for(ready, timeout)
         return True
@@ -390,14 +395,9 @@ def answer(store: Store, job: Job, max_result: int = 200 * 2**20, memory_limit: 
             store.update(job.text)
             store.flush()
             return Answer(204, TEXT)
-        options: dict[str, object] = {}
-        if job.default_graphs:
-            options["default_graph"] = [NamedNode(g) for g in job.default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if job.named_graphs:
-            options["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
-        result = store.query(job.text, **options)
+        result = store.query(job.text, use_default_graph_as_union=not job.default_graphs,
+                             default_graph=[NamedNode(g) for g in job.default_graphs] or None,
+                             named_graphs=[NamedNode(g) for g in job.named_graphs] or None)
         graph = is_graph(result)
         formats = job.graph_formats if graph else job.solution_formats
         if not formats:

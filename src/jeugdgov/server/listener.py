@@ -72,6 +72,7 @@ class _Protocol(HttpToolsProtocol):
         self._idle_since = 0.0
         self._in_request = False
 
+    # asyncio's protocols are given any BaseTransport; uvicorn's, which this one extends, a Transport
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._idle_since = self.loop.time()
@@ -157,7 +158,8 @@ class _Protocol(HttpToolsProtocol):
                          "percent-encode it, as UTF-8 (e.g. ë as %C3%AB)")
         return 400, f"malformed HTTP request: {error or 'unreadable'}; send a well-formed HTTP/1.1 request"
 
-    def eof_received(self) -> bool | None:
+    # asyncio lets eof_received return True to keep the transport open; uvicorn's annotation says None
+    def eof_received(self) -> bool | None:  # type: ignore[override]
         """A client may stop sending once its request is complete (a half-close); it still gets
         its answer, and then the connection closes. Before that, an end is a disconnect."""
         cycle = self.cycle

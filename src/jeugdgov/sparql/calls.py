@@ -77,6 +77,7 @@ def _prefixes(tokens: list[Token]) -> dict[str, str | None]:
 
 def _iri(token: Token, prefixes: dict[str, str | None]) -> str | None:
     """The absolute IRI a token names, or None (a variable, a relative IRI, an unknown prefix)."""
+    iri: str | None
     if token.kind == "iri":
         iri = _UCHAR.sub(lambda m: chr(int(m[1] or m[2], 16)), token.text[1:-1])
     elif token.kind == "pname":

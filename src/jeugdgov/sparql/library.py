@@ -60,7 +60,8 @@ from jeugdgov.sparql.calls import remote_calls
 from jeugdgov.sparql.text import where_brace
 
 Term = NamedNode | Literal
-Result = QuerySolutions | QueryBoolean | list[Triple]
+#: A query's answer; the triples of a graph read in full, or from an endpoint, come as a list.
+Result = QuerySolutions | QueryBoolean | QueryTriples | list[Triple]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TYPES = ("xsd:date", "xsd:decimal", "xsd:integer", "xsd:boolean", "xsd:string", "iri")
@@ -372,8 +373,11 @@ def run(store: Store, query: str, bindings: Mapping[str, Term] | None = None) ->
 def _written(result: QuerySolutions | QueryBoolean | QueryTriples) -> tuple[bool, bytes]:
     """Whether a result is a graph, and the result in full: N-Triples, or SPARQL JSON results."""
     if isinstance(result, (QuerySolutions, QueryBoolean)):
-        return False, result.serialize(format=QueryResultsFormat.JSON)
-    return True, result.serialize(format=RdfFormat.N_TRIPLES)
+        graph, written = False, result.serialize(format=QueryResultsFormat.JSON)
+    else:
+        graph, written = True, result.serialize(format=RdfFormat.N_TRIPLES)
+    assert written is not None  # without an output file pyoxigraph returns the bytes
+    return graph, written
 
 
 def with_values(query: str, bindings: Mapping[str, Term]) -> str:

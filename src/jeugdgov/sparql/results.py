@@ -7,15 +7,17 @@ import datetime
 import decimal
 import io
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pyoxigraph import (
     BlankNode,
     Literal,
     NamedNode,
+    Quad,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
+    QueryTriples,
     RdfFormat,
     Triple,
     serialize,
@@ -25,6 +27,11 @@ from rich.table import Table
 
 from jeugdgov.errors import InputError
 from jeugdgov.formulas import as_text, neutralised
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
+    from jeugdgov.sparql.library import Result
 
 #: format name -> (results format, media type) for SELECT and ASK results
 SOLUTION_FORMATS = {
@@ -60,11 +67,15 @@ GRAPH_MEDIA = {
 }
 
 
-def is_graph(result: object) -> bool:
+#: A value in a spreadsheet's cell or a DataFrame (see plain_value).
+PlainValue = str | int | float | decimal.Decimal | datetime.date | None
+
+
+def is_graph(result: Result) -> TypeIs[QueryTriples | list[Triple]]:
     return not isinstance(result, (QuerySolutions, QueryBoolean))
 
 
-def serialize_result(result: object, name: str) -> tuple[bytes, str]:
+def serialize_result(result: Result, name: str) -> tuple[bytes, str]:
     """The result in the named format, with its media type; InputError when it does not fit."""
     if is_graph(result):
         if name not in GRAPH_FORMATS:
@@ -72,8 +83,8 @@ def serialize_result(result: object, name: str) -> tuple[bytes, str]:
                              hint=f"use one of: {', '.join(GRAPH_FORMATS)}",
                              nl=(f"een CONSTRUCT- of DESCRIBE-resultaat is niet te schrijven als {name}",
                                  f"gebruik een van: {', '.join(GRAPH_FORMATS)}"))
-        fmt, media = GRAPH_FORMATS[name]
-        return serialize(_triples(result), format=fmt), media
+        rdf_format, media = GRAPH_FORMATS[name]
+        return _rdf(result, rdf_format), media
     if name not in SOLUTION_FORMATS:
         raise InputError(f"a SELECT or ASK result cannot be written as {name}",
                          hint=f"use one of: {', '.join(SOLUTION_FORMATS)}",
@@ -82,14 +93,16 @@ def serialize_result(result: object, name: str) -> tuple[bytes, str]:
     fmt, media = SOLUTION_FORMATS[name]
     if name == "csv" and isinstance(result, QuerySolutions):
         return _csv(result), media
-    return result.serialize(format=fmt), media
+    written = result.serialize(format=fmt)
+    assert written is not None  # without an output file pyoxigraph returns the bytes
+    return written, media
 
 
 class Sink(Protocol):
     def write(self, data: bytes, /) -> Any: ...
 
 
-def write_result(result: object, name: str, sink: Sink) -> str:
+def write_result(result: Result, name: str, sink: Sink) -> str:
     """Write the result in the named format (also :data:`SHEET_FORMATS`) to a sink; its media type."""
     if name in SHEET_FORMATS and isinstance(result, QuerySolutions):
         names = [v.value for v in result.variables]
@@ -114,8 +127,8 @@ def write_result(result: object, name: str, sink: Sink) -> str:
     fmt, media = SOLUTION_FORMATS[name]
     if name == "csv" and isinstance(result, QuerySolutions):
         sink.write(_csv(result))
-    else:
-        result.serialize(sink, format=fmt)
+    else:  # pyoxigraph writes to anything with write(); its stubs ask for a binary file
+        result.serialize(sink, format=fmt)  # type: ignore[arg-type]
     return media
 
 
@@ -139,7 +152,7 @@ def _csv_cell(term: object) -> object:
     return neutralised(term.value) if isinstance(term, (NamedNode, Literal)) else str(term)
 
 
-def plain_value(term: object) -> object:
+def plain_value(term: object) -> PlainValue:
     """A cell value for a spreadsheet or a DataFrame: numbers as numbers, dates as dates, the rest as text."""
     if term is None:
         return None
@@ -164,7 +177,7 @@ def plain_value(term: object) -> object:
     return term.value if isinstance(term, NamedNode) else str(term)
 
 
-def _workbook(names: list[str], rows: Iterable[list[object]]) -> bytes:
+def _workbook(names: list[str], rows: Iterable[list[PlainValue]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -172,7 +185,9 @@ def _workbook(names: list[str], rows: Iterable[list[object]]) -> bytes:
     sheet = book.create_sheet("result")
     sheet.append(names)
     for row in rows:
-        cells = [WriteOnlyCell(sheet, float(v) if isinstance(v, decimal.Decimal) else v) for v in row]
+        # openpyxl takes dates and booleans too; its stubs name str, float and datetime only
+        cells = [WriteOnlyCell(sheet, float(v) if isinstance(v, decimal.Decimal) else v)  # type: ignore[arg-type]
+                 for v in row]
         as_text(cells)  # a text from the data is never a formula
         sheet.append(cells)
     output = io.BytesIO()
@@ -180,11 +195,14 @@ def _workbook(names: list[str], rows: Iterable[list[object]]) -> bytes:
     return output.getvalue()
 
 
-def _triples(result: Iterable) -> list[Triple]:
-    return [t if isinstance(t, Triple) else t.triple for t in result]
+def _rdf(triples: Iterable[Triple | Quad], rdf_format: RdfFormat, prefixes: Mapping[str, str] | None = None) -> bytes:
+    written = serialize([t if isinstance(t, Triple) else t.triple for t in triples], format=rdf_format,
+                        prefixes=dict(prefixes or {}))
+    assert written is not None  # without an output file pyoxigraph returns the bytes
+    return written
 
 
-def print_table(result: object, console: Console, prefixes: Mapping[str, str] | None = None,
+def print_table(result: Result, console: Console, prefixes: Mapping[str, str] | None = None,
                 hidden: Iterable[str] = (), lang: str = "en") -> None:
     """A rich table for reading: IRIs shortened with the query's prefixes; a column whose label
     column is also present (``agent`` beside ``agentLabel``) and the ``hidden`` ones are left out;
@@ -194,8 +212,7 @@ def print_table(result: object, console: Console, prefixes: Mapping[str, str] | 
         console.print("true" if bool(result) else "false")
         return
     if is_graph(result):
-        console.out(serialize(_triples(result), format=RdfFormat.TURTLE, prefixes=dict(prefixes)).decode(),
-                    highlight=False)
+        console.out(_rdf(result, RdfFormat.TURTLE, prefixes).decode(), highlight=False)
         return
     names = [v.value for v in result.variables]
     shown = [n for n in names if f"{n}Label" not in names and n not in set(hidden)] or names

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, parse
@@ -90,6 +91,9 @@ def read_files(paths: Sequence[str | Path], with_ontology: bool = True) -> list[
     return parsed
 
 
+_Term = TypeVar("_Term")
+
+
 def skolemised(parsed: ParsedFile) -> ParsedFile:
     """The file's blank nodes as IRIs of its own, numbered in the order they first occur.
 
@@ -100,7 +104,7 @@ def skolemised(parsed: ParsedFile) -> ParsedFile:
     prefix = (parsed.iri or file_iri(parsed.path, [])) + "#genid-"
     names: dict[BlankNode, NamedNode] = {}
 
-    def named(term):  # type: ignore[no-untyped-def]
+    def named(term: _Term) -> _Term | NamedNode:
         if not isinstance(term, BlankNode):
             return term
         if term not in names:
@@ -273,7 +277,7 @@ def _removal(stale: Sequence[Quad]) -> str:
         return isinstance(quad.subject, BlankNode) or isinstance(quad.object, BlankNode)
 
     named = [q for q in stale if not blank(q)]
-    blank_graphs = sorted({q.graph_name.value for q in stale if blank(q)})
+    blank_graphs = sorted({q.graph_name.value for q in stale if blank(q) and isinstance(q.graph_name, NamedNode)})
     parts = []
     if named:
         parts.append("DELETE DATA { " + " ".join(

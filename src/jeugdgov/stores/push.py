@@ -221,12 +221,12 @@ def _run_all(writes: Sequence[Callable[[], object]]) -> None:
     with ThreadPoolExecutor(max_workers=PUSH_PARALLEL) as pool:
         futures = [pool.submit(_again_if_rolled_back, write) for write in writes]
         finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        failed = next((f for f in futures if f in finished and f.exception() is not None), None)
+        failed = next((error for f in futures if f in finished and (error := f.exception()) is not None), None)
         if failed is not None:
             for future in futures:
                 future.cancel()
             wait(futures)
-            raise failed.exception()  # type: ignore[misc]
+            raise failed
 
 
 def _push_update(endpoint: str, graphs: Mapping[str, list[Triple]], credentials: Credentials | None,

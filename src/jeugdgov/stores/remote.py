@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
+from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse, parse_query_results
 from rdflib import Graph
 
 from jeugdgov.errors import InputError
@@ -133,7 +133,7 @@ def _graph(source: str, *parts: bytes) -> Graph:
 
 def _select(endpoint: str, text: str, credentials: Credentials | None = None) -> list[dict[str, str]]:
     result = query(endpoint, text, credentials=credentials)
-    if isinstance(result, list) or not hasattr(result, "variables"):
+    if not isinstance(result, QuerySolutions):
         raise InputError(f"the SPARQL endpoint {endpoint} did not answer the query {describe_query(text)} "
                          "with solutions",
                          nl=(f"het SPARQL-endpoint {endpoint} beantwoordde de query {describe_query(text)} niet "
@@ -200,7 +200,7 @@ def fetch_setups(endpoint: str, graph_store: str | None = None, credentials: Cre
                              "geef --graph-store URL (het adres van het Graph Store Protocol, voor oxigraph "
                              "http://HOST:PORT/store), stuur met `jeugdgov push` (dat de gedeelde grafen vastlegt), "
                              "of serveer de store zonder vereniging als standaardgraaf"))
-    through_graph_store = undeclared and not separate and graph_store
+    through_graph_store = graph_store if undeclared and not separate else None
     virtuoso = is_virtuoso(server_software(endpoint, credentials))
     if through_graph_store and virtuoso:
         raise InputError(f"the setups of {endpoint} declare no shared graphs, and the shared triples cannot be read "
@@ -212,7 +212,7 @@ def fetch_setups(endpoint: str, graph_store: str | None = None, credentials: Cre
                              "graaf af bij ResultSetMaxRows zonder het te zeggen",
                              "stuur de inrichtingen met `jeugdgov push`, dat de grafen vastlegt die elke inrichting "
                              "deelt"))
-    shared = _get(graph_store_url(graph_store, None), credentials) if through_graph_store else b""
+    shared = _get(graph_store_url(through_graph_store, None), credentials) if through_graph_store else b""
     setups = []
     for setup in found:
         source = f"{endpoint} <{setup.graph}>"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from jeugdgov.errors import InputError
 from jeugdgov.validation.catalogue import defects, in_group
@@ -231,8 +232,8 @@ def plan(params: Parameters, regions: list[Region]) -> Plan:
             candidates, chosen = shared[POOLS[defect]]
             candidates = [c for c in candidates if EXCLUDES.get(defect) not in chosen.get(c, set())]
             count = min(len(candidates), _wanted(params.rate, len(candidates)))
-            for item in rng.sample(candidates, count):
-                chosen.setdefault(item, set()).add(defect)
+            for picked in rng.sample(candidates, count):
+                chosen.setdefault(picked, set()).add(defect)
     turns = {d: _wanted(params.rate, len(pools[POOLS[d]])) for d in params.defects() if POOLS[d] not in SHARED_POOLS}
     removed: set[tuple[int, int]] = set()
     for turn in range(max(turns.values(), default=0)):
@@ -264,15 +265,18 @@ def _wanted(rate: float, pool: int) -> int:
     return 0 if rate == 0 or pool == 0 else max(1, round(rate * pool))
 
 
-class _Draw:
+_Item = TypeVar("_Item")
+
+
+class _Draw(Generic[_Item]):
     """Random objects from a pool, each at most once."""
 
-    def __init__(self, rng: random.Random, pool: list) -> None:
+    def __init__(self, rng: random.Random, pool: list[_Item]) -> None:
         self.rng = rng
         self.pool = pool
-        self.taken: set = set()
+        self.taken: set[_Item] = set()
 
-    def next(self) -> object | None:
+    def next(self) -> _Item | None:
         for _ in range(32):  # mostly free: a random draw will do
             item = self.pool[self.rng.randrange(len(self.pool))] if self.pool else None
             if item is not None and item not in self.taken:

@@ -435,7 +435,7 @@ class RegionWriter:
         outcome = defect != "no-outcome-indicators"
         w.add(node, JG + "harmonisedOutcomeIndicators", typed("true" if outcome else "false", "boolean"))
         if not outcome:
-            self.plant(defect, node, CARE)
+            self.plant("no-outcome-indicators", node, CARE)
         if not self.planted_absence("goals-not-measurable", {defect}, node, "hasGoal", CARE):
             w.add(node, JG + "hasGoal", iri(self.goal()))
         if defect == "open-budget":
@@ -461,7 +461,7 @@ class RegionWriter:
         decides = defect != "provider-decides-extension"
         w.add(clause, JG + "requiresMunicipalDecision", typed("true" if decides else "false", "boolean"))
         if not decides:
-            self.plant(defect, node, who)
+            self.plant("provider-decides-extension", node, who)
         self.role(node + "/opdrachtnemer", who, JGR + "contractor", CARE, inContextOf=node)
         self.role(node + "/uitvoering", who, JGR + "delivery", CARE, inContextOf=node)
         if defect == "dual-role":

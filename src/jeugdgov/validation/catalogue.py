@@ -79,7 +79,7 @@ def notation(concept: Node) -> str:
 
 
 def _broader(concept: Node) -> list[Node]:
-    return list(ontology().transitive_objects(concept, SKOS.broader))
+    return [c for c in ontology().transitive_objects(concept, SKOS.broader) if c is not None]
 
 
 

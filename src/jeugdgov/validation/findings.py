@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label)  # rdflib namespace attributes are slow to look up
 TYPE = RDF.type
-SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+#: The words for the severities a shape can name (any node, as a shapes graph gives it).
+SEVERITIES: dict[Node, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 PREFIXES = {
     "https://w3id.org/jeugdgov/def#": "jg:",
     "https://w3id.org/jeugdgov/role/": "jgr:",
@@ -180,13 +181,13 @@ class Report:
     """The findings for one setup and the SHACL validation report they came from."""
 
     setup: Setup
-    findings: list[Finding]
+    findings: Findings
     shacl_report: Graph
     #: The reference date: the "today" of every check that needs one.
     as_of: date | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.findings, Findings):
+        if not isinstance(self.findings, Findings):  # a plain list of findings is taken too
             self.findings = Findings(self.findings)
 
     @property
@@ -232,14 +233,14 @@ def finding_numbers(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def findings_from(setup: str, raw: Iterable[RawResult], data: Iterable[tuple[Node, Node, Node]],
-                  shapes_graph: Graph) -> list[Finding]:
+                  shapes_graph: Graph) -> Findings:
     """Findings for raw results; ``data`` (a graph or its triples) needs the labels and parties
     of their nodes and the facts their evidence is decided on (:mod:`jeugdgov.validation.evidence`):
     the evidence predicates and the properties the shapes read, of focus, value and the nodes
     ``jg:evidenceVia`` leads to, and the triples pointing at them with the inverse ones."""
     described = _Described(data, lookups()[1])
-    return sorted((_finding(setup, result, described, shapes_graph) for result in raw),
-                  key=finding_order)
+    return Findings(sorted((_finding(setup, result, described, shapes_graph) for result in raw),
+                           key=finding_order))
 
 
 class _Described:
@@ -399,8 +400,8 @@ def _parties(data: _Described, focus: Node, value: Node | None) -> tuple[Party, 
 
 
 @cache
-def involving_properties() -> tuple[Node, ...]:
-    return tuple(ontology().transitive_subjects(RDFS.subPropertyOf, JG.involves))
+def involving_properties() -> tuple[URIRef, ...]:
+    return tuple(p for p in ontology().transitive_subjects(RDFS.subPropertyOf, JG.involves) if isinstance(p, URIRef))
 
 
 @cache
@@ -410,7 +411,7 @@ def _involving_order() -> dict[Node, int]:
 
 @cache
 def _actor_classes() -> frozenset[Node]:
-    return frozenset(ontology().transitive_subjects(RDFS.subClassOf, JG.Actor))
+    return frozenset(c for c in ontology().transitive_subjects(RDFS.subClassOf, JG.Actor) if c is not None)
 
 
 def _is_actor(data: _Described, node: Node) -> bool:
@@ -436,7 +437,7 @@ def _suggestion(term: Node) -> dict[str, str]:
     return {"nl": f" Bedoelde u {close[0]}?", "en": f" Did you mean {close[0]}?"}
 
 
-def _curie(node: Node) -> str:
+def _curie(node: Node | str) -> str:
     text = str(node)
     for namespace, prefix in PREFIXES.items():
         if text.startswith(namespace):
@@ -462,6 +463,8 @@ def attach_messages(results: Graph, findings: list[Finding], as_of: date | None 
     for result in list(results.subjects(RDF.type, SH.ValidationResult)):
         focus = _node_id(results.value(result, SH.focusNode))
         source = results.value(result, SH.sourceShape)
+        if source is None:  # no shape, no finding
+            continue
         value = results.value(result, SH.value)
         value_id = _node_id(value) if value is not None and _node_id(value) != focus else None
         shape = _node_id(detecting_shape(source, shapes() if shapes_graph is None else shapes_graph))
@@ -473,5 +476,5 @@ def attach_messages(results: Graph, findings: list[Finding], as_of: date | None 
             results.add((result, SH.resultMessage, Literal(text, lang=lang)))
         results.add((result, DCTERMS.identifier, Literal(finding.defect)))
         results.add((result, JG.evidence, Literal(finding.evidence)))
-        for source in finding.sources:
-            results.add((result, PROV.hadPrimarySource, URIRef(source)))
+        for cited in finding.sources:
+            results.add((result, PROV.hadPrimarySource, URIRef(cited)))

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from jeugdgov.limits import DEFAULT_LIMITS, Limits
 from jeugdgov.stores.protocol import Credentials
@@ -56,6 +57,6 @@ class ValidationOptions:
     check: bool = True
     check_setup: str | None = None
 
-    def given(self, **changes: object) -> ValidationOptions:
-        """These options with the changes that are not None (the keywords given to ``validate``)."""
+    def given(self, **changes: Any) -> ValidationOptions:
+        """These options with the changes that are not None (the keywords given to ``validate``, typed there)."""
         return replace(self, **{name: value for name, value in changes.items() if value is not None})

@@ -72,7 +72,7 @@ def shapes_findings(setup: Setup, shapes: Graph, engine: str, as_of: date) -> tu
         return extra.findings, extra.shacl_report
     translation = translate(graph)
     raw = evaluate(LocalRunner(store_for(setup.graph)), translation.queries)
-    findings = findings_from(setup.name, raw, chain(setup.graph, ontology()), graph)
+    findings: list[Finding] = findings_from(setup.name, raw, chain(setup.graph, ontology()), graph)
     results = shacl_report(raw, graph)
     attach_messages(results, findings, as_of, shapes_graph=graph)
     if translation.untranslatable:

@@ -44,9 +44,11 @@ def validate_with_pyshacl(setup: Setup, defects: Iterable[str] | None,
 
 
 def _raw_result(results: Graph, result: Node) -> RawResult:
+    focus, source = results.value(result, SH.focusNode), results.value(result, SH.sourceShape)
+    assert focus is not None and source is not None  # pySHACL gives every result both
     return RawResult(
-        focus=results.value(result, SH.focusNode),
-        source=results.value(result, SH.sourceShape),
+        focus=focus,
+        source=source,
         severity=results.value(result, SH.resultSeverity) or SH.Violation,
         path=results.value(result, SH.resultPath),
         value=results.value(result, SH.value),

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TextIO
 
-from rdflib import RDF, SH, Graph, Literal
+from rdflib import RDF, SH, Graph, Literal, Node
 from rdflib.namespace import DCTERMS, PROV
 from rich.console import Console
 from rich.table import Table
@@ -16,7 +16,8 @@ from rich.text import Text
 
 from jeugdgov.resources import JG
 from jeugdgov.validation.evidence import EVIDENCE
-from jeugdgov.validation.findings import Finding, Report
+from jeugdgov.validation.findings import Finding, Findings, Report
+from jeugdgov.validation.reports import Reports
 from jeugdgov.words import evidence_word, severity_word
 
 SEVERITY_STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
@@ -29,7 +30,7 @@ HEADINGS = {
 EVIDENCE_STYLE = {"established": "bold", "unrecorded": "magenta", "alleged": "italic"}
 
 
-def with_evidence(reports: Iterable[Report], statuses: Iterable[str]) -> list[Report]:
+def with_evidence(reports: Iterable[Report], statuses: Iterable[str]) -> Reports:
     """The reports with only the findings (and SHACL results) of these evidence statuses."""
     keep = set(statuses)
     filtered = []
@@ -41,14 +42,14 @@ def with_evidence(reports: Iterable[Report], statuses: Iterable[str]) -> list[Re
         for result in list(graph.subjects(JG.evidence, None)):
             if str(graph.value(result, JG.evidence)) not in keep:
                 _remove_result(graph, result)
-        findings = [f for f in report.findings if f.evidence in keep]
+        findings = Findings(f for f in report.findings if f.evidence in keep)
         for node in graph.subjects(RDF.type, SH.ValidationReport):
             graph.set((node, SH.conforms, Literal(not findings)))
         filtered.append(replace(report, findings=findings, shacl_report=graph))
-    return filtered
+    return Reports(filtered)
 
 
-def _remove_result(graph: Graph, result: object) -> None:
+def _remove_result(graph: Graph, result: Node) -> None:
     graph.remove((None, SH.result, result))
     graph.remove((result, None, None))
 

@@ -120,6 +120,7 @@ def rule_page(defect: str, lang: str = "en") -> str:
         return "\n".join(lines) + "\n"
     detecting = sorted(shapes().subjects(JG.detects, concept), key=str)
     group = ontology().value(concept, SKOS.broader)
+    assert group is not None  # every defect is in a group of the taxonomy
     severities = sorted({severity_word(_local(shapes().value(s, SH.severity)), lang) for s in detecting})
     lines += [words["detected"].format(group=notation(group), severities=", ".join(severities),
                                        shapes=", ".join(f"`jgs:{_local(s)}`" for s in detecting)), ""]
@@ -173,8 +174,8 @@ def _reads_section(detecting: list[Node], lang: str) -> list[str]:
         for sheet, column in book.where_stated(expanded) if expanded is not None else []:
             sheets.setdefault(column.title(lang) if column else words["each_row"], []).append(sheet.title(lang))
         columns: dict[tuple[str, ...], list[str]] = {}  # the same sheets -> their columns (begin, end)
-        for column, on in sheets.items():
-            columns.setdefault(tuple(on), []).append(column)
+        for title, on in sheets.items():
+            columns.setdefault(tuple(on), []).append(title)
         stated = "; ".join(f"{', '.join(on)}: {', '.join(named)}" for on, named in columns.items())
         lines.append(f"| `{term}` | {stated or '*' + book.other.title(lang) + '*'} |")
     return [*lines, ""]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matplotlib import rc_context
+from matplotlib.figure import Figure
 
 from jeugdgov.analysis.projection import KIND_LABELS, KINDS, project
 from jeugdgov.validation.findings import Report, finding_numbers
@@ -47,10 +48,10 @@ def pictures_of(reports: Sequence[Report], lang: str = "nl") -> dict[str, list[t
     return {r.setup.name: [(p.title, p.svg) for p in pictures(r, lang, prefix=f"s{i}")] for i, r in enumerate(reports)}
 
 
-def _svg(fig: object, prefix: str) -> str:
+def _svg(fig: Figure, prefix: str) -> str:
     buffer = io.StringIO()
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": prefix}):
-        fig.savefig(buffer, format="svg", bbox_inches="tight", facecolor="white")  # type: ignore[attr-defined]
+        fig.savefig(buffer, format="svg", bbox_inches="tight", facecolor="white")
     text = buffer.getvalue()
     text = text[text.index("<svg"):]  # no XML declaration or DOCTYPE inside HTML
     text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', text)

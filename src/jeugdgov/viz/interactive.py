@@ -22,6 +22,7 @@ from jeugdgov.viz.views import (
     SEVERITY_LABELS,
     SEVERITY_RANK,
     TEXT,
+    Bundle,
     View,
     wrap_label,
 )
@@ -91,7 +92,7 @@ def _add_node(net: Network, view: View, node: str, data: dict) -> None:
                         "hover": {"background": fill, "border": "#000000"}})
 
 
-def _add_bundle(net: Network, view: View, bundle) -> None:
+def _add_bundle(net: Network, view: View, bundle: Bundle) -> None:
     colour, style = bundle.style
     # A halo in the colour of the severity, like the static figure; the line keeps its own colour.
     halo = ({"enabled": True, "color": SEVERITY_COLOURS[bundle.severity], "size": 14, "x": 0, "y": 0}
@@ -107,7 +108,7 @@ def _add_bundle(net: Network, view: View, bundle) -> None:
         chain.append(bend)
     chain.append(bundle.target)
     label = view.line_label(bundle) or None
-    smooth = False
+    smooth: bool | dict[str, object] = False
     if bundle.offset and len(chain) == 2:
         smooth = {"enabled": True, "type": "curvedCW" if bundle.offset > 0 else "curvedCCW",
                   "roundness": min(abs(bundle.offset) * 2.5, 0.5)}
@@ -138,7 +139,7 @@ def _header(view: View) -> str:
     for kind in kinds:
         items.append(f'<span class="item"><span class="jg-swatch" style="background:{KIND_COLOURS[kind]}"></span>'
                      f"{html.escape(NODE_KINDS[kind][lang])}</span>")
-    seen = {}
+    seen: dict[str, Bundle] = {}
     for bundle in view.bundles:
         seen.setdefault(bundle.relation, bundle)
     for _relation, bundle in seen.items():

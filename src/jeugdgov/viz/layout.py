@@ -38,7 +38,7 @@ class Layout:
 def longest_path_layers(graph: nx.MultiDiGraph | nx.DiGraph, reverse: bool = False) -> dict[Hashable, int]:
     """Column of each node: the length of the longest path reaching it (cycles broken first)."""
     pairs = {(v, u) if reverse else (u, v) for u, v in graph.edges() if u != v}
-    dag = nx.DiGraph()
+    dag: nx.DiGraph[Hashable] = nx.DiGraph()
     dag.add_nodes_from(graph.nodes)
     dag.add_edges_from(_acyclic(pairs, list(graph.nodes)))
     layers: dict[Hashable, int] = {}
@@ -112,7 +112,7 @@ def crossings(columns: list[list[Hashable]], neighbours: dict[Hashable, set[Hash
 
 def _acyclic(pairs: set[tuple], nodes: list) -> set[tuple]:
     """The pairs with the edges that close a cycle turned around (depth-first back edges)."""
-    graph = nx.DiGraph(list(pairs))
+    graph: nx.DiGraph[Hashable] = nx.DiGraph(list(pairs))
     graph.add_nodes_from(nodes)
     back: set[tuple] = set()
     state: dict = {}
@@ -154,7 +154,8 @@ def _order(layers: dict[Hashable, int], neighbours: dict[Hashable, set[Hashable]
             position = {n: p for p, n in enumerate(neighbour)}
             current = {n: p for p, n in enumerate(columns[i])}
 
-            def barycenter(node: Hashable, position=position, current=current) -> float:
+            def barycenter(node: Hashable, position: dict[Hashable, int] = position,
+                           current: dict[Hashable, int] = current) -> float:
                 linked = [position[m] for m in neighbours[node] if m in position]
                 return sum(linked) / len(linked) if linked else float(current[node])
 

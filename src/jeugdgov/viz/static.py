@@ -25,15 +25,18 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from matplotlib import rc_context
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.path import Path as MplPath
+from matplotlib.typing import LineStyleType
 
-from jeugdgov.analysis.projection import KIND_LABELS, KINDS, NODE_KINDS, Period
+from jeugdgov.analysis.projection import KIND_LABELS, KINDS, NODE_KINDS, Period, ProjectionOptions
 from jeugdgov.errors import InputError
 from jeugdgov.output import atomic_write
 from jeugdgov.setups import Setup
@@ -54,13 +57,16 @@ from jeugdgov.viz.views import (
     wrap_label,
 )
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 FORMATS = (".png", ".svg", ".html")
 _MARGIN = 0.35  # inches around the graph
 _LINE = 0.13  # inches per caption line (7.5 pt, spacing 1.2)
 _TITLE = 0.55  # inches above each picture for its title
 _GAP = 0.5  # inches between pictures
 _MAX_WIDTH = 11.0  # inches side by side (about a notebook's width) before pictures go one above the other
-_LINESTYLES = {"solid": "-", "dashed": (0, (5, 3)), "dotted": (0, (1.5, 2))}
+_LINESTYLES: dict[str, LineStyleType] = {"solid": "-", "dashed": (0, (5, 3)), "dotted": (0, (1.5, 2))}
 #: A rounded rectangle, wider than high, as the legend's sign for a number badge.
 _BADGE_MARKER = MplPath(
     [(-1.0, -0.45), (0.8, -0.45), (1.0, -0.45), (1.0, -0.25), (1.0, 0.25), (1.0, 0.45), (0.8, 0.45),
@@ -155,7 +161,14 @@ def html(setup: Setup, kind: str, *, lang: str = "en", period: Period | None = N
                            highlight=highlight, aggregate=aggregate))
 
 
-def write(setup: Setup, kind: str, out: str | Path, **options: object) -> Path:
+class PictureOptions(ProjectionOptions, total=False):
+    """The keyword arguments of :func:`figure` and :func:`html`."""
+
+    highlight: bool
+    aggregate: bool
+
+
+def write(setup: Setup, kind: str, out: str | Path, **options: Unpack[PictureOptions]) -> Path:
     """Write a picture to ``out`` (.png, .svg or .html, by extension), atomically.
 
     The file is written next to its destination under a temporary name and renamed when
@@ -164,10 +177,10 @@ def write(setup: Setup, kind: str, out: str | Path, **options: object) -> Path:
     out = Path(out)
     suffix = check_output(out)
     if suffix == ".html":
-        text = html(setup, kind, **options)  # type: ignore[arg-type]
+        text = html(setup, kind, **options)
         atomic_write(out, lambda path: path.write_text(text, encoding="utf-8"))
     else:
-        fig = figure(setup, kind, **options)  # type: ignore[arg-type]
+        fig = figure(setup, kind, **options)
 
         def save(path: Path) -> None:
             # SVG keeps its text as text: searchable, selectable and much smaller than glyph paths.
@@ -198,7 +211,7 @@ def check_output(out: Path) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _draw(ax, view: View, width: float, handles: dict) -> None:
+def _draw(ax: Axes, view: View, width: float, handles: dict) -> None:
     layout, lang = view.layout, view.lang
     extra = (width - 2 * _MARGIN - layout.width) / 2
     ax.set_xlim(-_MARGIN - extra, layout.width + _MARGIN + extra)
@@ -226,7 +239,7 @@ def _legend_order(key: str) -> tuple[int, int]:
     return list(order).index(group) if group in order else 3, names.index(name) if name in names else 99
 
 
-def _draw_node(ax, view: View, node: str, data: dict, handles: dict) -> None:
+def _draw_node(ax: Axes, view: View, node: str, data: dict, handles: dict) -> None:
     x, y = view.layout.positions[node]
     severity = view.severity(node)
     kind = data["kind"]
@@ -241,7 +254,7 @@ def _draw_node(ax, view: View, node: str, data: dict, handles: dict) -> None:
     ax.text(x, y, wrap_label(data), ha="center", va="center", fontsize=FONT_SIZE, zorder=5,
             linespacing=1.2, gid=f"node:{node}", bbox=box)
     badge = view.placement.badges.get(node)
-    if badge is not None:
+    if badge is not None and severity is not None:
         left, bottom, right, top = badge
         ax.text((left + right) / 2, (bottom + top) / 2, view.badge(node), ha="center", va="center",
                 fontsize=BADGE_FONT_SIZE, color="white", fontweight="bold", zorder=7, gid=f"badge:{node}",
@@ -253,7 +266,7 @@ def _draw_node(ax, view: View, node: str, data: dict, handles: dict) -> None:
                              label=NODE_KINDS[kind][view.lang])
 
 
-def _draw_bundle(ax, view: View, index: int, bundle: Bundle, handles: dict) -> None:
+def _draw_bundle(ax: Axes, view: View, index: int, bundle: Bundle, handles: dict) -> None:
     points = view.placement.routes[index]
     colour, style = bundle.style
     path = MplPath(points, [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1))
@@ -269,7 +282,7 @@ def _draw_bundle(ax, view: View, index: int, bundle: Bundle, handles: dict) -> N
     if label and box is not None:
         ax.text((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, label, fontsize=LINE_LABEL_FONT_SIZE, ha="center",
                 va="center", zorder=4, gid=f"line-label:{index}",
-                color=SEVERITY_COLOURS[bundle.severity] if bundle.focus_numbers else "#222222",
+                color=SEVERITY_COLOURS[bundle.severity] if bundle.focus_numbers and bundle.severity else "#222222",
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
     key = f"relation:{bundle.relation}"
     if key not in handles:

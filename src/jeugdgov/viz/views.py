@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import textwrap
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from rdflib import RDFS, URIRef
@@ -40,6 +41,9 @@ from jeugdgov.validation.findings import SEVERITY_RANK, finding_numbers
 from jeugdgov.viz.layout import Layout, layered, longest_path_layers
 from jeugdgov.viz.placement import BADGE_GAP, Placement, place
 from jeugdgov.words import SEVERITY_WORDS, evidence_word, severity_word
+
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import RendererAgg
 
 FONT_SIZE = 8.0
 BADGE_FONT_SIZE = 6.5
@@ -321,10 +325,11 @@ def _match(graph: nx.MultiDiGraph, findings: Sequence[Finding],
     by_defect: dict[str, Group] = {}
     hidden: dict[str, int] = defaultdict(int)
     for finding in findings:
-        ends = {in_graph(finding.focus), in_graph(finding.value)} - {None}
-        involved = ends | {in_graph(p.iri) for p in finding.parties} - {None}
+        ends = {n for n in (in_graph(finding.focus), in_graph(finding.value)) if n is not None}
+        involved = ends | {n for p in finding.parties if (n := in_graph(p.iri)) is not None}
         reified = {finding.focus, finding.value} - {None}
-        edges, focus_edges = set(), set()
+        edges: set[tuple] = set()
+        focus_edges: set[tuple] = set()
         for u, v, k, a in graph.edges(keys=True, data=True):
             if reified & ({a["node"]} | set(a.get("merged", ()))):
                 focus_edges.add((u, v, k))
@@ -435,9 +440,9 @@ def _layout(graph: nx.MultiDiGraph, kind: str, font_size: float, numbered: set[s
     else:
         layers = longest_path_layers(graph, reverse=kind == "accountability")
 
-    def order(node: str) -> tuple:
+    def order(node: Hashable) -> tuple:
         data = graph.nodes[node]
-        rank = _task_rank(node) if data["kind"] == "task" else (0, "")
+        rank = _task_rank(str(node)) if data["kind"] == "task" else (0, "")
         return kind_order(data), rank, data.get("label_en") or data["label"], node
 
     layout = layered(graph, layers, sizes, order_key=order, column_gap=1.5 if kind == "roles" else 1.6,
@@ -452,10 +457,9 @@ def _layout(graph: nx.MultiDiGraph, kind: str, font_size: float, numbered: set[s
 @cache
 def box_size(text: str, font_size: float) -> tuple[float, float]:
     """Width and height in inches of a text box (with the padding the figures use)."""
-    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
-    renderer = _renderer(RendererAgg)
+    renderer = _renderer()
     font = FontProperties(size=font_size)
     lines = text.split("\n")
     width = max(renderer.get_text_width_height_descent(line or " ", font, ismath=False)[0] for line in lines)
@@ -465,8 +469,10 @@ def box_size(text: str, font_size: float) -> tuple[float, float]:
 
 
 @cache
-def _renderer(cls: type) -> object:
-    return cls(10, 10, 72)
+def _renderer() -> RendererAgg:
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(10, 10, 72)
 
 
 def _describer(setup: Setup, graph: nx.MultiDiGraph, lang: str) -> Callable[[Finding], str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 import yaml
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, TIME
 
 from jeugdgov.errors import InputError
@@ -196,8 +196,8 @@ def _subclasses(graph: Graph, root: URIRef) -> list[URIRef]:
     todo = [root]
     while todo:
         current = todo.pop(0)
-        for sub in sorted(graph.subjects(RDFS.subClassOf, current)):
-            if isinstance(sub, URIRef) and sub not in found and sub != root:
+        for sub in sorted(s for s in graph.subjects(RDFS.subClassOf, current) if isinstance(s, URIRef)):
+            if sub not in found and sub != root:
                 found.append(sub)
                 todo.append(sub)
     return found
@@ -205,7 +205,7 @@ def _subclasses(graph: Graph, root: URIRef) -> list[URIRef]:
 
 def _labels(graph: Graph, term: URIRef, predicate: URIRef) -> dict[str, str]:
     return {label.language: str(label) for label in graph.objects(term, predicate)
-            if getattr(label, "language", None) in LANGUAGES}
+            if isinstance(label, Literal) and label.language in LANGUAGES}
 
 
 def _curie(term: URIRef, prefixes: dict[str, str]) -> str:
@@ -258,8 +258,9 @@ def mapping() -> Mapping:
         return ns[prefix][local]
 
     extra_labels = {iri(term): names for term, names in raw.get("labels", {}).items()}
-    source_terms = sorted({*graph.subjects(RDF.type, PROV.Entity), *graph.subjects(RDF.type, JG.ReportSection)})
-    sources = _vocabulary(graph, [t for t in source_terms if isinstance(t, URIRef)], prefixes, RDFS.label,
+    source_terms = sorted({t for c in (PROV.Entity, JG.ReportSection) for t in graph.subjects(RDF.type, c)
+                           if isinstance(t, URIRef)})
+    sources = _vocabulary(graph, source_terms, prefixes, RDFS.label,
                           prefix_match=True)
 
     def column(spec: dict) -> Column:

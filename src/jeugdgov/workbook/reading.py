@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import RDF, XSD, BNode, Dataset, Literal, URIRef
+from rdflib import RDF, XSD, BNode, Dataset, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS
 
 from jeugdgov.errors import InputError
@@ -344,13 +344,15 @@ class _Reader:
             values = {key: (index, cells[index] if index < len(cells) else None) for key, index in positions.items()}
             if all(not _text(v) for _, v in values.values()):
                 continue
-            row = _Row(sheet, table.name, offset, values)
-            for key, (_index, value) in values.items():
+            plain: dict[str, tuple[int, Cell]] = {}
+            for key, (index, value) in values.items():
                 if isinstance(value, CellError):
-                    raise self.fail(row, sheet.column(key), f"the cell holds the formula error or uncomputed formula "
-                                    f"{value.shown}", "type the value itself, or fix the formula and save the "
-                                    "workbook in a spreadsheet program so that its result is stored")
-            yield row
+                    raise self.fail(_Row(sheet, table.name, offset, {}), sheet.column(key), f"the cell holds the "
+                                    f"formula error or uncomputed formula {value.shown}", "type the value itself, or "
+                                    "fix the formula and save the workbook in a spreadsheet program so that its "
+                                    "result is stored", index=index)
+                plain[key] = (index, value)
+            yield _Row(sheet, table.name, offset, plain)
 
     def cell(self, row: _Row, key: str) -> Cell:
         return row.cells.get(key, (0, None))[1]
@@ -627,7 +629,7 @@ class _Reader:
                 self._add(row.scope, instant, TIME.inXSDDate, Literal(ends[kind][1]))
 
     def _check_required(self, rows: dict[str, list[_Row]]) -> None:
-        stated = {(s, p) for s, p, _o, _g in self.quads}  # a node with a value for the property
+        stated: set[tuple[Node, Node]] = {(s, p) for s, p, _o, _g in self.quads}  # a node with a value for the property
         absent = (JG.noValue, JG.unknownValue)
         stated |= {(s, o) for s, p, o, _g in self.quads if p in absent}  # or none, or an unknown one
         for sheet in self.mapping.sheets:
@@ -636,8 +638,8 @@ class _Reader:
                     continue
                 for row in rows.get(sheet.key, []):
                     node = row.node
-                    if self.defined.get(node, (None, None))[1] is not row:  # check each node once, at its first row
-                        continue
+                    if node is None or node not in self.defined or self.defined[node][1] is not row:
+                        continue  # each node is checked once, at its first row
                     # an empty cell; one with a value was refused already
                     if (node, column.property) not in stated and not _text(self.cell(row, column.key)):
                         self.problems.append(self.fail(

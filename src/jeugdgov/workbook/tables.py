@@ -24,6 +24,7 @@ import posixpath
 import re
 import xml.parsers.expat
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -62,7 +63,7 @@ class Table:
     """One sheet: its name as written and its rows of cells (row 1 first)."""
 
     name: str
-    rows: list[list[Cell | CellError]]
+    rows: Sequence[Sequence[Cell | CellError]]
 
 
 def is_workbook(path: Path) -> bool:
@@ -112,7 +113,8 @@ def _xlsx_tables(path: Path) -> list[Table]:
     return tables
 
 
-def _xlsx_table(path: Path, name: str, values: list[list[object]], merged: list[tuple[tuple[int, int], ...]],
+def _xlsx_table(path: Path, name: str, values: Sequence[Sequence[object]],
+                merged: Sequence[tuple[tuple[int, int], tuple[int, int]]],
                 layout: _Layout, visible: bool) -> Table:
     if merged:
         (top, left), (bottom, right) = min(merged)
@@ -314,10 +316,11 @@ def csv_rows(path: Path) -> list[list[str]]:
 def _csv_tables(folder: Path) -> list[Table]:
     tables = []
     for path in sorted(folder.glob("*.csv")):
-        rows = [[restored(cell) if cell.strip() else None for cell in row] for row in csv_rows(path)]
+        rows: list[list[Cell | CellError]] = [[restored(cell) if cell.strip() else None for cell in row]
+                                              for row in csv_rows(path)]
         for row in rows:
             for index, cell in enumerate(row):
                 if isinstance(cell, str) and _ERROR_TEXT.match(cell.strip()):
                     row[index] = CellError(cell.strip())
-        tables.append(Table(path.stem, rows))  # type: ignore[arg-type]
+        tables.append(Table(path.stem, rows))
     return tables

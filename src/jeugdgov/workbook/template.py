@@ -119,6 +119,7 @@ def _xlsx(contents: Contents, lang: str) -> Workbook:
     wb_mapping = mapping()
     book = Workbook()
     instructions = book.active
+    assert isinstance(instructions, Worksheet)  # a new workbook holds one worksheet
     instructions.title = text(wb_mapping.instructions, lang)
     lists = book.create_sheet(text(wb_mapping.lists, lang))
     list_ranges = _lists(lists, wb_mapping, lang)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from rdflib import RDF, RDFS, XSD, BNode, Dataset, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
@@ -97,7 +97,7 @@ class _Writer:
             if isinstance(interval, Literal):
                 continue
             facts = [(interval, p, o) for _, p, o, _ in self.dataset.quads((interval, None, None, None))]
-            dates: dict[URIRef, date] = {}
+            dates: dict[Node, date] = {}
             labels = 0
             complete = True
             for _, p, o in list(facts):
@@ -125,7 +125,7 @@ class _Writer:
         return periods
 
     def _base(self) -> str:
-        spaces = Counter()
+        spaces: Counter[str] = Counter()
         for node in self.sheet_of:
             iri = str(node)
             if iri.startswith(INDIVIDUALS_PREFIX) and "/" in iri[len(INDIVIDUALS_PREFIX):]:
@@ -136,8 +136,8 @@ class _Writer:
         known = set(self.mapping.prefixes.values()) | {self.base}
         iris = {str(t) for quad in self.dataset.quads() for t in quad[:3] if isinstance(t, URIRef)}
         extra = {}
-        for prefix, namespace in self.dataset.namespaces():
-            namespace = str(namespace)
+        for prefix, uri in self.dataset.namespaces():
+            namespace = str(uri)
             if prefix and prefix not in self.mapping.prefixes and namespace not in known and \
                     any(i.startswith(namespace) for i in iris):
                 extra[prefix] = namespace
@@ -163,7 +163,7 @@ class _Writer:
     def contents(self) -> Contents:
         result = Contents(self.base, self.prefixes, {s.key: [] for s in [*self.mapping.sheets, self.mapping.other]})
         default = self.dataset.default_graph
-        graphs = [(None, default)]
+        graphs: list[tuple[str | None, Graph]] = [(None, default)]
         setup_graphs = sorted((g for g in self.dataset.graphs() if g.identifier != default.identifier and len(g)),
                               key=lambda g: str(g.identifier))
         own_setup: dict[Node, Node] = {}
@@ -216,7 +216,7 @@ class _Writer:
         if p == RDF.type and implied_type(sheet) == o:
             return True
         if p in (JG.noValue, JG.unknownValue, JG.unclearValue) and isinstance(o, URIRef):
-            words = {JG.noValue: NONE_WORDS, JG.unknownValue: UNKNOWN_WORDS}.get(p, UNCLEAR_WORDS)
+            words = NONE_WORDS if p == JG.noValue else UNKNOWN_WORDS if p == JG.unknownValue else UNCLEAR_WORDS
             for column in sheet.columns:
                 if column.property == o and column.kind not in ("types", "end") and column.property != RDFS.label \
                         and row.get(column.key) is None:

@@ -211,7 +211,7 @@ def _smallest(endpoint: str, setups: Sequence[tuple[Setup, EndpointRunner]],
               credentials: Credentials | None) -> tuple[Setup, EndpointRunner]:
     """The setup whose own graph holds the fewest triples (the cheapest to check)."""
     values = " ".join(f"<{runner.graphs[0]}>" for _, runner in setups)
-    sizes = {str(row["g"]): int(row["n"]) for row in _rows(
+    sizes = {str(row["g"]): int(str(row["n"])) for row in _rows(
         endpoint, f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
         "GROUP BY ?g", credentials=credentials)}
     return min(setups, key=lambda pair: (sizes.get(pair[1].graphs[0], 0), pair[0].name))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
+from typing import overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
@@ -25,6 +26,7 @@ class LocalRunner:
 
     def select(self, text: str) -> Iterator[dict[str, Node]]:
         solutions = self.store.query(for_oxigraph(text))
+        assert isinstance(solutions, ox.QuerySolutions)  # the engine's queries are SELECTs
         names = [v.value for v in solutions.variables]
         for solution in solutions:
             row = {}
@@ -52,7 +54,7 @@ class LocalRunner:
         wanted = {ox.NamedNode(str(p)): p for p in predicates}
         converted: dict[object, Node] = {}
         for node in nodes:
-            if isinstance(node, Literal):
+            if not isinstance(node, (URIRef, BNode)):  # a literal is no subject
                 continue
             for quad in self.store.quads_for_pattern(to_ox(node), None, None, ox.DefaultGraph()):
                 predicate = wanted.get(quad.predicate)
@@ -63,7 +65,23 @@ class LocalRunner:
                     yield node, predicate, converted[value]
 
 
-def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+#: A pyoxigraph term, as rdflib's terms become.
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@overload
+def to_ox(node: URIRef) -> ox.NamedNode: ...
+
+
+@overload
+def to_ox(node: BNode) -> ox.BlankNode: ...
+
+
+@overload
+def to_ox(node: Node) -> Term: ...
+
+
+def to_ox(node: Node) -> Term:
     if isinstance(node, URIRef):
         if problem := iri_problem(node):
             raise InputError(f"<{node}> is not a valid IRI: {problem}", hint=IRI_HINT,
@@ -80,15 +98,23 @@ def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {node!r}")
 
 
+def quad_of(subject: Term, predicate: Term, obj: Term, graph: Term | ox.DefaultGraph | None = None) -> ox.Quad:
+    """The quad of these terms (in the default graph for None); a TypeError where a literal
+    stands for a subject or a graph, or a blank node for a predicate."""
+    if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode) or isinstance(graph, ox.Literal):
+        raise TypeError(f"not an RDF quad: {subject} {predicate} {obj} {graph}")
+    return ox.Quad(subject, predicate, obj, graph)
+
+
 @cache
 def ontology_quads() -> tuple[ox.Quad, ...]:
     """The ontology as pyoxigraph quads in the default graph, converted once."""
-    return tuple(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in ontology())
+    return tuple(quad_of(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in ontology())
 
 
 def store_for(graph: Graph) -> ox.Store:
     """A store whose default graph is the graph merged with the ontology."""
     store = ox.Store()
-    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    store.bulk_extend(quad_of(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
     store.bulk_extend(ontology_quads())
     return store

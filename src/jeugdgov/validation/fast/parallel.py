@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, Graph, Node
+from rdflib import RDF, RDFS, Graph, Node, URIRef
 from rdflib.namespace import DCTERMS
 
 from jeugdgov.errors import InputError
@@ -47,10 +47,10 @@ from jeugdgov.setups import (
 )
 from jeugdgov.stores.embedded import empty_file, reading
 from jeugdgov.validation.fast.evaluation import Progress, check_translatable, evaluate, setup_as_of, translation_for
-from jeugdgov.validation.fast.local_store import LocalRunner, ontology_quads, to_ox
+from jeugdgov.validation.fast.local_store import LocalRunner, Term, ontology_quads, quad_of, to_ox
 from jeugdgov.validation.fast.pyshacl_fallback import with_pyshacl
 from jeugdgov.validation.fast.shacl_report import report_for
-from jeugdgov.validation.findings import Finding, Report
+from jeugdgov.validation.findings import Finding, Findings, Report
 
 if TYPE_CHECKING:
     from jeugdgov.workbook.reading import Origin, Quad
@@ -112,22 +112,23 @@ def _parse(path: Path, limits: Limits, origins: dict[str, Origin]) -> ox.Store:
 def _as_oxigraph(quads: list[Quad]) -> Iterator[ox.Quad]:
     """A workbook's facts as pyoxigraph quads, without a text round trip; each term is converted
     once (most recur)."""
-    terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+    terms: dict[Node, Term] = {}
 
-    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    def term(node: Node) -> Term:
         if (found := terms.get(node)) is None:
             found = terms[node] = to_ox(node)
         return found
 
     for s, p, o, g in quads:
-        yield ox.Quad(term(s), term(p), term(o), ox.DefaultGraph() if g is None else term(g))
+        yield quad_of(term(s), term(p), term(o), None if g is None else term(g))
 
 
 def _literals_longer_than(store: ox.Store, length: int) -> Iterator[tuple[str, int]]:
     """The first literal over the length, found in the store rather than by a Python loop over every quad."""
     found = store.query("SELECT ?s (STRLEN(?o) AS ?n) WHERE { ?s ?p ?o "
                         f"FILTER(isLiteral(?o) && STRLEN(?o) > {length}) }} LIMIT 1", use_default_graph_as_union=True)
-    for solution in found:  # type: ignore[union-attr]
+    assert isinstance(found, ox.QuerySolutions)  # a SELECT
+    for solution in found:
         yield str(solution["s"]), int(solution["n"].value)
 
 
@@ -167,7 +168,7 @@ class _Done:
 
     name: str
     source: str
-    node: Node | None
+    node: URIRef | None
     labels: dict[str, str]
     description: list[Triple]
     findings: list[Finding]
@@ -354,6 +355,6 @@ def _reports(done: list[_Done], names: Sequence[str] | None) -> list[Report]:
         if names and item.name not in names:
             continue
         setup = Setup(item.name, _graph_of(item.description), Path(item.source),
-                      item.node, item.labels, complete=False, origins=item.origins or {})  # type: ignore[arg-type]
-        reports.append(Report(setup, item.findings, _graph_of(item.report), as_of=item.as_of))
+                      item.node, item.labels, complete=False, origins=item.origins or {})
+        reports.append(Report(setup, Findings(item.findings), _graph_of(item.report), as_of=item.as_of))
     return reports

@@ -8,6 +8,9 @@ imports this module only for a query it has not seen.
 
 from __future__ import annotations
 
+from typing import Any
+
+from pyparsing import ParseResults
 from rdflib import RDF, URIRef, Variable
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -28,7 +31,7 @@ def binds_this_cheaply(text: str, prefixes: dict[str, str], target: bool) -> boo
     return _subject_of_a_property(where) or (_binds_this(where, union_only=True) and not _this_in_scoped(where))
 
 
-def _subject_of_a_property(group: object) -> bool:
+def _subject_of_a_property(group: CompValue) -> bool:
     """Whether a triple of the group's own triples has ?this as subject and a plain property
     (not a path, not rdf:type, which all things have) as predicate."""
     for part in _get(group, "part") or []:
@@ -56,7 +59,7 @@ def _plain_property(verb: object) -> object:
     return verb if isinstance(verb, URIRef) else None
 
 
-def _binds_this(group: object, union_only: bool = False) -> bool:
+def _binds_this(group: CompValue, union_only: bool = False) -> bool:
     """Whether every solution of a group's required patterns binds ?this (with ``union_only``:
     and only a UNION of two or more branches binds it)."""
     parts = _get(group, "part") or []
@@ -169,13 +172,14 @@ def _walk(node: object, scope: str, in_expression: bool, problems: list[str]) ->
 def _children(node: object) -> list[object]:
     if isinstance(node, CompValue):
         return list(node.values())
-    if isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+    if isinstance(node, (list, tuple, ParseResults)):
         return list(node)
     return []
 
 
-def _get(node: CompValue, key: str) -> object:
-    # CompValue.get answers a missing key with the key itself.
+def _get(node: CompValue, key: str) -> Any:
+    # CompValue.get answers a missing key with the key itself. The values are whatever the
+    # parser made of the query: CompValues, lists, terms.
     return dict.get(node, key)
 
 

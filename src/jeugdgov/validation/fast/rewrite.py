@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from jeugdgov.sparql import text as sparql_text
@@ -246,8 +247,12 @@ def rewrite_ahead(queries: Iterable[str]) -> None:
     rewriting them all took a fifth of a small setup's validation. Not for queries with a
     setup's focus nodes written in, which would fill the cache with every setup's nodes."""
     for query in queries:
-        _rewritten[query] = str(KEPT.answer(query, lambda query=query: _rewritten.get(query) or _rewrite(query)))
+        _rewritten[query] = str(KEPT.answer(query, partial(_known_or_rewritten, query)))
     KEPT.save()
+
+
+def _known_or_rewritten(query: str) -> str:
+    return _rewritten.get(query) or _rewrite(query)
 
 
 def _rewrite(query: str) -> str:
@@ -450,7 +455,7 @@ class _Rewriter:
                 break
         if self.bound:
             found = _order(found, set(self.bound[-1]))
-        out = []
+        out: list[str] = []
         for subject, verb, obj, zero_length in found:
             lateral = zero_length or (self.bound and out)
             triple = f"{subject} {verb} {obj}"

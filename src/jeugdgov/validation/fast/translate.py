@@ -79,7 +79,7 @@ class ShapeQuery:
 
     source: Node
     component: URIRef
-    severity: URIRef
+    severity: Node
     text: str
     path: Node | None = None
     constraint: Node | None = None
@@ -152,10 +152,10 @@ def _constraint_queries(g: Graph, shape: Node, target: Target, prefixes: dict[st
             yield from _property_queries(g, prop, target, prefixes, g.value(prop, SH.severity) or SH.Violation)
 
 
-def _check_parameters(g: Graph, shape: Node, allowed: set[Node]) -> None:
+def _check_parameters(g: Graph, shape: Node, allowed: set[URIRef]) -> None:
     for predicate in set(g.predicates(shape)):
         if str(predicate).startswith(str(SH)) and predicate not in allowed | NOT_CONSTRAINTS:
-            raise Untranslatable(f"constraint parameter sh:{predicate.removeprefix(str(SH))} is not supported")
+            raise Untranslatable(f"constraint parameter sh:{str(predicate).removeprefix(str(SH))} is not supported")
         if predicate == SH.sparql and SH.sparql not in allowed:
             raise Untranslatable("SPARQL constraints on nested shapes are not supported")
 
@@ -284,7 +284,7 @@ def checked(text: str, prefixes: dict[str, str], target: bool) -> bool:
 def _property_queries(g: Graph, prop: Node, target: Target, prefixes: dict[str, str],
                       severity: Node) -> Iterator[ShapeQuery]:
     _check_parameters(g, prop, allowed=CORE | {SH.sparql})
-    path = g.value(prop, SH.path)
+    path = _path(g, prop)
     sparql_path = _sparql_path(g, path)
     for constraint in g.objects(prop, SH.sparql):
         yield _sparql_query(g, prop, constraint, target, prefixes, severity, path=path)
@@ -295,10 +295,10 @@ def _property_queries(g: Graph, prop: Node, target: Target, prefixes: dict[str, 
                              text=text, path=path, prefixes=prefixes)
 
 
-def _property_constraint(g: Graph, parameter: Node, argument: Node, sparql_path: str, path: Node,
+def _property_constraint(g: Graph, parameter: URIRef, argument: Node, sparql_path: str, path: Node,
                          target: Target) -> str:
     if parameter == SH.minCount:
-        minimum = int(argument)
+        minimum = _integer(argument)
         if minimum <= 0:
             return "SELECT ?this WHERE { FILTER (false) }"
         if minimum == 1:
@@ -308,7 +308,7 @@ def _property_constraint(g: Graph, parameter: Node, argument: Node, sparql_path:
     if parameter == SH.maxCount:
         # Counted first: the target is then tested on the few subjects with too many values.
         counted = (f"SELECT ?this WHERE {{ ?this {sparql_path} ?v }} "
-                   f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(argument)})")
+                   f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {_integer(argument)})")
         test = target.for_values_of(path)
         return f"SELECT ?this WHERE {{ {{ {counted} }} {test} }}" if test else counted
     if parameter == SH.hasValue:
@@ -323,7 +323,7 @@ def _property_constraint(g: Graph, parameter: Node, argument: Node, sparql_path:
             f"?this {sparql_path} ?value . {target.for_values_of(path)} }}")
 
 
-def _node_level_query(g: Graph, shape: Node, parameter: Node, argument: Node, target: Target,
+def _node_level_query(g: Graph, shape: Node, parameter: URIRef, argument: Node, target: Target,
                       prefixes: dict[str, str], severity: Node) -> ShapeQuery:
     """A core constraint on the focus node itself (its only value node)."""
     if parameter in (SH.minCount, SH.maxCount):
@@ -337,7 +337,7 @@ def _node_level_query(g: Graph, shape: Node, parameter: Node, argument: Node, ta
                       value_is_focus=True, prefixes=prefixes)
 
 
-def _value_condition(g: Graph, parameter: Node, argument: Node, var: str, names: count,
+def _value_condition(g: Graph, parameter: URIRef, argument: Node, var: str, names: count,
                      depth: int = 0) -> str:
     """An expression that is true when the value node ``var`` violates the constraint."""
     if parameter == SH.datatype:
@@ -396,17 +396,17 @@ def _violation(g: Graph, shape: Node, focus: str, names: count, depth: int) -> l
                 branches.append(f"{FILTER}({_value_condition(g, parameter, argument, focus, names, depth)})")
     for prop in g.objects(shape, SH.property):
         _check_parameters(g, prop, allowed=CORE)
-        path = _sparql_path(g, g.value(prop, SH.path))
+        path = _sparql_path(g, _path(g, prop))
         for parameter in CORE & set(g.predicates(prop)):
             for argument in g.objects(prop, parameter):
                 v = f"?n{next(names)}"
                 if parameter == SH.minCount:
-                    if int(argument) > 1:
+                    if _integer(argument) > 1:
                         raise Untranslatable("sh:minCount above 1 in a nested shape is not supported")
-                    if int(argument) == 1:
+                    if _integer(argument) == 1:
                         branches.append(f"{FILTER}(NOT EXISTS {{ {focus} {path} {v} }})")
                 elif parameter == SH.maxCount:
-                    if int(argument) != 1:
+                    if _integer(argument) != 1:
                         raise Untranslatable("sh:maxCount other than 1 in a nested shape is not supported")
                     w = f"?n{next(names)}"
                     branches.append(f"{focus} {path} {v}, {w} . FILTER (!sameTerm({v}, {w}))")
@@ -431,6 +431,20 @@ def _term(node: Node) -> str:
     if isinstance(node, BNode):
         raise Untranslatable("a blank node as a constraint argument is not supported")
     return node.n3()
+
+
+def _path(g: Graph, prop: Node) -> Node:
+    path = g.value(prop, SH.path)
+    if path is None:
+        raise Untranslatable("a property shape without sh:path")
+    return path
+
+
+def _integer(argument: Node) -> int:
+    value = argument.value if isinstance(argument, Literal) else None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Untranslatable(f"{argument} is not an integer")
+    return value
 
 
 def _sparql_path(g: Graph, path: Node) -> str:

@@ -97,9 +97,7 @@ def _constant_ends(query: str) -> str:
         k += 1
     if groups:
         raise Unreadable("unbalanced braces")
-    for start, end, replacement in sorted(edits, reverse=True):
-        query = query[:start] + replacement + query[end:]
-    return query
+    return _edited(query, edits)
 
 
 def _ends_repeated_path(tokens: list[Token], k: int, group: int) -> bool:
@@ -180,9 +178,7 @@ def _zero_length_apart(query: str) -> str:
                             for i in range(group + 1, closing) if not k <= i <= after)
         inner = query[tokens[group + 1].start:tokens[star].start] + "+" + query[tokens[star].end:tokens[closing].start]
         edits.append((tokens[group].start, tokens[closing].end, f"{{ {{ {zero_text} }} UNION {{ {inner} }} }}"))
-    for start, end, replacement in sorted(edits, reverse=True):
-        query = query[:start] + replacement + query[end:]
-    return query
+    return _edited(query, edits)
 
 
 def _inside_exists(tokens: list[Token], opened: list[int]) -> bool:
@@ -247,9 +243,7 @@ def _uncorrelated_once(query: str) -> str:
                               f"{{ SELECT (1 AS {ONCE}{next(names)}) WHERE {pattern} LIMIT 1 }}"))
                 k = closing
         k += 1
-    for start, end, replacement in sorted(edits, reverse=True):
-        query = query[:start] + replacement + query[end:]
-    return query
+    return _edited(query, edits)
 
 
 def _lone_path_twice(query: str) -> str:
@@ -274,6 +268,11 @@ def _lone_path_twice(query: str) -> str:
         triple = f"{tokens[k + 2].text} {query[path[0].start:path[-1].end]} {fresh}"
         edits.append((tokens[k + 2].start, end.end,
                       f"{triple} . {triple} . FILTER (isIRI({fresh}) && STR({fresh}) = STR({end.text}))"))
+    return _edited(query, edits)
+
+
+def _edited(query: str, edits: list[tuple[int, int, str]]) -> str:
+    """The query with each (start, end, replacement) made, the last first so that the offsets hold."""
     for start, end, replacement in sorted(edits, reverse=True):
         query = query[:start] + replacement + query[end:]
     return query
