@@ -36,7 +36,6 @@ from jeugdgov.validation import Report, ValidationOptions, defect_ids, validate
 from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.validation.reference_date import parse_as_of
 from jeugdgov.validation.rendering import print_text, with_evidence, write_json, write_turtle
-from jeugdgov.validation.rule_pages import rule_page
 
 if TYPE_CHECKING:
     from jeugdgov.norms import Framework
@@ -327,6 +326,8 @@ def explain_command(
 
         stdout.out(norm_page(framework, defect, lang.value), highlight=False, end="")
         return
+    from jeugdgov.validation.rule_pages import rule_page
+
     stdout.out(rule_page(defect, lang.value), highlight=False, end="")
 
 
