@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -96,3 +97,9 @@ def jeugdgov(*args: object, cwd: str | Path | None = None,
         sys.stderr.flush()
         return subprocess.CompletedProcess(["jeugdgov", *arguments], code, stdout.getvalue().decode(),
                                            stderr.getvalue().decode())
+
+
+def ctrl_c_reachable() -> None:
+    """For ``Popen(preexec_fn=...)`` in tests that press Ctrl-C: a test run started in the
+    background of a shell ignores SIGINT, and its commands would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

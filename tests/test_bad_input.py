@@ -151,7 +151,7 @@ def test_serve_on_a_port_in_use_says_so(jeugdgov_command):
 def test_synth_out_is_an_existing_file(tmp_path):
     out = tmp_path / "taken"
     out.write_text("mine")
-    assert_refused(jeugdgov("synth", "--decisions", 10, "--out", out), "not a folder")
+    assert_refused(jeugdgov("synth", "--decisions", 10, "--out", out, "--lang", "en"), "not a folder")
     assert out.read_text() == "mine"
 
 

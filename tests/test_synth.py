@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import ctrl_c_reachable
 from rdflib import Graph
 
 from jeugdgov import InputError, load, validate
@@ -154,7 +155,7 @@ def interrupt(command: list[str], when: Callable[[int], bool]) -> subprocess.Com
     can fall before the command is under way or after it has finished.
     """
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=ctrl_c_reachable)
     deadline = time.monotonic() + 120
     while not when(process.pid):
         assert process.poll() is None, f"the command ended before it could be interrupted: {process.stderr.read()}"

@@ -182,7 +182,7 @@ def test_viz_command_restricts_to_a_date(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("args", "message"), [
-    (["--kind", "ownership", "--out", "x.png"], "'roles', 'money', 'mandates', 'accountability'"),
+    (["--kind", "ownership", "--out", "x.png"], "choose from: roles, money, mandates, accountability"),
     (["--kind", "roles", "--out", "x.pdf"], ".png, .svg, .html"),
     (["--kind", "roles", "--out", "x.png"], "--setup with one of"),
     (["--kind", "mandates", "--setup", "lelystad-jel", "--out", "x.png"], "has no mandates"),

@@ -10,6 +10,8 @@ import sys
 import threading
 from pathlib import Path
 
+from helpers import ctrl_c_reachable
+
 EXAMPLES = Path(__file__).parents[1] / "shapes" / "examples" / "undefined-term"
 WAIT = 120  # seconds for one validation on a busy machine
 SETUP = '\n<https://w3id.org/jeugdgov/id/example/setup> a jg:Setup ; <http://purl.org/dc/terms/identifier> "regio" .\n'
@@ -35,7 +37,7 @@ def test_each_save_is_validated_again_and_bad_input_does_not_end_the_watch(tmp_p
     setup.write_text(_example("conforming.ttl"))
     command = ["validate", "--watch", str(setup), "--shapes", "undefined-term", "--format", "json", "--lang", "en"]
     process = subprocess.Popen([sys.executable, "-m", "jeugdgov", *command], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_reachable)
     documents: queue.Queue = queue.Queue()
     messages: queue.Queue = queue.Queue()
     threading.Thread(target=_documents, args=(process.stdout, documents), daemon=True).start()
