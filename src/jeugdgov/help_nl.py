@@ -67,7 +67,7 @@ Voorbeelden:
     "viz": """Teken actoren en rollen, geldstromen, mandaten of verantwoording, met de gebreken gemarkeerd.
 
 De knopen en lijnen van een bevinding krijgen een rand in de kleur van haar ernst en een nummer;
-het onderschrift (PNG, SVG) of de tekst bij de muis en de lijst (HTML) geven de meldingen.
+het onderschrift (PNG, SVG) of de tekst onder de muisaanwijzer en de lijst (HTML) geven de meldingen.
 Het bestand wordt pas geschreven als het af is.
 
 Voorbeelden:
@@ -84,7 +84,7 @@ Per inrichting: aantallen per ernst en bewijsstatus, de bevindingen per gebrek m
 feiten, bronnen en grondslag (gelinkt naar wetten.overheid.nl), de vragen die na te gaan zijn,
 beweringen, bevindingen over gegevenskwaliteit en afbeeldingen met genummerde bevindingen; daarna
 de vergelijking van opeenvolgende fasen van één casus. Druk het vanuit de browser af als PDF.
-Eindigt met 0 als het rapport geschreven is, wat het ook vindt; met 2 bij foute invoer.
+Eindigt met exitcode 0 als het rapport geschreven is, wat het ook vindt; met 2 bij foute invoer.
 
 Voorbeelden:
 
@@ -97,7 +97,7 @@ Voorbeelden:
 verdwijnen; met --norms ook de score van elke norm ervoor en erna (csv: dan één rij per norm).
 
 Inrichtingen worden per gebrek vergeleken: fasen van een casus berusten op andere feiten, dus
-hetzelfde gebrek wordt op andere knopen gevonden. Eindigt met 0 als de vergelijking getoond is,
+hetzelfde gebrek wordt op andere knopen gevonden. Eindigt met exitcode 0 als de vergelijking getoond is,
 wat ze ook vindt; met 2 bij foute invoer.
 
 Voorbeelden:
@@ -128,7 +128,7 @@ Voorbeeld:
   jeugdgov template --out mijn-regio.xlsx && jeugdgov validate mijn-regio.xlsx
 
   jeugdgov template --norms --out normenkader.xlsx""",
-    "convert": """Zet RDF om in werkboeken en terug, via het ene bestand met de afbeelding tussen beide.
+    "convert": """Zet RDF om in werkboeken en terug, via het ene mappingbestand.
 
 Er wordt niets geschreven als de invoer geweigerd wordt. Perioden worden begin- en einddatums,
 dus de namen van perioden worden niet bewaard (de opdracht zegt hoeveel).
@@ -293,7 +293,7 @@ PARAMETERS = {
         "De afbeelding die geschreven wordt: .png of .svg (vast) of .html (interactief).",
     "Which setup to draw, when the file or folder holds several.":
         "Welke inrichting getekend wordt, als het bestand of de map er meer bevat.",
-    "Language of labels and messages.": "Taal van de namen en de meldingen.",
+    "Language of labels and messages.": "Taal van de labels en meldingen.",
     "Only relations holding on or after this date.": "Alleen relaties die op of na deze datum gelden.",
     "Only relations holding on or before this date.": "Alleen relaties die op of voor deze datum gelden.",
     "Only relations holding on this day.": "Alleen relaties die op deze dag gelden.",
