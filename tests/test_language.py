@@ -1,6 +1,7 @@
 """With --lang nl every command speaks Dutch: its normal messages and its errors hold no English
 sentence (found by English words that are no Dutch words, RDF terms, paths and options left out),
-and every error jeugdgov raises is written in Dutch beside the English."""
+and every error jeugdgov raises is written in Dutch beside the English. Every command's --help
+is Dutch unless --lang en is given, and every help text has its Dutch."""
 
 from __future__ import annotations
 
@@ -169,15 +170,12 @@ def test_a_progress_line_speaks_the_language_too():
     assert progress_step("validating lelystad-netwerk", "en") == "validating lelystad-netwerk"
 
 
-def _commands() -> list[str]:
-    return list(get_group(app).commands)
-
-
 #: Wide enough that no quoted text is wrapped over two lines.
 WIDE = {"LANG": "C", "COLUMNS": "300"}
 
 
-@pytest.mark.parametrize("command", [[], *([name] for name in _commands())], ids=lambda c: " ".join(c) or "jeugdgov")
+@pytest.mark.parametrize("command", [[], *([name] for name in get_group(app).commands)],
+                         ids=lambda c: " ".join(c) or "jeugdgov")
 def test_help_speaks_dutch_by_default(command):
     done = jeugdgov(*command, "--help", env=WIDE)
     assert done.returncode == 0, done.stderr

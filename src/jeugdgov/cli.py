@@ -940,8 +940,8 @@ def _terminate(_signal: int, _frame: object) -> None:
 def main() -> None:
     """Entry point: run the app, turning bad input into a message and exit code 2."""
     previous = signal.signal(signal.SIGTERM, _terminate)
-    lang = language_of(sys.argv[1:])
     arguments = sys.argv[1:]
+    lang = language_of(arguments)
     command = typer.main.get_group(app)
     if "--help" in arguments and not set(arguments) & set(command.commands):
         arguments = ["--help"]  # the app's own help: --lang only chooses its language
