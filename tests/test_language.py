@@ -1,6 +1,7 @@
 """With --lang nl every command speaks Dutch: its normal messages and its errors hold no English
 sentence (found by English words that are no Dutch words, RDF terms, paths and options left out),
-and every error jeugdgov raises is written in Dutch beside the English."""
+and every error jeugdgov raises is written in Dutch beside the English. Every command's --help
+is Dutch unless --lang en is given, and every help text has its Dutch."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from pathlib import Path
 
 import pytest
 from helpers import DATA, jeugdgov
+from typer.main import get_group
 
 import jeugdgov as package
+from jeugdgov.cli import app
 
 #: Words of English sentences that are no Dutch words.
 ENGLISH = {"the", "cannot", "give", "file", "files", "wrote", "no", "not", "with", "must", "should",
@@ -165,3 +168,44 @@ def test_a_progress_line_speaks_the_language_too():
     assert progress_step("validating lelystad-netwerk", "nl") == "valideert lelystad-netwerk"
     assert progress_step("scoring the norms", "nl") == "scoort de normen"
     assert progress_step("validating lelystad-netwerk", "en") == "validating lelystad-netwerk"
+
+
+#: Wide enough that no quoted text is wrapped over two lines.
+WIDE = {"LANG": "C", "COLUMNS": "300"}
+
+
+@pytest.mark.parametrize("command", [[], *([name] for name in get_group(app).commands)],
+                         ids=lambda c: " ".join(c) or "jeugdgov")
+def test_help_speaks_dutch_by_default(command):
+    done = jeugdgov(*command, "--help", env=WIDE)
+    assert done.returncode == 0, done.stderr
+    assert "Gebruik: jeugdgov" in done.stdout and "Opties" in done.stdout
+    group = get_group(app)
+    names = {p.name for p in (group.commands[command[0]] if command else group).params}  # identifiers, no words
+    for line in done.stdout.splitlines():
+        assert not english_words(line) - names, line
+
+
+@pytest.mark.parametrize("call", [["--lang", "en", "--help"], ["validate", "--lang=en", "--help"],
+                                  ["explain", "--help", "-l", "en"]])
+def test_help_speaks_english_with_lang_en(call):
+    dutch = jeugdgov(*call[:1], "--help", env=WIDE)  # the Dutch help before leaves no Dutch behind
+    done = jeugdgov(*call, env=WIDE)
+    assert "Opties" in dutch.stdout
+    assert done.returncode == 0, done.stderr
+    assert "Usage: jeugdgov" in done.stdout and "Options" in done.stdout and "Opties" not in done.stdout
+    assert english_words(done.stdout)
+
+
+def test_no_arguments_show_the_dutch_help():
+    done = jeugdgov(env=WIDE)
+    assert "Opdrachten" in done.stdout + done.stderr
+    assert "validate" in done.stdout + done.stderr
+
+
+def test_every_help_text_has_its_dutch():
+    from jeugdgov.help_nl import COMMANDS, PARAMETERS, help_keys
+
+    needed = help_keys(get_group(app))
+    assert sorted(needed - set(COMMANDS) - set(PARAMETERS)) == [], "help without Dutch in help_nl.py"
+    assert sorted((set(COMMANDS) | set(PARAMETERS)) - needed) == [], "Dutch for help no longer in cli.py"

@@ -15,7 +15,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -940,17 +940,27 @@ def _terminate(_signal: int, _frame: object) -> None:
 def main() -> None:
     """Entry point: run the app, turning bad input into a message and exit code 2."""
     previous = signal.signal(signal.SIGTERM, _terminate)
-    lang = language_of(sys.argv[1:])
+    arguments = sys.argv[1:]
+    lang = language_of(arguments)
+    command = typer.main.get_group(app)
+    if "--help" in arguments and not set(arguments) & set(command.commands):
+        arguments = ["--help"]  # the app's own help: --lang only chooses its language
+    help_language: AbstractContextManager[None] = nullcontext()
+    if lang == "nl" and (not arguments or "--help" in arguments):  # help is shown before --lang is read
+        from jeugdgov.help_nl import in_dutch
+
+        help_language = in_dutch(command)
     try:
-        try:
-            code = app(standalone_mode=False)  # click's usage errors come here, to be said in ``lang``
-        except CLICK_ERROR as error:
-            if type(error).__name__ == "NoArgsIsHelpError":  # a command named without arguments: its help
-                error.show()  # type: ignore[attr-defined]
-                sys.exit(2)
-            raise usage_error(error, sys.argv[1:]) from None
-        except typer.Abort:  # Ctrl-D at the password prompt
-            raise KeyboardInterrupt from None
+        with help_language:
+            try:
+                code = command(arguments, standalone_mode=False)  # click's usage errors come here, in ``lang``
+            except CLICK_ERROR as error:
+                if type(error).__name__ == "NoArgsIsHelpError":  # a command named without arguments: its help
+                    error.show()  # type: ignore[attr-defined]
+                    sys.exit(2)
+                raise usage_error(error, sys.argv[1:]) from None
+            except typer.Abort:  # Ctrl-D at the password prompt
+                raise KeyboardInterrupt from None
         sys.exit(code or 0)
     except Terminated:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the exit
