@@ -38,7 +38,8 @@ def pyshacl_reference() -> Callable[[str], Report]:
 #: The files that take minutes each (national data pushed into Virtuoso, pySHACL on whole
 #: setups): they go to the workers first, so that no worker is left running one of them alone
 #: while the other has finished (benchmarks/tests.py measures the difference).
-LONGEST_FIRST = ("test_push.py", "test_virtuoso.py", "test_fast_engine.py", "test_synth.py", "test_store.py")
+LONGEST_FIRST = ("test_push_national.py", "test_push.py", "test_virtuoso.py", "test_fast_engine.py", "test_synth.py",
+                 "test_store.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
