@@ -40,7 +40,7 @@ class _Counting:
         return len(text)
 
 
-def test_json_is_the_document_json_dumps_would_write():
+def test_json_is_the_document_with_one_finding_a_line():
     for reports in ([], [_report("a", 0)], [_report("a", 3), _report("b", 0), _report("c", 2)]):
         written = io.StringIO()
         write_json(reports, "en", written)
@@ -49,7 +49,14 @@ def test_json_is_the_document_json_dumps_would_write():
                         "conforms": r.conforms, "findings": len(r.findings), "as_of": None} for r in reports],
             "findings": [f.as_dict("en") for r in reports for f in r.findings],
         }
-        assert written.getvalue() == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        text = written.getvalue()
+        assert json.loads(text) == document
+        assert text.endswith("\n}\n")
+        # The setups indented as json.dumps indents them; then each finding on a line of its own.
+        assert text.startswith(json.dumps({"setups": document["setups"]}, indent=2)[:-2] + ",\n")
+        lines = text.splitlines()
+        finding_lines = [line for line in lines if line.startswith('    {"setup"')]
+        assert [json.loads(line.rstrip(",")) for line in finding_lines] == document["findings"]
 
 
 def _peak_while_writing(reports: list[Report]) -> tuple[int, _Counting]:

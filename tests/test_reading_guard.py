@@ -200,3 +200,19 @@ def test_rdf_xml_nested_too_deep_is_refused_before_the_parser_slows_down(tmp_pat
                     + "x" + "</e:p></rdf:Description>" * depth + "</rdf:RDF>\n")
     error = refusal(COMMANDS[command](data, tmp_path))
     assert f"more than {MAX_XML_DEPTH} elements" in str(error) and error.file == data
+
+
+@pytest.mark.parametrize("where", ["first line", "across a megabyte", "last line, no newline", "nowhere"])
+def test_a_long_line_is_seen_wherever_it_falls(tmp_path, where):
+    from jeugdgov.limits import Limits, may_hold_long_literal
+
+    limit = Limits(max_literal_chars=5000)
+    short = b"<urn:a> <urn:b> <urn:c> .\n"
+    long = b'<urn:a> <urn:b> "' + b"x" * 5000 + b'" .'
+    filler = short * ((1 << 20) // len(short) - 50)  # the long line then crosses the first megabyte
+    content = {"first line": long + b"\n" + filler, "across a megabyte": filler + long + b"\n" + short,
+               "last line, no newline": filler + short * 100 + long, "nowhere": filler * 2}[where]
+    path = tmp_path / "data.nt"
+    path.write_bytes(content)
+    assert may_hold_long_literal(path, limit) is (where != "nowhere")
+    assert not may_hold_long_literal(path, Limits(max_literal_chars=6000))

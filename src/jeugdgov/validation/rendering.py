@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TextIO
 
@@ -60,50 +60,42 @@ def evidence_order(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def write_json(reports: Sequence[Report], lang: str, out: TextIO) -> None:
-    """The setups and their findings as one JSON document (indented by two), written in pieces
-    of some 16 kB as the findings are encoded: the document is never held whole."""
-    document = {
-        "setups": [
-            {
-                "name": r.setup.name,
-                "label": r.setup.label(lang),
-                "source": str(r.setup.source),
-                "conforms": r.conforms,
-                "findings": len(r.findings),
-                "as_of": r.as_of.isoformat() if r.as_of else None,
-            }
-            for r in reports
-        ],
-        "findings": _Lazy(lambda: (f.as_dict(lang) for r in reports for f in r.findings),
-                          any(r.findings for r in reports)),
-    }
-    pending: list[str] = []
+    """The setups and their findings as one JSON document, written in pieces of some 16 kB as
+    the findings are encoded: the document is never held whole.
+
+    The setups are indented by two; each finding is one line, encoded by json's C encoder
+    (the indenting encoder is pure Python, and took seconds at national size)."""
+    setups = [
+        {
+            "name": r.setup.name,
+            "label": r.setup.label(lang),
+            "source": str(r.setup.source),
+            "conforms": r.conforms,
+            "findings": len(r.findings),
+            "as_of": r.as_of.isoformat() if r.as_of else None,
+        }
+        for r in reports
+    ]
+    head = json.dumps({"setups": setups}, ensure_ascii=False, indent=2)
+    findings = (f.as_dict(lang) for r in reports for f in r.findings)
+    first = next(findings, None)
+    if first is None:
+        out.write(head[:-2] + ',\n  "findings": []\n}\n')
+        return
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    pending = [head[:-2], ',\n  "findings": [\n    ', encode(first)]
     size = 0
-    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(document):
-        pending.append(chunk)
-        size += len(chunk)
+    for finding in findings:
+        line = encode(finding)
+        pending.append(",\n    ")
+        pending.append(line)
+        size += len(line)
         if size > 1 << 14:
             out.write("".join(pending))
             pending.clear()
             size = 0
-    pending.append("\n")
+    pending.append("\n  ]\n}\n")
     out.write("".join(pending))
-
-
-class _Lazy(list):
-    """A list to json's encoder (which encodes only lists as arrays) whose items are made as it
-    reads them, and dropped once encoded."""
-
-    def __init__(self, items: Callable[[], Iterator[object]], nonempty: bool) -> None:
-        super().__init__()
-        self._items = items
-        self._nonempty = nonempty
-
-    def __iter__(self) -> Iterator[object]:
-        return self._items()
-
-    def __bool__(self) -> bool:
-        return self._nonempty
 
 
 def write_turtle(reports: Sequence[Report], out: TextIO) -> None:
