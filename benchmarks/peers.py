@@ -36,7 +36,8 @@ from pathlib import Path
 from statistics import median
 
 sys.path.insert(0, str(Path(__file__).parent))
-from validation import generate  # the data of the validation benchmark, shared
+from bytecode import as_installed
+from validation import generate
 
 JAVA = Path("/usr/share/java")
 #: Jena's command-line jars and what they need at run time (Debian's names), without any
@@ -148,6 +149,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/jeugdgov-benchmark"),
                         help="folder for the generated data (kept, and reused by the next run)")
     args = parser.parse_args()
+    as_installed()
     if "jena" in args.engines and not shutil.which("java"):
         raise SystemExit("Jena SHACL needs Java: apt-get install default-jre-headless")
     args.work.mkdir(parents=True, exist_ok=True)

@@ -45,6 +45,8 @@ from collections import Counter
 from pathlib import Path
 from statistics import median
 
+from bytecode import as_installed
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -329,6 +331,7 @@ def main() -> None:
                         help="print only where the time of one region's validation goes, phase by phase")
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    as_installed()
     if args.child:
         engine, folder = args.child
         if engine == "phases":

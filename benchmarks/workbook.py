@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BEFORE = "80d882d"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from validation import generate, watch_latency  # noqa: E402  (the benchmarks folder is no package)
+from bytecode import as_installed  # noqa: E402  (the benchmarks folder is no package)
+from validation import generate, watch_latency  # noqa: E402
 
 
 def measure(path: Path, rounds: int) -> dict[str, object]:
@@ -94,6 +95,7 @@ def main() -> None:
                         help="folder for the generated data (kept, and reused by the next run)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    as_installed()
     if args.child:
         print(json.dumps(measure(args.child, args.rounds)), flush=True)
         return
