@@ -41,12 +41,14 @@ class LocalRunner:
 
     def pointing(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
         """The triples with these predicates whose object is one of the nodes."""
+        wanted = [(ox.NamedNode(str(p)), p) for p in predicates]
         for node in nodes:
             if isinstance(node, Literal):
                 continue
-            for predicate in predicates:
-                for quad in self.store.quads_for_pattern(None, to_ox(predicate), to_ox(node), ox.DefaultGraph()):
-                    yield to_rdflib(quad.subject), predicate, node
+            term = _stored(node)
+            for predicate, rdflib_predicate in wanted:
+                for quad in self.store.quads_for_pattern(None, predicate, term, ox.DefaultGraph()):
+                    yield to_rdflib(quad.subject), rdflib_predicate, node
 
     def triples(self, nodes: Iterable[Node], predicates: Sequence[URIRef]) -> Iterator[Triple]:
         """The nodes' triples with these predicates (compared before anything is converted,
@@ -56,13 +58,19 @@ class LocalRunner:
         for node in nodes:
             if not isinstance(node, (URIRef, BNode)):  # a literal is no subject
                 continue
-            for quad in self.store.quads_for_pattern(to_ox(node), None, None, ox.DefaultGraph()):
+            for quad in self.store.quads_for_pattern(_stored(node), None, None, ox.DefaultGraph()):
                 predicate = wanted.get(quad.predicate)
                 if predicate is not None:
                     value = quad.object
                     if value not in converted:
                         converted[value] = to_rdflib(value)
                     yield node, predicate, converted[value]
+
+
+def _stored(node: URIRef | BNode) -> ox.NamedNode | ox.BlankNode:
+    """A node that came out of a store, back in pyoxigraph's terms: its IRI was checked on the
+    way in (and pyoxigraph checks it again), so :func:`to_ox`'s check is not repeated."""
+    return ox.NamedNode(str(node)) if isinstance(node, URIRef) else ox.BlankNode(str(node))
 
 
 #: A pyoxigraph term, as rdflib's terms become.
