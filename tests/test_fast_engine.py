@@ -147,6 +147,27 @@ ex:text-count a sh:NodeShape ; sh:targetClass jg:Decision ;
     assert problems == {"no-path": "a property shape without sh:path", "text-count": "one is not an integer"}
 
 
+def test_a_sub_select_that_only_selects_this_is_translatable():
+    # pySHACL wants every sub-SELECT to select $this; one that does not read it means the
+    # same whether $this is pre-bound or joined.
+    shapes_graph = Graph().parse(data="""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix jg: <https://w3id.org/jeugdgov/def#> .
+@prefix ex: <https://w3id.org/jeugdgov/id/example/> .
+ex:selects-this a sh:NodeShape ; sh:targetClass jg:Decision ; sh:sparql [ sh:select \"\"\"
+    SELECT $this WHERE { $this jg:decidedBy ?y . { SELECT $this ?y WHERE { ?y a jg:Official } } }\"\"\" ] .
+ex:reads-this a sh:NodeShape ; sh:targetClass jg:Decision ; sh:sparql [ sh:select \"\"\"
+    SELECT $this WHERE { { SELECT $this WHERE { $this jg:decidedBy ?y } } }\"\"\" ] .
+ex:does-not-select-this a sh:NodeShape ; sh:targetClass jg:Decision ; sh:sparql [ sh:select \"\"\"
+    SELECT $this WHERE { $this jg:decidedBy ?y . { SELECT ?y WHERE { ?y a jg:Official } } }\"\"\" ] .
+ex:computes-from-this a sh:NodeShape ; sh:targetClass jg:Decision ; sh:sparql [ sh:select \"\"\"
+    SELECT $this WHERE { { SELECT $this (STR($this) AS ?name) WHERE { ?y a jg:Official } } }\"\"\" ] .
+""", format="turtle")
+    problems = {str(s).rsplit("/", 1)[-1]: why for s, why in translate(shapes_graph).untranslatable.items()}
+    assert problems == {"reads-this": "sub-SELECT", "does-not-select-this": "sub-SELECT",
+                        "computes-from-this": "sub-SELECT"}
+
+
 def run_validate(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "JEUGDGOV_HOME": str(home)}
     command = Path(sys.executable).parent / "jeugdgov"

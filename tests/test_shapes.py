@@ -145,6 +145,25 @@ def test_sub_mandate_chain_needs_permission_and_period(permission, end, flagged)
     assert ("decision-without-mandate" in found) is flagged
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("decided", "sub_from", "flagged"), [
+    ('jg:date "2020-06-01"^^xsd:date', "2020-01-01", False),
+    ('jg:date "2020-06-01"^^xsd:date', "2020-07-01", True),  # the latest beginning of the chain counts
+    ('jg:date "2020-06-01Z"^^xsd:date', "2020-01-01", False),  # no plain date: the full test
+    ('jg:date "2020-06-01Z"^^xsd:date', "2020-07-01", True),
+    ("rdfs:label \"d\"", "2020-07-01", False),  # an unknown date counts as covered
+])
+def test_sub_mandate_chain_window_agrees_with_every_period(decided, sub_from, flagged, engine):
+    graph = MANDATE.replace("{permission}", "; jg:subMandatePermitted true").replace("{end}", "2021-12-31")
+    graph = graph.replace('jg:date "2020-06-01"^^xsd:date', decided).replace(
+        "    jg:competence ex:comp .\n",
+        "    jg:competence ex:comp ; jg:during [ a time:ProperInterval ;\n"
+        f'        time:hasBeginning [ a time:Instant ; time:inXSDDate "{sub_from}"^^xsd:date ] ] .\n')
+    assert sub_from in graph and decided in graph
+    report = validate(setup_from(graph), defects=["decision-without-mandate"], engine=engine)
+    assert bool(report.findings) is flagged
+
+
 def test_every_shape_carries_id_severity_messages_and_basis():
     from rdflib import RDFS, SH, URIRef
 

@@ -142,7 +142,7 @@ def _walk(node: object, scope: str, in_expression: bool, problems: list[str]) ->
             _walk(child, scope, in_expression, problems)
         return
     name = node.name
-    if name == "SubSelect":
+    if name == "SubSelect" and not _only_selects_this(node):
         problems.append("sub-SELECT")
     elif name in ("MinusGraphPattern", "ServiceGraphPattern"):
         problems.append(name.removesuffix("GraphPattern").upper())
@@ -181,6 +181,17 @@ def _get(node: CompValue, key: str) -> Any:
     # CompValue.get answers a missing key with the key itself. The values are whatever the
     # parser made of the query: CompValues, lists, terms.
     return dict.get(node, key)
+
+
+def _only_selects_this(select: CompValue) -> bool:
+    """Whether a sub-SELECT selects ?this, as pySHACL requires, and reads it nowhere else: it is
+    then evaluated without it, pre-bound or joined alike, and its solutions join with either.
+    (One that does not select ?this goes to pySHACL, which refuses it.)"""
+    projection = _get(select, "projection") or []
+    if not any(_get(p, "var") == Variable("this") for p in projection):
+        return False
+    others = [p for p in projection if _get(p, "var") != Variable("this")]
+    return not _mentions_this(others) and not any(_mentions_this(v) for k, v in select.items() if k != "projection")
 
 
 def _mentions_this(node: object) -> bool:
