@@ -117,6 +117,20 @@ def test_one_file_is_validated_on_two_cores_with_the_same_findings(region, alway
     assert two_cores.findings == one_core.findings and len(one_core.findings) > 10
 
 
+def test_without_room_for_a_child_the_queries_run_in_turn(region, monkeypatch):
+    monkeypatch.setattr(split, "MIN_TRIPLES", 0)
+    [expected] = validate(region, workers=1)
+    open_before = set(os.listdir("/proc/self/fd"))
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    [found] = validate(region)
+    assert found.findings == expected.findings
+    assert set(os.listdir("/proc/self/fd")) <= open_before  # its pipes closed
+
+
 def test_a_small_setup_is_not_split(region, forked):
     (loaded,) = load_setups(region)
     assert loaded.triples < split.MIN_TRIPLES

@@ -70,7 +70,7 @@ def evaluate_on_two_cores(runner: Runner, queries: Sequence[ShapeQuery]) -> list
     forked child; only for a runner on a local store (the child shares its memory)."""
     groups = _groups(queries)
     if len(groups) < 2 or len(groups) * _TOKEN.size > _PIPE_BYTES:
-        return [result for results in results_per_query(runner, queries) for result in results]
+        return _in_turn(runner, queries)
     work = _work_pipe(len(groups))
     answer_in, answer_out = os.pipe()
     parent = os.getpid()
@@ -79,13 +79,17 @@ def evaluate_on_two_cores(runner: Runner, queries: Sequence[ShapeQuery]) -> list
     held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:
         child = os.fork()
-        if child == 0:
-            _child(runner, queries, groups, work, answer_in, answer_out, parent)  # does not return
-    finally:
+    except OSError:  # no room for another process: on one core, as without a split
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
-    os.close(answer_out)
+        for fd in (work, answer_in, answer_out):
+            os.close(fd)
+        return _in_turn(runner, queries)
+    if child == 0:
+        _child(runner, queries, groups, work, answer_in, answer_out, parent)  # does not return
     answered = False
     try:
+        os.close(answer_out)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held back comes here, and the child is killed
         mine = _evaluate_groups(runner, queries, groups, work)
         theirs = _answer(answer_in, child)
         answered = True
@@ -95,6 +99,10 @@ def evaluate_on_two_cores(runner: Runner, queries: Sequence[ShapeQuery]) -> list
         _end(child, stop=not answered)
     results = {**mine, **theirs}
     return [result for index in range(len(queries)) for result in results[index]]
+
+
+def _in_turn(runner: Runner, queries: Sequence[ShapeQuery]) -> list[RawResult]:
+    return [result for results in results_per_query(runner, queries) for result in results]
 
 
 def _groups(queries: Sequence[ShapeQuery]) -> list[list[int]]:
