@@ -30,8 +30,9 @@ class ValidationOptions:
     what the user should know (else it is a warning); ``progress`` receives each step.
 
     For files, a store or an endpoint: ``setups`` limits the validation to the setups so named;
-    the fast engine validates files in ``workers`` processes, reading at most ``limits``;
-    without ``with_shacl_report`` a report's SHACL graph only says whether it conforms.
+    the fast engine validates files in ``workers`` processes (one large file's queries on two
+    cores, unless ``workers`` is 1), reading at most ``limits``; without ``with_shacl_report``
+    a report's SHACL graph only says whether it conforms.
 
     For an endpoint: ``shared`` names graphs every setup shares; ``graph_store`` is the Graph
     Store Protocol address of a store whose default graph is the union of its graphs;

@@ -103,8 +103,15 @@ def evaluate(runner: Runner, queries: Sequence[ShapeQuery], progress: Progress |
 
     One after the other: pyoxigraph holds the GIL while it evaluates, so threads would not
     run queries side by side; several setups are validated in parallel processes instead
-    (:mod:`jeugdgov.validation.fast.parallel`)."""
-    results: list[RawResult] = []
+    (:mod:`jeugdgov.validation.fast.parallel`), one large setup's queries in two
+    (:mod:`jeugdgov.validation.fast.split`)."""
+    return [result for results in results_per_query(runner, queries, progress) for result in results]
+
+
+def results_per_query(runner: Runner, queries: Sequence[ShapeQuery],
+                      progress: Progress | None = None) -> Iterator[list[RawResult]]:
+    """The results of each query in turn; queries that share a target query select its focus
+    nodes once."""
     focus_nodes: dict[str, list[Node]] = {}  # per target query: the shape's constraints share it
     for query in queries:
         first = query.focus_first
@@ -114,10 +121,10 @@ def evaluate(runner: Runner, queries: Sequence[ShapeQuery], progress: Progress |
             if first.query not in focus_nodes:
                 focus_nodes[first.query] = [row["this"] for row in runner.select(first.query) if "this" in row]
             rows = _on_focus_nodes(runner, query, first.text, focus_nodes[first.query])
-        results.extend(_results(query, rows))
+        results = list(_results(query, rows))
         if progress:
             progress(local_name(query.source))
-    return results
+        yield results
 
 
 def _on_focus_nodes(runner: Runner, query: ShapeQuery, text: str, nodes: list[Node]) -> Iterator[dict[str, Node]]:

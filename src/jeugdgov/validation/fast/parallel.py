@@ -22,7 +22,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,6 +50,7 @@ from jeugdgov.validation.fast.evaluation import Progress, check_translatable, ev
 from jeugdgov.validation.fast.local_store import LocalRunner, Term, ontology_quads, quad_of, to_ox
 from jeugdgov.validation.fast.pyshacl_fallback import with_pyshacl
 from jeugdgov.validation.fast.shacl_report import report_for
+from jeugdgov.validation.fast.split import evaluate_on_two_cores, pays
 from jeugdgov.validation.findings import Finding, Findings, Report
 
 if TYPE_CHECKING:
@@ -160,6 +161,7 @@ class _Job:
     with_shacl_report: bool
     limits: Limits = DEFAULT_LIMITS
     as_of: date | None = None
+    split: bool = False  # a large setup's queries on two cores
 
 
 @dataclass(frozen=True)
@@ -217,10 +219,12 @@ def validate_in_turn(files: Iterable[Path], count: int, defects: Iterable[str] |
     if not fallback:
         check_translatable(translation)
     jobs = (_Job(str(f), selection, tuple(names or ()), fallback, with_shacl_report, limits, as_of) for f in files)
-    workers = min(workers or default_workers(), count)
+    cores = workers or default_workers()
+    workers = min(cores, count)
     done: list[_Done] = []
     if workers <= 1:
         for job in jobs:
+            job = replace(job, split=cores > 1)  # one file, and more cores to use: its queries split
             if progress:
                 progress(f"validating {Path(job.path).name}")
             done.extend(_unpack(_validate_file(job)))
@@ -312,7 +316,8 @@ def _validate_file(job: _Job) -> list[_Done] | InputError:
             runner = LocalRunner(loaded.store)
             as_of = job.as_of or setup_as_of(runner, setup)
             translation = translation_for(frozenset(job.selection), as_of)
-            raw = evaluate(runner, translation.queries)
+            raw = evaluate_on_two_cores(runner, translation.queries) if job.split and pays(loaded.triples) \
+                else evaluate(runner, translation.queries)
             report = report_for(setup, raw, runner, defects, with_shacl_report=job.with_shacl_report, as_of=as_of)
             if translation.untranslatable and job.fallback:
                 report = _fallback(report, loaded, set(translation.untranslatable), defects, as_of)
