@@ -43,7 +43,7 @@ class LocalRunner:
         """The triples with these predicates whose object is one of the nodes."""
         wanted = [(ox.NamedNode(str(p)), p) for p in predicates]
         for node in nodes:
-            if isinstance(node, Literal):
+            if not isinstance(node, (URIRef, BNode)):  # a literal is pointed at by nothing here
                 continue
             term = _stored(node)
             for predicate, rdflib_predicate in wanted:
