@@ -30,7 +30,9 @@ def defects() -> list[str]:
 
 def refuse_unknown_defects(ids: Iterable[str] | None) -> None:
     """An InputError naming the ids that are neither a defect nor a group of the catalogue."""
-    unknown = sorted(set(ids or ()) - set(defect_ids()))
+    if not ids:  # nothing to look up: the catalogue is not read for it
+        return
+    unknown = sorted(set(ids) - set(defect_ids()))
     if unknown:
         raise InputError(f"unknown defect id(s): {', '.join(unknown)}",
                          hint=f"choose from: {', '.join(defect_ids())}",

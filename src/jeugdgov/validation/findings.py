@@ -211,9 +211,11 @@ class Report:
         return findings_table(self.findings, lang, caption + counts)
 
 
-def finding_order(finding: Finding) -> tuple[str, str, str, str]:
-    """The order findings are reported in, whichever engine found them."""
-    return (finding.setup, finding.defect, finding.focus, finding.value or "")
+def finding_order(finding: Finding) -> tuple[str, str, str, str, str, str]:
+    """The order findings are reported in, whichever engine found them (and however an engine
+    orders its results: pySHACL's order of two results on one focus node varies from run to run)."""
+    return (finding.setup, finding.defect, finding.focus, finding.value or "", finding.path or "",
+            finding.shape)
 
 
 #: Severities from the most to the least severe.
