@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import queue
 import signal
@@ -10,6 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from helpers import ctrl_c_reachable
 
 EXAMPLES = Path(__file__).parents[1] / "shapes" / "examples" / "undefined-term"
@@ -68,3 +70,34 @@ def test_watch_follows_one_path():
                       "--lang", "en")
     assert result.returncode == 2
     assert "--watch follows one file or folder" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow  # generates a country large enough that a region's queries take two cores
+def test_a_region_large_enough_for_two_cores_is_watched_with_the_findings_of_one_validation(tmp_path):
+    from jeugdgov import validate
+    from jeugdgov.synth import Parameters, generate
+    from jeugdgov.validation.fast import split
+    from jeugdgov.validation.fast.parallel import load_setups
+    from jeugdgov.validation.rendering import write_json
+
+    generate(Parameters(decisions=100_000, seed=7), tmp_path)
+    region = tmp_path / "setups" / "synth-r01.nt"
+    (loaded,) = load_setups(region)
+    assert split.pays(loaded.triples)  # the watch evaluates its queries on two cores
+    one_core = io.StringIO()  # the reference: the same validation on one core
+    write_json(validate(region, workers=1), "en", one_core)
+    once = json.loads(one_core.getvalue())
+    assert once["findings"]
+    process = subprocess.Popen([sys.executable, "-m", "jeugdgov", "validate", "--watch", str(region),
+                                "--format", "json", "--lang", "en"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, preexec_fn=ctrl_c_reachable)
+    documents: queue.Queue = queue.Queue()
+    threading.Thread(target=_documents, args=(process.stdout, documents), daemon=True).start()
+    try:
+        assert documents.get(timeout=WAIT) == once
+        region.write_bytes(region.read_bytes())  # saved again, unchanged
+        assert documents.get(timeout=WAIT) == once
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=WAIT)
+    assert process.returncode == 130
