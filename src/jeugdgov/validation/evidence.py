@@ -46,6 +46,9 @@ SOURCE_PREDICATES = (PROV.hadPrimarySource, JG.source)
 ABSENCE_PREDICATES = (JG.noValue, JG.unknownValue, JG.unclearValue)
 #: What says a value may exist although none is recorded: the absence is then not established.
 OPEN_PREDICATES = (JG.unknownValue, JG.unclearValue)
+# Looked up once: a namespace attribute makes a new term on every use, in loops over every finding.
+_NO_VALUE, _SUBJECT, _PREDICATE, _OBJECT = JG.noValue, RDF.subject, RDF.predicate, RDF.object
+_SOURCES = frozenset(SOURCE_PREDICATES)  # a set: rdflib's terms compare in Python, one by one in a tuple
 FACT_PREDICATES = (*ABSENCE_PREDICATES, *CLAIM_PREDICATES, *SOURCE_PREDICATES)
 
 
@@ -53,6 +56,8 @@ class Facts(Protocol):
     """The facts about the nodes of a finding, as the conversion into findings indexes them."""
 
     def predicate_objects(self, node: Node) -> list[tuple[Node, Node]]: ...
+
+    def has(self, node: Node, predicate: Node, obj: Node) -> bool: ...
 
     def pointing(self, node: Node, predicate: Node) -> list[Node]: ...
 
@@ -129,7 +134,7 @@ def judge(rule: EvidenceRule, facts: Facts, focus: Node, value: Node | None) -> 
     """The evidence status of a finding on ``focus`` (and ``value``) under a shape's rule."""
     absence_nodes = [focus, *_via(rule, facts, focus)]
     linking = [fact for to_focus, to_value in rule.links if value is not None
-               for fact in facts.pointing(focus, to_focus) if (to_value, value) in facts.predicate_objects(fact)]
+               for fact in facts.pointing(focus, to_focus) if facts.has(fact, to_value, value)]
     resting = [*absence_nodes, *([value] if value is not None and value != focus
                                  and not isinstance(value, Literal) else []), *linking]
     parties: dict[Node, list[Node]] = {p: [] for p in CLAIM_PREDICATES}
@@ -138,7 +143,7 @@ def judge(rule: EvidenceRule, facts: Facts, focus: Node, value: Node | None) -> 
         for p, o in facts.predicate_objects(node):
             if p in parties:
                 parties[p].append(o)
-            elif p in SOURCE_PREDICATES and not isinstance(o, BNode):
+            elif p in _SOURCES and not isinstance(o, BNode):
                 sources.add(str(o))
     claimants, disputants = (tuple(sorted(dict.fromkeys(parties[p]), key=str)) for p in CLAIM_PREDICATES)
     if claimants or disputants:
@@ -156,9 +161,9 @@ def _statements(rule: EvidenceRule, facts: Facts, resting: list[Node]) -> list[N
     read = {term for term, _inverse in rule.absences} | set(rule.needs) | set(rule.via)
     found = []
     for node in resting:
-        for statement in facts.pointing(node, RDF.subject):
+        for statement in facts.pointing(node, _SUBJECT):
             own = facts.predicate_objects(statement)
-            if any((p == RDF.predicate and o in read) or (p == RDF.object and (o in nodes or o in read))
+            if any((p == _PREDICATE and o in read) or (p == _OBJECT and (o in nodes or o in read))
                    for p, o in own):
                 found.append(statement)
     return found
@@ -169,10 +174,11 @@ def _via(rule: EvidenceRule, facts: Facts, focus: Node) -> list[Node]:
     (a pass-through, its subsidy, the subsidy's decision)."""
     found: list[Node] = []
     frontier = [focus]
+    via = frozenset(rule.via)
     while frontier:
         node = frontier.pop()
         for p, o in facts.predicate_objects(node):
-            if p in rule.via and not isinstance(o, Literal) and o != focus and o not in found:
+            if p in via and not isinstance(o, Literal) and o != focus and o not in found:
                 found.append(o)
                 frontier.append(o)
     return found
@@ -184,9 +190,9 @@ def _stated(facts: Facts, nodes: list[Node], term: URIRef, inverse: bool, needs:
     pointing here states it only with everything the shape needs of it (a date)."""
     for node in nodes:
         own = facts.predicate_objects(node)
-        if (JG.noValue, term) in own:
+        if facts.has(node, _NO_VALUE, term):
             return True
-        if any((p, term) in own for p in OPEN_PREDICATES):
+        if any(facts.has(node, p, term) for p in OPEN_PREDICATES):
             continue
         if inverse:
             if any(_complete(facts, fact, needs) for fact in facts.pointing(node, term)):
@@ -197,6 +203,5 @@ def _stated(facts: Facts, nodes: list[Node], term: URIRef, inverse: bool, needs:
 
 
 def _complete(facts: Facts, fact: Node, needs: tuple[URIRef, ...]) -> bool:
-    own = facts.predicate_objects(fact)
-    recorded = {p for p, _o in own}
-    return all(p in recorded and not any((o, p) in own for o in OPEN_PREDICATES) for p in needs)
+    recorded = {p for p, _o in facts.predicate_objects(fact)}
+    return all(p in recorded and not any(facts.has(fact, o, p) for o in OPEN_PREDICATES) for p in needs)

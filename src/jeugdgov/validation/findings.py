@@ -257,21 +257,31 @@ class _Described:
             if predicate in inverse:
                 self.pointing_at.setdefault((obj, predicate), []).append(subject)
         self._labels: dict[Node, dict[str, str]] = {}
+        self._fact_sets: dict[Node, set[tuple[Node, Node]]] = {}
 
     def predicate_objects(self, node: Node) -> list[tuple[Node, Node]]:
         return self.facts.get(node, [])
+
+    def has(self, node: Node, predicate: Node, obj: Node) -> bool:
+        """Whether the node has this fact: a set per node, made when first asked (rdflib's terms
+        compare in Python, so scanning a node's list of facts costs more than hashing)."""
+        if node not in self._fact_sets:
+            self._fact_sets[node] = set(self.facts.get(node, ()))
+        return (predicate, obj) in self._fact_sets[node]
 
     def pointing(self, node: Node, predicate: Node) -> list[Node]:
         return self.pointing_at.get((node, predicate), [])
 
     def labels(self, node: Node) -> dict[str, str]:
         if node not in self._labels:
+            by_predicate: dict[Node, list[Node]] = {p: [] for p in LABEL_PREDICATES}
+            for p, text in self.predicate_objects(node):
+                if p in by_predicate:
+                    by_predicate[p].append(text)
             labels: dict[str, str] = {}
-            facts = self.predicate_objects(node)
-            for predicate in LABEL_PREDICATES:  # a preferred label before a plain one
-                for p, text in facts:
-                    if p == predicate:
-                        labels.setdefault(getattr(text, "language", None) or "", str(text))
+            for texts in by_predicate.values():  # a preferred label before a plain one
+                for text in texts:
+                    labels.setdefault(getattr(text, "language", None) or "", str(text))
             self._labels[node] = labels
         return self._labels[node]
 
