@@ -10,13 +10,23 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from jeugdgov.display import frame, html_table, severity_badge
-from jeugdgov.resources import JG, LANGUAGES, is_vocabulary_term, local_name, ontology, shapes
+from jeugdgov.resources import (
+    JG,
+    LANGUAGES,
+    is_vocabulary_term,
+    local_name,
+    ontology,
+    ontology_quads,
+    shapes,
+    to_rdflib,
+)
 from jeugdgov.setups import Setup
-from jeugdgov.validation.catalogue import defect_label, notation
+from jeugdgov.validation.catalogue import defect_label
 from jeugdgov.validation.evidence import EVIDENCE as EVIDENCE  # the statuses, re-exported with the Finding
 from jeugdgov.validation.evidence import UNRECORDED, EvidenceRule, evidence_rule, judge, lookups
 from jeugdgov.words import evidence_word, severity_word
@@ -365,7 +375,7 @@ def _shape_facts(source: Node, shapes_graph: Graph) -> ShapeFacts:
         seen_in = tuple(sorted(str(b) for b in shapes_graph.objects(shape, JG.seenIn)))
         # a concept of the catalogue, or one a shapes graph declares itself (a norm's, jeugdgov.norms)
         own = shapes_graph.value(concept, SKOS.notation) if concept is not None else None
-        defect = str(own) if own is not None else notation(concept) if concept is not None \
+        defect = str(own) if own is not None else _notations().get(str(concept), "None") if concept is not None \
             else local_name(shape) if isinstance(shape, URIRef) else "shacl"  # a user's shape: its name
         known[source] = (shape, templates, defect, basis, seen_in,
                          evidence_rule(shape, shapes_graph))
@@ -413,7 +423,7 @@ def _parties(data: _Described, focus: Node, value: Node | None) -> tuple[Party, 
 
 @cache
 def involving_properties() -> tuple[URIRef, ...]:
-    return tuple(p for p in ontology().transitive_subjects(RDFS.subPropertyOf, JG.involves) if isinstance(p, URIRef))
+    return tuple(p for p in _transitive_subjects(RDFS.subPropertyOf, JG.involves) if isinstance(p, URIRef))
 
 
 @cache
@@ -423,7 +433,48 @@ def _involving_order() -> dict[Node, int]:
 
 @cache
 def _actor_classes() -> frozenset[Node]:
-    return frozenset(c for c in ontology().transitive_subjects(RDFS.subClassOf, JG.Actor) if c is not None)
+    return frozenset(_transitive_subjects(RDFS.subClassOf, JG.Actor))
+
+
+def _transitive_subjects(predicate: URIRef, start: URIRef) -> list[Node]:
+    """The start and every subject that reaches it by the predicate, in the ontology, as
+    rdflib's ``Graph.transitive_subjects`` gives them (depth first, in the order of the files),
+    read from the ontology's quads: a validation then needs no rdflib copy of the ontology."""
+    found: dict[Node, None] = {}
+
+    def visit(node: ox.NamedNode | ox.BlankNode) -> None:
+        term = to_rdflib(node)
+        if term in found:
+            return
+        found[term] = None
+        for subject in _subjects_of(predicate).get(node, []):
+            visit(subject)
+
+    visit(ox.NamedNode(str(start)))
+    return list(found)
+
+
+@cache
+def _subjects_of(predicate: URIRef) -> dict[object, list[ox.NamedNode | ox.BlankNode]]:
+    """By object, the subjects of the ontology's triples with the predicate, each once, in order."""
+    wanted = ox.NamedNode(str(predicate))
+    subjects: dict[object, dict[ox.NamedNode | ox.BlankNode, None]] = {}
+    for quad in ontology_quads():
+        if quad.predicate == wanted and not isinstance(quad.subject, ox.Triple):
+            subjects.setdefault(quad.object, {})[quad.subject] = None
+    return {obj: list(found) for obj, found in subjects.items()}
+
+
+@cache
+def _notations() -> dict[str, str]:
+    """The notation (catalogue id) of each concept of the ontology."""
+    notation = ox.NamedNode(str(SKOS.notation))
+    found: dict[str, str] = {}
+    for quad in ontology_quads():
+        if quad.predicate == notation and isinstance(quad.subject, ox.NamedNode) \
+                and isinstance(quad.object, ox.Literal):
+            found.setdefault(quad.subject.value, quad.object.value)
+    return found
 
 
 def _is_actor(data: _Described, node: Node) -> bool:
@@ -433,12 +484,12 @@ def _is_actor(data: _Described, node: Node) -> bool:
 
 @cache
 def _defined_terms() -> dict[str, str]:
-    """Local name → IRI of every term the ontology defines in our namespaces."""
-    terms = {}
-    for subject in set(ontology().subjects(RDF.type, None)):
-        if isinstance(subject, URIRef) and is_vocabulary_term(str(subject)):
-            terms[_curie(subject)] = str(subject)
-    return terms
+    """Local name → IRI of every term the ontology defines in our namespaces, in IRI order (so
+    that of two equally close suggestions the same one is made in every run)."""
+    typed = ox.NamedNode(str(RDF.type))
+    iris = sorted({q.subject.value for q in ontology_quads()
+                   if q.predicate == typed and isinstance(q.subject, ox.NamedNode)})
+    return {_curie(iri): iri for iri in iris if is_vocabulary_term(iri)}
 
 
 @cache

@@ -1,17 +1,16 @@
-"""A local pyoxigraph store for the fast engine: rdflib terms in (checked IRIs) and out, the
-ontology's quads converted once, and the runner that queries the store's default graph."""
+"""A local pyoxigraph store for the fast engine: rdflib terms in (checked IRIs) and out, and the
+runner that queries the store's default graph."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
 from typing import overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
 
 from jeugdgov.errors import InputError
-from jeugdgov.resources import ontology
+from jeugdgov.resources import ontology_quads
 from jeugdgov.setups import IRI_HINT, IRI_HINT_NL, iri_problem, to_rdflib
 from jeugdgov.validation.fast.evaluation import Triple
 from jeugdgov.validation.fast.rewrite import for_oxigraph
@@ -112,12 +111,6 @@ def quad_of(subject: Term, predicate: Term, obj: Term, graph: Term | ox.DefaultG
     if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode) or isinstance(graph, ox.Literal):
         raise TypeError(f"not an RDF quad: {subject} {predicate} {obj} {graph}")
     return ox.Quad(subject, predicate, obj, graph)
-
-
-@cache
-def ontology_quads() -> tuple[ox.Quad, ...]:
-    """The ontology as pyoxigraph quads in the default graph, converted once."""
-    return tuple(quad_of(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in ontology())
 
 
 def store_for(graph: Graph) -> ox.Store:

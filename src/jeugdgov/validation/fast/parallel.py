@@ -34,7 +34,7 @@ from rdflib.namespace import DCTERMS
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths, may_hold_long_literal
-from jeugdgov.resources import JG, to_rdflib
+from jeugdgov.resources import JG, ontology_quads, to_rdflib
 from jeugdgov.setups import (
     FORMATS,
     Setup,
@@ -48,7 +48,7 @@ from jeugdgov.setups import (
 )
 from jeugdgov.stores.embedded import empty_file, reading
 from jeugdgov.validation.fast.evaluation import Progress, check_translatable, evaluate, setup_as_of, translation_for
-from jeugdgov.validation.fast.local_store import LocalRunner, Term, ontology_quads, quad_of, to_ox
+from jeugdgov.validation.fast.local_store import LocalRunner, Term, quad_of, to_ox
 from jeugdgov.validation.fast.pyshacl_fallback import with_pyshacl
 from jeugdgov.validation.fast.shacl_report import report_for
 from jeugdgov.validation.fast.split import evaluate_on_two_cores, pays
