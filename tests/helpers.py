@@ -99,6 +99,23 @@ def jeugdgov(*args: object, cwd: str | Path | None = None,
                                            stderr.getvalue().decode())
 
 
+def children_of(pid: int) -> set[int]:
+    """The child processes of a process, zombies included, from /proc (none once it has ended)."""
+    try:
+        return {int(child) for task in os.listdir(f"/proc/{pid}/task")
+                for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split()}
+    except OSError:
+        return set()
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def ctrl_c_reachable() -> None:
     """For ``Popen(preexec_fn=...)`` in tests that press Ctrl-C: a test run started in the
     background of a shell ignores SIGINT, and its commands would inherit that."""

@@ -9,7 +9,7 @@ import subprocess
 import time
 
 import pytest
-from helpers import DATA, jeugdgov
+from helpers import DATA, children_of, jeugdgov
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import Limits
@@ -191,9 +191,9 @@ def test_sigterm_during_validate_stops_quietly(jeugdgov_command, tmp_path):
                                stderr=subprocess.PIPE, text=True)
     # Wait until the workers run (the command has children), then stop it as a service manager would.
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not _children(process.pid):
+    while time.monotonic() < deadline and not children_of(process.pid):
         time.sleep(0.05)
-    assert _children(process.pid), "the validation started no workers"
+    assert children_of(process.pid), "the validation started no workers"
     time.sleep(0.5)
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=120)
@@ -201,14 +201,6 @@ def test_sigterm_during_validate_stops_quietly(jeugdgov_command, tmp_path):
     assert stdout == ""
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines() == ["beëindigd: er is niets geschreven (geen rapport, geen halve uitvoer)"]
-
-
-def _children(pid: int) -> list[str]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as listing:
-            return listing.read().split()
-    except OSError:
-        return []
 
 
 def test_validation_time_is_linear_in_literal_length(tmp_path):

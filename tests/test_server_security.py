@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from helpers import DATA, installed_command
+from helpers import DATA, alive, installed_command
 from servers import HOST, free_port, get, jeugdgov_serve, running
 from test_server import RUNAWAY, post
 
@@ -341,14 +341,6 @@ def test_more_clients_than_workers_get_an_answer_or_a_retry_after(server):
 def worker_pids(server_pid: int) -> list[int]:
     found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server_pid)], capture_output=True, text=True)
     return [int(pid) for pid in found.stdout.split()]
-
-
-def alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 def unanswered(url: str) -> None:

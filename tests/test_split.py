@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import ctrl_c_reachable
+from helpers import alive, children_of, ctrl_c_reachable
 
 from jeugdgov import InputError, validate
 from jeugdgov.synth import Parameters, generate
@@ -85,23 +85,10 @@ def deadline(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def children_of(pid: int) -> set[int]:
-    return {int(child) for task in os.listdir(f"/proc/{pid}/task")
-            for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split()}
-
-
 def reaped(forked: list[int]) -> bool:
     """Whether none of these children is left, not even as a zombie (the test process may have
     children of its own: servers other tests of this worker started)."""
     return set(forked).isdisjoint(children_of(os.getpid()))
-
-
-def alive(pid: int) -> bool:
-    """Whether a process runs (a zombie, ended but not yet reaped, does not)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def test_the_split_evaluation_gives_every_result_in_the_order_of_the_queries(region, always_split):

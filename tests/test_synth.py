@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import ctrl_c_reachable
+from helpers import children_of, ctrl_c_reachable
 from rdflib import Graph
 
 from jeugdgov import InputError, load, validate
@@ -174,8 +174,7 @@ def cpu_seconds(pid: int) -> float:
 
 def has_workers(pid: int) -> bool:
     """Whether a process has started child processes (validation's worker pool)."""
-    return any(Path(f"/proc/{pid}/task/{task}/children").read_text().strip()
-               for task in os.listdir(f"/proc/{pid}/task"))
+    return bool(children_of(pid))
 
 
 @pytest.mark.slow
