@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from datetime import date
 from functools import cache, lru_cache
 
+import pyoxigraph as ox
 from rdflib import SH, SKOS, Graph, Node, URIRef
 
 from jeugdgov.errors import InputError
-from jeugdgov.resources import JG, JGD, ontology, shapes
+from jeugdgov.resources import JG, JGD, ontology, ontology_quads, shapes
 from jeugdgov.validation.reference_date import dated
 
 #: The SHACL target predicates: a shape without them selects no focus node.
@@ -77,7 +78,21 @@ def _defect_concepts() -> list[Node]:
 
 
 def notation(concept: Node) -> str:
-    return str(ontology().value(concept, SKOS.notation))
+    """A concept's catalogue id ("None" for a concept without one)."""
+    return _notations().get(str(concept), "None")
+
+
+@cache
+def _notations() -> dict[str, str]:
+    """The notation of each concept of the ontology, read from its quads: a validation then
+    needs no rdflib copy of the ontology to name its findings' defects."""
+    predicate = ox.NamedNode(str(SKOS.notation))
+    found: dict[str, str] = {}
+    for quad in ontology_quads():
+        if quad.predicate == predicate and isinstance(quad.subject, ox.NamedNode) \
+                and isinstance(quad.object, ox.Literal):
+            found.setdefault(quad.subject.value, quad.object.value)
+    return found
 
 
 def _broader(concept: Node) -> list[Node]:

@@ -26,7 +26,7 @@ from jeugdgov.resources import (
     to_rdflib,
 )
 from jeugdgov.setups import Setup
-from jeugdgov.validation.catalogue import defect_label
+from jeugdgov.validation.catalogue import defect_label, notation
 from jeugdgov.validation.evidence import EVIDENCE as EVIDENCE  # the statuses, re-exported with the Finding
 from jeugdgov.validation.evidence import UNRECORDED, EvidenceRule, evidence_rule, judge, lookups
 from jeugdgov.words import evidence_word, severity_word
@@ -375,7 +375,7 @@ def _shape_facts(source: Node, shapes_graph: Graph) -> ShapeFacts:
         seen_in = tuple(sorted(str(b) for b in shapes_graph.objects(shape, JG.seenIn)))
         # a concept of the catalogue, or one a shapes graph declares itself (a norm's, jeugdgov.norms)
         own = shapes_graph.value(concept, SKOS.notation) if concept is not None else None
-        defect = str(own) if own is not None else _notations().get(str(concept), "None") if concept is not None \
+        defect = str(own) if own is not None else notation(concept) if concept is not None \
             else local_name(shape) if isinstance(shape, URIRef) else "shacl"  # a user's shape: its name
         known[source] = (shape, templates, defect, basis, seen_in,
                          evidence_rule(shape, shapes_graph))
@@ -463,18 +463,6 @@ def _subjects_of(predicate: URIRef) -> dict[object, list[ox.NamedNode | ox.Blank
         if quad.predicate == wanted and not isinstance(quad.subject, ox.Triple):
             subjects.setdefault(quad.object, {})[quad.subject] = None
     return {obj: list(found) for obj, found in subjects.items()}
-
-
-@cache
-def _notations() -> dict[str, str]:
-    """The notation (catalogue id) of each concept of the ontology."""
-    notation = ox.NamedNode(str(SKOS.notation))
-    found: dict[str, str] = {}
-    for quad in ontology_quads():
-        if quad.predicate == notation and isinstance(quad.subject, ox.NamedNode) \
-                and isinstance(quad.object, ox.Literal):
-            found.setdefault(quad.subject.value, quad.object.value)
-    return found
 
 
 def _is_actor(data: _Described, node: Node) -> bool:
