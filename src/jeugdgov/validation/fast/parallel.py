@@ -47,6 +47,7 @@ from jeugdgov.setups import (
     setup_from_graph,
 )
 from jeugdgov.stores.embedded import empty_file, reading
+from jeugdgov.validation.fast.child_signals import STOP_SIGNALS, leave_stopping_to_the_parent
 from jeugdgov.validation.fast.evaluation import Progress, check_translatable, evaluate, setup_as_of, translation_for
 from jeugdgov.validation.fast.local_store import LocalRunner, Term, quad_of, to_ox
 from jeugdgov.validation.fast.pyshacl_fallback import with_pyshacl
@@ -273,7 +274,7 @@ def validate_in_turn(files: Iterable[Path], count: int, defects: Iterable[str] |
     # raises BrokenProcessPool.
     others = set(multiprocessing.active_children())
     threads = set(threading.enumerate())
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=leave_stopping_to_the_parent)
     try:
         submitted: list[tuple[_Job, Future[list[_Done] | InputError]]] = []
         for job in jobs:
@@ -283,11 +284,11 @@ def validate_in_turn(files: Iterable[Path], count: int, defects: Iterable[str] |
             # The workers are forked at the first job. A Ctrl-C that reaches the parent during a
             # fork is run by an at-fork hook, which swallows the KeyboardInterrupt; held back
             # until every worker is started, it interrupts as it should.
-            signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+            signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
             try:
                 submitted.append((job, executor.submit(_validate_file, job)))
             finally:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         for job, future in submitted:
             batch = future.result()
             if progress:
@@ -322,18 +323,6 @@ def _stop(executor: ProcessPoolExecutor, others: set[multiprocessing.process.Bas
     # 3.11) and prints a "Bad file descriptor" traceback after our message.
     for thread in set(threading.enumerate()) - threads:
         thread.join(timeout=10)
-
-
-_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-
-
-def _ignore_interrupts() -> None:
-    # Ctrl-C reaches the whole process group; only the parent acts on it (and stops the workers).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A forked worker inherits the parent's SIGTERM handler, which raises: a worker should just
-    # end, quietly, when the parent stops it (terminate() sends SIGTERM) or the group is ended.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # held back while it was forked
 
 
 def _validate_file(job: _Job, parsing: ParseInBackground | None = None) -> list[_Done] | InputError:

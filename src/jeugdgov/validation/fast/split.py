@@ -41,6 +41,7 @@ from contextlib import suppress
 from rdflib import SH
 
 from jeugdgov.errors import InputError
+from jeugdgov.validation.fast.child_signals import STOP_SIGNALS, leave_stopping_to_the_parent
 from jeugdgov.validation.fast.evaluation import Runner, results_per_query
 from jeugdgov.validation.fast.translate import ShapeQuery
 from jeugdgov.validation.findings import RawResult
@@ -52,7 +53,6 @@ from jeugdgov.validation.findings import RawResult
 MIN_TRIPLES = 20_000
 CAN_FORK = sys.platform == "linux"  # fork, the parent-death signal and waitid, all three
 
-_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 _TOKEN = struct.Struct(">H")  # a group's number in the pipe of work
 _LENGTH = struct.Struct(">Q")  # the length of the child's answer, before it
 _PIPE_BYTES = 65536  # Linux's pipe buffer: the pipe of work is filled before anyone reads it
@@ -76,7 +76,7 @@ def evaluate_on_two_cores(runner: Runner, queries: Sequence[ShapeQuery]) -> list
     parent = os.getpid()
     # A Ctrl-C during the fork would be run by an at-fork hook, which swallows it; held back
     # until the child is forked, it interrupts the parent as it should (the child ignores it).
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         child = os.fork()
     except OSError:  # no room for another process: on one core, as without a split
@@ -151,11 +151,7 @@ def _child(runner: Runner, queries: Sequence[ShapeQuery], groups: list[list[int]
     """In the child: its share of the groups, sent back; then it ends, without running the
     parent's atexit handlers or flushing its output buffers."""
     try:
-        # Ctrl-C reaches the whole process group; the parent acts on it and kills the child. The
-        # SIGTERM handler inherited from the command line would raise: the child just ends.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+        leave_stopping_to_the_parent()  # the parent kills the child when it stops
         _die_with(parent)
         os.close(answer_in)
         try:
