@@ -127,6 +127,7 @@ class _Reader:
         self.problems: list[InputError] = []  # bad cells, all reported together at the end
         self.terms_used: dict[str, Origin] = {}  # a term the sheet of other facts names -> its first row
         self.quads: dict[Quad, None] = {}  # the facts read, in order, each once
+        self.literals: dict[tuple[object, ...], Literal] = {}
 
     # -- messages ------------------------------------------------------------------------------
 
@@ -342,17 +343,15 @@ class _Reader:
             first = 2  # the second header row (English under Dutch)
         for offset, cells in enumerate(table.rows[first:], start=first + 1):
             values = {key: (index, cells[index] if index < len(cells) else None) for key, index in positions.items()}
-            if all(not _text(v) for _, v in values.values()):
+            if not any(_text(v) for _, v in values.values()):
                 continue
-            plain: dict[str, tuple[int, Cell]] = {}
             for key, (index, value) in values.items():
                 if isinstance(value, CellError):
                     raise self.fail(_Row(sheet, table.name, offset, {}), sheet.column(key), f"the cell holds the "
                                     f"formula error or uncomputed formula {value.shown}", "type the value itself, or "
                                     "fix the formula and save the workbook in a spreadsheet program so that its "
                                     "result is stored", index=index)
-                plain[key] = (index, value)
-            yield _Row(sheet, table.name, offset, plain)
+            yield _Row(sheet, table.name, offset, values)  # type: ignore[arg-type]  # no CellError, checked
 
     def cell(self, row: _Row, key: str) -> Cell:
         return row.cells.get(key, (0, None))[1]
@@ -448,7 +447,8 @@ class _Reader:
         if (implied := implied_type(row.sheet)) is not None:
             self._add(row.scope, node, RDF.type, implied)
         for column in row.sheet.columns:
-            self._noting(self._cell_facts, row, column, periods)
+            if column.key in row.cells and column.kind not in ("id", "setup") and _text(row.cells[column.key][1]):
+                self._noting(self._cell_facts, row, column, periods)
         for prop, ends in periods.items():
             self._noting(self._period, row, node, prop, ends)
 
@@ -457,14 +457,12 @@ class _Reader:
         node = row.node
         assert node is not None
         value = self.cell(row, column.key)
-        if column.kind in ("id", "setup") or not _text(value):
-            return
         if column.key == "setup_name":
             self._add(row.scope, node, DCTERMS.identifier, Literal(_text(value)))
             return
         assert column.property is not None
         word = _text(value).lower()
-        if column.kind != "types" and column.property != RDF.type and word in MARKERS:
+        if word in MARKERS and column.kind != "types" and column.property != RDF.type:
             self._add(row.scope, node, MARKERS[word], column.property)
             return
         if column.kind == "absence":
@@ -534,6 +532,13 @@ class _Reader:
         return node if node is not None and self.defined.get(node, ("",))[0] == "sources" else None
 
     def _literal(self, row: _Row, column: Column, item: Cell) -> Literal:
+        # Values recur (dates, amounts, yes and no), and rdflib's Literal is slow to make.
+        key = (column.datatype, column.language, type(item), item)
+        if (found := self.literals.get(key)) is None:
+            found = self.literals[key] = self._new_literal(row, column, item)
+        return found
+
+    def _new_literal(self, row: _Row, column: Column, item: Cell) -> Literal:
         datatype = column.datatype
         if datatype == XSD.date:
             return Literal(self._date(row, column, item))
@@ -629,9 +634,7 @@ class _Reader:
                 self._add(row.scope, instant, TIME.inXSDDate, Literal(ends[kind][1]))
 
     def _check_required(self, rows: dict[str, list[_Row]]) -> None:
-        stated: set[tuple[Node, Node]] = {(s, p) for s, p, _o, _g in self.quads}  # a node with a value for the property
-        absent = (JG.noValue, JG.unknownValue)
-        stated |= {(s, o) for s, p, o, _g in self.quads if p in absent}  # or none, or an unknown one
+        stated: set[tuple[Node, Node]] | None = None  # made at the first empty required cell, if there is one
         for sheet in self.mapping.sheets:
             for column in sheet.columns:
                 if not column.required or column.kind in ("id",) or column.key == "setup_name":
@@ -641,13 +644,22 @@ class _Reader:
                     if node is None or node not in self.defined or self.defined[node][1] is not row:
                         continue  # each node is checked once, at its first row
                     # an empty cell; one with a value was refused already
-                    if (node, column.property) not in stated and not _text(self.cell(row, column.key)):
+                    if _text(self.cell(row, column.key)):
+                        continue
+                    if stated is None:
+                        stated = self._stated()
+                    if (node, column.property) not in stated:
                         self.problems.append(self.fail(
                             row, column, "the required cell is empty",
                             f"fill in {column.title(self.lang)}: {text(column.help, self.lang)} "
                             "(or write onbekend/unknown if it is not known)",
                             nl=("de verplichte cel is leeg", f"vul {column.title(self.lang)} in: "
                                 f"{text(column.help, 'nl')} (of schrijf onbekend als het niet bekend is)")))
+
+    def _stated(self) -> set[tuple[Node, Node]]:
+        """Each node and property with a value, with none (``jg:noValue``) or an unknown one."""
+        absent = (JG.noValue, JG.unknownValue)
+        return {(s, p) for s, p, _o, _g in self.quads} | {(s, o) for s, p, o, _g in self.quads if p in absent}
 
     def _other_fact(self, row: _Row) -> None:
         sheet = row.sheet
@@ -684,6 +696,8 @@ class _Reader:
 
 
 def _text(value: object) -> str:
+    if type(value) is str:  # most cells: tested first, as every cell is read several times
+        return value.strip()
     if value is None or isinstance(value, CellError):
         return ""
     if isinstance(value, bool):
