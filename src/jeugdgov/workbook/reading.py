@@ -447,29 +447,31 @@ class _Reader:
         if (implied := implied_type(row.sheet)) is not None:
             self._add(row.scope, node, RDF.type, implied)
         for column in row.sheet.columns:
-            if column.key in row.cells and column.kind not in ("id", "setup") and _text(row.cells[column.key][1]):
-                self._noting(self._cell_facts, row, column, periods)
+            if column.key in row.cells and column.kind not in ("id", "setup"):
+                value = row.cells[column.key][1]
+                if written := _text(value):
+                    self._noting(self._cell_facts, row, column, value, written, periods)
         for prop, ends in periods.items():
             self._noting(self._period, row, node, prop, ends)
 
-    def _cell_facts(self, row: _Row, column: Column,
+    def _cell_facts(self, row: _Row, column: Column, value: Cell, written: str,
                     periods: dict[URIRef, dict[str, tuple[Column, date]]]) -> None:
+        """The facts of one filled cell (``written`` is its value as text)."""
         node = row.node
         assert node is not None
-        value = self.cell(row, column.key)
         if column.key == "setup_name":
-            self._add(row.scope, node, DCTERMS.identifier, Literal(_text(value)))
+            self._add(row.scope, node, DCTERMS.identifier, Literal(written))
             return
         assert column.property is not None
-        word = _text(value).lower()
+        word = written.lower()
         if word in MARKERS and column.kind != "types" and column.property != RDF.type:
             self._add(row.scope, node, MARKERS[word], column.property)
             return
         if column.kind == "absence":
-            raise self.fail(row, column, f"'{_text(value)}' cannot be read here: the column only says none or unknown",
+            raise self.fail(row, column, f"'{written}' cannot be read here: the column only says none or unknown",
                             f"write {NONE_WORDS[self.lang]} or {UNKNOWN_WORDS[self.lang]}: "
                             f"{text(column.help, self.lang)}",
-                            nl=(f"'{_text(value)}' kan hier niet staan: de kolom zegt alleen geen of onbekend",
+                            nl=(f"'{written}' kan hier niet staan: de kolom zegt alleen geen of onbekend",
                                 f"schrijf geen of onbekend: {text(column.help, 'nl')}"))
         if column.kind in ("start", "end"):
             periods.setdefault(column.property, {})[column.kind] = (column, self._date(row, column, value))
