@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import DATA, ROOT, jeugdgov
 from openpyxl import Workbook, load_workbook
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from jeugdgov.errors import InputError
 from jeugdgov.norms import read_framework, score_setups
@@ -159,6 +159,25 @@ def test_a_setup_workbook_may_hold_its_norms_in_a_sheet_of_its_own(tmp_path):
     setups = {s.name: s for s in load(path)}  # the setup reader leaves the sheet to the norms
     table = score_setups([setups["lelystad-cooperatie"]], read_framework(path))
     assert table.score("lelystad-cooperatie", "G2").score == "partly-met"
+
+
+def test_convert_says_it_leaves_a_workbooks_norms_behind(tmp_path):
+    path = tmp_path / "lelystad.xlsx"
+    shutil.copy(ROOT / "examples" / "lelystad.xlsx", path)
+    plain = jeugdgov("convert", path, "--to", "trig", "--out", tmp_path / "plain.trig", "--lang", "en")
+    assert plain.returncode == 0 and "norm" not in plain.stderr
+    book = load_workbook(path)
+    sheet = book.create_sheet("normen")
+    sheet.append([HEADERS["nl"][key] for key, _nl, _en in COLUMNS])
+    sheet.append([TYPED[6].get(key) for key, _nl, _en in COLUMNS])
+    sheet.append([None for _ in COLUMNS])  # an empty row is no norm
+    sheet.append([TYPED[5].get(key) for key, _nl, _en in COLUMNS])
+    book.save(path)
+    converted = jeugdgov("convert", path, "--to", "trig", "--out", tmp_path / "out.trig", "--lang", "en")
+    assert converted.returncode == 0
+    assert "the 2 norms on the sheet 'norms' are not converted" in " ".join(converted.stderr.split())
+    facts = [len(Dataset().parse(tmp_path / name, format="trig")) for name in ("out.trig", "plain.trig")]
+    assert facts[0] == facts[1] > 0  # the setup's facts all converted, nothing from the norms
 
 
 def test_the_catalogue_framework_scores_as_validate_finds(tmp_path, lelystad):

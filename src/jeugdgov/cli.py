@@ -725,7 +725,8 @@ def convert_command(
     """Convert between RDF and workbooks, both ways, through the one mapping file.
 
     Nothing is written when the input is refused. Periods become start and end dates, so the
-    labels of periods are not kept (the command says how many).
+    labels of periods are not kept, and a sheet of norms is no setup's facts (the command says
+    how many of each it leaves behind).
 
     Examples:
 
@@ -735,6 +736,7 @@ def convert_command(
     """
     from jeugdgov.setups import FORMATS, parse_file, rdf_files
     from jeugdgov.workbook import contents_from, write_workbook
+    from jeugdgov.workbook.tables import is_workbook
 
     files = list(rdf_files([source]))
     if len(files) != 1:
@@ -752,6 +754,11 @@ def convert_command(
                              "geef de uitvoer een naam "
                              + ("zonder achtervoegsel" if not expected else "op " + expected)))
     dataset = parse_file(files[0])
+    if is_workbook(files[0]):
+        from jeugdgov.norms.reading import norms_in_workbook
+
+        if norms := norms_in_workbook(files[0]):
+            stderr.print(say("norms_not_converted", lang.value, count=norms), highlight=False)
     if to is WorkbookTarget.trig:
         from jeugdgov.output import atomic_write
 

@@ -16,6 +16,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "en": "wrote the catalogue's norm framework to {out}"},
     "not_kept": {"nl": "let op: {count} {what} worden niet in het werkboek bewaard",
                  "en": "note: {count} {what} are not kept in the workbook"},
+    "norms_not_converted": {"nl": "let op: de {count} normen op het blad 'normen' worden niet omgezet: een "
+                                  "normenkader is geen feit van een inrichting (geef het werkboek zelf aan "
+                                  "validate --norms)",
+                            "en": "note: the {count} norms on the sheet 'norms' are not converted: a norm framework "
+                                  "holds no facts of a setup (give the workbook itself to validate --norms)"},
     "loaded": {"nl": "{count} quads geladen in {store}; de store bevat {quads} quads in {graphs} benoemde grafen",
                "en": "loaded {count} quads into {store}; it holds {quads} quads in {graphs} named graphs"},
     "sent": {"nl": "{triples} triples verstuurd in {setups} grafen van inrichtingen en {others} grafen van "

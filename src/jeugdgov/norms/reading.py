@@ -68,6 +68,13 @@ def read_framework(path: str | Path) -> Framework:
     return framework_from_rows(rows, path)
 
 
+def norms_in_workbook(path: Path) -> int:
+    """How many rows a workbook's sheet of norms holds under its header (0 without one): what
+    ``jeugdgov convert`` says it leaves behind, as a setup's facts are all it converts."""
+    tables = [t for t in read_tables(path) if t.name.strip().lower() in NORM_SHEETS]
+    return sum(1 for table in tables for row in table.rows[1:] if any(cell not in (None, "") for cell in row))
+
+
 def _table_rows(table: Table, file: Path) -> list[Row]:
     if not table.rows:
         return []
