@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib.resources import files
@@ -24,6 +25,8 @@ TIME = Namespace("http://www.w3.org/2006/time#")
 #: Every IRI under this prefix, except individuals under ``/id/``, must be defined by the ontology.
 VOCABULARY_PREFIX = "https://w3id.org/jeugdgov/"
 INDIVIDUALS_PREFIX = "https://w3id.org/jeugdgov/id/"
+#: Characters RFC 3987 forbids anywhere in an IRI.
+FORBIDDEN_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 #: The languages of labels, messages and output.
 LANGUAGES = ("nl", "en")
 

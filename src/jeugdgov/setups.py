@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,7 @@ from jeugdgov.limits import (
     may_hold_long_literal,
     too_long_token,
 )
-from jeugdgov.resources import JG, local_name, to_rdflib
+from jeugdgov.resources import FORBIDDEN_IN_IRI, JG, local_name, to_rdflib
 from jeugdgov.workbook.tables import WORKBOOK_SUFFIXES, is_workbook
 
 if TYPE_CHECKING:
@@ -317,9 +316,6 @@ def _check_iris(dataset: Dataset, path: Path) -> None:
                 checked.add(term)
 
 
-#: Characters RFC 3987 forbids anywhere in an IRI.
-_FORBIDDEN_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
-
 
 IRI_HINT = ("write an absolute IRI with a scheme (https://...), without spaces, quotes or angle brackets "
             "(percent-encode them: a space is %20)")
@@ -330,7 +326,7 @@ IRI_HINT_NL = ("schrijf een absolute IRI met een schema (https://...), zonder sp
 def iri_problem(iri: str) -> str | None:
     """Why a string is no IRI, or None: what RFC 3987 forbids, then what pyoxigraph refuses (a
     scheme that is no scheme, say), so that a setup that loads can also be validated."""
-    if found := _FORBIDDEN_IN_IRI.search(iri):
+    if found := FORBIDDEN_IN_IRI.search(iri):
         return f"it holds {found.group()!r}"
     try:
         NamedNode(iri)

@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths, check_workbook
-from jeugdgov.resources import JG, TIME
+from jeugdgov.resources import FORBIDDEN_IN_IRI, JG, TIME
 from jeugdgov.workbook.mapping import (
     FALSE_WORDS,
     MARKERS,
@@ -43,8 +43,6 @@ from jeugdgov.workbook.mapping import (
 )
 from jeugdgov.workbook.tables import NORM_SHEETS, Cell, CellError, Table, column_letter, read_tables
 
-#: Characters RFC 3987 forbids in an IRI.
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//|[^/]*$)")
 _THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}([.,]\d{3})+$")  # 1.234 is 1234 in Dutch and 1.234 in English
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
@@ -297,7 +295,7 @@ class _Reader:
         return version
 
     def _checked_iri(self, iri: str, table: str, number: int) -> str:
-        if (found := _NOT_IN_IRI.search(iri)) or not _SCHEME.match(iri):
+        if (found := FORBIDDEN_IN_IRI.search(iri)) or not _SCHEME.match(iri):
             problem = f"it holds {found.group()!r}" if found else "it does not start with a scheme such as https://"
             probleem = f"het bevat {found.group()!r}" if found else "het begint niet met een schema zoals https://"
             raise InputError(f"sheet '{table}', row {number}: '{iri}' is not an IRI: {problem}", file=self.path,
@@ -378,7 +376,7 @@ class _Reader:
             iri = str(expanded)
         else:
             iri = self.base + token
-        if found := _NOT_IN_IRI.search(iri):
+        if found := FORBIDDEN_IN_IRI.search(iri):
             raise self.fail(row, column, f"'{token}' cannot be an id: it holds {found.group()!r}",
                             "write ids without spaces or quotes, e.g. college-lelystad")
         return URIRef(iri)
