@@ -24,30 +24,40 @@ DataFrames need pandas (``pip install 'jeugdgov[notebook]'``).
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
-
-from jeugdgov.errors import InputError
-from jeugdgov.setups import Setup, load
-from jeugdgov.validation import Finding, Findings, Report, Reports, ValidationOptions, validate
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
+    from jeugdgov.errors import InputError
     from jeugdgov.notebook import query
+    from jeugdgov.setups import Setup, load
+    from jeugdgov.validation import Finding, Findings, Report, Reports, ValidationOptions, validate
 
 __all__ = ["Finding", "Findings", "InputError", "Report", "Reports", "Setup", "ValidationOptions", "load", "query",
            "validate"]
 __version__ = "0.1.0"
 
+# Where each name of the library surface is defined. They are imported when first used, so that
+# the command line starts reading a file (jeugdgov.read_ahead) before rdflib and the rest load,
+# and named queries' SPARQL library is imported only by who asks for it.
+_HOMES = {"InputError": "jeugdgov.errors", "Setup": "jeugdgov.setups", "load": "jeugdgov.setups",
+          "query": "jeugdgov.notebook",
+          **dict.fromkeys(["Finding", "Findings", "Report", "Reports", "ValidationOptions", "validate"],
+                          "jeugdgov.validation")}
+
 
 def __getattr__(name: str) -> object:
-    # Named queries need the SPARQL library, which the command line's validation does not:
-    # imported when first asked for.
-    if name == "query":
-        from jeugdgov.notebook import query
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
 
-        return query
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 def load_ipython_extension(shell: InteractiveShell) -> None:

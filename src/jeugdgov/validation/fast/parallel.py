@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Node, URIRef
 from rdflib.namespace import DCTERMS
 
+from jeugdgov import read_ahead
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths, may_hold_long_literal
 from jeugdgov.resources import JG, ontology_quads, to_rdflib
@@ -115,13 +116,14 @@ def _workbook_setups(path: Path, limits: Limits) -> Iterator[LoadedSetup]:
 
 
 def _parse(path: Path, limits: Limits) -> ox.Store:
-    """The RDF file in a store."""
-    store = ox.Store()
+    """The RDF file in a store (the one the command read ahead, if it did)."""
     check_file(path, limits)
-    with reading(path, "fix the statement on or just before this line",
-                 "verbeter de opdracht op of vlak voor deze regel"):
-        store.bulk_load(path=str(path), format=FORMATS[path.suffix.lower()].oxigraph,
-                        base_iri=path.resolve().as_uri())
+    file_format = FORMATS[path.suffix.lower()].oxigraph
+    store = read_ahead.take(path, file_format)
+    if store is None:
+        with reading(path, "fix the statement on or just before this line",
+                     "verbeter de opdracht op of vlak voor deze regel"):
+            store = read_ahead.load(path, file_format)
     if len(store) == 0:
         raise empty_file(path)
     if may_hold_long_literal(path, limits):
@@ -264,6 +266,7 @@ def validate_in_turn(files: Iterable[Path], count: int, defects: Iterable[str] |
     files = iter(files)
     first = next(files, None) if workers <= 1 else None
     parsing = ParseInBackground(first, limits) if first is not None and not is_workbook(first) else None
+    read_ahead.discard_except(first if parsing is not None else None)  # its own is taken by the parse
     translation = translation_for(frozenset(selection), as_of)
     if not fallback:
         check_translatable(translation)
