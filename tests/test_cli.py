@@ -5,8 +5,12 @@ the installed command as a process, as the README does."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import pty
 import subprocess
+import sys
 
 import pytest
 from helpers import DATA, jeugdgov
@@ -221,3 +225,19 @@ def test_a_hint_is_introduced_in_the_chosen_language(tmp_path):
     assert refused.returncode == 2 and "\n  tip: " in refused.stderr, refused.stderr
     refused = jeugdgov("validate", tmp_path / "missing.ttl", "--shapes", "nope", "--lang", "en")
     assert "\n  hint: " in refused.stderr, refused.stderr
+
+
+def test_on_a_terminal_the_command_shows_its_progress_and_then_the_findings():
+    # Off a terminal the progress display is not even imported; on one it runs while validating.
+    leader, follower = pty.openpty()
+    command = subprocess.Popen([sys.executable, "-m", "jeugdgov", "validate", str(DATA / "lelystad.trig"),
+                                "--setup", "lelystad-cooperatie", "--lang", "en"],
+                               stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    shown = b""
+    with contextlib.suppress(OSError):  # the terminal reports EIO once the command has ended
+        while chunk := os.read(leader, 65536):  # read as it comes: a full terminal would block it
+            shown += chunk
+    os.close(leader)
+    assert command.wait(timeout=300) == 1
+    assert b"17" in shown and b"finding" in shown and b"Traceback" not in shown

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, Limits
@@ -292,7 +291,12 @@ def _watch(path: Path, run: Callable[[], int], output_format: OutputFormat, lang
 @contextmanager
 def _spinner(label: str, lang: Language) -> Iterator[Callable[[str], None]]:
     """A progress line on stderr (if it is a terminal), in ``lang``; yields what updates its text."""
-    with Progress(console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
+    if not stderr.is_terminal:  # nothing to show: rich's progress display is not even imported
+        yield lambda step: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=stderr, transient=True) as progress:
         task = progress.add_task(progress_step(label, lang.value), total=None)
         yield lambda step: progress.update(task, description=progress_step(step, lang.value))
 

@@ -16,13 +16,10 @@ one setup per named graph, each merged with the file's default graph; a setup is
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import signal
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -57,6 +54,9 @@ from jeugdgov.validation.fast.split import evaluate_on_two_cores, pays
 from jeugdgov.validation.findings import Finding, Findings, Report
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.process import BaseProcess
+
     from jeugdgov.workbook.reading import Origin, Quad
 
 Triple = tuple[Node, Node, Node]
@@ -283,6 +283,11 @@ def validate_in_turn(files: Iterable[Path], count: int, defects: Iterable[str] |
             done.extend(_unpack(_validate_file(job, parsing)))
             parsing = None
         return _reports(done, names)
+    # Imported here: one file, the common command, needs no worker processes.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     # fork where there is one: workers then need no import of the caller's script (spawn
     # re-runs a script without a __main__ guard). The parent holds no store when forking.
     methods = multiprocessing.get_all_start_methods()
@@ -327,9 +332,10 @@ def validate_in_turn(files: Iterable[Path], count: int, defects: Iterable[str] |
     return _reports(done, names)
 
 
-def _stop(executor: ProcessPoolExecutor, others: set[multiprocessing.process.BaseProcess],
-          threads: set[threading.Thread]) -> None:
+def _stop(executor: ProcessPoolExecutor, others: set[BaseProcess], threads: set[threading.Thread]) -> None:
     """Stop the executor's workers at once: a running job is not waited for."""
+    import multiprocessing
+
     executor.shutdown(wait=False, cancel_futures=True)
     workers = [p for p in multiprocessing.active_children() if p not in others]
     for process in workers:
