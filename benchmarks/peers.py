@@ -5,12 +5,15 @@ For each size (decisions of `jeugdgov synth --seed 7`) region 1 is validated by:
 - jeugdgov: `jeugdgov validate REGION --format json` (the fast engine; it adds the ontology);
 - Jena SHACL: `shacl validate --shapes SHAPES --data DATA` of Debian's libapache-jena-java
   (installed with apt-get when missing; Java must be there);
-- pySHACL: `pyshacl -s SHAPES -a -f turtle DATA` (the project's own dependency).
+- pySHACL: `pyshacl -s SHAPES -a -f turtle DATA` (the project's own dependency);
+- pyshacl-turbo: `pyshacl-turbo -s SHAPES -a -f turtle DATA`, a Rust engine with pySHACL's
+  interface (PyPI's pyshacl-turbo 0.6.5, installed into a venv of its own under --work when
+  missing, so that it never touches the project's environment).
 
 DATA is the region merged with the ontology (what jeugdgov validates), SHAPES the bundled shapes
 with the region's reference date written in (the end of its period, as jeugdgov takes it) and
 their messages in English only (Jena refuses a SPARQL constraint with more than one), so all
-three check the same graph against the same shapes. The engines take turns in each round, each
+engines check the same graph against the same shapes. The engines take turns in each round, each
 command timed end to end (wall clock, and the CPU seconds of its process tree); printed are the
 medians and the number of results (findings; SHACL validation results), which must be equal. An
 engine that passes --cap seconds is stopped and not run at larger sizes. Run from the project
@@ -39,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bytecode import as_installed
 from validation import generate
 
+TURBO = "0.6.5"  # the version the figures were made with
 JAVA = Path("/usr/share/java")
 #: Jena's command-line jars and what they need at run time (Debian's names), without any
 #: logging binding but slf4j-nop: two bindings on one class path stop the JVM at start.
@@ -96,6 +100,16 @@ def jena_class_path(work: Path) -> str:
     return ":".join([*(str(JAVA / f"{name}.jar") for name in JENA_JARS), str(messages)])
 
 
+def turbo_command(work: Path) -> Path:
+    """pyshacl-turbo's command, installed with pip into a venv of its own when missing."""
+    venv = work / f"pyshacl-turbo-{TURBO}"
+    command = venv / "bin" / "pyshacl-turbo"
+    if not command.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", f"pyshacl-turbo=={TURBO}"], check=True)
+    return command
+
+
 def shacl_results(report: str) -> int:
     """The number of sh:ValidationResult in a Turtle validation report."""
     import pyoxigraph as ox
@@ -118,6 +132,8 @@ def engines(names: list[str], region: Path, data: Path, shapes: Path, work: Path
                           "--data", str(data)], shacl_results),
         "pyshacl": lambda: ([str(bin_dir / "pyshacl"), "-s", str(shapes), "-a", "-f", "turtle", str(data)],
                             shacl_results),
+        "pyshacl-turbo": lambda: ([str(turbo_command(work)), "-s", str(shapes), "-a", "-f", "turtle", str(data)],
+                                  shacl_results),
     }
     return {name: known[name]() for name in names}
 
@@ -141,7 +157,7 @@ def run(command: list[str], count: Callable[[str], int], cap: float) -> tuple[fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000", help="decisions, comma-separated")
-    parser.add_argument("--engines", default="jeugdgov,jena,pyshacl", help="comma-separated")
+    parser.add_argument("--engines", default="jeugdgov,jena,pyshacl-turbo,pyshacl", help="comma-separated")
     parser.add_argument("--rounds", type=int, default=3, help="turns of every engine (medians are printed)")
     parser.add_argument("--cap", type=float, default=600, help="seconds one command may take")
     parser.add_argument("--seed", type=int, default=7)
@@ -155,7 +171,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"region 1 of `jeugdgov synth --seed {args.seed}`, whole commands, {args.rounds} round(s), "
           f"medians; cap {args.cap:.0f} s\n")
-    header = f"{'decisions':>10} {'triples':>9} {'engine':9} {'wall s':>8} {'CPU s':>8} {'results':>8}  vs jeugdgov"
+    header = f"{'decisions':>10} {'triples':>9} {'engine':13} {'wall s':>8} {'CPU s':>8} {'results':>8}  vs jeugdgov"
     print(header + "\n" + "-" * len(header), flush=True)
     stopped: set[str] = set()
     for decisions in [int(s) for s in args.sizes.split(",")]:
@@ -174,13 +190,13 @@ def main() -> None:
         for name, measured in times.items():
             if measured[-1][2] is None:
                 stopped.add(name)
-                print(f"{decisions:>10,} {triples:>9,} {name:9} {'>' + format(args.cap, '.0f'):>8} {'-':>8} "
+                print(f"{decisions:>10,} {triples:>9,} {name:13} {'>' + format(args.cap, '.0f'):>8} {'-':>8} "
                       f"{'-':>8}  stopped at the cap", flush=True)
                 continue
             wall, cpu = median(t[0] for t in measured), median(t[1] for t in measured)
             results = sorted({t[2] for t in measured})
             ratio = f"{wall / base:.1f}x the time" if base and name != "jeugdgov" else ""
-            print(f"{decisions:>10,} {triples:>9,} {name:9} {wall:>8.2f} {cpu:>8.2f} "
+            print(f"{decisions:>10,} {triples:>9,} {name:13} {wall:>8.2f} {cpu:>8.2f} "
                   f"{'/'.join(map(str, results)):>8}  {ratio}", flush=True)
 
 
