@@ -58,4 +58,5 @@ def frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> DataFram
     except ImportError:
         raise ImportError("DataFrames need pandas: pip install 'jeugdgov[notebook]' (or pip install pandas)") \
             from None
-    return pandas.DataFrame([[row.get(c) for c in columns] for row in rows], columns=list(columns))
+    table: DataFrame = pandas.DataFrame([[row.get(c) for c in columns] for row in rows], columns=list(columns))
+    return table

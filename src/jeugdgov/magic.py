@@ -70,7 +70,8 @@ class SparqlMagics(Magics):
     def _namespace(self) -> dict[str, object]:
         """The notebook's variables."""
         assert self.shell is not None  # a registered magic has its shell
-        return self.shell.user_ns
+        namespace: dict[str, object] = self.shell.user_ns
+        return namespace
 
     def _run(self, words: list[str], cell: str | None, source: QuerySource) -> DataFrame:
         names = [word for word in words if "=" not in word]

@@ -74,7 +74,7 @@ def usage_error(error: Exception, arguments: Sequence[str] = ()) -> InputError:
 def _name(param: object) -> str:
     opts = getattr(param, "opts", None) or []
     if getattr(param, "param_type_name", "") == "option" and opts:
-        return opts[0]
+        return str(opts[0])
     return (getattr(param, "name", None) or "").upper()
 
 

@@ -56,7 +56,7 @@ def documentation(source: Path) -> str:
     finally:  # importing pyLODE sets the root logger to DEBUG (basicConfig in one of its modules)
         root.handlers[:] = handlers
         root.setLevel(level)
-    return OntPub(_as_pylode_reads_it(Graph().parse(source)), sort_subjects=True).make_html() + "\n"
+    return str(OntPub(_as_pylode_reads_it(Graph().parse(source)), sort_subjects=True).make_html()) + "\n"
 
 
 def _as_pylode_reads_it(graph: Graph) -> Graph:

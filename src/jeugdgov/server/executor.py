@@ -174,7 +174,7 @@ class WorkerPool:
         try:
             worker.connection.send(job)
             if await _readable(self._loop, worker.connection, limit):
-                answer = worker.connection.recv()
+                answer: Answer = worker.connection.recv()
                 self._release(worker)
                 return answer
         except (EOFError, OSError):

@@ -222,7 +222,8 @@ class HttpServer:
 
     @property
     def server_address(self) -> tuple[str, int]:
-        return self._socket.getsockname()[:2]
+        host, port = self._socket.getsockname()[:2]
+        return str(host), int(port)
 
     def serve_forever(self) -> None:
         """Serve until :meth:`shutdown` (or, in the main thread, Ctrl-C or SIGTERM)."""

@@ -35,7 +35,6 @@ from jeugdgov.setups import (
     FORMATS,
     Setup,
     blank_setup_error,
-    is_workbook,
     rdf_files,
     refuse_duplicate_names,
     refuse_without_setup,
@@ -43,6 +42,7 @@ from jeugdgov.setups import (
     store_setup,
     workbook_nquads,
 )
+from jeugdgov.workbook.tables import is_workbook
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SETUP = NamedNode(str(JG.Setup))

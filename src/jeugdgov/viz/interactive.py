@@ -16,11 +16,11 @@ import re
 from pyvis.network import Network
 
 from jeugdgov.analysis.projection import NODE_KINDS
+from jeugdgov.validation.findings import SEVERITY_RANK
 from jeugdgov.viz.views import (
     KIND_COLOURS,
     SEVERITY_COLOURS,
     SEVERITY_LABELS,
-    SEVERITY_RANK,
     TEXT,
     Bundle,
     View,

@@ -223,7 +223,7 @@ def _pack(column: list[Hashable], desired: list[float], sizes: dict, gap: float)
 def _separation(above: Hashable, below: Hashable, sizes: dict, gap: float) -> float:
     bends = _is_bend(above) + _is_bend(below)
     space = gap if bends == 0 else gap / 2 if bends == 1 else _BEND
-    return sizes[above][1] / 2 + space + sizes[below][1] / 2
+    return float(sizes[above][1] / 2 + space + sizes[below][1] / 2)
 
 
 def _is_bend(node: Hashable) -> bool:

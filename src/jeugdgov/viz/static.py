@@ -41,6 +41,7 @@ from jeugdgov.errors import InputError
 from jeugdgov.output import atomic_write
 from jeugdgov.setups import Setup
 from jeugdgov.validation import Finding
+from jeugdgov.validation.findings import SEVERITY_RANK
 from jeugdgov.viz.views import (
     BADGE_FONT_SIZE,
     FONT_SIZE,
@@ -49,7 +50,6 @@ from jeugdgov.viz.views import (
     RELATION_STYLES,
     SEVERITY_COLOURS,
     SEVERITY_LABELS,
-    SEVERITY_RANK,
     TEXT,
     Bundle,
     View,

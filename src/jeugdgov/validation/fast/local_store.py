@@ -10,8 +10,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
 
 from jeugdgov.errors import InputError
-from jeugdgov.resources import ontology_quads
-from jeugdgov.setups import IRI_HINT, IRI_HINT_NL, iri_problem, to_rdflib
+from jeugdgov.resources import ontology_quads, to_rdflib
+from jeugdgov.setups import IRI_HINT, IRI_HINT_NL, iri_problem
 from jeugdgov.validation.fast.evaluation import Triple
 from jeugdgov.validation.fast.rewrite import for_oxigraph
 from jeugdgov.validation.fast.shacl_report import described

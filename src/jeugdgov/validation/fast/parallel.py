@@ -37,7 +37,6 @@ from jeugdgov.setups import (
     FORMATS,
     Setup,
     file_setup_name,
-    is_workbook,
     rdf_files,
     refuse_duplicate_names,
     refuse_unknown_names,
@@ -52,6 +51,7 @@ from jeugdgov.validation.fast.pyshacl_fallback import with_pyshacl
 from jeugdgov.validation.fast.shacl_report import report_for
 from jeugdgov.validation.fast.split import evaluate_on_two_cores, pays
 from jeugdgov.validation.findings import Finding, Findings, Report
+from jeugdgov.workbook.tables import is_workbook
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor

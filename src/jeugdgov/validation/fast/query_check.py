@@ -8,7 +8,7 @@ imports this module only for a query it has not seen.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from pyparsing import ParseResults
 from rdflib import RDF, URIRef, Variable
@@ -103,7 +103,7 @@ def _check_select(text: str, prefixes: dict[str, str], target: bool) -> CompValu
         _walk(_get(query, "where"), "top", False, problems)
     if problems:
         raise Refused("; ".join(sorted(set(problems))))
-    return query
+    return cast(CompValue, query)
 
 
 def _projected(query: CompValue) -> set[Variable] | None:

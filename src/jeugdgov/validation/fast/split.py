@@ -200,7 +200,8 @@ def _answer(fd: int, child: int) -> dict[int, list[RawResult]]:
     kind, value = pickle.loads(data[_LENGTH.size:])
     if kind == "error":
         raise value
-    return value
+    results: dict[int, list[RawResult]] = value
+    return results
 
 
 def _receive(fd: int, child: int) -> bytes:
