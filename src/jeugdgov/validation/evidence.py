@@ -189,7 +189,6 @@ def _stated(facts: Facts, nodes: list[Node], term: URIRef, inverse: bool, needs:
     it, or a value is recorded (which the shape then found wanting, e.g. false); a fact
     pointing here states it only with everything the shape needs of it (a date)."""
     for node in nodes:
-        own = facts.predicate_objects(node)
         if facts.has(node, _NO_VALUE, term):
             return True
         if any(facts.has(node, p, term) for p in OPEN_PREDICATES):
@@ -197,7 +196,7 @@ def _stated(facts: Facts, nodes: list[Node], term: URIRef, inverse: bool, needs:
         if inverse:
             if any(_complete(facts, fact, needs) for fact in facts.pointing(node, term)):
                 return True
-        elif any(p == term for p, _o in own):
+        elif any(p == term for p, _o in facts.predicate_objects(node)):
             return True
     return False
 
