@@ -170,7 +170,7 @@ def _phases_once(path: Path, shapes: dict[str, list[float]]) -> tuple[dict[str, 
     shapes_graph = selected_shapes(None, as_of)
     done("shapes")
     raw = evaluate(runner, translation.queries, query_done)
-    phases["queries"] = clock[-1] - clock[1]
+    phases["queries"] = clock[-1] - clock[2]  # from the end of "shapes"
     facts = runner.describe({n for r in raw for n in (r.focus, r.value) if n is not None})
     done("evidence")
     found = findings_from(loaded.setup.name, raw, facts, shapes_graph)

@@ -8,6 +8,7 @@ not, and 2 on bad input.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -274,7 +275,7 @@ def _watch(path: Path, run: Callable[[], int], output_format: OutputFormat, lang
     stay compiled in this process. Bad input is reported and the watch goes on."""
     from jeugdgov.watch import saves
 
-    for _saved in saves(path):
+    for count, _saved in enumerate(saves(path)):
         started = time.perf_counter()
         if output_format is OutputFormat.text and stdout.is_terminal:
             stdout.clear()
@@ -286,6 +287,9 @@ def _watch(path: Path, run: Callable[[], int], output_format: OutputFormat, lang
         sys.stdout.flush()
         stderr.print(say("watching", lang, time=f"{datetime.now():%H:%M:%S}", path=path,
                          seconds=f"{time.perf_counter() - started:.2f}"), highlight=False, style="dim", soft_wrap=True)
+        if count == 0:  # what the first run compiled stays: the collector need not walk it on every save
+            gc.collect()
+            gc.freeze()
 
 
 @contextmanager
