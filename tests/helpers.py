@@ -75,7 +75,7 @@ def jeugdgov(*args: object, cwd: str | Path | None = None,
     stdin is empty and never a terminal."""
     arguments = [str(a) for a in args]
     before, previous = sys.argv, Path.cwd()
-    consoles = (cli.stdout, cli.stderr)
+    consoles = (cli.stdout(), cli.stderr())
     widths = [console.width for console in consoles]
     with CliRunner().isolation(env=env) as (stdout, stderr, _):
         sys.argv = ["jeugdgov", *arguments]

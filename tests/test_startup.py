@@ -14,9 +14,10 @@ import pytest
 DATA = Path(__file__).parents[1] / "data"
 #: What validating RDF input with the fast engine has no use for: workbooks (their writer and
 #: their reader's mapping), pictures, the server, the HTML report, the reference engine and
-#: rdflib's SPARQL parser (the query checks are kept from an earlier run).
+#: rdflib's SPARQL parser (the query checks are kept from an earlier run), and rich, which only
+#: text output and a terminal need.
 UNUSED = ("openpyxl", "yaml", "matplotlib", "uvicorn", "starlette", "jinja2", "pyshacl", "pyparsing", "numpy",
-          "networkx", "owlready2", "SPARQLWrapper")
+          "networkx", "owlready2", "SPARQLWrapper", "rich")
 #: Parts of jeugdgov itself that only other inputs and commands use: reading workbooks, the
 #: named-query library, the notebook API, reading and writing a SPARQL store, the Dutch help;
 #: and what one file off a terminal needs not: worker processes, a progress display.

@@ -19,11 +19,11 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from enum import Enum
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LITERAL_CHARS, Limits
@@ -38,6 +38,8 @@ from jeugdgov.validation.reference_date import parse_as_of
 from jeugdgov.validation.rendering import print_text, with_evidence, write_json, write_turtle
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from jeugdgov.norms import Framework
 
 app = typer.Typer(
@@ -47,8 +49,22 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-stdout = Console()
-stderr = Console(stderr=True)
+
+
+# Made when first used: JSON or Turtle written to a pipe needs no rich, whose import takes
+# about 18 ms of a command that validates ten thousand decisions in 0.4 s.
+@cache
+def stdout() -> Console:
+    from rich.console import Console
+
+    return Console()
+
+
+@cache
+def stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 class OutputFormat(str, Enum):
@@ -228,7 +244,7 @@ def validate_command(
         with _spinner("validating", lang) as step:
             reports = validate(source, _split_ids(shapes), ValidationOptions(
                 engine=engine.value, fallback=fallback, as_of=reference, shapes_files=shapes_file or (),
-                note=lambda text: stderr.print(say("note", lang.value, text=text), highlight=False),
+                note=lambda text: stderr().print(say("note", lang.value, text=text), highlight=False),
                 progress=step, setups=setup,
                 limits=Limits(max_file_bytes=max_file_size, max_literal_chars=max_literal),
                 with_shacl_report=turtle, shared=shared_graph or (), graph_store=graph_store,
@@ -265,7 +281,7 @@ def _print_with_norms(reports: list[Report], framework: Framework, norm_table: P
     else:
         _print_reports(reports, output_format, lang)
         if output_format is OutputFormat.text:
-            rendering.print_table(table, lang.value, stdout)
+            rendering.print_table(table, lang.value, stdout())
     findings = any(not r.conforms for r in reports) or any(s.findings for s in table.scores.values())
     return 1 if findings else 0
 
@@ -277,15 +293,15 @@ def _watch(path: Path, run: Callable[[], int], output_format: OutputFormat, lang
 
     for count, _saved in enumerate(saves(path)):
         started = time.perf_counter()
-        if output_format is OutputFormat.text and stdout.is_terminal:
-            stdout.clear()
+        if output_format is OutputFormat.text and stdout().is_terminal:
+            stdout().clear()
         try:
             run()
         except InputError as error:
-            stderr.print(f"[bold red]{say('error', lang)}:[/bold red] {error.text(say('hint', lang), lang)}",
+            stderr().print(f"[bold red]{say('error', lang)}:[/bold red] {error.text(say('hint', lang), lang)}",
                          highlight=False, soft_wrap=True)
         sys.stdout.flush()
-        stderr.print(say("watching", lang, time=f"{datetime.now():%H:%M:%S}", path=path,
+        stderr().print(say("watching", lang, time=f"{datetime.now():%H:%M:%S}", path=path,
                          seconds=f"{time.perf_counter() - started:.2f}"), highlight=False, style="dim", soft_wrap=True)
         if count == 0:  # what the first run compiled stays: the collector need not walk it on every save
             gc.collect()
@@ -295,12 +311,12 @@ def _watch(path: Path, run: Callable[[], int], output_format: OutputFormat, lang
 @contextmanager
 def _spinner(label: str, lang: Language) -> Iterator[Callable[[str], None]]:
     """A progress line on stderr (if it is a terminal), in ``lang``; yields what updates its text."""
-    if not stderr.is_terminal:  # nothing to show: rich's progress display is not even imported
+    if not sys.stderr.isatty():  # nothing to show: rich is not even imported
         yield lambda step: None
         return
     from rich.progress import Progress
 
-    with Progress(console=stderr, transient=True) as progress:
+    with Progress(console=stderr(), transient=True) as progress:
         task = progress.add_task(progress_step(label, lang.value), total=None)
         yield lambda step: progress.update(task, description=progress_step(step, lang.value))
 
@@ -313,7 +329,7 @@ def _print_reports(reports: list[Report], output_format: OutputFormat, lang: Lan
     elif output_format is OutputFormat.turtle:
         write_turtle(reports, sys.stdout)
     else:
-        print_text(reports, lang.value, stdout)
+        print_text(reports, lang.value, stdout())
     sys.stdout.flush()
 
 
@@ -332,18 +348,18 @@ def explain_command(
     if framework is not None:
         from jeugdgov.norms.pages import norm_page
 
-        stdout.out(norm_page(framework, defect, lang.value), highlight=False, end="")
+        stdout().out(norm_page(framework, defect, lang.value), highlight=False, end="")
         return
     from jeugdgov.validation.rule_pages import rule_page
 
-    stdout.out(rule_page(defect, lang.value), highlight=False, end="")
+    stdout().out(rule_page(defect, lang.value), highlight=False, end="")
 
 
 @app.command("defects")
 def defects_command(_lang: LangOption = Language.nl) -> None:
     """List the defect ids and groups that --shapes accepts."""
     for defect in defect_ids():
-        stdout.print(defect)
+        stdout().print(defect)
 
 
 @app.command("synth")
@@ -379,11 +395,11 @@ def synth_command(
     params.check()
     with _spinner("generating", lang) as step:
         summary = generate(params, out, progress=step)
-    stderr.print(say("generated", lang.value, triples=f"{summary.triples:,}", setups=len(summary.files),
+    stderr().print(say("generated", lang.value, triples=f"{summary.triples:,}", setups=len(summary.files),
                      folder=out / "setups", planted=f"{len(summary.planted):,}", file=out / "planted.json"),
                  highlight=False)
     for defect, count in planted_counts(summary.planted):
-        stderr.print(f"  {defect:34} {count:>7,}", highlight=False)
+        stderr().print(f"  {defect:34} {count:>7,}", highlight=False)
 
 
 class GraphKind(str, Enum):
@@ -448,7 +464,7 @@ def viz_command(
     chosen = select_one(load(path), setup, "draw")
     write(chosen, kind.value, out, lang=lang.value, period=period, at=on_date.date() if on_date else None,
           highlight=not no_findings, aggregate=not all_actors)
-    stderr.print(say("wrote_picture", lang.value, out=out, kind=kind.value, setup=chosen.name), highlight=False)
+    stderr().print(say("wrote_picture", lang.value, out=out, kind=kind.value, setup=chosen.name), highlight=False)
 
 
 @app.command("report")
@@ -499,7 +515,7 @@ def report_command(
             table = score_setups([r.setup for r in chronological(reports)], framework, as_of=reference)
         step("drawing")
         write(reports, out, lang=lang.value, norms=table, pictures=pictures_of(reports, lang.value))
-    stderr.print(say("wrote_report", lang.value, out=out, count=len(reports)), highlight=False)
+    stderr().print(say("wrote_report", lang.value, out=out, count=len(reports)), highlight=False)
 
 
 class CompareFormat(str, Enum):
@@ -618,7 +634,7 @@ def queries_command(
     for query in library().values():
         parameters = ", ".join(f"{p.name}: {p.type}{'' if p.required else '?'}" for p in query.parameters)
         table.add_row(query.name, query.title(lang.value), parameters)
-    stdout.print(table)
+    stdout().print(table)
 
 
 @app.command("query")
@@ -675,7 +691,7 @@ def query_command(
             raise InputError(f"SPARQL syntax error: {error}", file=query.path,
                              nl=(f"SPARQL-syntaxfout: {error}", None)) from None
     if output_format is QueryFormat.table:
-        print_table(result, stdout, query.prefixes, hidden=[p.name for p in query.parameters], lang=lang.value)
+        print_table(result, stdout(), query.prefixes, hidden=[p.name for p in query.parameters], lang=lang.value)
         return
     write_result(result, output_format.value, sys.stdout.buffer)
     sys.stdout.buffer.flush()
@@ -712,12 +728,12 @@ def template_command(
         from jeugdgov.norms.catalogue import write_framework
 
         write_framework(out, lang.value)
-        stderr.print(say("wrote_framework", lang.value, out=out), highlight=False)
+        stderr().print(say("wrote_framework", lang.value, out=out), highlight=False)
         return
     from jeugdgov.workbook import write_template
 
     write_template(out, lang.value)
-    stderr.print(say("wrote_template", lang.value, out=out), highlight=False)
+    stderr().print(say("wrote_template", lang.value, out=out), highlight=False)
 
 
 @app.command("convert")
@@ -766,7 +782,7 @@ def convert_command(
         from jeugdgov.norms.reading import norms_in_workbook
 
         if norms := norms_in_workbook(files[0]):
-            stderr.print(say("norms_not_converted", lang.value, count=norms), highlight=False)
+            stderr().print(say("norms_not_converted", lang.value, count=norms), highlight=False)
     if to is WorkbookTarget.trig:
         from jeugdgov.output import atomic_write
 
@@ -777,8 +793,8 @@ def convert_command(
         write_workbook(contents, out, lang.value)
         for what, count in contents.dropped.items():
             words = DROPPED.get(what, {}).get(lang.value, what)
-            stderr.print(say("not_kept", lang.value, count=count, what=words), highlight=False)
-    stderr.print(say("wrote", lang.value, out=out), highlight=False)
+            stderr().print(say("not_kept", lang.value, count=count, what=words), highlight=False)
+    stderr().print(say("wrote", lang.value, out=out), highlight=False)
 
 
 @app.command("load")
@@ -805,7 +821,7 @@ def load_command(
     from jeugdgov.stores.embedded import graph_names, load_into
 
     count, opened = load_into(store, data, with_ontology=ontology)
-    stderr.print(say("loaded", lang.value, count=count, store=store, quads=len(opened),
+    stderr().print(say("loaded", lang.value, count=count, store=store, quads=len(opened),
                      graphs=len(graph_names(opened))), highlight=False)
 
 
@@ -845,7 +861,7 @@ def push_command(
     pushed = push(data, endpoint=endpoint, graph_store=graph_store, with_ontology=ontology,
                   credentials=_credentials(user))
     others = len(pushed.graphs) - pushed.setups
-    stderr.print(say("sent", lang.value, triples=pushed.triples, setups=pushed.setups, others=others,
+    stderr().print(say("sent", lang.value, triples=pushed.triples, setups=pushed.setups, others=others,
                      to=endpoint or graph_store), highlight=False)
 
 
@@ -921,7 +937,7 @@ def serve_command(
     from jeugdgov.sparql.library import library
 
     if host not in ("127.0.0.1", "localhost", "::1"):
-        stderr.print(say("reachable", lang.value, host=host), highlight=False)
+        stderr().print(say("reachable", lang.value, host=host), highlight=False)
     update_token = None
     if update_token_variable is not None:
         update_token = os.environ.get(update_token_variable)
@@ -938,7 +954,7 @@ def serve_command(
                norms=_read_norms(norms),
                allow_service=tuple(allow_service or ()), update_token=update_token,
                memory_limit=memory_limit * 2**20 or None, max_result=max_result * 2**20,
-               note=lambda line: stderr.print(line, highlight=False), lang=lang.value)
+               note=lambda line: stderr().print(line, highlight=False), lang=lang.value)
 
 
 class Terminated(BaseException):
@@ -979,24 +995,24 @@ def main() -> None:
         sys.exit(code or 0)
     except Terminated:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the exit
-        stderr.print(say("terminated", lang), highlight=False)
+        stderr().print(say("terminated", lang), highlight=False)
         sys.exit(128 + signal.SIGTERM)
     except InputError as error:
-        stderr.print(f"[bold red]{say('error', lang)}:[/bold red] {error.text(say('hint', lang), lang)}",
+        stderr().print(f"[bold red]{say('error', lang)}:[/bold red] {error.text(say('hint', lang), lang)}",
                      highlight=False, soft_wrap=True)
         # What a failed write left behind (openpyxl's half-written temporary sheets) fails once
         # more when collected at exit; the message above already said what happened.
         sys.unraisablehook = lambda _unraisable: None
         sys.exit(2)
     except LoadInterrupted as interrupt:  # the load read back what it wrote
-        stderr.print(interrupt.nl if lang == "nl" else interrupt.state, highlight=False)
+        stderr().print(interrupt.nl if lang == "nl" else interrupt.state, highlight=False)
         sys.exit(interrupt.exit_code)
     except KeyboardInterrupt:
-        stderr.print(say("interrupted", lang), highlight=False)
+        stderr().print(say("interrupted", lang), highlight=False)
         sys.exit(130)
     except SystemExit as done:
         if done.code == 130:  # typer turns Ctrl-C into exit code 130, silently
-            stderr.print(say("interrupted", lang), highlight=False)
+            stderr().print(say("interrupted", lang), highlight=False)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -6,19 +6,19 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rdflib import RDF, SH, Graph, Literal, Node
 from rdflib.namespace import DCTERMS, PROV
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from jeugdgov.resources import JG
 from jeugdgov.validation.evidence import EVIDENCE
 from jeugdgov.validation.findings import Finding, Findings, Report
 from jeugdgov.validation.reports import Reports
 from jeugdgov.words import evidence_word, severity_word
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 SEVERITY_STYLE = {"Violation": "bold red", "Warning": "yellow", "Info": "cyan"}
 HEADINGS = {
@@ -119,6 +119,9 @@ def as_turtle(reports: Sequence[Report]) -> str:
 
 
 def print_text(reports: Sequence[Report], lang: str, console: Console) -> None:
+    from rich.table import Table  # imported here: JSON and Turtle output need no rich
+    from rich.text import Text
+
     severity_h, defect_h, finding_h, conforms, count, evidence_h, as_of_h = HEADINGS[lang]
     for report in reports:
         dated = f", {as_of_h} {report.as_of.isoformat()}" if report.as_of else ""
