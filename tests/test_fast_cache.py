@@ -1,17 +1,24 @@
-"""Checks of the shapes' SPARQL are kept on disk, keyed by the query, and never needed."""
+"""What the fast engine compiles is kept on disk: checks of the shapes' SPARQL (keyed by the
+query), rewrites for pyoxigraph, and the catalogue's queries (keyed by the shapes); never needed."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import date
 
 import pytest
+from rdflib import BNode
 
+import jeugdgov.resources as resources
 import jeugdgov.validation.fast.query_check as query_check
 import jeugdgov.validation.fast.rewrite as rewrite
 import jeugdgov.validation.fast.translate as engine_sparql
 from jeugdgov.validation.fast.cache import DiskMemo
+from jeugdgov.validation.fast.compiled import kept_translation
 from jeugdgov.validation.fast.engine import translation_for
-from jeugdgov.validation.fast.translate import Untranslatable, checked, query_text
+from jeugdgov.validation.fast.translate import Translation, Untranslatable, checked, query_text, translate
 
 QUERY = "SELECT ?this WHERE { ?this <http://example.org/p> ?o }"
 
@@ -89,3 +96,42 @@ def test_only_the_queries_without_the_reference_date_are_kept(fresh_rewrites):
     assert all(kept.answer(query_text(q), lambda: None) is None for q in translation.queries
                if "2019-07-01" in query_text(q))
     assert any("2019-07-01" in query_text(q) for q in translation.queries)  # there are dated queries
+
+
+def _translate_afresh() -> Translation:
+    return translate(resources.shapes())
+
+
+def _not_again() -> Translation:
+    pytest.fail("translated again")
+
+
+def test_the_catalogue_queries_are_kept_and_read_back_equal_by_the_next_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    afresh = _translate_afresh()
+    assert kept_translation(_translate_afresh) == afresh  # translated, and kept
+    read_back = kept_translation(_not_again)
+    assert read_back == afresh and len(read_back.queries) > 100
+    assert [q.prefixes for q in read_back.queries] == [q.prefixes for q in afresh.queries]  # not compared by ==
+    assert any(isinstance(q.source, BNode) for q in read_back.queries)  # property shapes: blank nodes, kept too
+
+
+def test_other_shapes_or_an_unusable_file_mean_translating_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    kept_translation(_translate_afresh)
+    monkeypatch.setattr(resources, "shapes_digest", lambda: "other shapes")
+    with pytest.raises(pytest.fail.Exception, match="translated again"):
+        kept_translation(_not_again)
+    for kept in (tmp_path / "jeugdgov").glob("translation-*.json"):
+        kept.write_text('{"shapes": "other shapes", "translation": {"queries": [[1]]}}')
+    assert kept_translation(_translate_afresh) == _translate_afresh()  # a broken file is replaced
+    assert kept_translation(_not_again) == _translate_afresh()
+
+
+def test_the_shapes_blank_nodes_have_the_same_names_in_every_run():
+    # What makes kept queries name the nodes of the graph a later run reads.
+    program = ("import json; from rdflib import BNode; from jeugdgov.resources import shapes; "
+               "print(json.dumps(sorted(str(t) for triple in shapes() for t in triple if isinstance(t, BNode))))")
+    runs = [json.loads(subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                                      check=True, timeout=120).stdout) for _ in range(2)]
+    assert runs[0] == runs[1] and len(runs[0]) > 100

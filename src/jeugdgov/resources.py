@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -85,26 +86,52 @@ def data_dir() -> Path:
     return _asset_folder("data", "*.*")
 
 
-def _parse_all(folder: Path) -> Graph:
-    # pyoxigraph's parser, then rdflib terms: twice as fast as rdflib's Turtle parser, which
-    # every command would otherwise wait for before its first query.
+@cache
+def _parsed(folder: Path) -> tuple[Graph, str]:
+    """The folder's Turtle files as one graph, and a digest of the files (names and contents).
+
+    pyoxigraph's parser, then rdflib terms: twice as fast as rdflib's Turtle parser, which
+    every command would otherwise wait for before its first query."""
     graph = Graph()
+    files = _read(folder)
+    digest = _digest(files)
+    # Blank nodes are named by the digest and their order in the files, not at random: the same
+    # in every run, so that what is compiled from the graph can be kept on disk and used again.
+    named: dict[str, BNode] = {}
+
+    def term(node: object) -> Node:
+        if isinstance(node, ox.BlankNode):
+            if node.value not in named:
+                named[node.value] = BNode(f"jg{digest[:12]}b{len(named)}")
+            return named[node.value]
+        return to_rdflib(node)
 
     def bind(prefixes: dict[str, str]) -> None:
         for prefix, namespace in prefixes.items():
             graph.bind(prefix, namespace)
 
-    graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)
-               for q in _quads(folder, bind))
-    return graph
+    graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in _quads(folder, bind, files))
+    return graph, digest
 
 
-def _quads(folder: Path, prefixes: Callable[[dict[str, str]], None] = lambda _found: None) -> Iterator[ox.Quad]:
-    """The triples of the folder's Turtle files, in order, as quads of the default graph;
-    ``prefixes`` receives each file's prefixes."""
+def _read(folder: Path) -> list[tuple[Path, bytes]]:
+    return [(path, path.read_bytes()) for path in sorted(folder.glob("*.ttl"))]
+
+
+def _digest(files: list[tuple[Path, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for path, content in files:
+        digest.update(f"{path.name}\0{len(content)}\0".encode() + content)
+    return digest.hexdigest()
+
+
+def _quads(folder: Path, prefixes: Callable[[dict[str, str]], None] = lambda _found: None,
+           files: list[tuple[Path, bytes]] | None = None) -> Iterator[ox.Quad]:
+    """The triples of the folder's Turtle files (``files``, if already read), in order, as quads
+    of the default graph; ``prefixes`` receives each file's prefixes."""
     found = False
-    for path in sorted(folder.glob("*.ttl")):
-        parser = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+    for path, content in _read(folder) if files is None else files:
+        parser = ox.parse(content, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
         try:
             for quad in parser:
                 found = True
@@ -143,7 +170,7 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 @cache
 def ontology() -> Graph:
     """The jeugdgov ontology with taxonomies, sources and declarations of reused terms."""
-    return _parse_all(ontology_dir())
+    return _parsed(ontology_dir())[0]
 
 
 @cache
@@ -156,7 +183,13 @@ def ontology_quads() -> tuple[ox.Quad, ...]:
 @cache
 def shapes() -> Graph:
     """All SHACL shapes: governance defects and data quality."""
-    return _parse_all(shapes_dir())
+    return _parsed(shapes_dir())[0]
+
+
+@cache
+def shapes_digest() -> str:
+    """A digest of the files :func:`shapes` was read from (their names and contents)."""
+    return _parsed(shapes_dir())[1]
 
 
 def is_vocabulary_term(iri: str) -> bool:

@@ -16,6 +16,7 @@ from jeugdgov.errors import InputError
 from jeugdgov.resources import JG, TIME, local_name
 from jeugdgov.setups import Setup
 from jeugdgov.validation.catalogue import undated_shapes
+from jeugdgov.validation.fast.compiled import kept_translation
 from jeugdgov.validation.fast.rewrite import rewrite_ahead
 from jeugdgov.validation.fast.translate import (
     FOCUS_NODES,
@@ -74,7 +75,9 @@ def translation_for(selection: frozenset[str], as_of: date | None = None) -> Tra
 
 @cache
 def _undated_translation(selection: frozenset[str]) -> Translation:
-    return translate(undated_shapes(selection or None))
+    if selection:
+        return translate(undated_shapes(selection))
+    return kept_translation(lambda: translate(undated_shapes(None)))
 
 
 def _dated(query: ShapeQuery, term: str) -> ShapeQuery:
