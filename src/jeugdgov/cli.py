@@ -758,7 +758,8 @@ def convert_command(
 
       jeugdgov convert lelystad.xlsx --to trig --out lelystad.trig
     """
-    from jeugdgov.setups import FORMATS, parse_file, rdf_files
+    from jeugdgov.rdf_formats import FORMATS
+    from jeugdgov.setups import parse_file, rdf_files
     from jeugdgov.workbook import contents_from, write_workbook
     from jeugdgov.workbook.tables import is_workbook
 

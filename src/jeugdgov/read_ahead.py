@@ -23,10 +23,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from jeugdgov.limits import DEFAULT_MAX_FILE_BYTES
+from jeugdgov.rdf_formats import FORMATS
 
-#: The plain-text formats read ahead, by suffix.
-TEXT_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG,
-                ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS}
+#: The plain-text formats, read ahead: none of them can expand entities or fetch anything.
+READ_AHEAD = (".ttl", ".trig", ".nt", ".nq")
 _SIZE_OPTION = "--max-file-size"
 
 
@@ -55,13 +55,13 @@ def start(arguments: Sequence[str]) -> None:
         return
     limit = _size_limit(arguments)
     candidates = {Path(a).resolve() for a in arguments[1:]
-                  if not a.startswith("-") and Path(a).suffix.lower() in TEXT_FORMATS and Path(a).is_file()}
+                  if not a.startswith("-") and Path(a).suffix.lower() in READ_AHEAD and Path(a).is_file()}
     if limit is None or len(candidates) != 1:
         return
     path = candidates.pop()
     stamp = _stamp(path)
     if stamp and stamp[1] <= limit:
-        _reads[path] = _Read(path, TEXT_FORMATS[path.suffix.lower()], stamp)
+        _reads[path] = _Read(path, FORMATS[path.suffix.lower()].oxigraph, stamp)
 
 
 def take(path: Path, file_format: ox.RdfFormat) -> ox.Store | None:

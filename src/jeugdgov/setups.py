@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse
+from pyoxigraph import DefaultGraph, NamedNode, parse
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -33,32 +33,12 @@ from jeugdgov.limits import (
     may_hold_long_literal,
     too_long_token,
 )
+from jeugdgov.rdf_formats import FORMATS
 from jeugdgov.resources import FORBIDDEN_IN_IRI, JG, local_name, to_rdflib
 from jeugdgov.workbook.tables import WORKBOOK_SUFFIXES, is_workbook
 
 if TYPE_CHECKING:
     from jeugdgov.workbook.reading import Origin, WorkbookData
-
-
-@dataclass(frozen=True)
-class FileFormat:
-    """How rdflib and pyoxigraph name the syntax of an RDF file."""
-
-    rdflib: str
-    oxigraph: RdfFormat
-
-
-#: The RDF files jeugdgov reads, by suffix: the one table both readers use.
-FORMATS = {
-    ".ttl": FileFormat("turtle", RdfFormat.TURTLE),
-    ".trig": FileFormat("trig", RdfFormat.TRIG),
-    ".nt": FileFormat("nt", RdfFormat.N_TRIPLES),
-    ".nq": FileFormat("nquads", RdfFormat.N_QUADS),
-    ".jsonld": FileFormat("json-ld", RdfFormat.JSON_LD),
-    ".json": FileFormat("json-ld", RdfFormat.JSON_LD),
-    ".rdf": FileFormat("xml", RdfFormat.RDF_XML),
-    ".owl": FileFormat("xml", RdfFormat.RDF_XML),
-}
 
 
 @dataclass

@@ -11,7 +11,7 @@ from pathlib import Path
 Stamp = tuple[tuple[str, int, int], ...]
 
 
-def saves(path: Path, interval: float = 0.05, settle: float = 0.05) -> Iterator[Stamp]:
+def saves(path: Path, interval: float = 0.02, settle: float = 0.03) -> Iterator[Stamp]:
     """Yield at once, then after every save of the file (or of a file in the folder): when its
     modification time or size changed and then stayed the same for ``settle`` seconds, so that
     a file still being written is not read half. A file that is gone (mid-rename) is waited for."""

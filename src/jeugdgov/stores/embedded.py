@@ -30,9 +30,9 @@ from rdflib import Dataset
 
 from jeugdgov.errors import InputError
 from jeugdgov.limits import check_file, check_literal_lengths, may_hold_long_literal, too_long_token
+from jeugdgov.rdf_formats import FORMATS
 from jeugdgov.resources import JG, data_dir, ontology_dir
 from jeugdgov.setups import (
-    FORMATS,
     Setup,
     blank_setup_error,
     rdf_files,

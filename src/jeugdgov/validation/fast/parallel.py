@@ -32,9 +32,9 @@ from rdflib.namespace import DCTERMS
 from jeugdgov import read_ahead
 from jeugdgov.errors import InputError
 from jeugdgov.limits import DEFAULT_LIMITS, Limits, check_file, check_literal_lengths, may_hold_long_literal
+from jeugdgov.rdf_formats import FORMATS
 from jeugdgov.resources import JG, ontology_quads, to_rdflib
 from jeugdgov.setups import (
-    FORMATS,
     Setup,
     file_setup_name,
     rdf_files,
