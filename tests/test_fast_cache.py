@@ -122,10 +122,14 @@ def test_other_shapes_or_an_unusable_file_mean_translating_again(tmp_path, monke
     monkeypatch.setattr(resources, "shapes_digest", lambda: "other shapes")
     with pytest.raises(pytest.fail.Exception, match="translated again"):
         kept_translation(_not_again)
-    for kept in (tmp_path / "jeugdgov").glob("translation-*.json"):
-        kept.write_text('{"shapes": "other shapes", "translation": {"queries": [[1]]}}')
-    assert kept_translation(_translate_afresh) == _translate_afresh()  # a broken file is replaced
-    assert kept_translation(_not_again) == _translate_afresh()
+    kept_files = list((tmp_path / "jeugdgov").glob("translation-*.json"))
+    assert len(kept_files) == 1
+    for broken in ('{"shapes": "other shapes", "translation": {"queries": [[1]]}}',
+                   '{"shapes": "other shapes", "translation": {"queries": [], "untranslatable": [[5, "x"]]}}',
+                   "[]", "not json"):
+        kept_files[0].write_text(broken)
+        assert kept_translation(_translate_afresh) == _translate_afresh()  # a broken file is replaced
+        assert kept_translation(_not_again) == _translate_afresh()
 
 
 def test_the_shapes_blank_nodes_have_the_same_names_in_every_run():

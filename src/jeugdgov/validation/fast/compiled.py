@@ -44,7 +44,7 @@ def kept_translation(translate: Callable[[], Translation]) -> Translation:
         kept = json.loads(path.read_text())
         if kept["shapes"] == digest:
             return _decoded(kept["translation"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except Exception:  # whatever is wrong with a kept file, translating again mends it
         pass
     translation = translate()
     try:
