@@ -130,6 +130,10 @@ def test_other_shapes_or_an_unusable_file_mean_translating_again(tmp_path, monke
         kept_files[0].write_text(broken)
         assert kept_translation(_translate_afresh) == _translate_afresh()  # a broken file is replaced
         assert kept_translation(_not_again) == _translate_afresh()
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(not_a_folder))
+    assert kept_translation(_translate_afresh) == _translate_afresh()  # nowhere to keep it: no error
 
 
 def test_the_shapes_blank_nodes_have_the_same_names_in_every_run():
