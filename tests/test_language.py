@@ -209,3 +209,26 @@ def test_every_help_text_has_its_dutch():
     needed = help_keys(get_group(app))
     assert sorted(needed - set(COMMANDS) - set(PARAMETERS)) == [], "help without Dutch in help_nl.py"
     assert sorted((set(COMMANDS) | set(PARAMETERS)) - needed) == [], "Dutch for help no longer in cli.py"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_help_names_every_type_in_words_of_its_language(lang):
+    import click
+
+    from jeugdgov.help_types import WORDS, plain_types
+
+    group = get_group(app)
+    plain_types(group, lang)
+    shown = set()
+    for name, command in group.commands.items():
+        context = click.Context(command, info_name=name)
+        for parameter in command.params:
+            shown.add((parameter.display_type_rich(ctx=context), getattr(parameter, "is_flag", False)))
+    assert {word for word, flag in shown if flag} == {None}  # a flag shows no type
+    words = {word for word, flag in shown if not flag}
+    choices = {w for w in words if re.fullmatch(r"<[\w-]+(\|[\w-]+)+>", w)}
+    assert words - choices <= set(WORDS[lang].values())  # a type typer names otherwise would fail here
+    assert {"PATH", "TEXT", "INTEGER"} <= words if lang == "en" else {"PAD", "TEKST", "GETAL"} <= words
+    done = jeugdgov("validate", "--help", "--lang", lang, env=WIDE)
+    assert "<bool>" not in done.stdout and "<str>" not in done.stdout and "list[" not in done.stdout
+    assert ("PAD..." if lang == "nl" else "PATH...") in done.stdout

@@ -19,12 +19,12 @@ DATA = Path(__file__).parents[1] / "data"
 UNUSED = ("openpyxl", "yaml", "matplotlib", "uvicorn", "starlette", "jinja2", "pyshacl", "pyparsing", "numpy",
           "networkx", "owlready2", "SPARQLWrapper", "rich")
 #: Parts of jeugdgov itself that only other inputs and commands use: reading workbooks, the
-#: named-query library, the notebook API, reading and writing a SPARQL store, the Dutch help;
+#: named-query library, the notebook API, reading and writing a SPARQL store, the help's texts;
 #: and what one file off a terminal needs not: worker processes, a progress display.
 UNUSED_HERE = ("jeugdgov.workbook.reading", "jeugdgov.workbook.mapping", "jeugdgov.sparql.library",
                "jeugdgov.notebook", "jeugdgov.stores.remote", "jeugdgov.stores.push",
-               "jeugdgov.validation.fast.in_store", "jeugdgov.help_nl", "concurrent.futures.process",
-               "rich.progress")
+               "jeugdgov.validation.fast.in_store", "jeugdgov.help_nl", "jeugdgov.help_types",
+               "concurrent.futures.process", "rich.progress")
 
 
 def _imported(*args: str, cache: Path) -> tuple[set[str], subprocess.CompletedProcess]:

@@ -978,6 +978,10 @@ def main() -> None:
     if "--help" in arguments and not set(arguments) & set(command.commands):
         arguments = ["--help"]  # the app's own help: --lang only chooses its language
     help_language: AbstractContextManager[None] = nullcontext()
+    if not arguments or "--help" in arguments:
+        from jeugdgov.help_types import plain_types
+
+        plain_types(command, lang)
     if lang == "nl" and (not arguments or "--help" in arguments):  # help is shown before --lang is read
         from jeugdgov.help_nl import in_dutch
 
