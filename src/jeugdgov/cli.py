@@ -989,7 +989,11 @@ def main() -> None:
     try:
         with help_language:
             try:
-                code = command(arguments, standalone_mode=False)  # click's usage errors come here, in ``lang``
+                # Named as the installed command is; click otherwise names the module Python runs
+                # (``python -m jeugdgov``, or pytest's where tests call this function)
+                program = "jeugdgov" if Path(sys.argv[0]).name == "jeugdgov" else None
+                # click's usage errors come here, in ``lang``
+                code = command(arguments, prog_name=program, standalone_mode=False)
             except CLICK_ERROR as error:
                 if type(error).__name__ == "NoArgsIsHelpError":  # a command named without arguments: its help
                     error.show()  # type: ignore[attr-defined]
