@@ -299,10 +299,11 @@ def _watch(path: Path, run: Callable[[], int], output_format: OutputFormat, lang
             run()
         except InputError as error:
             stderr().print(f"[bold red]{say('error', lang)}:[/bold red] {error.text(say('hint', lang), lang)}",
-                         highlight=False, soft_wrap=True)
+                          highlight=False, soft_wrap=True)
         sys.stdout.flush()
         stderr().print(say("watching", lang, time=f"{datetime.now():%H:%M:%S}", path=path,
-                         seconds=f"{time.perf_counter() - started:.2f}"), highlight=False, style="dim", soft_wrap=True)
+                           seconds=f"{time.perf_counter() - started:.2f}"),
+                       highlight=False, style="dim", soft_wrap=True)
         if count == 0:  # what the first run compiled stays: the collector need not walk it on every save
             gc.collect()
             gc.freeze()
@@ -396,8 +397,8 @@ def synth_command(
     with _spinner("generating", lang) as step:
         summary = generate(params, out, progress=step)
     stderr().print(say("generated", lang.value, triples=f"{summary.triples:,}", setups=len(summary.files),
-                     folder=out / "setups", planted=f"{len(summary.planted):,}", file=out / "planted.json"),
-                 highlight=False)
+                       folder=out / "setups", planted=f"{len(summary.planted):,}", file=out / "planted.json"),
+                   highlight=False)
     for defect, count in planted_counts(summary.planted):
         stderr().print(f"  {defect:34} {count:>7,}", highlight=False)
 
@@ -823,7 +824,7 @@ def load_command(
 
     count, opened = load_into(store, data, with_ontology=ontology)
     stderr().print(say("loaded", lang.value, count=count, store=store, quads=len(opened),
-                     graphs=len(graph_names(opened))), highlight=False)
+                       graphs=len(graph_names(opened))), highlight=False)
 
 
 @app.command("push")
@@ -863,7 +864,7 @@ def push_command(
                   credentials=_credentials(user))
     others = len(pushed.graphs) - pushed.setups
     stderr().print(say("sent", lang.value, triples=pushed.triples, setups=pushed.setups, others=others,
-                     to=endpoint or graph_store), highlight=False)
+                       to=endpoint or graph_store), highlight=False)
 
 
 def _credentials(user: str | None) -> Credentials | None:
@@ -1008,7 +1009,7 @@ def main() -> None:
         sys.exit(128 + signal.SIGTERM)
     except InputError as error:
         stderr().print(f"[bold red]{say('error', lang)}:[/bold red] {error.text(say('hint', lang), lang)}",
-                     highlight=False, soft_wrap=True)
+                      highlight=False, soft_wrap=True)
         # What a failed write left behind (openpyxl's half-written temporary sheets) fails once
         # more when collected at exit; the message above already said what happened.
         sys.unraisablehook = lambda _unraisable: None
