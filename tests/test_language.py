@@ -90,6 +90,7 @@ CALLS = [
     (["query", "setups", str(DATA / "zhz.trig"), "--endpoint", "http://127.0.0.1:9/query"], 2),
     (["query", "setups", "--endpoint", "http://127.0.0.1:9/query"], 2),
     (["defects"], 0),
+    (["validat", str(DATA / "zhz.trig")], 2),  # click adds "Did you mean 'validate'?"
     (["explain", "dual-role"], 0),
     (["explain", "R1", "--norms", str(DATA.parent / "examples" / "normenkader.xlsx")], 0),
     (["synth", "--decisions", "20", "--regions", "2", "--municipalities", "4", "--providers", "4", "--out",

@@ -62,11 +62,14 @@ def usage_error(error: Exception, arguments: Sequence[str] = ()) -> InputError:
     if extra:
         return InputError(f"unexpected argument(s): {extra.group(1)}", hint=en_hint,
                           nl=(f"onverwachte argumenten: {extra.group(1)}", nl_hint))
-    unknown = re.match(r"No such command '(.*)'", message)
+    unknown = re.match(r"No such command '([^']*)'(?:\. Did you mean '([^']*)'\?)?", message)
     if unknown and context is not None:
         commands = ", ".join(context.command.list_commands(context))
-        return InputError(f"no such command '{unknown.group(1)}'", hint=f"choose from: {commands}",
-                          nl=(f"onbekende opdracht '{unknown.group(1)}'", f"kies uit: {commands}"))
+        name, close = unknown.groups()
+        return InputError(f"no such command '{name}'" + (f"; did you mean '{close}'?" if close else ""),
+                          hint=f"choose from: {commands}",
+                          nl=(f"onbekende opdracht '{name}'" + (f"; bedoelde u '{close}'?" if close else ""),
+                              f"kies uit: {commands}"))
     # A kind of error not met so far: its own words, introduced in Dutch.
     return InputError(message, hint=en_hint, nl=(f"de opdrachtregel klopt niet: {message}", nl_hint))
 
