@@ -143,3 +143,20 @@ def test_the_shapes_blank_nodes_have_the_same_names_in_every_run():
     runs = [json.loads(subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                                       check=True, timeout=120).stdout) for _ in range(2)]
     assert runs[0] == runs[1] and len(runs[0]) > 100
+
+
+def test_a_cache_written_by_this_code_removes_what_other_versions_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / "jeugdgov"
+    folder.mkdir()
+    older = [folder / "translation-0123456789abcdef.json", folder / "sparql-checks-0123456789abcdef.json"]
+    unrelated = [folder / "sparql-checks-extra-0123.json", folder / "notes.json"]
+    for path in older + unrelated:
+        path.write_text("{}")
+    kept_translation(_translate_afresh)
+    memo = DiskMemo("sparql-checks", "test")
+    memo.answer(["x"], lambda: 1)
+    memo.save()
+    assert not any(path.exists() for path in older)
+    assert all(path.exists() for path in unrelated)
+    assert memo.path.exists() and len(list(folder.glob("translation-*.json"))) == 1

@@ -24,6 +24,15 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jeugdgov"
 
 
+def keep_only(path: Path) -> None:
+    """Remove the files another version of the code kept beside ``path`` (``NAME-VERSION.json``):
+    after upgrades, or edits of a checkout, they would pile up, and no run reads them again."""
+    name = path.name.rsplit("-", 1)[0]
+    for other in path.parent.glob(f"{name}-*.json"):
+        if other != path and other.name.rsplit("-", 1)[0] == name:
+            other.unlink(missing_ok=True)
+
+
 class DiskMemo:
     """A function's answers by key, in one JSON file per function and code version."""
 
@@ -54,6 +63,7 @@ class DiskMemo:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, lambda path: path.write_text(text))  # whole, also with runs side by side
             self.changed = False
+            keep_only(self.path)
         except (OSError, InputError):
             pass  # a cache that cannot be written is only slower next time
 

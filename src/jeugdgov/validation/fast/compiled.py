@@ -25,7 +25,7 @@ from jeugdgov import resources
 from jeugdgov.errors import InputError
 from jeugdgov.output import atomic_write
 from jeugdgov.validation.fast import translate as translation_code
-from jeugdgov.validation.fast.cache import cache_dir
+from jeugdgov.validation.fast.cache import cache_dir, keep_only
 from jeugdgov.validation.fast.translate import FocusFirst, ShapeQuery, Translation
 
 _CODE = (Path(translation_code.__file__), Path(translation_code.__file__).with_name("query_check.py"),
@@ -52,6 +52,7 @@ def kept_translation(translate: Callable[[], Translation]) -> Translation:
         text = json.dumps({"shapes": digest, "translation": _encoded(translation)})
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, lambda temporary: temporary.write_text(text))
+        keep_only(path)
     except (OSError, InputError, TypeError):
         pass  # a translation that cannot be kept is only made again next time
     return translation
