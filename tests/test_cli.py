@@ -241,3 +241,14 @@ def test_on_a_terminal_the_command_shows_its_progress_and_then_the_findings():
     os.close(leader)
     assert command.wait(timeout=300) == 1
     assert b"17" in shown and b"finding" in shown and b"Traceback" not in shown
+
+
+def test_version_names_the_package_and_the_shapes_it_checks_with():
+    # What an auditor cites beside findings: the tool's version and which catalogue it ran.
+    from importlib.metadata import version
+
+    from jeugdgov.resources import shapes_digest
+
+    done = jeugdgov("--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"jeugdgov {version('jeugdgov')}, shapes {shapes_digest()[:12]}"

@@ -56,6 +56,27 @@ def _new_app() -> typer.Typer:
 app = _new_app()
 
 
+def _show_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from jeugdgov.resources import shapes_digest
+
+        try:
+            number = version("jeugdgov")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            number = "(not installed)"
+        print(f"jeugdgov {number}, shapes {shapes_digest()[:12]}")
+        raise typer.Exit
+
+
+@app.callback()
+def _app(_version: Annotated[bool, typer.Option(
+        "--version", help="Show jeugdgov's version and the digest of the shapes it checks with, and stop.",
+        callback=_show_version, is_eager=True)] = False) -> None:
+    pass
+
+
 # Made when first used: JSON or Turtle written to a pipe needs no rich, whose import takes
 # about 18 ms of a command that validates ten thousand decisions in 0.4 s.
 @cache

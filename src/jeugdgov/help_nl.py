@@ -180,6 +180,8 @@ Voorbeelden:
 
 #: Each argument's and option's help, by its English text.
 PARAMETERS = {
+    "Show jeugdgov's version and the digest of the shapes it checks with, and stop.":
+        "Toon de versie van jeugdgov en de digest van de shapes waarmee het controleert, en stop.",
     # validate
     "Turtle, TriG, JSON-LD or N-Triples files, workbooks (.xlsx, .ods, a folder of CSV files), or folders "
     "holding them (in a folder, files ending in .json are skipped: name one to read it as JSON-LD).":
