@@ -65,7 +65,7 @@ def _show_version(asked: bool) -> None:
         try:
             number = version("jeugdgov")
         except PackageNotFoundError:  # run from a checkout that was never installed
-            number = "(not installed)"
+            number = say("not_installed", language_of(sys.argv[1:]))
         print(f"jeugdgov {number}, shapes {shapes_digest()[:12]}")
         raise typer.Exit
 
@@ -1020,10 +1020,10 @@ def main() -> None:
         from jeugdgov.help_types import plain_types
 
         plain_types(command, lang)
-    if lang == "nl" and (not arguments or "--help" in arguments):  # help is shown before --lang is read
-        from jeugdgov.help_nl import in_dutch
+        if lang == "nl":  # help is shown before --lang is read
+            from jeugdgov.help_nl import in_dutch
 
-        help_language = in_dutch(command)
+            help_language = in_dutch(command)
     try:
         with help_language:
             try:

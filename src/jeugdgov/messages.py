@@ -14,6 +14,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wrote_template": {"nl": "het sjabloon is geschreven naar {out}", "en": "wrote the template to {out}"},
     "wrote_framework": {"nl": "het normenkader van de catalogus is geschreven naar {out}",
                         "en": "wrote the catalogue's norm framework to {out}"},
+    "not_installed": {"nl": "(niet geïnstalleerd)", "en": "(not installed)"},
     "not_kept": {"nl": "let op: {count} {what} worden niet in het werkboek bewaard",
                  "en": "note: {count} {what} are not kept in the workbook"},
     "norms_not_converted": {"nl": "let op: de {count} normen op het blad 'normen' worden niet omgezet: een "
